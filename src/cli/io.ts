@@ -1,0 +1,55 @@
+/** Where a CLI command writes, so tests can run commands in-process. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  readStdin(): Promise<string>;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly isTTY: boolean;
+}
+
+/** Exit codes: Nagios levels for status, sysexits for usage and config errors. */
+export const EXIT = {
+  ok: 0,
+  warn: 1,
+  crit: 2,
+  unknown: 3,
+  usage: 64,
+  dataErr: 65,
+  software: 70,
+  config: 78,
+} as const;
+
+export function processIo(): CliIo {
+  return {
+    out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
+    err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const c of process.stdin) chunks.push(c as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
+    env: process.env,
+    isTTY: Boolean(process.stdout.isTTY && process.stdin.isTTY),
+  };
+}
+
+/** An io that records output, for tests. */
+export function memoryIo(stdin = '', env: Record<string, string | undefined> = {}): CliIo & {
+  stdout: string;
+  stderr: string;
+} {
+  const io = {
+    stdout: '',
+    stderr: '',
+    out(t: string) {
+      io.stdout += t.endsWith('\n') ? t : `${t}\n`;
+    },
+    err(t: string) {
+      io.stderr += t.endsWith('\n') ? t : `${t}\n`;
+    },
+    readStdin: async () => stdin,
+    env,
+    isTTY: false,
+  };
+  return io;
+}

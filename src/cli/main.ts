@@ -1,0 +1,47 @@
+/**
+ * Entry point: `strata [command] [options]`. Each command lives in its own file
+ * and is loaded only when used, so `strata --help` and the TUI start fast.
+ */
+import { EXIT, type CliIo } from './io.js';
+
+interface CommandEntry {
+  summary: string;
+  load: () => Promise<{ run: (args: string[], io: CliIo) => Promise<number> }>;
+}
+
+/** The command table. Add a line here when a command lands. */
+const COMMANDS: Record<string, CommandEntry> = {};
+
+export function helpText(): string {
+  const width = Math.max(8, ...Object.keys(COMMANDS).map((n) => n.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return [
+    'strata: a control panel for layered 3-2-1 backups on Proxmox',
+    '',
+    'Usage: strata [command] [options]',
+    '',
+    'Commands:',
+    ...(lines.length > 0 ? lines : ['  (none yet)']),
+    '',
+    'Options:',
+    '  --config FILE   inventory file (or STRATA_CONFIG)',
+    '  -h, --help      this help',
+    '',
+    'Exit codes: 0 ok, 1 warn, 2 crit, 3 unknown, 64 usage error, 78 bad config.',
+  ].join('\n');
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+    io.out(helpText());
+    return EXIT.ok;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    io.err(`strata: unknown command "${name}"\n\n${helpText()}`);
+    return EXIT.usage;
+  }
+  const mod = await entry.load();
+  return mod.run(rest, io);
+}
