@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Command } from '../src/transport/command.js';
 import {
@@ -36,6 +40,7 @@ describe('exec lines', () => {
       argv: ['printf', '%s\\0', ...args],
       env: { RESTIC_REPOSITORY: '/srv/restic repo', X: "a'b" },
       secrets: { RESTIC_PASSWORD: 'hunter2 $(rm -rf /)' },
+      secretsFrom: { PBS_PASSWORD: { file: "/root/.pbs pw'(x)" }, TOKEN: { command: 'cat /root/t | head -1' } },
       cwd: '/tmp/a dir',
     };
     const nonce = newNonce();
@@ -44,7 +49,7 @@ describe('exec lines', () => {
     expect(stdinPrefix).toBe('hunter2 $(rm -rf /)\n');
     const parsed = parseExecLine(line);
     expect(parsed).toEqual({
-      cmd: { argv: cmd.argv, env: cmd.env, cwd: cmd.cwd },
+      cmd: { argv: cmd.argv, env: cmd.env, secretsFrom: cmd.secretsFrom, cwd: cmd.cwd },
       secretNames: ['RESTIC_PASSWORD'],
       nonce,
     });
@@ -71,6 +76,7 @@ describe('worker scripts', () => {
         argv: ['restic', ...args],
         env: { A: args[3] ?? '' },
         secrets: { RESTIC_PASSWORD: `pw ${args[4] ?? ''}`.replace(/\n/g, ''), TOKEN: "t'k" },
+        secretsFrom: { PBS_PASSWORD: { file: `/root/${args[5] ?? ''})` }, AWS_SECRET_ACCESS_KEY: { command: `pass show "s3" | head -1 ${args[6] ?? ''}` } },
         cwd: `/d ${i}`,
       };
       const text = workerScript(cmd, nonce);
@@ -101,6 +107,32 @@ describe('worker scripts', () => {
   it('recognises the hello', () => {
     const nonce = newNonce();
     expect(parseWorkerScript(workerHello(nonce))).toMatchObject({ kind: 'hello', nonce });
+  });
+});
+
+describe('scripts run by a real POSIX sh', () => {
+  it('deliver argv byte for byte and secrets into the environment only', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strata-sh-'));
+    writeFileSync(join(dir, "pw file'1"), 'from-file\n');
+    const args = nastyStrings(200, 11);
+    const n = newNonce();
+    const script =
+      workerHello(n) +
+      workerScript({ argv: ['printf', '%s\\0', ...args] }, n) +
+      workerScript(
+        {
+          argv: ['sh', '-c', 'printf "%s|%s|%s" "$A" "$B" "$C"'],
+          secrets: { A: "x'y $(z)" },
+          secretsFrom: { B: { file: join(dir, "pw file'1") }, C: { command: 'echo from-command' } },
+        },
+        n,
+      );
+    const r = spawnSync('sh', [], { input: script });
+    const out = r.stdout.toString();
+    const body = out.split(`${n}:READY\n`)[1]!;
+    const [first, second] = body.split(`${n}:E0\n`);
+    expect(first!.split('\0').slice(0, -1)).toEqual(args);
+    expect(second).toBe("x'y $(z)|from-file|from-command");
   });
 });
 

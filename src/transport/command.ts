@@ -14,6 +14,12 @@ export interface Command {
    * list, and `describeCommand` shows only their names.
    */
   readonly secrets?: Readonly<Record<string, string>>;
+  /**
+   * Secret environment whose value is on the host itself: the first line of a
+   * file, or of a command's output. The remote shell reads it into the variable
+   * (`cat -- FILE`), so the value crosses no argument list and no log.
+   */
+  readonly secretsFrom?: Readonly<Record<string, SecretSource>>;
   /** Data for the program's standard input. */
   readonly stdin?: string | Uint8Array;
   /** Working directory on the host. */
@@ -22,13 +28,19 @@ export interface Command {
   readonly timeoutMs?: number;
 }
 
+export type SecretSource = { readonly file: string } | { readonly command: string };
+
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Throws on a command no runner could execute faithfully: a programming error, not bad input. */
 export function assertValidCommand(cmd: Command): void {
   if (cmd.argv.length === 0 || cmd.argv[0] === '') throw new TypeError('command has an empty argv');
   if (cmd.argv[0]!.includes('=')) throw new TypeError(`program name may not contain "=": ${cmd.argv[0]}`);
-  for (const name of [...Object.keys(cmd.env ?? {}), ...Object.keys(cmd.secrets ?? {})]) {
+  for (const name of [
+    ...Object.keys(cmd.env ?? {}),
+    ...Object.keys(cmd.secrets ?? {}),
+    ...Object.keys(cmd.secretsFrom ?? {}),
+  ]) {
     if (!ENV_NAME.test(name)) throw new TypeError(`not an environment variable name: ${JSON.stringify(name)}`);
   }
   for (const [name, value] of Object.entries(cmd.secrets ?? {})) {

@@ -15,7 +15,7 @@
  *   never an argument of any process, so secrets may be embedded as quoted
  *   literals there.
  */
-import { assertValidCommand, type Command } from './command.js';
+import { assertValidCommand, type Command, type SecretSource } from './command.js';
 
 const SAFE_WORD = /^[A-Za-z0-9_/.,:@%+-]+$/;
 
@@ -32,6 +32,9 @@ export function describeCommand(cmd: Command): string {
   if (cmd.cwd) parts.push(`(cd ${shellQuote(cmd.cwd)})`);
   for (const [k, v] of Object.entries(cmd.env ?? {})) parts.push(`${k}=${shellQuote(v)}`);
   for (const k of Object.keys(cmd.secrets ?? {})) parts.push(`${k}=<secret>`);
+  for (const [k, src] of Object.entries(cmd.secretsFrom ?? {})) {
+    parts.push(`${k}=<secret from ${'file' in src ? `file ${shellQuote(src.file)}` : `command ${shellQuote(src.command)}`}>`);
+  }
   parts.push(...cmd.argv.map(shellQuote));
   return parts.join(' ');
 }
@@ -51,6 +54,14 @@ export const markers = (nonce: string) => ({
   /** `<nonce>:READY` on stdout: the worker shell has started. */
   ready: `${nonce}:READY`,
 });
+
+/** `NAME=$(cat -- FILE); export NAME`: the value goes from the host's file into the variable only. */
+function secretFromStatements(cmd: Command): string[] {
+  return Object.entries(cmd.secretsFrom ?? {}).flatMap(([name, src]) => {
+    const sub = 'file' in src ? `cat -- ${shellQuote(src.file)}` : `sh -c ${shellQuote(src.command)}`;
+    return [`${name}=$(${sub})`, `export ${name}`];
+  });
+}
 
 function execTail(cmd: Command, setsidVar: boolean): string {
   const env = Object.entries(cmd.env ?? {});
@@ -82,7 +93,7 @@ export function execLine(cmd: Command, nonce?: string): ExecLine {
   });
   if (secrets.length > 0) statements.push(`unset ${secrets.map((_, i) => `__S_${i}`).join(' ')}`);
   if (nonce) statements.push(`printf '%s\\n' ${markers(nonce).pid}"$$" >&2`);
-  statements.push(execTail(cmd, false));
+  statements.push(...secretFromStatements(cmd), execTail(cmd, false));
   return { line: statements.join('; '), stdinPrefix: secrets.map(([, v]) => `${v}\n`).join('') };
 }
 
@@ -98,7 +109,11 @@ export function workerScript(cmd: Command, nonce: string): string {
   const m = markers(nonce);
   const secrets = Object.entries(cmd.secrets ?? {});
   const lines: string[] = secrets.map(([, v], i) => `__S_${i}=${shellQuote(v)}`);
-  const inner = [...secrets.map(([name], i) => `export ${name}="$__S_${i}"`), execTail(cmd, true)];
+  const inner = [
+    ...secrets.map(([name], i) => `export ${name}="$__S_${i}"`),
+    ...secretFromStatements(cmd),
+    execTail(cmd, true),
+  ];
   lines.push(`( ${inner.join('; ')} ) </dev/null &`);
   const unset = secrets.length > 0 ? `unset ${secrets.map((_, i) => `__S_${i}`).join(' ')}; ` : '';
   lines.push(
@@ -152,6 +167,12 @@ export function tokenize(text: string): Token[] | { error: string } {
       word = (word ?? '') + v;
       raw += text.slice(i, j + 1);
       i = j + 1;
+    } else if (c === '$' && text[i + 1] === '(') {
+      const j = matchingParen(text, i + 1);
+      if (j < 0) return { error: 'unterminated $(' };
+      word = (word ?? '') + text.slice(i, j + 1);
+      raw += text.slice(i, j + 1);
+      i = j + 1;
     } else if (c === '\\') {
       if (i + 1 < text.length && text[i + 1] !== '\n') {
         word = (word ?? '') + text[i + 1];
@@ -183,6 +204,38 @@ export function tokenize(text: string): Token[] | { error: string } {
   }
   flush();
   return out;
+}
+
+/** Index of the `)` closing the `(` at `open`, skipping quoted text; -1 if none. */
+function matchingParen(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const c = text[i];
+    if (c === "'") {
+      i = text.indexOf("'", i + 1);
+      if (i < 0) return -1;
+    } else if (c === '\\') i++;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/** Reads `NAME=$(cat -- FILE)` / `NAME=$(sh -c CMD)` followed by `export NAME`. */
+function parseSecretFrom(
+  stmts: { toks: Token[]; end: string }[],
+  k: number,
+): { name: string; src: SecretSource } | null {
+  const a = stmts[k]?.toks;
+  const b = stmts[k + 1]?.toks;
+  if (a?.length !== 1 || a[0]?.t !== 'word' || b?.length !== 2) return null;
+  const m = /^([A-Za-z_][A-Za-z0-9_]*)=\$\(([\s\S]*)\)$/.exec(a[0].raw);
+  if (!m || vals(b).join(' ') !== `export ${m[1]}`) return null;
+  const inner = splitWords(m[2]!);
+  if ('error' in inner) return null;
+  if (inner.length === 3 && inner[0] === 'cat' && inner[1] === '--') return { name: m[1]!, src: { file: inner[2]! } };
+  if (inner.length === 3 && inner[0] === 'sh' && inner[1] === '-c') return { name: m[1]!, src: { command: inner[2]! } };
+  return null;
 }
 
 /** Splits a line into plain words; fails on any operator (`;`, `|`, ...). */
@@ -229,6 +282,11 @@ export interface ParsedExec {
 function parseTail(stmts: { toks: Token[]; end: string }[]): { cmd: Omit<Command, 'secrets'> } | { error: string } {
   let cwd: string | undefined;
   let k = 0;
+  const secretsFrom: Record<string, SecretSource> = {};
+  for (let sf = parseSecretFrom(stmts, k); sf; sf = parseSecretFrom(stmts, k)) {
+    secretsFrom[sf.name] = sf.src;
+    k += 2;
+  }
   const first = stmts[k];
   if (first && first.toks[0]?.t === 'word' && first.toks[0].v === 'cd') {
     const v = vals(first.toks);
@@ -255,7 +313,14 @@ function parseTail(stmts: { toks: Token[]; end: string }[]): { cmd: Omit<Command
   }
   const argv = w.slice(j).map((t) => t.v);
   if (argv.length === 0) return { error: 'no program' };
-  return { cmd: { argv, ...(hasEnv ? { env } : {}), ...(cwd !== undefined ? { cwd } : {}) } };
+  return {
+    cmd: {
+      argv,
+      ...(hasEnv ? { env } : {}),
+      ...(Object.keys(secretsFrom).length > 0 ? { secretsFrom } : {}),
+      ...(cwd !== undefined ? { cwd } : {}),
+    },
+  };
 }
 
 /** Reads back an exec line made by `execLine` (or a bare `exec ARGV`). */
