@@ -53,6 +53,8 @@ export const markers = (nonce: string) => ({
   end: `${nonce}:E`,
   /** `<nonce>:READY` on stdout: the worker shell has started. */
   ready: `${nonce}:READY`,
+  /** `<nonce>:NOSETSID` on stdout before READY: the host has no setsid, so a command's PID is no process group. */
+  noSetsid: `${nonce}:NOSETSID`,
 });
 
 /** `NAME=$(cat -- FILE); export NAME`: the value goes from the host's file into the variable only. */
@@ -97,9 +99,14 @@ export function execLine(cmd: Command, nonce?: string): ExecLine {
   return { line: statements.join('; '), stdinPrefix: secrets.map(([, v]) => `${v}\n`).join('') };
 }
 
-/** The first script a worker shell receives: finds setsid and says it is ready. */
+/**
+ * The first script a worker shell receives: finds setsid and says it is ready.
+ * Without setsid it says so first (a `<nonce>:NOSETSID` line), so a cancel
+ * signals the command's PID rather than a process group that does not exist.
+ */
 export function workerHello(nonce: string): string {
-  return `if command -v setsid >/dev/null 2>&1; then __SS='setsid -w'; else __SS=; fi; printf '%s\\n' ${markers(nonce).ready}\n`;
+  const m = markers(nonce);
+  return `if command -v setsid >/dev/null 2>&1; then __SS='setsid -w'; else __SS=; printf '%s\\n' ${m.noSetsid}; fi; printf '%s\\n' ${m.ready}\n`;
 }
 
 /** One command for a worker shell. The command's stdin is /dev/null. */
@@ -361,7 +368,8 @@ export type ParsedWorkerScript =
  * buffer). `consumed` is how many characters the script used.
  */
 export function parseWorkerScript(text: string): (ParsedWorkerScript & { consumed: number }) {
-  const hello = /^if command -v setsid >\/dev\/null 2>&1; then __SS='setsid -w'; else __SS=; fi; printf '%s\\n' (\S+):READY\n/.exec(text);
+  const hello =
+    /^if command -v setsid >\/dev\/null 2>&1; then __SS='setsid -w'; else __SS=;(?: printf '%s\\n' \S+:NOSETSID;)? fi; printf '%s\\n' (\S+):READY\n/.exec(text);
   if (hello) return { kind: 'hello', nonce: hello[1]!, consumed: hello[0].length };
   // A command script ends with the line that prints the end marker on stdout.
   const trailer = /printf '%s\\n' (\S+):E"\$__C"\n/g;
