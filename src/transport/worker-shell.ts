@@ -1,0 +1,145 @@
+/**
+ * One long-lived `sh` on an SSH exec channel, running one command at a time
+ * (see workerScript in shell-script.ts). Saves sshd's ~100 ms session start per
+ * command.
+ */
+import type { Client, ClientChannel } from 'ssh2';
+import type { Command } from './command.js';
+import { TransportError } from './errors.js';
+import { MarkerScanner, type MarkerEvent } from './marker-scanner.js';
+import type { OutputSink } from './output-sink.js';
+import { markers, newNonce, workerHello, workerScript, WORKER_SHELL_LINE } from './shell-script.js';
+
+export interface CommandIo {
+  readonly stdout: OutputSink;
+  readonly stderr: OutputSink;
+  /** The PID (and, with setsid, process group) of the running command on the host. */
+  readonly onPid: (pid: number) => void;
+}
+
+interface Current {
+  readonly out: MarkerScanner;
+  readonly err: MarkerScanner;
+  readonly io: CommandIo;
+  code: number | undefined;
+  readonly resolve: (code: number) => void;
+  readonly reject: (e: TransportError) => void;
+}
+
+export function openChannel(client: Client, line: string, host: string): Promise<ClientChannel> {
+  return new Promise((resolve, reject) => {
+    try {
+      client.exec(line, (err, channel) => {
+        if (err) reject(new TransportError('connection-lost', { host, detail: `could not open a channel: ${err.message}`, cause: err }));
+        else resolve(channel);
+      });
+    } catch (e) {
+      reject(new TransportError('connection-lost', { host, detail: `could not open a channel: ${(e as Error).message}`, cause: e }));
+    }
+  });
+}
+
+export class WorkerShell {
+  private current: Current | undefined;
+  private closed = false;
+  /** Called once when the channel is gone (the runner frees its slot). */
+  onClosed: (() => void) | undefined;
+
+  private constructor(
+    private readonly channel: ClientChannel,
+    private readonly host: string,
+    /** False when the host has no setsid: a command's PID is then not a process group. */
+    readonly hasSetsid: boolean,
+  ) {
+    channel.on('data', (d: Buffer) => this.onData(d, 'out'));
+    channel.stderr.on('data', (d: Buffer) => this.onData(d, 'err'));
+    channel.on('close', () => this.onClose());
+  }
+
+  /** Starts `sh` on a new channel and waits for its READY line. */
+  static async open(client: Client, host: string, timeoutMs: number): Promise<WorkerShell> {
+    const channel = await openChannel(client, WORKER_SHELL_LINE, host);
+    const nonce = newNonce();
+    const m = markers(nonce);
+    const hasSetsid = await new Promise<boolean>((resolve, reject) => {
+      let text = '';
+      const fail = (detail: string) => {
+        cleanup();
+        channel.destroy();
+        reject(new TransportError('connection-lost', { host, detail }));
+      };
+      const onData = (d: Buffer) => {
+        text += d.toString('latin1');
+        if (text.includes(`${m.ready}\n`)) {
+          cleanup();
+          resolve(!text.includes(`${m.noSetsid}\n`));
+        }
+      };
+      const onClose = () => fail(`the worker shell ended before it was ready${text ? `: ${text.slice(0, 200)}` : ''}`);
+      const timer = setTimeout(() => fail(`the worker shell did not start within ${timeoutMs} ms`), timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        channel.off('data', onData);
+        channel.off('close', onClose);
+        channel.stderr.resume();
+      };
+      channel.on('data', onData);
+      channel.on('close', onClose);
+      channel.stderr.resume();
+      channel.write(workerHello(nonce));
+    });
+    return new WorkerShell(channel, host, hasSetsid);
+  }
+
+  get isAlive(): boolean {
+    return !this.closed;
+  }
+
+  get isBusy(): boolean {
+    return this.current !== undefined;
+  }
+
+  /** Runs one command (no stdin); resolves with its exit code. */
+  run(cmd: Command, io: CommandIo): Promise<number> {
+    if (this.closed) return Promise.reject(new TransportError('connection-lost', { host: this.host, detail: 'the worker shell has ended' }));
+    if (this.current) throw new Error('worker shell is busy');
+    const nonce = newNonce();
+    const script = workerScript(cmd, nonce);
+    return new Promise((resolve, reject) => {
+      this.current = { out: new MarkerScanner(nonce), err: new MarkerScanner(nonce), io, code: undefined, resolve, reject };
+      this.channel.write(script);
+    });
+  }
+
+  destroy(): void {
+    if (!this.closed) this.channel.destroy();
+  }
+
+  private onData(d: Buffer, which: 'out' | 'err'): void {
+    const c = this.current;
+    // Output with no command running is a leftover of an earlier command's background children.
+    if (!c) return;
+    const scanner = which === 'out' ? c.out : c.err;
+    const { data, events } = scanner.feed(d);
+    (which === 'out' ? c.io.stdout : c.io.stderr).push(data);
+    for (const e of events) this.onMarker(c, e);
+    if (c.out.hasEnded && c.err.hasEnded) {
+      this.current = undefined;
+      c.resolve(c.code ?? 255);
+    }
+  }
+
+  private onMarker(c: Current, e: MarkerEvent): void {
+    if (e.kind === 'pid') c.io.onPid(e.pid);
+    else c.code = e.code;
+  }
+
+  private onClose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const c = this.current;
+    this.current = undefined;
+    c?.reject(new TransportError('connection-lost', { host: this.host, detail: 'the worker shell ended during a command' }));
+    this.onClosed?.();
+  }
+}
