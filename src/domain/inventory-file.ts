@@ -65,6 +65,13 @@ interface LayerFileBase {
   readonly copyOf?: readonly string[];
   /** The newest point must have been verified within this long. */
   readonly verifyMaxAge?: string;
+  /**
+   * For a layer with `copyOf`: the assets of this layer's own points that hold
+   * the copied data (e.g. `files/docker1:/mnt/usb/pbs`, the PBS datastore
+   * directory). Default: every point of an asset the copied layers do not hold
+   * themselves.
+   */
+  readonly carriers?: readonly string[];
 }
 
 export interface PveSnapshotsLayerFile extends LayerFileBase {
@@ -170,7 +177,13 @@ export interface InventoryFile {
   readonly hosts: readonly HostFile[];
   readonly layers: readonly LayerFile[];
   readonly tiers?: readonly TierFile[];
-  readonly defaultTier?: { readonly copies?: number; readonly media?: number; readonly offsite?: number };
+  readonly defaultTier?: {
+    readonly copies?: number;
+    readonly media?: number;
+    readonly offsite?: number;
+    /** Freshness window for points of layers without an rpo (default 1d); other points use their layer's rpo. */
+    readonly rpo?: string;
+  };
   readonly thresholds?: ThresholdsFile;
   /** Seconds between refreshes in the TUI (default 60). */
   readonly refreshSeconds?: number;

@@ -1,0 +1,205 @@
+/**
+ * The zod schema of the inventory file (inventory-file.ts). Objects are
+ * strict, so a typo such as "reop" is reported instead of silently ignored.
+ * Cross-references (host names, copyOf, tiers) are checked in inventory.ts.
+ */
+import { z } from 'zod';
+import { ASSET_ID_HINT, isAssetId } from './asset-id.js';
+import { DURATION_HINT, parseDuration } from './duration.js';
+import type { InventoryFile, SecretRef } from './inventory-file.js';
+import { LAYER_KINDS } from './inventory-file.js';
+import { parseKeepOptions } from './retention/keep-options.js';
+import { suggest } from './suggest.js';
+
+export const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const DATASET = /^[A-Za-z][A-Za-z0-9_.:-]*(?:\/[A-Za-z0-9_.:-]+)*$/;
+
+const show = (v: unknown): string => (v === undefined ? 'nothing' : JSON.stringify(v) ?? String(v));
+
+const name = (what: string) =>
+  z.string({ error: (i) => `expected ${what} (a string), got ${show(i.input)}` }).regex(NAME, {
+    error: (i) => `${show(i.input)} is not ${what}: letters, digits, ".", "_" and "-", starting with a letter or digit`,
+  });
+
+const text = z.string().min(1, { error: 'must not be empty' });
+const absolutePath = z.string().regex(/^\//, { error: (i) => `${show(i.input)} is not an absolute path` });
+
+const duration = z.custom<string>((v) => typeof v === 'string' && parseDuration(v).ok, {
+  error: (i) => {
+    if (typeof i.input === 'string') {
+      const r = parseDuration(i.input);
+      if (!r.ok && !r.error.message.includes(DURATION_HINT)) return r.error.message;
+    }
+    return `${show(i.input)} is not ${DURATION_HINT}`;
+  },
+});
+
+const SECRET_HINT = 'a secret reference: {"command": "..."}, {"file": "/path"} or {"env": "NAME"}';
+
+function isSecretRef(v: unknown): v is SecretRef {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const keys = Object.keys(v);
+  if (keys.length !== 1) return false;
+  const [k] = keys;
+  const value = (v as Record<string, unknown>)[k!];
+  if (typeof value !== 'string' || value === '') return false;
+  if (k === 'env') return ENV_NAME.test(value);
+  return k === 'command' || k === 'file';
+}
+
+const secretRef = z.custom<SecretRef>(isSecretRef, {
+  error: (i) => {
+    if (typeof i.input === 'string' || typeof i.input === 'number') {
+      return `a literal secret where a secret reference belongs: secrets never go in this file; use ${SECRET_HINT}`;
+    }
+    if (typeof i.input === 'object' && i.input !== null && 'env' in i.input) {
+      return `{"env": ${show((i.input as { env: unknown }).env)}} does not name an environment variable`;
+    }
+    return `expected ${SECRET_HINT}, got ${show(i.input)}`;
+  },
+});
+
+const envName = z.string().regex(ENV_NAME, { error: (i) => `${show(i.input)} is not an environment variable name` });
+
+const assetId = z.custom<string>((v) => isAssetId(v), { error: (i) => `${show(i.input)} is not ${ASSET_ID_HINT}` });
+
+const dataset = z.string().regex(DATASET, { error: (i) => `${show(i.input)} is not a ZFS dataset name like tank/data` });
+
+const count = (min: number) =>
+  z
+    .number({ error: (i) => `expected a whole number, got ${show(i.input)}` })
+    .int({ error: (i) => `expected a whole number, got ${show(i.input)}` })
+    .min(min, { error: `must be at least ${min}` });
+
+const hostSchema = z.strictObject({
+  name: name('a host name'),
+  transport: z.enum(['ssh', 'local']).optional(),
+  address: text.optional(),
+  port: count(1).max(65_535, { error: 'must be at most 65535' }).optional(),
+  user: text.optional(),
+  identityFile: text.optional(),
+  knownHostsFile: text.optional(),
+  hostKeyFingerprint: z
+    .string()
+    .regex(/^SHA256:[A-Za-z0-9+/]{43}=?$/, { error: (i) => `${show(i.input)} is not a fingerprint like SHA256:<43 base64 characters> (ssh-keygen -lf)` })
+    .optional(),
+  node: text.optional(),
+});
+
+const layerBase = {
+  id: name('a layer id'),
+  host: name('a host name'),
+  description: z.string().optional(),
+  media: text.optional(),
+  offsite: z.boolean({ error: (i) => `expected true or false, got ${show(i.input)}` }).optional(),
+  rpo: duration.optional(),
+  copyOf: z.array(name('a layer id')).optional(),
+  verifyMaxAge: duration.optional(),
+  carriers: z.array(assetId).optional(),
+};
+
+const secretEnv = z.record(envName, secretRef);
+
+const layerSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({ ...layerBase, kind: z.literal('pve-snapshots'), guests: z.array(count(100)).optional() }),
+    z.strictObject({ ...layerBase, kind: z.literal('vzdump'), storage: name('a PVE storage id') }),
+    z.strictObject({
+      ...layerBase,
+      kind: z.literal('pbs'),
+      repository: text,
+      secret: secretRef.optional(),
+      fingerprint: z
+        .string()
+        .regex(/^[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){31}$/, { error: (i) => `${show(i.input)} is not a certificate fingerprint like ab:cd:...(32 bytes)` })
+        .optional(),
+      namespace: z.string().optional(),
+      datastore: name('a datastore name').optional(),
+    }),
+    z.strictObject({ ...layerBase, kind: z.literal('zfs-snapshots'), datasets: z.array(dataset).min(1, { error: 'must name at least one dataset' }) }),
+    z.strictObject({
+      ...layerBase,
+      kind: z.literal('zfs-replication'),
+      source: z.strictObject({ host: name('a host name').optional(), dataset }),
+      target: z.strictObject({ dataset }),
+    }),
+    z.strictObject({
+      ...layerBase,
+      kind: z.literal('restic'),
+      repository: text,
+      secret: secretRef,
+      paths: z.array(absolutePath).optional(),
+      secretEnv: secretEnv.optional(),
+      env: z.record(envName, z.string()).optional(),
+    }),
+    z.strictObject({
+      ...layerBase,
+      kind: z.literal('rclone'),
+      remote: text,
+      source: absolutePath.optional(),
+      configFile: text.optional(),
+      secretEnv: secretEnv.optional(),
+    }),
+    z.strictObject({
+      ...layerBase,
+      kind: z.literal('config-backup'),
+      paths: z.array(absolutePath).min(1, { error: 'must name at least one path' }),
+      directory: absolutePath,
+    }),
+  ],
+  {
+    error: (i) => {
+      if (typeof i.input !== 'object' || i.input === null || Array.isArray(i.input)) return `expected a layer (an object), got ${show(i.input)}`;
+      const kind = (i.input as { kind?: unknown }).kind;
+      if (kind === undefined) return `missing; one of ${LAYER_KINDS.join(', ')}`;
+      const hint = typeof kind === 'string' ? suggest(kind, LAYER_KINDS) : undefined;
+      return `${show(kind)} is not a layer kind${hint ? ` (did you mean "${hint}"?)` : ''}; one of ${LAYER_KINDS.join(', ')}`;
+    },
+  },
+);
+
+const retention = z.custom<string>((v) => typeof v === 'string' && parseKeepOptions(v).ok, {
+  error: (i) => {
+    if (typeof i.input !== 'string') return `expected keep options like "keep-daily=7,keep-weekly=4", got ${show(i.input)}`;
+    const r = parseKeepOptions(i.input);
+    return r.ok ? 'invalid' : r.error.message;
+  },
+});
+
+const tierSchema = z.strictObject({
+  name: name('a tier name'),
+  rpo: duration,
+  copies: count(1),
+  media: count(1),
+  offsite: count(0),
+  retention: retention.optional(),
+  assets: z.array(assetId),
+});
+
+const percent = z.number().min(0, { error: 'must be between 0 and 100' }).max(100, { error: 'must be between 0 and 100' });
+
+export const inventorySchema = z.strictObject({
+  version: z.literal(1, { error: (i) => `expected 1 (the only version of this file), got ${show(i.input)}` }),
+  hosts: z.array(hostSchema),
+  layers: z.array(layerSchema),
+  tiers: z.array(tierSchema).optional(),
+  defaultTier: z
+    .strictObject({ copies: count(1).optional(), media: count(0).optional(), offsite: count(0).optional(), rpo: duration.optional() })
+    .optional(),
+  thresholds: z
+    .strictObject({
+      rpoCritFactor: z.number().min(1, { error: 'must be at least 1' }).optional(),
+      capacityWarnPercent: percent.optional(),
+      capacityCritPercent: percent.optional(),
+      clockSkewWarnSeconds: z.number().min(0, { error: 'must be 0 or more' }).optional(),
+      verifyMaxAge: duration.optional(),
+    })
+    .optional(),
+  refreshSeconds: count(1).optional(),
+});
+
+/** The schema's output is the file shape; this line fails to compile if they drift apart. */
+export type SchemaMatchesFile = z.infer<typeof inventorySchema> extends InventoryFile ? true : never;
+export const schemaMatchesFile: SchemaMatchesFile = true;
