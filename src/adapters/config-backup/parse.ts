@@ -1,0 +1,66 @@
+/** Pure parser of the archive listing (`find ... -printf '%T@ %s %p\n'`). */
+import { err, ok, type Result } from '../../domain/types.js';
+import { exitFailure, firstLine } from '../shared/failure.js';
+import { excerpt } from '../shared/json.js';
+import { ARCHIVE_PREFIX } from './commands.js';
+
+export interface ConfigArchive {
+  readonly path: string;
+  readonly name: string;
+  /** The host the name says it archives. */
+  readonly host?: string;
+  /** When it was taken: from the name (UTC), else the file's mtime. */
+  readonly time: number;
+  readonly mtime: number;
+  readonly sizeBytes: number;
+  /** An empty file cannot be restored. */
+  readonly empty: boolean;
+}
+
+const LINE = /^(\d+)(?:\.\d+)? (\d+) (\/.*)$/;
+const NAME = /^strata-config-(.+)-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z\.tar\.gz$/;
+
+/** Host and time from `strata-config-<host>-YYYYMMDDTHHMMSSZ.tar.gz`. */
+export function parseArchiveName(name: string): { host: string; time: number } | undefined {
+  const m = NAME.exec(name);
+  if (!m) return undefined;
+  const [, host, y, mo, d, h, mi, s] = m;
+  const ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
+  const back = new Date(ms);
+  if (back.getUTCMonth() !== Number(mo) - 1 || back.getUTCDate() !== Number(d) || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) {
+    return undefined;
+  }
+  return { host: host!, time: ms / 1000 };
+}
+
+/** The listing, oldest first. A missing directory is `not-found`. */
+export function parseArchiveList(stdout: string, stderr: string, exitCode: number): Result<ConfigArchive[]> {
+  if (exitCode !== 0) {
+    const kind = /No such file or directory/.test(stderr) ? 'not-found' : /Permission denied/.test(stderr) ? 'auth' : 'command-failed';
+    return exitFailure('find', exitCode, stderr, kind, firstLine(stderr));
+  }
+  const out: ConfigArchive[] = [];
+  for (const [i, line] of stdout.split('\n').entries()) {
+    if (line.trim() === '') continue;
+    const m = LINE.exec(line);
+    if (!m) return err('parse', `find: line ${i + 1} is not "mtime size path": "${excerpt(line)}"`);
+    const path = m[3]!;
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    if (!name.startsWith(ARCHIVE_PREFIX) || !name.endsWith('.tar.gz')) {
+      return err('parse', `find: ${excerpt(path)} is not a Strata config archive`);
+    }
+    const parsed = parseArchiveName(name);
+    const mtime = Number(m[1]);
+    const sizeBytes = Number(m[2]);
+    out.push({
+      path,
+      name,
+      ...(parsed ? { host: parsed.host } : {}),
+      time: parsed?.time ?? mtime,
+      mtime,
+      sizeBytes,
+      empty: sizeBytes === 0,
+    });
+  }
+  return ok(out.sort((a, b) => a.time - b.time || a.path.localeCompare(b.path)));
+}

@@ -1,0 +1,56 @@
+/**
+ * pvesh probes of a PVE node (DESIGN.md "Layer kinds", reference §1). Every
+ * path segment is checked: an argv cannot inject shell, but a node named
+ * `pve1/../..` could still point pvesh at another API path.
+ */
+import type { Command } from '../../transport/command.js';
+
+export type GuestType = 'qemu' | 'lxc';
+
+const NODE = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
+// pve-storage: [a-z][a-z0-9\-\_\.]*[a-z0-9]
+const STORAGE = /^[a-z][a-z0-9_.-]*[a-z0-9]$/i;
+
+function checkNode(node: string): string {
+  if (!NODE.test(node)) throw new TypeError(`not a PVE node name: ${JSON.stringify(node)}`);
+  return node;
+}
+
+function checkStorage(storage: string): string {
+  if (!STORAGE.test(storage)) throw new TypeError(`not a PVE storage id: ${JSON.stringify(storage)}`);
+  return storage;
+}
+
+function checkVmid(vmid: number): number {
+  if (!Number.isInteger(vmid) || vmid < 1 || vmid > 999_999_999) throw new TypeError(`not a VMID: ${vmid}`);
+  return vmid;
+}
+
+/** `pvesh get PATH [ARGS] --output-format json` */
+export function pveshGet(path: string, args: readonly string[] = []): Command {
+  return { argv: ['pvesh', 'get', path, ...args, '--output-format', 'json'] };
+}
+
+export const clusterResourcesCommand = (): Command => pveshGet('/cluster/resources', ['--type', 'vm']);
+
+export const guestSnapshotsCommand = (node: string, type: GuestType, vmid: number): Command =>
+  pveshGet(`/nodes/${checkNode(node)}/${type === 'lxc' ? 'lxc' : 'qemu'}/${checkVmid(vmid)}/snapshot`);
+
+/** The snapshot probe with `{vmid}` left open, for `strata commands`. */
+export const guestSnapshotsTemplate = (node: string, type: GuestType): Command =>
+  pveshGet(`/nodes/${checkNode(node)}/${type}/{vmid}/snapshot`);
+
+export const storageContentCommand = (node: string, storage: string): Command =>
+  pveshGet(`/nodes/${checkNode(node)}/storage/${checkStorage(storage)}/content`, ['--content', 'backup']);
+
+export const backupJobsCommand = (): Command => pveshGet('/cluster/backup');
+
+export function vzdumpTasksCommand(node: string, limit = 50): Command {
+  if (!Number.isInteger(limit) || limit < 1) throw new TypeError(`not a task limit: ${limit}`);
+  return pveshGet(`/nodes/${checkNode(node)}/tasks`, ['--typefilter', 'vzdump', '--limit', String(limit)]);
+}
+
+export const notBackedUpCommand = (): Command => pveshGet('/cluster/backup-info/not-backed-up');
+
+export const storageStatusCommand = (node: string, storage: string): Command =>
+  pveshGet(`/nodes/${checkNode(node)}/storage/${checkStorage(storage)}/status`);

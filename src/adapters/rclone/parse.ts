@@ -1,0 +1,138 @@
+/**
+ * Pure parsers of rclone JSON (reference §6). A listing can be millions of
+ * objects, so it is reduced to what a layer needs: the newest object, the
+ * total, and the storage tiers present.
+ */
+import { z } from 'zod';
+import { ok, type ProbeErrorKind, type Result } from '../../domain/types.js';
+import { exitFailure } from '../shared/failure.js';
+import { parseJsonAs } from '../shared/json.js';
+import { boolLike, numberLike, optional, rfc3339 } from '../shared/values.js';
+
+export interface RcloneObject {
+  readonly path: string;
+  readonly time: number;
+  readonly sizeBytes?: number;
+  readonly tier?: string;
+}
+
+export interface RcloneListing {
+  readonly objects: number;
+  readonly totalBytes: number;
+  readonly newest?: RcloneObject;
+  /** Object count per storage tier (only objects that report one). */
+  readonly tiers: Readonly<Record<string, number>>;
+  /** An archive tier present in the listing: those objects need a restore request before reading. */
+  readonly archiveTier?: string;
+}
+
+export interface RcloneAbout {
+  readonly totalBytes?: number;
+  readonly usedBytes?: number;
+  readonly freeBytes?: number;
+  readonly trashedBytes?: number;
+  readonly otherBytes?: number;
+  readonly objects?: number;
+}
+
+/** rclone's log lines start with `2024/01/31 02:00:01 `; the message is what matters. */
+function rcloneMessage(stderr: string): string {
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.replace(/^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2} /, '').trim())
+    .filter((l) => l !== '');
+  return lines.find((l) => /^Failed to /.test(l)) ?? lines.at(-1) ?? '';
+}
+
+/** A failed rclone run, classified by exit code (3 directory, 4 file not found) and message. */
+export function rcloneFailure<T = never>(stderr: string, exitCode: number): Result<T> {
+  const msg = rcloneMessage(stderr);
+  let kind: ProbeErrorKind = 'command-failed';
+  if (exitCode === 3 || exitCode === 4 || /didn't find section in config file|directory not found|bucket.*not exist|NoSuchBucket/i.test(msg)) {
+    kind = 'not-found';
+  } else if (/couldn't decrypt|RCLONE_CONFIG_PASS|AccessDenied|InvalidAccessKeyId|SignatureDoesNotMatch|\b40[13]\b|unauthori[sz]ed|forbidden/i.test(msg)) {
+    kind = 'auth';
+  }
+  return exitFailure('rclone', exitCode, stderr, kind, msg);
+}
+
+const ARCHIVE_TIERS = new Set(['GLACIER', 'DEEP_ARCHIVE', 'ARCHIVE']);
+
+/** Tiers whose objects cannot be read without a restore request (S3 Glacier, Azure/GCS Archive). */
+export function isArchiveTier(tier: string): boolean {
+  return ARCHIVE_TIERS.has(tier.toUpperCase());
+}
+
+const entrySchema = z.array(
+  z.looseObject({
+    Path: z.string(),
+    Size: optional(numberLike),
+    ModTime: rfc3339,
+    IsDir: optional(boolLike),
+    Tier: optional(z.string()),
+  }),
+);
+
+/** `rclone lsjson -R --files-only --no-mimetype REMOTE` */
+export function parseLsjson(stdout: string, stderr: string, exitCode: number): Result<RcloneListing> {
+  // rclone prints "[" before failing: a non-zero exit is never a listing.
+  if (exitCode !== 0) return rcloneFailure(stderr, exitCode);
+  const r = parseJsonAs(entrySchema, stdout, 'rclone lsjson');
+  if (!r.ok) return r;
+  let newest: RcloneObject | undefined;
+  let objects = 0;
+  let totalBytes = 0;
+  const tiers: Record<string, number> = {};
+  let archiveTier: string | undefined;
+  for (const e of r.value) {
+    if (e.IsDir) continue;
+    objects++;
+    // -1 is rclone's "size unknown".
+    if (e.Size !== undefined && e.Size >= 0) totalBytes += e.Size;
+    if (e.Tier) {
+      tiers[e.Tier] = (tiers[e.Tier] ?? 0) + 1;
+      if (!archiveTier && isArchiveTier(e.Tier)) archiveTier = e.Tier;
+    }
+    if (!newest || e.ModTime > newest.time || (e.ModTime === newest.time && e.Path > newest.path)) {
+      newest = {
+        path: e.Path,
+        time: e.ModTime,
+        ...(e.Size !== undefined && e.Size >= 0 ? { sizeBytes: e.Size } : {}),
+        ...(e.Tier ? { tier: e.Tier } : {}),
+      };
+    }
+  }
+  return ok({ objects, totalBytes, ...(newest ? { newest } : {}), tiers, ...(archiveTier ? { archiveTier } : {}) });
+}
+
+const aboutSchema = z.looseObject({
+  total: optional(numberLike),
+  used: optional(numberLike),
+  free: optional(numberLike),
+  trashed: optional(numberLike),
+  other: optional(numberLike),
+  objects: optional(numberLike),
+});
+
+/**
+ * `rclone about REMOTE --json`. Fields are omitted where the backend has none;
+ * a backend without about support (`... doesn't support about`) gives null:
+ * not knowing the capacity of a cloud remote is not a fault of the layer.
+ */
+export function parseAbout(stdout: string, stderr: string, exitCode: number): Result<RcloneAbout | null> {
+  if (exitCode !== 0) {
+    if (/doesn't support about/i.test(stderr)) return ok(null);
+    return rcloneFailure(stderr, exitCode);
+  }
+  const r = parseJsonAs(aboutSchema, stdout, 'rclone about');
+  if (!r.ok) return r;
+  const a = r.value;
+  return ok({
+    ...(a.total !== undefined ? { totalBytes: a.total } : {}),
+    ...(a.used !== undefined ? { usedBytes: a.used } : {}),
+    ...(a.free !== undefined ? { freeBytes: a.free } : {}),
+    ...(a.trashed !== undefined ? { trashedBytes: a.trashed } : {}),
+    ...(a.other !== undefined ? { otherBytes: a.other } : {}),
+    ...(a.objects !== undefined ? { objects: a.objects } : {}),
+  });
+}
