@@ -96,7 +96,7 @@ export function checkPinned(pinned: string, keyBlob: Buffer): HostKeyVerdict {
   const offered = fingerprintSha256(keyBlob);
   const want = pinned.trim().replace(/=+$/, '');
   if (offered === want) return { ok: true };
-  return { ok: false, kind: 'host-key-changed', detail: `pinned ${want}` };
+  return { ok: false, kind: 'host-key-changed', detail: `the inventory pins ${want}` };
 }
 
 const RSA_ALGORITHMS = ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];

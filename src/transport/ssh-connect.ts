@@ -91,8 +91,8 @@ function connectError(s: SshSettings, e: Ssh2Error, authNotes: string[]): Transp
       cause: e,
     });
   }
-  const code = e.code && UNREACHABLE_CODES.has(e.code) ? `${e.code} ` : '';
-  return new TransportError('unreachable', { host, detail: `${where}: ${code}${e.message}`.trim(), cause: e });
+  const code = e.code && UNREACHABLE_CODES.has(e.code) && !e.message.includes(e.code) ? `${e.code} ` : '';
+  return new TransportError('unreachable', { host, detail: `${where}: ${code}${e.message}`, cause: e });
 }
 
 /** Connects and authenticates. `onLost` is called once if the link dies later. */
@@ -106,11 +106,11 @@ export function connectSsh(s: SshSettings, onLost: (err: TransportError) => void
   const hostVerifier = (key: Buffer): boolean => {
     const verdict = s.pinnedFingerprint ? checkPinned(s.pinnedFingerprint, key) : checkKnownHosts(entries, lookupName, key);
     if (verdict.ok) return true;
-    const files = s.pinnedFingerprint ? 'pinned fingerprint' : `known_hosts ${s.knownHostsFiles.join(', ')}`;
+    const checked = s.pinnedFingerprint ? '' : ` (checked ${s.knownHostsFiles.join(', ')})`;
     refusal = new TransportError(verdict.kind, {
       host: s.name,
       fingerprint: fingerprintSha256(key),
-      detail: `${lookupName}: ${verdict.detail} (checked ${files})`,
+      detail: `${verdict.detail}${checked}`,
     });
     return false;
   };
