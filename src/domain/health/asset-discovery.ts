@@ -1,0 +1,105 @@
+/**
+ * Which workloads exist. Assets come from what hosts report (PVE guests,
+ * configured datasets, restic paths), from the tiers, and from points found,
+ * except where a host's authoritative list says the asset is gone: backups
+ * of a deleted guest are history, not a workload to protect.
+ */
+import { parseAssetId } from '../asset-id.js';
+import type { Tier } from '../inventory.js';
+import type { Asset, AssetKind } from '../types.js';
+import type { EvaluationContext } from './context.js';
+
+export interface KnownAsset {
+  readonly id: string;
+  readonly kind: AssetKind | null;
+  readonly name?: string;
+  readonly host?: string;
+  /** ZFS pool of the live data, when known: snapshots there are rollback points. */
+  readonly pool?: string;
+  readonly template: boolean;
+  /** Some host reported it as existing. */
+  readonly reported: boolean;
+  /** Some host that lists this kind of asset answered completely. */
+  readonly kindListed: boolean;
+  readonly tier: Tier | null;
+}
+
+/** Guests are listed together: a node reports its VMs and containers in one answer. */
+const family = (kind: AssetKind | null): string => (kind === 'vm' || kind === 'ct' ? 'guest' : (kind ?? 'other'));
+
+export function discoverAssets(ctx: EvaluationContext): KnownAsset[] {
+  const tierOf = new Map<string, Tier>();
+  for (const tier of ctx.inventory.tiers) for (const a of tier.assets) if (!tierOf.has(a)) tierOf.set(a, tier);
+
+  const reported = new Map<string, Asset>();
+  const listedFamilies = new Set<string>();
+  for (const obs of ctx.layerObs.values()) {
+    if (!ctx.layerById.has(obs.layerId)) continue;
+    const complete = ctx.readability(obs.layerId).complete;
+    for (const a of obs.assets) {
+      const prev = reported.get(a.id);
+      reported.set(a.id, prev === undefined ? a : mergeAsset(prev, a));
+      if (complete) listedFamilies.add(family(a.kind));
+    }
+  }
+
+  const ids = new Set<string>([...reported.keys(), ...tierOf.keys()]);
+  for (const byAsset of ctx.points.values()) {
+    for (const id of byAsset.keys()) {
+      if (ids.has(id)) continue;
+      const kind = parseAssetId(id)?.kind ?? null;
+      if (!listedFamilies.has(family(kind))) ids.add(id);
+    }
+  }
+
+  const out: KnownAsset[] = [];
+  for (const id of ids) {
+    const r = reported.get(id);
+    const parsed = parseAssetId(id);
+    const kind = r?.kind ?? parsed?.kind ?? null;
+    const tier = tierOf.get(id) ?? null;
+    if (r?.template && tier === null && !hasPoints(ctx, id)) continue;
+    const host = r?.host ?? (parsed?.kind === 'files' || parsed?.kind === 'host' ? parsed.host : undefined);
+    const pool = r?.pool ?? (parsed?.kind === 'dataset' ? parsed.pool : undefined);
+    out.push({
+      id,
+      kind,
+      ...(r?.name === undefined ? {} : { name: r.name }),
+      ...(host === undefined ? {} : { host }),
+      ...(pool === undefined ? {} : { pool }),
+      template: r?.template ?? false,
+      reported: r !== undefined,
+      kindListed: listedFamilies.has(family(kind)),
+      tier,
+    });
+  }
+  return out.sort(compareAssets);
+}
+
+function mergeAsset(a: Asset, b: Asset): Asset {
+  return {
+    ...b,
+    ...a,
+    ...(a.name === undefined && b.name !== undefined ? { name: b.name } : {}),
+    ...(a.host === undefined && b.host !== undefined ? { host: b.host } : {}),
+    ...(a.pool === undefined && b.pool !== undefined ? { pool: b.pool } : {}),
+  };
+}
+
+function hasPoints(ctx: EvaluationContext, id: string): boolean {
+  for (const byAsset of ctx.points.values()) if (byAsset.has(id)) return true;
+  return false;
+}
+
+const KIND_ORDER = ['host', 'guest', 'dataset', 'files'];
+
+/** Hosts, then guests by VMID, then datasets and files by name. */
+function compareAssets(a: KnownAsset, b: KnownAsset): number {
+  const ka = KIND_ORDER.indexOf(family(a.kind));
+  const kb = KIND_ORDER.indexOf(family(b.kind));
+  if (ka !== kb) return (ka < 0 ? 99 : ka) - (kb < 0 ? 99 : kb);
+  const pa = parseAssetId(a.id);
+  const pb = parseAssetId(b.id);
+  if (pa && pb && 'vmid' in pa && 'vmid' in pb) return pa.vmid - pb.vmid;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}

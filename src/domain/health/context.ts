@@ -1,0 +1,102 @@
+/**
+ * What every health rule needs, indexed once per evaluation: observations by
+ * host and layer, usable points per layer and asset (oldest first), and each
+ * host's clock (points carry the host's time, so ages use it too).
+ */
+import type { Inventory, Layer } from '../inventory.js';
+import type { HostObservation, LayerObservation, Reason, RecoveryPoint } from '../types.js';
+
+export interface EvaluationInput {
+  readonly hosts: readonly HostObservation[];
+  readonly layers: readonly LayerObservation[];
+  readonly restoreEvidence?: readonly { readonly assetId: string; readonly layerId?: string; readonly at: number }[];
+}
+
+export interface Readability {
+  /** The layer was read and nothing went wrong. */
+  readonly complete: boolean;
+  /** Why it was not (host unreachable, not read, probe errors); null when complete. */
+  readonly why: string | null;
+}
+
+export interface EvaluationContext {
+  readonly inventory: Inventory;
+  readonly now: number;
+  readonly layerById: ReadonlyMap<string, Layer>;
+  readonly hostObs: ReadonlyMap<string, HostObservation>;
+  readonly layerObs: ReadonlyMap<string, LayerObservation>;
+  /** Usable points (finished, not failed verification) by layer, then asset; oldest first. */
+  readonly points: ReadonlyMap<string, ReadonlyMap<string, readonly RecoveryPoint[]>>;
+  /** The host's "now" in its own clock. */
+  hostNow(host: string): number;
+  readability(layerId: string): Readability;
+}
+
+/** A point that can be restored: finished and not known to be corrupt. */
+export const isUsable = (p: RecoveryPoint): boolean => !p.partial && p.verification?.state !== 'failed';
+
+export function buildContext(inventory: Inventory, input: EvaluationInput, now: number): EvaluationContext {
+  const layerById = new Map(inventory.layers.map((l) => [l.id, l]));
+  const hostObs = new Map(input.hosts.map((h) => [h.name, h]));
+  const layerObs = new Map(input.layers.map((o) => [o.layerId, o]));
+  const points = new Map<string, Map<string, RecoveryPoint[]>>();
+  for (const obs of input.layers) {
+    if (!layerById.has(obs.layerId)) continue;
+    const byAsset = new Map<string, RecoveryPoint[]>();
+    for (const p of obs.points) {
+      if (!isUsable(p) || !Number.isFinite(p.time)) continue;
+      let list = byAsset.get(p.assetId);
+      if (list === undefined) byAsset.set(p.assetId, (list = []));
+      list.push(p);
+    }
+    for (const list of byAsset.values()) list.sort((a, b) => a.time - b.time);
+    points.set(obs.layerId, byAsset);
+  }
+  const readabilities = new Map<string, Readability>();
+  return {
+    inventory,
+    now,
+    layerById,
+    hostObs,
+    layerObs,
+    points,
+    hostNow: (host) => now + (hostObs.get(host)?.clockSkewSeconds ?? 0),
+    readability(layerId) {
+      let r = readabilities.get(layerId);
+      if (r === undefined) {
+        r = readabilityOf(layerById.get(layerId), layerObs.get(layerId), hostObs);
+        readabilities.set(layerId, r);
+      }
+      return r;
+    },
+  };
+}
+
+function readabilityOf(layer: Layer | undefined, obs: LayerObservation | undefined, hosts: ReadonlyMap<string, HostObservation>): Readability {
+  if (layer === undefined) return { complete: false, why: 'not in the inventory' };
+  const host = hosts.get(layer.host);
+  if (host !== undefined && !host.reachable) return { complete: false, why: `host ${layer.host} unreachable: ${host.error ?? 'no reason given'}` };
+  if (obs === undefined) return { complete: false, why: 'not read' };
+  if (obs.errors.length > 0) return { complete: false, why: obs.errors.map((e) => e.message).join('; ') };
+  return { complete: true, why: null };
+}
+
+/** Newest point with time < before in a list sorted oldest first. */
+export function newestBefore<T extends { readonly time: number }>(list: readonly T[] | undefined, before: number): T | undefined {
+  if (list === undefined || list.length === 0) return undefined;
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]!.time < before) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo === 0 ? undefined : list[lo - 1];
+}
+
+const RANK: Record<Reason['health'], number> = { crit: 0, unknown: 1, warn: 2 };
+
+/** Messages worst first, each once. */
+export function reasonMessages(reasons: readonly Reason[]): string[] {
+  return [...new Set([...reasons].sort((a, b) => RANK[a.health] - RANK[b.health]).map((r) => r.message))];
+}

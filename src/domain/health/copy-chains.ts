@@ -1,0 +1,91 @@
+/**
+ * Where an asset's newest point is, per layer, following `copyOf` chains: a
+ * layer copying L holds, in its copy taken at t, every point of L created
+ * before t (a restic snapshot of the PBS datastore carries every PBS backup
+ * older than the snapshot). The copying layer's own points that do this are
+ * its carriers: those of `carriers` assets, or by default every point of an
+ * asset its sources do not hold themselves.
+ */
+import type { Layer } from '../inventory.js';
+import type { RecoveryPoint } from '../types.js';
+import { newestBefore, type EvaluationContext } from './context.js';
+
+export interface Reach {
+  /** When the asset's point was taken. */
+  readonly time: number;
+  /** When it arrived on the layer asked about (its own time when direct). */
+  readonly arrivedAt: number;
+  /** Layers passed through before, oldest hop first; [] when direct. */
+  readonly via: readonly string[];
+  readonly hopLagSeconds: readonly number[];
+  /** The point itself, on the layer where it was taken. */
+  readonly point: RecoveryPoint;
+}
+
+export interface ChainIndex {
+  /** Newest point of `assetId` reachable on `layerId`. */
+  reach(layerId: string, assetId: string): Reach | null;
+}
+
+export function buildChainIndex(ctx: EvaluationContext): ChainIndex {
+  const carriers = new Map<string, readonly RecoveryPoint[]>();
+  const carriersOf = (layer: Layer): readonly RecoveryPoint[] => {
+    let list = carriers.get(layer.id);
+    if (list === undefined) {
+      list = computeCarriers(ctx, layer);
+      carriers.set(layer.id, list);
+    }
+    return list;
+  };
+
+  const reachBefore = (layerId: string, assetId: string, before: number, visiting: ReadonlySet<string>): Reach | null => {
+    const layer = ctx.layerById.get(layerId);
+    if (layer === undefined) return null;
+    const direct = newestBefore(ctx.points.get(layerId)?.get(assetId), before);
+    let best: Reach | null = direct === undefined ? null : { time: direct.time, arrivedAt: direct.time, via: [], hopLagSeconds: [], point: direct };
+    if (layer.copyOf !== undefined && layer.copyOf.length > 0) {
+      const carrier = newestBefore(carriersOf(layer), before);
+      if (carrier !== undefined) {
+        for (const source of layer.copyOf) {
+          if (visiting.has(source)) continue;
+          const inner = reachBefore(source, assetId, carrier.time, new Set([...visiting, source]));
+          if (inner === null || (best !== null && inner.time <= best.time)) continue;
+          best = {
+            time: inner.time,
+            arrivedAt: carrier.time,
+            via: [...inner.via, source],
+            hopLagSeconds: [...inner.hopLagSeconds, carrier.time - inner.arrivedAt],
+            point: inner.point,
+          };
+        }
+      }
+    }
+    return best;
+  };
+
+  const memo = new Map<string, Reach | null>();
+  return {
+    reach(layerId, assetId) {
+      const key = `${layerId}\0${assetId}`;
+      if (!memo.has(key)) memo.set(key, reachBefore(layerId, assetId, Number.POSITIVE_INFINITY, new Set([layerId])));
+      return memo.get(key)!;
+    },
+  };
+}
+
+function computeCarriers(ctx: EvaluationContext, layer: Layer): readonly RecoveryPoint[] {
+  const own = ctx.points.get(layer.id);
+  if (own === undefined) return [];
+  let isCarrier: (assetId: string) => boolean;
+  if (layer.carriers !== undefined) {
+    const named = new Set(layer.carriers);
+    isCarrier = (a) => named.has(a);
+  } else {
+    const held = new Set<string>();
+    for (const source of layer.copyOf ?? []) for (const a of ctx.points.get(source)?.keys() ?? []) held.add(a);
+    isCarrier = (a) => !held.has(a);
+  }
+  const out: RecoveryPoint[] = [];
+  for (const [assetId, list] of own) if (isCarrier(assetId)) out.push(...list);
+  return out.sort((a, b) => a.time - b.time);
+}

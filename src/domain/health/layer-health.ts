@@ -1,0 +1,215 @@
+/**
+ * A layer's health (DESIGN.md "Health rules"): readable at all, age of the
+ * newest point against the RPO (overall and per asset), last jobs, PBS-style
+ * verification, capacity and pools. A layer that could not be read is
+ * UNKNOWN, never OK.
+ */
+import { formatDuration } from '../duration.js';
+import { formatBytes, formatPercent, isoTime } from '../format.js';
+import type { Layer } from '../inventory.js';
+import type { CapacityStatus, JobStatus, LayerStatus, PoolStatus } from '../status-report.js';
+import { worstHealth, type Capacity, type Health, type JobRun, type LayerObservation, type Reason, type RecoveryPoint } from '../types.js';
+import type { KnownAsset } from './asset-discovery.js';
+import { reasonMessages, type EvaluationContext } from './context.js';
+
+export function evaluateLayer(ctx: EvaluationContext, layer: Layer, assets: ReadonlyMap<string, KnownAsset>): LayerStatus {
+  const obs = ctx.layerObs.get(layer.id);
+  const reasons: Reason[] = [];
+  const add = (health: Reason['health'], message: string, assetId?: string) =>
+    reasons.push({ health, message: `${layer.id}: ${message}`, layerId: layer.id, ...(assetId === undefined ? {} : { assetId }) });
+
+  const readability = ctx.readability(layer.id);
+  const hostNow = ctx.hostNow(layer.host);
+  const finished = (obs?.points ?? []).filter((p) => !p.partial && Number.isFinite(p.time));
+  let newest: number | null = null;
+  for (const p of finished) if (newest === null || p.time > newest) newest = p.time;
+
+  if (!readability.complete) {
+    add('unknown', obs === undefined || readability.why?.startsWith('host ') ? `${readability.why}` : `could not be read completely: ${readability.why}`);
+  }
+  if (obs !== undefined) {
+    if (newest === null) {
+      if (readability.complete) add('crit', 'no recovery point at all');
+    } else {
+      ageRules(ctx, layer, finished, newest, hostNow, assets, add);
+    }
+    jobRules(obs.jobs, add);
+    verificationRules(layer, finished, hostNow, assets, add);
+    if (obs.capacity) capacityRule(ctx, obs.capacity, obs.capacity.name ?? 'storage', add);
+    for (const pool of obs.pools ?? []) {
+      if (!pool.healthy) add('crit', `pool ${pool.name} is ${pool.state}${pool.detail ? ` (${oneLine(pool.detail)})` : ''}`);
+      if (pool.capacity) capacityRule(ctx, pool.capacity, `pool ${pool.name}`, add);
+    }
+    for (const id of obs.notBackedUp ?? []) {
+      const a = assets.get(id);
+      if (a?.template) continue;
+      add('warn', `${id}${a?.name ? ` (${a.name})` : ''} is in no backup job`, id);
+    }
+  }
+
+  const health: Health = worstHealth(reasons.map((r) => r.health));
+  const verification = verificationSummary(layer, finished, newest);
+  const lastJob = obs === undefined ? undefined : lastJobOf(obs.jobs);
+  return {
+    id: layer.id,
+    kind: layer.kind,
+    host: layer.host,
+    health,
+    lastPointAt: newest === null ? null : isoTime(newest),
+    ageSeconds: newest === null ? null : Math.max(0, Math.round(hostNow - newest)),
+    rpoSeconds: layer.rpoSeconds,
+    points: finished.length,
+    reasons: reasonMessages(reasons),
+    readAt: obs === undefined ? null : isoTime(obs.readAt),
+    media: layer.media ?? null,
+    offsite: layer.offsite === true,
+    copyOf: [...(layer.copyOf ?? [])],
+    ...(obs?.capacity ? { capacity: capacityStatus(obs.capacity) } : {}),
+    ...(lastJob ? { lastJob } : {}),
+    ...(verification ? { verification } : {}),
+    ...(obs?.pools ? { pools: obs.pools.map(poolStatus) } : {}),
+    errors: (obs?.errors ?? []).map((e) => e.message),
+  };
+}
+
+type Add = (health: Reason['health'], message: string, assetId?: string) => void;
+
+function ageRules(
+  ctx: EvaluationContext,
+  layer: Layer,
+  finished: readonly RecoveryPoint[],
+  newest: number,
+  hostNow: number,
+  assets: ReadonlyMap<string, KnownAsset>,
+  add: Add,
+): void {
+  const rpo = layer.rpoSeconds;
+  if (rpo === null) return;
+  const factor = ctx.inventory.thresholds.rpoCritFactor;
+  const level = (age: number): Health => (age <= rpo ? 'ok' : age <= rpo * factor ? 'warn' : 'crit');
+  const overall = hostNow - newest;
+  const l = level(overall);
+  if (l !== 'ok') {
+    add(l as Reason['health'], `newest point is ${formatDuration(overall)} old, RPO ${formatDuration(rpo)}`);
+    return;
+  }
+  // The layer as a whole is fresh; one workload whose backups stopped still must show.
+  const newestByAsset = new Map<string, number>();
+  for (const p of finished) {
+    const prev = newestByAsset.get(p.assetId);
+    if (prev === undefined || p.time > prev) newestByAsset.set(p.assetId, p.time);
+  }
+  for (const [assetId, time] of newestByAsset) {
+    const asset = assets.get(assetId);
+    if (asset === undefined) continue;
+    const age = hostNow - time;
+    const al = level(age);
+    if (al !== 'ok') add(al as Reason['health'], `newest point of ${assetId} is ${formatDuration(age)} old, RPO ${formatDuration(rpo)}`, assetId);
+  }
+}
+
+function jobRules(jobs: readonly JobRun[], add: Add): void {
+  const newest = new Map<string, JobRun>();
+  for (const j of jobs) {
+    if (j.state === 'running') continue;
+    const key = `${j.kind}\0${j.type}\0${j.assetId ?? ''}`;
+    const prev = newest.get(key);
+    if (prev === undefined || (j.endedAt ?? j.startedAt) > (prev.endedAt ?? prev.startedAt)) newest.set(key, j);
+  }
+  for (const j of newest.values()) {
+    const what = `last ${j.type} job${j.assetId ? ` for ${j.assetId}` : j.id ? ` ${j.id}` : ''} (${isoTime(j.endedAt ?? j.startedAt)})`;
+    if (j.state === 'failed') add('crit', `${what} failed: ${oneLine(j.status)}`, j.assetId);
+    else if (j.state === 'warning') add('warn', `${what} ended with ${oneLine(j.status)}`, j.assetId);
+  }
+}
+
+const hasVerification = (layer: Layer, points: readonly RecoveryPoint[]): boolean =>
+  layer.kind === 'pbs' || points.some((p) => p.verification !== undefined);
+
+function verificationRules(
+  layer: Layer,
+  finished: readonly RecoveryPoint[],
+  hostNow: number,
+  assets: ReadonlyMap<string, KnownAsset>,
+  add: Add,
+): void {
+  if (!hasVerification(layer, finished)) return;
+  const newestByAsset = new Map<string, RecoveryPoint>();
+  for (const p of finished) {
+    const prev = newestByAsset.get(p.assetId);
+    if (prev === undefined || p.time > prev.time) newestByAsset.set(p.assetId, p);
+  }
+  for (const [assetId, p] of newestByAsset) {
+    if (p.verification?.state === 'failed' && (assets.has(assetId) || assets.size === 0)) {
+      add('crit', `newest point of ${assetId} (${isoTime(p.time)}) failed verification`, assetId);
+    }
+  }
+  const maxAge = layer.verifyMaxAgeSeconds;
+  if (maxAge === null || finished.length === 0) return;
+  const verifiedAt = newestVerifiedAt(finished);
+  if (verifiedAt === null) {
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const p of finished) oldest = Math.min(oldest, p.time);
+    if (hostNow - oldest > maxAge) add('warn', `no point has been verified, verifyMaxAge ${formatDuration(maxAge)}`);
+  } else if (hostNow - verifiedAt > maxAge) {
+    add('warn', `newest verification is ${formatDuration(hostNow - verifiedAt)} old, verifyMaxAge ${formatDuration(maxAge)}`);
+  }
+}
+
+function newestVerifiedAt(points: readonly RecoveryPoint[]): number | null {
+  let at: number | null = null;
+  for (const p of points) {
+    if (p.verification?.state !== 'ok') continue;
+    const t = p.verification.at ?? p.time;
+    if (at === null || t > at) at = t;
+  }
+  return at;
+}
+
+function verificationSummary(layer: Layer, finished: readonly RecoveryPoint[], newest: number | null): LayerStatus['verification'] {
+  if (!hasVerification(layer, finished)) return undefined;
+  const newestPoint = newest === null ? undefined : finished.find((p) => p.time === newest);
+  const at = newestVerifiedAt(finished);
+  return { newestState: newestPoint?.verification?.state ?? 'none', newestVerifiedAt: at === null ? null : isoTime(at) };
+}
+
+const usedPercent = (c: Capacity): number => (c.totalBytes > 0 ? (c.usedBytes / c.totalBytes) * 100 : 0);
+
+function capacityRule(ctx: EvaluationContext, c: Capacity, what: string, add: Add): void {
+  const { capacityWarnPercent: warn, capacityCritPercent: crit } = ctx.inventory.thresholds;
+  const pct = usedPercent(c);
+  const text = `${what} is ${formatPercent(Math.round(pct * 10) / 10)} full (${formatBytes(c.usedBytes)} of ${formatBytes(c.totalBytes)})`;
+  if (pct > crit) add('crit', `${text}, over ${formatPercent(crit)}`);
+  else if (pct > warn) add('warn', `${text}, over ${formatPercent(warn)}`);
+}
+
+function capacityStatus(c: Capacity): CapacityStatus {
+  return { totalBytes: c.totalBytes, usedBytes: c.usedBytes, availBytes: c.availBytes, usedPercent: Math.round(usedPercent(c) * 10) / 10 };
+}
+
+function poolStatus(p: NonNullable<LayerObservation['pools']>[number]): PoolStatus {
+  return {
+    name: p.name,
+    state: p.state,
+    healthy: p.healthy,
+    usedPercent: p.capacity ? Math.round(usedPercent(p.capacity) * 10) / 10 : null,
+    detail: p.detail ?? null,
+  };
+}
+
+/** The newest finished backup job, else the newest job of any kind. */
+function lastJobOf(jobs: readonly JobRun[]): JobStatus | undefined {
+  const byTime = (a: JobRun, b: JobRun) => (b.endedAt ?? b.startedAt) - (a.endedAt ?? a.startedAt);
+  const pick = [...jobs].filter((j) => j.kind === 'backup').sort(byTime)[0] ?? [...jobs].sort(byTime)[0];
+  if (pick === undefined) return undefined;
+  return {
+    kind: pick.kind,
+    type: pick.type,
+    state: pick.state,
+    status: pick.status,
+    startedAt: isoTime(pick.startedAt),
+    endedAt: pick.endedAt === undefined ? null : isoTime(pick.endedAt),
+  };
+}
+
+const oneLine = (s: string): string => s.replace(/\s+/g, ' ').trim();
