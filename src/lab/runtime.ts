@@ -1,0 +1,305 @@
+/**
+ * The lab's process model: simulated programs run as processes with fake PIDs
+ * that `kill` can find again. A signalled process stops writing at once and
+ * exits with 128+signal, while the program's own clean-up (marking its task
+ * aborted) still runs.
+ */
+import { type Fault, type FaultKind, faultFor } from './faults.js';
+import { runShellText } from './shell/mini-shell.js';
+import {
+  Killed,
+  SIGNAL_NUMBERS,
+  type LabServices,
+  type ProgramSpec,
+  type RunOutput,
+  type SignalName,
+  type ToolContext,
+} from './shell/types.js';
+import { hostNow } from './state/clock.js';
+import { getFile, isDir, resolvePath, writeText } from './state/fs.js';
+import { Rng } from './state/ids.js';
+import type { HostState, LabState } from './state/types.js';
+import type { SecretSource } from '../transport/command.js';
+import { programFor } from './tools/index.js';
+
+export interface Output {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export interface Exit {
+  readonly code: number;
+  /** Set when a signal ended the process. */
+  readonly signal?: SignalName;
+}
+
+export interface SpawnSpec extends ProgramSpec {
+  readonly secretsFrom?: Readonly<Record<string, SecretSource>>;
+}
+
+interface Proc {
+  readonly pid: number;
+  readonly argv: readonly string[];
+  readonly ac: AbortController;
+  signalName?: SignalName;
+}
+
+export interface RuntimeOptions {
+  readonly seed?: number;
+  readonly timeScale?: number;
+  readonly latencyMs?: number;
+}
+
+const BASE_ENV: Readonly<Record<string, string>> = {
+  PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+  HOME: '/root',
+  USER: 'root',
+  LOGNAME: 'root',
+  SHELL: '/bin/sh',
+  LANG: 'C.UTF-8',
+};
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, Math.max(0, ms));
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export class LabRuntime implements LabServices {
+  readonly rng: Rng;
+  readonly timeScale: number;
+  readonly latencyMs: number;
+  private readonly faultsByHost = new Map<string, Fault[]>();
+  private readonly procs = new Map<string, Map<number, Proc>>();
+  private readonly work = new Set<Promise<void>>();
+  private readonly stopping = new AbortController();
+
+  constructor(
+    readonly state: LabState,
+    opts: RuntimeOptions = {},
+  ) {
+    this.rng = new Rng(opts.seed ?? 1);
+    this.timeScale = opts.timeScale ?? 1;
+    this.latencyMs = opts.latencyMs ?? 0;
+  }
+
+  host(name: string): HostState | undefined {
+    return Object.hasOwn(this.state.hosts, name) ? this.state.hosts[name] : undefined;
+  }
+
+  faults(host: string): readonly Fault[] {
+    return this.faultsByHost.get(host) ?? [];
+  }
+
+  inject(host: string, fault: Fault): void {
+    this.faultsByHost.set(host, [...this.faults(host), fault]);
+  }
+
+  clear(host: string): void {
+    this.faultsByHost.delete(host);
+  }
+
+  hasFault(host: string, kind: FaultKind): boolean {
+    return this.faults(host).some((f) => f.kind === kind);
+  }
+
+  isReachable(name: string): boolean {
+    return this.host(name) !== undefined && !this.hasFault(name, 'unreachable');
+  }
+
+  background(_host: string, work: (signal: AbortSignal) => Promise<void>): void {
+    const p = work(this.stopping.signal)
+      .catch(() => undefined)
+      .finally(() => this.work.delete(p));
+    this.work.add(p);
+  }
+
+  /** Signals a process (or its group: every process here leads its own). False when there is none. */
+  signal(host: string, pid: number, sig: SignalName): boolean {
+    const proc = this.procs.get(host)?.get(Math.abs(pid));
+    if (!proc) return false;
+    proc.signalName ??= sig;
+    if (!proc.ac.signal.aborted) proc.ac.abort(new Killed(sig));
+    return true;
+  }
+
+  running(host: string): { pid: number; argv: readonly string[] }[] {
+    return [...(this.procs.get(host)?.values() ?? [])].map((p) => ({ pid: p.pid, argv: p.argv }));
+  }
+
+  /** Starts a program; `exit` settles when it ends or is signalled. */
+  spawn(
+    hostName: string,
+    spec: SpawnSpec,
+    io: Output,
+    opts: { parentSignal?: AbortSignal; hang?: boolean; pid?: number } = {},
+  ): { pid: number; exit: Promise<Exit> } {
+    const host = this.host(hostName);
+    if (!host) throw new Error(`no simulated host ${hostName}`);
+    const pid = opts.pid ?? this.allocatePid(host);
+    const ac = new AbortController();
+    const proc: Proc = { pid, argv: spec.argv, ac };
+    let table = this.procs.get(hostName);
+    if (!table) this.procs.set(hostName, (table = new Map()));
+    table.set(pid, proc);
+    const kill = () => {
+      if (!ac.signal.aborted) ac.abort(new Killed('KILL'));
+    };
+    const onParent = () => {
+      proc.signalName ??= (opts.parentSignal?.reason as Killed | undefined)?.signalName ?? 'KILL';
+      if (!ac.signal.aborted) ac.abort(new Killed(proc.signalName));
+    };
+    opts.parentSignal?.addEventListener('abort', onParent, { once: true });
+    this.stopping.signal.addEventListener('abort', kill, { once: true });
+
+    let alive = true;
+    const guarded: Output = {
+      out: (t) => {
+        if (alive && !ac.signal.aborted && t) io.out(t);
+      },
+      err: (t) => {
+        if (alive && !ac.signal.aborted && t) io.err(t);
+      },
+    };
+    const killed = new Promise<Exit>((resolve) => {
+      ac.signal.addEventListener(
+        'abort',
+        () => {
+          const sig = (ac.signal.reason as Killed).signalName ?? 'KILL';
+          resolve({ code: 128 + SIGNAL_NUMBERS[sig], signal: sig });
+        },
+        { once: true },
+      );
+    });
+    const ran = opts.hang
+      ? new Promise<Exit>(() => undefined)
+      : this.execute(host, spec, guarded, ac, pid).then((code) => ({ code }));
+    const exit = Promise.race([ran, killed]).finally(() => {
+      alive = false;
+      table.delete(pid);
+      opts.parentSignal?.removeEventListener('abort', onParent);
+      this.stopping.signal.removeEventListener('abort', kill);
+    });
+    return { pid, exit };
+  }
+
+  /** Runs a program to its end and collects its output. */
+  async collect(hostName: string, spec: SpawnSpec, parentSignal?: AbortSignal): Promise<RunOutput> {
+    let stdout = '';
+    let stderr = '';
+    const { exit } = this.spawn(
+      hostName,
+      spec,
+      { out: (t) => (stdout += t), err: (t) => (stderr += t) },
+      parentSignal ? { parentSignal } : {},
+    );
+    const { code } = await exit;
+    return { code, stdout, stderr };
+  }
+
+  allocatePid(host: HostState): number {
+    const pid = host.nextPid;
+    host.nextPid = pid >= 4_194_000 ? 1000 : pid + 1;
+    return pid;
+  }
+
+  /** Ends every process and background task; later calls do nothing. */
+  stop(): Promise<void> {
+    this.stopping.abort(new Killed('KILL'));
+    return Promise.all([...this.work]).then(() => undefined);
+  }
+
+  private async execute(host: HostState, spec: SpawnSpec, io: Output, ac: AbortController, pid: number): Promise<number> {
+    const env: Record<string, string> = { ...BASE_ENV, ...(spec.env ?? {}) };
+    for (const [name, src] of Object.entries(spec.secretsFrom ?? {})) {
+      env[name] = await this.readSecret(host, src, env, io, ac.signal);
+    }
+    const cwd = spec.cwd === undefined ? '/root' : resolvePath('/root', spec.cwd);
+    if (!isDir(host.fs, cwd)) {
+      io.err(`sh: 1: cd: can't cd to ${spec.cwd}\n`);
+      return 1;
+    }
+    const program = spec.argv[0] ?? '';
+    const tool = programFor(host, program);
+    if (!tool) {
+      io.err(`sh: 1: ${program}: not found\n`);
+      return 127;
+    }
+    const ctx: ToolContext = {
+      argv: spec.argv,
+      env,
+      cwd,
+      stdin: spec.stdin ?? (async () => ''),
+      pid,
+      host,
+      lab: this,
+      signal: ac.signal,
+      out: io.out,
+      err: io.err,
+      pace: (ms) =>
+        sleep(ms * this.timeScale, ac.signal).catch((e: unknown) => {
+          throw e instanceof Killed ? e : new Killed('KILL');
+        }),
+      now: () => hostNow(host),
+      sleep: (ms) =>
+        sleep(ms, ac.signal).catch((e: unknown) => {
+          throw e instanceof Killed ? e : new Killed('KILL');
+        }),
+      fault: <K extends FaultKind>(kind: K) => faultFor(this.faults(host.name), kind, program),
+      run: (child) => this.collect(host.name, child, ac.signal),
+    };
+    try {
+      return await tool(ctx);
+    } catch (e) {
+      if (e instanceof Killed) return 128 + SIGNAL_NUMBERS[e.signalName];
+      io.err(`${program}: internal error of the simulated tool: ${e instanceof Error ? e.message : String(e)}\n`);
+      return 1;
+    }
+  }
+
+  private async readSecret(
+    host: HostState,
+    src: SecretSource,
+    env: Record<string, string>,
+    io: Output,
+    signal: AbortSignal,
+  ): Promise<string> {
+    if ('file' in src) {
+      const path = resolvePath('/root', src.file);
+      const f = getFile(host.fs, path);
+      if (!f) {
+        io.err(`cat: ${src.file}: ${isDir(host.fs, path) ? 'Is a directory' : 'No such file or directory'}\n`);
+        return '';
+      }
+      return (f.content ?? '').replace(/\n+$/, '');
+    }
+    let captured = '';
+    await runShellText(src.command, {
+      env,
+      cwd: '/root',
+      run: (spec, stream) =>
+        stream
+          ? this.spawn(host.name, spec, { out: (t) => (captured += t), err: io.err }, { parentSignal: signal }).exit.then(
+              (e) => ({ code: e.code, stdout: '', stderr: '' }),
+            )
+          : this.collect(host.name, spec, signal),
+      out: (t) => (captured += t),
+      err: io.err,
+      writeFile: (p, content) => writeText(host, resolvePath('/root', p), content),
+    });
+    return captured.replace(/\n+$/, '');
+  }
+}
+

@@ -1,0 +1,154 @@
+/**
+ * Enough of a POSIX shell for what reaches the lab outside the worker and exec
+ * forms: `sh -c 'zfs send ... | zfs recv ...'`, secret commands such as
+ * `pass show x | head -1`, and plain `ssh host zpool status` lines. Statements
+ * (`;`, `&&`, `||`), pipelines, `>`/`2>`/`>&2` redirections, `$NAME`
+ * expansion, `exit N`. Pipeline stages run one after another on buffered data.
+ */
+import { tokenize } from '../../transport/shell-script.js';
+import type { ProgramSpec, RunOutput } from './types.js';
+
+type Token = Exclude<ReturnType<typeof tokenize>, { error: string }>[number];
+
+export interface ShellHost {
+  readonly env: Readonly<Record<string, string>>;
+  readonly cwd: string;
+  /** Runs one program; with `stream`, its output goes straight to the shell's own output. */
+  run(spec: ProgramSpec, stream: boolean): Promise<RunOutput>;
+  out(text: string): void;
+  err(text: string): void;
+  /** Writes a file for `> FILE`. */
+  writeFile(path: string, content: string): void;
+}
+
+type WordToken = Extract<Token, { t: 'word' }>;
+
+interface Stage {
+  toks: WordToken[];
+  stdoutTo?: string;
+  stderrTo?: string;
+  stdoutToStderr?: boolean;
+}
+
+interface Statement {
+  stages: Stage[];
+  /** How this statement is joined to the previous one. */
+  join: ';' | '&&' | '||';
+}
+
+const EXPAND = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*|\?))/g;
+
+function expand(tok: WordToken, env: Readonly<Record<string, string>>, last: number): string {
+  // Text inside single quotes is literal; anything else may hold $NAME.
+  if (!tok.raw.includes('$') || /^'[^']*'$/.test(tok.raw)) return tok.v;
+  return tok.v.replace(EXPAND, (_m, braced: string | undefined, bare: string | undefined) => {
+    const name = braced ?? bare ?? '';
+    if (name === '?') return String(last);
+    return env[name] ?? '';
+  });
+}
+
+function parse(toks: Token[]): Statement[] | { error: string } {
+  const statements: Statement[] = [];
+  let join: Statement['join'] = ';';
+  let stages: Stage[] = [];
+  let stage: Stage = { toks: [] };
+  const endStage = () => {
+    if (stage.toks.length > 0) stages.push(stage);
+    stage = { toks: [] };
+  };
+  const endStatement = (next: Statement['join']) => {
+    endStage();
+    if (stages.length > 0) statements.push({ stages, join });
+    stages = [];
+    join = next;
+  };
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i]!;
+    if (t.t === 'word') {
+      stage.toks.push(t);
+      continue;
+    }
+    switch (t.v) {
+      case '|':
+        endStage();
+        break;
+      case ';':
+      case '\n':
+        endStatement(';');
+        break;
+      case '&&':
+      case '||':
+        endStatement(t.v);
+        break;
+      case '>': {
+        const target = toks[i + 1];
+        if (target?.t !== 'word') return { error: 'Syntax error: redirection unexpected' };
+        const prev = stage.toks[stage.toks.length - 1];
+        if (prev && prev.raw === '2') {
+          stage.toks.pop();
+          stage.stderrTo = target.v;
+        } else stage.stdoutTo = target.v;
+        i++;
+        break;
+      }
+      case '>&': {
+        const target = toks[i + 1];
+        if (target?.t === 'word' && target.v === '2') stage.stdoutToStderr = true;
+        i++;
+        break;
+      }
+      default:
+        return { error: `Syntax error: "${t.v}" unexpected` };
+    }
+  }
+  endStatement(';');
+  return statements;
+}
+
+/** Runs shell text; returns the exit status of the last statement run. */
+export async function runShellText(text: string, host: ShellHost, stdin = ''): Promise<number> {
+  const toks = tokenize(text);
+  if ('error' in toks) {
+    host.err(`sh: 1: Syntax error: ${toks.error}\n`);
+    return 2;
+  }
+  const parsed = parse(toks);
+  if ('error' in parsed) {
+    host.err(`sh: 1: ${parsed.error}\n`);
+    return 2;
+  }
+  let status = 0;
+  for (const st of parsed) {
+    if (st.join === '&&' && status !== 0) continue;
+    if (st.join === '||' && status === 0) continue;
+    let data = stdin;
+    for (let k = 0; k < st.stages.length; k++) {
+      const stage = st.stages[k]!;
+      const words = stage.toks.map((w) => expand(w, host.env, status));
+      const isLast = k === st.stages.length - 1;
+      if (words[0] === 'exit') return Number(words[1] ?? status) & 255;
+      if (words[0] === 'true' || words[0] === ':') {
+        status = 0;
+        data = '';
+        continue;
+      }
+      const input = data;
+      const direct = isLast && !stage.stdoutTo && !stage.stderrTo && !stage.stdoutToStderr;
+      const res = await host.run({ argv: words, env: host.env, cwd: host.cwd, stdin: async () => input }, direct);
+      status = res.code;
+      if (direct) continue;
+      const sendOut = (s: string) => {
+        if (stage.stdoutTo === '/dev/null') return;
+        if (stage.stdoutTo) host.writeFile(stage.stdoutTo, s);
+        else if (stage.stdoutToStderr) host.err(s);
+        else if (isLast) host.out(s);
+      };
+      if (stage.stderrTo === undefined) host.err(res.stderr);
+      else if (stage.stderrTo !== '/dev/null') host.writeFile(stage.stderrTo, res.stderr);
+      if (isLast || stage.stdoutTo || stage.stdoutToStderr) sendOut(res.stdout);
+      data = stage.stdoutTo || stage.stdoutToStderr ? '' : res.stdout;
+    }
+  }
+  return status;
+}

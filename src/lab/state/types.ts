@@ -1,0 +1,445 @@
+/**
+ * The simulated homelab's state: plain, serialisable data. Simulated tools read
+ * it to answer and change it when they act (a vzdump run adds an archive and a
+ * task, a rollback removes newer snapshots). Times are epoch seconds of the
+ * real clock; each host adds its own skew when it reports time.
+ */
+
+export interface LabState {
+  readonly version: 1;
+  /** Real time (epoch seconds) at which the history was generated: it ends here. */
+  readonly createdAt: number;
+  readonly hosts: Record<string, HostState>;
+  /** What lives outside every host: S3 buckets and the restic repositories in them. */
+  readonly cloud: CloudState;
+}
+
+/** Software installed on a host; decides which programs exist there. */
+export type HostPackage = 'pve' | 'pbs' | 'pbs-client' | 'zfs' | 'sanoid' | 'restic' | 'rclone';
+
+export interface HostState {
+  /** Inventory name. */
+  readonly name: string;
+  /** What `hostname` prints. */
+  hostname: string;
+  /** IANA zone of the host's local time (archive names, sanoid names, `date +%z`). */
+  timeZone: string;
+  /** Host clock minus real clock, in seconds. */
+  clockSkewSeconds: number;
+  packages: HostPackage[];
+  fs: SimFs;
+  pve?: PveState;
+  pbs?: PbsState;
+  zfs?: ZfsState;
+  /** restic repositories on a local path of this host, by absolute path. */
+  resticRepos?: Record<string, ResticRepo>;
+  /** Remotes of this host's rclone.conf, by name. */
+  rcloneRemotes?: Record<string, RcloneRemote>;
+  /** Next PID handed to a simulated process. */
+  nextPid: number;
+}
+
+// ---------------------------------------------------------------------------
+// Files
+
+export interface SimFile {
+  size: number;
+  /** Modification time, epoch seconds (fractional allowed). */
+  mtime: number;
+  /** Text content, when it matters (secrets, configs). */
+  content?: string;
+  /** For archives made by `tar`: the paths inside. */
+  members?: string[];
+}
+
+export interface SimFs {
+  /** Absolute path -> file. */
+  files: Record<string, SimFile>;
+  /** Directories that exist even when empty (parents of files exist implicitly). */
+  dirs: string[];
+}
+
+// ---------------------------------------------------------------------------
+// Proxmox VE
+
+export interface PveState {
+  node: string;
+  guests: Record<string, PveGuest>;
+  storages: Record<string, PveStorage>;
+  backupJobs: PveBackupJob[];
+  /** Oldest first. */
+  tasks: PveTask[];
+}
+
+export type GuestType = 'qemu' | 'lxc';
+
+export interface PveGuest {
+  vmid: number;
+  type: GuestType;
+  name: string;
+  status: 'running' | 'stopped';
+  template: boolean;
+  tags?: string;
+  maxcpu: number;
+  maxmem: number;
+  /** Bytes of the root disk (the backup size before compression). */
+  maxdisk: number;
+  /** Used bytes inside the guest (what compresses into the archive). */
+  usedDisk: number;
+  /** Disk key and volume, for logs: scsi0 / rootfs. */
+  disk: { key: string; volume: string };
+  /** Epoch when it was started, when running. */
+  startedAt?: number;
+  lock?: string;
+  snapshots: PveSnapshot[];
+  /** Name of the snapshot the running state descends from (the `current` entry's parent). */
+  current?: string;
+}
+
+export interface PveSnapshot {
+  name: string;
+  snaptime: number;
+  description: string;
+  parent?: string;
+  vmstate?: 0 | 1;
+  snapstate?: 'prepare' | 'delete';
+}
+
+export interface PveStorage {
+  id: string;
+  type: 'dir' | 'pbs' | 'zfspool';
+  content: string[];
+  /** Directory storages: their path; archives live in `<path>/dump`. */
+  path?: string;
+  total: number;
+  used: number;
+  shared: 0 | 1;
+  archives?: VzdumpArchive[];
+  /** PBS storages: the lab host serving the datastore. */
+  pbs?: { host: string; datastore: string; username: string };
+}
+
+export interface VzdumpArchive {
+  /** `vzdump-qemu-100-2024_01_31-02_00_01.vma.zst` (node local time in the name). */
+  filename: string;
+  vmid: number;
+  subtype: GuestType;
+  format: string;
+  size: number;
+  ctime: number;
+  notes?: string;
+  protected?: boolean;
+  /** The guest as it was when backed up (what a restore creates). */
+  guest: GuestTemplate;
+}
+
+/** Enough of a guest to recreate it on restore. */
+export interface GuestTemplate {
+  type: GuestType;
+  name: string;
+  maxcpu: number;
+  maxmem: number;
+  maxdisk: number;
+  usedDisk: number;
+  tags?: string;
+}
+
+export interface PveBackupJob {
+  id: string;
+  schedule: string;
+  enabled: 0 | 1;
+  storage: string;
+  mode: 'snapshot' | 'suspend' | 'stop';
+  compress: string;
+  vmid?: string;
+  all?: 0 | 1;
+  exclude?: string;
+  'prune-backups'?: Record<string, string>;
+  'notes-template'?: string;
+  comment?: string;
+  'repeat-missed'?: 0 | 1;
+  'notification-mode'?: string;
+  /** Hour and minute (node local) the scheduler starts it; derived from schedule. */
+  at: { hour: number; minute: number };
+}
+
+export interface PveTask {
+  upid: string;
+  node: string;
+  pid: number;
+  pstart: number;
+  starttime: number;
+  type: string;
+  id: string;
+  user: string;
+  endtime?: number;
+  /** `OK`, `WARNINGS: N`, or the error text; absent while running. */
+  status?: string;
+  /** Lines of the task log; for history tasks, produced on demand from `guests`. */
+  log?: string[];
+  /** For vzdump tasks of the history: what happened per guest (compact). */
+  guests?: TaskGuestResult[];
+  storage?: string;
+  /** Set while the task runs. */
+  running?: boolean;
+}
+
+export interface TaskGuestResult {
+  vmid: number;
+  ok: boolean;
+  error?: string;
+  /** Volid or archive path written. */
+  target?: string;
+  sizeBytes?: number;
+  seconds: number;
+}
+
+// ---------------------------------------------------------------------------
+// Proxmox Backup Server
+
+export interface PbsState {
+  datastores: Record<string, PbsDatastore>;
+  verifyJobs: PbsVerifyJob[];
+  syncJobs: PbsSyncJob[];
+  pruneJobs: PbsPruneJob[];
+  /** Remotes (for sync jobs): name -> the lab host and its auth id. */
+  remotes: Record<string, { host: string; authId: string }>;
+  /** API token secrets by auth id (`user@realm!name`) and user passwords by user id. */
+  credentials: Record<string, string>;
+  /** SHA-256 fingerprint of the server certificate, `aa:bb:...`. */
+  certFingerprint: string;
+  /** Oldest first. */
+  tasks: PbsTask[];
+  nextTaskId: number;
+}
+
+export type PbsBackupType = 'vm' | 'ct' | 'host';
+
+export interface PbsDatastore {
+  name: string;
+  path: string;
+  total: number;
+  used: number;
+  comment?: string;
+  gcSchedule?: string;
+  snapshots: PbsSnapshot[];
+  lastGc?: PbsGcStatus;
+}
+
+export interface PbsSnapshot {
+  type: PbsBackupType;
+  id: string;
+  time: number;
+  files: { filename: string; size: number; cryptMode: 'none' | 'encrypt' | 'sign-only' }[];
+  owner: string;
+  protected: boolean;
+  comment?: string;
+  verification?: { state: 'ok' | 'failed'; upid: string };
+  /** Chunks are damaged: the next verify fails. */
+  corrupt?: boolean;
+  /** Still being written. */
+  partial?: boolean;
+  /** What a restore of this snapshot creates. */
+  guest?: GuestTemplate;
+}
+
+export interface PbsGcStatus {
+  upid: string;
+  'index-file-count': number;
+  'index-data-bytes': number;
+  'disk-bytes': number;
+  'disk-chunks': number;
+  'removed-bytes': number;
+  'removed-chunks': number;
+  'pending-bytes': number;
+  'pending-chunks': number;
+  'removed-bad': number;
+  'still-bad': number;
+}
+
+export interface PbsVerifyJob {
+  id: string;
+  store: string;
+  schedule: string;
+  'ignore-verified': boolean;
+  'outdated-after'?: number;
+  comment?: string;
+}
+
+export interface PbsSyncJob {
+  id: string;
+  store: string;
+  remote: string;
+  'remote-store': string;
+  schedule: string;
+  'remove-vanished': boolean;
+  owner?: string;
+  comment?: string;
+}
+
+export interface PbsPruneJob {
+  id: string;
+  store: string;
+  schedule: string;
+  keep: Record<string, number>;
+  disable?: boolean;
+  comment?: string;
+}
+
+export interface PbsTask {
+  upid: string;
+  node: string;
+  pid: number;
+  pstart: number;
+  taskId: number;
+  starttime: number;
+  workerType: string;
+  workerId?: string;
+  user: string;
+  endtime?: number;
+  status?: string;
+  log?: string[];
+  running?: boolean;
+}
+
+// ---------------------------------------------------------------------------
+// ZFS
+
+export interface ZfsState {
+  pools: Record<string, ZfsPool>;
+  datasets: Record<string, ZfsDataset>;
+  nextTxg: number;
+}
+
+export interface ZfsVdev {
+  name: string;
+  state: string;
+  read: number;
+  write: number;
+  cksum: number;
+  note?: string;
+  children?: ZfsVdev[];
+}
+
+export interface ZfsScan {
+  state: 'finished' | 'scanning' | 'canceled';
+  start: number;
+  end?: number;
+  repairedBytes: number;
+  errors: number;
+}
+
+export interface ZfsPool {
+  name: string;
+  size: number;
+  alloc: number;
+  frag: number;
+  health: 'ONLINE' | 'DEGRADED' | 'FAULTED' | 'UNAVAIL';
+  vdevs: ZfsVdev[];
+  /** `status:` and `action:` texts for an unhealthy pool. */
+  status?: string;
+  action?: string;
+  see?: string;
+  dataErrors: number;
+  scan?: ZfsScan;
+}
+
+export interface ZfsDataset {
+  name: string;
+  type: 'filesystem' | 'volume';
+  used: number;
+  referenced: number;
+  mountpoint?: string;
+  creation: number;
+  guid: string;
+  snapshots: ZfsSnapshot[];
+  /** Files under the mountpoint live in the host's fs; this is their prefix. */
+}
+
+export interface ZfsSnapshot {
+  /** The part after `@`. */
+  name: string;
+  creation: number;
+  used: number;
+  referenced: number;
+  guid: string;
+  createtxg: number;
+}
+
+// ---------------------------------------------------------------------------
+// restic and rclone
+
+export interface ResticRepo {
+  id: string;
+  password: string;
+  chunkerPolynomial: string;
+  snapshots: ResticSnapshot[];
+  /** Bytes stored (packed). */
+  storedBytes: number;
+  /** A lock held by another process. */
+  lock?: { pid: number; host: string; user: string; time: number; exclusive: boolean };
+  /** Packs are damaged: `check` fails. */
+  corrupt?: boolean;
+  /** Cloud repositories: credentials the backend wants (AWS_ACCESS_KEY_ID -> secret). */
+  s3Credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+export interface ResticSnapshot {
+  id: string;
+  /** RFC 3339 with the creating host's offset. */
+  time: string;
+  parent?: string;
+  tree: string;
+  paths: string[];
+  hostname: string;
+  username: string;
+  tags?: string[];
+  program_version?: string;
+  summary?: ResticSummary;
+  /** Files in the snapshot: path -> size (for restore and stats). */
+  fileCount: number;
+  totalBytes: number;
+}
+
+export interface ResticSummary {
+  backup_start: string;
+  backup_end: string;
+  files_new: number;
+  files_changed: number;
+  files_unmodified: number;
+  dirs_new: number;
+  dirs_changed: number;
+  dirs_unmodified: number;
+  data_blobs: number;
+  tree_blobs: number;
+  data_added: number;
+  data_added_packed: number;
+  total_files_processed: number;
+  total_bytes_processed: number;
+}
+
+export interface RcloneRemote {
+  type: 's3' | 'local';
+  provider?: string;
+  /** S3: storage class new objects get (GLACIER, DEEP_ARCHIVE, STANDARD). */
+  storageClass?: string;
+}
+
+export interface CloudObject {
+  size: number;
+  /** Modification time of the source file, epoch seconds (fractional allowed). */
+  modTime: number;
+  tier: string;
+  md5: string;
+  /** Glacier objects: readable until this time after a restore request completed. */
+  restoredUntil?: number;
+  /** Glacier objects: a restore request is in progress until this time. */
+  restoreReadyAt?: number;
+}
+
+export interface CloudState {
+  /** Bucket name -> object key -> object. */
+  buckets: Record<string, Record<string, CloudObject>>;
+  /** restic repositories on object storage, by repository string (`s3:https://.../bucket`). */
+  resticRepos: Record<string, ResticRepo>;
+}

@@ -1,0 +1,34 @@
+/** The programs a simulated host can run, and the package each comes from. */
+import type { Tool, ToolEntry } from '../shell/types.js';
+import type { HostState } from '../state/types.js';
+import * as core from './coreutils.js';
+
+const PROGRAMS: Readonly<Record<string, ToolEntry>> = {
+  hostname: { run: core.hostname },
+  date: { run: core.date },
+  kill: { run: core.kill },
+  sleep: { run: core.sleepTool },
+  echo: { run: core.echo },
+  printf: { run: core.printf },
+  cat: { run: core.cat },
+  head: { run: core.head },
+  true: { run: core.trueTool },
+  false: { run: core.falseTool },
+  mv: { run: core.mv },
+  rm: { run: core.rm },
+  mkdir: { run: core.mkdir },
+  tar: { run: core.tar },
+  find: { run: core.find },
+  sh: { run: core.sh },
+};
+
+const SYSTEM_DIRS = /^\/(usr\/)?(local\/)?s?bin\//;
+
+/** The program `name` (bare or under a system bin directory) if the host has it installed. */
+export function programFor(host: HostState, name: string): Tool | undefined {
+  const bare = SYSTEM_DIRS.test(name) ? name.replace(SYSTEM_DIRS, '') : name;
+  if (!Object.hasOwn(PROGRAMS, bare)) return undefined;
+  const entry = PROGRAMS[bare]!;
+  if (entry.packages && !entry.packages.some((p) => host.packages.includes(p as HostState['packages'][number]))) return undefined;
+  return entry.run;
+}
