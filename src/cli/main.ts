@@ -10,7 +10,10 @@ interface CommandEntry {
 }
 
 /** The command table. Add a line here when a command lands. */
-const COMMANDS: Record<string, CommandEntry> = {};
+const COMMANDS: Record<string, CommandEntry> = {
+  config: { summary: 'config check: validate the inventory file', load: () => import('./config-check.js') },
+  retention: { summary: 'show what a prune keeps (PBS, PVE or restic rules)', load: () => import('./retention.js') },
+};
 
 export function helpText(): string {
   const width = Math.max(8, ...Object.keys(COMMANDS).map((n) => n.length));
