@@ -2,6 +2,7 @@
 import { err, ok, type Result } from '../../domain/types.js';
 import { exitFailure, firstLine } from '../shared/failure.js';
 import { excerpt } from '../shared/json.js';
+import { compareText } from '../shared/values.js';
 import { ARCHIVE_PREFIX } from './commands.js';
 
 export interface ConfigArchive {
@@ -62,5 +63,5 @@ export function parseArchiveList(stdout: string, stderr: string, exitCode: numbe
       empty: sizeBytes === 0,
     });
   }
-  return ok(out.sort((a, b) => a.time - b.time || a.path.localeCompare(b.path)));
+  return ok(out.sort((a, b) => a.time - b.time || compareText(a.path, b.path)));
 }

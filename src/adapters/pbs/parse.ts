@@ -16,7 +16,7 @@ import { exitFailure, firstLine } from '../shared/failure.js';
 import { parseJsonAs } from '../shared/json.js';
 import { taskState } from '../shared/task-status.js';
 import { parseUpid } from '../shared/upid.js';
-import { boolLike, epochLike, numberLike, optional } from '../shared/values.js';
+import { compareText, boolLike, epochLike, numberLike, optional } from '../shared/values.js';
 
 export interface PbsSnapshot {
   /** vm, ct or host */
@@ -117,7 +117,7 @@ export function parseSnapshotList(stdout: string, stderr: string, exitCode: numb
           ...(s.verification ? { verification: verificationOf(s.verification) } : {}),
         };
       })
-      .sort((a, b) => a.time - b.time || a.type.localeCompare(b.type) || a.id.localeCompare(b.id)),
+      .sort((a, b) => a.time - b.time || compareText(a.type, b.type) || compareText(a.id, b.id)),
   );
 }
 

@@ -7,7 +7,7 @@ import { err, ok, type JobState, type ProbeErrorKind, type Result, type Verifica
 import { exitFailure, firstLine } from '../shared/failure.js';
 import { parseJsonAs } from '../shared/json.js';
 import { taskState } from '../shared/task-status.js';
-import { boolLike, epochLike, intLike, numberLike, optional } from '../shared/values.js';
+import { compareText, boolLike, epochLike, intLike, numberLike, optional } from '../shared/values.js';
 import type { GuestType } from './commands.js';
 
 export interface PveGuest {
@@ -182,7 +182,7 @@ export function parseGuestSnapshots(stdout: string, stderr: string, exitCode: nu
       vmstate: s.vmstate ?? false,
     });
   }
-  return ok(snaps.sort((a, b) => a.time - b.time || a.name.localeCompare(b.name)));
+  return ok(snaps.sort((a, b) => a.time - b.time || compareText(a.name, b.name)));
 }
 
 const verificationSchema = optional(z.looseObject({ state: optString, upid: optString }));
@@ -262,7 +262,7 @@ export function parseStorageContent(stdout: string, stderr: string, exitCode: nu
         : {}),
     });
   }
-  return ok(out.sort((x, y) => x.time - y.time || x.volid.localeCompare(y.volid)));
+  return ok(out.sort((x, y) => x.time - y.time || compareText(x.volid, y.volid)));
 }
 
 const KEEP_ORDER = ['keep-all', 'keep-last', 'keep-hourly', 'keep-daily', 'keep-weekly', 'keep-monthly', 'keep-yearly'];
@@ -276,7 +276,7 @@ function retentionText(v: unknown): string | undefined {
     .sort(([a], [b]) => {
       const ia = KEEP_ORDER.indexOf(a);
       const ib = KEEP_ORDER.indexOf(b);
-      return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib) || a.localeCompare(b);
+      return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib) || compareText(a, b);
     });
   return entries.length === 0 ? undefined : entries.map(([k, x]) => `${k}=${String(x)}`).join(',');
 }

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { ok, type ProbeErrorKind, type Result } from '../../domain/types.js';
 import { exitFailure } from '../shared/failure.js';
 import { parseJsonAs } from '../shared/json.js';
-import { boolLike, numberLike, optional, rfc3339 } from '../shared/values.js';
+import { boolLike, compareText, numberLike, optional, rfc3339Ms } from '../shared/values.js';
 
 export interface RcloneObject {
   readonly path: string;
@@ -67,7 +67,7 @@ const entrySchema = z.array(
   z.looseObject({
     Path: z.string(),
     Size: optional(numberLike),
-    ModTime: rfc3339,
+    ModTime: rfc3339Ms,
     IsDir: optional(boolLike),
     Tier: optional(z.string()),
   }),
@@ -80,6 +80,7 @@ export function parseLsjson(stdout: string, stderr: string, exitCode: number): R
   const r = parseJsonAs(entrySchema, stdout, 'rclone lsjson');
   if (!r.ok) return r;
   let newest: RcloneObject | undefined;
+  let newestMs = -Infinity;
   let objects = 0;
   let totalBytes = 0;
   const tiers: Record<string, number> = {};
@@ -93,10 +94,11 @@ export function parseLsjson(stdout: string, stderr: string, exitCode: number): R
       tiers[e.Tier] = (tiers[e.Tier] ?? 0) + 1;
       if (!archiveTier && isArchiveTier(e.Tier)) archiveTier = e.Tier;
     }
-    if (!newest || e.ModTime > newest.time || (e.ModTime === newest.time && e.Path > newest.path)) {
+    if (!newest || e.ModTime > newestMs || (e.ModTime === newestMs && compareText(e.Path, newest.path) > 0)) {
+      newestMs = e.ModTime;
       newest = {
         path: e.Path,
-        time: e.ModTime,
+        time: Math.floor(e.ModTime / 1000),
         ...(e.Size !== undefined && e.Size >= 0 ? { sizeBytes: e.Size } : {}),
         ...(e.Tier ? { tier: e.Tier } : {}),
       };

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { err, ok, type ProbeErrorKind, type Result } from '../../domain/types.js';
 import { excerpt, parseJsonAs } from '../shared/json.js';
 import { firstLine } from '../shared/failure.js';
-import { numberLike, optional, rfc3339 } from '../shared/values.js';
+import { compareText, numberLike, optional, rfc3339, rfc3339Ms } from '../shared/values.js';
 
 export interface ResticSnapshot {
   readonly id: string;
@@ -86,9 +86,17 @@ export function resticFailure<T = never>(stderr: string, exitCode: number): Resu
   let kind: ProbeErrorKind = 'command-failed';
   let what = 'restic failed';
   if (code === 127) return err('command-failed', 'restic: command not found on the host (exit 127)');
-  if (code === 10 || /repository does not exist|unable to open config file|Is there a repository at the following location/i.test(text)) {
+  const configUnreadable = /unable to open config file|Is there a repository at the following location/i.test(text);
+  if (
+    code === 10 ||
+    /repository does not exist/i.test(text) ||
+    (configUnreadable && /no such file or directory|NoSuchKey|NoSuchBucket|\b404\b|not found/i.test(text))
+  ) {
     kind = 'not-found';
     what = 'restic repository not found';
+  } else if (configUnreadable) {
+    // 0.14-0.16 say "Is there a repository...?" for an unreachable backend too.
+    what = 'restic could not open the repository';
   } else if (code === 11 || /is already locked|unable to create lock|failed to lock/i.test(text)) {
     kind = 'locked';
     what = 'restic repository is locked';
@@ -115,7 +123,7 @@ const optNumber = optional(numberLike);
 
 const snapshotSchema = z.array(
   z.looseObject({
-    time: rfc3339,
+    time: rfc3339Ms,
     parent: optString,
     tree: optString,
     paths: optional(z.array(z.string())),
@@ -144,7 +152,8 @@ export function parseResticSnapshots(stdout: string, stderr: string, exitCode: n
   const r = parseJsonAs(snapshotSchema, stdout, 'restic snapshots');
   if (!r.ok) return r;
   return ok(
-    r.value
+    [...r.value]
+      .sort((a, b) => a.time - b.time || compareText(a.id, b.id))
       .map((s) => {
         const sum = s.summary;
         const summary = sum
@@ -160,7 +169,7 @@ export function parseResticSnapshots(stdout: string, stderr: string, exitCode: n
         return {
           id: s.id,
           shortId: s.short_id ?? s.id.slice(0, 8),
-          time: s.time,
+          time: Math.floor(s.time / 1000),
           hostname: s.hostname,
           ...(s.username !== undefined ? { username: s.username } : {}),
           paths: s.paths ?? [],
@@ -169,8 +178,7 @@ export function parseResticSnapshots(stdout: string, stderr: string, exitCode: n
           ...(s.program_version !== undefined ? { programVersion: s.program_version } : {}),
           ...(summary ? { summary } : {}),
         };
-      })
-      .sort((a, b) => a.time - b.time || a.id.localeCompare(b.id)),
+      }),
   );
 }
 
@@ -196,7 +204,7 @@ export function groupByHostAndPath(snapshots: readonly ResticSnapshot[]): Restic
       groups.set(key, g);
     }
   }
-  return [...groups.values()].sort((a, b) => a.hostname.localeCompare(b.hostname) || a.path.localeCompare(b.path));
+  return [...groups.values()].sort((a, b) => compareText(a.hostname, b.hostname) || compareText(a.path, b.path));
 }
 
 const backupLine = z.looseObject({

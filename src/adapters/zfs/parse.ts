@@ -6,6 +6,7 @@
 import { err, ok, type ProbeErrorKind, type Result } from '../../domain/types.js';
 import { exitFailure, firstLine } from '../shared/failure.js';
 import { excerpt } from '../shared/json.js';
+import { compareText } from '../shared/values.js';
 
 export interface ZfsSnapshot {
   /** `pool/data@autosnap_...` */
@@ -99,7 +100,7 @@ export function parseZfsSnapshotList(stdout: string, stderr: string, exitCode: n
 }
 
 function sortSnapshots(s: ZfsSnapshot[]): ZfsSnapshot[] {
-  return s.sort((a, b) => a.time - b.time || a.name.localeCompare(b.name));
+  return s.sort((a, b) => a.time - b.time || compareText(a.name, b.name));
 }
 
 /**
