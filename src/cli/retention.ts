@@ -27,7 +27,7 @@ const USAGE = `usage: strata retention --semantics pbs|pve|restic|restic-0.14 --
   --tz         the server's time zone for days and weeks (IANA name or +01:00; default: this host's)
   --json       print [{"time", "action", "reason"}]
   --file FILE  read the times from FILE instead of stdin
-  --now TIME   restic 0.16+: snapshots after this are not "the newest" (default: now)
+  --now TIME   restic: snapshots after this are not "the newest" for keep-within (default: now)
 
 Input: one time per line (ISO 8601 or epoch seconds), optionally followed by "protected" or "partial".`;
 

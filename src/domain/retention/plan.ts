@@ -12,9 +12,9 @@
  *   removes the other unfinished ones; PVE has keep-all.
  * - restic (internal/restic/snapshot_policy.go `ApplyPolicy`): every rule
  *   counts on its own over all snapshots; keep-within* are relative to the
- *   newest snapshot. 0.16 added -1 (every period), keeping the oldest snapshot
- *   while a counted rule has count left, and ignoring snapshots in the future
- *   (relative to `now`) when finding the newest. `protected` points are kept
+ *   newest snapshot that is not in the future (relative to `now`; checked
+ *   against restic 0.14 itself). 0.16 added -1 (every period) and keeping the
+ *   oldest snapshot while a counted rule has count left. `protected` points are kept
  *   like `--keep-tag` matches: kept, but still seen by the counting rules.
  */
 import { zoneCalendar, type ZoneCalendar } from '../zone-calendar.js';
@@ -46,7 +46,7 @@ export interface RetentionOptions {
   readonly semantics: RetentionSemantics;
   /** The server's zone: an IANA name or a UTC offset. Periods (days, ISO weeks, ...) are its wall clock. */
   readonly timeZone: string;
-  /** restic 0.16+: snapshots after this instant are not "the newest" for keep-within. */
+  /** restic: snapshots after this instant are not "the newest" for keep-within (default: no such limit). */
   readonly now?: number;
 }
 
@@ -151,7 +151,7 @@ function planProxmox(sorted: readonly RetentionPoint[], keep: KeepOptions, cal: 
   });
 }
 
-/** Go's zero time.Time, the "newest" restic 0.16 uses when every snapshot lies in the future. */
+/** Go's zero time.Time: the "newest" restic uses when every snapshot lies in the future. */
 const NO_LATEST = Number.NEGATIVE_INFINITY;
 
 function planRestic(
@@ -169,7 +169,7 @@ function planRestic(
 
   let latest = NO_LATEST;
   for (const p of sorted) {
-    if (p.time > latest && (!isV016 || now === undefined || p.time < now)) latest = p.time;
+    if (p.time > latest && (now === undefined || p.time < now)) latest = p.time;
   }
   const threshold = (d: { years: number; months: number; days: number; hours: number }): number =>
     latest === NO_LATEST ? NO_LATEST : cal.addDate(latest, -d.years, -d.months, -d.days) - d.hours * 3600;
