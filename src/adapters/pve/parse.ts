@@ -388,7 +388,7 @@ export function parseNotBackedUp(stdout: string, stderr: string, exitCode: numbe
 }
 
 const statusSchema = z.looseObject({
-  active: optional(boolLike),
+  active: boolLike,
   enabled: optional(boolLike),
   type: optString,
   total: optNumber,
@@ -402,8 +402,11 @@ export function parseStorageStatus(stdout: string, stderr: string, exitCode: num
   const r = parseJsonAs(statusSchema, stdout, 'pvesh storage status');
   if (!r.ok) return r;
   const s = r.value;
+  if (s.active && (s.total === undefined || s.used === undefined || s.avail === undefined)) {
+    return err('parse', 'pvesh storage status: an active storage without total, used and avail');
+  }
   return ok({
-    active: s.active ?? false,
+    active: s.active,
     enabled: s.enabled ?? true,
     ...(s.type !== undefined ? { type: s.type } : {}),
     ...(s.total !== undefined ? { totalBytes: s.total } : {}),

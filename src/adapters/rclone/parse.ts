@@ -4,7 +4,7 @@
  * total, and the storage tiers present.
  */
 import { z } from 'zod';
-import { ok, type ProbeErrorKind, type Result } from '../../domain/types.js';
+import { err, ok, type ProbeErrorKind, type Result } from '../../domain/types.js';
 import { exitFailure } from '../shared/failure.js';
 import { parseJsonAs } from '../shared/json.js';
 import { boolLike, compareText, numberLike, optional, rfc3339Ms } from '../shared/values.js';
@@ -129,6 +129,11 @@ export function parseAbout(stdout: string, stderr: string, exitCode: number): Re
   const r = parseJsonAs(aboutSchema, stdout, 'rclone about');
   if (!r.ok) return r;
   const a = r.value;
+  const known = ['total', 'used', 'free', 'trashed', 'other', 'objects'];
+  if (!known.some((k) => k in a)) {
+    // `{}` is a backend with nothing to tell; other keys are not rclone's about at all.
+    return Object.keys(a).length === 0 ? ok(null) : err('parse', 'rclone about: none of total/used/free/objects in the output');
+  }
   return ok({
     ...(a.total !== undefined ? { totalBytes: a.total } : {}),
     ...(a.used !== undefined ? { usedBytes: a.used } : {}),
