@@ -34,7 +34,9 @@ export function evaluateLayer(ctx: EvaluationContext, layer: Layer, assets: Read
       ageRules(ctx, layer, finished, newest, hostNow, assets, add);
     }
     jobRules(obs.jobs, add);
-    verificationRules(layer, finished, hostNow, assets, add);
+    // Old backups of deleted workloads are history: they do not decide the verification state.
+    const current = finished.filter((p) => assets.has(p.assetId));
+    verificationRules(layer, current.length > 0 || assets.size > 0 ? current : finished, hostNow, add);
     if (obs.capacity) capacityRule(ctx, obs.capacity, obs.capacity.name ?? 'storage', add);
     for (const pool of obs.pools ?? []) {
       if (!pool.healthy) add('crit', `pool ${pool.name} is ${pool.state}${pool.detail ? ` (${oneLine(pool.detail)})` : ''}`);
@@ -126,13 +128,7 @@ function jobRules(jobs: readonly JobRun[], add: Add): void {
 const hasVerification = (layer: Layer, points: readonly RecoveryPoint[]): boolean =>
   layer.kind === 'pbs' || points.some((p) => p.verification !== undefined);
 
-function verificationRules(
-  layer: Layer,
-  finished: readonly RecoveryPoint[],
-  hostNow: number,
-  assets: ReadonlyMap<string, KnownAsset>,
-  add: Add,
-): void {
+function verificationRules(layer: Layer, finished: readonly RecoveryPoint[], hostNow: number, add: Add): void {
   if (!hasVerification(layer, finished)) return;
   const newestByAsset = new Map<string, RecoveryPoint>();
   for (const p of finished) {
@@ -140,7 +136,7 @@ function verificationRules(
     if (prev === undefined || p.time > prev.time) newestByAsset.set(p.assetId, p);
   }
   for (const [assetId, p] of newestByAsset) {
-    if (p.verification?.state === 'failed' && (assets.has(assetId) || assets.size === 0)) {
+    if (p.verification?.state === 'failed') {
       add('crit', `newest point of ${assetId} (${isoTime(p.time)}) failed verification`, assetId);
     }
   }
