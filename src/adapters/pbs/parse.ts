@@ -168,7 +168,6 @@ export function parseTaskList(stdout: string, stderr: string, exitCode: number):
 
 const KINDS: Record<string, JobKind> = {
   backup: 'backup',
-  reader: 'other',
   verify: 'verify',
   verify_snapshot: 'verify',
   verify_group: 'verify',
@@ -200,4 +199,9 @@ export function pbsWorkerAsset(workerId: string | undefined): string | undefined
 export function pbsWorkerConcernsStore(workerId: string | undefined, store: string): boolean {
   if (!workerId) return true;
   return workerId.split(':').includes(store);
+}
+
+/** PBS backup group types: guests (vm, ct) and hosts (host). */
+export function isGroupType(t: string): t is 'vm' | 'ct' | 'host' {
+  return t === 'vm' || t === 'ct' || t === 'host';
 }

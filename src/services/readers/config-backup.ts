@@ -1,0 +1,24 @@
+/** Host configuration archives Strata wrote: one point per archive for `host/<host>`. */
+import { listArchives } from '../../adapters/config-backup/index.js';
+import type { ConfigBackupLayerFile } from '../../domain/inventory-file.js';
+import type { LayerObservation, RecoveryPoint } from '../../domain/types.js';
+import { observation, probeError, probeOptions } from './observation.js';
+import type { ReaderContext } from './types.js';
+
+export async function readConfigBackup(ctx: ReaderContext, layer: ConfigBackupLayerFile): Promise<LayerObservation> {
+  const asset = { id: `host/${layer.host}`, kind: 'host' as const, name: layer.host, host: layer.host };
+  const archives = await listArchives(ctx.runner, { directory: layer.directory }, probeOptions(ctx));
+  if (!archives.ok) {
+    return observation(ctx, layer, { assets: [asset], errors: [probeError(`archives in ${layer.directory}`, archives.error)] });
+  }
+  const points: RecoveryPoint[] = archives.value.map((a) => ({
+    layerId: layer.id,
+    // The name says whose configuration it is (a shared directory may hold other hosts' archives).
+    assetId: `host/${a.host ?? layer.host}`,
+    time: a.time,
+    ref: a.path,
+    sizeBytes: a.sizeBytes,
+    ...(a.empty ? { partial: true } : {}),
+  }));
+  return observation(ctx, layer, { points, assets: [asset] });
+}

@@ -1,0 +1,89 @@
+/**
+ * A Proxmox Backup Server datastore: its snapshots with verification, its
+ * capacity, and the server's tasks that concern it (backups, verifications,
+ * syncs, prunes, garbage collection).
+ */
+import {
+  datastoreOfRepository,
+  getDatastoreStatus,
+  isGroupType,
+  listSnapshots,
+  listTasks,
+  pbsJobKind,
+  pbsWorkerAsset,
+  pbsWorkerConcernsStore,
+  type PbsAccess,
+} from '../../adapters/pbs/index.js';
+import { resolveSecret } from '../../adapters/secrets.js';
+import { epochToIsoSeconds } from '../../adapters/shared/values.js';
+import type { PbsLayerFile } from '../../domain/inventory-file.js';
+import type { Capacity, JobRun, LayerObservation, ProbeError, RecoveryPoint } from '../../domain/types.js';
+import { observation, probeError, probeOptions } from './observation.js';
+import type { ReaderContext } from './types.js';
+
+export async function readPbs(ctx: ReaderContext, layer: PbsLayerFile): Promise<LayerObservation> {
+  const opts = probeOptions(ctx);
+  const store = layer.datastore ?? datastoreOfRepository(layer.repository);
+  const errors: ProbeError[] = [];
+
+  const secret = layer.secret ? resolveSecret(layer.secret, (n) => ctx.lookupEnv(n)) : undefined;
+  const access: PbsAccess | undefined =
+    secret && !secret.ok
+      ? undefined
+      : {
+          repository: layer.repository,
+          ...(layer.namespace ? { namespace: layer.namespace } : {}),
+          ...(layer.fingerprint ? { fingerprint: layer.fingerprint } : {}),
+          ...(secret?.ok ? { password: secret.value } : {}),
+        };
+  if (secret && !secret.ok) errors.push(probeError('PBS password', secret.error));
+
+  const [snapshots, status, tasks] = await Promise.all([
+    access ? listSnapshots(ctx.runner, access, opts) : undefined,
+    access ? getDatastoreStatus(ctx.runner, access, opts) : undefined,
+    listTasks(ctx.runner, {}, opts),
+  ]);
+
+  const points: RecoveryPoint[] = [];
+  if (snapshots?.ok) {
+    for (const s of snapshots.value) {
+      if (!isGroupType(s.type)) continue;
+      points.push({
+        layerId: layer.id,
+        assetId: `${s.type}/${s.id}`,
+        time: s.time,
+        ref: `${s.type}/${s.id}/${epochToIsoSeconds(s.time)}`,
+        ...(s.sizeBytes !== undefined ? { sizeBytes: s.sizeBytes } : {}),
+        ...(s.verification ? { verification: s.verification } : {}),
+        ...(s.protected ? { protected: true } : {}),
+        ...(s.partial ? { partial: true } : {}),
+      });
+    }
+  } else if (snapshots) errors.push(probeError(`snapshots of ${store}`, snapshots.error));
+
+  let capacity: Capacity | undefined;
+  if (status?.ok) capacity = { ...status.value, name: store };
+  else if (status) errors.push(probeError(`status of ${store}`, status.error));
+
+  const jobs: JobRun[] = [];
+  if (tasks.ok) {
+    for (const t of tasks.value) {
+      const kind = pbsJobKind(t.workerType);
+      if (!kind || !pbsWorkerConcernsStore(t.workerId, store)) continue;
+      const assetId = pbsWorkerAsset(t.workerId);
+      jobs.push({
+        kind,
+        type: t.workerType,
+        startedAt: t.startTime,
+        ...(t.endTime !== undefined ? { endedAt: t.endTime } : {}),
+        state: t.state,
+        status: t.status,
+        ...(assetId ? { assetId } : {}),
+        ...(t.workerId ? { id: t.workerId } : {}),
+        upid: t.upid,
+      });
+    }
+  } else errors.push(probeError('PBS task list', tasks.error));
+
+  return observation(ctx, layer, { points, jobs, errors, ...(capacity ? { capacity } : {}) });
+}

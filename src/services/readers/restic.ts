@@ -1,0 +1,49 @@
+/**
+ * A restic repository: one point per path of each snapshot, attributed to the
+ * host that made it (`files/<hostname>:<path>`), optionally limited to the
+ * layer's paths. A configured path with no snapshot at all is still an asset.
+ */
+import { listSnapshots, normalisePath, type ResticAccess } from '../../adapters/restic/index.js';
+import { resolveSecret, resolveSecretMap } from '../../adapters/secrets.js';
+import type { ResticLayerFile } from '../../domain/inventory-file.js';
+import type { Asset, LayerObservation, RecoveryPoint } from '../../domain/types.js';
+import { observation, probeError, probeOptions } from './observation.js';
+import type { ReaderContext } from './types.js';
+
+export async function readRestic(ctx: ReaderContext, layer: ResticLayerFile): Promise<LayerObservation> {
+  const lookup = (n: string) => ctx.lookupEnv(n);
+  const password = resolveSecret(layer.secret, lookup);
+  if (!password.ok) return observation(ctx, layer, { errors: [probeError('restic password', password.error)] });
+  const more = resolveSecretMap(layer.secretEnv, lookup);
+  if (!more.ok) return observation(ctx, layer, { errors: [probeError('restic secret environment', more.error)] });
+  const access: ResticAccess = {
+    repository: layer.repository,
+    password: password.value,
+    ...(layer.env ? { env: layer.env } : {}),
+    ...(Object.keys(more.value).length > 0 ? { secretEnv: more.value } : {}),
+  };
+
+  const snaps = await listSnapshots(ctx.runner, access, probeOptions(ctx));
+  const wanted = layer.paths ? new Set(layer.paths.map(normalisePath)) : null;
+  if (!snaps.ok) return observation(ctx, layer, { errors: [probeError('restic snapshots', snaps.error)] });
+
+  const points: RecoveryPoint[] = [];
+  const assets = new Map<string, Asset>();
+  const covered = new Set<string>();
+  for (const s of snaps.value) {
+    for (const path of new Set(s.paths.map(normalisePath))) {
+      if (wanted && !wanted.has(path)) continue;
+      covered.add(path);
+      const assetId = `files/${s.hostname}:${path}`;
+      if (!assets.has(assetId)) assets.set(assetId, { id: assetId, kind: 'files', name: path, host: s.hostname });
+      const size = s.paths.length === 1 ? s.summary?.totalBytesProcessed : undefined;
+      points.push({ layerId: layer.id, assetId, time: s.time, ref: s.id, ...(size !== undefined ? { sizeBytes: size } : {}) });
+    }
+  }
+  for (const path of wanted ?? []) {
+    if (covered.has(path)) continue;
+    const id = `files/${layer.host}:${path}`;
+    assets.set(id, { id, kind: 'files', name: path, host: layer.host });
+  }
+  return observation(ctx, layer, { points, assets: [...assets.values()] });
+}

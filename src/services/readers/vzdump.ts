@@ -1,0 +1,130 @@
+/**
+ * vzdump archives of one PVE storage (a directory or a PBS storage), with the
+ * node's vzdump tasks, the backup jobs writing to that storage, the guests no
+ * job covers, and the storage's capacity: five probes at once.
+ */
+import {
+  getStorageStatus,
+  listBackupArchives,
+  listBackupJobs,
+  listNotBackedUp,
+  listVzdumpTasks,
+  type GuestType,
+} from '../../adapters/pve/index.js';
+import { parseUpid } from '../../adapters/shared/upid.js';
+import type { VzdumpLayerFile } from '../../domain/inventory-file.js';
+import type { Asset, Capacity, JobDefinition, JobRun, LayerObservation, ProbeError, RecoveryPoint } from '../../domain/types.js';
+import { guestAssetId, guestAssetKind, observation, probeError, probeOptions } from './observation.js';
+import type { ReaderContext } from './types.js';
+
+export async function readVzdump(ctx: ReaderContext, layer: VzdumpLayerFile): Promise<LayerObservation> {
+  const opts = probeOptions(ctx);
+  const where = { node: ctx.node, storage: layer.storage };
+  const [content, jobs, tasks, notBackedUp, status] = await Promise.all([
+    listBackupArchives(ctx.runner, where, opts),
+    listBackupJobs(ctx.runner, opts),
+    listVzdumpTasks(ctx.runner, { node: ctx.node }, opts),
+    listNotBackedUp(ctx.runner, opts),
+    getStorageStatus(ctx.runner, where, opts),
+  ]);
+  const errors: ProbeError[] = [];
+  // A task names only the vmid; the archives and the not-backed-up list say whether it is a VM or a container.
+  const guestTypes = new Map<number, GuestType>();
+
+  const points: RecoveryPoint[] = [];
+  if (content.ok) {
+    for (const a of content.value) {
+      if (!a.guestType) continue;
+      guestTypes.set(a.vmid, a.guestType);
+      const at = a.verification?.upid ? parseUpid(a.verification.upid)?.startTime : undefined;
+      points.push({
+        layerId: layer.id,
+        assetId: guestAssetId(a.guestType, a.vmid),
+        time: a.time,
+        ref: a.volid,
+        ...(a.sizeBytes !== undefined ? { sizeBytes: a.sizeBytes } : {}),
+        ...(a.protected ? { protected: true } : {}),
+        ...(a.verification
+          ? {
+              verification: {
+                state: a.verification.state,
+                ...(at !== undefined ? { at } : {}),
+                ...(a.verification.upid ? { upid: a.verification.upid } : {}),
+              },
+            }
+          : {}),
+      });
+    }
+  } else errors.push(probeError(`content of storage ${layer.storage}`, content.error));
+
+  const assets: Asset[] = [];
+  let notBacked: string[] | undefined;
+  if (notBackedUp.ok) {
+    notBacked = [];
+    for (const g of notBackedUp.value) {
+      guestTypes.set(g.vmid, g.type);
+      const id = guestAssetId(g.type, g.vmid);
+      notBacked.push(id);
+      // PVE says these guests exist: they are workloads even with no point anywhere.
+      assets.push({ id, kind: guestAssetKind(g.type), ...(g.name !== undefined ? { name: g.name } : {}) });
+    }
+  } else errors.push(probeError('guests not backed up', notBackedUp.error));
+
+  const runs: JobRun[] = [];
+  if (tasks.ok) {
+    for (const t of tasks.value) {
+      const vmid = /^\d+$/.test(t.id) ? Number(t.id) : undefined;
+      const type = vmid !== undefined ? guestTypes.get(vmid) : undefined;
+      runs.push({
+        kind: 'backup',
+        type: t.type || 'vzdump',
+        startedAt: t.startTime,
+        ...(t.endTime !== undefined ? { endedAt: t.endTime } : {}),
+        state: t.state,
+        status: t.status,
+        ...(type && vmid !== undefined ? { assetId: guestAssetId(type, vmid) } : {}),
+        ...(t.id ? { id: t.id } : {}),
+        upid: t.upid,
+      });
+    }
+  } else errors.push(probeError('vzdump tasks', tasks.error));
+
+  let jobDefinitions: JobDefinition[] | undefined;
+  if (jobs.ok) {
+    jobDefinitions = jobs.value
+      .filter((j) => j.storage === layer.storage && (j.node === undefined || j.node === ctx.node))
+      .map((j) => ({
+        id: j.id,
+        type: j.type,
+        enabled: j.enabled,
+        ...(j.schedule !== undefined ? { schedule: j.schedule } : {}),
+        ...(j.nextRun !== undefined ? { nextRun: j.nextRun } : {}),
+        ...(j.vmids !== undefined ? { vmids: j.vmids } : {}),
+        all: j.all,
+        ...(j.exclude !== undefined ? { exclude: j.exclude } : {}),
+        ...(j.storage !== undefined ? { storage: j.storage } : {}),
+        ...(j.retention !== undefined ? { retention: j.retention } : {}),
+        ...(j.comment !== undefined ? { comment: j.comment } : {}),
+      }));
+  } else errors.push(probeError('backup jobs', jobs.error));
+
+  let capacity: Capacity | undefined;
+  if (status.ok) {
+    const s = status.value;
+    if (!s.enabled) errors.push({ kind: 'command-failed', message: `storage ${layer.storage} is disabled on ${ctx.node}` });
+    else if (!s.active) errors.push({ kind: 'not-found', message: `storage ${layer.storage} is not active on ${ctx.node} (not mounted or unreachable)` });
+    else if (s.totalBytes !== undefined && s.usedBytes !== undefined && s.availBytes !== undefined) {
+      capacity = { totalBytes: s.totalBytes, usedBytes: s.usedBytes, availBytes: s.availBytes, name: layer.storage };
+    }
+  } else errors.push(probeError(`status of storage ${layer.storage}`, status.error));
+
+  return observation(ctx, layer, {
+    points,
+    jobs: runs,
+    assets,
+    errors,
+    ...(jobDefinitions ? { jobDefinitions } : {}),
+    ...(notBacked ? { notBackedUp: notBacked } : {}),
+    ...(capacity ? { capacity } : {}),
+  });
+}

@@ -1,0 +1,64 @@
+/**
+ * ZFS send/receive replication: the snapshots on the target are the layer's
+ * points for the source dataset (a snapshot the source has since pruned is
+ * still a copy). Source and target are read at once, possibly on two hosts.
+ */
+import { listSnapshots } from '../../adapters/zfs/index.js';
+import type { ZfsReplicationLayerFile } from '../../domain/inventory-file.js';
+import type { Asset, LayerObservation, ProbeError, RecoveryPoint } from '../../domain/types.js';
+import { observation, poolOf, probeError, probeOptions } from './observation.js';
+import type { ReaderContext } from './types.js';
+
+/** `tank/backup/data/child` under target `tank/backup/data` is source `rpool/data/child`. */
+export function sourceDatasetOf(targetDataset: string, target: string, source: string): string | undefined {
+  if (targetDataset === target) return source;
+  if (targetDataset.startsWith(`${target}/`)) return `${source}${targetDataset.slice(target.length)}`;
+  return undefined;
+}
+
+export async function readZfsReplication(ctx: ReaderContext, layer: ZfsReplicationLayerFile): Promise<LayerObservation> {
+  const opts = probeOptions(ctx);
+  const sourceHost = layer.source.host ?? layer.host;
+  const errors: ProbeError[] = [];
+  let sourceRunner = ctx.runner;
+  if (sourceHost !== layer.host) {
+    try {
+      sourceRunner = ctx.runnerFor(sourceHost);
+    } catch (e) {
+      errors.push({ kind: 'transport', message: `source host ${sourceHost}: ${e instanceof Error ? e.message : String(e)}` });
+    }
+  }
+  const [source, target] = await Promise.all([
+    errors.length === 0 ? listSnapshots(sourceRunner, { dataset: layer.source.dataset }, opts) : undefined,
+    listSnapshots(ctx.runner, { dataset: layer.target.dataset }, opts),
+  ]);
+
+  const sourceDatasets = new Set([layer.source.dataset]);
+  if (source?.ok) for (const s of source.value) sourceDatasets.add(s.dataset);
+  else if (source) errors.push(probeError(`source snapshots of ${layer.source.dataset} on ${sourceHost}`, source.error));
+
+  const points: RecoveryPoint[] = [];
+  if (target.ok) {
+    for (const s of target.value) {
+      const src = sourceDatasetOf(s.dataset, layer.target.dataset, layer.source.dataset);
+      if (!src) continue;
+      sourceDatasets.add(src);
+      points.push({
+        layerId: layer.id,
+        assetId: `dataset/${src}`,
+        time: s.time,
+        ref: s.name,
+        ...(s.usedBytes !== undefined ? { sizeBytes: s.usedBytes } : {}),
+      });
+    }
+  } else errors.push(probeError(`target snapshots of ${layer.target.dataset} on ${layer.host}`, target.error));
+
+  const assets: Asset[] = [...sourceDatasets].sort().map((d) => ({
+    id: `dataset/${d}`,
+    kind: 'dataset',
+    name: d,
+    host: sourceHost,
+    pool: poolOf(d),
+  }));
+  return observation(ctx, layer, { points, assets, errors });
+}

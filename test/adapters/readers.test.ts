@@ -1,0 +1,546 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type {
+  ConfigBackupLayerFile,
+  LayerFile,
+  PbsLayerFile,
+  PveSnapshotsLayerFile,
+  RcloneLayerFile,
+  ResticLayerFile,
+  VzdumpLayerFile,
+  ZfsReplicationLayerFile,
+  ZfsSnapshotsLayerFile,
+} from '../../src/domain/inventory-file.js';
+import type { LayerObservation } from '../../src/domain/types.js';
+import { probeCommands, readLayer, type ReaderContext } from '../../src/services/readers/index.js';
+import { TransportError } from '../../src/transport/errors.js';
+import { FakeRunner } from '../helpers/fake-runner.js';
+import { fixture, reply } from './fixtures.js';
+
+const J = ['--output-format', 'json'];
+const NOW = 1706680000;
+let runners: FakeRunner[] = [];
+
+function host(name: string): FakeRunner {
+  const r = new FakeRunner(name);
+  runners.push(r);
+  return r;
+}
+
+function ctx(runner: FakeRunner, more: Partial<ReaderContext> = {}, others: Record<string, FakeRunner> = {}): ReaderContext {
+  return {
+    runner,
+    runnerFor: (h) => {
+      const r = others[h];
+      if (!r) throw new Error(`no runner for ${h}`);
+      return r;
+    },
+    node: 'pve1',
+    now: NOW,
+    timeoutMs: 5000,
+    lookupEnv: () => undefined,
+    ...more,
+  };
+}
+
+afterEach(() => {
+  const all = runners;
+  runners = [];
+  for (const r of all) r.assertDone();
+});
+
+const assetIds = (o: LayerObservation) => o.assets.map((a) => a.id);
+const pointsOf = (o: LayerObservation, assetId: string) => o.points.filter((p) => p.assetId === assetId).map((p) => p.time);
+
+describe('pve-snapshots reader', () => {
+  const layer: PveSnapshotsLayerFile = { id: 'snaps', kind: 'pve-snapshots', host: 'pve1' };
+  const list = ['pvesh', 'get', '/cluster/resources', '--type', 'vm', ...J];
+  const snaps = (type: string, vmid: number) => ['pvesh', 'get', `/nodes/pve1/${type}/${vmid}/snapshot`, ...J];
+
+  it('lists every guest of the node as an asset, skips templates and other nodes, reads each guest', async () => {
+    const r = host('pve1')
+      .on(list, reply('pve', 'cluster-resources-normal'))
+      .on(snaps('qemu', 100), reply('pve', 'guest-snapshots-normal'))
+      .on(snaps('lxc', 101), reply('pve', 'guest-snapshots-snapstate'))
+      .on(snaps('qemu', 105), reply('pve', 'guest-snapshots-only-current'));
+    const o = await readLayer(ctx(r), layer);
+    expect(o.errors).toEqual([]);
+    expect(o.assets).toEqual([
+      { id: 'vm/100', kind: 'vm', name: 'web01', host: 'pve1' },
+      { id: 'ct/101', kind: 'ct', name: 'dns', host: 'pve1' },
+      { id: 'vm/105', kind: 'vm', name: 'test', host: 'pve1' },
+    ]);
+    expect(pointsOf(o, 'vm/100')).toEqual([1706493601, 1706580001, 1706666401]);
+    expect(o.points.find((p) => p.assetId === 'ct/101' && p.ref === 'weekly')?.partial).toBe(true);
+    expect(pointsOf(o, 'vm/105')).toEqual([]);
+    expect(o).toMatchObject({ layerId: 'snaps', readAt: NOW });
+    expect(r.calls.every((c) => c.timeoutMs === 5000)).toBe(true);
+  });
+
+  it('reads the snapshots of all guests concurrently', async () => {
+    const r = host('pve1')
+      .on(list, reply('pve', 'cluster-resources-normal'))
+      .expect({ argv: snaps('qemu', 100), reply: reply('pve', 'guest-snapshots-normal'), delayMs: 30 })
+      .expect({ argv: snaps('lxc', 101), reply: reply('pve', 'guest-snapshots-normal'), delayMs: 30 })
+      .expect({ argv: snaps('qemu', 105), reply: reply('pve', 'guest-snapshots-normal'), delayMs: 30 });
+    await readLayer(ctx(r), layer);
+    expect(r.maxInFlight).toBe(3);
+  });
+
+  it('keeps the other guests when one guest cannot be read, and names the one that failed', async () => {
+    const r = host('pve1')
+      .on(list, reply('pve', 'cluster-resources-normal'))
+      .on(snaps('qemu', 100), reply('pve', 'guest-snapshots-normal'))
+      .on(snaps('lxc', 101), reply('bad', 'html-error-page'))
+      .on(snaps('qemu', 105), reply('pve', 'guest-snapshots-missing-guest'));
+    const o = await readLayer(ctx(r), layer);
+    expect(o.points.map((p) => p.assetId)).toEqual(['vm/100', 'vm/100', 'vm/100']);
+    expect(o.errors.map((e) => [e.kind, e.message.split(':')[0]])).toEqual([
+      ['parse', 'snapshots of ct/101'],
+      ['not-found', 'snapshots of vm/105'],
+    ]);
+  });
+
+  it('limits to configured guests and reports a configured guest that is gone', async () => {
+    const r = host('pve1').on(list, reply('pve', 'cluster-resources-normal')).on(snaps('qemu', 100), reply('pve', 'guest-snapshots-normal'));
+    const o = await readLayer(ctx(r), { ...layer, guests: [100, 333] });
+    expect(assetIds(o)).toEqual(['vm/100']);
+    expect(o.errors).toEqual([{ kind: 'not-found', message: 'guest 333 is not a guest of node pve1' }]);
+  });
+
+  it('reads an unreachable host as an error with no assets and no points', async () => {
+    const r = host('pve1').on(list, new TransportError('unreachable', { host: 'pve1', detail: 'connect ETIMEDOUT' }));
+    const o = await readLayer(ctx(r), layer);
+    expect(o.points).toEqual([]);
+    expect(o.assets).toEqual([]);
+    expect(o.errors).toEqual([{ kind: 'transport', message: 'guest list: host pve1 is unreachable: connect ETIMEDOUT' }]);
+  });
+});
+
+describe('vzdump reader', () => {
+  const layer: VzdumpLayerFile = { id: 'dump', kind: 'vzdump', host: 'pve1', storage: 'local-backup' };
+  const probes = {
+    content: ['pvesh', 'get', '/nodes/pve1/storage/local-backup/content', '--content', 'backup', ...J],
+    jobs: ['pvesh', 'get', '/cluster/backup', ...J],
+    tasks: ['pvesh', 'get', '/nodes/pve1/tasks', '--typefilter', 'vzdump', '--limit', '50', ...J],
+    nbu: ['pvesh', 'get', '/cluster/backup-info/not-backed-up', ...J],
+    status: ['pvesh', 'get', '/nodes/pve1/storage/local-backup/status', ...J],
+  };
+
+  function healthy(r: FakeRunner, statusFixture = 'storage-status-normal'): FakeRunner {
+    return r
+      .expect({ argv: probes.content, reply: reply('pve', 'storage-content-dir'), delayMs: 20 })
+      .expect({ argv: probes.jobs, reply: reply('pve', 'backup-jobs-normal'), delayMs: 20 })
+      .expect({ argv: probes.tasks, reply: reply('pve', 'tasks-normal'), delayMs: 20 })
+      .expect({ argv: probes.nbu, reply: reply('pve', 'not-backed-up-normal'), delayMs: 20 })
+      .expect({ argv: probes.status, reply: reply('pve', statusFixture), delayMs: 20 });
+  }
+
+  it('reads archives, tasks, jobs of this storage, unprotected guests and capacity, all probes at once', async () => {
+    const r = healthy(host('pve1'));
+    const o = await readLayer(ctx(r), layer);
+    expect(r.maxInFlight).toBe(5);
+    expect(o.errors).toEqual([]);
+    expect(pointsOf(o, 'vm/100')).toEqual([1706580001, 1706666401]);
+    expect(o.points.find((p) => p.assetId === 'vm/100' && p.time === 1706666401)).toMatchObject({
+      ref: 'local-backup:backup/vzdump-qemu-100-2024_01_31-02_00_01.vma.zst',
+      protected: true,
+      sizeBytes: 4530001234,
+    });
+    expect(pointsOf(o, 'ct/102')).toEqual([1703988000]);
+    expect(o.jobs.map((j) => [j.state, j.status, j.assetId])).toEqual([
+      ['running', 'RUNNING', undefined],
+      ['warning', 'WARNINGS: 2', undefined],
+      ['ok', 'OK', 'vm/100'],
+      ['failed', 'job errors', 'ct/101'],
+      ['failed', 'unable to find VM 105', 'vm/105'],
+    ]);
+    expect(o.jobDefinitions?.map((j) => j.id)).toEqual(['backup-5c3e1a2b-9f0e']);
+    expect(o.jobDefinitions?.[0]).toMatchObject({ all: true, exclude: [105], retention: 'keep-daily=7,keep-weekly=4', enabled: true });
+    expect(o.notBackedUp).toEqual(['vm/105', 'ct/110']);
+    expect(assetIds(o)).toEqual(['vm/105', 'ct/110']);
+    expect(o.capacity).toEqual({ totalBytes: 2199023255552, usedBytes: 549755813888, availBytes: 1649267441664, name: 'local-backup' });
+  });
+
+  it('carries PBS verification (with the time it ran) from a PBS storage', async () => {
+    const r = host('pve1')
+      .on(probes.content, reply('pve', 'storage-content-pbs'))
+      .on(probes.jobs, reply('pve', 'backup-jobs-empty'))
+      .on(probes.tasks, reply('pve', 'tasks-empty'))
+      .on(probes.nbu, reply('pve', 'not-backed-up-empty'))
+      .on(probes.status, reply('pve', 'storage-status-strings'));
+    const o = await readLayer(ctx(r), layer);
+    expect(o.points.find((p) => p.assetId === 'ct/101')?.verification).toMatchObject({ state: 'failed', at: 0x65b9b5d0 });
+    expect(o.notBackedUp).toEqual([]);
+  });
+
+  it('reports an inactive storage and a garbled task list, keeping what could be read', async () => {
+    const r = host('pve1')
+      .on(probes.content, reply('pve', 'storage-content-dir'))
+      .on(probes.jobs, reply('pve', 'backup-jobs-normal'))
+      .on(probes.tasks, reply('bad', 'truncated-json'))
+      .on(probes.nbu, reply('pve', 'not-backed-up-normal'))
+      .on(probes.status, reply('pve', 'storage-status-inactive'));
+    const o = await readLayer(ctx(r), layer);
+    expect(o.points).toHaveLength(4);
+    expect(o.jobs).toEqual([]);
+    expect(o.capacity).toBeUndefined();
+    expect(o.errors.map((e) => e.kind)).toEqual(['parse', 'not-found']);
+    expect(o.errors[1]!.message).toBe('storage local-backup is not active on pve1 (not mounted or unreachable)');
+  });
+
+  it('reports a missing storage as not-found, with no points from it', async () => {
+    const r = host('pve1')
+      .on(probes.content, reply('pve', 'storage-content-missing-storage'))
+      .on(probes.jobs, reply('pve', 'backup-jobs-empty'))
+      .on(probes.tasks, reply('pve', 'tasks-empty'))
+      .on(probes.nbu, reply('pve', 'not-backed-up-empty'))
+      .on(probes.status, reply('pve', 'storage-content-missing-storage'));
+    const o = await readLayer(ctx(r), layer);
+    expect(o.points).toEqual([]);
+    expect(o.errors.map((e) => e.kind)).toEqual(['not-found', 'not-found']);
+  });
+});
+
+describe('pbs reader', () => {
+  const layer: PbsLayerFile = {
+    id: 'pbs-local',
+    kind: 'pbs',
+    host: 'pbs',
+    repository: 'strata@pbs!ro@localhost:store1',
+    secret: { env: 'PBS_TOKEN' },
+    fingerprint: 'ab:cd',
+  };
+  const repo = ['--repository', 'strata@pbs!ro@localhost:store1', ...J];
+  const env = { PBS_FINGERPRINT: 'ab:cd' };
+  const secrets = { PBS_PASSWORD: 'tok' };
+  const tasks = ['proxmox-backup-manager', 'task', 'list', '--all', '--limit', '100', ...J];
+
+  it('reads points with verification, capacity and the tasks of this datastore', async () => {
+    const r = host('pbs')
+      .expect({ argv: ['proxmox-backup-client', 'snapshot', 'list', ...repo], env, secrets, reply: reply('pbs', 'snapshot-list-normal') })
+      .expect({ argv: ['proxmox-backup-client', 'status', ...repo], env, secrets, reply: reply('pbs', 'status-normal') })
+      .on(tasks, reply('pbs', 'task-list-normal'));
+    const o = await readLayer(ctx(r, { lookupEnv: (n) => (n === 'PBS_TOKEN' ? 'tok' : undefined) }), layer);
+    expect(o.errors).toEqual([]);
+    expect(o.points.map((p) => [p.assetId, p.ref])).toEqual([
+      ['vm/100', 'vm/100/2024-01-30T02:00:01Z'],
+      ['vm/100', 'vm/100/2024-01-31T02:00:01Z'],
+      ['ct/101', 'ct/101/2024-01-31T02:01:00Z'],
+      ['host/pve1', 'host/pve1/2024-01-31T03:00:00Z'],
+    ]);
+    expect(o.points[1]!.verification).toMatchObject({ state: 'ok', at: 0x65b9b5c1 });
+    expect(o.points[2]).toMatchObject({ protected: true, verification: { state: 'failed' } });
+    expect(o.capacity).toMatchObject({ totalBytes: 2199023255552, name: 'store1' });
+    expect(o.jobs.map((j) => [j.kind, j.type, j.state, j.assetId])).toEqual([
+      ['gc', 'garbage_collection', 'running', undefined],
+      ['prune', 'prunejob', 'ok', undefined],
+      ['sync', 'syncjob', 'failed', undefined],
+      ['verify', 'verify_snapshot', 'failed', 'ct/101'],
+      ['verify', 'verificationjob', 'warning', undefined],
+      ['backup', 'backup', 'ok', 'vm/100'],
+    ]);
+  });
+
+  it('marks an unfinished backup as partial', async () => {
+    const r = host('pbs')
+      .expect({ argv: ['proxmox-backup-client', 'snapshot', 'list', ...repo], env, secrets, reply: reply('pbs', 'snapshot-list-unfinished') })
+      .expect({ argv: ['proxmox-backup-client', 'status', ...repo], env, secrets, reply: reply('pbs', 'status-normal') })
+      .on(tasks, reply('pbs', 'task-list-empty'));
+    const o = await readLayer(ctx(r, { lookupEnv: () => 'tok' }), layer);
+    expect(o.points.map((p) => p.partial ?? false)).toEqual([false, true]);
+  });
+
+  it('does not run the client when the {env} secret is unset, and says which variable', async () => {
+    const r = host('pbs').on(tasks, reply('pbs', 'task-list-empty'));
+    const o = await readLayer(ctx(r), layer);
+    expect(o.points).toEqual([]);
+    expect(o.errors).toEqual([{ kind: 'auth', message: "PBS password: secret variable PBS_TOKEN is not set in Strata's environment" }]);
+  });
+
+  it('reports bad credentials as auth', async () => {
+    const r = host('pbs')
+      .expect({ argv: ['proxmox-backup-client', 'snapshot', 'list', ...repo], env, secrets, reply: reply('pbs', 'snapshot-list-auth-failed') })
+      .expect({ argv: ['proxmox-backup-client', 'status', ...repo], env, secrets, reply: reply('pbs', 'snapshot-list-auth-failed') })
+      .on(tasks, reply('pbs', 'task-list-empty'));
+    const o = await readLayer(ctx(r, { lookupEnv: () => 'tok' }), layer);
+    expect(o.errors.map((e) => e.kind)).toEqual(['auth', 'auth']);
+    expect(o.points).toEqual([]);
+  });
+});
+
+describe('zfs-snapshots reader', () => {
+  const layer: ZfsSnapshotsLayerFile = { id: 'zsnap', kind: 'zfs-snapshots', host: 'pve1', datasets: ['rpool/data'] };
+  const list = ['zfs', 'list', '-H', '-p', '-t', 'snapshot', '-o', 'name,creation,used', '-r', 'rpool/data'];
+  const pools = ['zpool', 'list', '-H', '-p', '-o', 'name,size,alloc,free,cap,health'];
+  const status = ['zpool', 'status', '-x'];
+
+  it('reads points per dataset and child, assets, and the pool with health and capacity', async () => {
+    const r = host('pve1').on(list, reply('zfs', 'zfs-list-snapshots-normal')).on(pools, reply('zfs', 'zpool-list-normal')).on(status, reply('zfs', 'zpool-status-healthy'));
+    const o = await readLayer(ctx(r), layer);
+    expect(o.errors).toEqual([]);
+    expect(assetIds(o)).toEqual(['dataset/rpool/data', 'dataset/rpool/data/subvol-101-disk-0', 'dataset/rpool/data/vm-100-disk-0']);
+    expect(pointsOf(o, 'dataset/rpool/data/vm-100-disk-0')).toEqual([1706580001, 1706659201, 1706666401]);
+    expect(o.pools).toEqual([
+      {
+        name: 'rpool',
+        state: 'ONLINE',
+        healthy: true,
+        capacity: { totalBytes: 1992864825344, usedBytes: 597859447603, availBytes: 1395005377741, name: 'rpool' },
+      },
+    ]);
+    expect(o.capacity?.name).toBe('rpool');
+  });
+
+  it('marks a pool unhealthy when zpool status -x lists it, although zpool list says ONLINE and exit is 0', async () => {
+    const r = host('pve1').on(list, reply('zfs', 'zfs-list-snapshots-normal')).on(pools, reply('zfs', 'zpool-list-normal')).on(status, reply('zfs', 'zpool-status-data-errors'));
+    const o = await readLayer(ctx(r), layer);
+    expect(o.pools?.[0]).toMatchObject({ name: 'rpool', state: 'ONLINE', healthy: false, detail: expect.stringMatching(/errors: 2 data errors/) });
+  });
+
+  it('reads a zfs-fuse host through the fallbacks, with a degraded pool', async () => {
+    const r = host('zfs1')
+      .on(['zfs', 'list', '-H', '-p', '-t', 'snapshot', '-o', 'name,creation,used', '-r', 'strmirror/data'], reply('zfs', 'zfs-list-snapshots-zfs-fuse-no-p'))
+      .on(['zfs', 'get', '-H', '-p', '-r', '-o', 'name,property,value', 'creation,used', 'strmirror/data'], {
+        stdout: fixture('zfs', 'zfs-get-snapshots-zfs-fuse').stdout.replaceAll('strtank', 'strmirror'),
+      })
+      .on(pools, reply('zfs', 'zpool-list-zfs-fuse-no-p'))
+      .on(['zpool', 'list', '-H', '-o', 'name,size,alloc,free,cap,health'], reply('zfs', 'zpool-list-zfs-fuse-degraded'))
+      .on(status, reply('zfs', 'zpool-status-degraded-zfs-fuse'));
+    const o = await readLayer(ctx(r), { ...layer, host: 'zfs1', datasets: ['strmirror/data'] });
+    expect(o.errors).toEqual([]);
+    expect(o.points).toHaveLength(3);
+    expect(o.pools).toEqual([
+      expect.objectContaining({ name: 'strmirror', state: 'DEGRADED', healthy: false, detail: expect.stringMatching(/taken offline/) }),
+    ]);
+  });
+
+  it('reports a missing dataset and a pool that is not imported', async () => {
+    const r = host('pve1')
+      .on(['zfs', 'list', '-H', '-p', '-t', 'snapshot', '-o', 'name,creation,used', '-r', 'backup/data'], reply('zfs', 'zfs-list-snapshots-missing-dataset'))
+      .on(pools, reply('zfs', 'zpool-list-normal'))
+      .on(status, reply('zfs', 'zpool-status-healthy'));
+    const o = await readLayer(ctx(r), { ...layer, datasets: ['backup/data'] });
+    expect(o.errors.map((e) => e.kind)).toEqual(['not-found', 'not-found']);
+    expect(o.errors[1]!.message).toBe('pool backup is not imported on pve1');
+    expect(o.points).toEqual([]);
+  });
+
+  it('never reports a pool healthy from garbage status output', async () => {
+    const r = host('pve1').on(list, reply('zfs', 'zfs-list-snapshots-normal')).on(pools, reply('zfs', 'zpool-list-normal')).on(status, reply('bad', 'binary-noise'));
+    const o = await readLayer(ctx(r), layer);
+    expect(o.errors.map((e) => e.message.split(':')[0])).toEqual(['pool status']);
+  });
+});
+
+describe('zfs-replication reader', () => {
+  const layer: ZfsReplicationLayerFile = {
+    id: 'repl',
+    kind: 'zfs-replication',
+    host: 'backup1',
+    source: { host: 'pve1', dataset: 'rpool/data' },
+    target: { dataset: 'tank/replica/data' },
+  };
+  const list = (d: string) => ['zfs', 'list', '-H', '-p', '-t', 'snapshot', '-o', 'name,creation,used', '-r', d];
+
+  it('takes the target snapshots as points of the source datasets, reading both hosts at once', async () => {
+    const source = host('pve1').expect({
+      argv: list('rpool/data'),
+      reply: { stdout: 'rpool/data@autosnap_b\t1706666401\t0\nrpool/data/vm-100-disk-0@autosnap_b\t1706666401\t0\n' },
+      delayMs: 30,
+    });
+    const target = host('backup1').expect({
+      argv: list('tank/replica/data'),
+      // autosnap_a is gone from the source (pruned there) but still a copy on the target.
+      reply: { stdout: 'tank/replica/data@autosnap_a\t1706580001\t0\ntank/replica/data@autosnap_b\t1706666401\t0\ntank/replica/data/vm-100-disk-0@autosnap_b\t1706666401\t4096\n' },
+      delayMs: 30,
+    });
+    const started = Date.now();
+    const o = await readLayer(ctx(target, {}, { pve1: source }), layer);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(o.errors).toEqual([]);
+    expect(pointsOf(o, 'dataset/rpool/data')).toEqual([1706580001, 1706666401]);
+    expect(o.points.find((p) => p.assetId === 'dataset/rpool/data/vm-100-disk-0')).toMatchObject({ ref: 'tank/replica/data/vm-100-disk-0@autosnap_b', sizeBytes: 4096 });
+    expect(o.assets).toEqual([
+      { id: 'dataset/rpool/data', kind: 'dataset', name: 'rpool/data', host: 'pve1', pool: 'rpool' },
+      { id: 'dataset/rpool/data/vm-100-disk-0', kind: 'dataset', name: 'rpool/data/vm-100-disk-0', host: 'pve1', pool: 'rpool' },
+    ]);
+  });
+
+  it('keeps the target points when the source host is unreachable, and says so', async () => {
+    const source = host('pve1').on(list('rpool/data'), new TransportError('auth-failed', { host: 'pve1' }));
+    const target = host('backup1').on(list('tank/replica/data'), 'tank/replica/data@a\t1706580001\t0\n');
+    const o = await readLayer(ctx(target, {}, { pve1: source }), layer);
+    expect(o.points).toHaveLength(1);
+    expect(o.errors).toEqual([{ kind: 'transport', message: 'source snapshots of rpool/data on pve1: authentication to pve1 failed' }]);
+  });
+
+  it('reports a missing target dataset with no points', async () => {
+    const source = host('pve1').on(list('rpool/data'), '');
+    const target = host('backup1').on(list('tank/replica/data'), reply('zfs', 'zfs-list-snapshots-missing-dataset'));
+    const o = await readLayer(ctx(target, {}, { pve1: source }), layer);
+    expect(o.points).toEqual([]);
+    expect(o.errors.map((e) => e.kind)).toEqual(['not-found']);
+  });
+});
+
+describe('restic reader', () => {
+  const layer: ResticLayerFile = { id: 'restic-local', kind: 'restic', host: 'docker1', repository: '/srv/restic', secret: { file: '/root/.restic-pass' } };
+  const expectation = { argv: ['restic', 'snapshots', '--json'], env: { RESTIC_REPOSITORY: '/srv/restic', RESTIC_PASSWORD_FILE: '/root/.restic-pass' } };
+
+  it('makes one point per path of each snapshot, per creating host', async () => {
+    const r = host('docker1').expect({ ...expectation, reply: reply('restic', 'snapshots-0.14-normal') });
+    const o = await readLayer(ctx(r), layer);
+    expect(o.errors).toEqual([]);
+    expect(o.points.map((p) => p.assetId)).toEqual(['files/pve1:/tmp/rx/data/a', 'files/pve1:/tmp/rx/data/a', 'files/pve1:/tmp/rx/data/b', 'files/docker1:/tmp/rx/data/b']);
+    expect(o.points[0]!.ref).toBe('17e12bcf4376f8c7f7aca9c449d03cd2afcfa8f859ca146624ec471f61dc7bc6');
+    expect(assetIds(o).sort()).toEqual(['files/docker1:/tmp/rx/data/b', 'files/pve1:/tmp/rx/data/a', 'files/pve1:/tmp/rx/data/b']);
+  });
+
+  it('keeps only the configured paths, and lists a configured path without snapshots as an asset', async () => {
+    const r = host('docker1').expect({ ...expectation, reply: reply('restic', 'snapshots-0.16-normal') });
+    const o = await readLayer(ctx(r), { ...layer, paths: ['/srv/app/', '/var/lib/db'] });
+    expect([...new Set(o.points.map((p) => p.assetId))]).toEqual(['files/docker1:/srv/app']);
+    expect(assetIds(o)).toEqual(['files/docker1:/srv/app', 'files/docker1:/var/lib/db']);
+  });
+
+  it('sends an {env} password as a secret value and further secrets by their source', async () => {
+    const r = host('docker1').expect({
+      argv: ['restic', 'snapshots', '--json'],
+      env: { RESTIC_REPOSITORY: 's3:https://s3.example/b', AWS_DEFAULT_REGION: 'eu-west-1' },
+      secrets: { RESTIC_PASSWORD: 'pw' },
+      secretsFrom: { AWS_SECRET_ACCESS_KEY: { command: 'pass aws' } },
+      reply: reply('restic', 'snapshots-0.17-normal'),
+    });
+    const o = await readLayer(ctx(r, { lookupEnv: (n) => (n === 'RESTIC_PW' ? 'pw' : undefined) }), {
+      ...layer,
+      repository: 's3:https://s3.example/b',
+      secret: { env: 'RESTIC_PW' },
+      env: { AWS_DEFAULT_REGION: 'eu-west-1' },
+      secretEnv: { AWS_SECRET_ACCESS_KEY: { command: 'pass aws' } },
+    });
+    expect(o.points[0]).toMatchObject({ assetId: 'files/docker1:/srv/app', sizeBytes: 2147483648 });
+  });
+
+  it.each([
+    ['snapshots-0.14-wrong-password', 'auth'],
+    ['snapshots-0.14-locked', 'locked'],
+    ['snapshots-0.17-missing-repo', 'not-found'],
+    ['snapshots-0.14-s3-unreachable', 'command-failed'],
+  ])('turns %s into an error and no points', async (name, kind) => {
+    const r = host('docker1').expect({ ...expectation, reply: reply('restic', name) });
+    const o = await readLayer(ctx(r), layer);
+    expect(o.points).toEqual([]);
+    expect(o.errors.map((e) => e.kind)).toEqual([kind]);
+  });
+
+  it('does not run restic when the password variable is unset', async () => {
+    const r = host('docker1');
+    const o = await readLayer(ctx(r), { ...layer, secret: { env: 'NOPE' } });
+    expect(o.errors[0]).toMatchObject({ kind: 'auth', message: expect.stringMatching(/NOPE is not set/) });
+  });
+});
+
+describe('rclone reader', () => {
+  const layer: RcloneLayerFile = { id: 'cloud', kind: 'rclone', host: 'pbs', remote: 's3:bucket/pbs', source: '/mnt/datastore/store1' };
+  const ls = ['rclone', 'lsjson', '-R', '--files-only', '--no-mimetype', 's3:bucket/pbs'];
+  const ab = ['rclone', 'about', 's3:bucket/pbs', '--json'];
+
+  it('makes one point at the newest object for the copied path, with the archive tier', async () => {
+    const r = host('pbs').on(ls, reply('rclone', 'lsjson-s3-glacier')).on(ab, reply('rclone', 'about-1.60-unsupported-memory'));
+    const o = await readLayer(ctx(r), layer);
+    expect(o.errors).toEqual([]);
+    expect(o.points).toEqual([
+      {
+        layerId: 'cloud',
+        assetId: 'files/pbs:/mnt/datastore/store1',
+        time: Math.floor(Date.parse('2024-01-31T04:12:09Z') / 1000),
+        ref: 's3:bucket/pbs/pbs/store1/vm/100/2024-01-31T02:00:01Z/index.json.blob',
+        sizeBytes: 4194304 + 420 + 418,
+        storageTier: 'GLACIER',
+      },
+    ]);
+    expect(o.capacity).toBeUndefined();
+    expect(assetIds(o)).toEqual(['files/pbs:/mnt/datastore/store1']);
+  });
+
+  it('reads capacity where about works', async () => {
+    const r = host('pbs').on(ls, reply('rclone', 'lsjson-1.60-normal')).on(ab, reply('rclone', 'about-1.60-local'));
+    const o = await readLayer(ctx(r), layer);
+    expect(o.capacity).toEqual({ totalBytes: 270553174016, usedBytes: 23701807104, availBytes: 85242486784, name: 's3:bucket/pbs' });
+  });
+
+  it('reads an empty remote as no point, and a failed listing as an error (never the "[" it printed)', async () => {
+    const r = host('pbs').on(ls, reply('rclone', 'lsjson-1.60-empty')).on(ab, reply('rclone', 'about-s3-partial'));
+    expect((await readLayer(ctx(r), layer)).points).toEqual([]);
+    const r2 = host('pbs').on(ls, reply('rclone', 'lsjson-1.60-missing-dir')).on(ab, reply('rclone', 'about-1.60-missing-dir'));
+    const o = await readLayer(ctx(r2), layer);
+    expect(o.points).toEqual([]);
+    expect(o.errors.map((e) => e.kind)).toEqual(['not-found', 'not-found']);
+  });
+});
+
+describe('config-backup reader', () => {
+  const layer: ConfigBackupLayerFile = { id: 'cfg', kind: 'config-backup', host: 'pve1', paths: ['/etc/pve'], directory: '/var/backups/strata' };
+  const find = ['find', '/var/backups/strata', '-maxdepth', '1', '-type', 'f', '-name', 'strata-config-*.tar.gz', '-printf', '%T@ %s %p\\n'];
+
+  it('makes points per archive for the host its name says; an empty file is partial', async () => {
+    const r = host('pve1').on(find, reply('config-backup', 'find-archives-normal'));
+    const o = await readLayer(ctx(r), layer);
+    expect(o.assets).toEqual([{ id: 'host/pve1', kind: 'host', name: 'pve1', host: 'pve1' }]);
+    expect(pointsOf(o, 'host/pve1')).toEqual([1706580001, 1706666402]);
+    expect(o.points.find((p) => p.assetId === 'host/pve-backup-2')?.partial).toBe(true);
+  });
+
+  it('reports a missing directory, keeping the host as an asset', async () => {
+    const r = host('pve1').on(find, reply('config-backup', 'find-archives-missing-dir'));
+    const o = await readLayer(ctx(r), layer);
+    expect(o.points).toEqual([]);
+    expect(assetIds(o)).toEqual(['host/pve1']);
+    expect(o.errors.map((e) => e.kind)).toEqual(['not-found']);
+  });
+});
+
+describe('readLayer', () => {
+  it('never rejects, even on a layer kind it does not know or a runner that throws', async () => {
+    const r = host('x');
+    const o = await readLayer(ctx(r), { id: 'odd', kind: 'tape', host: 'x' } as unknown as LayerFile);
+    expect(o.errors).toEqual([{ kind: 'parse', message: 'unknown layer kind "tape"' }]);
+    const broken = { ...ctx(r), get runner(): never { throw new Error('boom'); } } as ReaderContext;
+    const o2 = await readLayer(broken, { id: 'c', kind: 'config-backup', host: 'x', paths: ['/etc'], directory: '/b' });
+    expect(o2.errors[0]!.message).toMatch(/reading layer c failed unexpectedly: boom/);
+  });
+});
+
+describe('probeCommands', () => {
+  it('lists every probe with {vmid} placeholders', () => {
+    const cmds = probeCommands({ id: 's', kind: 'pve-snapshots', host: 'pve1' }, { node: 'pve1' });
+    expect(cmds.map((c) => [c.host, c.argv.join(' ')])).toEqual([
+      ['pve1', 'pvesh get /cluster/resources --type vm --output-format json'],
+      ['pve1', 'pvesh get /nodes/pve1/qemu/{vmid}/snapshot --output-format json'],
+      ['pve1', 'pvesh get /nodes/pve1/lxc/{vmid}/snapshot --output-format json'],
+    ]);
+  });
+
+  it('lists the commands of the readers for each kind, including the zfs-fuse fallbacks and the source host', () => {
+    const kinds: LayerFile[] = [
+      { id: 'd', kind: 'vzdump', host: 'pve1', storage: 'local' },
+      { id: 'p', kind: 'pbs', host: 'pbs', repository: 'store1', secret: { env: 'X' } },
+      { id: 'z', kind: 'zfs-snapshots', host: 'pve1', datasets: ['rpool/data'] },
+      { id: 'r', kind: 'zfs-replication', host: 'b', source: { host: 'pve1', dataset: 'rpool/data' }, target: { dataset: 'tank/r' } },
+      { id: 'x', kind: 'restic', host: 'h', repository: '/r', secret: { command: 'pass r' } },
+      { id: 'c', kind: 'rclone', host: 'h', remote: 'cloud:b' },
+      { id: 'k', kind: 'config-backup', host: 'pve1', paths: ['/etc/pve'], directory: '/var/backups/strata' },
+    ];
+    const counts = kinds.map((l) => probeCommands(l, { node: 'pve1' }).length);
+    expect(counts).toEqual([5, 3, 5, 4, 1, 2, 1]);
+    const repl = probeCommands(kinds[3]!, { node: 'pve1' });
+    expect(repl.map((c) => `${c.host}:${c.argv[1]}:${c.argv.at(-1)}`)).toEqual(['pve1:list:rpool/data', 'pve1:get:rpool/data', 'b:list:tank/r', 'b:get:tank/r']);
+    const pbs = probeCommands(kinds[1]!, { node: 'pve1' })[0]!;
+    expect(Object.keys(pbs.secrets ?? {})).toEqual(['PBS_PASSWORD']);
+    expect(probeCommands(kinds[4]!, { node: 'pve1' })[0]!.env).toEqual({ RESTIC_REPOSITORY: '/r', RESTIC_PASSWORD_COMMAND: 'pass r' });
+  });
+
+  it('yields nothing rather than throwing for values no command can be built from', () => {
+    expect(probeCommands({ id: 'z', kind: 'zfs-snapshots', host: 'h', datasets: ['-rf'] }, { node: 'n' })).toEqual([]);
+  });
+});
