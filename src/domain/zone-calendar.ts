@@ -8,6 +8,8 @@
  * offset is looked up once per UTC week and the week's one transition, if
  * any, is found by bisection. (No real zone changes its offset twice within
  * a week.) The calendar arithmetic on the shifted time is plain integer work.
+ * Period keys for many points come from `localSeconds` + civilDay/isoWeekKey,
+ * without an object per point.
  */
 import { tzOffset } from '@date-fns/tz';
 import { err, ok, type Result } from './types.js';
@@ -31,6 +33,8 @@ export interface ZoneCalendar {
   readonly timeZone: string;
   offsetSeconds(epochSeconds: number): number;
   wall(epochSeconds: number): WallTime;
+  /** Wall-clock seconds since 1970-01-01 in this zone (epoch seconds shifted by the offset). */
+  localSeconds(epochSeconds: number): number;
   /**
    * The instant of a wall-clock time, out-of-range fields normalised (day 0 is
    * the last day of the previous month). A time that a DST change skips or
@@ -113,17 +117,17 @@ function makeCalendar(timeZone: string, offsetAt: (t: number) => number): ZoneCa
     const local = Math.floor(t) + offsetSeconds;
     const days = Math.floor(local / DAY);
     const inDay = local - days * DAY;
-    const d = new Date(days * DAY * 1000);
-    const { isoYear, isoWeek } = isoWeekOfDay(days);
+    const ymd = civilDay(days);
+    const isoKey = isoWeekKey(days);
     return {
-      year: d.getUTCFullYear(),
-      month: d.getUTCMonth() + 1,
-      day: d.getUTCDate(),
+      year: Math.floor(ymd / 10_000),
+      month: Math.floor(ymd / 100) % 100,
+      day: ymd % 100,
       hour: Math.floor(inDay / 3600),
       minute: Math.floor((inDay % 3600) / 60),
       second: inDay % 60,
-      isoYear,
-      isoWeek,
+      isoYear: Math.floor(isoKey / 100),
+      isoWeek: isoKey % 100,
       offsetSeconds,
     };
   };
@@ -131,6 +135,7 @@ function makeCalendar(timeZone: string, offsetAt: (t: number) => number): ZoneCa
     timeZone,
     offsetSeconds: offsetAt,
     wall,
+    localSeconds: (t) => Math.floor(t) + offsetAt(t),
     fromWall,
     addDate(t, years, months, days) {
       const w = wall(t);
@@ -148,11 +153,36 @@ function makeCalendar(timeZone: string, offsetAt: (t: number) => number): ZoneCa
   };
 }
 
-/** ISO week of a day counted from 1970-01-01 (a Thursday): the week belongs to the year of its Thursday. */
-function isoWeekOfDay(days: number): { isoYear: number; isoWeek: number } {
+/**
+ * The calendar date of a day counted from 1970-01-01, as yyyymmdd (H. Hinnant's
+ * civil_from_days: integer work only, no Date per point).
+ */
+export function civilDay(days: number): number {
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return y * 10_000 + m * 100 + d;
+}
+
+/** Days from 1970-01-01 to January 1 of `year`. */
+function daysToJan1(year: number): number {
+  const y = year - 1;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  // March-based day of year of January 1 is 306.
+  return era * 146_097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + 306 - 719_468;
+}
+
+/** ISO week of a day counted from 1970-01-01 (a Thursday), as yyyyww: the week belongs to the year of its Thursday. */
+export function isoWeekKey(days: number): number {
   const mondayBased = (((days + 3) % 7) + 7) % 7;
   const thursday = days - mondayBased + 3;
-  const isoYear = new Date(thursday * DAY * 1000).getUTCFullYear();
-  const jan1 = Date.UTC(isoYear, 0, 1) / 1000 / DAY;
-  return { isoYear, isoWeek: Math.floor((thursday - jan1) / 7) + 1 };
+  const isoYear = Math.floor(civilDay(thursday) / 10_000);
+  return isoYear * 100 + Math.floor((thursday - daysToJan1(isoYear)) / 7) + 1;
 }

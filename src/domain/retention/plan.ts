@@ -17,7 +17,7 @@
  *   oldest snapshot while a counted rule has count left. `protected` points are kept
  *   like `--keep-tag` matches: kept, but still seen by the counting rules.
  */
-import { zoneCalendar, type ZoneCalendar } from '../zone-calendar.js';
+import { civilDay, isoWeekKey, zoneCalendar, type ZoneCalendar } from '../zone-calendar.js';
 import {
   COUNT_OPTIONS,
   isZeroDuration,
@@ -74,29 +74,28 @@ export function planRetention(
   return sorted.map((p, i) => ({ time: p.time, action: reasons[i] === null ? 'remove' : 'keep', reason: reasons[i]! }));
 }
 
-/** Period keys per rule, over points sorted newest first; wall times computed once per point. */
+/** Period keys per rule, over points sorted newest first; each point's wall clock computed once. */
 function periodKeys(sorted: readonly RetentionPoint[], cal: ZoneCalendar): Record<CountKey, PeriodKey> {
-  const walls = new Array<ReturnType<ZoneCalendar['wall']> | undefined>(sorted.length);
-  const wall = (i: number) => (walls[i] ??= cal.wall(sorted[i]!.time));
+  let local: Float64Array | undefined;
+  const localOf = (i: number): number => {
+    if (local === undefined) {
+      local = new Float64Array(sorted.length);
+      for (let j = 0; j < sorted.length; j++) local[j] = cal.localSeconds(sorted[j]!.time);
+    }
+    return local[i]!;
+  };
+  const dayOf = (i: number) => Math.floor(localOf(i) / 86_400);
   return {
     last: (i) => sorted[i]!.time,
     hourly: (i) => {
-      const w = wall(i);
-      return w.year * 1_000_000 + w.month * 10_000 + w.day * 100 + w.hour;
+      const l = localOf(i);
+      const days = Math.floor(l / 86_400);
+      return civilDay(days) * 100 + Math.floor((l - days * 86_400) / 3600);
     },
-    daily: (i) => {
-      const w = wall(i);
-      return w.year * 10_000 + w.month * 100 + w.day;
-    },
-    weekly: (i) => {
-      const w = wall(i);
-      return w.isoYear * 100 + w.isoWeek;
-    },
-    monthly: (i) => {
-      const w = wall(i);
-      return w.year * 100 + w.month;
-    },
-    yearly: (i) => wall(i).year,
+    daily: (i) => civilDay(dayOf(i)),
+    weekly: (i) => isoWeekKey(dayOf(i)),
+    monthly: (i) => Math.floor(civilDay(dayOf(i)) / 100),
+    yearly: (i) => Math.floor(civilDay(dayOf(i)) / 10_000),
   };
 }
 
