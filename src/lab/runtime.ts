@@ -21,6 +21,9 @@ import { Rng } from './state/ids.js';
 import type { HostState, LabState } from './state/types.js';
 import type { SecretSource } from '../transport/command.js';
 import { programFor } from './tools/index.js';
+import { sleep } from './sleep.js';
+
+export { sleep };
 
 export interface Output {
   out(text: string): void;
@@ -58,24 +61,6 @@ const BASE_ENV: Readonly<Record<string, string>> = {
   SHELL: '/bin/sh',
   LANG: 'C.UTF-8',
 };
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.max(0, ms));
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 export class LabRuntime implements LabServices {
   readonly rng: Rng;

@@ -310,6 +310,10 @@ export const tar: Tool = async (ctx) => {
     const a = args[i]!;
     const next = () => args[++i];
     let bad: string | undefined;
+    if (a === '--') {
+      paths.push(...args.slice(i + 1));
+      break;
+    }
     if (a === '--create') mode = 'c';
     else if (a === '--list') mode = 't';
     else if (a === '--extract') mode = 'x';

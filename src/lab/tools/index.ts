@@ -2,6 +2,15 @@
 import type { Tool, ToolEntry } from '../shell/types.js';
 import type { HostState } from '../state/types.js';
 import * as core from './coreutils.js';
+import { proxmoxBackupClient } from './pbs-client.js';
+import { proxmoxBackupManager } from './pbs-manager.js';
+import { pvesh } from './pvesh.js';
+import { pct, qm } from './qm.js';
+import { qmrestore } from './restore.js';
+import { syncoid } from './syncoid.js';
+import { vzdump } from './vzdump.js';
+import { zfsTool } from './zfs.js';
+import { zpoolTool } from './zpool.js';
 
 const PROGRAMS: Readonly<Record<string, ToolEntry>> = {
   hostname: { run: core.hostname },
@@ -20,6 +29,16 @@ const PROGRAMS: Readonly<Record<string, ToolEntry>> = {
   tar: { run: core.tar },
   find: { run: core.find },
   sh: { run: core.sh },
+  pvesh: { run: pvesh, packages: ['pve'] },
+  qm: { run: qm, packages: ['pve'] },
+  pct: { run: pct, packages: ['pve'] },
+  qmrestore: { run: qmrestore, packages: ['pve'] },
+  vzdump: { run: vzdump, packages: ['pve'] },
+  'proxmox-backup-client': { run: proxmoxBackupClient, packages: ['pbs', 'pbs-client', 'pve'] },
+  'proxmox-backup-manager': { run: proxmoxBackupManager, packages: ['pbs'] },
+  zfs: { run: zfsTool, packages: ['zfs'] },
+  zpool: { run: zpoolTool, packages: ['zfs'] },
+  syncoid: { run: syncoid, packages: ['sanoid'] },
 };
 
 const SYSTEM_DIRS = /^\/(usr\/)?(local\/)?s?bin\//;

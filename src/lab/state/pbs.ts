@@ -1,0 +1,270 @@
+/**
+ * Proxmox Backup Server state operations: repositories, tasks, verification,
+ * pull sync between servers, prune and garbage collection. Shared by the
+ * simulated proxmox-backup-client/-manager, vzdump to a PBS storage, and the
+ * history.
+ */
+import type { LabServices } from '../shell/types.js';
+import { isoUtc } from './clock.js';
+import { pbsUpid } from './ids.js';
+import { pbsSnapshotPath, pbsSnapshotSize } from './pve.js';
+import { planPrune, type KeepOptions } from './retention.js';
+import { binaryUnits } from '../tools/format.js';
+import type { HostState, LabState, PbsDatastore, PbsSnapshot, PbsState, PbsTask, PveStorage } from './types.js';
+
+/** The proxy daemon runs every task: one PID and start time per server. */
+export const PROXY_PID = 0x2d9;
+export const PROXY_PSTART = 0x1c3a;
+
+export interface Repository {
+  readonly authId?: string;
+  readonly server?: string;
+  readonly port?: number;
+  readonly datastore: string;
+}
+
+/** `[[user@realm[!token]@]server[:port]:]datastore` */
+export function parseRepository(repo: string): Repository | null {
+  const i = repo.lastIndexOf(':');
+  if (i < 0) return /^[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(repo) ? { datastore: repo } : null;
+  const datastore = repo.slice(i + 1);
+  let rest = repo.slice(0, i);
+  let authId: string | undefined;
+  const at = rest.lastIndexOf('@');
+  if (at >= 0) {
+    authId = rest.slice(0, at);
+    rest = rest.slice(at + 1);
+    if (!/^[^@!\s]+@[A-Za-z0-9._-]+(![A-Za-z0-9._-]+)?$/.test(authId)) return null;
+  }
+  let server = rest;
+  let port: number | undefined;
+  const pm = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(rest);
+  if (pm) {
+    server = pm[1]!;
+    port = Number(pm[2]);
+  }
+  if (!datastore || !server) return null;
+  return { ...(authId ? { authId } : {}), server, ...(port ? { port } : {}), datastore };
+}
+
+/** The lab host a PBS server address means, seen from `from`. */
+export function resolveServer(state: LabState, from: HostState, server: string | undefined): HostState | undefined {
+  if (!server || ['localhost', '127.0.0.1', '::1', '[::1]', from.hostname, from.name].includes(server)) return from;
+  return Object.values(state.hosts).find((h) => h.name === server || h.hostname === server);
+}
+
+export function datastoreStatus(ds: PbsDatastore): { total: number; used: number; avail: number } {
+  return { total: ds.total, used: ds.used, avail: Math.max(0, ds.total - ds.used) };
+}
+
+/** What PVE reports for one of its storages (a PBS storage reads its datastore over the network). */
+export function pveStorageStatus(lab: LabServices, s: PveStorage): { active: boolean; total: number; used: number; avail: number } {
+  if (s.type === 'pbs' && s.pbs) {
+    const ds = lab.isReachable(s.pbs.host) ? lab.state.hosts[s.pbs.host]?.pbs?.datastores[s.pbs.datastore] : undefined;
+    if (!ds) return { active: false, total: 0, used: 0, avail: 0 };
+    return { active: true, ...datastoreStatus(ds) };
+  }
+  return { active: true, total: s.total, used: s.used, avail: Math.max(0, s.total - s.used) };
+}
+
+export function newPbsTask(
+  pbs: PbsState,
+  node: string,
+  t: { starttime: number; workerType: string; workerId?: string; user?: string },
+): PbsTask {
+  const taskId = pbs.nextTaskId++;
+  const base = {
+    node,
+    pid: PROXY_PID,
+    pstart: PROXY_PSTART,
+    taskId,
+    starttime: Math.floor(t.starttime),
+    workerType: t.workerType,
+    ...(t.workerId !== undefined ? { workerId: t.workerId } : {}),
+    user: t.user ?? 'root@pam',
+  };
+  const task: PbsTask = { upid: pbsUpid(base), ...base };
+  pbs.tasks.push(task);
+  if (pbs.tasks.length > 2500) pbs.tasks.splice(0, pbs.tasks.length - 2000);
+  return task;
+}
+
+/** Ends a task: its status, end time, and the last log line the real server writes. */
+export function finishTask(task: PbsTask, end: number, status: string, log?: string[]): void {
+  task.endtime = Math.floor(end);
+  task.status = status;
+  delete task.running;
+  const last = status === 'OK' ? 'TASK OK' : status.startsWith('WARNINGS') ? `TASK ${status}` : `TASK ERROR: ${status}`;
+  task.log = [...(log ?? task.log ?? []), last];
+}
+
+/** `proxmox-backup-manager task list` row: snake_case, unlike everything else PBS prints. */
+export function pbsTaskRow(t: PbsTask): Record<string, unknown> {
+  return {
+    endtime: t.endtime,
+    node: t.node,
+    pid: t.pid,
+    pstart: t.pstart,
+    starttime: t.starttime,
+    status: t.running ? undefined : t.status,
+    upid: t.upid,
+    user: t.user,
+    worker_id: t.workerId,
+    worker_type: t.workerType,
+  };
+}
+
+export function groupKey(s: Pick<PbsSnapshot, 'type' | 'id'>): string {
+  return `${s.type}/${s.id}`;
+}
+
+export function groups(ds: PbsDatastore): Map<string, PbsSnapshot[]> {
+  const m = new Map<string, PbsSnapshot[]>();
+  for (const s of ds.snapshots) {
+    const k = groupKey(s);
+    let list = m.get(k);
+    if (!list) m.set(k, (list = []));
+    list.push(s);
+  }
+  return m;
+}
+
+export function addSnapshot(ds: PbsDatastore, s: PbsSnapshot): void {
+  ds.snapshots.push(s);
+  // Deduplication: a new snapshot adds only what changed.
+  ds.used = Math.min(ds.total, ds.used + Math.round(pbsSnapshotSize(s) * 0.012));
+}
+
+export function removeSnapshot(ds: PbsDatastore, s: PbsSnapshot): void {
+  const i = ds.snapshots.indexOf(s);
+  if (i >= 0) ds.snapshots.splice(i, 1);
+}
+
+/** Which snapshots of which groups are unverified or outdated. */
+export function toVerify(ds: PbsDatastore, opts: { ignoreVerified: boolean; outdatedAfterDays?: number; now: number; taskTimes: Map<string, number> }): PbsSnapshot[] {
+  return ds.snapshots.filter((s) => {
+    if (s.partial) return false;
+    if (!s.verification) return true;
+    if (!opts.ignoreVerified) return true;
+    if (s.verification.state === 'failed') return false;
+    if (opts.outdatedAfterDays === undefined) return false;
+    const at = opts.taskTimes.get(s.verification.upid) ?? 0;
+    return opts.now - at > opts.outdatedAfterDays * 86_400;
+  });
+}
+
+/** Verifies snapshots (corrupt ones fail); returns the task log lines and how many failed. */
+export function verifySnapshots(ds: PbsDatastore, snaps: readonly PbsSnapshot[], upid: string): { log: string[]; failed: PbsSnapshot[] } {
+  const log = [`verify datastore ${ds.name}`];
+  const byGroup = new Map<string, PbsSnapshot[]>();
+  for (const s of snaps) {
+    const k = groupKey(s);
+    byGroup.set(k, [...(byGroup.get(k) ?? []), s]);
+  }
+  log.push(`found ${byGroup.size} groups`);
+  const failed: PbsSnapshot[] = [];
+  let done = 0;
+  for (const [g, list] of byGroup) {
+    log.push(`verify group ${ds.name}:${g} (${list.length} snapshots)`);
+    for (const s of list.sort((a, b) => b.time - a.time)) {
+      log.push(`verify ${ds.name}:${pbsSnapshotPath(s)}`);
+      for (const f of s.files) log.push(`  check ${f.filename}`);
+      const mib = pbsSnapshotSize(s) / 2 ** 20;
+      const errors = s.corrupt ? 1 : 0;
+      log.push(`  verified ${(mib * 0.6).toFixed(2)}/${mib.toFixed(2)} MiB in 4.12 seconds, speed ${(mib / 4.12 * 0.6).toFixed(2)}/${(mib / 4.12).toFixed(2)} MiB/s (${errors} errors)`);
+      if (s.corrupt) {
+        log.push(`verify ${ds.name}:${pbsSnapshotPath(s)}/${s.files[1]?.filename ?? 'index.json.blob'} failed: chunks could not be verified`);
+        failed.push(s);
+      }
+      s.verification = { state: s.corrupt ? 'failed' : 'ok', upid };
+      done++;
+      log.push(`percentage done: ${((100 * done) / snaps.length).toFixed(2)}% (${done}/${snaps.length} snapshots)`);
+    }
+  }
+  if (failed.length > 0) {
+    log.push('Failed to verify the following snapshots/groups:');
+    for (const s of failed) log.push(`\t${pbsSnapshotPath(s)}`);
+  }
+  return { log, failed };
+}
+
+/** Pulls new snapshots of every group from a remote datastore (newer than the newest local one). */
+export function pullSync(src: PbsDatastore, dst: PbsDatastore, owner: string, jobWorkerId: string): { log: string[]; copied: number } {
+  const log = [`Starting datastore sync job '${jobWorkerId}'`, `sync datastore '${dst.name}' from '${jobWorkerId.split(':')[0]}/${src.name}'`, '----'];
+  log.push(`Syncing datastore '${src.name}', root namespace into datastore '${dst.name}', root namespace`);
+  const srcGroups = groups(src);
+  const dstGroups = groups(dst);
+  log.push(`found ${srcGroups.size} groups to sync`);
+  let copied = 0;
+  for (const [g, list] of srcGroups) {
+    const newest = Math.max(-Infinity, ...(dstGroups.get(g) ?? []).map((s) => s.time));
+    for (const s of list.filter((x) => !x.partial && x.time > newest).sort((a, b) => a.time - b.time)) {
+      const { verification: _v, corrupt: _c, ...rest } = s;
+      addSnapshot(dst, { ...rest, files: s.files.map((f) => ({ ...f })), owner, protected: false });
+      log.push(`sync snapshot ${pbsSnapshotPath(s)}`);
+      for (const f of s.files) log.push(`sync archive ${f.filename}`);
+      log.push(`downloaded ${binaryUnits(pbsSnapshotSize(s) * 0.04, 2)} (${(30 + (s.time % 40)).toFixed(1)} MiB/s)`);
+      copied++;
+    }
+    log.push(`sync group ${g} done`);
+  }
+  log.push(`Finished syncing namespace , current progress: ${srcGroups.size} groups, 0 snapshots`, `sync job '${jobWorkerId}' end`);
+  return { log, copied };
+}
+
+/** Prunes one group; returns every snapshot with its verdict, newest first. */
+export function pruneGroup(
+  ds: PbsDatastore,
+  group: string,
+  keep: KeepOptions,
+  timeZone: string,
+  dryRun: boolean,
+): { snapshot: PbsSnapshot; keep: boolean }[] {
+  const list = ds.snapshots.filter((s) => groupKey(s) === group);
+  const plan = planPrune(list, keep, 'pbs', timeZone);
+  if (!dryRun) for (const s of plan.remove) removeSnapshot(ds, s);
+  return [...plan.keep.map((s) => ({ snapshot: s, keep: true })), ...plan.remove.map((s) => ({ snapshot: s, keep: false }))].sort(
+    (a, b) => b.snapshot.time - a.snapshot.time,
+  );
+}
+
+/** Garbage collection: frees what pruned snapshots left behind; returns the log. */
+export function garbageCollect(ds: PbsDatastore, upid: string): string[] {
+  const index = ds.snapshots.reduce((n, s) => n + pbsSnapshotSize(s), 0);
+  const onDisk = Math.min(ds.used, Math.max(1, Math.round(index / 6.5)));
+  const removed = Math.max(0, ds.used - onDisk) > 0 ? Math.round(ds.used * 0.004) : 0;
+  ds.used = Math.max(0, ds.used - removed);
+  const chunks = Math.round(ds.used / (1.68 * 2 ** 20));
+  ds.lastGc = {
+    upid,
+    'index-file-count': ds.snapshots.reduce((n, s) => n + s.files.filter((f) => /\.(f|d)idx$/.test(f.filename)).length, 0),
+    'index-data-bytes': index,
+    'disk-bytes': ds.used,
+    'disk-chunks': chunks,
+    'removed-bytes': removed,
+    'removed-chunks': Math.round(removed / (1.68 * 2 ** 20)),
+    'pending-bytes': 0,
+    'pending-chunks': 0,
+    'removed-bad': 0,
+    'still-bad': 0,
+  };
+  return [
+    `starting garbage collection on store ${ds.name}`,
+    'Start GC phase1 (mark used chunks)',
+    'Start GC phase2 (sweep unused chunks)',
+    `Removed garbage: ${binaryUnits(removed, 2)}`,
+    `Removed chunks: ${ds.lastGc['removed-chunks']}`,
+    'Pending removals: 0 B (in 0 chunks)',
+    `Original data usage: ${binaryUnits(index, 2)}`,
+    `On-Disk usage: ${binaryUnits(ds.used, 2)} (${index ? ((100 * ds.used) / index).toFixed(2) : '0.00'}%)`,
+    `On-Disk chunks: ${chunks}`,
+    `Deduplication factor: ${ds.used ? (index / ds.used).toFixed(2) : '1.00'}`,
+    'Average chunk size: 1.68 MiB',
+  ];
+}
+
+export function snapshotByPath(ds: PbsDatastore, path: string): PbsSnapshot | undefined {
+  const m = /^(vm|ct|host)\/([^/]+)\/(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)$/.exec(path);
+  if (!m) return undefined;
+  return ds.snapshots.find((s) => s.type === m[1] && s.id === m[2] && isoUtc(s.time) === m[3]);
+}

@@ -1,0 +1,258 @@
+/**
+ * `qm` and `pct`: snapshots (snapshot, rollback, delsnapshot, listsnapshot),
+ * start/stop/status/list and destroy, each a PVE task like the real ones.
+ * Rolling back removes the snapshots taken after the target (what Strata's
+ * rollback wizard warns about). `pct restore` is in restore.ts.
+ */
+import type { ToolContext } from '../shell/types.js';
+import { strftime } from '../state/clock.js';
+import type { GuestType, PveGuest, PveSnapshot, PveState } from '../state/types.js';
+import { has, isArgError, last, parseArgs, type OptionSpec } from './args.js';
+import { paramError, runPveTask, TaskError } from './pve-task.js';
+import { pctRestore } from './restore.js';
+
+const SNAPNAME = /^[a-z][a-z0-9_-]+$/i;
+
+interface Flavour {
+  readonly cli: 'qm' | 'pct';
+  readonly type: GuestType;
+  readonly noun: 'VM' | 'CT';
+  readonly confDir: string;
+  readonly taskPrefix: 'qm' | 'vz';
+}
+
+const QM: Flavour = { cli: 'qm', type: 'qemu', noun: 'VM', confDir: 'qemu-server', taskPrefix: 'qm' };
+const PCT: Flavour = { cli: 'pct', type: 'lxc', noun: 'CT', confDir: 'lxc', taskPrefix: 'vz' };
+
+function usage(f: Flavour, sub: string): string {
+  const u: Record<string, string> = {
+    snapshot: `${f.cli} snapshot <vmid> <snapname> [OPTIONS]`,
+    rollback: `${f.cli} rollback <vmid> <snapname> [OPTIONS]`,
+    delsnapshot: `${f.cli} delsnapshot <vmid> <snapname> [OPTIONS]`,
+    listsnapshot: `${f.cli} listsnapshot <vmid>`,
+    start: `${f.cli} start <vmid> [OPTIONS]`,
+    stop: `${f.cli} stop <vmid> [OPTIONS]`,
+    shutdown: `${f.cli} shutdown <vmid> [OPTIONS]`,
+    status: `${f.cli} status <vmid> [OPTIONS]`,
+    destroy: `${f.cli} destroy <vmid> [OPTIONS]`,
+  };
+  return u[sub] ?? `${f.cli} <COMMAND> [ARGS] [OPTIONS]`;
+}
+
+function guest(ctx: ToolContext, pve: PveState, f: Flavour, vmid: string): PveGuest | undefined {
+  const g = pve.guests[vmid];
+  if (!g || g.type !== f.type) {
+    ctx.err(`Configuration file 'nodes/${pve.node}/${f.confDir}/${vmid}.conf' does not exist\n`);
+    return undefined;
+  }
+  return g;
+}
+
+/** Snapshots descending from `name` in the tree (those a rollback to it loses). */
+export function descendants(g: PveGuest, name: string): PveSnapshot[] {
+  const out: PveSnapshot[] = [];
+  const walk = (parent: string) => {
+    for (const s of g.snapshots.filter((x) => x.parent === parent)) {
+      out.push(s);
+      walk(s.name);
+    }
+  };
+  walk(name);
+  return out;
+}
+
+function listSnapshotText(g: PveGuest, timeZone: string): string {
+  const children = (parent: string | undefined) =>
+    g.snapshots.filter((s) => s.parent === parent).sort((a, b) => a.snaptime - b.snaptime);
+  const lines: string[] = [];
+  const width = Math.max(24, ...g.snapshots.map((s) => s.name.length + 4));
+  const emit = (name: string, depth: number, time: string, desc: string) => {
+    const prefix = `${' '.repeat(depth)}\`-> `;
+    lines.push(`${prefix}${name.padEnd(width - depth)}${time.padEnd(24)}${desc}`.trimEnd());
+  };
+  const walk = (parent: string | undefined, depth: number) => {
+    for (const s of children(parent)) {
+      emit(s.name, depth, strftime('%Y-%m-%d %H:%M:%S', s.snaptime, timeZone), s.description || 'no-description');
+      if (s.name === g.current) emit('current', depth + 1, '', 'You are here!');
+      walk(s.name, depth + 1);
+    }
+  };
+  // Snapshots whose parent no longer exists start trees of their own.
+  const names = new Set(g.snapshots.map((s) => s.name));
+  for (const root of g.snapshots.filter((s) => !s.parent || !names.has(s.parent)).sort((a, b) => a.snaptime - b.snaptime)) {
+    emit(root.name, 0, strftime('%Y-%m-%d %H:%M:%S', root.snaptime, timeZone), root.description || 'no-description');
+    if (root.name === g.current) emit('current', 1, '', 'You are here!');
+    walk(root.name, 1);
+  }
+  if (g.current === undefined) emit('current', 0, '', 'You are here!');
+  return lines.map((l) => `${l}\n`).join('');
+}
+
+const SPECS: Record<string, OptionSpec> = {
+  snapshot: { long: { description: 'value', vmstate: 'bool' }, singleDashLong: true },
+  rollback: { long: { start: 'bool' }, singleDashLong: true },
+  delsnapshot: { long: { force: 'bool' }, singleDashLong: true },
+  listsnapshot: { long: {} },
+  start: { long: { timeout: 'value', skiplock: 'bool' }, singleDashLong: true },
+  stop: { long: { timeout: 'value', skiplock: 'bool', 'overrule-shutdown': 'bool' }, singleDashLong: true },
+  shutdown: { long: { timeout: 'value', forceStop: 'bool' }, singleDashLong: true },
+  status: { long: { verbose: 'bool' }, singleDashLong: true },
+  destroy: { long: { purge: 'bool', 'destroy-unreferenced-disks': 'bool', skiplock: 'bool', force: 'bool' }, singleDashLong: true },
+  list: { long: { full: 'bool' } },
+};
+
+async function run(ctx: ToolContext, f: Flavour): Promise<number> {
+  const pve = ctx.host.pve;
+  if (!pve) {
+    ctx.err('ipcc_send_rec[1] failed: Connection refused\n');
+    return 255;
+  }
+  const [sub, ...rest] = ctx.argv.slice(1);
+  if (sub === undefined) {
+    ctx.err(`ERROR: no command specified\nUSAGE: ${f.cli} <COMMAND> [ARGS] [OPTIONS]\n`);
+    return 255;
+  }
+  if (f.cli === 'pct' && sub === 'restore') return pctRestore(ctx);
+  const spec = SPECS[sub];
+  if (!spec) {
+    ctx.err(`ERROR: unknown command '${f.cli} ${sub}'\nUSAGE: ${f.cli} <COMMAND> [ARGS] [OPTIONS]\n`);
+    return 255;
+  }
+  const args = parseArgs(rest, spec);
+  if (isArgError(args)) return paramError(ctx, { [args.option.replace(/^-+/, '')]: 'property is not defined in schema and the schema does not allow additional properties' }, usage(f, sub));
+  const [vmid, snapname, ...extra] = args.positionals;
+
+  if (sub === 'list') {
+    const list = Object.values(pve.guests).filter((g) => g.type === f.type).sort((a, b) => a.vmid - b.vmid);
+    if (f.cli === 'qm') {
+      ctx.out('      VMID NAME                 STATUS     MEM(MB)    BOOTDISK(GB) PID       \n');
+      for (const g of list) {
+        ctx.out(`${String(g.vmid).padStart(10)} ${g.name.padEnd(20)} ${g.status.padEnd(10)} ${String(g.maxmem / 2 ** 20).padEnd(10)} ${(g.maxdisk / 2 ** 30).toFixed(2).padStart(12)} ${String(g.status === 'running' ? 1000 + g.vmid : 0).padEnd(10)}\n`);
+      }
+    } else {
+      ctx.out('VMID       Status     Lock         Name                \n');
+      for (const g of list) ctx.out(`${String(g.vmid).padEnd(10)} ${g.status.padEnd(10)} ${(g.lock ?? '').padEnd(12)} ${g.name}\n`);
+    }
+    return 0;
+  }
+  if (vmid === undefined || !/^\d+$/.test(vmid)) {
+    return vmid === undefined
+      ? (ctx.err(`400 not enough arguments\n${usage(f, sub)}\n`), 255)
+      : paramError(ctx, { vmid: `type check ('integer') failed - got '${vmid}'` }, usage(f, sub));
+  }
+  const needsName = ['snapshot', 'rollback', 'delsnapshot'].includes(sub);
+  if ((needsName && snapname === undefined) || (needsName ? extra.length > 0 : snapname !== undefined)) {
+    ctx.err(`400 ${needsName && snapname === undefined ? 'not enough' : 'too many'} arguments\n${usage(f, sub)}\n`);
+    return 255;
+  }
+  const g = guest(ctx, pve, f, vmid);
+  if (!g) return 255;
+  const locked = () => {
+    if (g.lock) throw new TaskError(`${f.noun} ${vmid} is locked (${g.lock})`);
+  };
+
+  switch (sub) {
+    case 'listsnapshot':
+      ctx.out(listSnapshotText(g, ctx.host.timeZone));
+      return 0;
+    case 'status':
+      ctx.out(`status: ${g.status}\n`);
+      return 0;
+    case 'snapshot': {
+      const name = snapname!;
+      if (!SNAPNAME.test(name) || name.length > 40 || ['current', 'pending', 'vzdump'].includes(name.toLowerCase())) {
+        return paramError(ctx, { snapname: `invalid format - invalid configuration ID '${name}'` }, usage(f, sub));
+      }
+      return runPveTask(ctx, pve, { type: `${f.taskPrefix}snapshot`, id: vmid }, async (t) => {
+        if (g.snapshots.some((s) => s.name === name)) throw new TaskError(`snapshot name '${name}' already used`);
+        locked();
+        g.lock = 'snapshot';
+        const snap: PveSnapshot = { name, snaptime: Math.floor(ctx.now()), description: last(args, 'description') ?? '', snapstate: 'prepare', ...(g.current ? { parent: g.current } : {}), ...(f.type === 'qemu' ? { vmstate: has(args, 'vmstate') ? 1 : 0 } : {}) };
+        g.snapshots.push(snap);
+        try {
+          if (f.type === 'qemu' && has(args, 'vmstate') && g.status === 'running') t.log(`saving VM state and RAM using storage '${g.disk.volume.split(':')[0]}'`);
+          t.log(`snapshotting '${f.type === 'qemu' ? `drive-${g.disk.key}` : g.disk.key}' (${g.disk.volume})`);
+          await ctx.pace(400);
+          delete snap.snapstate;
+          g.current = name;
+        } finally {
+          delete g.lock;
+          if (snap.snapstate) g.snapshots.splice(g.snapshots.indexOf(snap), 1);
+        }
+      });
+    }
+    case 'rollback': {
+      const name = snapname!;
+      return runPveTask(ctx, pve, { type: `${f.taskPrefix}rollback`, id: vmid }, async (t) => {
+        const target = g.snapshots.find((s) => s.name === name);
+        if (!target) throw new TaskError(`snapshot '${name}' does not exist`);
+        locked();
+        g.lock = 'rollback';
+        try {
+          await ctx.pace(300);
+          const lost = descendants(g, name);
+          for (const s of lost) {
+            t.log(`delete snapshot '${s.name}'`);
+            g.snapshots.splice(g.snapshots.indexOf(s), 1);
+          }
+          g.current = name;
+          if (f.type === 'qemu' && !target.vmstate) g.status = 'stopped';
+          if (has(args, 'start')) {
+            g.status = 'running';
+            g.startedAt = ctx.now();
+          }
+        } finally {
+          delete g.lock;
+        }
+      });
+    }
+    case 'delsnapshot': {
+      const name = snapname!;
+      return runPveTask(ctx, pve, { type: `${f.taskPrefix}delsnapshot`, id: vmid }, async () => {
+        const target = g.snapshots.find((s) => s.name === name);
+        if (!target) throw new TaskError(`snapshot '${name}' does not exist`);
+        if (!has(args, 'force')) locked();
+        await ctx.pace(200);
+        for (const child of g.snapshots.filter((s) => s.parent === name)) {
+          if (target.parent) child.parent = target.parent;
+          else delete child.parent;
+        }
+        if (g.current === name) {
+          if (target.parent) g.current = target.parent;
+          else delete g.current;
+        }
+        g.snapshots.splice(g.snapshots.indexOf(target), 1);
+      });
+    }
+    case 'start':
+      return runPveTask(ctx, pve, { type: f.cli === 'qm' ? 'qmstart' : 'vzstart', id: vmid }, async () => {
+        if (g.template) throw new TaskError(`you can't start a ${f.cli === 'qm' ? 'vm' : 'CT'} if it's a template`);
+        if (g.status === 'running') throw new TaskError(`${f.noun} ${vmid} already running`);
+        if (!has(args, 'skiplock')) locked();
+        await ctx.pace(300);
+        g.status = 'running';
+        g.startedAt = ctx.now();
+      });
+    case 'stop':
+    case 'shutdown':
+      return runPveTask(ctx, pve, { type: f.cli === 'qm' ? `qm${sub}` : `vz${sub}`, id: vmid }, async () => {
+        if (!has(args, 'skiplock')) locked();
+        await ctx.pace(200);
+        g.status = 'stopped';
+        delete g.startedAt;
+      });
+    case 'destroy':
+      return runPveTask(ctx, pve, { type: f.cli === 'qm' ? 'qmdestroy' : 'vzdestroy', id: vmid }, async (t) => {
+        if (g.status === 'running') throw new TaskError(`${f.noun} ${vmid} is running - destroy failed`);
+        if (!has(args, 'skiplock')) locked();
+        await ctx.pace(200);
+        t.log(`  Logical volume "vm-${vmid}-disk-0" successfully removed.`);
+        delete pve.guests[vmid];
+      });
+    default:
+      return 255;
+  }
+}
+
+export const qm = (ctx: ToolContext) => run(ctx, QM);
+export const pct = (ctx: ToolContext) => run(ctx, PCT);
