@@ -66,6 +66,7 @@ describe('PBS and PVE rules', () => {
     const points = [
       { time: '2024-01-10T10:00:00Z' }, // Wed, 2024-W02
       { time: '2024-01-09T10:00:00Z' }, // Tue, 2024-W02
+      { time: '2024-01-08T10:00:00Z' }, // Mon, 2024-W02: its week already holds a kept point
       { time: '2024-01-03T10:00:00Z' }, // 2024-W01
       { time: '2023-12-27T10:00:00Z' }, // 2023-W52
       { time: '2023-12-20T10:00:00Z' }, // 2023-W51
