@@ -6,8 +6,8 @@
 import { z } from 'zod';
 import { err, ok, type ProbeErrorKind, type Result } from '../../domain/types.js';
 import { exitFailure } from '../shared/failure.js';
-import { parseJsonAs } from '../shared/json.js';
-import { boolLike, compareText, numberLike, optional, rfc3339Ms } from '../shared/values.js';
+import { excerpt, parseJsonAs, parseJsonText } from '../shared/json.js';
+import { compareText, numberLike, optional, rfc3339ToEpochMs } from '../shared/values.js';
 
 export interface RcloneObject {
   readonly path: string;
@@ -63,46 +63,100 @@ export function isArchiveTier(tier: string): boolean {
   return ARCHIVE_TIERS.has(tier.toUpperCase());
 }
 
-const entrySchema = z.array(
-  z.looseObject({
-    Path: z.string(),
-    Size: optional(numberLike),
-    ModTime: rfc3339Ms,
-    IsDir: optional(boolLike),
-    Tier: optional(z.string()),
-  }),
-);
+interface Entry {
+  readonly Path: string;
+  readonly Size?: number;
+  readonly ModTime: number;
+  readonly IsDir: boolean;
+  readonly Tier?: string;
+}
+
+/** One lsjson entry, checked by hand: a listing may hold millions, and this runs for each. */
+function entryOf(v: unknown, i: number): Entry | string {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return `entry ${i} is not an object`;
+  const o = v as Record<string, unknown>;
+  if (typeof o.Path !== 'string') return `entry ${i} has no Path`;
+  if (typeof o.ModTime !== 'string') return `entry ${i} (${excerpt(o.Path)}) has no ModTime`;
+  const ms = rfc3339ToEpochMs(o.ModTime);
+  if (ms === undefined) return `entry ${i} (${excerpt(o.Path)}): not an RFC 3339 time: ${excerpt(o.ModTime, 40)}`;
+  if (o.Size !== undefined && o.Size !== null && (typeof o.Size !== 'number' || !Number.isFinite(o.Size))) {
+    return `entry ${i} (${excerpt(o.Path)}): Size is not a number`;
+  }
+  if (o.IsDir !== undefined && typeof o.IsDir !== 'boolean') return `entry ${i} (${excerpt(o.Path)}): IsDir is not a boolean`;
+  if (o.Tier !== undefined && o.Tier !== null && typeof o.Tier !== 'string') return `entry ${i} (${excerpt(o.Path)}): Tier is not text`;
+  return {
+    Path: o.Path,
+    ModTime: ms,
+    IsDir: o.IsDir === true,
+    ...(typeof o.Size === 'number' ? { Size: o.Size } : {}),
+    ...(typeof o.Tier === 'string' && o.Tier !== '' ? { Tier: o.Tier } : {}),
+  };
+}
+
+/**
+ * The entries of an lsjson array. rclone prints one entry per line between
+ * "[" and "]"; reading line by line keeps a listing of millions of objects
+ * from becoming one giant array in memory. Any other layout is parsed whole.
+ */
+function lsjsonEntries(stdout: string): Result<Iterable<unknown>> {
+  const text = stdout.trim();
+  const lines = text.split('\n');
+  if (lines.length >= 2 && lines[0]!.trim() === '[' && lines.at(-1)!.trim() === ']') {
+    const body = lines.slice(1, -1);
+    return ok(
+      (function* () {
+        for (const [i, raw] of body.entries()) {
+          const line = raw.trim();
+          if (line === '') continue;
+          const last = i === body.length - 1;
+          if (!last && !line.endsWith(',')) throw new SyntaxError(`line ${i + 2} does not end with ","`);
+          yield JSON.parse(last ? line : line.slice(0, -1)) as unknown;
+        }
+      })(),
+    );
+  }
+  const whole = parseJsonText(stdout, 'rclone lsjson');
+  if (!whole.ok) return whole;
+  return Array.isArray(whole.value) ? ok(whole.value) : err('parse', 'rclone lsjson: output is not a JSON array');
+}
 
 /** `rclone lsjson -R --files-only --no-mimetype REMOTE` */
 export function parseLsjson(stdout: string, stderr: string, exitCode: number): Result<RcloneListing> {
   // rclone prints "[" before failing: a non-zero exit is never a listing.
   if (exitCode !== 0) return rcloneFailure(stderr, exitCode);
-  const r = parseJsonAs(entrySchema, stdout, 'rclone lsjson');
-  if (!r.ok) return r;
+  const entries = lsjsonEntries(stdout);
+  if (!entries.ok) return entries;
   let newest: RcloneObject | undefined;
   let newestMs = -Infinity;
   let objects = 0;
   let totalBytes = 0;
   const tiers: Record<string, number> = {};
   let archiveTier: string | undefined;
-  for (const e of r.value) {
-    if (e.IsDir) continue;
-    objects++;
-    // -1 is rclone's "size unknown".
-    if (e.Size !== undefined && e.Size >= 0) totalBytes += e.Size;
-    if (e.Tier) {
-      tiers[e.Tier] = (tiers[e.Tier] ?? 0) + 1;
-      if (!archiveTier && isArchiveTier(e.Tier)) archiveTier = e.Tier;
+  let i = 0;
+  try {
+    for (const raw of entries.value) {
+      const e = entryOf(raw, i++);
+      if (typeof e === 'string') return err('parse', `rclone lsjson: ${e}`);
+      if (e.IsDir) continue;
+      objects++;
+      // -1 is rclone's "size unknown".
+      if (e.Size !== undefined && e.Size >= 0) totalBytes += e.Size;
+      if (e.Tier) {
+        tiers[e.Tier] = (tiers[e.Tier] ?? 0) + 1;
+        if (!archiveTier && isArchiveTier(e.Tier)) archiveTier = e.Tier;
+      }
+      if (!newest || e.ModTime > newestMs || (e.ModTime === newestMs && compareText(e.Path, newest.path) > 0)) {
+        newestMs = e.ModTime;
+        newest = {
+          path: e.Path,
+          time: Math.floor(e.ModTime / 1000),
+          ...(e.Size !== undefined && e.Size >= 0 ? { sizeBytes: e.Size } : {}),
+          ...(e.Tier ? { tier: e.Tier } : {}),
+        };
+      }
     }
-    if (!newest || e.ModTime > newestMs || (e.ModTime === newestMs && compareText(e.Path, newest.path) > 0)) {
-      newestMs = e.ModTime;
-      newest = {
-        path: e.Path,
-        time: Math.floor(e.ModTime / 1000),
-        ...(e.Size !== undefined && e.Size >= 0 ? { sizeBytes: e.Size } : {}),
-        ...(e.Tier ? { tier: e.Tier } : {}),
-      };
-    }
+  } catch (e) {
+    return err('parse', `rclone lsjson: output is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
   }
   return ok({ objects, totalBytes, ...(newest ? { newest } : {}), tiers, ...(archiveTier ? { archiveTier } : {}) });
 }
