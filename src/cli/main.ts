@@ -12,6 +12,8 @@ interface CommandEntry {
 /** The command table. Add a line here when a command lands. */
 const COMMANDS: Record<string, CommandEntry> = {
   config: { summary: 'config check: validate the inventory file', load: () => import('./config-check.js') },
+  status: { summary: 'read every layer and print its health (--json for monitoring)', load: () => import('./status.js') },
+  commands: { summary: 'list the commands Strata may run on each host', load: () => import('./commands-list.js') },
   retention: { summary: 'show what a prune keeps (PBS, PVE or restic rules)', load: () => import('./retention.js') },
 };
 
@@ -34,8 +36,20 @@ export function helpText(): string {
   ].join('\n');
 }
 
+/** `strata --config F status` means `strata status --config F`: global flags may come first. */
+export function hoistGlobalFlags(argv: string[]): string[] {
+  const front: string[] = [];
+  let i = 0;
+  while (i < argv.length && argv[i]!.startsWith('--config')) {
+    const takesNext = argv[i] === '--config';
+    front.push(...argv.slice(i, i + (takesNext ? 2 : 1)));
+    i += takesNext ? 2 : 1;
+  }
+  return front.length > 0 && i < argv.length ? [argv[i]!, ...argv.slice(i + 1), ...front] : argv;
+}
+
 export async function main(argv: string[], io: CliIo): Promise<number> {
-  const [name, ...rest] = argv;
+  const [name, ...rest] = hoistGlobalFlags(argv);
   if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
     io.out(helpText());
     return EXIT.ok;

@@ -1,0 +1,85 @@
+/**
+ * `strata commands [--config F] [--json]`: for each host, the exact commands
+ * Strata may run there, so an operator can review them and restrict Strata's
+ * key or account. Secrets show as names, never values.
+ */
+import { probeCommands } from '../services/readers/index.js';
+import { CLOCK_COMMAND, HOSTNAME_COMMAND } from '../services/host-probe.js';
+import type { Command } from '../transport/command.js';
+import { describeCommand } from '../transport/shell-script.js';
+import { COMMON_FLAGS, configFlag, parseFlags, UsageError } from './args.js';
+import { EXIT, type CliIo } from './io.js';
+import { printProblems } from './session.js';
+import { loadInventory, resolveConfigPath } from '../services/inventory-loader.js';
+import type { Inventory } from '../domain/inventory.js';
+
+export const USAGE = `Usage: strata commands [--config FILE] [--json]
+
+Lists, per host, every command Strata may run there to read its layers.
+{vmid} stands for each guest found on the node.`;
+
+export interface HostCommands {
+  readonly host: string;
+  readonly commands: { readonly layer: string | null; readonly purpose: string; readonly command: string; readonly argv: readonly string[] }[];
+}
+
+export function commandsByHost(inventory: Inventory): HostCommands[] {
+  return inventory.hosts.map((h) => {
+    const seen = new Set<string>();
+    const list: HostCommands['commands'][number][] = [];
+    const add = (layer: string | null, purpose: string, cmd: Command) => {
+      const text = describeCommand(cmd);
+      if (seen.has(text)) return;
+      seen.add(text);
+      list.push({ layer, purpose, command: text, argv: cmd.argv });
+    };
+    add(null, 'host clock and time zone', CLOCK_COMMAND);
+    const node = h.node ?? '{node}';
+    if (!h.node && inventory.layers.some((l) => l.host === h.name && (l.kind === 'vzdump' || l.kind === 'pve-snapshots'))) {
+      add(null, 'PVE node name', HOSTNAME_COMMAND);
+    }
+    for (const layer of inventory.layers) {
+      for (const c of probeCommands(layer, { node })) {
+        if (c.host === h.name) add(layer.id, `read ${layer.kind}`, c);
+      }
+    }
+    return { host: h.name, commands: list };
+  });
+}
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  let flags;
+  try {
+    flags = parseFlags(args, { ...COMMON_FLAGS, json: { type: 'boolean' } }).values;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`strata commands: ${e.message}\n\n${USAGE}`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+  if (flags.help) {
+    io.out(USAGE);
+    return EXIT.ok;
+  }
+  const cf = configFlag(flags, io.env);
+  const path = resolveConfigPath({ ...(cf ? { configFlag: cf } : {}), env: io.env });
+  const loaded = await loadInventory(path);
+  if (!loaded.ok) {
+    printProblems(io, path, loaded.problems);
+    return EXIT.config;
+  }
+  const byHost = commandsByHost(loaded.inventory);
+  if (flags.json) {
+    io.out(JSON.stringify(byHost));
+    return EXIT.ok;
+  }
+  const lines: string[] = [];
+  for (const h of byHost) {
+    lines.push(`${h.host}:`);
+    for (const c of h.commands) lines.push(`  ${c.command}`, `      # ${c.purpose}${c.layer ? ` (${c.layer})` : ''}`);
+    lines.push('');
+  }
+  io.out(lines.join('\n'));
+  return EXIT.ok;
+}

@@ -1,0 +1,45 @@
+/**
+ * What every command that talks to hosts needs: the validated inventory, one
+ * runner per host (so all probes of a host share its connection) and the
+ * collector's dependencies. Closing the session ends every connection.
+ */
+import type { Inventory, InventoryProblem } from '../domain/inventory.js';
+import type { CollectorDeps } from '../services/collector.js';
+import { loadInventory, resolveConfigPath } from '../services/inventory-loader.js';
+import { readLayer } from '../services/readers/index.js';
+import { targetFor } from '../services/runner-targets.js';
+import { RunnerPool } from '../transport/index.js';
+import type { CliIo } from './io.js';
+
+export interface Session {
+  readonly inventory: Inventory;
+  readonly configPath: string;
+  readonly pool: RunnerPool;
+  readonly deps: CollectorDeps;
+  close(): Promise<void>;
+}
+
+export type SessionResult = { ok: true; session: Session } | { ok: false; path: string; problems: InventoryProblem[] };
+
+export async function openSession(configFlag: string | undefined, io: CliIo): Promise<SessionResult> {
+  const path = resolveConfigPath({ ...(configFlag ? { configFlag } : {}), env: io.env });
+  const loaded = await loadInventory(path);
+  if (!loaded.ok) return { ok: false, path, problems: loaded.problems };
+  return { ok: true, session: sessionFor(loaded.inventory, loaded.path, io.env) };
+}
+
+export function sessionFor(inventory: Inventory, configPath: string, env: CliIo['env']): Session {
+  const pool = new RunnerPool(inventory.hosts.map((h) => targetFor(h)));
+  const deps: CollectorDeps = {
+    runnerFor: (host) => pool.get(host),
+    readLayer,
+    localNow: () => Date.now() / 1000,
+    lookupEnv: (name) => env[name],
+  };
+  return { inventory, configPath, pool, deps, close: () => pool.closeAll() };
+}
+
+export function printProblems(io: CliIo, path: string, problems: readonly InventoryProblem[]): void {
+  io.err(`strata: the inventory ${path} has ${problems.length} problem${problems.length === 1 ? '' : 's'}:`);
+  for (const p of problems) io.err(`  ${p.path}: ${p.message}`);
+}

@@ -1,0 +1,90 @@
+/**
+ * `strata status [--config F] [--json] [--host H] [--layer L]`: the truth
+ * without a screen, for cron and monitoring. Exit codes are Nagios levels.
+ */
+import { exitCodeFor, type StatusReport } from '../domain/status-report.js';
+import { worstHealth } from '../domain/types.js';
+import { readStatus } from '../services/status-service.js';
+import { createAppStore } from '../store/index.js';
+import { COMMON_FLAGS, configFlag, parseFlags, UsageError } from './args.js';
+import { formatStatus } from './format-status.js';
+import { EXIT, type CliIo } from './io.js';
+import { openSession, printProblems, type Session } from './session.js';
+
+export const USAGE = `Usage: strata status [--config FILE] [--json] [--host NAME]... [--layer ID]...
+
+Reads every layer of the inventory and prints its health: hosts, layers, and
+each workload's copies, media and off-site copies against its tier.
+  --json        the v1 JSON contract (see DESIGN.md) instead of tables
+  --host NAME   only the layers on this host (repeatable)
+  --layer ID    only this layer (repeatable)
+With --host or --layer, workloads are left out: their 3-2-1 needs every layer.
+Exit codes: 0 ok, 1 warn, 2 crit, 3 unknown, 64 usage, 78 bad config.`;
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  let flags;
+  try {
+    flags = parseFlags(args, {
+      ...COMMON_FLAGS,
+      json: { type: 'boolean' },
+      host: { type: 'string', multiple: true },
+      layer: { type: 'string', multiple: true },
+    }).values;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`strata status: ${e.message}\n\n${USAGE}`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+  if (flags.help) {
+    io.out(USAGE);
+    return EXIT.ok;
+  }
+  const opened = await openSession(configFlag(flags, io.env), io);
+  if (!opened.ok) {
+    printProblems(io, opened.path, opened.problems);
+    return EXIT.config;
+  }
+  const { session } = opened;
+  try {
+    const unknown = unknownNames(session, flags.host ?? [], flags.layer ?? []);
+    if (unknown) {
+      io.err(`strata status: ${unknown}\n\n${USAGE}`);
+      return EXIT.usage;
+    }
+    const report = await statusReport(session, flags.host, flags.layer);
+    if (flags.json) io.out(JSON.stringify(report));
+    else io.out(formatStatus(report, { color: io.isTTY && !io.env.NO_COLOR, now: Date.now() / 1000 }));
+    return exitCodeFor(report);
+  } finally {
+    await session.close();
+  }
+}
+
+function unknownNames(session: Session, hosts: string[], layers: string[]): string | null {
+  const badHost = hosts.find((h) => !session.inventory.hosts.some((x) => x.name === h));
+  if (badHost) return `no host named "${badHost}" in ${session.configPath}`;
+  const badLayer = layers.find((l) => !session.inventory.layers.some((x) => x.id === l));
+  if (badLayer) return `no layer named "${badLayer}" in ${session.configPath}`;
+  return null;
+}
+
+/** Reads the status through the store, as the TUI does. */
+export async function statusReport(session: Session, hosts?: string[], layers?: string[]): Promise<StatusReport> {
+  const store = createAppStore({
+    readStatus: (inventory, opts) => readStatus(inventory, session.deps, opts),
+    nowMs: () => Date.now(),
+  });
+  store.getState().setInventory(session.inventory);
+  const filtered = Boolean(hosts?.length || layers?.length);
+  const report = await store.getState().refresh({
+    ...(hosts?.length ? { hosts } : {}),
+    ...(layers?.length ? { layers } : {}),
+  });
+  if (!report) throw new Error(store.getState().refreshError ?? 'refresh failed');
+  if (!filtered) return report;
+  // Workloads need every layer; a partial read would undercount their copies.
+  const overall = worstHealth([...report.hosts.map((h) => h.health), ...report.layers.map((l) => l.health)]);
+  return { ...report, overall, assets: [] };
+}

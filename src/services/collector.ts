@@ -1,0 +1,135 @@
+/**
+ * One refresh of every layer. Hosts are read concurrently and independently: a
+ * slow or dead host never delays the others. Within a host, the probes of all
+ * its layers run concurrently over the host's pooled connection (the runner
+ * bounds how many at once). The host's clock and time zone are read in the
+ * same round; the layers of an unreachable host become observations with an
+ * error, which the health rules turn into UNKNOWN.
+ */
+import type { Inventory } from '../domain/inventory.js';
+import type { LayerFile } from '../domain/inventory-file.js';
+import type { HostObservation, LayerObservation } from '../domain/types.js';
+import type { Runner } from '../transport/runner.js';
+import { probeHost } from './host-probe.js';
+import type { ReaderContext } from './readers/types.js';
+
+export interface CollectorDeps {
+  runnerFor(host: string): Runner;
+  readLayer(ctx: ReaderContext, layer: LayerFile): Promise<LayerObservation>;
+  /** Local clock, epoch seconds (fractional). */
+  localNow(): number;
+  lookupEnv(name: string): string | undefined;
+}
+
+export interface CollectOptions {
+  /** Only these hosts (and the layers on them). */
+  readonly hosts?: readonly string[];
+  /** Only these layers (and their hosts). */
+  readonly layers?: readonly string[];
+  /** Per-probe timeout. */
+  readonly probeTimeoutMs?: number;
+  readonly signal?: AbortSignal;
+  /** Called as each layer's observation arrives, for live screens. */
+  readonly onLayer?: (obs: LayerObservation) => void;
+  readonly onHost?: (obs: HostObservation) => void;
+}
+
+export interface Collection {
+  readonly hosts: HostObservation[];
+  readonly layers: LayerObservation[];
+  /** Local epoch seconds when the round finished. */
+  readonly finishedAt: number;
+}
+
+export const DEFAULT_PROBE_TIMEOUT_MS = 20_000;
+
+/** The layers a refresh reads, in inventory order. */
+export function selectLayers(inventory: Inventory, opts: Pick<CollectOptions, 'hosts' | 'layers'>): LayerFile[] {
+  return inventory.layers.filter(
+    (l) => (!opts.hosts || opts.hosts.includes(l.host)) && (!opts.layers || opts.layers.includes(l.id)),
+  );
+}
+
+/** Hosts a layer needs to be reachable: its own, and a replication source on another host. */
+function hostsOf(layer: LayerFile): string[] {
+  if (layer.kind === 'zfs-replication' && layer.source.host && layer.source.host !== layer.host) {
+    return [layer.host, layer.source.host];
+  }
+  return [layer.host];
+}
+
+export async function collect(inventory: Inventory, deps: CollectorDeps, opts: CollectOptions = {}): Promise<Collection> {
+  const timeoutMs = opts.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
+  const layers = selectLayers(inventory, opts);
+  const hostNames = new Set<string>(opts.hosts ?? []);
+  for (const l of layers) for (const h of hostsOf(l)) hostNames.add(h);
+  const hosts = inventory.hosts.filter((h) => hostNames.has(h.name));
+
+  const hostObs = new Map<string, HostObservation>();
+  const layerObs: LayerObservation[] = [];
+
+  await Promise.all(
+    hosts.map(async (host) => {
+      const runner = deps.runnerFor(host.name);
+      const onThisHost = layers.filter((l) => l.host === host.name);
+      const needsNode = !host.node && onThisHost.some((l) => l.kind === 'pve-snapshots' || l.kind === 'vzdump');
+      const probe = await probeHost(runner, {
+        needHostname: needsNode,
+        timeoutMs,
+        localNow: deps.localNow,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+      const readAt = probe.hostNow ?? Math.floor(deps.localNow());
+      const obs: HostObservation = {
+        name: host.name,
+        reachable: probe.reachable,
+        error: probe.error,
+        clockSkewSeconds: probe.clockSkewSeconds,
+        ...(probe.utcOffset ? { utcOffset: probe.utcOffset } : {}),
+        readAt,
+      };
+      hostObs.set(host.name, obs);
+      opts.onHost?.(obs);
+
+      await Promise.all(
+        onThisHost.map(async (layer) => {
+          const unreachable = hostsOf(layer)
+            .map((h) => hostObs.get(h))
+            .find((h) => h && !h.reachable);
+          let result: LayerObservation;
+          if (unreachable) {
+            result = unreadable(layer.id, readAt, `host ${unreachable.name} is unreachable: ${unreachable.error ?? ''}`);
+          } else {
+            const ctx: ReaderContext = {
+              runner,
+              runnerFor: deps.runnerFor,
+              node: host.node ?? probe.hostname ?? host.name,
+              // Ages are computed in the host's time: a point "written now" on a fast clock is not in the future.
+              now: readAt,
+              timeoutMs,
+              lookupEnv: deps.lookupEnv,
+              ...(opts.signal ? { signal: opts.signal } : {}),
+            };
+            result = await deps.readLayer(ctx, layer).catch((e: unknown) =>
+              unreadable(layer.id, readAt, `reading the layer failed: ${e instanceof Error ? e.message : String(e)}`),
+            );
+          }
+          layerObs.push(result);
+          opts.onLayer?.(result);
+        }),
+      );
+    }),
+  );
+
+  const order = new Map(layers.map((l, i) => [l.id, i]));
+  layerObs.sort((a, b) => (order.get(a.layerId) ?? 0) - (order.get(b.layerId) ?? 0));
+  return {
+    hosts: hosts.map((h) => hostObs.get(h.name)!),
+    layers: layerObs,
+    finishedAt: deps.localNow(),
+  };
+}
+
+function unreadable(layerId: string, readAt: number, message: string): LayerObservation {
+  return { layerId, readAt, points: [], jobs: [], assets: [], errors: [{ kind: 'transport', message }] };
+}
