@@ -43,7 +43,7 @@ export interface SshdHost {
   readonly knownHostsFile: string;
   /** A target for this host: key, known_hosts, no ssh-agent and no ~/.ssh/config of the machine. */
   sshTarget(overrides?: Partial<SshTarget>): SshTarget;
-  /** Everything sshd logged so far (it runs with -e and LogLevel VERBOSE). */
+  /** Everything sshd logged so far (LogLevel VERBOSE, to a file so a busy test process cannot block sshd). */
   log(): string;
   /** How many connections logged in so far (the harness's own readiness probe does not). */
   connectionCount(): number;
@@ -189,15 +189,21 @@ export async function startSshd(opts: SshdOptions = {}): Promise<SshdHost> {
     ];
     const configPath = join(dir, 'sshd_config');
     writeFileSync(configPath, `${config.join('\n')}\n`);
-    const argv = [SSHD, '-D', '-e', '-f', configPath];
+    const logPath = join(dir, `sshd-${attempt}.log`);
+    writeFileSync(logPath, '');
+    const argv = [SSHD, '-D', '-E', logPath, '-f', configPath];
     const child = opts.netns
-      ? spawn('ip', ['netns', 'exec', opts.netns.name, ...argv], { stdio: ['ignore', 'ignore', 'pipe'] })
-      : spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
+      ? spawn('ip', ['netns', 'exec', opts.netns.name, ...argv], { stdio: 'ignore' })
+      : spawn(argv[0]!, argv.slice(1), { stdio: 'ignore' });
     live.add(child);
-    let log = '';
+    const log = () => {
+      try {
+        return readFileSync(logPath, 'utf8');
+      } catch {
+        return '';
+      }
+    };
     let exited = false;
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (d: string) => (log += d));
     child.once('exit', () => {
       exited = true;
       live.delete(child);
@@ -206,8 +212,8 @@ export async function startSshd(opts: SshdOptions = {}): Promise<SshdHost> {
       await waitForSsh(host, port, 10_000, () => !exited);
     } catch (e) {
       if (child.pid) killTree(child.pid);
-      if (attempt < 5 && /Address already in use/.test(log)) continue;
-      throw new Error(`sshd did not start: ${(e as Error).message}\n${log}`);
+      if (attempt < 5 && /Address already in use/.test(log())) continue;
+      throw new Error(`sshd did not start: ${(e as Error).message}\n${log()}`);
     }
 
     const pub = readFileSync(`${hostKey}.pub`, 'utf8').trim().split(' ');
@@ -236,9 +242,9 @@ export async function startSshd(opts: SshdOptions = {}): Promise<SshdHost> {
         agentSocket: false,
         ...overrides,
       }),
-      log: () => log,
-      connectionCount: () => (log.match(/^Accepted \S+ for /gm) ?? []).length,
-      sessionCount: () => (log.match(/^Starting session: /gm) ?? []).length,
+      log,
+      connectionCount: () => (log().match(/^Accepted \S+ for /gm) ?? []).length,
+      sessionCount: () => (log().match(/^Starting session: /gm) ?? []).length,
       stop: async () => {
         if (child.pid && !exited) {
           const gone = new Promise((r) => child.once('exit', r));
