@@ -15,7 +15,7 @@ export interface LabState {
 }
 
 /** Software installed on a host; decides which programs exist there. */
-export type HostPackage = 'pve' | 'pbs' | 'pbs-client' | 'zfs' | 'sanoid' | 'restic' | 'rclone';
+export type HostPackage = 'pve' | 'pbs' | 'pbs-client' | 'zfs' | 'sanoid' | 'restic' | 'rclone' | 'pass';
 
 export interface HostState {
   /** Inventory name. */

@@ -503,3 +503,20 @@ function shellHost(ctx: ToolContext) {
     },
   };
 }
+
+/** `pass show NAME` / `pass NAME` of password-store: the entry's text (stored decrypted here). */
+export const pass: Tool = async (ctx) => {
+  const args = ctx.argv.slice(1).filter((a) => a !== '--');
+  const name = args[0] === 'show' ? args[1] : args[0];
+  if (name === undefined || name.startsWith('-')) {
+    ctx.err('Usage: pass show [--clip[=line-number],-c[line-number]] [--qrcode[=line-number],-q[line-number]] pass-name\n');
+    return 1;
+  }
+  const f = getFile(ctx.host.fs, `/root/.password-store/${name}.gpg`);
+  if (!f) {
+    ctx.err(`Error: ${name} is not in the password store.\n`);
+    return 1;
+  }
+  ctx.out(f.content ?? '');
+  return 0;
+};

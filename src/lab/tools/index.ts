@@ -5,6 +5,8 @@ import * as core from './coreutils.js';
 import { proxmoxBackupClient } from './pbs-client.js';
 import { proxmoxBackupManager } from './pbs-manager.js';
 import { pvesh } from './pvesh.js';
+import { rclone } from './rclone.js';
+import { restic } from './restic.js';
 import { pct, qm } from './qm.js';
 import { qmrestore } from './restore.js';
 import { syncoid } from './syncoid.js';
@@ -29,6 +31,7 @@ const PROGRAMS: Readonly<Record<string, ToolEntry>> = {
   tar: { run: core.tar },
   find: { run: core.find },
   sh: { run: core.sh },
+  pass: { run: core.pass, packages: ['pass'] },
   pvesh: { run: pvesh, packages: ['pve'] },
   qm: { run: qm, packages: ['pve'] },
   pct: { run: pct, packages: ['pve'] },
@@ -39,6 +42,8 @@ const PROGRAMS: Readonly<Record<string, ToolEntry>> = {
   zfs: { run: zfsTool, packages: ['zfs'] },
   zpool: { run: zpoolTool, packages: ['zfs'] },
   syncoid: { run: syncoid, packages: ['sanoid'] },
+  restic: { run: restic, packages: ['restic'] },
+  rclone: { run: rclone, packages: ['rclone'] },
 };
 
 const SYSTEM_DIRS = /^\/(usr\/)?(local\/)?s?bin\//;

@@ -1,0 +1,377 @@
+/**
+ * rclone 1.60 between a host's files and the lab's S3 buckets: `lsjson`
+ * (RFC 3339 ModTime with nanoseconds, `Tier` of S3 objects), `about`
+ * (S3 has none), `sync`/`copy` (log on stderr, JSON lines with
+ * --use-json-log), `check` (with --combined), `backend restore` for
+ * GLACIER objects, which stay unreadable until their restore completes.
+ * Remotes come from the host's rclone.conf or RCLONE_CONFIG_<NAME>_TYPE.
+ */
+import { posix } from 'node:path';
+import type { ToolContext } from '../shell/types.js';
+import { rfc3339Fixed, strftime } from '../state/clock.js';
+import { md5Object } from '../state/cloud.js';
+import { filesUnder, getFile, globToRegExp, isDir, mkdirs, resolvePath, writeFile } from '../state/fs.js';
+import type { CloudObject, RcloneRemote, SimFile } from '../state/types.js';
+import { goJson } from '../state/restic.js';
+import { goBytes } from './format.js';
+
+/** How long a Glacier restore request takes at time scale 1 (hours in reality). */
+const THAW_MS = 4000;
+
+interface Place {
+  kind: 'local' | 's3';
+  remote?: string;
+  /** local: absolute path; s3: bucket */
+  root: string;
+  /** s3: key prefix without trailing slash ('' for the bucket root) */
+  prefix: string;
+  config?: RcloneRemote;
+  /** What rclone calls it in messages. */
+  label: string;
+}
+
+class RcloneFail extends Error {
+  constructor(
+    message: string,
+    readonly code: number,
+  ) {
+    super(message);
+  }
+}
+
+function remoteConfig(ctx: ToolContext, name: string): RcloneRemote | undefined {
+  const envType = ctx.env[`RCLONE_CONFIG_${name.toUpperCase().replace(/-/g, '_')}_TYPE`];
+  if (envType === 'local' || envType === 's3') return { type: envType, ...(ctx.env[`RCLONE_CONFIG_${name.toUpperCase()}_STORAGE_CLASS`] ? { storageClass: ctx.env[`RCLONE_CONFIG_${name.toUpperCase()}_STORAGE_CLASS`]! } : {}) };
+  return ctx.host.rcloneRemotes && Object.hasOwn(ctx.host.rcloneRemotes, name) ? ctx.host.rcloneRemotes[name] : undefined;
+}
+
+function place(ctx: ToolContext, spec: string): Place {
+  const m = /^([A-Za-z0-9_][A-Za-z0-9_. -]*):(.*)$/.exec(spec);
+  if (!m) return { kind: 'local', root: resolvePath(ctx.cwd, spec), prefix: '', label: `Local file system at ${resolvePath(ctx.cwd, spec)}` };
+  const cfg = remoteConfig(ctx, m[1]!);
+  if (!cfg) throw new RcloneFail(`Failed to create file system for "${spec}": didn't find section in config file`, 1);
+  const path = m[2]!.replace(/^\/+|\/+$/g, '');
+  if (cfg.type === 'local') {
+    const root = resolvePath('/', path);
+    return { kind: 'local', remote: m[1]!, root, prefix: '', config: cfg, label: `Local file system at ${root}` };
+  }
+  const [bucket = '', ...rest] = path.split('/');
+  return { kind: 's3', remote: m[1]!, root: bucket, prefix: rest.join('/'), config: cfg, label: `S3 bucket ${bucket}${rest.length > 0 ? ` path ${rest.join('/')}` : ''}` };
+}
+
+interface Entry {
+  path: string;
+  size: number;
+  modTime: number;
+  md5: string;
+  object?: CloudObject;
+  file?: SimFile;
+}
+
+const md5Of = md5Object;
+
+/** Files (not directories) under a place, with paths relative to it. */
+function entries(ctx: ToolContext, p: Place): Entry[] {
+  if (p.kind === 'local') {
+    if (!isDir(ctx.host.fs, p.root)) {
+      if (getFile(ctx.host.fs, p.root)) {
+        const f = getFile(ctx.host.fs, p.root)!;
+        return [{ path: posix.basename(p.root), size: f.size, modTime: f.mtime, md5: md5Of(p.root, f), file: f }];
+      }
+      throw new RcloneFail('directory not found', 3);
+    }
+    return filesUnder(ctx.host.fs, p.root)
+      .map(([path, f]) => ({ path: path.slice(p.root.length + (p.root === '/' ? 0 : 1)), size: f.size, modTime: f.mtime, md5: md5Of(path.slice(p.root.length + 1), f), file: f }))
+      .sort((a, b) => (a.path < b.path ? -1 : 1));
+  }
+  const bucket = ctx.lab.state.cloud.buckets[p.root];
+  if (!bucket) throw new RcloneFail('directory not found', 3);
+  const pre = p.prefix ? `${p.prefix}/` : '';
+  const list = Object.entries(bucket)
+    .filter(([k]) => k.startsWith(pre))
+    .map(([k, o]) => ({ path: k.slice(pre.length), size: o.size, modTime: o.modTime, md5: o.md5, object: o }))
+    .sort((a, b) => (a.path < b.path ? -1 : 1));
+  if (list.length === 0 && p.prefix) throw new RcloneFail('directory not found', 3);
+  return list;
+}
+
+const MIME: Record<string, string> = { '.ods': 'application/vnd.oasis.opendocument.spreadsheet', '.pdf': 'application/pdf', '.jpg': 'image/jpeg', '.txt': 'text/plain; charset=utf-8', '.md': 'text/markdown; charset=utf-8', '.tar': 'application/x-tar', '.gz': 'application/gzip', '.sqlite': 'application/vnd.sqlite3' };
+
+function logLine(ctx: ToolContext, json: boolean, level: 'INFO' | 'ERROR' | 'NOTICE', object: string, msg: string, extra: Record<string, unknown> = {}): string {
+  const now = ctx.now();
+  if (json) {
+    return `${goJson({ level: level.toLowerCase(), msg, ...(object ? { object, objectType: '*s3.Object' } : {}), source: 'operations/copy.go:276', time: rfc3339Fixed(now, 6, ctx.host.timeZone), ...extra })}\n`;
+  }
+  return `${strftime('%Y/%m/%d %H:%M:%S', now, ctx.host.timeZone)} ${level.padEnd(6)}: ${object ? `${object}: ` : ''}${msg}\n`;
+}
+
+async function transfer(ctx: ToolContext, flags: Set<string>, src: Place, dst: Place, deleteExtra: boolean): Promise<number> {
+  const json = flags.has('use-json-log');
+  const verbose = flags.has('v') || flags.has('verbose') || flags.has('vv') || json;
+  const dryRun = flags.has('dry-run');
+  const from = entries(ctx, src);
+  let to: Entry[] = [];
+  try {
+    to = entries(ctx, dst);
+  } catch {
+    to = [];
+  }
+  const existing = new Map(to.map((e) => [e.path, e]));
+  let bytes = 0;
+  let transfers = 0;
+  let deletes = 0;
+  let errors = 0;
+  const started = ctx.now();
+  const failing = ctx.fault('failing-job');
+  for (const e of from) {
+    const have = existing.get(e.path);
+    if (have && have.size === e.size && Math.abs(have.modTime - e.modTime) < 1) continue;
+    await ctx.pace(120);
+    if (src.kind === 's3' && e.object && ['GLACIER', 'DEEP_ARCHIVE'].includes(e.object.tier) && !(e.object.restoredUntil !== undefined && (e.object.restoreReadyAt ?? 0) <= ctx.now() && e.object.restoredUntil > ctx.now())) {
+      errors++;
+      ctx.err(logLine(ctx, json, 'ERROR', e.path, `Failed to copy: failed to open source object: InvalidObjectState: The operation is not valid for the object's storage class\n\tstatus code: 403, request id: ${ctx.lab.rng.hex(8).toUpperCase()}, host id: `));
+      continue;
+    }
+    if (failing && transfers === 0) {
+      errors++;
+      ctx.err(logLine(ctx, json, 'ERROR', e.path, `Failed to copy: ${failing.message ?? 'RequestTimeout: Your socket connection to the server was not read from or written to within the timeout period.'}`));
+      continue;
+    }
+    if (!dryRun) {
+      if (dst.kind === 's3') {
+        const bucket = (ctx.lab.state.cloud.buckets[dst.root] ??= {});
+        bucket[dst.prefix ? `${dst.prefix}/${e.path}` : e.path] = { size: e.size, modTime: e.modTime, tier: dst.config?.storageClass ?? 'STANDARD', md5: e.md5 };
+      } else {
+        const target = posix.join(dst.root, e.path);
+        mkdirs(ctx.host.fs, posix.dirname(target));
+        writeFile(ctx.host.fs, target, { size: e.size, mtime: e.modTime, ...(e.file?.content !== undefined ? { content: e.file.content } : {}) });
+      }
+    }
+    bytes += e.size;
+    transfers++;
+    if (verbose) ctx.err(logLine(ctx, json, 'INFO', e.path, dryRun ? 'Skipped copy as --dry-run is set' : have ? 'Copied (replaced existing)' : 'Copied (new)', json ? { size: e.size } : {}));
+  }
+  if (deleteExtra && errors === 0) {
+    const wanted = new Set(from.map((e) => e.path));
+    for (const e of to.filter((x) => !wanted.has(x.path))) {
+      if (!dryRun) {
+        if (dst.kind === 's3') delete ctx.lab.state.cloud.buckets[dst.root]![dst.prefix ? `${dst.prefix}/${e.path}` : e.path];
+        else delete ctx.host.fs.files[posix.join(dst.root, e.path)];
+      }
+      deletes++;
+      if (verbose) ctx.err(logLine(ctx, json, 'INFO', e.path, dryRun ? 'Skipped delete as --dry-run is set' : 'Deleted'));
+    }
+  }
+  const secs = Math.max(0.1, ctx.now() - started);
+  if (verbose || flags.has('stats-one-line')) {
+    if (json) {
+      ctx.err(`${goJson({ level: 'info', msg: `${goBytes(bytes)} / ${goBytes(bytes)}, 100%, ${goBytes(bytes / secs)}/s, ETA 0s`, source: 'accounting/stats.go:498', stats: { bytes, checks: to.length, deletedDirs: 0, deletes, elapsedTime: Number(secs.toFixed(3)), errors, eta: 0, fatalError: false, renames: 0, retryError: errors > 0, speed: bytes / secs, totalBytes: bytes, totalChecks: to.length, totalTransfers: transfers, transferTime: Number(secs.toFixed(3)), transfers }, time: rfc3339Fixed(ctx.now(), 6, ctx.host.timeZone) })}\n`);
+    } else {
+      ctx.err(`${strftime('%Y/%m/%d %H:%M:%S', ctx.now(), ctx.host.timeZone)} INFO  : \nTransferred:   \t${goBytes(bytes).padStart(12)} / ${goBytes(bytes)}, 100%, ${goBytes(bytes / secs)}/s, ETA 0s\nChecks:         ${String(to.length).padStart(8)} / ${to.length}, 100%\nDeleted:        ${String(deletes).padStart(8)} (files), 0 (dirs)\nTransferred:    ${String(transfers).padStart(8)} / ${transfers}, 100%\nElapsed time:   ${secs.toFixed(1).padStart(8)}s\n\n`);
+    }
+  }
+  if (errors > 0) {
+    ctx.err(logLine(ctx, json, 'ERROR', '', `Attempt 1/3 failed with ${errors} errors and: ${failing?.message ?? 'failed to open source object'}`));
+    throw new RcloneFail(`Failed to ${deleteExtra ? 'sync' : 'copy'} with ${errors} errors: last error was: ${failing?.message ?? "InvalidObjectState: The operation is not valid for the object's storage class"}`, failing ? 5 : 1);
+  }
+  return 0;
+}
+
+function lsjson(ctx: ToolContext, flags: Set<string>, p: Place): number {
+  const recursive = flags.has('R') || flags.has('recursive');
+  const filesOnly = flags.has('files-only');
+  const dirsOnly = flags.has('dirs-only');
+  const all = entries(ctx, p);
+  const items: Record<string, unknown>[] = [];
+  const dirs = new Set<string>();
+  for (const e of all) {
+    const parts = e.path.split('/');
+    for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
+  }
+  const depthOk = (path: string) => recursive || !path.includes('/');
+  const dirTime = p.kind === 's3' ? 946684800 : ctx.now();
+  if (!filesOnly) {
+    for (const d of [...dirs].sort()) {
+      if (!depthOk(d)) continue;
+      items.push({ Path: d, Name: posix.basename(d), Size: -1, ...(flags.has('no-mimetype') ? {} : { MimeType: 'inode/directory' }), ModTime: rfc3339Fixed(dirTime, p.kind === 's3' ? 9 : 9), IsDir: true });
+    }
+  }
+  if (!dirsOnly) {
+    for (const e of all) {
+      if (!depthOk(e.path)) continue;
+      items.push({
+        Path: e.path,
+        Name: posix.basename(e.path),
+        Size: e.size,
+        ...(flags.has('no-mimetype') ? {} : { MimeType: MIME[posix.extname(e.path)] ?? 'application/octet-stream' }),
+        ModTime: rfc3339Fixed(e.modTime, 9, p.kind === 's3' ? 'UTC' : ctx.host.timeZone),
+        IsDir: false,
+        ...(flags.has('hash') ? { Hashes: { md5: e.md5 } } : {}),
+        ...(e.object ? { Tier: e.object.tier } : {}),
+      });
+    }
+  }
+  items.sort((a, b) => (String(a.Path) < String(b.Path) ? -1 : 1));
+  ctx.out(`[\n${items.map((i) => goJson(i)).join(',\n')}${items.length > 0 ? '\n' : ''}]\n`);
+  return 0;
+}
+
+function check(ctx: ToolContext, flags: Set<string>, values: Record<string, string>, src: Place, dst: Place): number {
+  const a = entries(ctx, src);
+  let b: Entry[] = [];
+  try {
+    b = entries(ctx, dst);
+  } catch {
+    b = [];
+  }
+  const oneWay = flags.has('one-way');
+  const bm = new Map(b.map((e) => [e.path, e]));
+  const am = new Map(a.map((e) => [e.path, e]));
+  const combined: string[] = [];
+  let differences = 0;
+  let matching = 0;
+  for (const e of a) {
+    const o = bm.get(e.path);
+    if (!o) {
+      differences++;
+      combined.push(`+ ${e.path}`);
+      ctx.err(`${strftime('%Y/%m/%d %H:%M:%S', ctx.now(), ctx.host.timeZone)} ERROR : ${e.path}: file not in ${dst.label}\n`);
+    } else if (o.size !== e.size || (!flags.has('size-only') && o.md5 !== e.md5)) {
+      differences++;
+      combined.push(`* ${e.path}`);
+      ctx.err(`${strftime('%Y/%m/%d %H:%M:%S', ctx.now(), ctx.host.timeZone)} ERROR : ${e.path}: ${o.size !== e.size ? 'sizes differ' : 'md5 differ'}\n`);
+    } else {
+      matching++;
+      combined.push(`= ${e.path}`);
+    }
+  }
+  if (!oneWay) {
+    for (const e of b.filter((x) => !am.has(x.path))) {
+      differences++;
+      combined.push(`- ${e.path}`);
+      ctx.err(`${strftime('%Y/%m/%d %H:%M:%S', ctx.now(), ctx.host.timeZone)} ERROR : ${e.path}: file not in ${src.label}\n`);
+    }
+  }
+  const stamp = strftime('%Y/%m/%d %H:%M:%S', ctx.now(), ctx.host.timeZone);
+  ctx.err(`${stamp} NOTICE: ${dst.label}: ${differences} differences found\n${stamp} NOTICE: ${dst.label}: ${matching} matching files\n`);
+  const target = values.combined;
+  if (target === '-') ctx.out(combined.map((l) => `${l}\n`).join(''));
+  else if (target) writeFile(ctx.host.fs, resolvePath(ctx.cwd, target), { size: combined.join('\n').length, mtime: ctx.now(), content: combined.map((l) => `${l}\n`).join('') });
+  if (differences > 0) throw new RcloneFail(`Failed to check: ${differences} differences found`, 1);
+  return 0;
+}
+
+function backendRestore(ctx: ToolContext, values: Record<string, string[]>, p: Place): number {
+  if (p.kind !== 's3') throw new RcloneFail(`Failed to backend: command "restore" failed: command not found`, 1);
+  const opts = Object.fromEntries((values.o ?? []).map((o) => o.split('=') as [string, string]));
+  const lifetime = Number(opts.lifetime ?? 1);
+  const include = values.include ?? [];
+  const out: { Status: string; Remote: string }[] = [];
+  const now = ctx.now();
+  for (const e of entries(ctx, p)) {
+    if (include.length > 0 && !include.some((i) => globToRegExp(i.replace(/^\//, '')).test(e.path) || e.path.startsWith(`${i.replace(/^\/|\/$/g, '')}/`))) continue;
+    const o = e.object!;
+    if (!['GLACIER', 'DEEP_ARCHIVE'].includes(o.tier)) {
+      out.push({ Status: "InvalidObjectState: Restore is not allowed for the object's current storage class\n\tstatus code: 403", Remote: e.path });
+      continue;
+    }
+    if (o.restoreReadyAt !== undefined && o.restoreReadyAt > now) {
+      out.push({ Status: 'RestoreAlreadyInProgress: Object restore is already in progress\n\tstatus code: 409', Remote: e.path });
+      continue;
+    }
+    o.restoreReadyAt = now + (THAW_MS * ctx.lab.timeScale) / 1000;
+    o.restoredUntil = o.restoreReadyAt + lifetime * 86_400;
+    out.push({ Status: 'OK', Remote: e.path });
+  }
+  ctx.out(`${JSON.stringify(out, null, '\t')}\n`);
+  return 0;
+}
+
+function restoreStatus(ctx: ToolContext, p: Place): number {
+  const now = ctx.now();
+  const out = entries(ctx, p)
+    .filter((e) => e.object && ['GLACIER', 'DEEP_ARCHIVE'].includes(e.object.tier))
+    .map((e) => ({
+      Remote: e.path,
+      VersionID: null,
+      RestoreStatus: e.object!.restoreReadyAt === undefined ? null : { IsRestoreInProgress: e.object!.restoreReadyAt > now, RestoreExpiryDate: rfc3339Fixed(e.object!.restoredUntil ?? now, 0) },
+      StorageClass: e.object!.tier,
+    }));
+  ctx.out(`${JSON.stringify(out, null, '\t')}\n`);
+  return 0;
+}
+
+const VALUE_FLAGS = new Set(['combined', 'include', 'exclude', 'o', 'option', 'max-depth', 'transfers', 'checkers', 'config', 'log-level', 'stats', 'bwlimit', 'log-file']);
+
+export async function rclone(ctx: ToolContext): Promise<number> {
+  const flags = new Set<string>();
+  const values: Record<string, string[]> = {};
+  const pos: string[] = [];
+  const args = ctx.argv.slice(1);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') {
+      pos.push(...args.slice(i + 1));
+      break;
+    }
+    const m = /^--?([A-Za-z][A-Za-z0-9-]*)(?:=(.*))?$/.exec(a);
+    if (!m) {
+      pos.push(a);
+      continue;
+    }
+    const name = m[1]!;
+    if (VALUE_FLAGS.has(name)) (values[name] ??= []).push(m[2] ?? args[++i] ?? '');
+    else flags.add(name);
+  }
+  const stringValues = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v.at(-1) ?? '']));
+  const [cmd, ...rest] = pos;
+  try {
+    await ctx.pace(40);
+    switch (cmd) {
+      case 'version':
+        ctx.out('rclone v1.60.1-DEV\n- os/version: debian 12.4 (64 bit)\n- os/kernel: 6.8.12-4-pve (x86_64)\n- os/type: linux\n- os/arch: amd64\n- go/version: go1.19.8\n- go/linking: dynamic\n- go/tags: none\n');
+        return 0;
+      case 'lsjson':
+        if (rest.length !== 1) throw new RcloneFail(`Command lsjson needs 1 arguments maximum: you provided ${rest.length} non flag arguments: ${JSON.stringify(rest)}`, 1);
+        return lsjson(ctx, flags, place(ctx, rest[0]!));
+      case 'about': {
+        const p = place(ctx, rest[0] ?? '');
+        if (p.kind === 's3') throw new RcloneFail(`Failed to about: ${p.label} doesn't support about`, 1);
+        const total = 4_000_787_030_016;
+        const used = filesUnder(ctx.host.fs, p.root).reduce((n, [, f]) => n + f.size, 0);
+        ctx.out(flags.has('json') ? `${JSON.stringify({ total, used, free: total - used }, null, '\t')}\n` : `Total:   ${goBytes(total)}\nUsed:    ${goBytes(used)}\nFree:    ${goBytes(total - used)}\n`);
+        return 0;
+      }
+      case 'sync':
+      case 'copy':
+        if (rest.length !== 2) throw new RcloneFail(`Command ${cmd} needs 2 arguments minimum: you provided ${rest.length} non flag arguments: ${JSON.stringify(rest)}`, 1);
+        try {
+          return await transfer(ctx, flags, place(ctx, rest[0]!), place(ctx, rest[1]!), cmd === 'sync');
+        } catch (e) {
+          if (e instanceof RcloneFail && e.message === 'directory not found') throw new RcloneFail(`Failed to ${cmd}: directory not found`, 3);
+          throw e;
+        }
+      case 'check':
+        if (rest.length !== 2) throw new RcloneFail(`Command check needs 2 arguments minimum: you provided ${rest.length} non flag arguments: ${JSON.stringify(rest)}`, 1);
+        return check(ctx, flags, stringValues, place(ctx, rest[0]!), place(ctx, rest[1]!));
+      case 'backend':
+        if (rest[0] === 'restore') return backendRestore(ctx, values, place(ctx, rest[1] ?? ''));
+        if (rest[0] === 'restore-status') return restoreStatus(ctx, place(ctx, rest[1] ?? ''));
+        throw new RcloneFail(`Failed to backend: command "${rest[0] ?? ''}" failed: command not found`, 1);
+      case undefined:
+        ctx.out('Usage:\n  rclone [flags]\n  rclone [command]\n');
+        return 0;
+      default:
+        ctx.err(`Error: unknown command "${cmd}" for "rclone"\nRun 'rclone --help' for usage.\n`);
+        return 1;
+    }
+  } catch (e) {
+    if (e instanceof RcloneFail) {
+      // rclone 1.60 ends with Go's log.Fatalf: a timestamp and the message, no level.
+      const msg = e.message === 'directory not found' ? `Failed to ${cmd ?? 'run'}: error in ListJSON: directory not found` : e.message;
+      ctx.err(`${strftime('%Y/%m/%d %H:%M:%S', ctx.now(), ctx.host.timeZone)} ${msg.startsWith('Failed') ? msg : `ERROR : ${msg}`}\n`);
+      return e.code;
+    }
+    throw e;
+  }
+}
