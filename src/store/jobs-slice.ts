@@ -1,0 +1,221 @@
+/**
+ * Actions from the keyboard: plan, show the plan, ask, run, stream, cancel.
+ *
+ * Nothing runs without `confirmPending`: `requestAction` only plans, and the
+ * plan (its steps described command by command, with their hosts) waits in
+ * `pending` for a y or N. In read-only mode a plan that changes a host is
+ * refused even if something asks for it.
+ *
+ * Output is batched: lines arrive into a per-job queue and are flushed into
+ * the job's bounded buffer at most every FLUSH_MS, so a job printing 5,000
+ * lines a second costs ~30 store updates a second, not 5,000.
+ */
+import type { StateCreator } from 'zustand/vanilla';
+import type { ActionOutcome, ActionPlan, ActionRequest, OutputLine, PlanStep } from '../services/actions/types.js';
+import { LineBuffer } from './line-buffer.js';
+
+export interface ActionDeps {
+  /** Decides the commands; rejects with an Error saying why the action is not possible. */
+  plan(request: ActionRequest): Promise<ActionPlan>;
+  /** Runs the steps; aborting the signal ends the remote process and resolves with state `cancelled`. */
+  execute(
+    plan: ActionPlan,
+    opts: { readonly signal: AbortSignal; readonly onOutput: (line: OutputLine) => void; readonly onStep?: (index: number) => void },
+  ): Promise<ActionOutcome>;
+  /** One step as the operator reads it: the exact command, secrets only by name. */
+  describeStep(step: PlanStep): string;
+}
+
+export type JobState = 'running' | ActionOutcome['state'];
+
+export interface Job {
+  readonly id: string;
+  readonly plan: ActionPlan;
+  readonly state: JobState;
+  readonly startedAtMs: number;
+  readonly endedAtMs: number | null;
+  readonly step: number;
+  readonly outcome: ActionOutcome | null;
+  readonly cancelling: boolean;
+  /** Mutable and bounded; `revision` changes whenever lines were added. */
+  readonly output: LineBuffer;
+  readonly revision: number;
+}
+
+export type Pending =
+  | { readonly state: 'planning'; readonly request: ActionRequest }
+  | { readonly state: 'ready'; readonly plan: ActionPlan; readonly steps: readonly string[] }
+  | { readonly state: 'refused'; readonly request: ActionRequest; readonly reason: string };
+
+export interface JobsSlice {
+  jobs: Readonly<Record<string, Job>>;
+  /** Newest last. */
+  jobOrder: readonly string[];
+  pending: Pending | null;
+  actionsAvailable: boolean;
+  requestAction(request: ActionRequest): Promise<void>;
+  /** Runs the pending plan; returns the job id, or null when nothing was pending. */
+  confirmPending(): string | null;
+  declinePending(): void;
+  cancelJob(id: string): void;
+  /** Cancels every running job and waits until each has ended. */
+  cancelAll(): Promise<void>;
+}
+
+/** What the jobs slice needs from the rest of the store. */
+interface Needs {
+  readOnly: boolean;
+  refresh(opts?: { layers?: readonly string[] }): Promise<unknown>;
+  loadJournal(): Promise<void>;
+  say(text: string, tone?: 'info' | 'warn' | 'error'): void;
+}
+
+export const FLUSH_MS = 33;
+
+export interface JobsOptions {
+  readonly lineCapacity?: number;
+  readonly nowMs: () => number;
+}
+
+export const createJobsSlice =
+  (deps: Partial<ActionDeps>, opts: JobsOptions): StateCreator<JobsSlice & Needs, [], [], JobsSlice> =>
+  (set, get) => {
+    const controllers = new Map<string, AbortController>();
+    const running = new Map<string, Promise<void>>();
+    const queued = new Map<string, OutputLine[]>();
+    let flushTimer: ReturnType<typeof setTimeout> | null = null;
+    let seq = 0;
+    const capacity = opts.lineCapacity;
+
+    const patch = (id: string, change: Partial<Job>) =>
+      set((s) => {
+        const job = s.jobs[id];
+        return job ? { jobs: { ...s.jobs, [id]: { ...job, ...change } } } : {};
+      });
+
+    const flush = () => {
+      flushTimer = null;
+      if (queued.size === 0) return;
+      const jobs = { ...get().jobs };
+      for (const [id, lines] of queued) {
+        const job = jobs[id];
+        if (!job) continue;
+        for (const line of lines) job.output.push(line);
+        jobs[id] = { ...job, revision: job.revision + 1 };
+      }
+      queued.clear();
+      set({ jobs });
+    };
+
+    const enqueue = (id: string, line: OutputLine) => {
+      let q = queued.get(id);
+      if (!q) queued.set(id, (q = []));
+      q.push(line);
+      // The buffer keeps only `capacity` lines anyway; a stalled flush must not hold more.
+      const cap = get().jobs[id]?.output.capacity ?? 10_000;
+      if (q.length > cap * 2) q.splice(0, q.length - cap);
+      flushTimer ??= setTimeout(flush, FLUSH_MS);
+    };
+
+    const start = (plan: ActionPlan): string => {
+      const id = `job-${++seq}`;
+      const ac = new AbortController();
+      controllers.set(id, ac);
+      const job: Job = {
+        id,
+        plan,
+        state: 'running',
+        startedAtMs: opts.nowMs(),
+        endedAtMs: null,
+        step: 0,
+        outcome: null,
+        cancelling: false,
+        output: new LineBuffer(capacity),
+        revision: 0,
+      };
+      set((s) => ({ jobs: { ...s.jobs, [id]: job }, jobOrder: [...s.jobOrder, id], pending: null }));
+      const work = (async () => {
+        let outcome: ActionOutcome;
+        try {
+          outcome = await deps.execute!(plan, {
+            signal: ac.signal,
+            onOutput: (line) => enqueue(id, line),
+            onStep: (index) => patch(id, { step: index }),
+          });
+        } catch (e) {
+          outcome = {
+            state: ac.signal.aborted ? 'cancelled' : 'failed',
+            exitCode: null,
+            summary: e instanceof Error ? e.message : String(e),
+            durationMs: opts.nowMs() - job.startedAtMs,
+          };
+        }
+        if (flushTimer) clearTimeout(flushTimer);
+        flush();
+        controllers.delete(id);
+        patch(id, { state: outcome.state, outcome, endedAtMs: opts.nowMs(), cancelling: false });
+        get().say(`${plan.title}: ${outcome.state}${outcome.summary ? ` — ${outcome.summary}` : ''}`, outcome.state === 'ok' ? 'info' : 'warn');
+        // The layer changed (or was proven): read it again, and the journal has a new entry.
+        await Promise.all([
+          plan.affectedLayers.length > 0 ? get().refresh({ layers: plan.affectedLayers }) : Promise.resolve(),
+          get().loadJournal(),
+        ]).catch(() => undefined);
+      })();
+      running.set(id, work);
+      void work.finally(() => running.delete(id));
+      return id;
+    };
+
+    return {
+      jobs: {},
+      jobOrder: [],
+      pending: null,
+      actionsAvailable: Boolean(deps.plan && deps.execute && deps.describeStep),
+      requestAction: async (request) => {
+        if (!deps.plan || !deps.execute || !deps.describeStep) {
+          set({ pending: { state: 'refused', request, reason: 'this session has no action executor' } });
+          return;
+        }
+        set({ pending: { state: 'planning', request } });
+        let plan: ActionPlan;
+        try {
+          plan = await deps.plan(request);
+        } catch (e) {
+          if (get().pending?.state !== 'planning') return;
+          set({ pending: { state: 'refused', request, reason: e instanceof Error ? e.message : String(e) } });
+          return;
+        }
+        // Esc while planning: the operator no longer wants it.
+        if (get().pending?.state !== 'planning') return;
+        if (plan.changesHost && get().readOnly) {
+          set({ pending: { state: 'refused', request, reason: 'read-only mode: this plan changes a host' } });
+          return;
+        }
+        set({ pending: { state: 'ready', plan, steps: plan.steps.map((s) => deps.describeStep!(s)) } });
+      },
+      confirmPending: () => {
+        const p = get().pending;
+        if (p?.state !== 'ready') return null;
+        if (p.plan.changesHost && get().readOnly) {
+          set({ pending: null });
+          return null;
+        }
+        return start(p.plan);
+      },
+      declinePending: () => {
+        const p = get().pending;
+        set({ pending: null });
+        if (p?.state === 'ready') get().say(`not run: ${p.plan.title}`);
+      },
+      cancelJob: (id) => {
+        const ac = controllers.get(id);
+        if (!ac || ac.signal.aborted) return;
+        patch(id, { cancelling: true });
+        ac.abort();
+      },
+      cancelAll: async () => {
+        for (const id of controllers.keys()) get().cancelJob(id);
+        await Promise.all([...running.values()]);
+      },
+    };
+  };

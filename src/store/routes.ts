@@ -1,0 +1,39 @@
+/**
+ * Where the operator is: a stack of routes, the top one on screen. A route is
+ * a discriminated union so the router's switch is exhaustive (`assertNever`):
+ * a new screen that is not rendered does not compile.
+ */
+export type Route =
+  | { readonly kind: 'dashboard' }
+  | { readonly kind: 'host'; readonly host: string }
+  | { readonly kind: 'layer'; readonly layerId: string }
+  | { readonly kind: 'workload'; readonly assetId: string }
+  | { readonly kind: 'job'; readonly jobId: string }
+  | { readonly kind: 'journal' };
+
+export type RouteKind = Route['kind'];
+
+export const ROUTE_KINDS: readonly RouteKind[] = ['dashboard', 'host', 'layer', 'workload', 'job', 'journal'];
+
+/** A stable key for per-screen state (cursor, pane, filter). */
+export function routeKey(route: Route): string {
+  switch (route.kind) {
+    case 'dashboard':
+    case 'journal':
+      return route.kind;
+    case 'host':
+      return `host:${route.host}`;
+    case 'layer':
+      return `layer:${route.layerId}`;
+    case 'workload':
+      return `workload:${route.assetId}`;
+    case 'job':
+      return `job:${route.jobId}`;
+    default:
+      return assertNever(route);
+  }
+}
+
+export function assertNever(x: never): never {
+  throw new Error(`unhandled case: ${JSON.stringify(x)}`);
+}
