@@ -3,8 +3,7 @@
  * without a screen, for cron and monitoring. Exit codes are Nagios levels.
  */
 import { exitCodeFor, type StatusReport } from '../domain/status-report.js';
-import { worstHealth } from '../domain/types.js';
-import { readStatus } from '../services/status-service.js';
+import { onlyWhatWasRead, readStatus } from '../services/status-service.js';
 import { createAppStore } from '../store/index.js';
 import { COMMON_FLAGS, configFlag, parseFlags, UsageError } from './args.js';
 import { formatStatus } from './format-status.js';
@@ -84,7 +83,6 @@ export async function statusReport(session: Session, hosts?: string[], layers?: 
   });
   if (!report) throw new Error(store.getState().refreshError ?? 'refresh failed');
   if (!filtered) return report;
-  // Workloads need every layer; a partial read would undercount their copies.
-  const overall = worstHealth([...report.hosts.map((h) => h.health), ...report.layers.map((l) => l.health)]);
-  return { ...report, overall, assets: [] };
+  const { observations } = store.getState();
+  return onlyWhatWasRead(report, { hosts: Object.keys(observations.hosts), layers: Object.keys(observations.layers) });
 }

@@ -6,6 +6,7 @@
 import { evaluate } from '../domain/evaluate.js';
 import type { Inventory } from '../domain/inventory.js';
 import type { StatusReport } from '../domain/status-report.js';
+import { worstHealth } from '../domain/types.js';
 import { collect, type CollectOptions, type Collection, type CollectorDeps } from './collector.js';
 
 export interface StatusReading {
@@ -35,4 +36,18 @@ export async function readStatus(
     Math.floor(collection.finishedAt),
   );
   return { report, collection };
+}
+
+/**
+ * The report of a filtered refresh, for `strata status --host/--layer`: only
+ * the hosts and layers that were read. The rest were not asked about, so they
+ * are left out rather than shown UNKNOWN ("not read"), and so are workloads:
+ * their 3-2-1 needs every layer, and a partial read would undercount copies.
+ */
+export function onlyWhatWasRead(report: StatusReport, read: { hosts: Iterable<string>; layers: Iterable<string> }): StatusReport {
+  const hostNames = new Set(read.hosts);
+  const layerIds = new Set(read.layers);
+  const hosts = report.hosts.filter((h) => hostNames.has(h.name));
+  const layers = report.layers.filter((l) => layerIds.has(l.id));
+  return { ...report, overall: worstHealth([...hosts, ...layers].map((x) => x.health)), hosts, layers, assets: [] };
 }
