@@ -185,6 +185,13 @@ export function generateNasHistory(h: HistoryContext, host: HostState): void {
     bucket[`data/${f.path}`] = { size: v.size, modTime: v.mtime, tier: 'GLACIER', md5: md5Object(f.path, v) };
   }
   h.state.cloud.buckets['strata-nas'] = bucket;
+  // Snapshots were created in time order: their txgs say so.
+  let txg = 1_000_000;
+  for (const d of Object.values(zfs.datasets)) {
+    d.snapshots.sort((a, b) => a.creation - b.creation || a.createtxg - b.createtxg);
+    for (const snap of d.snapshots) snap.createtxg = txg++;
+  }
+  zfs.nextTxg = txg;
   host.rcloneRemotes = { glacier: { type: 's3', provider: 'AWS', storageClass: 'GLACIER' } };
   writeFile(host.fs, '/root/.config/rclone/rclone.conf', {
     size: 180,

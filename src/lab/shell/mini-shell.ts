@@ -107,7 +107,14 @@ function parse(toks: Token[]): Statement[] | { error: string } {
 }
 
 /** Runs shell text; returns the exit status of the last statement run. */
-export async function runShellText(text: string, host: ShellHost, stdin = ''): Promise<number> {
+export async function runShellText(text: string, host: ShellHost, stdin: () => Promise<string> = async () => ''): Promise<number> {
+  // Every command of the shell shares its standard input: the first to read it gets it all.
+  let taken = false;
+  const takeStdin = async () => {
+    if (taken) return '';
+    taken = true;
+    return stdin();
+  };
   const toks = tokenize(text);
   if ('error' in toks) {
     host.err(`sh: 1: Syntax error: ${toks.error}\n`);
@@ -122,7 +129,7 @@ export async function runShellText(text: string, host: ShellHost, stdin = ''): P
   for (const st of parsed) {
     if (st.join === '&&' && status !== 0) continue;
     if (st.join === '||' && status === 0) continue;
-    let data = stdin;
+    let data: string | undefined;
     for (let k = 0; k < st.stages.length; k++) {
       const stage = st.stages[k]!;
       const words = stage.toks.map((w) => expand(w, host.env, status));
@@ -135,7 +142,7 @@ export async function runShellText(text: string, host: ShellHost, stdin = ''): P
       }
       const input = data;
       const direct = isLast && !stage.stdoutTo && !stage.stderrTo && !stage.stdoutToStderr;
-      const res = await host.run({ argv: words, env: host.env, cwd: host.cwd, stdin: async () => input }, direct);
+      const res = await host.run({ argv: words, env: host.env, cwd: host.cwd, stdin: input === undefined ? takeStdin : async () => input }, direct);
       status = res.code;
       if (direct) continue;
       const sendOut = (s: string) => {

@@ -470,19 +470,16 @@ function findPrintf(format: string, path: string, size: number, mtime: number): 
 /** `sh -c TEXT` or a script on stdin, through the lab's small shell. */
 export const sh: Tool = async (ctx) => {
   const args = ctx.argv.slice(1);
-  let text: string;
   if (args[0] === '-c') {
     if (args[1] === undefined) {
       ctx.err('sh: 0: -c requires an argument\n');
       return 2;
     }
-    text = args[1];
-  } else if (args.length === 0 || args[0] === '-s') text = await ctx.stdin();
-  else {
-    ctx.err(`sh: 0: cannot open ${args[0]}: No such file\n`);
-    return 2;
+    return runShellText(args[1], shellHost(ctx), ctx.stdin);
   }
-  return runShellText(text, shellHost(ctx));
+  if (args.length === 0 || args[0] === '-s') return runShellText(await ctx.stdin(), shellHost(ctx));
+  ctx.err(`sh: 0: cannot open ${args[0]}: No such file\n`);
+  return 2;
 };
 
 function shellHost(ctx: ToolContext) {

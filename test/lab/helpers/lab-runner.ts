@@ -1,0 +1,45 @@
+/**
+ * Strata's real SSH runner pointed at a lab host, as the collector would
+ * build it from the lab's config (pinned key, the lab's identity file, no
+ * agent, no ~/.ssh/config).
+ */
+import type { Lab } from '../../../src/lab/index.js';
+import { createRunner, type Runner, type SshTarget } from '../../../src/transport/index.js';
+
+export function labTarget(lab: Lab, host: string, extra: Partial<SshTarget> = {}): SshTarget {
+  const h = lab.config.hosts.find((x) => x.name === host);
+  if (!h) throw new Error(`no lab host ${host}`);
+  return {
+    name: h.name,
+    address: h.address!,
+    port: h.port!,
+    user: h.user!,
+    identityFile: h.identityFile!,
+    hostKeyFingerprint: h.hostKeyFingerprint!,
+    sshConfigFile: '/nonexistent/strata-lab-ssh-config',
+    agentSocket: false,
+    connectTimeoutMs: 5000,
+    ...extra,
+  };
+}
+
+/** One runner per host, closed together. */
+export class LabRunners {
+  private readonly runners = new Map<string, Runner>();
+
+  constructor(private readonly lab: Lab) {}
+
+  get(host: string): Runner {
+    let r = this.runners.get(host);
+    if (!r) {
+      r = createRunner(labTarget(this.lab, host));
+      this.runners.set(host, r);
+    }
+    return r;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.runners.values()].map((r) => r.close()));
+    this.runners.clear();
+  }
+}
