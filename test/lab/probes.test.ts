@@ -258,7 +258,7 @@ describe('zfs probes', () => {
     ]);
     expect(await run('nas1', ['zpool', 'status', '-x'])).toMatchObject({ exitCode: 0, stdout: 'all pools are healthy\n', stderr: '' });
     const full = await run('nas1', ['zpool', 'status', 'tank']);
-    expect(full.stdout).toMatch(/^  pool: tank\n state: ONLINE\n  scan: scrub repaired 0B in 00:12:31 with 0 errors on \w{3} \w{3} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}\nconfig:\n\n\tNAME +STATE +READ WRITE CKSUM\n\ttank +ONLINE +0 +0 +0\n/);
+    expect(full.stdout).toMatch(/^ {2}pool: tank\n state: ONLINE\n {2}scan: scrub repaired 0B in 00:12:31 with 0 errors on \w{3} \w{3} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}\nconfig:\n\n\tNAME +STATE +READ WRITE CKSUM\n\ttank +ONLINE +0 +0 +0\n/);
     expect(full.stdout.trimEnd().endsWith('errors: No known data errors')).toBe(true);
   });
 });
