@@ -16,9 +16,14 @@ export interface KeyPair {
 }
 
 export function generateKeyPair(comment: string): KeyPair {
-  const k = ssh2.utils.generateKeyPairSync('ed25519', { comment });
-  const publicKey = `${k.public.trim()}`;
-  return { privateKey: k.private, publicKey, fingerprint: fingerprintOf(publicKey) };
+  // ssh2 1.17's encoder now and then writes a key its own parser rejects
+  // ("Malformed OpenSSH private key", about 1 in 250): make another one.
+  for (let attempt = 0; ; attempt++) {
+    const k = ssh2.utils.generateKeyPairSync('ed25519', { comment });
+    if (ssh2.utils.parseKey(k.private) instanceof Error && attempt < 20) continue;
+    const publicKey = k.public.trim();
+    return { privateKey: k.private, publicKey, fingerprint: fingerprintOf(publicKey) };
+  }
 }
 
 export function fingerprintOf(publicKeyLine: string): string {

@@ -184,7 +184,10 @@ export async function startSshd(opts: SshdOptions = {}): Promise<SshdHost> {
       'PasswordAuthentication no',
       'KbdInteractiveAuthentication no',
       'LogLevel VERBOSE',
-      ...Object.entries(opts.env ?? {}).map(([k, v]) => `SetEnv "${k}=${v.replace(/["\\]/g, '\\$&')}"`),
+      // sshd keeps only the first SetEnv directive: every variable goes on one line.
+      ...(opts.env && Object.keys(opts.env).length > 0
+        ? [`SetEnv ${Object.entries(opts.env).map(([k, v]) => `"${k}=${v.replace(/["\\]/g, '\\$&')}"`).join(' ')}`]
+        : []),
       ...(opts.extraConfig ?? []),
     ];
     const configPath = join(dir, 'sshd_config');
