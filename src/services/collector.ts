@@ -98,7 +98,7 @@ export async function collect(inventory: Inventory, deps: CollectorDeps, opts: C
             .find((h) => h && !h.reachable);
           let result: LayerObservation;
           if (unreachable) {
-            result = unreadable(layer.id, readAt, `host ${unreachable.name} is unreachable: ${unreachable.error ?? ''}`);
+            result = unreadable(layer.id, readAt, unreachable.error ?? `host ${unreachable.name} is unreachable`);
           } else {
             const ctx: ReaderContext = {
               runner,

@@ -75,7 +75,11 @@ export function buildContext(inventory: Inventory, input: EvaluationInput, now: 
 function readabilityOf(layer: Layer | undefined, obs: LayerObservation | undefined, hosts: ReadonlyMap<string, HostObservation>): Readability {
   if (layer === undefined) return { complete: false, why: 'not in the inventory' };
   const host = hosts.get(layer.host);
-  if (host !== undefined && !host.reachable) return { complete: false, why: `host ${layer.host} unreachable: ${host.error ?? 'no reason given'}` };
+  if (host !== undefined && !host.reachable) {
+    // Transport errors already name the host ("host pbs1 is unreachable: ..."); say it once.
+    const error = host.error ?? 'no reason given';
+    return { complete: false, why: error.includes(layer.host) ? error : `host ${layer.host} unreachable: ${error}` };
+  }
   if (obs === undefined) return { complete: false, why: 'not read' };
   if (obs.errors.length > 0) return { complete: false, why: obs.errors.map((e) => e.message).join('; ') };
   return { complete: true, why: null };
