@@ -1,0 +1,59 @@
+/**
+ * "Last proven" evidence from the journal: the newest action that ended with
+ * `verified: "ok"`, per layer and asset. A verify of a whole layer (a PBS
+ * datastore, a restic repository) has no asset and vouches for all of it;
+ * restore drills will land here through the same field.
+ */
+import type { ActionEndEntry, JournalEntry } from './entry.js';
+
+export interface VerificationRecord {
+  readonly layerId: string;
+  /** Null: the verify covered the whole layer. */
+  readonly assetId: string | null;
+  /** When the copies were proven sound, epoch seconds: the verify's end, or the time its evidence dates from. */
+  readonly at: number;
+  /** The request kind that proved it (`verify`, later restore drills). */
+  readonly kind: string;
+  readonly actionId: string;
+  readonly summary: string;
+}
+
+const key = (layerId: string, assetId: string | null) => `${layerId}\u0000${assetId ?? ''}`;
+
+/** The newest successful verify per (layer, asset), newest first. */
+export function newestVerifications(entries: Iterable<JournalEntry>): VerificationRecord[] {
+  const newest = new Map<string, VerificationRecord>();
+  for (const e of entries) {
+    if (e.type !== 'action-end' || e.verified !== 'ok' || e.state !== 'ok') continue;
+    const rec = toRecord(e);
+    if (rec === undefined) continue;
+    const k = key(rec.layerId, rec.assetId);
+    const prev = newest.get(k);
+    if (!prev || rec.at > prev.at) newest.set(k, rec);
+  }
+  return [...newest.values()].sort((a, b) => b.at - a.at);
+}
+
+/** The newest proof for one asset of a layer: its own, or a verify of the whole layer. */
+export function lastVerified(records: readonly VerificationRecord[], layerId: string, assetId?: string): VerificationRecord | undefined {
+  let best: VerificationRecord | undefined;
+  for (const r of records) {
+    if (r.layerId !== layerId) continue;
+    if (r.assetId !== null && r.assetId !== assetId) continue;
+    if (!best || r.at > best.at) best = r;
+  }
+  return best;
+}
+
+function toRecord(e: ActionEndEntry): VerificationRecord | undefined {
+  const ms = Date.parse(e.provenAt ?? e.at);
+  if (Number.isNaN(ms)) return undefined;
+  return {
+    layerId: e.request.layerId,
+    assetId: e.request.assetId ?? null,
+    at: ms / 1000,
+    kind: e.request.kind,
+    actionId: e.actionId,
+    summary: e.summary,
+  };
+}
