@@ -154,7 +154,7 @@ describeWithTools(['sshd'], 'strata status against sshd hosts with stand-in Prox
     expect(healthOf(report).layers).toMatchObject({ 'pve1-dump': 'ok', 'pbs-local': 'ok' });
   });
 
-  it('reports a layer UNKNOWN when its host's sshd is stopped mid-read; the other hosts' layers are still read (exit 3)', async () => {
+  it("reports a layer UNKNOWN when its host's sshd is stopped mid-read; the other hosts' layers are still read (exit 3)", async () => {
     // pbs1-slow answers `snapshot list` only after 30 s: the host is stopped while the stand-in waits.
     const doomed = await lab.startExtra('pbs1', 'pbs1-slow');
     const config = lab.writeInventory('mid-run', standinInventory(lab, { pbs1: hostEntry('pbs1', doomed.sshd) }));
