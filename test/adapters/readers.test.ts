@@ -341,6 +341,11 @@ describe('zfs-replication reader', () => {
     target: { dataset: 'tank/replica/data' },
   };
   const list = (d: string) => ['zfs', 'list', '-H', '-p', '-t', 'snapshot', '-o', 'name,creation,used', '-r', d];
+  const pools = ['zpool', 'list', '-H', '-p', '-o', 'name,size,alloc,free,cap,health'];
+  const status = ['zpool', 'status', '-x'];
+  const tankOnline = 'tank\t4000787030016\t1000196757504\t3000590272512\t25\tONLINE\n';
+  /** The target host answers for its pool too: the copies live there. */
+  const targetHost = () => host('backup1').on(pools, tankOnline).on(status, 'all pools are healthy\n');
 
   it('takes the target snapshots as points of the source datasets, reading both hosts at once', async () => {
     const source = host('pve1').expect({
@@ -348,7 +353,7 @@ describe('zfs-replication reader', () => {
       reply: { stdout: 'rpool/data@autosnap_b\t1706666401\t0\nrpool/data/vm-100-disk-0@autosnap_b\t1706666401\t0\n' },
       delayMs: 30,
     });
-    const target = host('backup1').expect({
+    const target = targetHost().expect({
       argv: list('tank/replica/data'),
       // autosnap_a is gone from the source (pruned there) but still a copy on the target.
       reply: { stdout: 'tank/replica/data@autosnap_a\t1706580001\t0\ntank/replica/data@autosnap_b\t1706666401\t0\ntank/replica/data/vm-100-disk-0@autosnap_b\t1706666401\t4096\n' },
@@ -368,7 +373,7 @@ describe('zfs-replication reader', () => {
 
   it('keeps the target points when the source host is unreachable, and says so', async () => {
     const source = host('pve1').on(list('rpool/data'), new TransportError('auth-failed', { host: 'pve1' }));
-    const target = host('backup1').on(list('tank/replica/data'), 'tank/replica/data@a\t1706580001\t0\n');
+    const target = targetHost().on(list('tank/replica/data'), 'tank/replica/data@a\t1706580001\t0\n');
     const o = await readLayer(ctx(target, {}, { pve1: source }), layer);
     expect(o.points).toHaveLength(1);
     expect(o.errors).toEqual([{ kind: 'transport', message: 'source snapshots of rpool/data on pve1: authentication to pve1 failed' }]);
@@ -376,10 +381,22 @@ describe('zfs-replication reader', () => {
 
   it('reports a missing target dataset with no points', async () => {
     const source = host('pve1').on(list('rpool/data'), '');
-    const target = host('backup1').on(list('tank/replica/data'), reply('zfs', 'zfs-list-snapshots-missing-dataset'));
+    const target = targetHost().on(list('tank/replica/data'), reply('zfs', 'zfs-list-snapshots-missing-dataset'));
     const o = await readLayer(ctx(target, {}, { pve1: source }), layer);
     expect(o.points).toEqual([]);
     expect(o.errors.map((e) => e.kind)).toEqual(['not-found']);
+  });
+
+  it("reports the target pool's health and capacity, so a degraded backup pool is seen", async () => {
+    const source = host('pve1').on(list('rpool/data'), '');
+    const target = host('backup1')
+      .on(list('tank/replica/data'), 'tank/replica/data@a\t1706580001\t0\n')
+      .on(pools, 'tank\t4000787030016\t3800747678515\t200039351501\t95\tDEGRADED\n')
+      .on(status, reply('zfs', 'zpool-status-degraded-openzfs'));
+    const o = await readLayer(ctx(target, {}, { pve1: source }), layer);
+    expect(o.errors).toEqual([]);
+    expect(o.pools).toEqual([expect.objectContaining({ name: 'tank', state: 'DEGRADED', healthy: false })]);
+    expect(o.capacity).toMatchObject({ name: 'tank', usedBytes: 3800747678515 });
   });
 });
 

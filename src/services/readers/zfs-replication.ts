@@ -1,12 +1,14 @@
 /**
  * ZFS send/receive replication: the snapshots on the target are the layer's
  * points for the source dataset (a snapshot the source has since pruned is
- * still a copy). Source and target are read at once, possibly on two hosts.
+ * still a copy). Source and target are read at once, possibly on two hosts,
+ * with the health of the target's pool.
  */
 import { listSnapshots } from '../../adapters/zfs/index.js';
 import type { ZfsReplicationLayerFile } from '../../domain/inventory-file.js';
 import type { Asset, LayerObservation, ProbeError, RecoveryPoint } from '../../domain/types.js';
 import { observation, poolOf, probeError, probeOptions } from './observation.js';
+import { readPoolHealth } from './pool-health.js';
 import type { ReaderContext } from './types.js';
 
 /** `tank/backup/data/child` under target `tank/backup/data` is source `rpool/data/child`. */
@@ -28,9 +30,11 @@ export async function readZfsReplication(ctx: ReaderContext, layer: ZfsReplicati
       errors.push({ kind: 'transport', message: `source host ${sourceHost}: ${e instanceof Error ? e.message : String(e)}` });
     }
   }
-  const [source, target] = await Promise.all([
+  const [source, target, pools] = await Promise.all([
     errors.length === 0 ? listSnapshots(sourceRunner, { dataset: layer.source.dataset }, opts) : undefined,
     listSnapshots(ctx.runner, { dataset: layer.target.dataset }, opts),
+    // The copies live on the target's pool: a degraded target pool is this layer's problem.
+    readPoolHealth(ctx, layer.host, [layer.target.dataset]),
   ]);
 
   const sourceDatasets = new Set([layer.source.dataset]);
@@ -60,5 +64,12 @@ export async function readZfsReplication(ctx: ReaderContext, layer: ZfsReplicati
     host: sourceHost,
     pool: poolOf(d),
   }));
-  return observation(ctx, layer, { points, assets, errors });
+  errors.push(...pools.errors);
+  return observation(ctx, layer, {
+    points,
+    assets,
+    errors,
+    pools: pools.pools,
+    ...(pools.capacity ? { capacity: pools.capacity } : {}),
+  });
 }
