@@ -139,15 +139,12 @@ export class LabRuntime implements LabServices {
     let table = this.procs.get(hostName);
     if (!table) this.procs.set(hostName, (table = new Map()));
     table.set(pid, proc);
-    const kill = () => {
-      if (!ac.signal.aborted) ac.abort(new Killed('KILL'));
-    };
     const onParent = () => {
       proc.signalName ??= (opts.parentSignal?.reason as Killed | undefined)?.signalName ?? 'KILL';
       if (!ac.signal.aborted) ac.abort(new Killed(proc.signalName));
     };
     opts.parentSignal?.addEventListener('abort', onParent, { once: true });
-    this.stopping.signal.addEventListener('abort', kill, { once: true });
+    if (this.stopping.signal.aborted) ac.abort(new Killed('KILL'));
 
     let alive = true;
     const guarded: Output = {
@@ -175,7 +172,6 @@ export class LabRuntime implements LabServices {
       alive = false;
       table.delete(pid);
       opts.parentSignal?.removeEventListener('abort', onParent);
-      this.stopping.signal.removeEventListener('abort', kill);
     });
     return { pid, exit };
   }
@@ -203,6 +199,7 @@ export class LabRuntime implements LabServices {
   /** Ends every process and background task; later calls do nothing. */
   stop(): Promise<void> {
     this.stopping.abort(new Killed('KILL'));
+    for (const table of this.procs.values()) for (const p of table.values()) if (!p.ac.signal.aborted) p.ac.abort(new Killed('KILL'));
     return Promise.all([...this.work]).then(() => undefined);
   }
 

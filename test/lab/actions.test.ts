@@ -136,7 +136,8 @@ describe('PBS', () => {
     expect(r.exitCode).toBe(255);
     expect(r.stderr).toBe('Error: task failed (status verification failed - please check the log for details)\n');
     expect(r.stdout).toContain('Failed to verify the following snapshots/groups:');
-    expect(victim.verification?.state).toBe('failed');
+    // Read again: the verify task changed it behind TypeScript's narrowing.
+    expect(usb().snapshots.find((s) => s === victim)?.verification?.state).toBe('failed');
   });
 
   it('a sync job run pulls the new snapshots of pbs1 into pbs2', async () => {
@@ -168,6 +169,43 @@ describe('PBS', () => {
     const zero = await run('pbs1', { ...cmd(true), argv: ['proxmox-backup-client', 'prune', 'vm/120', '--keep-daily', '0', '--repository', 'strata@pbs!ro@127.0.0.1:usb'] });
     expect(zero.exitCode).toBe(255);
     expect(zero.stderr).toContain('keep-daily: value must have a minimum value of 1');
+  });
+});
+
+describe('PBS jobs, garbage collection and scrubs', () => {
+  it('lists the verify, sync and prune jobs in PBS kebab-case', async () => {
+    const list = async (what: string) => JSON.parse((await run('pbs2', ['proxmox-backup-manager', what, 'list', '--output-format', 'json'])).stdout) as Record<string, unknown>[];
+    expect(await list('sync-job')).toEqual([expect.objectContaining({ id: 's-3c4d5e6f-1a2b', store: 'offsite', remote: 'pbs1', 'remote-store': 'usb', 'remove-vanished': false })]);
+    expect((await list('verify-job'))[0]).toMatchObject({ store: 'offsite', 'ignore-verified': true, 'outdated-after': 30 });
+    expect((await list('prune-job'))[0]).toMatchObject({ store: 'offsite', 'keep-daily': 14, 'keep-weekly': 8, 'keep-monthly': 6 });
+  });
+
+  it('a prune job run leaves each group as planRetention says', async () => {
+    const group = () => offsite().snapshots.filter((s) => s.type === 'vm' && s.id === '110');
+    const extra = group()[0]!;
+    for (const d of [40, 41, 42]) offsite().snapshots.push({ ...extra, time: extra.time - d * 86_400 });
+    const expected = planRetention(group().map((s) => ({ time: s.time })), keep('keep-daily=14,keep-weekly=8,keep-monthly=6'), { semantics: 'pbs', timeZone: 'UTC' });
+    const r = await run('pbs2', ['proxmox-backup-manager', 'prune-job', 'run', 'p-2d7e0b94-6f13']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('retention options: --keep-daily 14 --keep-weekly 8 --keep-monthly 6');
+    expect(group().map((s) => s.time).sort()).toEqual(expected.filter((d) => d.action === 'keep').map((d) => d.time).sort());
+  });
+
+  it('garbage collection runs as a task and reports its status', async () => {
+    const r = await run('pbs1', ['proxmox-backup-manager', 'garbage-collection', 'start', 'usb']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/^starting garbage collection on store usb\n/);
+    const st = JSON.parse((await run('pbs1', ['proxmox-backup-manager', 'garbage-collection', 'status', 'usb', '--output-format', 'json'])).stdout) as Record<string, unknown>;
+    expect(st.upid).toBe(lab.state.hosts.pbs1!.pbs!.tasks.at(-1)!.upid);
+    expect(typeof st['disk-bytes']).toBe('number');
+  });
+
+  it('zpool scrub scans for a while, then zpool status reports it finished', async () => {
+    expect((await run('nas1', ['zpool', 'scrub', 'tank'])).exitCode).toBe(0);
+    expect((await run('nas1', ['zpool', 'status', 'tank'])).stdout).toMatch(/ {2}scan: scrub in progress since .+\n\t.+ scanned at .+\n\t0B repaired, [\d.]+% done/);
+    expect((await run('nas1', ['zpool', 'scrub', 'tank'])).stderr).toBe("cannot scrub tank: currently scrubbing; use 'zpool scrub -s' to cancel current scrub\n");
+    await waitFor(() => lab.state.hosts.nas1!.zfs!.pools.tank!.scan!.state === 'finished');
+    expect((await run('nas1', ['zpool', 'status', 'tank'])).stdout).toMatch(/ {2}scan: scrub repaired 0B in \d{2}:\d{2}:\d{2} with 0 errors on /);
   });
 });
 
@@ -207,6 +245,14 @@ describe('restic', () => {
     expect(group!.remove!.length).toBe(expected.filter((d) => d.action === 'remove').length);
     expect(group!.reasons[0]!.matches[0]).toMatch(/^(daily|weekly) snapshot$/);
     expect(repo.snapshots).toHaveLength(group!.keep.length);
+  });
+
+  it('stats answers in restore-size and raw-data modes', async () => {
+    const size = JSON.parse((await run('docker1', { argv: ['restic', 'stats', '--json'], env })).stdout) as Record<string, number>;
+    expect(Object.keys(size)).toEqual(['total_size', 'total_file_count', 'snapshots_count']);
+    const raw = JSON.parse((await run('docker1', { argv: ['restic', 'stats', '--json', '--mode', 'raw-data'], env })).stdout) as Record<string, number>;
+    expect(raw).toHaveProperty('total_blob_count');
+    expect(raw.snapshots_count).toBe(size.snapshots_count);
   });
 
   it('check finds no errors; restore writes the files', async () => {
