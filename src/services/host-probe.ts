@@ -43,6 +43,7 @@ export async function probeHost(
     const parsed = clock.exitCode === 0 ? parseClock(clock.stdout) : null;
     const hostname = name && name.exitCode === 0 ? name.stdout.trim() || null : null;
     // The host read its clock somewhere between sending and receiving: compare with the midpoint.
+    // `date +%s` truncates, so the host's time was half a second later than it says, on average.
     const localMid = (sentAt + receivedAt) / 2;
     return {
       reachable: true,
@@ -50,7 +51,7 @@ export async function probeHost(
       hostNow: parsed?.epoch ?? null,
       utcOffset: parsed?.offset ?? null,
       hostname,
-      clockSkewSeconds: parsed ? Math.round(parsed.epoch - localMid) : null,
+      clockSkewSeconds: parsed ? Math.round(parsed.epoch + 0.5 - localMid) : null,
     };
   } catch (e) {
     return {
