@@ -27,8 +27,8 @@ afterEach(() => {
   for (const r of all) r.assertDone();
 });
 
-function hosts(...names: string[]): Record<string, FakeRunner> {
-  const out: Record<string, FakeRunner> = {};
+function hosts<N extends string>(...names: N[]): Record<N, FakeRunner> {
+  const out = {} as Record<N, FakeRunner>;
   for (const n of names) {
     out[n] = new FakeRunner(n);
     runners.push(out[n]);
@@ -274,31 +274,31 @@ describe('collector', () => {
         ],
       });
 
-    async function run(opts: CollectOptions, expectOn: (f: Record<string, FakeRunner>) => void) {
+    async function run(opts: CollectOptions, expectOn: (f: Record<'h1' | 'h2' | 'nas1', FakeRunner>) => void) {
       const f = hosts('h1', 'h2', 'nas1');
       expectOn(f);
-      const c = await collect(inv(), deps({ ...f, h2: answeringPoolProbes(f.h2!) }), opts);
+      const c = await collect(inv(), deps({ ...f, h2: answeringPoolProbes(f.h2) }), opts);
       return { hosts: c.hosts.map((h) => h.name), layers: c.layers.map((l: LayerObservation) => l.layerId) };
     }
 
     it('--host reads only that host and the layers on it', async () => {
       const r = await run({ hosts: ['h1'] }, (f) => {
-        f.h1!.on(CLOCK, clockReply()).on(resticArgv, '[]', { env: resticEnv('/srv/a') });
+        f.h1.on(CLOCK, clockReply()).on(resticArgv, '[]', { env: resticEnv('/srv/a') });
       });
       expect(r).toEqual({ hosts: ['h1'], layers: ['a'] });
     });
 
     it('--layer reads only that layer and its hosts, both hosts of a replication', async () => {
       const r = await run({ layers: ['c', 'repl'] }, (f) => {
-        f.h2!.on(CLOCK, clockReply()).on(resticArgv, '[]', { env: resticEnv('/srv/c') }).on(zfsList('backup/data'), '');
-        f.nas1!.on(CLOCK, clockReply()).on(zfsList('tank/data'), '');
+        f.h2.on(CLOCK, clockReply()).on(resticArgv, '[]', { env: resticEnv('/srv/c') }).on(zfsList('backup/data'), '');
+        f.nas1.on(CLOCK, clockReply()).on(zfsList('tank/data'), '');
       });
       expect(r).toEqual({ hosts: ['h2', 'nas1'], layers: ['c', 'repl'] });
     });
 
     it('--host and --layer together read what both select', async () => {
       const r = await run({ hosts: ['h2'], layers: ['b', 'a'] }, (f) => {
-        f.h2!.on(CLOCK, clockReply()).on(resticArgv, '[]', { env: resticEnv('/srv/b') });
+        f.h2.on(CLOCK, clockReply()).on(resticArgv, '[]', { env: resticEnv('/srv/b') });
       });
       expect(r).toEqual({ hosts: ['h2'], layers: ['b'] });
     });
