@@ -44,7 +44,14 @@ export interface Job {
 
 export type Pending =
   | { readonly state: 'planning'; readonly request: ActionRequest }
-  | { readonly state: 'ready'; readonly plan: ActionPlan; readonly steps: readonly string[] }
+  | {
+      readonly state: 'ready';
+      readonly plan: ActionPlan;
+      /** Each step's command as the operator reads it. */
+      readonly steps: readonly string[];
+      /** The clean-up steps' commands (run if a step fails or is cancelled). */
+      readonly cleanup: readonly string[];
+    }
   | { readonly state: 'refused'; readonly request: ActionRequest; readonly reason: string };
 
 export interface JobsSlice {
@@ -100,8 +107,12 @@ export const createJobsSlice =
       for (const [id, lines] of queued) {
         const job = jobs[id];
         if (!job) continue;
-        for (const line of lines) job.output.push(line);
-        jobs[id] = { ...job, revision: job.revision + 1 };
+        let step = job.step;
+        for (const line of lines) {
+          job.output.push(line);
+          if (line.step > step) step = line.step;
+        }
+        jobs[id] = { ...job, step, revision: job.revision + 1 };
       }
       queued.clear();
       set({ jobs });
@@ -191,7 +202,12 @@ export const createJobsSlice =
           set({ pending: { state: 'refused', request, reason: 'read-only mode: this plan changes a host' } });
           return;
         }
-        set({ pending: { state: 'ready', plan, steps: plan.steps.map((s) => deps.describeStep!(s)) } });
+        if (plan.blocked || plan.steps.length === 0) {
+          set({ pending: { state: 'refused', request, reason: plan.blocked ?? `${plan.title}: the plan has no steps` } });
+          return;
+        }
+        const describe = deps.describeStep;
+        set({ pending: { state: 'ready', plan, steps: plan.steps.map((s) => describe(s)), cleanup: (plan.cleanup ?? []).map((s) => describe(s)) } });
       },
       confirmPending: () => {
         const p = get().pending;

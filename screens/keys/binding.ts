@@ -1,0 +1,71 @@
+/**
+ * A key binding is data (lazygit's model): keys, the command it runs, what it
+ * does, its group, whether it changes a host (dangerous: gone with
+ * --read-only), and why it is disabled right now, if it is. The root
+ * dispatcher, the help overlay, the footer, the palette and
+ * docs/keybindings.md all read these tables; nothing else maps keys.
+ */
+import type { AppState, AppStore, Route } from '../../src/store/index.js';
+import type { ScreenPane } from '../rows/pane.js';
+
+export type CommandId =
+  | 'nav.down'
+  | 'nav.up'
+  | 'nav.pageDown'
+  | 'nav.pageUp'
+  | 'nav.top'
+  | 'nav.bottom'
+  | 'nav.open'
+  | 'nav.back'
+  | 'pane.next'
+  | 'pane.prev'
+  | 'view.dashboard'
+  | 'view.journal'
+  | 'view.job'
+  | 'app.help'
+  | 'app.palette'
+  | 'app.filter'
+  | 'app.refresh'
+  | 'app.quit'
+  | 'action.run'
+  | 'action.verify'
+  | 'action.restore'
+  | 'job.cancel'
+  | 'job.follow';
+
+export type BindingGroup = 'Navigation' | 'Views' | 'Actions' | 'General';
+
+export const GROUP_ORDER: readonly BindingGroup[] = ['Navigation', 'Views', 'Actions', 'General'];
+
+/** What a handler or a disabled-reason sees when a key is pressed. */
+export interface KeyContext {
+  readonly store: AppStore;
+  readonly state: AppState;
+  readonly route: Route;
+  /** The current screen's panes, filtered as shown. */
+  readonly panes: readonly ScreenPane[];
+  readonly pane: number;
+  /** Rows of the screen body, for page moves. */
+  readonly pageSize: number;
+  exit(): void;
+}
+
+export type Handler = (ctx: KeyContext) => void;
+
+export interface Binding {
+  /** Key names (key-name.ts); the first is the one the footer shows. */
+  readonly keys: readonly string[];
+  readonly command: CommandId;
+  readonly description: string;
+  readonly group: BindingGroup;
+  /** Changes a host: removed entirely in read-only mode. */
+  readonly dangerous?: boolean;
+  /** Short label for the footer; bindings without one are only in the help. */
+  readonly hint?: string;
+  /** Why the binding does nothing right now (shown in the help and when pressed), or null. */
+  readonly disabledReason?: (ctx: KeyContext) => string | null;
+}
+
+/** Bindings offered in this mode: read-only drops every dangerous one. */
+export const offered = (bindings: readonly Binding[], readOnly: boolean): Binding[] =>
+  bindings.filter((b) => !(readOnly && b.dangerous));

@@ -1,0 +1,97 @@
+/**
+ * The bindings every screen has, and the shared x/v/R bindings of the screens
+ * that show layers. A screen's own bindings come first in the dispatcher, so
+ * it can take a key for itself (the Job screen's Esc cancels a running job).
+ */
+import type { Binding } from './binding.js';
+import { actionTarget } from './list-commands.js';
+import type { KeyContext } from './binding.js';
+
+export const NAVIGATION_BINDINGS: readonly Binding[] = [
+  { keys: ['j', 'down'], command: 'nav.down', description: 'Move down', group: 'Navigation', hint: 'move' },
+  { keys: ['k', 'up'], command: 'nav.up', description: 'Move up', group: 'Navigation' },
+  { keys: ['pgdn', 'ctrl+d'], command: 'nav.pageDown', description: 'Page down', group: 'Navigation' },
+  { keys: ['pgup', 'ctrl+u'], command: 'nav.pageUp', description: 'Page up', group: 'Navigation' },
+  { keys: ['g', 'home'], command: 'nav.top', description: 'First row', group: 'Navigation' },
+  { keys: ['G', 'end'], command: 'nav.bottom', description: 'Last row', group: 'Navigation' },
+  { keys: ['enter', 'l', 'right'], command: 'nav.open', description: 'Open the selected row', group: 'Navigation', hint: 'open' },
+  { keys: ['esc', 'h', 'left'], command: 'nav.back', description: 'Back (first clears the filter)', group: 'Navigation', hint: 'back' },
+  { keys: ['tab'], command: 'pane.next', description: 'Next pane', group: 'Navigation', hint: 'pane' },
+  { keys: ['shift+tab'], command: 'pane.prev', description: 'Previous pane', group: 'Navigation' },
+];
+
+export const VIEW_BINDINGS: readonly Binding[] = [
+  { keys: ['D'], command: 'view.dashboard', description: 'Dashboard', group: 'Views' },
+  {
+    keys: ['J'],
+    command: 'view.journal',
+    description: 'Journal: what Strata ran, when, with what result',
+    group: 'Views',
+    hint: 'journal',
+    disabledReason: (ctx) => (ctx.state.journal.available ? null : 'this session has no journal'),
+  },
+  {
+    keys: ['o'],
+    command: 'view.job',
+    description: 'Output of the latest job',
+    group: 'Views',
+    disabledReason: (ctx) => (ctx.state.jobOrder.length > 0 ? null : 'no job has run yet'),
+  },
+];
+
+export const GENERAL_BINDINGS: readonly Binding[] = [
+  { keys: ['?'], command: 'app.help', description: 'Help: every key of this screen', group: 'General', hint: 'help' },
+  { keys: [':'], command: 'app.palette', description: 'Command palette', group: 'General', hint: 'cmds' },
+  {
+    keys: ['/'],
+    command: 'app.filter',
+    description: 'Filter the rows of this screen',
+    group: 'General',
+    hint: 'filter',
+    disabledReason: (ctx) => (ctx.panes.length > 0 ? null : 'nothing to filter on this screen'),
+  },
+  { keys: ['r'], command: 'app.refresh', description: 'Refresh what is on screen now', group: 'General', hint: 'refresh' },
+  { keys: ['q', 'ctrl+c'], command: 'app.quit', description: 'Quit (cancels running jobs first)', group: 'General', hint: 'quit' },
+];
+
+export const GLOBAL_BINDINGS: readonly Binding[] = [...NAVIGATION_BINDINGS, ...VIEW_BINDINGS, ...GENERAL_BINDINGS];
+
+function layerActionReason(ctx: KeyContext): string | null {
+  if (!ctx.state.actionsAvailable) return 'this session has no action executor';
+  const target = actionTarget(ctx);
+  if (!target) return 'select a layer first';
+  const busy = ctx.state.jobOrder
+    .map((id) => ctx.state.jobs[id])
+    .find((j) => j?.state === 'running' && j.plan.request.layerId === target.layerId);
+  if (busy) return `a job is already running on ${target.layerId}`;
+  return null;
+}
+
+/** x, v and R: on every screen that lists layers. */
+export const LAYER_ACTION_BINDINGS: readonly Binding[] = [
+  {
+    keys: ['x'],
+    command: 'action.run',
+    description: "Run the layer's job (shows the plan, asks y/N)",
+    group: 'Actions',
+    dangerous: true,
+    hint: 'run',
+    disabledReason: layerActionReason,
+  },
+  {
+    keys: ['v'],
+    command: 'action.verify',
+    description: "Verify the layer's copies (shows the plan, asks y/N)",
+    group: 'Actions',
+    dangerous: true,
+    hint: 'verify',
+    disabledReason: layerActionReason,
+  },
+  {
+    keys: ['R'],
+    command: 'action.restore',
+    description: 'Restore: what the restore wizards will do (a later release)',
+    group: 'Actions',
+    dangerous: true,
+  },
+];

@@ -1,0 +1,70 @@
+/**
+ * What each command does by default. A screen may handle a command its own
+ * way (screen-spec `handlers`); everything else lands here. Handlers change
+ * the store; they never run anything on a host themselves (x and v only ask
+ * the jobs slice for a plan, which waits for y).
+ */
+import { routeKey } from '../../src/store/index.js';
+import type { CommandId, Handler } from './binding.js';
+import { actionTarget, moveCursor, selectedRow } from './list-commands.js';
+
+export const RESTORE_PREVIEW: readonly string[] = [
+  'The restore wizards arrive in a later release. Each one checks first, shows',
+  'the exact commands and hosts, asks for typed confirmation when it destroys',
+  'anything, shows live progress, verifies after, and writes a journal entry:',
+  '',
+  '  • Snapshot rollback: lists the snapshots that will be lost',
+  '  • VM/CT restore to a new VMID, from vzdump or PBS',
+  '  • File restore from restic (local or cloud; Glacier objects thawed first)',
+  '  • Full rebuild: fresh PVE → PBS storage → host config → guests by tier',
+];
+
+export const DEFAULT_HANDLERS: Record<CommandId, Handler> = {
+  'nav.down': (ctx) => moveCursor(ctx, (i) => i + 1),
+  'nav.up': (ctx) => moveCursor(ctx, (i) => i - 1),
+  'nav.pageDown': (ctx) => moveCursor(ctx, (i) => i + Math.max(1, ctx.pageSize - 2)),
+  'nav.pageUp': (ctx) => moveCursor(ctx, (i) => i - Math.max(1, ctx.pageSize - 2)),
+  'nav.top': (ctx) => moveCursor(ctx, () => 0),
+  'nav.bottom': (ctx) => moveCursor(ctx, (_, len) => len - 1),
+  'nav.open': (ctx) => {
+    const row = selectedRow(ctx);
+    if (row?.open) ctx.state.navigate(row.open);
+  },
+  'nav.back': (ctx) => {
+    const key = routeKey(ctx.route);
+    if (ctx.state.filters[key]) ctx.state.setFilter(key, '');
+    else if (ctx.state.routes.length > 1) ctx.state.back();
+  },
+  'pane.next': (ctx) => {
+    if (ctx.panes.length > 1) ctx.state.setPane(routeKey(ctx.route), (ctx.pane + 1) % ctx.panes.length);
+  },
+  'pane.prev': (ctx) => {
+    if (ctx.panes.length > 1) ctx.state.setPane(routeKey(ctx.route), (ctx.pane + ctx.panes.length - 1) % ctx.panes.length);
+  },
+  'view.dashboard': (ctx) => ctx.state.goHome(),
+  'view.journal': (ctx) => ctx.state.navigate({ kind: 'journal' }),
+  'view.job': (ctx) => {
+    const id = ctx.state.jobOrder[ctx.state.jobOrder.length - 1];
+    if (id) ctx.state.navigate({ kind: 'job', jobId: id });
+  },
+  'app.help': (ctx) => ctx.state.openOverlay({ kind: 'help', scroll: 0 }),
+  'app.palette': (ctx) => ctx.state.openOverlay({ kind: 'palette', query: '', selected: 0 }),
+  'app.filter': (ctx) => ctx.state.openOverlay({ kind: 'filter' }),
+  'app.refresh': (ctx) => {
+    ctx.state.say('refreshing what is on screen…');
+    void ctx.state.refreshVisible();
+  },
+  'app.quit': (ctx) => ctx.exit(),
+  'action.run': (ctx) => {
+    const t = actionTarget(ctx);
+    if (t) void ctx.state.requestAction({ kind: 'run', ...t });
+  },
+  'action.verify': (ctx) => {
+    const t = actionTarget(ctx);
+    if (t) void ctx.state.requestAction({ kind: 'verify', ...t });
+  },
+  'action.restore': (ctx) => ctx.state.openOverlay({ kind: 'notice', title: 'Restore (coming in a later release)', lines: RESTORE_PREVIEW }),
+  // Only the Job screen has these; elsewhere they do nothing.
+  'job.cancel': () => undefined,
+  'job.follow': () => undefined,
+};

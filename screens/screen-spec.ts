@@ -1,0 +1,37 @@
+/**
+ * What a screen is: its bindings (data), its panes (pure rows from the
+ * store's state), the handlers it overrides, and the Ink component that draws
+ * it. The registry maps every route kind to one of these.
+ */
+import type { ReactNode } from 'react';
+import type { AppState, Route, RouteKind } from '../src/store/index.js';
+import type { Binding, CommandId, Handler } from './keys/binding.js';
+import type { ScreenPane } from './rows/pane.js';
+
+export type RouteOf<K extends RouteKind> = Extract<Route, { kind: K }>;
+
+export interface ScreenProps<K extends RouteKind> {
+  readonly route: RouteOf<K>;
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface ScreenSpec<K extends RouteKind> {
+  readonly kind: K;
+  /** The screen's name in the help, the docs and the title bar. */
+  readonly name: string;
+  /** One line for docs/keybindings.md. */
+  readonly summary: string;
+  readonly bindings: readonly Binding[];
+  /** The store fields `panes` reads: the screen re-renders when one of them changes, not on every job line. */
+  readonly reads: readonly (keyof AppState)[];
+  /** Commands this screen handles its own way (the Job screen scrolls instead of moving a cursor). */
+  readonly handlers?: Partial<Record<CommandId, Handler>>;
+  /** The lists j/k/Enter/Tab move over, unfiltered. */
+  panes(state: AppState, route: RouteOf<K>, nowMs: number): readonly ScreenPane[];
+  /** Breadcrumb text for the title bar. */
+  title(route: RouteOf<K>): string;
+  readonly Component: (props: ScreenProps<K>) => ReactNode;
+}
+
+export type AnyScreenSpec = { [K in RouteKind]: ScreenSpec<K> }[RouteKind];
