@@ -33,6 +33,7 @@ export async function startExec(client: Client, cmd: Command, host: string, io: 
       io.stderr.push(data);
       for (const e of events) if (e.kind === 'pid') io.onPid(e.pid);
     });
+    channel.on('error', () => channel.destroy());
     channel.on('exit', (c: number | null, signal?: string) => {
       code = c ?? signalExitCode(signal);
     });

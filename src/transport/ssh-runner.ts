@@ -7,7 +7,6 @@
  * connects again, and failed connects back off (0.5 s doubling to 30 s) while
  * commands in that window fail at once with the last error.
  */
-import type { Client } from 'ssh2';
 import { assertValidCommand, type Command } from './command.js';
 import { TransportError, type TransportErrorKind } from './errors.js';
 import { startExec } from './exec-command.js';
@@ -54,6 +53,8 @@ export class SshRunner implements Runner {
   readonly host: string;
   private session: SshSession | undefined;
   private connecting = false;
+  /** Bumped by close(): a connect that was under way then is not kept. */
+  private epoch = 0;
   private readonly queue: Job[] = [];
   /** Every command not yet finished, queued or running. */
   private readonly jobs = new Set<Job>();
@@ -74,13 +75,14 @@ export class SshRunner implements Runner {
   }
 
   async close(): Promise<void> {
+    this.epoch++;
     for (const job of [...this.queue]) this.stop(job, 'cancelled');
     const session = this.session;
     if (!session) return;
     const running = [...this.jobs].filter((j) => j.session === session);
     for (const job of running) this.stop(job, 'cancelled');
     await Promise.all(running.map((j) => j.settled));
-    this.dropSession(session, new TransportError('connection-lost', { host: this.host, detail: 'the runner was closed' }));
+    this.dropSession(session, new TransportError('connection-lost', { host: this.host, detail: 'the runner was closed' }), true);
   }
 
   private submit(cmd: Command, opts: RunOptions, streamOpts: StreamOptions | undefined): Promise<RunResult> {
@@ -133,13 +135,16 @@ export class SshRunner implements Runner {
     if (this.session || this.connecting || this.queue.length === 0) return;
     this.connecting = true;
     const holder: { session?: SshSession } = {};
+    const epoch = this.epoch;
     void (async () => {
       try {
         const settings = resolveSshSettings(this.target);
         this.connectCount++;
         const client = await connectSsh(settings, (err) => holder.session && this.dropSession(holder.session, err));
-        holder.session = this.session = new SshSession(client, settings);
+        holder.session = new SshSession(client, settings);
         this.failure = undefined;
+        if (epoch === this.epoch) this.session = holder.session;
+        else this.dropSession(holder.session, new TransportError('connection-lost', { host: this.host, detail: 'the runner was closed' }), true);
       } catch (e) {
         const error =
           e instanceof TransportError ? e : new TransportError('unreachable', { host: this.host, detail: (e as Error).message, cause: e });
@@ -149,6 +154,7 @@ export class SshRunner implements Runner {
       } finally {
         this.connecting = false;
       }
+      this.connectIfNeeded();
       this.dispatch();
     })();
   }
@@ -312,14 +318,16 @@ export class SshRunner implements Runner {
   }
 
   /** The link died (or the runner closed): every command on it fails, and the next one reconnects. */
-  private dropSession(s: SshSession, err: TransportError): void {
+  private dropSession(s: SshSession, err: TransportError, graceful = false): void {
     if (s.dead) return;
     s.dead = true;
-    if (this.session === s) this.session = undefined;
-    for (const job of [...this.jobs]) if (job.session === s || job.state === 'queued') this.finish(job, err);
-    this.queue.splice(0);
+    const current = this.session === s;
+    if (current) this.session = undefined;
+    for (const job of [...this.jobs]) if (job.session === s || (current && job.state === 'queued')) this.finish(job, err);
+    if (current) this.queue.splice(0);
     for (const w of s.workers) w.destroy();
-    s.client.end();
-    (s.client as Client & { destroy?: () => void }).destroy?.();
+    // A closing runner says goodbye to the host; a dead link has nobody to say it to.
+    if (graceful) s.client.end();
+    else s.client.destroy();
   }
 }

@@ -26,17 +26,38 @@ interface Current {
   readonly reject: (e: TransportError) => void;
 }
 
-export function openChannel(client: Client, line: string, host: string): Promise<ClientChannel> {
+/** How often, and how far apart, a refused channel open is tried again. */
+const OPEN_RETRIES = 20;
+const OPEN_RETRY_MS = 50;
+
+function execOnce(client: Client, line: string): Promise<ClientChannel> {
   return new Promise((resolve, reject) => {
     try {
-      client.exec(line, (err, channel) => {
-        if (err) reject(new TransportError('connection-lost', { host, detail: `could not open a channel: ${err.message}`, cause: err }));
-        else resolve(channel);
-      });
+      client.exec(line, (err, channel) => (err ? reject(err) : resolve(channel)));
     } catch (e) {
-      reject(new TransportError('connection-lost', { host, detail: `could not open a channel: ${(e as Error).message}`, cause: e }));
+      reject(e as Error);
     }
   });
+}
+
+/**
+ * Opens an exec channel. sshd refuses a session ("open failed") while it still
+ * counts a just-closed one whose process has not been reaped yet, so a refusal
+ * is tried again for a short while before it counts as a failure.
+ */
+export async function openChannel(client: Client, line: string, host: string): Promise<ClientChannel> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await execOnce(client, line);
+    } catch (e) {
+      const err = e as Error & { reason?: number };
+      const refused = err.reason === 2 || /open failed/i.test(err.message);
+      if (!refused || attempt >= OPEN_RETRIES) {
+        throw new TransportError('connection-lost', { host, detail: `could not open a channel: ${err.message}`, cause: err });
+      }
+      await new Promise((r) => setTimeout(r, OPEN_RETRY_MS));
+    }
+  }
 }
 
 export class WorkerShell {
@@ -54,6 +75,8 @@ export class WorkerShell {
     channel.on('data', (d: Buffer) => this.onData(d, 'out'));
     channel.stderr.on('data', (d: Buffer) => this.onData(d, 'err'));
     channel.on('close', () => this.onClose());
+    // A write racing the channel's end reports an error; the close that follows settles everything.
+    channel.on('error', () => channel.destroy());
   }
 
   /** Starts `sh` on a new channel and waits for its READY line. */
@@ -85,6 +108,7 @@ export class WorkerShell {
       };
       channel.on('data', onData);
       channel.on('close', onClose);
+      channel.on('error', () => channel.destroy());
       channel.stderr.resume();
       channel.write(workerHello(nonce));
     });

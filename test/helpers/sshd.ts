@@ -133,14 +133,35 @@ export function processTree(pid: number): number[] {
   return out;
 }
 
-function killTree(pid: number): void {
-  for (const p of processTree(pid)) {
+function signalAll(pids: number[], signal: NodeJS.Signals): void {
+  for (const p of pids) {
     try {
-      process.kill(p, 'SIGKILL');
+      process.kill(p, signal);
     } catch {
       // already gone
     }
   }
+}
+
+function killTree(pid: number): void {
+  signalAll(processTree(pid), 'SIGKILL');
+}
+
+const alive = (p: number) => {
+  try {
+    return !/^\d+ \([^]*\) Z/.test(readFileSync(`/proc/${p}/stat`, 'latin1'));
+  } catch {
+    return false;
+  }
+};
+
+/** SIGTERM first, so shells can run their exit traps (and release locks); SIGKILL what is left. */
+async function endTree(pid: number): Promise<void> {
+  const tree = processTree(pid);
+  signalAll(tree, 'SIGTERM');
+  const deadline = Date.now() + 1000;
+  while (Date.now() < deadline && tree.some(alive)) await new Promise((r) => setTimeout(r, 20));
+  signalAll([...new Set([...tree, ...processTree(pid)])].filter(alive), 'SIGKILL');
 }
 
 /** The argument lists of every process on this machine (`ps -eo args`). */
@@ -164,6 +185,11 @@ export async function startSshd(opts: SshdOptions = {}): Promise<SshdHost> {
   const hostKeyFingerprint = keygenFingerprint(`${hostKey}.pub`);
   const host = opts.netns?.nsAddress ?? '127.0.0.1';
   const user = userInfo().username;
+  // Sessions get a HOME of their own: bash run by sshd sources ~/.bashrc, and the
+  // machine's (pyenv, cargo, ...) would slow down or lock up every session.
+  const home = join(dir, 'home');
+  mkdirSync(home);
+  const env = { HOME: home, ...opts.env };
 
   for (let attempt = 1; ; attempt++) {
     const port = opts.netns ? 2200 : await freePort(host);
@@ -185,9 +211,7 @@ export async function startSshd(opts: SshdOptions = {}): Promise<SshdHost> {
       'KbdInteractiveAuthentication no',
       'LogLevel VERBOSE',
       // sshd keeps only the first SetEnv directive: every variable goes on one line.
-      ...(opts.env && Object.keys(opts.env).length > 0
-        ? [`SetEnv ${Object.entries(opts.env).map(([k, v]) => `"${k}=${v.replace(/["\\]/g, '\\$&')}"`).join(' ')}`]
-        : []),
+      `SetEnv ${Object.entries(env).map(([k, v]) => `"${k}=${v.replace(/["\\]/g, '\\$&')}"`).join(' ')}`,
       ...(opts.extraConfig ?? []),
     ];
     const configPath = join(dir, 'sshd_config');
@@ -251,7 +275,7 @@ export async function startSshd(opts: SshdOptions = {}): Promise<SshdHost> {
       stop: async () => {
         if (child.pid && !exited) {
           const gone = new Promise((r) => child.once('exit', r));
-          killTree(child.pid);
+          await endTree(child.pid);
           await gone;
         }
         rmSync(dir, { recursive: true, force: true });

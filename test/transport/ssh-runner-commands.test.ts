@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Command } from '../../src/transport/command.js';
-import { SshRunner, STREAM_TAIL_BYTES } from '../../src/transport/index.js';
+import { LocalRunner, RunnerPool, SshRunner, STREAM_TAIL_BYTES } from '../../src/transport/index.js';
 import { startSshd, type SshdHost } from '../helpers/sshd.js';
 import { describeWithTools } from '../helpers/tools.js';
 
@@ -123,5 +123,29 @@ describeWithTools(['sshd'], 'SshRunner against a real OpenSSH sshd', () => {
       await bounded.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('a closed runner connects again on the next command', async () => {
+    const r = new SshRunner(sshd.sshTarget());
+    expect((await r.run({ argv: ['echo', 'one'] })).stdout).toBe('one\n');
+    await r.close();
+    expect((await r.run({ argv: ['echo', 'two'] })).stdout).toBe('two\n');
+    expect(r.connectCount).toBe(2);
+    await r.close();
+  });
+
+  it('RunnerPool keeps one runner per host name and closes them all', async () => {
+    const pool = new RunnerPool([sshd.sshTarget({ name: 'pve1' }), { kind: 'local', name: 'here' }]);
+    const pve1 = pool.get('pve1');
+    expect(pve1).toBeInstanceOf(SshRunner);
+    expect(pool.get('pve1')).toBe(pve1);
+    expect(pool.get('here')).toBeInstanceOf(LocalRunner);
+    expect(() => pool.get('unknown')).toThrow(/no transport target/);
+    const before = (sshd.log().match(/^Disconnected from user /gm) ?? []).length;
+    await Promise.all([pve1.run({ argv: ['true'] }), pve1.run({ argv: ['true'] })]);
+    expect((pve1 as SshRunner).connectCount).toBe(1);
+    await pool.closeAll();
+    expect(pool.has('pve1')).toBe(false);
+    await expect.poll(() => (sshd.log().match(/^Disconnected from user /gm) ?? []).length, { timeout: 3000 }).toBe(before + 1);
   });
 });
