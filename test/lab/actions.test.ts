@@ -140,6 +140,29 @@ describe('PBS', () => {
     expect(usb().snapshots.find((s) => s === victim)?.verification?.state).toBe('failed');
   });
 
+  it('client list shows the groups; restore of a config archive to stdout prints the guest config', async () => {
+    const repo = ['--repository', 'strata@pbs!ro@127.0.0.1:usb'];
+    const groups = JSON.parse((await run('pbs1', { argv: ['proxmox-backup-client', 'list', ...repo, '--output-format', 'json'], env: pbsEnv })).stdout) as Record<string, unknown>[];
+    expect(groups.find((g) => g['backup-type'] === 'vm' && g['backup-id'] === '100')).toMatchObject({ owner: 'root@pam', comment: 'web01' });
+    const snap = usb().snapshots.filter((s) => s.id === '100').sort((a, b) => b.time - a.time)[0]!;
+    const path = `vm/100/${new Date(snap.time * 1000).toISOString().replace('.000', '')}`;
+    const conf = await run('pbs1', { argv: ['proxmox-backup-client', 'restore', path, 'qemu-server.conf', '-', ...repo], env: pbsEnv });
+    expect(conf.exitCode).toBe(0);
+    expect(conf.stdout).toContain('name: web01\n');
+    const img = await run('pbs1', { argv: ['proxmox-backup-client', 'restore', path, 'drive-scsi0.img', '/tmp/disk.raw', ...repo], env: pbsEnv });
+    expect(img.exitCode).toBe(0);
+    expect(lab.state.hosts.pbs1!.fs.files['/tmp/disk.raw']!.size).toBe(32 * 2 ** 30);
+  });
+
+  it('a verify job run verifies only what is unverified or outdated', async () => {
+    const snap = usb().snapshots.find((s) => s.id === '121')!;
+    delete snap.verification;
+    const r = await run('pbs1', ['proxmox-backup-manager', 'verify-job', 'run', 'v-5b1c9d30-e4a8']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout.match(/^verify usb:/gm)).toHaveLength(1);
+    expect(usb().snapshots.find((s) => s === snap)?.verification?.state).toBe('ok');
+  });
+
   it('a sync job run pulls the new snapshots of pbs1 into pbs2', async () => {
     await run('pve1', ['vzdump', '101', '--storage', 'pbs1']);
     const newest = usb().snapshots.filter((s) => s.id === '101').sort((a, b) => b.time - a.time)[0]!;
@@ -276,6 +299,15 @@ describe('snapshots and rollbacks', () => {
     expect(list.find((s) => s.name === 'current')!.parent).toBe('before_a');
     expect((await run('pve1', ['qm', 'listsnapshot', '104'])).stdout).toMatch(/^`-> before_upgrade +\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} +pre-upgrade state.*\n `-> before_a +[\d-]+ [\d:]+ +before_a\n {2}`-> current +You are here!\n$/);
     expect((await run('pve1', ['qm', 'snapshot', '104', '1bad'])).exitCode).toBe(255);
+  });
+
+  it('qm delsnapshot removes one snapshot and re-links its child to its parent', async () => {
+    await run('pve1', ['qm', 'snapshot', '101', 'x1']);
+    await run('pve1', ['qm', 'snapshot', '101', 'x2']);
+    const parentOfX1 = pve().guests['101']!.snapshots.find((s) => s.name === 'x1')!.parent;
+    expect((await run('pve1', ['qm', 'delsnapshot', '101', 'x1'])).exitCode).toBe(0);
+    expect(pve().guests['101']!.snapshots.find((s) => s.name === 'x2')!.parent).toBe(parentOfX1);
+    expect(await run('pve1', ['qm', 'delsnapshot', '101', 'x1'])).toMatchObject({ exitCode: 255, stderr: "snapshot 'x1' does not exist\n" });
   });
 
   it('zfs rollback refuses while newer snapshots exist, and with -r destroys them', async () => {

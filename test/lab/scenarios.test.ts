@@ -56,6 +56,10 @@ describe('healthy', () => {
     expect(lab.state.hosts.pbs2!.pbs!.datastores.offsite!.snapshots.every((s) => s.verification?.state === 'ok')).toBe(true);
   });
 
+  it('keeps its state as plain data (it survives a JSON round trip)', () => {
+    expect(JSON.parse(JSON.stringify(lab.state))).toEqual(lab.state);
+  });
+
   it('has every layer within its RPO and no failed task', () => {
     const s = lab.state;
     const newest = (xs: number[]) => now() - Math.max(...xs);
@@ -202,6 +206,31 @@ describe('disaster', () => {
     expect(report.hosts.filter((h) => !h.reachable).map((h) => h.name).sort()).toEqual(['pbs1', 'pve1']);
     expect(report.layers.find((l) => l.id === 'pbs-local')!.health).toBe('unknown');
     expect(report.layers.find((l) => l.id === 'pbs-remote')!.health).not.toBe('unknown');
+  });
+});
+
+describe('time zones', () => {
+  it('name archives and sanoid snapshots in the hosts\' local time, and `date +%z` says so', async () => {
+    const lab = await startLab({ timeZone: 'Europe/Berlin' });
+    const runners = new LabRunners(lab);
+    try {
+      const offset = (await runners.get('pve1').run({ argv: ['date', '+%z'] })).stdout.trim();
+      expect(['+0100', '+0200']).toContain(offset);
+      const minutes = (offset === '+0100' ? 60 : 120) * 60;
+      const archives = lab.state.hosts.pve1!.pve!.storages['local-backup']!.archives!;
+      // The nightly job runs at 01:00 local: 00:00 or 23:00 UTC in the name's epoch.
+      for (const a of archives.slice(-5)) {
+        const m = /(\d{4})_(\d{2})_(\d{2})-(\d{2})_(\d{2})_(\d{2})/.exec(a.filename)!;
+        const wall = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) / 1000;
+        expect(Math.abs(wall - minutes - a.ctime)).toBeLessThan(3601);
+        expect(m[4]).toBe('01');
+      }
+      const names = lab.state.hosts.nas1!.zfs!.datasets['tank/data']!.snapshots.filter((x) => x.name.endsWith('_daily')).map((x) => x.name);
+      expect(names.every((n) => n.includes('_00:00:01_daily'))).toBe(true);
+    } finally {
+      await runners.close();
+      await lab.stop();
+    }
   });
 });
 
