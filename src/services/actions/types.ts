@@ -16,6 +16,8 @@ export interface ActionRequest {
   readonly assetId?: string;
   /** restic check --read-data-subset (e.g. "5%", "1/10"). */
   readonly readDataSubset?: string;
+  /** vzdump run: only this backup job (default: every enabled job writing to the layer's storage). */
+  readonly jobId?: string;
 }
 
 export interface PlanStep {
@@ -26,7 +28,32 @@ export interface PlanStep {
   readonly description: string;
   /** Stream this step's output into the job screen (long-running jobs). */
   readonly streams?: boolean;
+  /** How the executor reads the step's result; without it, exit 0 is ok and anything else failed. */
+  readonly output?: StepOutput;
+  /**
+   * Work the step leaves running on the host when only the CLI is killed: a
+   * PBS task runs in the server, so a cancel also stops the matching task.
+   */
+  readonly onCancel?: { readonly kind: 'pbs-task'; readonly workerType: string; readonly workerIdIncludes: string };
 }
+
+/**
+ * The reader of one step's output, as data (a plan can be shown and
+ * journaled). Each names the tool's own result: a verdict never comes from an
+ * output that did not parse.
+ */
+export type StepOutput =
+  | { readonly kind: 'vzdump' }
+  | { readonly kind: 'archive-test'; readonly archive: string }
+  | { readonly kind: 'pbs-task'; readonly verify: boolean }
+  | { readonly kind: 'restic-backup' }
+  | { readonly kind: 'restic-check' }
+  | { readonly kind: 'rclone-sync' }
+  | { readonly kind: 'rclone-check' }
+  /** A snapshot list; with `expect`, the named snapshot must be in it (the proof a send/recv arrived). */
+  | { readonly kind: 'zfs-snapshots'; readonly dataset: string; readonly side: 'source' | 'target'; readonly expect?: string; readonly form: 'list' | 'get' }
+  | { readonly kind: 'zpool-scrub'; readonly pool: string; readonly maxAgeSeconds: number | null }
+  | { readonly kind: 'tar-list'; readonly archive: string; readonly paths: readonly string[] };
 
 export interface ActionPlan {
   readonly id: string;
@@ -34,10 +61,28 @@ export interface ActionPlan {
   /** "Run vzdump of pve1-dump (all guests of job backup-1)". */
   readonly title: string;
   readonly steps: readonly PlanStep[];
-  /** True when a step writes to a host (every `run`; a verify that only reads is false). */
+  /**
+   * True when a step writes to a host: every `run`. A verify counts only where
+   * it changes what is stored: PBS verify rewrites each snapshot's manifest
+   * (its verify state) and renames corrupt chunks to `.bad`, so it is true;
+   * restic check (only a lock file and its cache), rclone check, `zpool
+   * status`, `tar -t`, a compression test and a snapshot-list comparison read
+   * only, so they are false. `--read-only` offers no plan that is true.
+   */
   readonly changesHost: boolean;
   /** Layers to re-read when the action ends. */
   readonly affectedLayers: readonly string[];
+  /** Run when a step fails or is cancelled (e.g. remove a half-written archive); shown with the plan. */
+  readonly cleanup?: readonly PlanStep[];
+  /** What the operator should know before confirming (what a verify does and does not prove, ...). */
+  readonly notes?: readonly string[];
+  /**
+   * Set when Strata cannot carry this action out itself (e.g. a replication
+   * between two hosts): the plan has no steps and this says what to do instead.
+   */
+  readonly blocked?: string;
+  /** Judge the steps together: a replication verify compares both sides' snapshot lists. */
+  readonly compare?: { readonly kind: 'zfs-replication'; readonly source: string; readonly target: string; readonly maxLagSeconds: number | null };
 }
 
 export type ActionState = 'ok' | 'warning' | 'failed' | 'cancelled';
@@ -51,6 +96,14 @@ export interface ActionOutcome {
   /** For verifies: whether the copies were proven sound. */
   readonly verified?: 'ok' | 'failed';
   readonly durationMs: number;
+  /** One line per step that ran, in order ("pve1: vzdump: 3 guests backed up"). */
+  readonly details?: readonly string[];
+  /**
+   * When the verified state was established, epoch seconds, where that is
+   * earlier than the action: reading a pool's last scrub proves the pool as of
+   * that scrub, not as of now.
+   */
+  readonly provenAt?: number;
 }
 
 export interface OutputLine {

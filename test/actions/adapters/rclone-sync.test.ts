@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { rcloneCheckCommand, rcloneCheckFold, rcloneSyncCommand, rcloneSyncFold } from '../../../src/adapters/rclone/sync.js';
-import { foldOutput } from '../../../src/adapters/shared/line-fold.js';
+import { foldOutput, type LineFold } from '../../../src/adapters/shared/line-fold.js';
 import { fixture } from '../../adapters/fixtures.js';
 
-const run = <T>(fold: () => import('../../../src/adapters/shared/line-fold.js').LineFold<T>, name: string) => {
+const run = <T>(fold: () => LineFold<T>, name: string) => {
   const f = fixture('rclone', name);
   return foldOutput(fold(), f.stdout, f.stderr, f.exitCode);
 };
