@@ -142,7 +142,13 @@ export function buildHomelabState(o: BuildOptions): LabState {
     const job: JobSpec = { id: 'backup-local-nightly', storage: 'local-backup', at: [[1, minute]], schedule: `01:${String(minute).padStart(2, '0')}`, all: true, prune: 'keep-daily=7,keep-weekly=4', comment: 'nightly archives' };
     x.pve.backupJobs = [jobConfig({ ...h, plan: SCENARIO_PLANS.healthy }, job)];
     generatePveHistory({ ...h, plan: SCENARIO_PLANS.healthy }, x, { jobs: [job] });
-    generateGuestSnapshots(h, x, { daily: [], keep: 0, manual: x.pve.guests ? Object.values(x.pve.guests).filter((g) => g.vmid % 3 === 0).map((g) => ({ vmid: g.vmid, name: 'before_update', daysAgo: (g.vmid % 20) + 1, description: 'before apt full-upgrade' })) : [] });
+    generateGuestSnapshots(h, x, {
+      daily: [],
+      keep: 0,
+      manual: Object.values(x.pve.guests)
+        .filter((g) => g.vmid % 3 === 0)
+        .map((g) => ({ vmid: g.vmid, name: 'before_update', daysAgo: (g.vmid % 20) + 1, description: 'before apt full-upgrade' })),
+    });
     writeEtc(h, x);
   }
 

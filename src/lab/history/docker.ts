@@ -4,10 +4,9 @@
  * followed by `restic forget` with the repository's policy.
  */
 import { SCHEDULES, SECRETS } from '../homelab/topology.js';
-import { DAY, HOUR } from '../state/clock.js';
+import { DAY, HOUR, rfc3339Nano } from '../state/clock.js';
 import { filesUnder, mkdirs, writeFile } from '../state/fs.js';
 import { newRepo } from '../state/restic.js';
-import { rfc3339Nano } from '../state/clock.js';
 import { keepOptions } from '../state/retention.js';
 import type { HostState, ResticRepo, ResticSnapshot } from '../state/types.js';
 import type { HistoryContext } from './context.js';

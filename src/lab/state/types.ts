@@ -353,7 +353,6 @@ export interface ZfsDataset {
   creation: number;
   guid: string;
   snapshots: ZfsSnapshot[];
-  /** Files under the mountpoint live in the host's fs; this is their prefix. */
 }
 
 export interface ZfsSnapshot {

@@ -7,6 +7,7 @@
  * does not sort them. Errors go to stderr with exit 255 (unknown path: 1).
  */
 import type { ToolContext } from '../shell/types.js';
+import { DAY, localParts, localToEpoch } from '../state/clock.js';
 import { pveStorageStatus } from '../state/pbs.js';
 import { backupContent, jobGuests, notBackedUp, taskLog } from '../state/pve.js';
 import type { PveGuest, PveState, PveTask } from '../state/types.js';
@@ -118,10 +119,10 @@ function nodeResource(ctx: ToolContext, pve: PveState): Record<string, unknown> 
   };
 }
 
-function jobView(job: PveState['backupJobs'][number], now: number): Record<string, unknown> {
-  const next = new Date(Math.floor(now) * 1000);
-  next.setUTCHours(job.at.hour, job.at.minute, 0, 0);
-  if (next.getTime() / 1000 <= now) next.setUTCDate(next.getUTCDate() + 1);
+function jobView(job: PveState['backupJobs'][number], now: number, timeZone: string): Record<string, unknown> {
+  const today = localParts(now, timeZone);
+  let next = localToEpoch(timeZone, today.year, today.month, today.day, job.at.hour, job.at.minute);
+  if (next <= now) next += DAY;
   return {
     all: job.all,
     compress: job.compress,
@@ -129,7 +130,7 @@ function jobView(job: PveState['backupJobs'][number], now: number): Record<strin
     exclude: job.exclude,
     id: job.id,
     mode: job.mode,
-    'next-run': Math.floor(next.getTime() / 1000),
+    'next-run': Math.floor(next),
     'notes-template': job['notes-template'],
     'notification-mode': job['notification-mode'],
     'prune-backups': job['prune-backups'],
@@ -185,14 +186,14 @@ const ROUTES: readonly Route[] = [
       return [nodeResource(ctx, pve), ...guests, ...storages];
     },
   },
-  { pattern: /^\/cluster\/backup$/, options: [], handle: (ctx, pve) => pve.backupJobs.map((j) => jobView(j, ctx.now())) },
+  { pattern: /^\/cluster\/backup$/, options: [], handle: (ctx, pve) => pve.backupJobs.map((j) => jobView(j, ctx.now(), ctx.host.timeZone)) },
   {
     pattern: /^\/cluster\/backup\/([^/]+)$/,
     options: [],
     handle: (ctx, pve, m) => {
       const job = pve.backupJobs.find((j) => j.id === m[1]);
       if (!job) throw new ApiError(`job '${m[1]}' does not exist`);
-      return jobView(job, ctx.now());
+      return jobView(job, ctx.now(), ctx.host.timeZone);
     },
   },
   {

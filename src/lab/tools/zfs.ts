@@ -145,13 +145,13 @@ function select(zfs: ZfsState, o: ListOpts): Row[] | { missing: string } {
     }
     const maxDepth = o.depth ?? (o.recursive || o.names.length === 0 ? Infinity : 0);
     const base = ds.name.split('/').length;
-    const snapshotsOfNamed = o.names.length > 0 && o.types.has('snapshot') && !o.recursive && o.depth === undefined;
+    // `zfs list -t snapshot DATASET` (no -r, no -d) lists that dataset's own snapshots.
+    const ownSnapshots = o.names.length > 0 && o.depth === undefined && !o.recursive;
     for (const d of subtree(zfs, ds.name)) {
       const depth = d.name.split('/').length - base;
-      if (depth > maxDepth && !(snapshotsOfNamed && depth === 0)) continue;
-      if (o.types.has(d.type) && depth <= maxDepth) rows.push({ ds: d });
-      const snapDepth = depth + 1;
-      if (o.types.has('snapshot') && (snapDepth <= maxDepth || (snapshotsOfNamed && depth === 0))) {
+      if (depth > maxDepth) continue;
+      if (o.types.has(d.type)) rows.push({ ds: d });
+      if (o.types.has('snapshot') && (depth + 1 <= maxDepth || (ownSnapshots && depth === 0))) {
         for (const s of sortedSnapshots(d)) rows.push({ ds: d, snap: s });
       }
     }
