@@ -5,7 +5,7 @@
  */
 import { probeCommands } from '../services/readers/index.js';
 import { CLOCK_COMMAND, HOSTNAME_COMMAND } from '../services/host-probe.js';
-import type { Command } from '../transport/command.js';
+import type { Command, SecretSource } from '../transport/command.js';
 import { describeCommand } from '../transport/shell-script.js';
 import { COMMON_FLAGS, configFlag, parseFlags, UsageError } from './args.js';
 import { EXIT, type CliIo } from './io.js';
@@ -15,26 +15,59 @@ import type { Inventory } from '../domain/inventory.js';
 
 export const USAGE = `Usage: strata commands [--config FILE] [--json]
 
-Lists, per host, every command Strata may run there to read its layers.
-{vmid} stands for each guest found on the node.`;
+Lists, per host, every command Strata may run there to read its layers, so
+its SSH key or account can be restricted to them. Secrets show as names only.
+{vmid} stands for each guest found on the node, {node} for the node name that
+\`hostname\` prints (set "node" in the inventory to pin it).`;
+
+export interface ListedCommand {
+  readonly layer: string | null;
+  readonly purpose: string;
+  /** The command as the host's shell sees it; secrets as names only. */
+  readonly command: string;
+  /** `{vmid}` stands for each guest found, `{node}` for the node name `hostname` prints. */
+  readonly argv: readonly string[];
+  /** Non-secret environment. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Variables whose secret values Strata sends over the channel (names only). */
+  readonly secrets: readonly string[];
+  /** Variables the host fills from one of its files or commands. */
+  readonly secretsFrom: Readonly<Record<string, SecretSource>>;
+}
 
 export interface HostCommands {
   readonly host: string;
-  readonly commands: { readonly layer: string | null; readonly purpose: string; readonly command: string; readonly argv: readonly string[] }[];
+  readonly commands: ListedCommand[];
 }
+
+/**
+ * A node name the pvesh builders accept, standing in for the one `hostname`
+ * prints at run time; shown as `{node}`.
+ */
+const NODE_STANDIN = 'strata-node-placeholder';
+const unstandIn = (s: string) => s.split(`/nodes/${NODE_STANDIN}/`).join('/nodes/{node}/');
 
 export function commandsByHost(inventory: Inventory): HostCommands[] {
   return inventory.hosts.map((h) => {
     const seen = new Set<string>();
     const list: HostCommands['commands'][number][] = [];
-    const add = (layer: string | null, purpose: string, cmd: Command) => {
+    const add = (layer: string | null, purpose: string, built: Command) => {
+      const cmd = { ...built, argv: built.argv.map(unstandIn) };
       const text = describeCommand(cmd);
       if (seen.has(text)) return;
       seen.add(text);
-      list.push({ layer, purpose, command: text, argv: cmd.argv });
+      list.push({
+        layer,
+        purpose,
+        command: text,
+        argv: cmd.argv,
+        env: { ...cmd.env },
+        secrets: Object.keys(cmd.secrets ?? {}),
+        secretsFrom: { ...cmd.secretsFrom },
+      });
     };
     add(null, 'host clock and time zone', CLOCK_COMMAND);
-    const node = h.node ?? '{node}';
+    const node = h.node ?? NODE_STANDIN;
     if (!h.node && inventory.layers.some((l) => l.host === h.name && (l.kind === 'vzdump' || l.kind === 'pve-snapshots'))) {
       add(null, 'PVE node name', HOSTNAME_COMMAND);
     }
