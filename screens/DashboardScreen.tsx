@@ -27,10 +27,11 @@ function DashboardScreen({ route, width, height }: ScreenProps<'dashboard'>) {
       </Box>
     );
   }
-  const body = height - 1;
-  const top = Math.max(4, Math.ceil(body * 0.55));
-  const bottom = Math.max(3, body - top);
   const [layers, workloads] = panes;
+  const body = height - 1;
+  // The hosts pane takes its rows (title and header included) up to 55 %; the workloads get the rest.
+  const top = Math.max(4, Math.min(Math.ceil(body * 0.55), (layers?.rows.length ?? 0) + 2));
+  const bottom = Math.max(3, body - top);
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Box>

@@ -72,7 +72,7 @@ export const LAYER_ACTION_BINDINGS: readonly Binding[] = [
   {
     keys: ['x'],
     command: 'action.run',
-    description: "Run the layer's job (shows the plan, asks y/N)",
+    description: "Run the layer's job (plan shown, y/N)",
     group: 'Actions',
     dangerous: true,
     hint: 'run',
@@ -81,7 +81,7 @@ export const LAYER_ACTION_BINDINGS: readonly Binding[] = [
   {
     keys: ['v'],
     command: 'action.verify',
-    description: "Verify the layer's copies (shows the plan, asks y/N)",
+    description: "Verify the layer's copies (plan shown, y/N)",
     group: 'Actions',
     dangerous: true,
     hint: 'verify',

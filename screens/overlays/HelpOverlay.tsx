@@ -24,7 +24,7 @@ export function HelpOverlay({ sections, scroll, width, height }: HelpOverlayProp
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text bold>{'Help — j/k scroll, any other key closes'}</Text>
-      <ListView items={items.slice(top)} selected={null} height={height - 1} width={width} labelWidth={22} />
+      <ListView items={items.slice(top)} selected={null} height={height - 1} width={width} labelWidth={14} />
     </Box>
   );
 }

@@ -44,7 +44,7 @@ export function pointRows(obs: LayerObservation | undefined): ScreenRow[] {
 
 export const JOB_COLUMNS: readonly Column[] = [
   { header: 'STARTED', width: 17 },
-  { header: 'TYPE', width: 14 },
+  { header: 'TYPE', width: 16 },
   { header: 'STATE', width: 8 },
   { header: 'WORKLOAD', width: 10, minTableWidth: 90 },
   { header: 'STATUS', width: 'grow' },

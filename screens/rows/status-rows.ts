@@ -91,7 +91,7 @@ export function hostLayerRows(v: StatusView, nowMs: number): ScreenRow[] {
 
 export const WORKLOAD_COLUMNS: readonly Column[] = [
   { header: 'HEALTH', width: 9, isHealth: true },
-  { header: 'WORKLOAD', width: 14 },
+  { header: 'WORKLOAD', width: 20 },
   { header: 'NAME', width: 12, minTableWidth: 100 },
   { header: 'TIER', width: 6, minTableWidth: 100 },
   { header: 'COPIES', width: 6 },

@@ -24,7 +24,7 @@ export function helpText(): string {
   return [
     'strata: a control panel for layered 3-2-1 backups on Proxmox',
     '',
-    'Usage: strata [command] [options]',
+    'Usage: strata [command] [options]   (no command: the control panel; --read-only)',
     '',
     'Commands:',
     ...(lines.length > 0 ? lines : ['  (none yet)']),
@@ -51,7 +51,12 @@ export function hoistGlobalFlags(argv: string[]): string[] {
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = hoistGlobalFlags(argv);
-  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+  // No command, only options (--config F, --read-only): the control panel.
+  if (name === undefined || (name.startsWith('-') && name !== '-h' && name !== '--help')) {
+    const tui = await import('./tui.js');
+    return tui.run(argv, io);
+  }
+  if (name === '-h' || name === '--help' || name === 'help') {
     io.out(helpText());
     return EXIT.ok;
   }

@@ -1,0 +1,171 @@
+/**
+ * `strata` with no command: the interactive control panel. `runTui` is the
+ * entry `strata demo` uses too: it takes an open session, wires the services
+ * into the store (status, actions, journal, saved status), shows the saved
+ * status at once, and mounts the Ink app until the operator quits. Running
+ * jobs are cancelled (their remote processes ended) before it returns.
+ *
+ * On a non-TTY it prints the status and a hint instead (zrepl does the same):
+ * a cron job or a pipe gets an answer, not a crash.
+ */
+import { render } from 'ink';
+import { createElement } from 'react';
+import { App } from '../../screens/App.js';
+import { exitCodeFor } from '../domain/status-report.js';
+import { executePlan } from '../services/actions/execute.js';
+import { planAction } from '../services/actions/plan.js';
+import { operatorName } from '../services/journal/entry.js';
+import { Journal } from '../services/journal/journal-file.js';
+import { newestVerifications, type VerificationRecord } from '../services/journal/verifications.js';
+import { loadSavedStatus, saveStatus } from '../services/status-cache.js';
+import { readStatus } from '../services/status-service.js';
+import { createAppStore, type AppDeps, type AppStore } from '../store/index.js';
+import { evidenceFrom, journalViews } from '../store/journal-view.js';
+import { describeCommand } from '../transport/shell-script.js';
+import { COMMON_FLAGS, configFlag, parseFlags, UsageError } from './args.js';
+import { formatStatus } from './format-status.js';
+import { EXIT, type CliIo } from './io.js';
+import { openSession, printProblems, type Session } from './session.js';
+import { statusReport } from './status.js';
+
+export const USAGE = `Usage: strata [--config FILE] [--read-only]
+
+Opens the control panel: every host and layer live, run and verify from the
+keyboard (press ? for the keys). Not on a terminal, it prints the status once.
+  --read-only   nothing that changes a host is offered (no run, no PBS verify)
+Keys: docs/keybindings.md.`;
+
+export interface RunTuiOptions {
+  readonly session: Session;
+  readonly io: CliIo;
+  readonly readOnly?: boolean;
+  /** Shown in the title bar (the demo's scenario). */
+  readonly title?: string;
+  /** Default process.stdin / process.stdout. */
+  readonly stdin?: NodeJS.ReadStream;
+  readonly stdout?: NodeJS.WriteStream;
+  /** Overrides the inventory's refreshSeconds (tests, benchmarks). */
+  readonly pollIntervalMs?: number;
+  /** Called with the store once it exists (tests, benchmarks). */
+  readonly onStore?: (store: AppStore) => void;
+}
+
+/** True when the terminal shows colour: NO_COLOR, TERM=dumb or a stream without colours say no. */
+export function colorWanted(env: CliIo['env'], out: NodeJS.WriteStream): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.TERM === 'dumb') return false;
+  return typeof out.hasColors === 'function' ? out.hasColors() : true;
+}
+
+/** The store of an interactive session, wired to the real services. */
+export async function tuiStore(opts: RunTuiOptions & { readonly color: boolean }): Promise<AppStore> {
+  const { session, io } = opts;
+  const env = io.env;
+  const journal = await Journal.open(env).catch(() => null);
+  let verifications: VerificationRecord[] = [];
+  let store: AppStore | null = null;
+  const evidence = () => evidenceFrom(verifications, store?.getState().observations.layers ?? {});
+  const readJournal = async () => {
+    if (!journal) throw new Error('the state directory cannot be created, so there is no journal');
+    const { entries } = await journal.read();
+    verifications = newestVerifications(entries);
+    return journalViews(entries);
+  };
+  const deps: AppDeps = {
+    nowMs: () => Date.now(),
+    readStatus: (inventory, o) => readStatus(inventory, session.deps, { ...o, restoreEvidence: evidence() }),
+    saveReport: (report, readAtMs) => saveStatus(session.configPath, { report, readAtMs }, env),
+    restoreEvidence: evidence,
+    journal: { readJournal },
+    ui: { readOnly: opts.readOnly ?? false, color: opts.color },
+    ...(opts.pollIntervalMs ? { pollIntervalMs: opts.pollIntervalMs } : {}),
+    actions: {
+      plan: async (request) => {
+        const r = await planAction(request, {
+          inventory: session.inventory,
+          runnerFor: (h) => session.pool.get(h),
+          lookupEnv: session.deps.lookupEnv,
+          now: () => Math.floor(Date.now() / 1000),
+          readOnly: opts.readOnly ?? false,
+        });
+        if (!r.ok) throw new Error(r.error.message);
+        return r.value;
+      },
+      execute: (plan, o) => {
+        if (!journal) {
+          return Promise.resolve({ state: 'failed', exitCode: null, summary: 'not started: there is no journal to record it in', durationMs: 0 });
+        }
+        return executePlan(plan, { runnerFor: (h) => session.pool.get(h), journal, operator: operatorName(env), signal: o.signal, onOutput: o.onOutput });
+      },
+      describeStep: (step) => describeCommand(step.command),
+    },
+  };
+  store = createAppStore(deps);
+  store.getState().setInventory(session.inventory);
+  // The evidence of earlier verifies, before the first refresh evaluates.
+  await readJournal().catch(() => undefined);
+  const saved = await loadSavedStatus(session.configPath, env);
+  if (saved) store.getState().showSavedReport(saved.report, saved.readAtMs);
+  return store;
+}
+
+const ALT_SCREEN_ON = '\x1b[?1049h\x1b[H';
+const ALT_SCREEN_OFF = '\x1b[?1049l';
+
+export async function runTui(opts: RunTuiOptions): Promise<number> {
+  const stdin = opts.stdin ?? process.stdin;
+  const stdout = opts.stdout ?? process.stdout;
+  if (!stdin.isTTY || typeof stdin.setRawMode !== 'function') {
+    opts.io.err('strata: the control panel needs a terminal (raw keyboard input); try `strata status`.');
+    return EXIT.usage;
+  }
+  const store = await tuiStore({ ...opts, color: colorWanted(opts.io.env, stdout) });
+  if (opts.title) store.getState().say(opts.title);
+  opts.onStore?.(store);
+  // The operator's own screen comes back untouched when Strata quits.
+  stdout.write(ALT_SCREEN_ON);
+  const app = render(createElement(App, { store }), { stdin, stdout, exitOnCtrlC: false, patchConsole: true });
+  try {
+    await app.waitUntilExit();
+  } finally {
+    store.getState().stopPolling();
+    await store.getState().cancelAll();
+    app.cleanup();
+    stdout.write(ALT_SCREEN_OFF);
+  }
+  return EXIT.ok;
+}
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  let flags;
+  try {
+    flags = parseFlags(args, { ...COMMON_FLAGS, 'read-only': { type: 'boolean' } }).values;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`strata: ${e.message}\n\n${USAGE}`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+  if (flags.help) {
+    io.out(USAGE);
+    return EXIT.ok;
+  }
+  const opened = await openSession(configFlag(flags, io.env), io);
+  if (!opened.ok) {
+    printProblems(io, opened.path, opened.problems);
+    return EXIT.config;
+  }
+  const { session } = opened;
+  try {
+    if (!io.isTTY) {
+      const report = await statusReport(session);
+      io.out(formatStatus(report, { color: false, now: Date.now() / 1000 }));
+      io.err('strata: not a terminal, so the status was printed once. Run `strata` in a terminal for the control panel, or `strata status --json` for monitoring.');
+      return exitCodeFor(report);
+    }
+    return await runTui({ session, io, readOnly: flags['read-only'] ?? false });
+  } finally {
+    await session.close();
+  }
+}

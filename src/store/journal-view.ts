@@ -1,0 +1,111 @@
+/**
+ * The journal file's entries (a start, the commands, an end per action) as
+ * the Journal screen's rows, one per action, and the verifies in it as
+ * "last proven" evidence for the status report.
+ */
+import type { LayerObservation } from '../domain/types.js';
+import type { JournalEntry } from '../services/journal/entry.js';
+import type { VerificationRecord } from '../services/journal/verifications.js';
+import type { RestoreEvidence } from '../services/status-service.js';
+import type { JournalEntryView } from './journal-slice.js';
+
+export function journalViews(entries: readonly JournalEntry[]): JournalEntryView[] {
+  interface Acc {
+    id: string;
+    atMs: number;
+    kind: string;
+    title: string;
+    layerId?: string;
+    hosts: Set<string>;
+    state: string;
+    summary: string;
+    durationMs?: number;
+    verified?: 'ok' | 'failed';
+    planned: string[];
+    ran: string[];
+    user: string;
+  }
+  const byAction = new Map<string, Acc>();
+  const loose: JournalEntryView[] = [];
+  const accFor = (id: string, at: string, operator: string): Acc => {
+    let a = byAction.get(id);
+    if (!a) {
+      a = { id, atMs: Date.parse(at), kind: 'action', title: '(start not in the journal)', hosts: new Set(), state: 'unfinished', summary: '', planned: [], ran: [], user: operator };
+      byAction.set(id, a);
+    }
+    return a;
+  };
+  for (const e of entries) {
+    switch (e.type) {
+      case 'action-start': {
+        const a = accFor(e.actionId, e.at, e.operator);
+        a.atMs = Date.parse(e.at);
+        a.kind = e.request.kind;
+        a.title = e.title;
+        a.layerId = e.request.layerId;
+        a.user = e.operator;
+        a.planned = e.steps.map((s) => s.command);
+        for (const s of e.steps) a.hosts.add(s.host);
+        if (a.state === 'unfinished') a.summary = 'no end recorded (still running, or Strata stopped)';
+        break;
+      }
+      case 'command': {
+        const line = `${e.command}  → ${e.exitCode === null ? (e.error?.kind ?? 'no exit code') : `exit ${e.exitCode}`}`;
+        if (e.actionId) {
+          const a = accFor(e.actionId, e.at, e.operator);
+          a.ran.push(line);
+          a.hosts.add(e.host);
+        } else {
+          loose.push({ id: `cmd:${e.at}:${loose.length}`, atMs: Date.parse(e.at), kind: 'command', title: e.command, hosts: [e.host], state: e.exitCode === 0 ? 'ok' : 'failed', summary: line, durationMs: e.durationMs, commands: [line], user: e.operator });
+        }
+        break;
+      }
+      case 'action-end': {
+        const a = accFor(e.actionId, e.at, e.operator);
+        a.kind = e.request.kind;
+        a.title = e.title;
+        a.layerId = e.request.layerId;
+        a.state = e.state;
+        a.summary = e.summary;
+        a.durationMs = e.durationMs;
+        if (e.verified) a.verified = e.verified;
+        break;
+      }
+    }
+  }
+  const views = [...byAction.values()].map(
+    (a): JournalEntryView => ({
+      id: a.id,
+      atMs: Number.isNaN(a.atMs) ? 0 : a.atMs,
+      kind: a.kind,
+      title: a.title,
+      ...(a.layerId ? { layerId: a.layerId } : {}),
+      hosts: [...a.hosts],
+      state: a.state,
+      summary: a.summary,
+      ...(a.durationMs !== undefined ? { durationMs: a.durationMs } : {}),
+      ...(a.verified ? { verified: a.verified } : {}),
+      // What actually ran; the plan when nothing was recorded as run.
+      commands: a.ran.length > 0 ? a.ran : a.planned,
+      user: a.user,
+    }),
+  );
+  return [...views, ...loose].sort((x, y) => y.atMs - x.atMs);
+}
+
+/**
+ * Proof per workload: a verify of one workload counts for it; a verify of a
+ * whole layer counts for every workload with a point on that layer at the time.
+ */
+export function evidenceFrom(records: readonly VerificationRecord[], layers: Readonly<Record<string, LayerObservation>>): RestoreEvidence[] {
+  const out: RestoreEvidence[] = [];
+  for (const r of records) {
+    if (r.assetId !== null) {
+      out.push({ assetId: r.assetId, layerId: r.layerId, at: r.at });
+      continue;
+    }
+    const assets = new Set((layers[r.layerId]?.points ?? []).filter((p) => p.time <= r.at && !p.partial).map((p) => p.assetId));
+    for (const assetId of assets) out.push({ assetId, layerId: r.layerId, at: r.at });
+  }
+  return out;
+}

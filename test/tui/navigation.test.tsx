@@ -1,0 +1,83 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { JOURNAL } from './helpers/fake-actions.js';
+import { seededStore } from './helpers/estate.js';
+import { KEY, renderApp, type Rendered } from './helpers/render-app.js';
+
+let view: Rendered | undefined;
+afterEach(() => view?.unmount());
+
+const selected = (f: string) => f.split('\n').filter((l) => l.startsWith('› '));
+
+describe.each([80, 120])('navigation at %i columns', (columns) => {
+  it('j/k and the arrows move the cursor; Enter opens a host, Esc comes back', async () => {
+    const { store } = await seededStore();
+    view = await renderApp(store, { columns, rows: 24 });
+    await view.waitFor('Hosts × layers');
+    expect(selected(view.frame())[0]).toMatch(/pve1 /);
+    await view.press('j');
+    expect(selected(view.frame())[0]).toMatch(/pve1-snap/);
+    await view.press(KEY.down);
+    expect(selected(view.frame())[0]).toMatch(/pve1-dump/);
+    await view.press('k', KEY.up);
+    expect(selected(view.frame())[0]).toMatch(/✔ OK +pve1 /);
+    await view.press(KEY.enter);
+    const host = await view.waitFor('Layers on pve1');
+    expect(host).toContain('Dashboard › host pve1');
+    expect(host).toContain('Reachable');
+    await view.press(KEY.esc);
+    await view.waitFor('Hosts × layers');
+    expect(view.frame()).not.toContain('host pve1');
+  });
+
+  it('Enter on a layer opens its Layer screen with points; Tab switches to its jobs', async () => {
+    const { store } = await seededStore();
+    view = await renderApp(store, { columns, rows: 24 });
+    await view.waitFor('Hosts × layers');
+    await view.press('j', 'j', 'j', 'j', 'j'); // pve1, pve1-snap, pve1-dump, pve1-config, pbs1, pbs-local
+    expect(selected(view.frame())[0]).toMatch(/pbs-local/);
+    await view.press(KEY.enter);
+    const layer = await view.waitFor('[Points 8]');
+    expect(layer).toContain('layer pbs-local');
+    expect(layer).toMatch(/Newest point +2026-02-01 22:40Z \(4h old, RPO 24h\), 8 points/);
+    expect(layer).toMatch(/vm\/100 +ok/);
+    await view.press(KEY.tab);
+    const jobs = await view.waitFor('[Jobs 2]');
+    expect(jobs).toMatch(/verificationjob +FAILED +job errors/);
+    await view.press(KEY.esc);
+    await view.waitFor('Hosts × layers');
+  });
+
+  it('Tab moves to the workloads pane; Enter opens a Workload across every layer', async () => {
+    const { store } = await seededStore();
+    view = await renderApp(store, { columns, rows: 30 });
+    await view.waitFor('Hosts × layers');
+    await view.press(KEY.tab);
+    expect(view.frame()).toMatch(/▶ Workloads/);
+    await view.press('j'); // host/pve1 -> vm/100
+    await view.press(KEY.enter);
+    const w = await view.waitFor('Across layers');
+    expect(w).toContain('workload vm/100');
+    expect(w).toMatch(/3-2-1 +4\/3 copies · 3\/2 media · 1\/1 off-site/);
+    expect(w).toMatch(/pbs-local +4h +yes/);
+    expect(w).toMatch(/Proven restorable +NEVER/);
+    await view.press(KEY.shiftTab, KEY.esc);
+    await view.waitFor('Hosts × layers');
+    expect(view.frame()).toMatch(/▶ Workloads/);
+  });
+
+  it('J opens the Journal newest first, with the selected entry’s commands; Esc comes back', async () => {
+    const { store } = await seededStore({ journal: { readJournal: async () => JOURNAL } });
+    view = await renderApp(store, { columns, rows: 24 });
+    await view.waitFor('Hosts × layers');
+    await view.press('J');
+    const j = await view.waitFor('Journal (2)');
+    const rows = j.split('\n').filter((l) => /restic-usb|pbs-local/.test(l) && /2026/.test(l));
+    expect(rows[0]).toMatch(/run +restic-usb +FAILED/);
+    expect(rows[1]).toMatch(/verify +pbs-local +ok, proven/);
+    expect(j).toContain('RESTIC_PASSWORD=<secret from file /root/.restic-pass> restic backup');
+    await view.press('j');
+    expect(await view.waitFor('proxmox-backup-manager verify usb')).toContain('(by alice)');
+    await view.press(KEY.esc);
+    await view.waitFor('Hosts × layers');
+  });
+});

@@ -1,0 +1,100 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { fakeActions } from './helpers/fake-actions.js';
+import { seededStore } from './helpers/estate.js';
+import { KEY, renderApp, type Rendered } from './helpers/render-app.js';
+
+let view: Rendered | undefined;
+afterEach(() => view?.unmount());
+
+describe.each([80, 120])('overlays at %i columns', (columns) => {
+  it('? lists the bindings of this screen and the global ones, from the binding tables', async () => {
+    const { store } = await seededStore({ actions: fakeActions() });
+    view = await renderApp(store, { columns, rows: 40 });
+    await view.waitFor('Hosts × layers');
+    await view.press('?');
+    const help = await view.waitFor('Help —');
+    expect(help).toContain('Dashboard screen');
+    expect(help).toMatch(/x +Run the layer's job \(plan shown, y\/N\) \[changes a host\]/);
+    // The cursor is on a host: the help says why x does nothing here (cut at 80 columns).
+    if (columns >= 120) expect(help).toContain('(disabled: select a layer first)');
+    expect(help).toMatch(/v +Verify the layer's copies/);
+    expect(help).toMatch(/j ↓ +Move down/);
+    expect(help).toMatch(/Esc h ← +Back/);
+    expect(help).toMatch(/q Ctrl-C +Quit/);
+    await view.press('x'); // any other key closes, and does nothing else
+    await view.waitFor('Hosts × layers');
+    expect(store.getState().pending).toBeNull();
+  });
+
+  it('/ narrows the rows as you type; Enter keeps the filter, Esc clears it', async () => {
+    const { store } = await seededStore();
+    view = await renderApp(store, { columns, rows: 30 });
+    await view.waitFor('pve1-dump');
+    await view.press('/');
+    await view.type('restic');
+    const narrowed = await view.waitFor('/ restic');
+    expect(narrowed).toContain('restic-usb');
+    expect(narrowed).toContain('restic-cloud');
+    expect(narrowed).not.toContain('pve1-dump');
+    expect(narrowed).toMatch(/Hosts × layers \(2\)/);
+    await view.press(KEY.enter, 'j', KEY.enter); // keep it, move to the second match, open it
+    expect(await view.waitFor('layer restic-cloud')).toContain('Newest point');
+    await view.press(KEY.esc);
+    await view.waitFor('(Esc clears)');
+    await view.press(KEY.esc);
+    const back = await view.waitFor('pve1-dump');
+    expect(back).not.toContain('/ restic');
+  });
+
+  it(': runs a command chosen by typing (a jump to a layer, the journal)', async () => {
+    const { store } = await seededStore({ journal: { readJournal: async () => [] } });
+    view = await renderApp(store, { columns, rows: 24 });
+    await view.waitFor('Hosts × layers');
+    await view.press(':');
+    await view.type('nas-repl');
+    const palette = await view.waitFor('layer nas-repl');
+    expect(palette).toContain('1 commands');
+    await view.press(KEY.enter);
+    expect(await view.waitFor('Dashboard › layer nas-repl')).toContain('zfs-replication on nas1');
+    await view.press(':');
+    await view.type('journal');
+    await view.waitFor('view.journal');
+    await view.press(KEY.enter);
+    expect(await view.waitFor('Journal (0)')).toContain('nothing run yet');
+  });
+
+  it('--read-only removes x, v and R: not in the footer, the help or the palette, and the keys do nothing', async () => {
+    const actions = fakeActions();
+    const { store } = await seededStore({ actions, ui: { readOnly: true } });
+    view = await renderApp(store, { columns, rows: 40 });
+    const f = await view.waitFor('Hosts × layers');
+    expect(f).toContain('READ-ONLY');
+    expect(f).not.toMatch(/x run|v verify/);
+    await view.press('j', 'j', 'x', 'v', 'R');
+    expect(store.getState().pending).toBeNull();
+    expect(store.getState().overlay).toBeNull();
+    expect(actions.planned).toEqual([]);
+    await view.press('?');
+    const help = await view.waitFor('Help —');
+    expect(help).not.toMatch(/Run the layer's job|Verify the layer's copies|Restore/);
+    await view.press(KEY.esc, ':');
+    await view.type('action');
+    expect(await view.waitFor('0 commands')).not.toContain('action.run');
+  });
+});
+
+describe('the restore key', () => {
+  it('R shows what the restore wizards will do, and runs nothing', async () => {
+    const actions = fakeActions();
+    const { store } = await seededStore({ actions });
+    view = await renderApp(store, { columns: 80, rows: 24 });
+    await view.waitFor('Hosts × layers');
+    await view.press('R');
+    const notice = await view.waitFor('Restore (coming in a later release)');
+    expect(notice).toContain('Snapshot rollback');
+    expect(notice).toContain('Full rebuild');
+    await view.press(KEY.esc);
+    await view.waitFor('Hosts × layers');
+    expect(actions.planned).toEqual([]);
+  });
+});
