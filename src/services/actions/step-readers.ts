@@ -93,7 +93,8 @@ function defaultReader(cmd: Command): StepReader {
       const program = cmd.argv[0] ?? 'command';
       if (exitCode === 0) return { state: 'ok', summary: `${program}: done` };
       if (exitCode === 127) return { state: 'failed', summary: `${program}: not found on the host (exit 127)` };
-      const why = errTail.text.split('\n').at(-1) ?? '';
+      // Tools wrap long messages (zfs: "...does not\nmatch incremental source"): the last two lines say why.
+      const why = errTail.text.split('\n').slice(-2).join(' ');
       return { state: 'failed', summary: `${program} exited with ${exitCode}${why ? `: ${excerpt(why, 200)}` : ''}` };
     },
   };

@@ -88,7 +88,10 @@ export async function planZfsReplication(layer: LayerOf<'zfs-replication'>, ctx:
   if (!t.ok) return t;
   if (s.value.snapshots === null) return because(`source dataset ${src} on ${sourceHost}`, { ok: false, error: { kind: 'not-found', message: 'dataset does not exist' } });
   const common = t.value.snapshots ? newestCommon(s.value.snapshots, t.value.snapshots) : undefined;
-  const name = strataSnapshotName(ctx.now());
+  // A snapshot of the same second (a snapshot layer just ran) must not make `zfs snapshot` fail.
+  const taken = new Set(s.value.snapshots.map((x) => x.snapshot));
+  let name = strataSnapshotName(ctx.now());
+  for (let n = 2; taken.has(name); n++) name = `${strataSnapshotName(ctx.now())}-${n}`;
   const snap = build(() => zfsSnapshotCommand(src, name));
   const send = build(() => zfsSendRecvCommand({ source: src, snapshot: name, target: dst, ...(common ? { from: common.snapshot } : {}) }));
   const confirm = build(() => listingCommand(t.value.form, dst));

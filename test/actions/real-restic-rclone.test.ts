@@ -1,0 +1,83 @@
+/**
+ * run and verify with real restic 0.14 and rclone 1.60 through the real
+ * LocalRunner: a backup makes a snapshot, a check of a sound repository is
+ * verified ok, a check of a repository missing a pack file is a failed
+ * verify; rclone sync copies, a changed file makes check a failed verify.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWithTools } from '../helpers/tools.js';
+import { localActions } from './helpers/local.js';
+
+describeWithTools(['restic'], 'restic actions against real restic', () => {
+  let dir = '';
+  let actions: ReturnType<typeof localActions>;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'strata-act-restic-'));
+    writeFileSync(join(dir, 'pass'), 'correct horse\n');
+    mkdirSync(join(dir, 'data'));
+    for (let i = 0; i < 20; i++) writeFileSync(join(dir, 'data', `f${i}.txt`), `file ${i} `.repeat(2000));
+    const env = { ...process.env, RESTIC_CACHE_DIR: join(dir, 'cache'), RESTIC_REPOSITORY: join(dir, 'repo'), RESTIC_PASSWORD_FILE: join(dir, 'pass') };
+    const init = spawnSync('restic', ['init', '-q'], { env });
+    if (init.status !== 0) throw new Error(`restic init: ${String(init.stderr)}`);
+    actions = localActions([
+      { id: 'files', kind: 'restic', host: 'here', repository: join(dir, 'repo'), secret: { file: join(dir, 'pass') }, paths: [join(dir, 'data')], env: { RESTIC_CACHE_DIR: join(dir, 'cache') } },
+    ]);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs a backup: a snapshot, streamed as restic prints it', async () => {
+    const out = await actions.run({ kind: 'run', layerId: 'files' });
+    expect(out).toMatchObject({ state: 'ok', exitCode: 0, summary: expect.stringMatching(/^restic backup: snapshot [0-9a-f]{8}, 20 new files, .* added$/) });
+    expect(actions.output.some((l) => l.text.includes('"message_type":"summary"'))).toBe(true);
+  });
+
+  it('checks a sound repository, reading all its data: verified ok', async () => {
+    const out = await actions.run({ kind: 'verify', layerId: 'files', readDataSubset: '100%' });
+    expect(out).toMatchObject({ state: 'ok', verified: 'ok', summary: 'restic check: no errors were found' });
+  });
+
+  it('checks a repository with a pack file deleted: failed, verified failed', async () => {
+    const packs = join(dir, 'repo', 'data');
+    const sub = readdirSync(packs).find((d) => readdirSync(join(packs, d)).length > 0)!;
+    unlinkSync(join(packs, sub, readdirSync(join(packs, sub))[0]!));
+    const out = await actions.run({ kind: 'verify', layerId: 'files' });
+    expect(out).toMatchObject({ state: 'failed', verified: 'failed', exitCode: 1, summary: expect.stringContaining('repository contains errors') });
+  });
+});
+
+describeWithTools(['rclone'], 'rclone actions against real rclone', () => {
+  let dir = '';
+  let actions: ReturnType<typeof localActions>;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'strata-act-rclone-'));
+    writeFileSync(join(dir, 'rclone.conf'), '');
+    mkdirSync(join(dir, 'src', 'sub'), { recursive: true });
+    writeFileSync(join(dir, 'src', 'a.txt'), 'alpha');
+    writeFileSync(join(dir, 'src', 'sub', 'b.txt'), 'bravo');
+    actions = localActions([
+      { id: 'copy', kind: 'rclone', host: 'here', source: join(dir, 'src'), remote: join(dir, 'remote'), configFile: join(dir, 'rclone.conf') },
+    ]);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('syncs: the files copied, from rclone\'s own stats', async () => {
+    expect(await actions.run({ kind: 'run', layerId: 'copy' })).toMatchObject({ state: 'ok', summary: 'rclone sync: 2 files copied (10 B)' });
+  });
+
+  it('checks a faithful copy: verified ok', async () => {
+    expect(await actions.run({ kind: 'verify', layerId: 'copy' })).toMatchObject({ state: 'ok', verified: 'ok', summary: 'rclone check: 2 files match' });
+  });
+
+  it('checks a copy with a changed and a missing file: failed, with the counts', async () => {
+    writeFileSync(join(dir, 'remote', 'a.txt'), 'tampered!');
+    writeFileSync(join(dir, 'src', 'c.txt'), 'charlie');
+    const out = await actions.run({ kind: 'verify', layerId: 'copy' });
+    expect(out).toMatchObject({ state: 'failed', verified: 'failed', exitCode: 1, summary: expect.stringMatching(/^rclone check: 1 missing on the remote, 1 differ; 1 match/) });
+  });
+});
