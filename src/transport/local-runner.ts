@@ -14,15 +14,19 @@ import { STREAM_TAIL_BYTES, type RunOptions, type RunResult, type Runner, type S
 
 const KILL_GRACE_MS = 1000;
 
-/** A secret kept on this machine: a file's content, or a command's first line, without the newline. */
-async function readLocalSecret(name: string, src: SecretSource, host: string): Promise<string> {
+/**
+ * A secret kept on this machine: a file's content or a command's output,
+ * trailing newlines dropped, exactly as the remote shell's `$(...)` does.
+ * Unreadable: a message for the command's stderr (the command does not run).
+ */
+async function readLocalSecret(name: string, src: SecretSource): Promise<{ value: string } | { error: string }> {
   try {
-    if ('file' in src) return (await readFile(src.file, 'utf8')).replace(/\r?\n$/, '');
+    if ('file' in src) return { value: (await readFile(src.file, 'utf8')).replace(/\n+$/, '') };
     const r = await execa('sh', ['-c', src.command], { reject: false, stdin: 'ignore', stripFinalNewline: false });
-    if (r.exitCode !== 0) throw new Error(`command exited with ${r.exitCode ?? r.signal}`);
-    return r.stdout.split('\n')[0]!.replace(/\r$/, '');
+    if (r.exitCode !== 0) return { error: `${r.stderr}could not read secret ${name}: command exited with ${r.exitCode ?? r.signal}` };
+    return { value: r.stdout.replace(/\n+$/, '') };
   } catch (e) {
-    throw new TransportError('non-zero-exit', { host, detail: `could not read secret ${name}: ${(e as Error).message}`, cause: e });
+    return { error: `could not read secret ${name}: ${(e as Error).message}` };
   }
 }
 
@@ -44,7 +48,15 @@ export class LocalRunner implements Runner {
     const startedAt = Date.now();
     if (opts.signal?.aborted) throw new TransportError('cancelled', { host: this.host, detail: 'before it started' });
     const secrets: Record<string, string> = { ...cmd.secrets };
-    for (const [name, src] of Object.entries(cmd.secretsFrom ?? {})) secrets[name] = await readLocalSecret(name, src, this.host);
+    for (const [name, src] of Object.entries(cmd.secretsFrom ?? {})) {
+      const read = await readLocalSecret(name, src);
+      if ('error' in read) {
+        const stderr = `${read.error.trimEnd()}\n`;
+        streamOpts?.onStderr?.(stderr.trimEnd());
+        return { stdout: '', stderr, exitCode: 1, durationMs: Date.now() - startedAt };
+      }
+      secrets[name] = read.value;
+    }
 
     const tail = streamOpts ? STREAM_TAIL_BYTES : undefined;
     const stdout = new OutputSink(streamOpts?.onStdout, tail);

@@ -57,11 +57,16 @@ export const markers = (nonce: string) => ({
   noSetsid: `${nonce}:NOSETSID`,
 });
 
-/** `NAME=$(cat -- FILE); export NAME`: the value goes from the host's file into the variable only. */
+/**
+ * `NAME=$(cat -- FILE) || exit 1; export NAME`: the value goes from the host's
+ * file (or command) into the variable only, trailing newlines dropped as
+ * command substitution does. A secret that cannot be read stops the command
+ * with exit 1 and the reader's own error, rather than running it without.
+ */
 function secretFromStatements(cmd: Command): string[] {
   return Object.entries(cmd.secretsFrom ?? {}).flatMap(([name, src]) => {
     const sub = 'file' in src ? `cat -- ${shellQuote(src.file)}` : `sh -c ${shellQuote(src.command)}`;
-    return [`${name}=$(${sub})`, `export ${name}`];
+    return [`${name}=$(${sub}) || exit 1`, `export ${name}`];
   });
 }
 
@@ -235,7 +240,8 @@ function parseSecretFrom(
 ): { name: string; src: SecretSource } | null {
   const a = stmts[k]?.toks;
   const b = stmts[k + 1]?.toks;
-  if (a?.length !== 1 || a[0]?.t !== 'word' || b?.length !== 2) return null;
+  if (a?.[0]?.t !== 'word' || b?.length !== 2) return null;
+  if (a.length !== 1 && vals(a.slice(1)).join(' ') !== '|| exit 1') return null;
   const m = /^([A-Za-z_][A-Za-z0-9_]*)=\$\(([\s\S]*)\)$/.exec(a[0].raw);
   if (!m || vals(b).join(' ') !== `export ${m[1]}`) return null;
   const inner = splitWords(m[2]!);

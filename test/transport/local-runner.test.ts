@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -81,9 +81,21 @@ describe('LocalRunner', () => {
       },
       { onStdout: () => (snapshot = processArgs()) },
     );
-    expect(r.stdout).toBe(`inline-${id}|file-${id}|command-${id}\n`);
+    // The command's whole output, trailing newlines dropped, as the remote shell's $(...) gives it.
+    expect(r.stdout).toBe(`inline-${id}|file-${id}|command-${id}\nsecond line\n`);
     expect(snapshot.some((a) => a.includes(tag))).toBe(true);
     expect(snapshot.filter((a) => [`inline-${id}`, `file-${id}`, `command-${id}`].some((v) => a.includes(v)))).toEqual([]);
+  });
+
+  it('does not run the program when a secret cannot be read, and exits 1 with the reason', async () => {
+    const marker = join(dir, `ran-${randomBytes(4).toString('hex')}`);
+    const missing = await runner.run({ argv: ['touch', marker], secretsFrom: { S: { file: join(dir, 'no-such-secret') } } });
+    expect(missing.exitCode).toBe(1);
+    expect(missing.stderr).toContain('could not read secret S');
+    const failing = await runner.run({ argv: ['touch', marker], secretsFrom: { S: { command: 'echo nope >&2; exit 3' } } });
+    expect(failing.exitCode).toBe(1);
+    expect(failing.stderr).toContain('nope');
+    expect(existsSync(marker)).toBe(false);
   });
 
   it('streams lines before the program ends and keeps only a bounded tail', async () => {

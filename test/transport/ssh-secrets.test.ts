@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Command } from '../../src/transport/command.js';
@@ -47,6 +47,23 @@ describeWithTools(['sshd'], 'secrets reach the remote program but no argument li
       expect(snapshot.some((a) => a.includes(tag))).toBe(true);
       for (const v of secretValues) expect(snapshot.filter((a) => a.includes(v))).toEqual([]);
       expect(r.stdout).toBe(`${inline}|${fromFile}|${fromCommand}\n`);
+    });
+
+    it(`on the ${path} path: a secret that cannot be read stops the command with exit 1 and the reader's error`, async () => {
+      const missing = join(sshd.dir, `no-such-secret-${path}`);
+      const marker = join(sshd.dir, `ran-${path}`);
+      const r = await runner.run({
+        argv: ['touch', marker],
+        secretsFrom: { S: { file: missing } },
+        ...(path === 'exec' ? { stdin: 'data' } : {}),
+      });
+      expect(r.exitCode).toBe(1);
+      expect(r.stderr).toContain(`${missing}: No such file or directory`);
+      expect(existsSync(marker)).toBe(false);
+      const failing = await runner.run({ argv: ['touch', marker], secretsFrom: { S: { command: 'echo nope >&2; exit 3' } } });
+      expect(failing.exitCode).toBe(1);
+      expect(failing.stderr).toContain('nope');
+      expect(existsSync(marker)).toBe(false);
     });
   }
 });
