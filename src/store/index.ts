@@ -35,7 +35,7 @@ export function createAppStore(deps: AppDeps): AppStore {
 }
 
 export type { Route, RouteKind } from './routes.js';
-export { routeKey, assertNever } from './routes.js';
+export { routeKey, assertNever, ROUTE_KINDS } from './routes.js';
 export type { ActionDeps, Job, JobState, Pending } from './jobs-slice.js';
 export type { JournalDeps, JournalEntryView } from './journal-slice.js';
 export type { Overlay, Message, UiOptions } from './ui-slice.js';
