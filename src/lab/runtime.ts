@@ -66,6 +66,7 @@ export class LabRuntime implements LabServices {
   readonly rng: Rng;
   readonly timeScale: number;
   readonly latencyMs: number;
+  readonly serverTasks = new Map<string, () => void>();
   private readonly faultsByHost = new Map<string, Fault[]>();
   private readonly procs = new Map<string, Map<number, Proc>>();
   private readonly work = new Set<Promise<void>>();

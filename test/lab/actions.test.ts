@@ -9,6 +9,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { archiveCommands, listArchivesCommand } from '../../src/adapters/config-backup/commands.js';
+import { verifyDatastoreCommand } from '../../src/adapters/pbs/jobs.js';
+import { archiveTestCommand, pvesmPathCommand } from '../../src/adapters/pve/vzdump.js';
+import { zfsSendRecvCommand, zfsSnapshotCommand } from '../../src/adapters/zfs/actions.js';
 import { parseKeepOptions, planRetention } from '../../src/domain/retention/index.js';
 import { startLab, type Lab } from '../../src/lab/index.js';
 import type { Command } from '../../src/transport/command.js';
@@ -87,6 +90,20 @@ describe('vzdump', () => {
     expect(content.some((c) => c.ctime === newest.time && c.notes === 'web01')).toBe(true);
   });
 
+  it('pvesm path finds an archive that zstd -t reads back; a damaged one fails the test', async () => {
+    const archive = pve().storages['local-backup']!.archives!.find((a) => a.vmid === 103)!;
+    const path = await run('pve1', pvesmPathCommand(`local-backup:backup/${archive.filename}`));
+    expect(path).toMatchObject({ exitCode: 0, stdout: `/mnt/backup/dump/${archive.filename}\n` });
+    const test = archiveTestCommand(path.stdout.trim())!;
+    expect(test.argv[0]).toBe('zstd');
+    expect(await run('pve1', test)).toMatchObject({ exitCode: 0, stderr: '' });
+    archive.corrupt = true;
+    const bad = await run('pve1', test);
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr).toContain('Decoding error');
+    delete archive.corrupt;
+  });
+
   it('fails a job for a missing guest with `job errors` on stderr and exit 255', async () => {
     const res = await run('pve1', ['vzdump', '999', '--storage', 'local-backup']);
     expect(res).toMatchObject({ exitCode: 255, stderr: 'job errors\n' });
@@ -161,6 +178,21 @@ describe('PBS', () => {
     expect(r.exitCode).toBe(0);
     expect(r.stdout.match(/^verify usb:/gm)).toHaveLength(1);
     expect(usb().snapshots.find((s) => s === snap)?.verification?.state).toBe('ok');
+  });
+
+  it('a killed follower leaves the verify task running in the server; task stop aborts it', async () => {
+    for (const x of usb().snapshots) delete x.verification;
+    const ac = new AbortController();
+    const p = runners.get('pbs1').stream(verifyDatastoreCommand('usb'), { signal: ac.signal, onStdout: (l) => (l.startsWith('verify usb:') ? ac.abort() : undefined) });
+    await expect(p).rejects.toMatchObject({ kind: 'cancelled' });
+    const task = lab.state.hosts.pbs1!.pbs!.tasks.filter((t) => t.workerType === 'verify').at(-1)!;
+    expect(task.running).toBe(true);
+    const running = JSON.parse((await run('pbs1', ['proxmox-backup-manager', 'task', 'list', '--output-format', 'json'])).stdout) as { upid: string }[];
+    expect(running.map((t) => t.upid)).toEqual([task.upid]);
+    expect((await run('pbs1', ['proxmox-backup-manager', 'task', 'stop', task.upid])).exitCode).toBe(0);
+    await waitFor(() => task.status !== undefined);
+    expect(task.status).toBe('abort requested - aborting task');
+    expect(usb().snapshots.some((x) => x.verification === undefined)).toBe(true);
   });
 
   it('a sync job run pulls the new snapshots of pbs1 into pbs2', async () => {
@@ -366,12 +398,15 @@ describe('replication, cloud and config archives', () => {
     expect(zfs.datasets['backup/data']!.snapshots.at(-1)!.guid).toBe(zfs.datasets['tank/data']!.snapshots.at(-1)!.guid);
   });
 
-  it('zfs send | zfs recv through a shell replicates a snapshot', async () => {
-    await run('nas1', ['zfs', 'snapshot', 'tank/data@manual']);
+  it("zfs send | zfs recv through a shell replicates a snapshot (the adapter's positional sh -c)", async () => {
+    await run('nas1', zfsSnapshotCommand('tank/data', 'manual'));
     const common = lab.state.hosts.nas1!.zfs!.datasets['backup/data']!.snapshots.at(-1)!.name;
-    const r = await run('nas1', ['sh', '-c', `zfs send -I tank/data@${common} tank/data@manual | zfs recv -F backup/data`]);
+    const r = await run('nas1', zfsSendRecvCommand({ source: 'tank/data', snapshot: 'manual', target: 'backup/data', from: common }));
     expect(r).toMatchObject({ exitCode: 0, stderr: '' });
     expect(lab.state.hosts.nas1!.zfs!.datasets['backup/data']!.snapshots.at(-1)!.name).toBe('manual');
+    const full = await run('nas1', zfsSendRecvCommand({ source: 'tank/data', snapshot: 'manual', target: 'backup/copy' }));
+    expect(full.exitCode).toBe(0);
+    expect(lab.state.hosts.nas1!.zfs!.datasets['backup/copy']!.snapshots.map((x) => x.name)).toEqual(['manual']);
   });
 
   it('Glacier objects need a restore request before rclone can copy them', async () => {

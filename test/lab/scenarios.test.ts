@@ -8,6 +8,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateInventory } from '../../src/domain/inventory.js';
+import { zpoolStatusPoolCommand } from '../../src/adapters/zfs/actions.js';
 import { parseKeepOptions, planRetention } from '../../src/domain/retention/index.js';
 import { memoryIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
@@ -227,6 +228,11 @@ describe('time zones', () => {
       }
       const names = lab.state.hosts.nas1!.zfs!.datasets['tank/data']!.snapshots.filter((x) => x.name.endsWith('_daily')).map((x) => x.name);
       expect(names.every((n) => n.includes('_00:00:01_daily'))).toBe(true);
+      // A program's TZ wins over the host's zone, as with glibc.
+      expect((await runners.get('nas1').run({ argv: ['date', '+%z'], env: { TZ: 'UTC' } })).stdout).toBe('+0000\n');
+      const scan = lab.state.hosts.nas1!.zfs!.pools.tank!.scan!;
+      const utc = new Date(scan.end! * 1000).toUTCString().replace(/^(\w{3}), (\d{2}) (\w{3}) (\d{4}) ([\d:]+) GMT$/, (_m, d, day, mon, y, t) => `${d} ${mon} ${String(Number(day)).padStart(2)} ${t} ${y}`);
+      expect((await runners.get('nas1').run(zpoolStatusPoolCommand('tank'))).stdout).toContain(`with 0 errors on ${utc}`);
     } finally {
       await runners.close();
       await lab.stop();

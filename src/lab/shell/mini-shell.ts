@@ -19,6 +19,8 @@ export interface ShellHost {
   err(text: string): void;
   /** Writes a file for `> FILE`. */
   writeFile(path: string, content: string): void;
+  /** `$0`, `$1`, ...: from `sh -c TEXT NAME ARG...`. */
+  readonly positional?: readonly string[];
 }
 
 type WordToken = Extract<Token, { t: 'word' }>;
@@ -36,14 +38,15 @@ interface Statement {
   join: ';' | '&&' | '||';
 }
 
-const EXPAND = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*|\?))/g;
+const EXPAND = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*|\d+)\}|([A-Za-z_][A-Za-z0-9_]*|\?|\d))/g;
 
-function expand(tok: WordToken, env: Readonly<Record<string, string>>, last: number): string {
+function expand(tok: WordToken, env: Readonly<Record<string, string>>, positional: readonly string[], last: number): string {
   // Text inside single quotes is literal; anything else may hold $NAME.
   if (!tok.raw.includes('$') || /^'[^']*'$/.test(tok.raw)) return tok.v;
   return tok.v.replace(EXPAND, (_m, braced: string | undefined, bare: string | undefined) => {
     const name = braced ?? bare ?? '';
     if (name === '?') return String(last);
+    if (/^\d+$/.test(name)) return positional[Number(name)] ?? '';
     return env[name] ?? '';
   });
 }
@@ -132,7 +135,7 @@ export async function runShellText(text: string, host: ShellHost, stdin: () => P
     let data: string | undefined;
     for (let k = 0; k < st.stages.length; k++) {
       const stage = st.stages[k]!;
-      const words = stage.toks.map((w) => expand(w, host.env, status));
+      const words = stage.toks.map((w) => expand(w, host.env, host.positional ?? ['sh'], status));
       const isLast = k === st.stages.length - 1;
       if (words[0] === 'exit') return Number(words[1] ?? status) & 255;
       if (words[0] === 'true' || words[0] === ':') {

@@ -45,6 +45,8 @@ export interface LabServices {
   faults(host: string): readonly Fault[];
   /** Runs work that outlives the command that started it (a PBS task after `verify --output-format json`). */
   background(host: string, work: (signal: AbortSignal) => Promise<void>): void;
+  /** Stop handles of PBS tasks running in their server, by UPID. */
+  readonly serverTasks: Map<string, () => void>;
   /** Sends a signal to a process of a host; false when there is no such process. */
   signal(host: string, pid: number, sig: SignalName): boolean;
 }

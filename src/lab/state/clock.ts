@@ -182,3 +182,17 @@ export function parseIsoUtc(text: string): number {
   if (!m) return Number.NaN;
   return Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) / 1000;
 }
+
+/** The zone a program prints local time in: its TZ variable when that names a zone, else the host's. */
+export function zoneFor(env: Readonly<Record<string, string>>, host: Pick<HostState, 'timeZone'>): string {
+  const tz = env.TZ?.replace(/^:/, '');
+  if (!tz) return host.timeZone;
+  if (tz === 'UTC' || tz === 'UTC0' || tz === 'Etc/UTC') return 'UTC';
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return tz;
+  } catch {
+    // glibc treats an unknown TZ as UTC.
+    return 'UTC';
+  }
+}

@@ -129,6 +129,8 @@ export interface VzdumpArchive {
   ctime: number;
   notes?: string;
   protected?: boolean;
+  /** The file is damaged: `zstd -t` fails on it. */
+  corrupt?: boolean;
   /** The guest as it was when backed up (what a restore creates). */
   guest: GuestTemplate;
 }

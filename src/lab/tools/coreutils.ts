@@ -7,7 +7,7 @@
 import { posix } from 'node:path';
 import { runShellText } from '../shell/mini-shell.js';
 import type { SignalName, Tool, ToolContext } from '../shell/types.js';
-import { dateDefault, strftime } from '../state/clock.js';
+import { dateDefault, strftime, zoneFor } from '../state/clock.js';
 import { getFile, globToRegExp, isDir, mkdirs, resolvePath, walk, writeFile, writeText } from '../state/fs.js';
 
 export const hostname: Tool = async (ctx) => {
@@ -53,7 +53,7 @@ export const date: Tool = async (ctx) => {
       return 1;
     }
   }
-  const tz = utc ? 'UTC' : ctx.host.timeZone;
+  const tz = utc ? 'UTC' : zoneFor(ctx.env, ctx.host);
   ctx.out(`${format === undefined ? dateDefault(when, tz) : strftime(format, when, tz)}\n`);
   return 0;
 };
@@ -475,7 +475,7 @@ export const sh: Tool = async (ctx) => {
       ctx.err('sh: 0: -c requires an argument\n');
       return 2;
     }
-    return runShellText(args[1], shellHost(ctx), ctx.stdin);
+    return runShellText(args[1], { ...shellHost(ctx), positional: args.length > 2 ? args.slice(2) : ['sh'] }, ctx.stdin);
   }
   if (args.length === 0 || args[0] === '-s') return runShellText(await ctx.stdin(), shellHost(ctx));
   ctx.err(`sh: 0: cannot open ${args[0]}: No such file\n`);

@@ -5,6 +5,7 @@ import * as core from './coreutils.js';
 import { proxmoxBackupClient } from './pbs-client.js';
 import { proxmoxBackupManager } from './pbs-manager.js';
 import { pvesh } from './pvesh.js';
+import { gzip, pvesm, zstd } from './pvesm.js';
 import { rclone } from './rclone.js';
 import { restic } from './restic.js';
 import { pct, qm } from './qm.js';
@@ -33,6 +34,9 @@ const PROGRAMS: Readonly<Record<string, ToolEntry>> = {
   sh: { run: core.sh },
   pass: { run: core.pass, packages: ['pass'] },
   pvesh: { run: pvesh, packages: ['pve'] },
+  pvesm: { run: pvesm, packages: ['pve'] },
+  zstd: { run: zstd },
+  gzip: { run: gzip },
   qm: { run: qm, packages: ['pve'] },
   pct: { run: pct, packages: ['pve'] },
   qmrestore: { run: qmrestore, packages: ['pve'] },

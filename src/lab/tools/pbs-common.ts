@@ -54,9 +54,10 @@ export interface PbsTaskRun {
 export class PbsTaskError extends Error {}
 
 /**
- * Starts a server task. Followed (text output): the log is printed as it grows
- * and a failed task exits 255. Not followed (json): the UPID is printed and
- * the task runs on in the server.
+ * Starts a task in the server. It runs on its own: a follower (text output)
+ * prints its log as it grows and exits 255 when it failed, and killing the
+ * follower leaves the task running, as killing the real CLI does; json output
+ * prints the UPID and returns at once. `task stop UPID` aborts the task.
  */
 export async function runPbsTask(
   ctx: ToolContext,
@@ -68,32 +69,50 @@ export async function runPbsTask(
 ): Promise<number> {
   const task = newPbsTask(pbs, ctx.host.hostname, { starttime: ctx.now(), ...t });
   task.running = true;
-  // Lines of a running task are readable through `task log` while it runs.
   const log: string[] = [];
   task.log = log;
-  const execute = async (pace: (ms: number) => Promise<void>, print: (l: string) => void): Promise<string | undefined> => {
+  const listeners = new Set<(line: string) => void>();
+  const emit = (line: string) => listeners.forEach((f) => f(line));
+  if (follow) listeners.add((l) => ctx.out(`${l}\n`));
+  const abort = new AbortController();
+  ctx.lab.serverTasks.set(task.upid, () => abort.abort(new Killed('TERM')));
+  let resolveDone: (status: string | undefined) => void = () => undefined;
+  const done = new Promise<string | undefined>((r) => (resolveDone = r));
+  ctx.lab.background(ctx.host.name, async (labStopping) => {
+    const onStop = () => abort.abort(new Killed('KILL'));
+    labStopping.addEventListener('abort', onStop, { once: true });
+    let status: string | undefined;
     try {
-      await body({ task, log: (l) => (log.push(l), print(l)), pace });
+      await body({ task, log: (l) => (log.push(l), emit(l)), pace: (ms) => sleep(ms * ctx.lab.timeScale, abort.signal) });
       finishTask(task, ctx.now(), 'OK');
-      return undefined;
     } catch (e) {
-      const status = e instanceof PbsTaskError ? e.message : e instanceof Killed ? 'task aborted' : String(e);
+      status = e instanceof PbsTaskError ? e.message : e instanceof Killed ? 'abort requested - aborting task' : String(e);
       finishTask(task, ctx.now(), status);
-      if (e instanceof Killed) throw e;
-      return status;
+    } finally {
+      labStopping.removeEventListener('abort', onStop);
+      ctx.lab.serverTasks.delete(task.upid);
     }
-  };
+    emit(task.log!.at(-1)!);
+    listeners.clear();
+    resolveDone(status);
+  });
   if (!follow) {
-    ctx.lab.background(ctx.host.name, async (signal) => {
-      await execute((ms) => sleep(ms * ctx.lab.timeScale, signal), () => undefined);
-    });
     printData(ctx, format, task.upid, () => `${task.upid}\n`);
     return 0;
   }
-  const status = await execute(ctx.pace, (l) => ctx.out(`${l}\n`));
-  if (status === undefined) return 0;
-  ctx.err(`Error: task failed (status ${status})\n`);
-  return 255;
+  const stopped = new Promise<never>((_, reject) => {
+    if (ctx.signal.aborted) reject(ctx.signal.reason);
+    ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason), { once: true });
+  });
+  try {
+    const status = await Promise.race([done, stopped]);
+    if (status === undefined) return 0;
+    ctx.err(`Error: task failed (status ${status})\n`);
+    return 255;
+  } finally {
+    // A killed follower stops printing; the task goes on in the server.
+    listeners.clear();
+  }
 }
 
 /** PBS option values are checked against their schema: keep-* counts start at 1. */

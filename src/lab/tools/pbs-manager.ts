@@ -76,6 +76,14 @@ export async function proxmoxBackupManager(ctx: ToolContext): Promise<number> {
       );
       return 0;
     }
+    case 'task stop': {
+      const upid = pos[2] ?? '';
+      const t = pbs.tasks.find((x) => x.upid === upid);
+      if (!t) return fail(ctx, `unable to parse UPID '${upid}'`);
+      // Stopping a task that already ended is not an error.
+      ctx.lab.serverTasks.get(upid)?.();
+      return 0;
+    }
     case 'task log': {
       const t = pbs.tasks.find((x) => x.upid === pos[2]);
       if (!t) return fail(ctx, `unable to parse UPID '${pos[2] ?? ''}'`);

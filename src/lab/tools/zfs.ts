@@ -5,7 +5,7 @@
  * and `send` / `recv` of a stream that carries the snapshots.
  */
 import type { ToolContext } from '../shell/types.js';
-import { strftime } from '../state/clock.js';
+import { strftime, zoneFor } from '../state/clock.js';
 import {
   createSnapshot,
   dataset,
@@ -65,7 +65,7 @@ function propValue(ctx: ToolContext, zfs: ZfsState, r: Row, prop: string, exact:
       return r.snap || r.ds.type === 'volume' ? '-' : (r.ds.mountpoint ?? 'none');
     case 'creation': {
       const t = r.snap ? r.snap.creation : r.ds.creation;
-      return exact ? String(t) : strftime('%a %b %e %H:%M %Y', t, ctx.host.timeZone);
+      return exact ? String(t) : strftime('%a %b %e %H:%M %Y', t, zoneFor(ctx.env, ctx.host));
     }
     case 'type':
       return r.snap ? 'snapshot' : r.ds.type;

@@ -5,7 +5,7 @@
  */
 import type { ToolContext } from '../shell/types.js';
 import { sleep } from '../sleep.js';
-import { strftime } from '../state/clock.js';
+import { strftime, zoneFor } from '../state/clock.js';
 import type { ZfsPool, ZfsState, ZfsVdev } from '../state/types.js';
 import { alignColumns, hms, zfsNicenum } from './format.js';
 
@@ -124,7 +124,7 @@ function nameWidth(vdevs: readonly ZfsVdev[], depth: number): number {
 function scanLine(ctx: ToolContext, p: ZfsPool): string[] {
   const s = p.scan;
   if (!s) return ['  scan: none requested'];
-  const when = (t: number) => strftime('%a %b %e %H:%M:%S %Y', t, ctx.host.timeZone);
+  const when = (t: number) => strftime('%a %b %e %H:%M:%S %Y', t, zoneFor(ctx.env, ctx.host));
   if (s.state === 'scanning') {
     const pct = Math.min(99.99, ((ctx.now() - s.start) / ((SCRUB_MS * ctx.lab.timeScale) / 1000)) * 100);
     const total = zfsNicenum(p.alloc);
