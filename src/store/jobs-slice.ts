@@ -6,9 +6,9 @@
  * `pending` for a y or N. In read-only mode a plan that changes a host is
  * refused even if something asks for it.
  *
- * Output is batched: lines arrive into a per-job queue and are flushed into
- * the job's bounded buffer at most every FLUSH_MS, so a job printing 5,000
- * lines a second costs ~30 store updates a second, not 5,000.
+ * Output is batched: lines go straight into the job's bounded buffer and the
+ * store is told at most every FLUSH_MS, so a job printing 5,000 lines a
+ * second costs ~30 store updates a second, not 5,000.
  */
 import type { StateCreator } from 'zustand/vanilla';
 import type { ActionOutcome, ActionPlan, ActionRequest, OutputLine, PlanStep } from '../services/actions/types.js';
@@ -89,7 +89,6 @@ export const createJobsSlice =
   (set, get) => {
     const controllers = new Map<string, AbortController>();
     const running = new Map<string, Promise<void>>();
-    const queued = new Map<string, OutputLine[]>();
     let flushTimer: ReturnType<typeof setTimeout> | null = null;
     let seq = 0;
     const capacity = opts.lineCapacity;
@@ -100,31 +99,26 @@ export const createJobsSlice =
         return job ? { jobs: { ...s.jobs, [id]: { ...job, ...change } } } : {};
       });
 
+    // Lines go into the job's bounded buffer at once (O(1), no queue to grow);
+    // the store hears about them at most every FLUSH_MS.
+    const dirty = new Map<string, number>();
     const flush = () => {
       flushTimer = null;
-      if (queued.size === 0) return;
+      if (dirty.size === 0) return;
       const jobs = { ...get().jobs };
-      for (const [id, lines] of queued) {
+      for (const [id, step] of dirty) {
         const job = jobs[id];
-        if (!job) continue;
-        let step = job.step;
-        for (const line of lines) {
-          job.output.push(line);
-          if (line.step > step) step = line.step;
-        }
-        jobs[id] = { ...job, step, revision: job.revision + 1 };
+        if (job) jobs[id] = { ...job, step: Math.max(job.step, step), revision: job.revision + 1 };
       }
-      queued.clear();
+      dirty.clear();
       set({ jobs });
     };
 
     const enqueue = (id: string, line: OutputLine) => {
-      let q = queued.get(id);
-      if (!q) queued.set(id, (q = []));
-      q.push(line);
-      // The buffer keeps only `capacity` lines anyway; a stalled flush must not hold more.
-      const cap = get().jobs[id]?.output.capacity ?? 10_000;
-      if (q.length > cap * 2) q.splice(0, q.length - cap);
+      const job = get().jobs[id];
+      if (!job) return;
+      job.output.push(line);
+      dirty.set(id, Math.max(dirty.get(id) ?? 0, line.step));
       flushTimer ??= setTimeout(flush, FLUSH_MS);
     };
 

@@ -86,8 +86,9 @@ function mergeObservations(
 export const createStatusSlice =
   (deps: StatusDeps): StateCreator<StatusSlice, [], [], StatusSlice> =>
   (set, get) => {
-    /** When the round that wrote each host/layer observation started (overlapping refreshes: the later round wins). */
+    /** Which round wrote each host/layer observation (overlapping refreshes: the later-started round wins). */
     const startedOf = new Map<string, number>();
+    let rounds = 0;
     return {
       inventory: null,
       report: null,
@@ -110,7 +111,8 @@ export const createStatusSlice =
       refresh: async (opts = {}) => {
         const inventory = get().inventory;
         if (!inventory) return null;
-        const startedMs = deps.nowMs();
+        // Rounds are numbered, not timed: two rounds started in the same millisecond still have an order.
+        const startedMs = ++rounds;
         set((s) => ({ refreshing: true, refreshesRunning: s.refreshesRunning + 1, refreshError: null }));
         const done = (s: StatusSlice) => ({ refreshesRunning: s.refreshesRunning - 1, refreshing: s.refreshesRunning - 1 > 0 });
         let reading: StatusReading;

@@ -61,7 +61,7 @@ export interface FakeStatus {
   readonly calls: CollectOptions[];
   /** Replace what a host or layer "says" on the next reading. */
   observations: { hosts: HostObservation[]; layers: LayerObservation[] };
-  /** Holds readings until released (a refresh that is still running). */
+  /** Holds the next reading (taken now, answered on release): a refresh that is still running. */
   hold(): () => void;
 }
 
@@ -72,12 +72,15 @@ export function fakeStatus(): FakeStatus {
     observations: observations(),
     async readStatus(inventory, opts) {
       fake.calls.push(opts);
-      if (gate) await gate;
+      const seen = fake.observations;
+      const held = gate;
+      gate = null;
+      if (held) await held;
       const layers = selectLayers(inventory, opts).map((l) => l.id);
       const hostNames = new Set([...(opts.hosts ?? []), ...inventory.layers.filter((l) => layers.includes(l.id)).map((l) => l.host)]);
       const collection = {
-        hosts: fake.observations.hosts.filter((h) => hostNames.has(h.name)),
-        layers: fake.observations.layers.filter((l) => layers.includes(l.layerId)),
+        hosts: seen.hosts.filter((h) => hostNames.has(h.name)),
+        layers: seen.layers.filter((l) => layers.includes(l.layerId)),
         finishedAt: NOW,
       };
       return { report: evaluate(inventory, collection, NOW), collection };
@@ -85,10 +88,7 @@ export function fakeStatus(): FakeStatus {
     hold() {
       let release!: () => void;
       gate = new Promise((r) => (release = r));
-      return () => {
-        gate = null;
-        release();
-      };
+      return release;
     },
   };
   return fake;
