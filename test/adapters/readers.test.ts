@@ -549,9 +549,18 @@ describe('probeCommands', () => {
       { id: 'k', kind: 'config-backup', host: 'pve1', paths: ['/etc/pve'], directory: '/var/backups/strata' },
     ];
     const counts = kinds.map((l) => probeCommands(l, { node: 'pve1' }).length);
-    expect(counts).toEqual([5, 3, 5, 4, 1, 2, 1]);
+    expect(counts).toEqual([5, 3, 5, 7, 1, 2, 1]);
     const repl = probeCommands(kinds[3]!, { node: 'pve1' });
-    expect(repl.map((c) => `${c.host}:${c.argv[1]}:${c.argv.at(-1)}`)).toEqual(['pve1:list:rpool/data', 'pve1:get:rpool/data', 'b:list:tank/r', 'b:get:tank/r']);
+    expect(repl.map((c) => `${c.host}:${c.argv.slice(0, 2).join(' ')}:${c.argv.at(-1)}`)).toEqual([
+      'pve1:zfs list:rpool/data',
+      'pve1:zfs get:rpool/data',
+      'b:zfs list:tank/r',
+      'b:zfs get:tank/r',
+      // The target's pools hold the copies (readPoolHealth), with the zfs-fuse fallback.
+      'b:zpool list:name,size,alloc,free,cap,health',
+      'b:zpool list:name,size,alloc,free,cap,health',
+      'b:zpool status:-x',
+    ]);
     const pbs = probeCommands(kinds[1]!, { node: 'pve1' })[0]!;
     expect(Object.keys(pbs.secrets ?? {})).toEqual(['PBS_PASSWORD']);
     expect(probeCommands(kinds[4]!, { node: 'pve1' })[0]!.env).toEqual({ RESTIC_REPOSITORY: '/r', RESTIC_PASSWORD_COMMAND: 'pass r' });

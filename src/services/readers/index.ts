@@ -121,7 +121,14 @@ function commandsOf(layer: LayerFile, node: string): Command[] {
         zpoolStatusCommand(),
       ];
     case 'zfs-replication':
-      return [zfsListSnapshotsCommand(layer.target.dataset), zfsGetSnapshotsCommand(layer.target.dataset)];
+      // The target's pools hold the copies: their health and capacity are read too.
+      return [
+        zfsListSnapshotsCommand(layer.target.dataset),
+        zfsGetSnapshotsCommand(layer.target.dataset),
+        zpoolListCommand(),
+        zpoolListHumanCommand(),
+        zpoolStatusCommand(),
+      ];
     case 'restic': {
       const secretEnv = placeholders(layer.secretEnv);
       return [
