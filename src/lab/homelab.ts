@@ -176,6 +176,10 @@ function applyFinalState(h: HistoryContext, now: number): void {
       pbs1.pbs!.tasks.sort((a, b) => a.starttime - b.starttime || a.taskId - b.taskId);
     }
   }
+  if (plan.failingGuest) {
+    const g = state.hosts.pve1!.pve!.guests[String(plan.failingGuest.vmid)];
+    if (g) g.backupError = plan.failingGuest.error;
+  }
   for (const [name, skew] of Object.entries(plan.clockSkew)) {
     const x = state.hosts[name];
     if (x) x.clockSkewSeconds = skew;

@@ -131,6 +131,10 @@ describe('degraded', () => {
     const log = JSON.parse((await run.run({ argv: ['pvesh', 'get', `/nodes/pve1/tasks/${tasks[0]!.upid}/log`, '--limit', '1000', '--output-format', 'json'] })).stdout) as { t: string }[];
     expect(log.map((l) => l.t)).toContain('ERROR: Backup of VM 104 failed - job failed with err -5 - Input/output error');
     expect(log.at(-1)!.t).toBe('TASK ERROR: job errors');
+    // The disk is still failing: a new backup of 104 fails the same way.
+    const again = await run.run({ argv: ['vzdump', '104', '--storage', 'local-backup'] });
+    expect(again).toMatchObject({ exitCode: 255, stderr: 'job errors\n' });
+    expect(again.stdout).toContain('ERROR: Backup of VM 104 failed - job failed with err -5 - Input/output error');
   });
 
   it('the backup pool is DEGRADED (and zpool status -x still exits 0)', async () => {

@@ -91,6 +91,8 @@ export interface PveGuest {
   /** Epoch when it was started, when running. */
   startedAt?: number;
   lock?: string;
+  /** Every backup of this guest fails with this message (a failing disk). */
+  backupError?: string;
   snapshots: PveSnapshot[];
   /** Name of the snapshot the running state descends from (the `current` entry's parent). */
   current?: string;

@@ -123,7 +123,8 @@ export async function vzdump(ctx: ToolContext): Promise<number> {
       g.lock = 'backup';
       try {
         for (const line of draft.head) t.log(line);
-        const failing = ctx.fault('failing-job');
+        const fault = ctx.fault('failing-job');
+        const failing = g.backupError !== undefined ? { message: g.backupError } : fault;
         for (const [i, line] of draft.progress.entries()) {
           await ctx.pace(GUEST_MS / STEPS);
           if (failing && i === Math.floor(STEPS / 2)) {
