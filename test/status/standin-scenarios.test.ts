@@ -4,8 +4,12 @@
  * outputs: a healthy estate, and each failure an operator must not miss. A
  * broken host or garbage output is UNKNOWN with a reason, never OK.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import type { HostFile } from '../../src/domain/inventory-file.js';
 import type { StatusReport } from '../../src/domain/status-report.js';
+import { startSshd } from '../helpers/sshd.js';
 import { describeWithTools } from '../helpers/tools.js';
 import { assetOf, hostOf, layerOf, statusJson, strata } from './helpers/run-strata.js';
 import { closedPortHost, hostEntry, standinInventory, startStandinLab, type StandinLab } from './helpers/standin-lab.js';
@@ -172,6 +176,38 @@ describeWithTools(['sshd'], 'strata status against sshd hosts with stand-in Prox
     expect(pbs.reasons).toEqual([expect.stringMatching(/^pbs-local: could not be read completely: snapshots of store1: connection to pbs1 was lost/)]);
     expect(healthOf(report).layers).toMatchObject({ 'pve1-dump': 'ok', 'pbs-remote': 'ok', 'pve1-snap': 'ok' });
     expect(assetOf(report, 'vm/100').health).toBe('unknown');
+  });
+
+  it('reports a changed host key, a refused client key and a tool missing on the host as UNKNOWN with the reason (exit 3)', async () => {
+    const { pbs1, pbs2 } = lab.hosts;
+    // pbs2's address with pbs1's host key: what a reinstalled (or impersonated) host looks like.
+    const changed = join(lab.dir, 'known_hosts-changed');
+    writeFileSync(changed, `${pbs1.knownHostsLine.replace(/^\S+/, `[${pbs2.host}]:${pbs2.port}`)}\n`);
+    const bare = await startSshd({ name: 'pbs2' }); // no stand-ins on its PATH
+    try {
+      const cases: [string, HostFile, RegExp][] = [
+        ['host-key', hostEntry('pbs2', pbs2, { knownHostsFile: changed }), /HOST KEY OF pbs2 HAS CHANGED \(offered SHA256:/],
+        ['auth', hostEntry('pbs2', { ...pbs2, clientKeyPath: pbs1.clientKeyPath }), /authentication to pbs2 failed/],
+      ];
+      for (const [name, entry, why] of cases) {
+        const { code, report } = await status(lab.writeInventory(name, standinInventory(lab, { pbs2: entry })));
+        expect(code, name).toBe(3);
+        expect(hostOf(report, 'pbs2'), name).toMatchObject({ reachable: false, health: 'unknown' });
+        expect(hostOf(report, 'pbs2').error, name).toMatch(why);
+        expect(layerOf(report, 'pbs-remote').health, name).toBe('unknown');
+        expect(layerOf(report, 'pbs-remote').reasons[0], name).toMatch(why);
+      }
+      const { code, report } = await status(lab.writeInventory('missing-tool', standinInventory(lab, { pbs2: hostEntry('pbs2', bare) })));
+      expect(code).toBe(3);
+      expect(hostOf(report, 'pbs2')).toMatchObject({ reachable: true, health: 'ok' });
+      const remote = layerOf(report, 'pbs-remote');
+      expect(remote).toMatchObject({ health: 'unknown', points: 0 });
+      expect(remote.reasons).toEqual([
+        'pbs-remote: could not be read completely: snapshots of offsite: proxmox-backup-client: command not found on the host (exit 127); status of offsite: proxmox-backup-client: command not found on the host (exit 127); PBS task list: proxmox-backup-manager: command not found on the host (exit 127)',
+      ]);
+    } finally {
+      await bare.stop();
+    }
   });
 
   it('reports an HTML error page instead of JSON as UNKNOWN with what came back, never ok (exit 3)', async () => {
