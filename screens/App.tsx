@@ -3,7 +3,7 @@
  * one root key dispatcher. Nothing else calls useInput. Only the screen on
  * top of the route stack is mounted, so only it polls.
  */
-import { Box, Text, useApp, useInput, type Key } from 'ink';
+import { Box, Text, useApp, useInput } from 'ink';
 import { useShallow } from 'zustand/react/shallow';
 import { Footer } from '../components/Footer.js';
 import { useTerminalSize } from '../src/hooks/use-terminal-size.js';
@@ -13,7 +13,7 @@ import { keyContext } from './keys/context.js';
 import { dispatchKey } from './keys/dispatch.js';
 import { GLOBAL_BINDINGS } from './keys/global-bindings.js';
 import { helpSections } from './keys/help-sections.js';
-import { keyName, showKey } from './keys/key-name.js';
+import { charKeyName, keyName, showKey } from './keys/key-name.js';
 import { ConfirmOverlay } from './overlays/ConfirmOverlay.js';
 import { HelpOverlay } from './overlays/HelpOverlay.js';
 import { NoticeOverlay } from './overlays/NoticeOverlay.js';
@@ -52,11 +52,6 @@ const pickUi = (s: AppState) => {
   };
 };
 
-const PLAIN: Key = {
-  upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false,
-  return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false,
-  super: false, hyper: false, capsLock: false, numLock: false,
-};
 
 /** Lines that are not the screen body: title bar, message line, key line. */
 const CHROME = 3;
@@ -74,7 +69,7 @@ function Shell() {
 
   useInput((input, key) => {
     // Keys typed faster than a frame (or sent by tmux) arrive as one string: each is its own key.
-    const names = input.length > 1 && !key.ctrl && !key.meta ? [...input].map((ch) => keyName(ch, PLAIN)) : [keyName(input, key)];
+    const names = input.length > 1 && !key.ctrl && !key.meta ? [...input].map(charKeyName) : [keyName(input, key)];
     for (const name of names) {
       if (name === null) continue;
       const { ctx, spec } = keyContext(store, nowMs(), bodyHeight, exit);

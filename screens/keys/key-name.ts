@@ -24,6 +24,31 @@ export function keyName(input: string, key: Key): string | null {
   return null;
 }
 
+/**
+ * One character of a chunk that arrived as a whole (keys typed faster than a
+ * frame, or sent by a program): control characters are named as Ink would.
+ */
+export function charKeyName(ch: string): string | null {
+  switch (ch) {
+    case '\r':
+    case '\n':
+      return 'enter';
+    case '\t':
+      return 'tab';
+    case '\x7f':
+    case '\b':
+      return 'backspace';
+    case '\x1b':
+      return 'esc';
+    case ' ':
+      return 'space';
+  }
+  const code = ch.codePointAt(0) ?? 0;
+  if (code >= 1 && code <= 26) return `ctrl+${String.fromCharCode(code + 96)}`;
+  if (code < 32) return null;
+  return ch;
+}
+
 const SHOWN: Record<string, string> = {
   up: '↑',
   down: '↓',

@@ -81,3 +81,13 @@ describe.each([80, 120])('navigation at %i columns', (columns) => {
     await view.waitFor('Hosts × layers');
   });
 });
+
+describe('keys that arrive together', () => {
+  it('a chunk of keys (typed faster than a frame) is each key in turn, Enter included', async () => {
+    const { store } = await seededStore();
+    view = await renderApp(store, { columns: 80, rows: 24 });
+    await view.waitFor('Hosts × layers');
+    await view.press('jjjjj\r');
+    expect(await view.waitFor('Dashboard › layer pbs-local')).toContain('pbs on pbs1');
+  });
+});

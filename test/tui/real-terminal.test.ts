@@ -1,0 +1,96 @@
+/**
+ * The real thing in a real terminal: `node bin/strata.js --config <lab>` (the
+ * default command, no command given) under node-pty, the screen read back
+ * through @xterm/headless, against the simulated homelab over real SSH. The
+ * operator waits for the dashboard, moves to a layer, starts a verify, sees
+ * its plan and its output, goes back and quits; the process exits 0.
+ * (`strata demo` starts the same lab in-process; this test starts it itself
+ * so it can also look at the lab's state.)
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import xterm from '@xterm/headless';
+import pty from 'node-pty';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLab, type Lab } from '../../src/lab/index.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const COLS = 100;
+const ROWS = 30;
+
+let lab: Lab;
+beforeAll(async () => {
+  lab = await startLab({ scenario: 'healthy' });
+});
+afterAll(async () => {
+  await lab?.stop();
+});
+
+function terminal(args: string[], env: Record<string, string>) {
+  const term = new xterm.Terminal({ cols: COLS, rows: ROWS, allowProposedApi: true });
+  // Ink renders nothing live when it thinks it is in CI; an operator's terminal is not CI.
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && k !== 'CI' && k !== 'CONTINUOUS_INTEGRATION')) as Record<string, string>;
+  const child = pty.spawn(process.execPath, [join(ROOT, 'bin/strata.js'), ...args], {
+    name: 'xterm-256color',
+    cols: COLS,
+    rows: ROWS,
+    cwd: ROOT,
+    env: { ...base, TERM: 'xterm-256color', ...env },
+  });
+  let exit: Promise<number> = new Promise((resolve) => child.onExit(({ exitCode }) => resolve(exitCode)));
+  child.onData((d) => term.write(d));
+  const screen = () => {
+    const b = term.buffer.active;
+    const lines: string[] = [];
+    for (let i = 0; i < ROWS; i++) lines.push(b.getLine(b.viewportY + i)?.translateToString(true) ?? '');
+    return lines.join('\n');
+  };
+  const waitFor = async (test: string | RegExp, timeoutMs = 20_000) => {
+    const until = Date.now() + timeoutMs;
+    while (Date.now() < until) {
+      const s = screen();
+      if (typeof test === 'string' ? s.includes(test) : test.test(s)) return s;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`timed out waiting for ${String(test)}; screen:\n${screen()}`);
+  };
+  const press = async (...keys: string[]) => {
+    for (const k of keys) {
+      child.write(k);
+      await new Promise((r) => setTimeout(r, 60));
+    }
+  };
+  exit = exit.finally(() => term.dispose());
+  return { child, screen, waitFor, press, exit };
+}
+
+describe('strata in a real terminal', () => {
+  it('dashboard, a layer, a verify with its plan and output, back, quit: exit 0', async () => {
+    const state = mkdtempSync(join(tmpdir(), 'strata-pty-'));
+    const t = terminal(['--config', lab.configPath], { STRATA_STATE_DIR: state });
+    try {
+      // Ready marker: the dashboard with a live reading (not only the saved one).
+      const dash = await t.waitFor(/read \d+s ago/);
+      expect(dash).toContain('Hosts × layers');
+      expect(dash).toMatch(/✔ OK +pve1/);
+      await t.press('j', 'j', 'j', 'j', 'j', '\r'); // pve1, pve1-snap, pve1-dump, pve1-config, pbs1 -> pbs-local
+      const layer = await t.waitFor('Dashboard › layer pbs-local');
+      expect(layer).toContain('pbs on pbs1');
+      await t.press('v');
+      const plan = await t.waitFor('Run this? [y/N]');
+      expect(plan).toMatch(/\$ proxmox-backup-manager verify usb/);
+      expect(plan).toContain('CHANGES HOST pbs1');
+      await t.press('y');
+      const job = await t.waitFor(/✔ OK +on pbs1/, 30_000);
+      expect(job).toMatch(/verify group usb:/);
+      await t.press('\x1b');
+      await t.waitFor(/Dashboard › layer pbs-local +/);
+      await t.press('q');
+      expect(await t.exit).toBe(0);
+    } finally {
+      t.child.kill();
+    }
+  }, 60_000);
+});
