@@ -218,6 +218,22 @@ describe('collector', () => {
     expect(report.overall).toBe('warn');
   });
 
+  it('warns about a reachable host whose clock cannot be read, and still reads its layers by this host\'s clock', async () => {
+    const { h1 } = hosts('h1');
+    // A date without %s (BusyBox built without it prints the format back).
+    h1.on(CLOCK, '%s +0000\n');
+    h1.on(resticArgv, { stdout: resticSnapshots('h1', '/srv/app', [Math.floor(LOCAL) - HOUR]) }, { env: resticEnv('/srv/a') });
+    const inv = inventoryOf({ hosts: [{ name: 'h1' }], layers: [resticLayer('a', 'h1')] });
+    const { report } = await readStatus(inv, deps({ h1 }));
+    expect(report.hosts[0]).toMatchObject({
+      reachable: true,
+      health: 'warn',
+      clockSkewSeconds: null,
+      reasons: ['h1: cannot read the clock: date printed "%s +0000\\n"; ages use this host\'s clock'],
+    });
+    expect(report.layers[0]).toMatchObject({ health: 'ok', ageSeconds: HOUR });
+  });
+
   it('measures the skew against the middle of the round trip', async () => {
     const { h1 } = hosts('h1');
     // The reply takes 4 s: the host read its clock about 2 s after we asked.

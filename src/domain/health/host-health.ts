@@ -12,6 +12,9 @@ export function evaluateHost(ctx: EvaluationContext, host: HostFile): HostStatus
     reasons.push({ health: 'unknown', host: host.name, message: `${host.name}: not read yet` });
   } else if (!obs.reachable) {
     reasons.push({ health: 'unknown', host: host.name, message: `${host.name}: ${obs.error ?? 'unreachable'}` });
+  } else if (obs.error !== null) {
+    // Reached, but its clock could not be read: its points are aged by this host's clock, unchecked.
+    reasons.push({ health: 'warn', host: host.name, message: `${host.name}: ${obs.error}; ages use this host's clock` });
   } else if (obs.clockSkewSeconds !== null && Math.abs(obs.clockSkewSeconds) > ctx.inventory.thresholds.clockSkewWarnSeconds) {
     const skew = obs.clockSkewSeconds;
     reasons.push({
