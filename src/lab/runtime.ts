@@ -206,8 +206,11 @@ export class LabRuntime implements LabServices {
 
   private async execute(host: HostState, spec: SpawnSpec, io: Output, ac: AbortController, pid: number): Promise<number> {
     const env: Record<string, string> = { ...BASE_ENV, ...(spec.env ?? {}) };
+    // As the real shell's `NAME=$(cat -- FILE) || exit 1`: an unreadable secret stops the command.
     for (const [name, src] of Object.entries(spec.secretsFrom ?? {})) {
-      env[name] = await this.readSecret(host, src, env, io, ac.signal);
+      const value = await this.readSecret(host, src, env, io, ac.signal);
+      if (value === null) return 1;
+      env[name] = value;
     }
     const cwd = spec.cwd === undefined ? '/root' : resolvePath('/root', spec.cwd);
     if (!isDir(host.fs, cwd)) {
@@ -258,18 +261,18 @@ export class LabRuntime implements LabServices {
     env: Record<string, string>,
     io: Output,
     signal: AbortSignal,
-  ): Promise<string> {
+  ): Promise<string | null> {
     if ('file' in src) {
       const path = resolvePath('/root', src.file);
       const f = getFile(host.fs, path);
       if (!f) {
         io.err(`cat: ${src.file}: ${isDir(host.fs, path) ? 'Is a directory' : 'No such file or directory'}\n`);
-        return '';
+        return null;
       }
       return (f.content ?? '').replace(/\n+$/, '');
     }
     let captured = '';
-    await runShellText(src.command, {
+    const code = await runShellText(src.command, {
       env,
       cwd: '/root',
       run: (spec, stream) =>
@@ -282,7 +285,7 @@ export class LabRuntime implements LabServices {
       err: io.err,
       writeFile: (p, content) => writeText(host, resolvePath('/root', p), content),
     });
-    return captured.replace(/\n+$/, '');
+    return code === 0 ? captured.replace(/\n+$/, '') : null;
   }
 }
 
