@@ -5,10 +5,15 @@
  * broken host or garbage output is UNKNOWN with a reason, never OK.
  */
 import { writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { sessionFor } from '../../src/cli/session.js';
 import type { HostFile } from '../../src/domain/inventory-file.js';
+import { validateInventory } from '../../src/domain/inventory.js';
 import type { StatusReport } from '../../src/domain/status-report.js';
+import { readStatus } from '../../src/services/status-service.js';
 import { startSshd } from '../helpers/sshd.js';
 import { describeWithTools } from '../helpers/tools.js';
 import { assetOf, hostOf, layerOf, statusJson, strata } from './helpers/run-strata.js';
@@ -207,6 +212,41 @@ describeWithTools(['sshd'], 'strata status against sshd hosts with stand-in Prox
       ]);
     } finally {
       await bare.stop();
+    }
+  });
+
+  it('delivers the other hosts\' layers while a host that accepts connections but never answers waits out its probe timeout', async () => {
+    // A TCP listener that never sends an SSH banner: the connection hangs, as to a frozen host.
+    const sockets: Socket[] = [];
+    const silent = createServer((sock) => sockets.push(sock));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as AddressInfo).port;
+    try {
+      const file = standinInventory(lab, { pbs2: hostEntry('pbs2', { ...lab.hosts.pbs2, port }) });
+      const parsed = validateInventory(file);
+      if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+      const session = sessionFor(parsed.inventory, 'silent.json', {});
+      const arrivals: [string, number][] = [];
+      const started = performance.now();
+      try {
+        const { report } = await readStatus(parsed.inventory, session.deps, {
+          probeTimeoutMs: 1500,
+          onLayer: (o) => arrivals.push([o.layerId, performance.now() - started]),
+          onHost: (h) => arrivals.push([`host ${h.name}`, performance.now() - started]),
+        });
+        const at = (what: string) => arrivals.find(([w]) => w === what)![1];
+        for (const id of ['pve1-snap', 'pve1-dump', 'pve1-config', 'pbs-local']) expect(at(id), id).toBeLessThan(at('host pbs2'));
+        expect(arrivals.at(-1)![0]).toBe('pbs-remote');
+        expect(hostOf(report, 'pbs2')).toMatchObject({ reachable: false, health: 'unknown' });
+        expect(hostOf(report, 'pbs2').error).toMatch(/^command on pbs2 timed out: after 1500 ms/);
+        expect(layerOf(report, 'pbs-remote').health).toBe('unknown');
+        expect(layerOf(report, 'pbs-local').health).toBe('ok');
+      } finally {
+        await session.close();
+      }
+    } finally {
+      for (const sock of sockets) sock.destroy();
+      await new Promise((r) => silent.close(r));
     }
   });
 
