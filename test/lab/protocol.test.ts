@@ -104,9 +104,13 @@ describe('worker channel', () => {
     const args = nastyStrings(300, 5).filter((s) => !s.includes('\0'));
     const r = await client.run({ argv: ['printf', '%s\\n', ...args] });
     expect(r.stdout).toBe(args.map((a) => `${a}\n`).join(''));
-    const e = await client.run({ argv: ['sh', '-c', 'echo "$A|$B|$C"'], env: { A: "it's $(x)" }, secrets: { B: 'hunter2 "quoted"' }, secretsFrom: { C: { file: '/root/.nonexistent' } } });
-    expect(e.stdout).toBe(`it's $(x)|hunter2 "quoted"|\n`);
-    expect(e.stderr).toBe('cat: /root/.nonexistent: No such file or directory\n');
+    const e = await client.run({ argv: ['sh', '-c', 'echo "$A|$B"'], env: { A: "it's $(x)" }, secrets: { B: 'hunter2 "quoted"' } });
+    expect(e.stdout).toBe(`it's $(x)|hunter2 "quoted"\n`);
+  });
+
+  it('stops a command whose secret cannot be read, like `NAME=$(cat -- FILE) || exit 1`', async () => {
+    const e = await client.run({ argv: ['sh', '-c', 'echo ran "$C"'], secretsFrom: { C: { file: '/root/.nonexistent' } } });
+    expect(e).toMatchObject({ code: 1, stdout: '', stderr: 'cat: /root/.nonexistent: No such file or directory\n' });
   });
 
   it('answers a missing program as dash does: `sh: 1: X: not found`, exit 127', async () => {
