@@ -1,0 +1,287 @@
+/**
+ * `npm run bench -- tui [runs]`: the TUI's three targets, printed, not asserted.
+ *
+ * 1. Start-up to the first frame showing the saved status (target < 400 ms):
+ *    the real `node bin/strata.js --config <lab>` under node-pty, from spawn
+ *    to the first screen with "saved status from". Measured twice: as shipped
+ *    (bin/strata.js compiles the TypeScript with tsx on the fly) and from a
+ *    bundle esbuild makes here (what a build step would ship).
+ * 2. Keypress-to-frame while a job streams 5,000 lines a second (p95 < 50 ms):
+ *    in this process, the real App rendered by Ink to a TTY-like stream (not
+ *    debug mode, so Ink's own frame throttle applies), a fake executor
+ *    streaming, and k / f alternated on the Job screen; the time from the key
+ *    to the first frame written that shows its effect.
+ * 3. Peak RSS with 50 hosts (target < 150 MB): the real process against the
+ *    simulated lab with 45 extra Proxmox nodes (50 hosts, ~640 workloads) over
+ *    real SSH, after its first full refresh and a walk through the screens;
+ *    VmHWM of the strata process itself (the lab runs in this process).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EventEmitter } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import xterm from '@xterm/headless';
+import pty from 'node-pty';
+import { startLab, type Lab } from '../src/lab/index.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const COLS = 120;
+const ROWS = 40;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+};
+const f1 = (n: number) => n.toFixed(1);
+
+function cleanEnv(extra: Record<string, string>): Record<string, string> {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && k !== 'CI' && k !== 'CONTINUOUS_INTEGRATION'));
+  return { ...(base as Record<string, string>), TERM: 'xterm-256color', ...extra };
+}
+
+/** Runs strata under a pseudo-terminal; `until` is polled on the screen. */
+function spawnStrata(argv: string[], env: Record<string, string>) {
+  const term = new xterm.Terminal({ cols: COLS, rows: ROWS, allowProposedApi: true });
+  const t0 = performance.now();
+  const child = pty.spawn(process.execPath, argv, { name: 'xterm-256color', cols: COLS, rows: ROWS, cwd: ROOT, env: cleanEnv(env) });
+  const exited = new Promise<number>((resolve) => child.onExit(({ exitCode }) => resolve(exitCode)));
+  let firstSeen: Record<string, number> = {};
+  const watch: { text: string }[] = [];
+  child.onData((d) => {
+    term.write(d, () => {
+      const s = screen();
+      for (const w of watch) if (firstSeen[w.text] === undefined && s.includes(w.text)) firstSeen[w.text] = performance.now() - t0;
+    });
+  });
+  const screen = () => {
+    const b = term.buffer.active;
+    let out = '';
+    for (let i = 0; i < ROWS; i++) out += `${b.getLine(b.viewportY + i)?.translateToString(true) ?? ''}\n`;
+    return out;
+  };
+  return {
+    child,
+    screen,
+    exited,
+    /** Milliseconds from spawn until `text` was first on screen. */
+    async seen(text: string | RegExp, timeoutMs = 60_000): Promise<number> {
+      if (typeof text === 'string') watch.push({ text });
+      const until = Date.now() + timeoutMs;
+      while (Date.now() < until) {
+        if (typeof text === 'string' && firstSeen[text] !== undefined) return firstSeen[text]!;
+        if (typeof text !== 'string' && text.test(screen())) return performance.now() - t0;
+        await sleep(5);
+      }
+      throw new Error(`not seen: ${String(text)}\n${screen()}`);
+    },
+    async press(...keys: string[]) {
+      for (const k of keys) {
+        child.write(k);
+        await sleep(80);
+      }
+    },
+    reset() {
+      firstSeen = {};
+    },
+    dispose: () => term.dispose(),
+  };
+}
+
+function vmHwmMb(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+async function bundle(): Promise<string> {
+  const { build } = await import('esbuild');
+  const outdir = join(ROOT, 'dist', 'bench-tui');
+  // Inside the repository, so the bundle finds node_modules; dist/ is ignored by git.
+  await build({
+    stdin: {
+      contents: "import { main } from './src/cli/main.ts'; import { processIo } from './src/cli/io.ts'; process.exitCode = await main(process.argv.slice(2), processIo());",
+      resolveDir: ROOT,
+      loader: 'ts',
+    },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    jsx: 'automatic',
+    splitting: true,
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    logLevel: 'error',
+  });
+  return join(outdir, 'stdin.mjs');
+}
+
+async function peakRssAndPrime(lab: Lab, state: string): Promise<{ rssMb: number; firstRefreshMs: number }> {
+  const s = spawnStrata([join(ROOT, 'bin/strata.js'), '--config', lab.configPath], { STRATA_STATE_DIR: state });
+  try {
+    const firstRefreshMs = await s.seen(/read \d+s ago/, 120_000);
+    await s.press('j', 'j', 'j', '\r');
+    await s.seen(/Dashboard › layer/);
+    await s.press('\t', '\t', '\x1b', '\t', 'j', 'j', '\r');
+    await s.seen(/Dashboard › workload/);
+    await s.press('\x1b', 'J');
+    await s.seen(/Journal \(/);
+    await s.press('\x1b', 'r');
+    await sleep(3_000);
+    const rssMb = vmHwmMb(s.child.pid);
+    await s.press('q');
+    await s.exited;
+    return { rssMb, firstRefreshMs };
+  } finally {
+    s.child.kill();
+    s.dispose();
+  }
+}
+
+async function startupMs(argv: string[], lab: Lab, state: string): Promise<number> {
+  const s = spawnStrata([...argv, '--config', lab.configPath], { STRATA_STATE_DIR: state });
+  try {
+    const ms = await s.seen('saved status from', 30_000);
+    await s.press('q');
+    await Promise.race([s.exited, sleep(5_000)]);
+    return ms;
+  } finally {
+    s.child.kill();
+    s.dispose();
+  }
+}
+
+class TtyOut extends EventEmitter {
+  columns = COLS;
+  rows = ROWS;
+  isTTY = true;
+  onWrite: (text: string) => void = () => undefined;
+  write(chunk: string | Uint8Array) {
+    this.onWrite(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    return true;
+  }
+}
+
+class TtyIn extends EventEmitter {
+  isTTY = true;
+  private data: string | null = null;
+  write(data: string) {
+    this.data = data;
+    this.emit('readable');
+    this.emit('data', data);
+  }
+  read() {
+    const d = this.data;
+    this.data = null;
+    return d;
+  }
+  setEncoding() {}
+  setRawMode() {}
+  resume() {}
+  pause() {}
+  ref() {}
+  unref() {}
+}
+
+async function keypressWhileStreaming(presses: number): Promise<{ p50: number; p95: number; max: number; linesPerSecond: number }> {
+  // Ink writes no live frames when it believes it runs in CI; an operator's terminal is not CI.
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
+  const [{ render }, { createElement }, { App }, { seededStore }, { fakeActions }] = await Promise.all([
+    import('ink'),
+    import('react'),
+    import('../screens/App.js'),
+    import('../test/tui/helpers/estate.js'),
+    import('../test/tui/helpers/fake-actions.js'),
+  ]);
+  const actions = fakeActions({ linesPerTick: 50, tickMs: 10 });
+  const { store } = await seededStore({ actions, nowMs: () => Date.now() });
+  const out = new TtyOut();
+  const input = new TtyIn();
+  const app = render(createElement(App, { store }), {
+    stdout: out as unknown as NodeJS.WriteStream,
+    stdin: input as unknown as NodeJS.ReadStream,
+    exitOnCtrlC: false,
+    patchConsole: false,
+  });
+  const waitForWrite = (marker: string, timeoutMs = 2_000) =>
+    new Promise<number>((resolve, reject) => {
+      const t0 = performance.now();
+      const timer = setTimeout(() => reject(new Error(`no frame with "${marker}"`)), timeoutMs);
+      out.onWrite = (text) => {
+        if (!text.includes(marker)) return;
+        clearTimeout(timer);
+        out.onWrite = () => undefined;
+        resolve(performance.now() - t0);
+      };
+    });
+  try {
+    await sleep(200);
+    for (const k of ['j', 'j', 'x']) {
+      input.write(k);
+      await sleep(50);
+    }
+    await sleep(100);
+    input.write('y');
+    await sleep(1_000);
+    const job = () => Object.values(store.getState().jobs)[0]!;
+    const startLines = job().output.total;
+    const startAt = performance.now();
+    const times: number[] = [];
+    for (let i = 0; i < presses; i++) {
+      const [key, marker] = i % 2 === 0 ? ['k', 'lines '] : ['f', 'following'];
+      const seen = waitForWrite(marker);
+      input.write(key);
+      times.push(await seen);
+      await sleep(20 + (i % 3) * 10);
+    }
+    const linesPerSecond = ((job().output.total - startLines) / (performance.now() - startAt)) * 1000;
+    return { p50: pct(times, 50), p95: pct(times, 95), max: Math.max(...times), linesPerSecond };
+  } finally {
+    await store.getState().cancelAll();
+    app.unmount();
+  }
+}
+
+export async function run(args: string[]): Promise<void> {
+  const runs = Number(args[0] ?? 5);
+  const state = mkdtempSync(join(tmpdir(), 'strata-bench-tui-'));
+  process.stdout.write('starting the lab (50 hosts)…\n');
+  const lab = await startLab({ scenario: 'healthy', extraPveNodes: 45 });
+  let bundled: string | null = null;
+  try {
+    process.stdout.write(`lab: ${lab.hosts.length} hosts, ${lab.config.layers.length} layers\n`);
+    const { rssMb, firstRefreshMs } = await peakRssAndPrime(lab, state);
+
+    bundled = await bundle();
+    const tsxTimes: number[] = [];
+    const bundleTimes: number[] = [];
+    await startupMs([join(ROOT, 'bin/strata.js')], lab, state); // warms tsx's compile cache, as on a machine that ran strata before
+    for (let i = 0; i < runs; i++) {
+      tsxTimes.push(await startupMs([join(ROOT, 'bin/strata.js')], lab, state));
+      bundleTimes.push(await startupMs([bundled], lab, state));
+    }
+
+    const keys = await keypressWhileStreaming(60);
+
+    process.stdout.write(
+      [
+        '',
+        `start-up to first frame with the saved status (${runs} runs, 50-host inventory; target < 400 ms):`,
+        `  node bin/strata.js (tsx compiles on the fly, warm cache)  median ${f1(pct(tsxTimes, 50))} ms  min ${f1(Math.min(...tsxTimes))} ms`,
+        `  node <esbuild bundle> (a build step)                       median ${f1(pct(bundleTimes, 50))} ms  min ${f1(Math.min(...bundleTimes))} ms`,
+        `keypress to frame on the Job screen while streaming ${Math.round(keys.linesPerSecond)} lines/s (target p95 < 50 ms):`,
+        `  p50 ${f1(keys.p50)} ms  p95 ${f1(keys.p95)} ms  max ${f1(keys.max)} ms`,
+        `peak RSS of strata with 50 hosts after a full refresh and a walk through the screens (target < 150 MB):`,
+        `  ${f1(rssMb)} MB (first full refresh on screen after ${f1(firstRefreshMs)} ms)`,
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    await lab.stop();
+    rmSync(state, { recursive: true, force: true });
+    if (bundled) rmSync(join(ROOT, 'dist', 'bench-tui'), { recursive: true, force: true });
+  }
+}
