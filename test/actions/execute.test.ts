@@ -159,7 +159,7 @@ describe('cancel', () => {
     expect(streaming.cancelled).toBe(true);
     expect(out).toMatchObject({ state: 'cancelled', exitCode: null });
     expect(out.verified).toBeUndefined();
-    expect(out.summary).toContain(`cancelled during step 1 of 1`);
+    expect(out.summary).toContain(`cancelled during step 1 of 2`);
     expect(out.summary).toContain(`stopped PBS task ${upid}`);
     expect(output.map((l) => l.text).slice(0, 3)).toEqual(['verify datastore usb', 'found 2 groups', 'verify usb:vm/100/2024-01-31T02:00:01Z']);
     expect(journal.entries[1]).toMatchObject({ type: 'command', exitCode: null, error: { kind: 'cancelled' } });
@@ -222,8 +222,13 @@ describe('failures around the tools', () => {
 describe('verifies', () => {
   it('PBS verify: ok with counts, failed with the snapshots that failed', async () => {
     const plan = await planOf({ kind: 'verify', layerId: 'pbs-local' });
+    const states = (text: string) => hosts.host('pbs1').on(plan.steps[1]!.command.argv, text, { env: { PBS_PASSWORD_FILE: '/root/.strata-pbs-token' } });
+    const snap = (id: number, state?: string) => ({ 'backup-type': 'vm', 'backup-id': String(id), 'backup-time': 1706666401, files: [{ filename: 'index.json.blob' }], protected: false, ...(state ? { verification: { state, upid: 'UPID:pbs1:1:2:3:65B9A9A1:verify:usb:root@pam:' } } : {}) });
+
     hosts.host('pbs1').on(plan.steps[0]!.command.argv, reply('pbs', 'verify-text-ok'));
-    expect(await executePlan(plan, deps())).toMatchObject({ state: 'ok', verified: 'ok', summary: 'verify ok: 2 snapshots verified, 1 skipped (verified recently)' });
+    states(JSON.stringify([snap(100, 'ok'), snap(102, 'ok')]));
+    expect(await executePlan(plan, deps())).toMatchObject({ state: 'ok', verified: 'ok', summary: 'verify ok: 2 snapshots verified, 1 skipped (verified recently); every snapshot of usb verified ok (2)' });
+
     hosts.host('pbs1').on(plan.steps[0]!.command.argv, reply('pbs', 'verify-text-failed'));
     expect(await executePlan(plan, deps())).toMatchObject({
       state: 'failed',
@@ -231,6 +236,19 @@ describe('verifies', () => {
       exitCode: 255,
       summary: 'verify failed: verification failed - please check the log for details (vm/101/2024-01-31T02:00:01Z); 1 snapshot verified',
     });
+  });
+
+  it('PBS verify: a snapshot that failed before is skipped by PBS, and the read-back states still fail the verify', async () => {
+    const plan = await planOf({ kind: 'verify', layerId: 'pbs-local' });
+    const snap = (id: number, state?: string) => ({ 'backup-type': 'vm', 'backup-id': String(id), 'backup-time': 1706666401, files: [{ filename: 'index.json.blob' }], protected: false, ...(state ? { verification: { state, upid: 'UPID:pbs1:1:2:3:65B9A9A1:verify:usb:root@pam:' } } : {}) });
+    hosts.host('pbs1').on(plan.steps[0]!.command.argv, reply('pbs', 'verify-text-ok'));
+    hosts.host('pbs1').on(plan.steps[1]!.command.argv, JSON.stringify([snap(100, 'ok'), snap(101, 'failed')]), { env: { PBS_PASSWORD_FILE: '/root/.strata-pbs-token' } });
+    expect(await executePlan(plan, deps())).toMatchObject({ state: 'failed', verified: 'failed', summary: '1 snapshot of usb failed verification: vm/101/2024-01-31T02:00:01Z (step 2 of 2)' });
+    hosts.host('pbs1').on(plan.steps[0]!.command.argv, reply('pbs', 'verify-text-ok'));
+    hosts.host('pbs1').on(plan.steps[1]!.command.argv, JSON.stringify([snap(100, 'ok'), snap(103)]), { env: { PBS_PASSWORD_FILE: '/root/.strata-pbs-token' } });
+    const partial = await executePlan(plan, deps());
+    expect(partial).toMatchObject({ state: 'warning', summary: expect.stringContaining('1 snapshot of usb not verified yet') });
+    expect(partial.verified).toBeUndefined();
   });
 
   it('rclone check: differences are a failed verify with the counts', async () => {

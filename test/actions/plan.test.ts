@@ -38,6 +38,7 @@ async function plan(req: ActionRequest, extra: Partial<PlanContext> = {}): Promi
 
 const argvs = (p: ActionPlan) => p.steps.map((s) => [s.host, ...s.command.argv]);
 const PVESH_JOBS = ['pvesh', 'get', '/cluster/backup', '--output-format', 'json'];
+const SNAPSHOT_LIST = (store: string) => ['proxmox-backup-client', 'snapshot', 'list', '--repository', `strata@pbs!ro@127.0.0.1:${store}`, '--output-format', 'json'];
 
 describe('vzdump', () => {
   it('backs up one guest now with the mode and compression of the job covering it', async () => {
@@ -124,15 +125,27 @@ describe('pbs', () => {
 
   it('runs the datastore\'s verify job for a layer that copies nothing', async () => {
     hosts.host('pbs1').on(['proxmox-backup-manager', 'verify-job', 'list', '--output-format', 'json'], reply('pbs', 'verify-job-list-normal'));
-    expect(argvs(await plan({ kind: 'run', layerId: 'pbs-local' }))).toEqual([['pbs1', 'proxmox-backup-manager', 'verify-job', 'run', 'v-usb', '--output-format', 'text']]);
+    expect(argvs(await plan({ kind: 'run', layerId: 'pbs-local' }))).toEqual([
+      ['pbs1', 'proxmox-backup-manager', 'verify-job', 'run', 'v-usb', '--output-format', 'text'],
+      ['pbs1', ...SNAPSHOT_LIST('usb')],
+    ]);
   });
 
   it('verifies the datastore, re-verifying what is older than the layer\'s verifyMaxAge; it changes the host', async () => {
     const p = await plan({ kind: 'verify', layerId: 'pbs-local', assetId: 'vm/100' });
-    expect(argvs(p)).toEqual([['pbs1', 'proxmox-backup-manager', 'verify', 'usb', '--outdated-after', '30', '--output-format', 'text']]);
+    expect(argvs(p)).toEqual([
+      ['pbs1', 'proxmox-backup-manager', 'verify', 'usb', '--outdated-after', '30', '--output-format', 'text'],
+      ['pbs1', ...SNAPSHOT_LIST('usb')],
+    ]);
+    // The read-back uses the layer's client access: the token file is read by the client itself.
+    expect(p.steps[1]!.command.env).toEqual({ PBS_PASSWORD_FILE: '/root/.strata-pbs-token' });
+    expect(p.steps[1]!.output).toEqual({ kind: 'pbs-verify-states', store: 'usb' });
     expect(p.changesHost).toBe(true);
-    expect(p.notes).toEqual([expect.stringContaining('.bad'), expect.stringContaining('cannot limit a verify to one group')]);
-    expect(argvs(await plan({ kind: 'verify', layerId: 'pbs-remote' }))).toEqual([['pbs2', 'proxmox-backup-manager', 'verify', 'offsite', '--output-format', 'text']]);
+    expect(p.notes).toEqual([expect.stringContaining('.bad'), expect.stringContaining('states read back afterwards decide'), expect.stringContaining('cannot limit a verify to one group')]);
+    expect(argvs(await plan({ kind: 'verify', layerId: 'pbs-remote' }))).toEqual([
+      ['pbs2', 'proxmox-backup-manager', 'verify', 'offsite', '--output-format', 'text'],
+      ['pbs2', 'proxmox-backup-client', 'snapshot', 'list', '--repository', 'strata@pbs!ro@127.0.0.1:offsite', '--output-format', 'json'],
+    ]);
   });
 });
 

@@ -5,7 +5,8 @@
  * verify; rclone sync copies, a changed file makes check a failed verify.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -20,7 +21,8 @@ describeWithTools(['restic'], 'restic actions against real restic', () => {
     dir = mkdtempSync(join(tmpdir(), 'strata-act-restic-'));
     writeFileSync(join(dir, 'pass'), 'correct horse\n');
     mkdirSync(join(dir, 'data'));
-    for (let i = 0; i < 20; i++) writeFileSync(join(dir, 'data', `f${i}.txt`), `file ${i} `.repeat(2000));
+    // Random bytes: restic cannot deduplicate them, so the data pack is far larger than the tree pack.
+    for (let i = 0; i < 20; i++) writeFileSync(join(dir, 'data', `f${i}.bin`), randomBytes(10_000));
     const env = { ...process.env, RESTIC_CACHE_DIR: join(dir, 'cache'), RESTIC_REPOSITORY: join(dir, 'repo'), RESTIC_PASSWORD_FILE: join(dir, 'pass') };
     const init = spawnSync('restic', ['init', '-q'], { env });
     if (init.status !== 0) throw new Error(`restic init: ${String(init.stderr)}`);
@@ -42,9 +44,12 @@ describeWithTools(['restic'], 'restic actions against real restic', () => {
   });
 
   it('checks a repository with a pack file deleted: failed, verified failed', async () => {
+    // The largest pack holds file data (tree packs are small): losing a tree would make restic
+    // retry its reads for minutes, losing data is what a failing disk does to a repository.
     const packs = join(dir, 'repo', 'data');
-    const sub = readdirSync(packs).find((d) => readdirSync(join(packs, d)).length > 0)!;
-    unlinkSync(join(packs, sub, readdirSync(join(packs, sub))[0]!));
+    const files = readdirSync(packs).flatMap((d) => readdirSync(join(packs, d)).map((f) => join(packs, d, f)));
+    const largest = files.sort((a, b) => statSync(b).size - statSync(a).size)[0]!;
+    unlinkSync(largest);
     const out = await actions.run({ kind: 'verify', layerId: 'files' });
     expect(out).toMatchObject({ state: 'failed', verified: 'failed', exitCode: 1, summary: expect.stringContaining('repository contains errors') });
   });

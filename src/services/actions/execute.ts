@@ -217,8 +217,8 @@ function summarize(ran: readonly StepRun[], compared: StepVerdict | undefined): 
   const worst = ran.find((r) => r.verdict.state === 'failed') ?? ran.find((r) => r.verdict.state === 'warning');
   if (ran.length === 1) return ran[0]!.verdict.summary;
   if (worst) return `${worst.verdict.summary} (step ${worst.index + 1} of ${ran.length})`;
-  const last = ran.at(-1);
-  return last ? `${ran.length} steps ok; ${last.verdict.summary}` : 'nothing ran';
+  if (ran.length <= 3) return ran.map((r) => r.verdict.summary).join('; ') || 'nothing ran';
+  return `${ran.length} steps ok; ${ran.at(-1)!.verdict.summary}`;
 }
 
 /** After a cancel: a PBS task keeps running in the server when only its CLI is killed. */

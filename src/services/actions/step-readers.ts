@@ -6,6 +6,8 @@
  */
 import { archiveListFold } from '../../adapters/config-backup/verify.js';
 import { pbsTaskFold } from '../../adapters/pbs/jobs.js';
+import { parseSnapshotList } from '../../adapters/pbs/parse.js';
+import { epochToIsoSeconds } from '../../adapters/shared/values.js';
 import { parseArchiveTest, vzdumpFold } from '../../adapters/pve/vzdump.js';
 import { rcloneCheckFold, rcloneSyncFold } from '../../adapters/rclone/sync.js';
 import { parseBackupOutput, parseCheckOutput } from '../../adapters/restic/parse.js';
@@ -49,6 +51,8 @@ export function verifies(output: StepOutput | undefined): boolean {
       return true;
     case 'pbs-task':
       return output.verify;
+    case 'pbs-verify-states':
+      return true;
     default:
       return false;
   }
@@ -143,6 +147,22 @@ export function readerFor(output: StepOutput | undefined, cmd: Command, now: () 
         if (t.status === 'warnings') return { state: 'warning', summary: `verify with ${t.message}: ${counts}` };
         return { state: 'ok', summary: `verify ok: ${counts}`, verified: 'ok' };
       });
+    case 'pbs-verify-states':
+      return collecting((stdout, stderr, code) => {
+        const r = parseSnapshotList(stdout, stderr, code);
+        if (!r.ok) return unreadable(`snapshots of ${output.store}`, r);
+        const done = r.value.filter((x) => !x.partial);
+        const path = (x: (typeof done)[number]) => `${x.type}/${x.id}/${epochToIsoSeconds(x.time)}`;
+        const failed = done.filter((x) => x.verification?.state === 'failed');
+        const never = done.filter((x) => !x.verification || x.verification.state === 'none');
+        if (failed.length > 0) {
+          const list = failed.slice(0, 3).map(path).join(', ') + (failed.length > 3 ? ', …' : '');
+          return { state: 'failed', verified: 'failed', summary: `${plural(failed.length, 'snapshot')} of ${output.store} failed verification: ${list}` };
+        }
+        if (never.length > 0) return { state: 'warning', summary: `${plural(never.length, 'snapshot')} of ${output.store} not verified yet (newest ${path(never.at(-1)!)})` };
+        if (done.length === 0) return { state: 'warning', summary: `${output.store} holds no finished snapshot` };
+        return { state: 'ok', verified: 'ok', summary: `every snapshot of ${output.store} verified ok (${done.length})` };
+      }, () => true, 1_000_000);
     case 'restic-backup':
       return collecting((stdout, stderr, code) => {
         const r = parseBackupOutput(stdout, stderr, code);

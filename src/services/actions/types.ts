@@ -46,6 +46,12 @@ export type StepOutput =
   | { readonly kind: 'vzdump' }
   | { readonly kind: 'archive-test'; readonly archive: string }
   | { readonly kind: 'pbs-task'; readonly verify: boolean }
+  /**
+   * Every snapshot's verify state read back after a verify: PBS skips what it
+   * verified before (a snapshot that failed stays failed, unread), so only
+   * this list says whether the whole datastore is proven sound.
+   */
+  | { readonly kind: 'pbs-verify-states'; readonly store: string }
   | { readonly kind: 'restic-backup' }
   | { readonly kind: 'restic-check' }
   | { readonly kind: 'rclone-sync' }

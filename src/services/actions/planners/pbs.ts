@@ -3,7 +3,8 @@
  * datastore's verify job; verify = `proxmox-backup-manager verify STORE`,
  * followed in text mode. Both are server tasks: a cancel also stops the task.
  */
-import { datastoreOfRepository } from '../../../adapters/pbs/commands.js';
+import { datastoreOfRepository, snapshotListCommand, type PbsAccess } from '../../../adapters/pbs/commands.js';
+import { resolveSecret } from '../../../adapters/secrets.js';
 import {
   parseSyncJobs,
   parseVerifyJobs,
@@ -19,9 +20,32 @@ import type { PlanStep } from '../types.js';
 
 export const storeOf = (layer: LayerOf<'pbs'>) => layer.datastore ?? datastoreOfRepository(layer.repository);
 
+/** The client's access to the datastore, for reading back verify states. */
+function clientAccess(layer: LayerOf<'pbs'>, ctx: PlannerContext): Result<PbsAccess> {
+  const secret = layer.secret ? resolveSecret(layer.secret, (n) => ctx.lookupEnv(n)) : undefined;
+  if (secret && !secret.ok) return because('PBS password', secret);
+  return ok({
+    repository: layer.repository,
+    ...(layer.namespace ? { namespace: layer.namespace } : {}),
+    ...(layer.fingerprint ? { fingerprint: layer.fingerprint } : {}),
+    ...(secret?.ok ? { password: secret.value } : {}),
+  });
+}
+
+/** After a verify: every snapshot's state, read back with the client. */
+function verifyStatesStep(layer: LayerOf<'pbs'>, ctx: PlannerContext, store: string): Result<PlanStep> {
+  const access = clientAccess(layer, ctx);
+  if (!access.ok) return access;
+  const cmd = build(() => snapshotListCommand(access.value));
+  if (!cmd.ok) return cmd;
+  return ok({ host: layer.host, command: cmd.value, description: `read back the verify state of every snapshot in ${store}`, output: { kind: 'pbs-verify-states', store } });
+}
+
 export async function planPbs(layer: LayerOf<'pbs'>, ctx: PlannerContext): Promise<Result<PlanDraft>> {
   const store = storeOf(layer);
   if (ctx.request.kind === 'verify') {
+    const states = verifyStatesStep(layer, ctx, store);
+    if (!states.ok) return states;
     const days = layer.verifyMaxAgeSeconds ? Math.max(1, Math.ceil(layer.verifyMaxAgeSeconds / 86_400)) : undefined;
     const cmd = build(() => verifyDatastoreCommand(store, { ...(layer.namespace ? { namespace: layer.namespace } : {}), ...(days ? { outdatedAfterDays: days } : {}) }));
     if (!cmd.ok) return cmd;
@@ -36,11 +60,13 @@ export async function planPbs(layer: LayerOf<'pbs'>, ctx: PlannerContext): Promi
           output: { kind: 'pbs-task', verify: true },
           onCancel: { kind: 'pbs-task', workerType: 'verify', workerIdIncludes: store },
         },
+        states.value,
       ],
       changesHost: true,
       affectedLayers: [layer.id],
       notes: [
         'PBS records the result in each snapshot (its verify state) and moves corrupt chunks aside as .bad.',
+        'PBS skips snapshots verified before (a failed one stays failed): the states read back afterwards decide.',
         ...(ctx.request.assetId ? [`proxmox-backup-manager cannot limit a verify to one group: the whole datastore ${store} is verified.`] : []),
       ],
     });
@@ -94,5 +120,8 @@ export async function planPbs(layer: LayerOf<'pbs'>, ctx: PlannerContext): Promi
       onCancel: { kind: 'pbs-task', workerType: 'verificationjob', workerIdIncludes: j.id },
     });
   }
-  return ok({ title: `Run verify job${steps.length > 1 ? 's' : ''} ${chosen.map((j) => j.id).join(', ')} of ${layer.id}`, steps, changesHost: true, affectedLayers: [layer.id] });
+  const states = verifyStatesStep(layer, ctx, store);
+  if (!states.ok) return states;
+  steps.push(states.value);
+  return ok({ title: `Run verify job${steps.length > 2 ? 's' : ''} ${chosen.map((j) => j.id).join(', ')} of ${layer.id}`, steps, changesHost: true, affectedLayers: [layer.id] });
 }
