@@ -165,3 +165,37 @@ describe('the degraded lab: failures are reported as the tools report them, neve
     expect(out).toMatchObject({ state: 'failed', verified: 'failed', summary: expect.stringContaining('vm/101/') });
   }, 60_000);
 });
+
+describe('cancel of a PBS verify against the lab', () => {
+  it('ends the CLI and stops the server task it left running', async () => {
+    const slow = await startLab({ scenario: 'healthy', timeScale: 1 });
+    const slowRunners = new LabRunners(slow);
+    try {
+      const v = validateInventory(slow.config);
+      if (!v.ok) throw new Error('bad lab config');
+      const runnerFor = (h: string) => slowRunners.get(h);
+      // Re-verify everything so the task has work for a while.
+      const p = await planAction({ kind: 'verify', layerId: 'pbs-local' }, { inventory: v.inventory, runnerFor, lookupEnv: () => undefined, now: () => Date.now() / 1000 });
+      if (!p.ok) throw new Error(p.error.message);
+      const plan: ActionPlan = { ...p.value, steps: [{ ...p.value.steps[0]!, command: { argv: ['proxmox-backup-manager', 'verify', 'usb', '--outdated-after', '1', '--output-format', 'text'] } }, p.value.steps[1]!] };
+      const controller = new AbortController();
+      const lines: string[] = [];
+      const out = await executePlan(plan, {
+        runnerFor,
+        journal,
+        operator: 'lab-test',
+        signal: controller.signal,
+        onOutput: (l) => {
+          lines.push(l.text);
+          if (lines.length === 4) controller.abort();
+        },
+      });
+      expect(out).toMatchObject({ state: 'cancelled', summary: expect.stringMatching(/stopped PBS task UPID:pbs1:.*:verify:usb:/) });
+      const tasks = slow.state.hosts.pbs1!.pbs!.tasks;
+      expect(tasks.filter((t) => t.workerType === 'verify' && t.running)).toEqual([]);
+    } finally {
+      await slowRunners.close();
+      await slow.stop();
+    }
+  }, 60_000);
+});
