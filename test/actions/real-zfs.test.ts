@@ -48,7 +48,11 @@ describeWithTools(['zfs-fuse'], 'zfs actions against real zfs-fuse', () => {
   });
 
   afterAll(async () => {
-    spawnSync('zpool', ['destroy', '-f', pool]);
+    // zfs-fuse may still hold the pool busy for a moment after a receive.
+    for (let i = 0; i < 10 && spawnSync('zpool', ['destroy', '-f', pool]).status !== 0; i++) {
+      if (spawnSync('zpool', ['list', pool]).status !== 0) break;
+      await new Promise((r) => setTimeout(r, 300));
+    }
     if (dir) rmSync(dir, { recursive: true, force: true });
     if (daemon && daemon.exitCode === null) {
       daemon.kill('SIGTERM');
