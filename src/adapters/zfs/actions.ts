@@ -20,8 +20,12 @@ export function strataSnapshotName(epochSeconds: number): string {
   return `strata_${iso.slice(0, 10)}_${iso.slice(11, 19)}`;
 }
 
-function snapshotRef(dataset: string, snapshot: string): string {
-  if (!SNAP.test(snapshot)) throw new TypeError(`not a ZFS snapshot name: ${JSON.stringify(snapshot)}`);
+// A name Strata makes is held to ZFS's own rules; a name read back from the host
+// is taken as the host wrote it (tools differ: syncoid's carry a `+` offset).
+const EXISTING_SNAP = /^[^@/\0\n]+$/;
+
+function snapshotRef(dataset: string, snapshot: string, existing = false): string {
+  if (!(existing ? EXISTING_SNAP : SNAP).test(snapshot)) throw new TypeError(`not a ZFS snapshot name: ${JSON.stringify(snapshot)}`);
   return `${checkDataset(dataset)}@${snapshot}`;
 }
 
@@ -40,7 +44,7 @@ export const FULL_PIPE = 'zfs send "$1" | zfs recv -F "$2"';
 export function zfsSendRecvCommand(p: { source: string; snapshot: string; target: string; from?: string }): Command {
   const to = snapshotRef(p.source, p.snapshot);
   const target = checkDataset(p.target);
-  if (p.from !== undefined) return { argv: ['sh', '-c', INCREMENTAL_PIPE, 'sh', snapshotRef(p.source, p.from), to, target] };
+  if (p.from !== undefined) return { argv: ['sh', '-c', INCREMENTAL_PIPE, 'sh', snapshotRef(p.source, p.from, true), to, target] };
   return { argv: ['sh', '-c', FULL_PIPE, 'sh', to, target] };
 }
 
