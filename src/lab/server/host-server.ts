@@ -83,6 +83,8 @@ export class HostServer implements ChannelHost {
       return;
     }
     this.sockets.add(socket);
+    // As sshd does for its sessions' small packets: no Nagle delay on answers.
+    socket.setNoDelay(true);
     socket.once('close', () => this.sockets.delete(socket));
     socket.on('error', () => undefined);
     const server = this.runtime.hasFault(this.hostName, 'host-key-changed') ? this.otherKeyServer() : this.ssh;
