@@ -12,6 +12,7 @@ interface CommandEntry {
 /** The command table. Add a line here when a command lands. */
 const COMMANDS: Record<string, CommandEntry> = {
   config: { summary: 'config check: validate the inventory file', load: () => import('./config-check.js') },
+  demo: { summary: 'start a simulated homelab and open Strata on it', load: () => import('./demo.js') },
   status: { summary: 'read every layer and print its health (--json for monitoring)', load: () => import('./status.js') },
   commands: { summary: 'list the commands Strata may run on each host', load: () => import('./commands-list.js') },
   retention: { summary: 'show what a prune keeps (PBS, PVE or restic rules)', load: () => import('./retention.js') },

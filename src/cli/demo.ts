@@ -1,0 +1,109 @@
+/**
+ * `strata demo`: starts the simulated homelab in this process and shows
+ * Strata against it through the real SSH runner, so a new user sees the whole
+ * product with nothing installed but `npm install`.
+ */
+import { validateInventory } from '../domain/inventory.js';
+import { exitCodeFor } from '../domain/status-report.js';
+import { SCENARIOS, startLab, type Lab, type ScenarioName } from '../lab/index.js';
+import { parseFlags, UsageError } from './args.js';
+import { formatStatus } from './format-status.js';
+import { EXIT, type CliIo } from './io.js';
+import { sessionFor, type Session } from './session.js';
+import { statusReport } from './status.js';
+
+export const USAGE = `Usage: strata demo [--scenario healthy|degraded|disaster] [--hosts N] [--latency MS]
+                   [--status [--json]] [--read-only]
+
+Starts a simulated homelab (Proxmox node, local and remote PBS, Docker host
+with restic, ZFS NAS with replication and a Glacier copy) on 127.0.0.1 and
+opens Strata on it. Nothing outside this process is touched.
+  --scenario S   healthy (default), degraded (many real-world failures at once),
+                 disaster (the Proxmox node and the local PBS are gone)
+  --hosts N      add N more Proxmox nodes with a dozen guests each (scale)
+  --latency MS   every simulated host waits this long before each answer
+  --status       print the status instead of opening the screen; exit code as
+                 \`strata status\` (--json for the JSON contract)`;
+
+export interface DemoOptions {
+  readonly scenario: ScenarioName;
+  readonly extraPveNodes: number;
+  readonly latencyMs: number;
+}
+
+export function parseDemoArgs(args: string[]) {
+  const { values } = parseFlags(args, {
+    scenario: { type: 'string' },
+    hosts: { type: 'string' },
+    latency: { type: 'string' },
+    status: { type: 'boolean' },
+    json: { type: 'boolean' },
+    'read-only': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  const scenario = values.scenario ?? 'healthy';
+  if (!(SCENARIOS as readonly string[]).includes(scenario)) {
+    throw new UsageError(`--scenario: "${scenario}" is not one of ${SCENARIOS.join(', ')}`);
+  }
+  const count = (flag: string, v: string | undefined, max: number) => {
+    if (v === undefined) return 0;
+    if (!/^\d+$/.test(v) || Number(v) > max) throw new UsageError(`--${flag}: "${v}" is not a whole number from 0 to ${max}`);
+    return Number(v);
+  };
+  return {
+    demo: {
+      scenario: scenario as ScenarioName,
+      extraPveNodes: count('hosts', values.hosts, 200),
+      latencyMs: count('latency', values.latency, 60_000),
+    } satisfies DemoOptions,
+    status: values.status ?? false,
+    json: values.json ?? false,
+    readOnly: values['read-only'] ?? false,
+    help: values.help ?? false,
+  };
+}
+
+/** Starts the lab and a session on it; the caller stops both. */
+export async function startDemo(opts: DemoOptions, env: CliIo['env']): Promise<{ lab: Lab; session: Session }> {
+  const lab = await startLab({ scenario: opts.scenario, extraPveNodes: opts.extraPveNodes, latencyMs: opts.latencyMs });
+  const valid = validateInventory(lab.config);
+  if (!valid.ok) {
+    await lab.stop();
+    throw new Error(`the lab wrote an invalid inventory: ${valid.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+  }
+  return { lab, session: sessionFor(valid.inventory, lab.configPath, env) };
+}
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseDemoArgs(args);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`strata demo: ${e.message}\n\n${USAGE}`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+  if (parsed.help) {
+    io.out(USAGE);
+    return EXIT.ok;
+  }
+  const { lab, session } = await startDemo(parsed.demo, io.env);
+  try {
+    if (parsed.status || !io.isTTY) {
+      const report = await statusReport(session);
+      if (parsed.json) io.out(JSON.stringify(report));
+      else {
+        io.out(formatStatus(report, { color: io.isTTY && !io.env.NO_COLOR, now: Date.now() / 1000 }));
+        if (!parsed.status) io.out('(not a terminal: printed the status; run `strata demo` in a terminal for the screen)');
+      }
+      return exitCodeFor(report);
+    }
+    const { runTui } = await import('./tui.js');
+    return await runTui({ session, readOnly: parsed.readOnly, io, title: `demo: ${parsed.demo.scenario}` });
+  } finally {
+    await session.close();
+    await lab.stop();
+  }
+}
