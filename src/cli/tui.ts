@@ -8,9 +8,6 @@
  * On a non-TTY it prints the status and a hint instead (zrepl does the same):
  * a cron job or a pipe gets an answer, not a crash.
  */
-import { render } from 'ink';
-import { createElement } from 'react';
-import { App } from '../../screens/App.js';
 import { exitCodeFor } from '../domain/status-report.js';
 import { executePlan } from '../services/actions/execute.js';
 import { planAction } from '../services/actions/plan.js';
@@ -71,9 +68,14 @@ export async function tuiStore(opts: RunTuiOptions & { readonly color: boolean }
     verifications = newestVerifications(entries);
     return journalViews(entries);
   };
+  // Read once at start for the verifies' evidence; the first refresh waits for it, the first frame does not.
+  const journalRead = readJournal().catch(() => []);
   const deps: AppDeps = {
     nowMs: () => Date.now(),
-    readStatus: (inventory, o) => readStatus(inventory, session.deps, { ...o, restoreEvidence: evidence() }),
+    readStatus: async (inventory, o) => {
+      await journalRead;
+      return readStatus(inventory, session.deps, { ...o, restoreEvidence: evidence() });
+    },
     saveReport: (report, readAtMs) => saveStatus(session.configPath, { report, readAtMs }, env),
     restoreEvidence: evidence,
     journal: { readJournal },
@@ -102,8 +104,6 @@ export async function tuiStore(opts: RunTuiOptions & { readonly color: boolean }
   };
   store = createAppStore(deps);
   store.getState().setInventory(session.inventory);
-  // The evidence of earlier verifies, before the first refresh evaluates.
-  await readJournal().catch(() => undefined);
   const saved = await loadSavedStatus(session.configPath, env);
   if (saved) store.getState().showSavedReport(saved.report, saved.readAtMs);
   return store;
@@ -119,12 +119,14 @@ export async function runTui(opts: RunTuiOptions): Promise<number> {
     opts.io.err('strata: the control panel needs a terminal (raw keyboard input); try `strata status`.');
     return EXIT.usage;
   }
-  const store = await tuiStore({ ...opts, color: colorWanted(opts.io.env, stdout) });
+  // React's development build costs start-up time and every render; an operator's terminal is production.
+  process.env.NODE_ENV ??= 'production';
+  const [store, { mountApp }] = await Promise.all([tuiStore({ ...opts, color: colorWanted(opts.io.env, stdout) }), import('../../screens/mount.js')]);
   if (opts.title) store.getState().say(opts.title);
   opts.onStore?.(store);
   // The operator's own screen comes back untouched when Strata quits.
   stdout.write(ALT_SCREEN_ON);
-  const app = render(createElement(App, { store }), { stdin, stdout, exitOnCtrlC: false, patchConsole: true });
+  const app = mountApp(store, { stdin, stdout });
   try {
     await app.waitUntilExit();
   } finally {

@@ -14,7 +14,7 @@ export interface FakeActions extends ActionDeps {
   cancelled: boolean;
 }
 
-export function fakeActions(opts: { linesPerTick?: number; ticks?: number; tickMs?: number } = {}): FakeActions {
+export function fakeActions(opts: { linesPerTick?: number; ticks?: number; tickMs?: number; linesPerSecond?: number } = {}): FakeActions {
   const fake: FakeActions = {
     planned: [],
     executed: [],
@@ -45,8 +45,11 @@ export function fakeActions(opts: { linesPerTick?: number; ticks?: number; tickM
       const started = Date.now();
       return new Promise<ActionOutcome>((resolve) => {
         let tick = 0;
+        let sent = 0;
         const timer = setInterval(() => {
-          for (let i = 0; i < (opts.linesPerTick ?? 5); i++) onOutput({ step: 0, stream: 'stdout', text: `INFO: line ${tick * (opts.linesPerTick ?? 5) + i}` });
+          // A rate holds however late the timer fires; otherwise a fixed count per tick.
+          const due = opts.linesPerSecond ? Math.floor(((Date.now() - started) * opts.linesPerSecond) / 1000) - sent : (opts.linesPerTick ?? 5);
+          for (let i = 0; i < due; i++) onOutput({ step: 0, stream: 'stdout', text: `INFO: line ${sent++}` });
           tick++;
           if (tick >= (opts.ticks ?? Number.POSITIVE_INFINITY)) {
             clearInterval(timer);
