@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { JOURNAL } from './helpers/fake-actions.js';
 import { seededStore } from './helpers/estate.js';
-import { KEY, renderApp, type Rendered } from './helpers/render-app.js';
+import { KEY, renderApp, sleep, type Rendered } from './helpers/render-app.js';
 
 let view: Rendered | undefined;
 afterEach(() => view?.unmount());
@@ -89,5 +89,28 @@ describe('keys that arrive together', () => {
     await view.waitFor('Hosts × layers');
     await view.press('jjjjj\r');
     expect(await view.waitFor('Dashboard › layer pbs-local')).toContain('pbs on pbs1');
+  });
+});
+
+describe('polling what is on screen', () => {
+  it('only the screen shown polls: the Layer screen its own layer, the dashboard again after Esc; r reads now', async () => {
+    const { store, status } = await seededStore();
+    view = await renderApp(store, { columns: 80, rows: 24 });
+    await view.waitFor('Hosts × layers');
+    expect(store.getState().polling).toEqual(['dashboard']);
+    await view.press('j', 'j', 'j', 'j', 'j', KEY.enter);
+    await view.waitFor('layer pbs-local');
+    expect(store.getState().polling).toEqual(['layer']);
+    const before = status.calls.length;
+    await view.press('r');
+    await view.waitFor('refreshing what is on screen');
+    await sleep(30);
+    expect(status.calls.slice(before)).toEqual([{ hosts: ['pbs1'], layers: ['pbs-local'] }]);
+    await view.press(KEY.esc);
+    await view.waitFor('Hosts × layers');
+    expect(store.getState().polling).toEqual(['dashboard']);
+    await view.press('?');
+    await view.waitFor('Help —');
+    expect(store.getState().polling).toEqual([]); // the help covers the dashboard: nothing on screen to poll
   });
 });

@@ -3,7 +3,8 @@
  * default command, no command given) under node-pty, the screen read back
  * through @xterm/headless, against the simulated homelab over real SSH. The
  * operator waits for the dashboard, moves to a layer, starts a verify, sees
- * its plan and its output, goes back and quits; the process exits 0.
+ * its plan and its output, goes back and quits; the process exits 0. And a
+ * job cancelled with Esc really ends on the host (the lab's process table).
  * (`strata demo` starts the same lab in-process; this test starts it itself
  * so it can also look at the lab's state.)
  */
@@ -87,6 +88,29 @@ describe('strata in a real terminal', () => {
       expect(job).toMatch(/verify group usb:/);
       await t.press('\x1b');
       await t.waitFor(/Dashboard › layer pbs-local +/);
+      await t.press('q');
+      expect(await t.exit).toBe(0);
+    } finally {
+      t.child.kill();
+    }
+  }, 60_000);
+
+  it('Esc on a running job ends the remote process; the job shows CANCELLED', async () => {
+    const state = mkdtempSync(join(tmpdir(), 'strata-pty-'));
+    const t = terminal(['--config', lab.configPath], { STRATA_STATE_DIR: state });
+    try {
+      await t.waitFor(/read \d+s ago/);
+      await t.press('j', 'j', 'x'); // pve1, pve1-snap -> pve1-dump: run its vzdump job
+      const plan = await t.waitFor('Run this? [y/N]');
+      expect(plan).toMatch(/\$ vzdump /);
+      await t.press('y');
+      await t.waitFor(/⟳ RUNNING/);
+      const until = Date.now() + 15_000;
+      while (!lab.running('pve1').some((p) => p.argv[0] === 'vzdump') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      expect(lab.running('pve1').map((p) => p.argv[0])).toContain('vzdump');
+      await t.press('\x1b');
+      await t.waitFor('■ CANCELLED', 20_000);
+      expect(lab.running('pve1').map((p) => p.argv[0])).not.toContain('vzdump');
       await t.press('q');
       expect(await t.exit).toBe(0);
     } finally {
