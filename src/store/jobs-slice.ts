@@ -78,6 +78,8 @@ interface Needs {
 }
 
 export const FLUSH_MS = 33;
+/** Ended jobs kept (with their output) for the Job screen; older ones are forgotten. */
+export const KEEP_ENDED_JOBS = 20;
 
 export interface JobsOptions {
   readonly lineCapacity?: number;
@@ -138,7 +140,13 @@ export const createJobsSlice =
         output: new LineBuffer(capacity),
         revision: 0,
       };
-      set((s) => ({ jobs: { ...s.jobs, [id]: job }, jobOrder: [...s.jobOrder, id], pending: null }));
+      set((s) => {
+        // Each job's output is bounded; so is how many ended jobs keep theirs.
+        const ended = s.jobOrder.filter((j) => s.jobs[j]?.state !== 'running');
+        const drop = new Set(ended.slice(0, Math.max(0, ended.length - KEEP_ENDED_JOBS + 1)));
+        const jobs = Object.fromEntries(Object.entries(s.jobs).filter(([j]) => !drop.has(j)));
+        return { jobs: { ...jobs, [id]: job }, jobOrder: [...s.jobOrder.filter((j) => !drop.has(j)), id], pending: null };
+      });
       const work = (async () => {
         let outcome: ActionOutcome;
         try {

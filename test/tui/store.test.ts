@@ -45,6 +45,21 @@ describe('jobs slice', () => {
     expect(updates).toBeLessThan(12);
   });
 
+  it('keeps the output of the last 20 ended jobs, not of every job ever run', async () => {
+    const actions = fakeActions({ linesPerTick: 10, ticks: 1, tickMs: 1 });
+    const { store } = await seededStore({ actions });
+    for (let i = 0; i < 25; i++) {
+      await store.getState().requestAction({ kind: 'verify', layerId: 'pve1-dump' });
+      store.getState().confirmPending();
+      await sleep(15);
+    }
+    await sleep(50);
+    const { jobOrder, jobs } = store.getState();
+    expect(jobOrder.length).toBe(20);
+    expect(Object.keys(jobs).length).toBe(20);
+    expect(jobOrder.at(-1)).toBe('job-25');
+  });
+
   it('refuses a host-changing plan in read-only mode even when asked directly', async () => {
     const actions = fakeActions();
     const { store } = await seededStore({ actions, ui: { readOnly: true } });
