@@ -60,8 +60,6 @@ export async function tuiStore(opts: RunTuiOptions & { readonly color: boolean }
   const env = io.env;
   const journal = await Journal.open(env).catch(() => null);
   let verifications: VerificationRecord[] = [];
-  let store: AppStore | null = null;
-  const evidence = () => evidenceFrom(verifications, store?.getState().observations.layers ?? {});
   const readJournal = async () => {
     if (!journal) throw new Error('the state directory cannot be created, so there is no journal');
     const { entries } = await journal.read();
@@ -72,12 +70,13 @@ export async function tuiStore(opts: RunTuiOptions & { readonly color: boolean }
   const journalRead = readJournal().catch(() => []);
   const deps: AppDeps = {
     nowMs: () => Date.now(),
+    // The store evaluates each reading again with the journal's evidence (restoreEvidence below).
     readStatus: async (inventory, o) => {
       await journalRead;
-      return readStatus(inventory, session.deps, { ...o, restoreEvidence: evidence() });
+      return readStatus(inventory, session.deps, o);
     },
     saveReport: (report, readAtMs) => saveStatus(session.configPath, { report, readAtMs }, env),
-    restoreEvidence: evidence,
+    restoreEvidence: (layers) => evidenceFrom(verifications, layers),
     journal: { readJournal },
     ui: { readOnly: opts.readOnly ?? false, color: opts.color },
     ...(opts.pollIntervalMs ? { pollIntervalMs: opts.pollIntervalMs } : {}),
@@ -102,7 +101,7 @@ export async function tuiStore(opts: RunTuiOptions & { readonly color: boolean }
       describeStep: (step) => describeCommand(step.command),
     },
   };
-  store = createAppStore(deps);
+  const store = createAppStore(deps);
   store.getState().setInventory(session.inventory);
   const saved = await loadSavedStatus(session.configPath, env);
   if (saved) store.getState().showSavedReport(saved.report, saved.readAtMs);

@@ -22,8 +22,11 @@ export interface StatusDeps {
   nowMs(): number;
   /** Called after each refresh with the whole report (the TUI saves it for the next start). */
   saveReport?(report: StatusReport, readAtMs: number): void | Promise<void>;
-  /** "Last proven restorable" evidence (restore drills in the journal), for re-evaluating a merged reading. */
-  restoreEvidence?(): readonly RestoreEvidence[];
+  /**
+   * "Last proven restorable" evidence (verifies and restore drills in the journal). Given the
+   * layers' observations, since a verify of a whole layer vouches for the workloads on it.
+   */
+  restoreEvidence?(layers: Readonly<Record<string, LayerObservation>>): readonly RestoreEvidence[];
 }
 
 export interface Observations {
@@ -130,13 +133,14 @@ export const createStatusSlice =
         const observations = mergeObservations(get().observations, reading, readAtMs, startedMs, startedOf);
         const partial = opts.hosts !== undefined || opts.layers !== undefined;
         // A partial reading is merged with what is known and the whole estate evaluated again.
-        const report = partial
+        // A partial reading, or one that needs the journal's evidence, is evaluated from everything known.
+        const report = partial || deps.restoreEvidence
           ? evaluate(
               inventory,
               {
                 hosts: Object.values(observations.hosts),
                 layers: Object.values(observations.layers),
-                ...(deps.restoreEvidence ? { restoreEvidence: deps.restoreEvidence() } : {}),
+                ...(deps.restoreEvidence ? { restoreEvidence: deps.restoreEvidence(observations.layers) } : {}),
               },
               Math.floor(readAtMs / 1000),
             )

@@ -197,3 +197,36 @@ describe('saved status', () => {
     expect(await loadSavedStatus('/etc/strata/a.json', env)).toBeNull();
   });
 });
+
+describe('last proven restorable', () => {
+  it('a verify of a whole layer in the journal proves each workload with a point on that layer, from the first reading', async () => {
+    const { evidenceFrom } = await import('../../src/store/journal-view.js');
+    const records = [{ layerId: 'pbs-local', assetId: null, at: 1_770_000_000 - 3600, kind: 'verify', actionId: 'a1', summary: 'verify ok' }];
+    const { store } = await seededStore({ restoreEvidence: (layers) => evidenceFrom(records, layers) });
+    const vm100 = store.getState().report!.assets.find((a) => a.id === 'vm/100')!;
+    expect(vm100.lastProvenRestorableAt).toBe('2026-02-02T01:40:00Z');
+    const nas = store.getState().report!.assets.find((a) => a.id === 'dataset/tank/data')!;
+    expect(nas.lastProvenRestorableAt).toBeNull();
+  });
+});
+
+describe('journal view', () => {
+  it('one row per action from its start, commands and end entries, newest first; an action without an end says so', async () => {
+    const { journalViews } = await import('../../src/store/journal-view.js');
+    const request = { kind: 'verify' as const, layerId: 'restic-usb' };
+    const views = journalViews([
+      { v: 1, type: 'action-start', at: '2026-02-01T10:00:00Z', operator: 'alice', actionId: 'a1', title: 'Verify restic-usb', request, changesHost: false, steps: [{ host: 'docker1', command: 'restic check', description: 'check' }] },
+      { v: 1, type: 'command', at: '2026-02-01T10:00:01Z', operator: 'alice', actionId: 'a1', host: 'docker1', command: 'RESTIC_PASSWORD=<secret> restic check', exitCode: 0, durationMs: 900 },
+      { v: 1, type: 'action-end', at: '2026-02-01T10:00:02Z', operator: 'alice', actionId: 'a1', title: 'Verify restic-usb', request, state: 'ok', exitCode: 0, summary: 'no errors were found', verified: 'ok', durationMs: 2000 },
+      { v: 1, type: 'action-start', at: '2026-02-02T10:00:00Z', operator: 'bob', actionId: 'a2', title: 'Run vzdump of pve1-dump', request: { kind: 'run', layerId: 'pve1-dump' }, changesHost: true, steps: [{ host: 'pve1', command: 'vzdump --all 1', description: 'back up' }] },
+    ]);
+    expect(views.map((v) => [v.id, v.state, v.kind, v.user])).toEqual([
+      ['a2', 'unfinished', 'run', 'bob'],
+      ['a1', 'ok', 'verify', 'alice'],
+    ]);
+    expect(views[1]!.commands).toEqual(['RESTIC_PASSWORD=<secret> restic check  → exit 0']);
+    expect(views[1]!.verified).toBe('ok');
+    expect(views[0]!.commands).toEqual(['vzdump --all 1']);
+    expect(views[0]!.summary).toMatch(/no end recorded/);
+  });
+});
