@@ -1,12 +1,10 @@
 /**
- * The real thing in a real terminal: `node bin/strata.js --config <lab>` (the
- * default command, no command given) under node-pty, the screen read back
- * through @xterm/headless, against the simulated homelab over real SSH. The
- * operator waits for the dashboard, moves to a layer, starts a verify, sees
- * its plan and its output, goes back and quits; the process exits 0. And a
- * job cancelled with Esc really ends on the host (the lab's process table).
- * (`strata demo` starts the same lab in-process; this test starts it itself
- * so it can also look at the lab's state.)
+ * The real thing in a real terminal, under node-pty with the screen read back
+ * through @xterm/headless. `strata demo`: the operator waits for the
+ * dashboard, moves to a layer, starts a verify, sees its plan and its output,
+ * goes back and quits; the process exits 0. Then `strata --config <lab>` (the
+ * default command) against a lab this test starts, so it can look at the
+ * lab's process table: a job cancelled with Esc really ends on the host.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,9 +66,9 @@ function terminal(args: string[], env: Record<string, string>) {
 }
 
 describe('strata in a real terminal', () => {
-  it('dashboard, a layer, a verify with its plan and output, back, quit: exit 0', async () => {
+  it('strata demo: dashboard, a layer, a verify with its plan and output, back, quit: exit 0', async () => {
     const state = mkdtempSync(join(tmpdir(), 'strata-pty-'));
-    const t = terminal(['--config', lab.configPath], { STRATA_STATE_DIR: state });
+    const t = terminal(['demo', '--scenario', 'healthy'], { STRATA_STATE_DIR: state });
     try {
       // Ready marker: the dashboard with a live reading (not only the saved one).
       const dash = await t.waitFor(/read \d+s ago/);
