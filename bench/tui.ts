@@ -5,11 +5,13 @@
  * 1. Start-up to the first frame showing the saved status (target < 400 ms):
  *    the real `node bin/strata.js --config <lab>` under node-pty, from spawn
  *    to the first screen with "saved status from". Measured twice: as shipped
- *    (bin/strata.js compiles the TypeScript with tsx on the fly) and from a
- *    bundle esbuild makes here (what a build step would ship).
+ *    (bin/strata.js runs the bundle `npm install` built in dist/; the bench
+ *    builds it first if it is stale) and from source (STRATA_FROM_SOURCE=1:
+ *    tsx compiles on the fly), for reference.
  * 2. Keypress-to-frame while a job streams 5,000 lines a second (p95 < 50 ms):
  *    in this process, the real App rendered by Ink to a TTY-like stream (not
- *    debug mode, so Ink's own frame throttle applies), a fake executor
+ *    debug mode, so Ink's own frame throttle applies; V8 in the size-optimised
+ *    mode bin/strata.js sets), a fake executor
  *    streaming, and k / f alternated on the Job screen; the time from the key
  *    to the first frame written that shows its effect.
  * 3. Peak RSS with 50 hosts (target < 150 MB): the real process against the
@@ -17,7 +19,9 @@
  *    real SSH, after its first full refresh and a walk through the screens;
  *    VmHWM of the strata process itself (the lab runs in this process).
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import v8 from 'node:v8';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventEmitter } from 'node:events';
@@ -95,36 +99,29 @@ function vmHwmMb(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
-async function bundle(): Promise<string> {
-  const { build } = await import('esbuild');
-  const outdir = join(ROOT, 'dist', 'bench-tui');
-  // Inside the repository, so the bundle finds node_modules; dist/ is ignored by git.
-  await build({
-    stdin: {
-      contents: "import { main } from './src/cli/main.ts'; import { processIo } from './src/cli/io.ts'; process.exitCode = await main(process.argv.slice(2), processIo());",
-      resolveDir: ROOT,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    // Everything in one file but what loads native code or is never loaded (devtools): Node's
-    // module loader costs more than the code itself (es-toolkit/compat alone is ~300 files).
-    external: ['ssh2', 'cpu-features', 'node-pty', 'react-devtools-core', '*.node'],
-    define: { 'process.env.NODE_ENV': '"production"' },
-    jsx: 'automatic',
-    splitting: true,
-    outdir,
-    outExtension: { '.js': '.mjs' },
-    logLevel: 'error',
-  });
-  return join(outdir, 'stdin.mjs');
+/** Builds dist/ when bin/strata.js would not run it (missing or stale): the product as `npm install` leaves it. */
+function ensureFreshBundle(): void {
+  const probe = spawnSync(process.execPath, ['-e', BUNDLE_FRESH_PROBE], { cwd: ROOT, encoding: 'utf8' });
+  if (probe.stdout.trim() === 'fresh') return;
+  const b = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8' });
+  if (b.status !== 0) throw new Error(`npm run build failed: ${b.stderr}`);
 }
 
-async function peakRss(entry: string, lab: Lab, state: string, nodeFlags: string[] = []): Promise<{ rssMb: number; firstRefreshMs: number }> {
-  const s = spawnStrata([...nodeFlags, entry, '--config', lab.configPath], { STRATA_STATE_DIR: state });
+const BUNDLE_FRESH_PROBE = `
+const { readFileSync, statSync } = require('node:fs');
+try {
+  const s = JSON.parse(readFileSync('dist/sources.json', 'utf8'));
+  console.log(s.every(([p, m]) => statSync(p).mtimeMs === m) ? 'fresh' : 'stale');
+} catch { console.log('stale'); }`;
+
+async function peakRss(
+  entry: string,
+  lab: Lab,
+  state: string,
+  nodeFlags: string[] = [],
+  env: Record<string, string> = {},
+): Promise<{ rssMb: number; firstRefreshMs: number }> {
+  const s = spawnStrata([...nodeFlags, entry, '--config', lab.configPath], { STRATA_STATE_DIR: state, ...env });
   try {
     const firstRefreshMs = await s.seen(/read \d+s ago/, 120_000);
     await s.press('j', 'j', 'j', '\r');
@@ -145,8 +142,8 @@ async function peakRss(entry: string, lab: Lab, state: string, nodeFlags: string
   }
 }
 
-async function startupMs(argv: string[], lab: Lab, state: string): Promise<number> {
-  const s = spawnStrata([...argv, '--config', lab.configPath], { STRATA_STATE_DIR: state });
+async function startupMs(argv: string[], lab: Lab, state: string, env: Record<string, string> = {}): Promise<number> {
+  const s = spawnStrata([...argv, '--config', lab.configPath], { STRATA_STATE_DIR: state, ...env });
   try {
     const ms = await s.seen('saved status from', 30_000);
     await s.press('q');
@@ -194,6 +191,8 @@ async function keypressWhileStreaming(presses: number): Promise<{ p50: number; p
   // Ink writes no live frames when it believes it runs in CI; an operator's terminal is not CI.
   // React in production mode, as runTui sets it for the real process.
   process.env.NODE_ENV = 'production';
+  // As bin/strata.js runs the product.
+  v8.setFlagsFromString('--optimize-for-size');
   delete process.env.CI;
   delete process.env.CONTINUOUS_INTEGRATION;
   const [{ mountApp }, { seededStore }, { fakeActions }] = await Promise.all([
@@ -254,23 +253,22 @@ export async function run(args: string[]): Promise<void> {
   }
   const runs = Number(args[0] ?? 5);
   const state = mkdtempSync(join(tmpdir(), 'strata-bench-tui-'));
+  ensureFreshBundle();
+  const bin = join(ROOT, 'bin/strata.js');
+  const fromSource = { STRATA_FROM_SOURCE: '1' };
   process.stdout.write('starting the lab (50 hosts)…\n');
   const lab = await startLab({ scenario: 'healthy', extraPveNodes: 45 });
-  let bundled: string | null = null;
   try {
     process.stdout.write(`lab: ${lab.hosts.length} hosts, ${lab.config.layers.length} layers\n`);
     // The first run also saves the status the start-up runs show.
-    const { rssMb, firstRefreshMs } = await peakRss(join(ROOT, 'bin/strata.js'), lab, state);
-    bundled = await bundle();
-    const bundledRss = await peakRss(bundled, lab, state);
-    // V8 keeps up to 3 x 16 MB of young generation by default; a TUI's garbage is small and short-lived.
-    const smallYoung = await peakRss(bundled, lab, state, ['--max-semi-space-size=1']);
-    const tsxTimes: number[] = [];
-    const bundleTimes: number[] = [];
-    await startupMs([join(ROOT, 'bin/strata.js')], lab, state); // warms tsx's compile cache, as on a machine that ran strata before
+    const shipped = await peakRss(bin, lab, state);
+    const source = await peakRss(bin, lab, state, [], fromSource);
+    const shippedTimes: number[] = [];
+    const sourceTimes: number[] = [];
+    await startupMs([bin], lab, state, fromSource); // warms tsx's compile cache, as on a machine that ran strata before
     for (let i = 0; i < runs; i++) {
-      tsxTimes.push(await startupMs([join(ROOT, 'bin/strata.js')], lab, state));
-      bundleTimes.push(await startupMs([bundled], lab, state));
+      shippedTimes.push(await startupMs([bin], lab, state));
+      sourceTimes.push(await startupMs([bin], lab, state, fromSource));
     }
 
     const keys = await keypressWhileStreaming(60);
@@ -279,20 +277,18 @@ export async function run(args: string[]): Promise<void> {
       [
         '',
         `start-up to first frame with the saved status (${runs} runs, 50-host inventory; target < 400 ms):`,
-        `  node bin/strata.js (tsx compiles on the fly, warm cache)  median ${f1(pct(tsxTimes, 50))} ms  min ${f1(Math.min(...tsxTimes))} ms`,
-        `  node <esbuild bundle> (a build step)                       median ${f1(pct(bundleTimes, 50))} ms  min ${f1(Math.min(...bundleTimes))} ms`,
+        `  node bin/strata.js (the dist/ bundle, as installed)        median ${f1(pct(shippedTimes, 50))} ms  min ${f1(Math.min(...shippedTimes))} ms`,
+        `  from source (STRATA_FROM_SOURCE=1, tsx, warm cache)        median ${f1(pct(sourceTimes, 50))} ms  min ${f1(Math.min(...sourceTimes))} ms`,
         `keypress to frame on the Job screen while streaming ${Math.round(keys.linesPerSecond)} lines/s (target p95 < 50 ms):`,
         `  p50 ${f1(keys.p50)} ms  p95 ${f1(keys.p95)} ms  max ${f1(keys.max)} ms`,
         `peak RSS of strata with 50 hosts after a full refresh and a walk through the screens (target < 150 MB):`,
-        `  node bin/strata.js (tsx)   ${f1(rssMb)} MB (first full refresh on screen after ${f1(firstRefreshMs)} ms)`,
-        `  node <esbuild bundle>      ${f1(bundledRss.rssMb)} MB (first full refresh on screen after ${f1(bundledRss.firstRefreshMs)} ms)`,
-        `  node --max-semi-space-size=1 <esbuild bundle>  ${f1(smallYoung.rssMb)} MB (first full refresh on screen after ${f1(smallYoung.firstRefreshMs)} ms)`,
+        `  node bin/strata.js (bundle)  ${f1(shipped.rssMb)} MB (first full refresh on screen after ${f1(shipped.firstRefreshMs)} ms)`,
+        `  from source (tsx)            ${f1(source.rssMb)} MB (first full refresh on screen after ${f1(source.firstRefreshMs)} ms)`,
         '',
       ].join('\n'),
     );
   } finally {
     await lab.stop();
     rmSync(state, { recursive: true, force: true });
-    if (bundled) rmSync(join(ROOT, 'dist', 'bench-tui'), { recursive: true, force: true });
   }
 }

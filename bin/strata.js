@@ -1,13 +1,31 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources through tsx's loader, so a fresh clone needs no build step.
-import { register } from 'tsx/esm/api';
+// Runs the bundle `npm install` built (dist/, fast start), or the TypeScript
+// sources through tsx when there is no bundle or a source changed since it was built.
+import { readFileSync, statSync } from 'node:fs';
+import v8 from 'node:v8';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-register();
-const { main } = await import('../src/cli/main.ts');
-const { processIo } = await import('../src/cli/io.ts');
-try {
-  process.exitCode = await main(process.argv.slice(2), processIo());
-} catch (e) {
-  process.stderr.write(`strata: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  process.exitCode = 70;
+// A control panel left open on a management host should stay small: V8's size-optimised
+// mode trades ~10 % of refresh time for about a third less memory (npm run bench -- tui).
+v8.setFlagsFromString('--optimize-for-size');
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+function bundleIsFresh() {
+  if (process.env.STRATA_FROM_SOURCE === '1') return false;
+  try {
+    const sources = JSON.parse(readFileSync(join(root, 'dist', 'sources.json'), 'utf8'));
+    return sources.every(([path, mtimeMs]) => statSync(join(root, path)).mtimeMs === mtimeMs);
+  } catch {
+    return false;
+  }
+}
+
+if (bundleIsFresh()) {
+  await import('../dist/strata.mjs');
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/cli/entry.ts');
 }
