@@ -29,10 +29,12 @@ export function dispatchKey(key: string, spec: AnyScreenSpec, ctx: KeyContext): 
   const s = ctx.state;
   if (s.pending) {
     if (s.pending.state === 'ready') {
-      if (overlayAction('confirm', key) === 'yes') {
+      const a = overlayAction('confirm', key);
+      if (a === 'yes') {
         const id = s.confirmPending();
         if (id) s.navigate({ kind: 'job', jobId: id });
-      } else s.declinePending();
+      } else if (a === 'down' || a === 'up') s.scrollPending(a === 'down' ? (key === 'pgdn' ? 10 : 1) : key === 'pgup' ? -10 : -1);
+      else s.declinePending();
     } else s.declinePending(); // planning (Esc: no longer wanted) or refused (any key dismisses)
     return;
   }

@@ -14,6 +14,8 @@ export interface OverlayBinding {
 export const OVERLAY_BINDINGS: Record<OverlayKind, readonly OverlayBinding[]> = {
   confirm: [
     { id: 'yes', keys: ['y', 'Y'], description: 'Run the plan shown' },
+    { id: 'down', keys: ['j', 'down', 'pgdn'], description: 'Scroll a plan longer than the screen' },
+    { id: 'up', keys: ['k', 'up', 'pgup'], description: 'Scroll back' },
     { id: 'no', keys: ['n', 'N', 'esc', 'enter'], description: 'Do not run it (any other key too): nothing runs' },
   ],
   palette: [

@@ -34,6 +34,7 @@ export function ConfirmOverlay({ pending, width, height, isColor }: ConfirmOverl
           changesHost={pending.plan.changesHost}
           cleanup={pending.plan.cleanup?.map((s, i) => ({ host: s.host, description: s.description, command: pending.cleanup[i] ?? '' })) ?? []}
           notes={pending.plan.notes ?? []}
+          scroll={pending.scroll}
           width={width}
           height={height}
           isColor={isColor}

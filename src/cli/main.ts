@@ -2,7 +2,6 @@
  * Entry point: `strata [command] [options]`. Each command lives in its own file
  * and is loaded only when used, so `strata --help` and the TUI start fast.
  */
-import { access } from 'node:fs/promises';
 import { EXIT, type CliIo } from './io.js';
 
 interface CommandEntry {
@@ -51,30 +50,10 @@ export function hoistGlobalFlags(argv: string[]): string[] {
   return front.length > 0 && i < argv.length ? [argv[i]!, ...argv.slice(i + 1), ...front] : argv;
 }
 
-/** A new user's first `npm start`: no inventory named and none at the default place (its path), else null. */
-async function noInventoryAnywhere(argv: string[], io: CliIo): Promise<string | null> {
-  if (argv.some((a) => a.startsWith('--config')) || io.env.STRATA_CONFIG) return null;
-  const { defaultConfigPath } = await import('../services/inventory-loader.js');
-  const path = defaultConfigPath();
-  return access(path).then(
-    () => null,
-    () => path,
-  );
-}
-
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = hoistGlobalFlags(argv);
   // No command, only options (--config F, --read-only): the control panel.
   if (name === undefined || (name.startsWith('-') && name !== '-h' && name !== '--help')) {
-    const missing = await noInventoryAnywhere(argv, io);
-    if (missing) {
-      io.err(
-        `strata: no inventory at ${missing} (and no --config or STRATA_CONFIG), so here is the demo lab.\n` +
-          '        Write your own from examples/homelab.json, or run `strata demo --help`.',
-      );
-      const demo = await import('./demo.js');
-      return demo.run(argv.filter((a) => a === '--read-only'), io);
-    }
     const tui = await import('./tui.js');
     return tui.run(argv, io);
   }

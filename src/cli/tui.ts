@@ -23,6 +23,8 @@ import { COMMON_FLAGS, configFlag, parseFlags, UsageError } from './args.js';
 import { formatStatus } from './format-status.js';
 import { EXIT, type CliIo } from './io.js';
 import { openSession, printProblems, type Session } from './session.js';
+import { defaultConfigPath } from '../services/inventory-loader.js';
+import { access } from 'node:fs/promises';
 import { statusReport } from './status.js';
 
 export const USAGE = `Usage: strata [--config FILE] [--read-only]
@@ -137,6 +139,15 @@ export async function runTui(opts: RunTuiOptions): Promise<number> {
   return EXIT.ok;
 }
 
+/** A new user's first `npm start`: no inventory at the default place (its path), else null. */
+async function defaultInventoryMissing(): Promise<string | null> {
+  const path = defaultConfigPath();
+  return access(path).then(
+    () => null,
+    () => path,
+  );
+}
+
 export async function run(args: string[], io: CliIo): Promise<number> {
   let flags;
   try {
@@ -152,7 +163,17 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.out(USAGE);
     return EXIT.ok;
   }
-  const opened = await openSession(configFlag(flags, io.env), io);
+  const named = configFlag(flags, io.env);
+  const missing = named ? null : await defaultInventoryMissing();
+  if (missing) {
+    io.err(
+      `strata: no inventory at ${missing} (and no --config or STRATA_CONFIG), so here is the demo lab.\n` +
+        '        Write your own from examples/homelab.json, or run `strata demo --help`.',
+    );
+    const demo = await import('./demo.js');
+    return demo.run(flags['read-only'] ? ['--read-only'] : [], io);
+  }
+  const opened = await openSession(named, io);
   if (!opened.ok) {
     printProblems(io, opened.path, opened.problems);
     return EXIT.config;

@@ -51,6 +51,8 @@ export type Pending =
       readonly steps: readonly string[];
       /** The clean-up steps' commands (run if a step fails or is cancelled). */
       readonly cleanup: readonly string[];
+      /** First line shown when the plan is longer than the screen. */
+      readonly scroll: number;
     }
   | { readonly state: 'refused'; readonly request: ActionRequest; readonly reason: string };
 
@@ -64,6 +66,8 @@ export interface JobsSlice {
   /** Runs the pending plan; returns the job id, or null when nothing was pending. */
   confirmPending(): string | null;
   declinePending(): void;
+  /** Scrolls a plan longer than the screen, so every command can be read before the answer. */
+  scrollPending(delta: number): void;
   cancelJob(id: string): void;
   /** Cancels every running job and waits until each has ended. */
   cancelAll(): Promise<void>;
@@ -209,7 +213,15 @@ export const createJobsSlice =
           return;
         }
         const describe = deps.describeStep;
-        set({ pending: { state: 'ready', plan, steps: plan.steps.map((s) => describe(s)), cleanup: (plan.cleanup ?? []).map((s) => describe(s)) } });
+        set({
+          pending: {
+            state: 'ready',
+            plan,
+            steps: plan.steps.map((s) => describe(s)),
+            cleanup: (plan.cleanup ?? []).map((s) => describe(s)),
+            scroll: 0,
+          },
+        });
       },
       confirmPending: () => {
         const p = get().pending;
@@ -224,6 +236,10 @@ export const createJobsSlice =
         const p = get().pending;
         set({ pending: null });
         if (p?.state === 'ready') get().say(`not run: ${p.plan.title}`);
+      },
+      scrollPending: (delta) => {
+        const p = get().pending;
+        if (p?.state === 'ready') set({ pending: { ...p, scroll: Math.max(0, p.scroll + delta) } });
       },
       cancelJob: (id) => {
         const ac = controllers.get(id);

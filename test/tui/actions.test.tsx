@@ -28,6 +28,22 @@ describe.each([80, 120])('run and verify at %i columns', (columns) => {
     expect(store.getState().jobOrder).toEqual([]);
   });
 
+  it('j/k scroll the waiting plan without answering it; only y runs it', async () => {
+    const actions = fakeActions();
+    const { store } = await seededStore({ actions });
+    view = await renderApp(store, { columns, rows: 24 });
+    await view.waitFor('Hosts × layers');
+    await view.press(...TO_PVE1_DUMP, 'x');
+    await view.waitFor('Run this? [y/N]');
+    await view.press('j', 'j', 'k');
+    const pending = store.getState().pending;
+    expect(pending?.state).toBe('ready');
+    expect(pending?.state === 'ready' ? pending.scroll : -1).toBe(1);
+    expect(actions.executed).toEqual([]);
+    await view.press('n');
+    expect(store.getState().pending).toBeNull();
+  });
+
   it('y runs it: the Job screen streams the output; Esc cancels and the job ends; the layer is read again', async () => {
     const actions = fakeActions({ linesPerTick: 20, tickMs: 10 });
     const { store, status } = await seededStore({ actions });
