@@ -54,8 +54,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = hoistGlobalFlags(argv);
   // No command, only options (--config F, --read-only): the control panel.
   if (name === undefined || (name.startsWith('-') && name !== '-h' && name !== '--help')) {
-    const tui = await import('./tui.js');
-    return tui.run(argv, io);
+    const panel = await import('./panel.js');
+    return panel.run(argv, io);
   }
   if (name === '-h' || name === '--help' || name === 'help') {
     io.out(helpText());

@@ -8,7 +8,6 @@
  * On a non-TTY it prints the status and a hint instead (zrepl does the same):
  * a cron job or a pipe gets an answer, not a crash.
  */
-import { exitCodeFor } from '../domain/status-report.js';
 import { executePlan } from '../services/actions/execute.js';
 import { planAction } from '../services/actions/plan.js';
 import { operatorName } from '../services/journal/entry.js';
@@ -19,20 +18,9 @@ import { readStatus } from '../services/status-service.js';
 import { createAppStore, type AppDeps, type AppStore } from '../store/index.js';
 import { evidenceFrom, journalViews } from '../store/journal-view.js';
 import { describeCommand } from '../transport/shell-script.js';
-import { COMMON_FLAGS, configFlag, parseFlags, UsageError } from './args.js';
-import { formatStatus } from './format-status.js';
 import { EXIT, type CliIo } from './io.js';
-import { openSession, printProblems, type Session } from './session.js';
-import { defaultConfigPath } from '../services/inventory-loader.js';
-import { access } from 'node:fs/promises';
-import { statusReport } from './status.js';
+import type { Session } from './session.js';
 
-export const USAGE = `Usage: strata [--config FILE] [--read-only]
-
-Opens the control panel: every host and layer live, run and verify from the
-keyboard (press ? for the keys). Not on a terminal, it prints the status once.
-  --read-only   nothing that changes a host is offered (no run, no PBS verify)
-Keys: docs/keybindings.md.`;
 
 export interface RunTuiOptions {
   readonly session: Session;
@@ -137,57 +125,4 @@ export async function runTui(opts: RunTuiOptions): Promise<number> {
     stdout.write(ALT_SCREEN_OFF);
   }
   return EXIT.ok;
-}
-
-/** A new user's first `npm start`: no inventory at the default place (its path), else null. */
-async function defaultInventoryMissing(): Promise<string | null> {
-  const path = defaultConfigPath();
-  return access(path).then(
-    () => null,
-    () => path,
-  );
-}
-
-export async function run(args: string[], io: CliIo): Promise<number> {
-  let flags;
-  try {
-    flags = parseFlags(args, { ...COMMON_FLAGS, 'read-only': { type: 'boolean' } }).values;
-  } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`strata: ${e.message}\n\n${USAGE}`);
-      return EXIT.usage;
-    }
-    throw e;
-  }
-  if (flags.help) {
-    io.out(USAGE);
-    return EXIT.ok;
-  }
-  const named = configFlag(flags, io.env);
-  const missing = named ? null : await defaultInventoryMissing();
-  if (missing) {
-    io.err(
-      `strata: no inventory at ${missing} (and no --config or STRATA_CONFIG), so here is the demo lab.\n` +
-        '        Write your own from examples/homelab.json, or run `strata demo --help`.',
-    );
-    const demo = await import('./demo.js');
-    return demo.run(flags['read-only'] ? ['--read-only'] : [], io);
-  }
-  const opened = await openSession(named, io);
-  if (!opened.ok) {
-    printProblems(io, opened.path, opened.problems);
-    return EXIT.config;
-  }
-  const { session } = opened;
-  try {
-    if (!io.isTTY) {
-      const report = await statusReport(session);
-      io.out(formatStatus(report, { color: false, now: Date.now() / 1000 }));
-      io.err('strata: not a terminal, so the status was printed once. Run `strata` in a terminal for the control panel, or `strata status --json` for monitoring.');
-      return exitCodeFor(report);
-    }
-    return await runTui({ session, io, readOnly: flags['read-only'] ?? false });
-  } finally {
-    await session.close();
-  }
 }
