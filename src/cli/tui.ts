@@ -1,12 +1,9 @@
 /**
- * `strata` with no command: the interactive control panel. `runTui` is the
- * entry `strata demo` uses too: it takes an open session, wires the services
- * into the store (status, actions, journal, saved status), shows the saved
- * status at once, and mounts the Ink app until the operator quits. Running
- * jobs are cancelled (their remote processes ended) before it returns.
- *
- * On a non-TTY it prints the status and a hint instead (zrepl does the same):
- * a cron job or a pipe gets an answer, not a crash.
+ * The interactive control panel, for `strata` (cli/panel.ts) and `strata
+ * demo`: `runTui` takes an open session, wires the services into the store
+ * (status, actions, journal, saved status), shows the saved status at once,
+ * and mounts the Ink app until the operator quits. Running jobs are cancelled
+ * (their remote processes ended) before it returns.
  */
 import { executePlan } from '../services/actions/execute.js';
 import { planAction } from '../services/actions/plan.js';
