@@ -90,9 +90,18 @@ function Shell() {
   } else if (ui.overlay?.kind === 'notice') body = <NoticeOverlay title={ui.overlay.title} lines={ui.overlay.lines} height={bodyHeight} />;
   else body = <Router route={ui.route} width={width} height={bodyHeight} />;
 
-  const hints = offered([...spec.bindings, ...GLOBAL_BINDINGS], ui.readOnly)
-    .filter((b) => b.hint)
-    .map((b) => ({ key: showKey(b.keys[0]!), label: b.hint! }));
+  // One hint per key, saying what it does now: a disabled binding (Esc "cancel" once the job
+  // has ended) gives way to an enabled one of the same key (Esc "back"); a key with none
+  // enabled keeps its hint (pressing it says why not).
+  const { ctx: hintCtx } = keyContext(store, nowMs(), bodyHeight, exit);
+  const withHints = offered([...spec.bindings, ...GLOBAL_BINDINGS], ui.readOnly).filter((b) => b.hint);
+  const hintFor = new Map<string, (typeof withHints)[number]>();
+  for (const b of withHints) {
+    const key = b.keys[0]!;
+    const held = hintFor.get(key);
+    if (!held || (held.disabledReason?.(hintCtx) && !b.disabledReason?.(hintCtx))) hintFor.set(key, b);
+  }
+  const hints = [...hintFor.values()].map((b) => ({ key: showKey(b.keys[0]!), label: b.hint! }));
   return (
     <Box flexDirection="column" width={width} height={height}>
       <TitleBar width={width} />

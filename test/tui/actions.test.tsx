@@ -54,6 +54,7 @@ describe.each([80, 120])('run and verify at %i columns', (columns) => {
     await view.press('y');
     const running = await view.waitFor(/⟳ RUNNING .* following/);
     expect(running).toContain('Dashboard › job job-1');
+    expect(running).toMatch(/Esc cancel/);
     await view.waitFor(/INFO: line [1-9]\d\d\b/); // lines keep arriving, the newest in view
     const lines = view.frame().split('\n').filter((l) => l.startsWith('INFO: line'));
     expect(lines.length).toBeGreaterThan(10);
@@ -64,6 +65,9 @@ describe.each([80, 120])('run and verify at %i columns', (columns) => {
     expect(actions.cancelled).toBe(true);
     // Still on the Job screen: the first Esc cancelled, it did not go back.
     expect(cancelled).toContain('job job-1');
+    // The footer now says what Esc does next.
+    const ended = await view.waitFor(/Esc back/);
+    expect(ended).not.toMatch(/Esc cancel/);
     await sleep(50);
     expect(status.calls.slice(callsBefore)).toContainEqual({ layers: ['pve1-dump'] });
     await view.press(KEY.esc);
