@@ -7,7 +7,7 @@ import { probeCommands } from '../services/readers/index.js';
 import { CLOCK_COMMAND, HOSTNAME_COMMAND } from '../services/host-probe.js';
 import type { Command, SecretSource } from '../transport/command.js';
 import { describeCommand } from '../transport/shell-script.js';
-import { COMMON_FLAGS, configFlag, parseFlags, UsageError } from './args.js';
+import { commandFlags, configFlag } from './args.js';
 import { EXIT, type CliIo } from './io.js';
 import { printProblems } from './session.js';
 import { loadInventory, resolveConfigPath } from '../services/inventory-loader.js';
@@ -81,20 +81,9 @@ export function commandsByHost(inventory: Inventory): HostCommands[] {
 }
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  let flags;
-  try {
-    flags = parseFlags(args, { ...COMMON_FLAGS, json: { type: 'boolean' } }).values;
-  } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`strata commands: ${e.message}\n\n${USAGE}`);
-      return EXIT.usage;
-    }
-    throw e;
-  }
-  if (flags.help) {
-    io.out(USAGE);
-    return EXIT.ok;
-  }
+  const parsed = commandFlags(args, { json: { type: 'boolean' } }, { io, name: 'strata commands', usage: USAGE });
+  if ('exit' in parsed) return parsed.exit;
+  const flags = parsed.values;
   const cf = configFlag(flags, io.env);
   const path = resolveConfigPath({ ...(cf ? { configFlag: cf } : {}), env: io.env });
   const loaded = await loadInventory(path);

@@ -5,7 +5,7 @@
  */
 import { JOURNAL_FILE, Journal, type JournalEntry } from '../services/journal/index.js';
 import { statePath } from '../services/state-dir.js';
-import { COMMON_FLAGS, parseFlags, UsageError } from './args.js';
+import { commandFlags } from './args.js';
 import { EXIT, type CliIo } from './io.js';
 
 export const USAGE = `Usage: strata journal [--json]
@@ -20,20 +20,9 @@ The journal is $STRATA_STATE_DIR/${JOURNAL_FILE}, else $XDG_STATE_HOME/strata/${
 else ~/.local/state/strata/${JOURNAL_FILE}.`;
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  let flags;
-  try {
-    flags = parseFlags(args, { ...COMMON_FLAGS, json: { type: 'boolean' } }).values;
-  } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`strata journal: ${e.message}\n\n${USAGE}`);
-      return EXIT.usage;
-    }
-    throw e;
-  }
-  if (flags.help) {
-    io.out(USAGE);
-    return EXIT.ok;
-  }
+  const parsed = commandFlags(args, { json: { type: 'boolean' } }, { io, name: 'strata journal', usage: USAGE });
+  if ('exit' in parsed) return parsed.exit;
+  const flags = parsed.values;
   const path = statePath(JOURNAL_FILE, io.env);
   let contents;
   try {

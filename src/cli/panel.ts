@@ -6,7 +6,7 @@
 import { access } from 'node:fs/promises';
 import { exitCodeFor } from '../domain/status-report.js';
 import { defaultConfigPath } from '../services/inventory-loader.js';
-import { COMMON_FLAGS, configFlag, parseFlags, UsageError } from './args.js';
+import { commandFlags, configFlag } from './args.js';
 import { formatStatus } from './format-status.js';
 import { EXIT, type CliIo } from './io.js';
 import { openSession, printProblems } from './session.js';
@@ -29,20 +29,9 @@ async function defaultInventoryMissing(): Promise<string | null> {
 }
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  let flags;
-  try {
-    flags = parseFlags(args, { ...COMMON_FLAGS, 'read-only': { type: 'boolean' } }).values;
-  } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`strata: ${e.message}\n\n${USAGE}`);
-      return EXIT.usage;
-    }
-    throw e;
-  }
-  if (flags.help) {
-    io.out(USAGE);
-    return EXIT.ok;
-  }
+  const parsed = commandFlags(args, { 'read-only': { type: 'boolean' } }, { io, name: 'strata', usage: USAGE });
+  if ('exit' in parsed) return parsed.exit;
+  const flags = parsed.values;
   const named = configFlag(flags, io.env);
   const missing = named ? null : await defaultInventoryMissing();
   if (missing) {

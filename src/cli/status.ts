@@ -5,7 +5,7 @@
 import { exitCodeFor, type StatusReport } from '../domain/status-report.js';
 import { onlyWhatWasRead, readStatus } from '../services/status-service.js';
 import { createAppStore } from '../store/index.js';
-import { COMMON_FLAGS, configFlag, parseFlags, UsageError } from './args.js';
+import { commandFlags, configFlag } from './args.js';
 import { formatStatus } from './format-status.js';
 import { EXIT, type CliIo } from './io.js';
 import { openSession, printProblems, type Session } from './session.js';
@@ -21,25 +21,13 @@ With --host or --layer, workloads are left out: their 3-2-1 needs every layer.
 Exit codes: 0 ok, 1 warn, 2 crit, 3 unknown, 64 usage, 78 bad config.`;
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  let flags;
-  try {
-    flags = parseFlags(args, {
-      ...COMMON_FLAGS,
-      json: { type: 'boolean' },
-      host: { type: 'string', multiple: true },
-      layer: { type: 'string', multiple: true },
-    }).values;
-  } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`strata status: ${e.message}\n\n${USAGE}`);
-      return EXIT.usage;
-    }
-    throw e;
-  }
-  if (flags.help) {
-    io.out(USAGE);
-    return EXIT.ok;
-  }
+  const parsed = commandFlags(
+    args,
+    { json: { type: 'boolean' }, host: { type: 'string', multiple: true }, layer: { type: 'string', multiple: true } },
+    { io, name: 'strata status', usage: USAGE },
+  );
+  if ('exit' in parsed) return parsed.exit;
+  const flags = parsed.values;
   const opened = await openSession(configFlag(flags, io.env), io);
   if (!opened.ok) {
     printProblems(io, opened.path, opened.problems);
