@@ -95,7 +95,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       const report = await statusReport(session);
       if (parsed.json) io.out(JSON.stringify(report));
       else {
-        io.out(formatStatus(report, { color: io.isTTY && !io.env.NO_COLOR, now: Date.now() / 1000 }));
+        io.out(formatStatus(report, { color: io.isTTY && !io.env.NO_COLOR }));
         if (!parsed.status) io.out('(not a terminal: printed the status; run `strata demo` in a terminal for the screen)');
       }
       return exitCodeFor(report);

@@ -12,8 +12,6 @@ const SGR: Record<Health, string> = { ok: '32', warn: '33', unknown: '35', crit:
 
 export interface FormatOptions {
   readonly color: boolean;
-  /** Local epoch seconds, for "read N ago". */
-  readonly now: number;
 }
 
 export function healthLabel(h: Health, color: boolean): string {

@@ -51,7 +51,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   try {
     if (!io.isTTY) {
       const report = await statusReport(session);
-      io.out(formatStatus(report, { color: false, now: Date.now() / 1000 }));
+      io.out(formatStatus(report, { color: false }));
       io.err('strata: not a terminal, so the status was printed once. Run `strata` in a terminal for the control panel, or `strata status --json` for monitoring.');
       return exitCodeFor(report);
     }

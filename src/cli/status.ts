@@ -42,7 +42,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     }
     const report = await statusReport(session, flags.host, flags.layer);
     if (flags.json) io.out(JSON.stringify(report));
-    else io.out(formatStatus(report, { color: io.isTTY && !io.env.NO_COLOR, now: Date.now() / 1000 }));
+    else io.out(formatStatus(report, { color: io.isTTY && !io.env.NO_COLOR }));
     return exitCodeFor(report);
   } finally {
     await session.close();
