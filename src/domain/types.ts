@@ -159,6 +159,12 @@ export interface LayerObservation {
   readonly jobDefinitions?: readonly JobDefinition[];
   /** Assets that exist according to this layer's host (PVE guests, datasets, restic paths). */
   readonly assets: readonly Asset[];
+  /**
+   * `assets` is the complete list of every existing asset of these kinds (a PVE
+   * cluster's guest list): points of other assets of these kinds belong to
+   * deleted workloads. Only an authoritative inventory may say so.
+   */
+  readonly listsAllOf?: readonly AssetKind[];
   /** Guests that no backup job covers (PVE not-backed-up). */
   readonly notBackedUp?: readonly AssetId[];
   readonly capacity?: Capacity;

@@ -193,7 +193,7 @@ export interface HostEndpoint {
 
 const HOMELAB_LAYERS: readonly LayerFile[] = [
   { id: 'pve1-snap', kind: 'pve-snapshots', host: 'pve1', media: 'nvme', description: 'Guest snapshots on local-lvm: rollback points before upgrades, not copies' },
-  { id: 'pve1-dump', kind: 'vzdump', host: 'pve1', storage: 'local-backup', media: 'hdd', rpo: '1d', description: "Nightly vzdump archives on the node's backup disk" },
+  { id: 'pve1-dump', kind: 'vzdump', host: 'pve1', storage: 'local-backup', media: 'hdd', rpo: '26h', description: "Nightly vzdump archives on the node's backup disk" },
   {
     id: 'pbs-local',
     kind: 'pbs',
@@ -270,7 +270,7 @@ export function homelabInventory(state: LabState, endpoints: Readonly<Record<str
       ...HOMELAB_LAYERS,
       ...extra.flatMap((node): LayerFile[] => [
         { id: `${node}-snap`, kind: 'pve-snapshots', host: node, media: 'nvme', description: `Guest snapshots on ${node}` },
-        { id: `${node}-dump`, kind: 'vzdump', host: node, storage: 'local-backup', media: 'hdd', rpo: '1d', description: `Nightly vzdump archives of ${node}` },
+        { id: `${node}-dump`, kind: 'vzdump', host: node, storage: 'local-backup', media: 'hdd', rpo: '26h', description: `Nightly vzdump archives of ${node}` },
       ]),
     ],
     tiers: [

@@ -56,7 +56,7 @@ describe('pve-snapshots reader', () => {
   const list = ['pvesh', 'get', '/cluster/resources', '--type', 'vm', ...J];
   const snaps = (type: string, vmid: number) => ['pvesh', 'get', `/nodes/pve1/${type}/${vmid}/snapshot`, ...J];
 
-  it('lists every guest of the node as an asset, skips templates and other nodes, reads each guest', async () => {
+  it('lists every guest of the cluster as an asset (the authoritative list), reads snapshots of its own node only', async () => {
     const r = host('pve1')
       .on(list, reply('pve', 'cluster-resources-normal'))
       .on(snaps('qemu', 100), reply('pve', 'guest-snapshots-normal'))
@@ -68,7 +68,11 @@ describe('pve-snapshots reader', () => {
       { id: 'vm/100', kind: 'vm', name: 'web01', host: 'pve1' },
       { id: 'ct/101', kind: 'ct', name: 'dns', host: 'pve1' },
       { id: 'vm/105', kind: 'vm', name: 'test', host: 'pve1' },
+      // Another node's guest: listed (it exists), no inventory host named for it, no snapshot probe.
+      { id: 'vm/200', kind: 'vm', name: 'db01' },
+      { id: 'vm/9000', kind: 'vm', name: 'debian12-tmpl', host: 'pve1', template: true },
     ]);
+    expect(o.listsAllOf).toEqual(['vm', 'ct']);
     expect(pointsOf(o, 'vm/100')).toEqual([1706493601, 1706580001, 1706666401]);
     expect(o.points.find((p) => p.assetId === 'ct/101' && p.ref === 'weekly')?.partial).toBe(true);
     expect(pointsOf(o, 'vm/105')).toEqual([]);
@@ -104,6 +108,8 @@ describe('pve-snapshots reader', () => {
     const r = host('pve1').on(list, reply('pve', 'cluster-resources-normal')).on(snaps('qemu', 100), reply('pve', 'guest-snapshots-normal'));
     const o = await readLayer(ctx(r), { ...layer, guests: [100, 333] });
     expect(assetIds(o)).toEqual(['vm/100']);
+    // A filtered list says nothing about which other guests exist.
+    expect(o.listsAllOf).toBeUndefined();
     expect(o.errors).toEqual([{ kind: 'not-found', message: 'guest 333 is not a guest of node pve1' }]);
   });
 

@@ -165,7 +165,7 @@ describe('3-2-1 per asset', () => {
   });
 
   it('lists an asset a tier names but no host reports, with a reason', () => {
-    const report = evaluate(homelab, { hosts: allHostsUp(), layers: observe([layerObs('pve1-dump', [], { assets: guests })]) }, NOW);
+    const report = evaluate(homelab, { hosts: allHostsUp(), layers: observe([layerObs('pve1-snap', [], { assets: guests, listsAllOf: ['vm', 'ct'] })]) }, NOW);
     const ghost = asset(report, 'vm/104');
     expect(ghost.health).toBe('crit');
     expect(ghost.reasons).toContain('vm/104: named in tier1 but no host reports it (deleted or renamed?)');
@@ -241,13 +241,13 @@ describe('3-2-1 per asset', () => {
     expect(report.layers.find((l) => l.id === 'pbs-local')!.health).toBe('unknown');
   });
 
-  it('does not list backups of a guest the node no longer has, nor templates without points', () => {
+  it('does not list backups of a guest the cluster no longer has, nor templates without points', () => {
     const report = evaluate(
       homelab,
       {
         hosts: allHostsUp(),
         layers: observe([
-          layerObs('pve1-dump', [], { assets: [...guests, guest('vm/9000', 'tpl', 'pve1', { template: true })] }),
+          layerObs('pve1-snap', [], { assets: [...guests, guest('vm/9000', 'tpl', 'pve1', { template: true })], listsAllOf: ['vm', 'ct'] }),
           layerObs('pbs-local', [point('pbs-local', 'vm/100', 1), point('pbs-local', 'vm/199', 24 * 300)]),
         ]),
       },
@@ -258,6 +258,42 @@ describe('3-2-1 per asset', () => {
     expect(ids).not.toContain('vm/9000');
     // ...and an old orphan does not turn its layer red.
     expect(report.layers.find((l) => l.id === 'pbs-local')!.reasons).toEqual([]);
+  });
+
+  it('keeps a workload whose backups are stale and unverified when no authoritative list says it is gone', () => {
+    // vzdump's not-backed-up list names one guest: it says nothing about which other guests exist.
+    const failed = { ...point('pbs-local', 'vm/100', 24 * 30), verification: { state: 'failed' as const } };
+    const report = evaluate(
+      homelab,
+      {
+        hosts: allHostsUp(),
+        layers: observe([
+          layerObs('pve1-dump', [], { assets: [guest('vm/105', 'test')], notBackedUp: ['vm/105'] }),
+          layerObs('pbs-local', [point('pbs-local', 'vm/110', 1), failed]),
+        ]),
+      },
+      NOW,
+    );
+    expect(report.assets.map((a) => a.id)).toContain('vm/100');
+    expect(asset(report, 'vm/100').health).toBe('crit');
+    const pbs = report.layers.find((l) => l.id === 'pbs-local')!;
+    expect(pbs.health).toBe('crit');
+    expect(pbs.reasons.join(' ')).toMatch(/vm\/100/);
+  });
+
+  it('keeps every workload with backups while the authoritative guest list could not be read', () => {
+    const report = evaluate(
+      homelab,
+      {
+        hosts: allHostsUp(),
+        layers: observe([
+          layerObs('pve1-snap', [], { assets: guests, listsAllOf: ['vm', 'ct'], errors: [{ kind: 'transport', message: 'guest list: timed out' }] }),
+          layerObs('pbs-local', [point('pbs-local', 'vm/100', 1), point('pbs-local', 'vm/199', 24 * 300)]),
+        ]),
+      },
+      NOW,
+    );
+    expect(report.assets.map((a) => a.id)).toContain('vm/199');
   });
 
   it('reports when a restore last proved the asset restorable', () => {

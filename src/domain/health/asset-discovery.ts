@@ -1,8 +1,8 @@
 /**
  * Which workloads exist. Assets come from what hosts report (PVE guests,
  * configured datasets, restic paths), from the tiers, and from points found,
- * except where a host's authoritative list says the asset is gone: backups
- * of a deleted guest are history, not a workload to protect.
+ * except where an authoritative list that was read completely says the asset
+ * is gone: backups of a deleted guest are history, not a workload to protect.
  */
 import { parseAssetId } from '../asset-id.js';
 import type { Tier } from '../inventory.js';
@@ -32,16 +32,14 @@ export function discoverAssets(ctx: EvaluationContext): KnownAsset[] {
   for (const tier of ctx.inventory.tiers) for (const a of tier.assets) if (!tierOf.has(a)) tierOf.set(a, tier);
 
   const reported = new Map<string, Asset>();
-  const listedFamilies = new Set<string>();
   for (const obs of ctx.layerObs.values()) {
     if (!ctx.layerById.has(obs.layerId)) continue;
-    const complete = ctx.readability(obs.layerId).complete;
     for (const a of obs.assets) {
       const prev = reported.get(a.id);
       reported.set(a.id, prev === undefined ? a : mergeAsset(prev, a));
-      if (complete) listedFamilies.add(family(a.kind));
     }
   }
+  const listedFamilies = authoritativelyListed(ctx);
 
   const ids = new Set<string>([...reported.keys(), ...tierOf.keys()]);
   for (const byAsset of ctx.points.values()) {
@@ -74,6 +72,26 @@ export function discoverAssets(ctx: EvaluationContext): KnownAsset[] {
     });
   }
   return out.sort(compareAssets);
+}
+
+/**
+ * Families whose every existing asset is known: some layer gave an
+ * authoritative list of them (`listsAllOf`, a cluster's guest list) and every
+ * layer that gives one was read completely. Anything less (a not-backed-up
+ * list, one node's answer, a listing host that is down) proves nothing about
+ * what was deleted, so every asset with points stays a workload.
+ */
+function authoritativelyListed(ctx: EvaluationContext): Set<string> {
+  const listed = new Set<string>();
+  const failed = new Set<string>();
+  for (const [layerId, layer] of ctx.layerById) {
+    const obs = ctx.layerObs.get(layerId);
+    const families = obs?.listsAllOf?.map(family) ?? (layer.kind === 'pve-snapshots' ? ['guest'] : []);
+    const complete = obs !== undefined && ctx.readability(layerId).complete;
+    for (const f of families) (complete && obs?.listsAllOf ? listed : failed).add(f);
+  }
+  for (const f of failed) listed.delete(f);
+  return listed;
 }
 
 function mergeAsset(a: Asset, b: Asset): Asset {

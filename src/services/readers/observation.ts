@@ -36,6 +36,7 @@ export function observation(ctx: ReaderContext, layer: LayerFile, parts: Parts):
     ...(parts.notBackedUp !== undefined ? { notBackedUp: parts.notBackedUp } : {}),
     ...(parts.capacity !== undefined ? { capacity: parts.capacity } : {}),
     ...(parts.pools !== undefined ? { pools: parts.pools } : {}),
+    ...(parts.listsAllOf !== undefined ? { listsAllOf: parts.listsAllOf } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * PVE guest snapshots of one node: the guests of the node (templates cannot
  * have snapshots and are skipped), then every guest's snapshot list at once.
- * Every guest is an asset, with or without snapshots.
+ * Every guest of the cluster is an asset, with or without snapshots.
  */
 import { listGuestSnapshots, listGuests } from '../../adapters/pve/index.js';
 import type { PveSnapshotsLayerFile } from '../../domain/inventory-file.js';
@@ -17,6 +17,11 @@ export async function readPveSnapshots(ctx: ReaderContext, layer: PveSnapshotsLa
   const wanted = layer.guests ? new Set(layer.guests) : null;
   const onNode = guests.value.filter((g) => g.node === ctx.node && !g.template);
   const mine = onNode.filter((g) => !wanted || wanted.has(g.vmid));
+  // /cluster/resources lists every guest of the cluster: unfiltered, it is the
+  // authoritative answer to "which guests exist" (their old backups elsewhere
+  // are history). Guests of other nodes carry no host: their node is not
+  // necessarily an inventory name.
+  const listed = wanted ? mine : guests.value;
   const errors: ProbeError[] = [];
   for (const vmid of wanted ?? []) {
     if (!onNode.some((g) => g.vmid === vmid)) {
@@ -24,11 +29,12 @@ export async function readPveSnapshots(ctx: ReaderContext, layer: PveSnapshotsLa
     }
   }
 
-  const assets: Asset[] = mine.map((g) => ({
+  const assets: Asset[] = listed.map((g) => ({
     id: guestAssetId(g.type, g.vmid),
     kind: guestAssetKind(g.type),
     ...(g.name !== undefined ? { name: g.name } : {}),
-    host: layer.host,
+    ...(g.node === ctx.node ? { host: layer.host } : {}),
+    ...(g.template ? { template: true } : {}),
   }));
 
   const lists = await Promise.all(
@@ -52,5 +58,5 @@ export async function readPveSnapshots(ctx: ReaderContext, layer: PveSnapshotsLa
       });
     }
   });
-  return observation(ctx, layer, { points, assets, errors });
+  return observation(ctx, layer, { points, assets, errors, ...(wanted ? {} : { listsAllOf: ['vm', 'ct'] }) });
 }
