@@ -296,6 +296,44 @@ describe('3-2-1 per asset', () => {
     expect(report.assets.map((a) => a.id)).toContain('vm/199');
   });
 
+  it('does not count points dated in the future: a wrong clock at backup time cannot keep a workload green', () => {
+    // The node's clock was 300 days ahead when these were written; since then no backup ran.
+    const report = evaluate(
+      homelab,
+      {
+        hosts: allHostsUp(),
+        layers: observe([
+          layerObs('pve1-snap', [], { assets: guests, listsAllOf: ['vm', 'ct'] }),
+          layerObs('pve1-dump', [point('pve1-dump', 'vm/100', -24 * 300)]),
+          layerObs('pbs-local', [point('pbs-local', 'vm/100', -24 * 300), point('pbs-local', 'vm/100', 24 * 40)]),
+        ]),
+      },
+      NOW,
+    );
+    const dump = report.layers.find((l) => l.id === 'pve1-dump')!;
+    expect(dump.health).toBe('crit');
+    expect(dump.reasons.join(' ')).toMatch(/1 point is dated in the future/);
+    expect(dump.reasons.join(' ')).toMatch(/no recovery point at all/);
+    const pbs = report.layers.find((l) => l.id === 'pbs-local')!;
+    expect(pbs.health).toBe('crit');
+    expect(pbs.lastPointAt).not.toBeNull();
+    expect(new Date(pbs.lastPointAt!).getTime() / 1000).toBeLessThan(NOW);
+    const vm100 = asset(report, 'vm/100');
+    expect(vm100.health).toBe('crit');
+    expect(vm100.copies).toBe(1);
+  });
+
+  it('allows points a little ahead, within the clock skew tolerated', () => {
+    const report = evaluate(
+      homelab,
+      { hosts: allHostsUp(), layers: observe([layerObs('pve1-dump', [point('pve1-dump', 'vm/100', -30 / 3600)])]) },
+      NOW,
+    );
+    const dump = report.layers.find((l) => l.id === 'pve1-dump')!;
+    expect(dump.reasons.join(' ')).not.toMatch(/future/);
+    expect(dump.points).toBe(1);
+  });
+
   it('reports when a restore last proved the asset restorable', () => {
     const report = evaluate(
       homelab,

@@ -30,6 +30,8 @@ export interface EvaluationContext {
   /** The host's "now" in its own clock. */
   hostNow(host: string): number;
   readability(layerId: string): Readability;
+  /** Points a layer holds that are dated after its host's now (beyond the clock skew allowed): not counted anywhere. */
+  future(layerId: string): { readonly count: number; readonly newest: number } | undefined;
 }
 
 /** A point that can be restored: finished and not known to be corrupt. */
@@ -39,12 +41,24 @@ export function buildContext(inventory: Inventory, input: EvaluationInput, now: 
   const layerById = new Map(inventory.layers.map((l) => [l.id, l]));
   const hostObs = new Map(input.hosts.map((h) => [h.name, h]));
   const layerObs = new Map(input.layers.map((o) => [o.layerId, o]));
+  const hostNow = (host: string) => now + (hostObs.get(host)?.clockSkewSeconds ?? 0);
   const points = new Map<string, Map<string, RecoveryPoint[]>>();
+  const future = new Map<string, { count: number; newest: number }>();
   for (const obs of input.layers) {
-    if (!layerById.has(obs.layerId)) continue;
+    const layer = layerById.get(obs.layerId);
+    if (!layer) continue;
+    // A point dated ahead of its host's clock was written by a clock that was wrong; counted as
+    // fresh it would stay green until that date, long after backups stopped.
+    const latest = hostNow(layer.host) + inventory.thresholds.clockSkewWarnSeconds;
     const byAsset = new Map<string, RecoveryPoint[]>();
     for (const p of obs.points) {
-      if (!isUsable(p) || !Number.isFinite(p.time)) continue;
+      if (!Number.isFinite(p.time)) continue;
+      if (p.time > latest) {
+        const f = future.get(obs.layerId) ?? { count: 0, newest: p.time };
+        future.set(obs.layerId, { count: f.count + 1, newest: Math.max(f.newest, p.time) });
+        continue;
+      }
+      if (!isUsable(p)) continue;
       let list = byAsset.get(p.assetId);
       if (list === undefined) byAsset.set(p.assetId, (list = []));
       list.push(p);
@@ -60,7 +74,8 @@ export function buildContext(inventory: Inventory, input: EvaluationInput, now: 
     hostObs,
     layerObs,
     points,
-    hostNow: (host) => now + (hostObs.get(host)?.clockSkewSeconds ?? 0),
+    hostNow,
+    future: (layerId) => future.get(layerId),
     readability(layerId) {
       let r = readabilities.get(layerId);
       if (r === undefined) {

@@ -20,12 +20,20 @@ export function evaluateLayer(ctx: EvaluationContext, layer: Layer, assets: Read
 
   const readability = ctx.readability(layer.id);
   const hostNow = ctx.hostNow(layer.host);
-  const finished = (obs?.points ?? []).filter((p) => !p.partial && Number.isFinite(p.time));
+  const latest = hostNow + ctx.inventory.thresholds.clockSkewWarnSeconds;
+  const finished = (obs?.points ?? []).filter((p) => !p.partial && Number.isFinite(p.time) && p.time <= latest);
   let newest: number | null = null;
   for (const p of finished) if (newest === null || p.time > newest) newest = p.time;
 
   if (!readability.complete) {
     add('unknown', obs === undefined || readability.why?.startsWith('host ') ? `${readability.why}` : `could not be read completely: ${readability.why}`);
+  }
+  const future = ctx.future(layer.id);
+  if (future) {
+    add(
+      'warn',
+      `${future.count} point${future.count === 1 ? ' is' : 's are'} dated in the future (newest ${isoTime(future.newest)}), not counted: a clock was wrong when they were written`,
+    );
   }
   if (obs !== undefined) {
     if (newest === null) {
