@@ -91,7 +91,7 @@ describe('3-2-1 per asset', () => {
       hosts: [{ name: 'h' }],
       layers: [
         { id: 'a', kind: 'pbs', host: 'h', repository: 'r:a', media: 'ssd', rpo: '1d' },
-        { id: 'b', kind: 'restic', host: 'h', repository: '/b', secret: { file: '/p' }, media: 'hdd', rpo: '1d', copyOf: ['a'] },
+        { id: 'b', kind: 'restic', host: 'h', repository: '/b', secret: { file: '/p' }, media: 'hdd', rpo: '1d', copyOf: ['a'], carriers: ['files/h:/var/lib/pbs'] },
         { id: 'c', kind: 'rclone', host: 'h', remote: 'cloud:c', media: 'cloud', offsite: true, rpo: '7d', copyOf: ['b'] },
       ],
       tiers: [{ name: 't', rpo: '1d', copies: 4, media: 3, offsite: 1, assets: ['vm/100'] }],
@@ -122,6 +122,28 @@ describe('3-2-1 per asset', () => {
     expect(a.layers.find((l) => l.layerId === 'b')).toMatchObject({ via: ['a'], hopLagSeconds: [1 * H] });
     // The 30 h point is older than the tier's RPO but within c's own RPO, so it counts there only.
     expect(a).toMatchObject({ copies: 4, media: 3, offsite: 1, health: 'ok' });
+  });
+
+  it('does not let a restic repository vouch for data it may not hold: copyOf needs carriers or paths', () => {
+    const layers = (b: Record<string, unknown>) =>
+      inventoryOf({
+        hosts: [{ name: 'h' }],
+        layers: [
+          { id: 'a', kind: 'pbs', host: 'h', repository: 'r:a', media: 'ssd', rpo: '1d' },
+          { id: 'b', kind: 'restic', host: 'h', repository: '/b', secret: { file: '/p' }, media: 'cloud', offsite: true, rpo: '7d', copyOf: ['a'], ...b },
+        ],
+        tiers: [{ name: 't', rpo: '1d', copies: 2, media: 2, offsite: 1, assets: ['vm/100'] }],
+      });
+    // The repository holds snapshots of /home only; the datastore is no longer backed up.
+    const obs = [layerObs('a', [point('a', 'vm/100', 2)]), layerObs('b', [point('b', 'files/h:/home', 1)])];
+    const bare = evaluate(layers({}), { hosts: [hostUp('h')], layers: obs }, NOW);
+    expect(asset(bare, 'vm/100')).toMatchObject({ offsite: 0 });
+    expect(asset(bare, 'vm/100').health).not.toBe('ok');
+    expect(bare.layers.find((l) => l.id === 'b')!.reasons.join(' ')).toMatch(/name in "carriers"/);
+    const named = evaluate(layers({ carriers: ['files/h:/var/lib/pbs'] }), { hosts: [hostUp('h')], layers: obs }, NOW);
+    expect(asset(named, 'vm/100')).toMatchObject({ offsite: 0 });
+    const holding = evaluate(layers({ carriers: ['files/h:/home'] }), { hosts: [hostUp('h')], layers: obs }, NOW);
+    expect(asset(holding, 'vm/100')).toMatchObject({ offsite: 1, health: 'ok' });
   });
 
   it('does not count rollback points: PVE snapshots and ZFS snapshots on the pool of the live data', () => {

@@ -3,8 +3,11 @@
  * layer copying L holds, in its copy taken at t, every point of L created
  * before t (a restic snapshot of the PBS datastore carries every PBS backup
  * older than the snapshot). The copying layer's own points that do this are
- * its carriers: those of `carriers` assets, or by default every point of an
- * asset its sources do not hold themselves.
+ * its carriers: those of the `carriers` assets; without them, every point of
+ * an rclone layer (one remote path, the copy itself) or of a restic layer
+ * limited to `paths`, and none otherwise: a repository that also backs up
+ * other paths must say which of them hold the copied data, or a snapshot of
+ * /home would vouch for a PBS datastore it does not contain.
  */
 import type { Layer } from '../inventory.js';
 import type { RecoveryPoint } from '../types.js';
@@ -80,12 +83,19 @@ function computeCarriers(ctx: EvaluationContext, layer: Layer): readonly Recover
   if (layer.carriers !== undefined) {
     const named = new Set(layer.carriers);
     isCarrier = (a) => named.has(a);
-  } else {
+  } else if (carriesByDefault(layer)) {
     const held = new Set<string>();
     for (const source of layer.copyOf ?? []) for (const a of ctx.points.get(source)?.keys() ?? []) held.add(a);
     isCarrier = (a) => !held.has(a);
+  } else {
+    return [];
   }
   const out: RecoveryPoint[] = [];
   for (const [assetId, list] of own) if (isCarrier(assetId)) out.push(...list);
   return out.sort((a, b) => a.time - b.time);
+}
+
+/** Whether every own point of a copying layer without `carriers` holds its sources' data. */
+export function carriesByDefault(layer: Layer): boolean {
+  return layer.kind === 'rclone' || (layer.kind === 'restic' && layer.paths !== undefined && layer.paths.length > 0);
 }

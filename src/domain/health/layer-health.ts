@@ -11,6 +11,7 @@ import type { CapacityStatus, JobStatus, LayerStatus, PoolStatus } from '../stat
 import { worstHealth, type Capacity, type Health, type JobRun, type LayerObservation, type Reason, type RecoveryPoint } from '../types.js';
 import type { KnownAsset } from './asset-discovery.js';
 import { reasonMessages, type EvaluationContext } from './context.js';
+import { carriesByDefault } from './copy-chains.js';
 
 export function evaluateLayer(ctx: EvaluationContext, layer: Layer, assets: ReadonlyMap<string, KnownAsset>): LayerStatus {
   const obs = ctx.layerObs.get(layer.id);
@@ -27,6 +28,9 @@ export function evaluateLayer(ctx: EvaluationContext, layer: Layer, assets: Read
 
   if (!readability.complete) {
     add('unknown', obs === undefined || readability.why?.startsWith('host ') ? `${readability.why}` : `could not be read completely: ${readability.why}`);
+  }
+  if ((layer.copyOf?.length ?? 0) > 0 && layer.carriers === undefined && !carriesByDefault(layer) && layer.kind !== 'pbs' && layer.kind !== 'zfs-replication') {
+    add('warn', `copies of ${layer.copyOf!.join(', ')} are not counted: name in "carriers" which of this layer's assets hold them`);
   }
   const future = ctx.future(layer.id);
   if (future) {
