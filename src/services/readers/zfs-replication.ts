@@ -41,12 +41,27 @@ export async function readZfsReplication(ctx: ReaderContext, layer: ZfsReplicati
   if (source?.ok) for (const s of source.value) sourceDatasets.add(s.dataset);
   else if (source) errors.push(probeError(`source snapshots of ${layer.source.dataset} on ${sourceHost}`, source.error));
 
+  // A target snapshot is a replicated copy when the source has the same snapshot, or had it
+  // and pruned it since (older than the source's oldest). Snapshots taken on the target itself
+  // (sanoid running there too) would otherwise keep a broken replication looking fresh.
+  const onSource = new Set<string>();
+  const oldestOnSource = new Map<string, number>();
+  if (source?.ok) {
+    for (const s of source.value) {
+      onSource.add(s.name);
+      oldestOnSource.set(s.dataset, Math.min(oldestOnSource.get(s.dataset) ?? Number.POSITIVE_INFINITY, s.time));
+    }
+  }
+  const replicated = (src: string, snapshotName: string, time: number) =>
+    !source?.ok || onSource.has(`${src}@${snapshotName}`) || time < (oldestOnSource.get(src) ?? Number.NEGATIVE_INFINITY);
+
   const points: RecoveryPoint[] = [];
   if (target.ok) {
     for (const s of target.value) {
       const src = sourceDatasetOf(s.dataset, layer.target.dataset, layer.source.dataset);
       if (!src) continue;
       sourceDatasets.add(src);
+      if (!replicated(src, s.name.slice(s.name.indexOf('@') + 1), s.time)) continue;
       points.push({
         layerId: layer.id,
         assetId: `dataset/${src}`,
