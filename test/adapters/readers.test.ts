@@ -394,16 +394,21 @@ describe('zfs-replication reader', () => {
   });
 
   it('counts only snapshots that came from the source: a snapshot taken on the target itself is not a copy', async () => {
-    const source = host('pve1').on(list('rpool/data'), 'rpool/data@autosnap_b\t1706666401\t0\nrpool/data@autosnap_c\t1706752801\t0\n');
+    const source = host('pve1').on(
+      list('rpool/data'),
+      'rpool/data@daily_1\t1706400001\t0\nrpool/data@autosnap_b\t1706666401\t0\nrpool/data@autosnap_c\t1706752801\t0\n',
+    );
     const target = targetHost().on(
       list('tank/replica/data'),
-      // autosnap_a: pruned on the source since (older than its oldest): still a copy.
-      // autosnap_b: on both. local_d: taken on the target by its own sanoid, newest of all: not a copy.
-      'tank/replica/data@autosnap_a\t1706580001\t0\ntank/replica/data@autosnap_b\t1706666401\t0\ntank/replica/data@local_d\t1706839201\t0\n',
+      // daily_0: older than all the source keeps (pruned there): a copy.
+      // hourly_a: between two common snapshots, pruned on the source since: a copy.
+      // autosnap_b: on both. local_d: taken on the target by its own sanoid after the last common one: not a copy.
+      'tank/replica/data@daily_0\t1706313601\t0\ntank/replica/data@daily_1\t1706400001\t0\ntank/replica/data@hourly_a\t1706580001\t0\n' +
+        'tank/replica/data@autosnap_b\t1706666401\t0\ntank/replica/data@local_d\t1706839201\t0\n',
     );
     const o = await readLayer(ctx(target, {}, { pve1: source }), layer);
     expect(o.errors).toEqual([]);
-    expect(pointsOf(o, 'dataset/rpool/data')).toEqual([1706580001, 1706666401]);
+    expect(pointsOf(o, 'dataset/rpool/data')).toEqual([1706313601, 1706400001, 1706580001, 1706666401]);
   });
 
   it("reports the target pool's health and capacity, so a degraded backup pool is seen", async () => {

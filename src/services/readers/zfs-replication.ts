@@ -41,9 +41,11 @@ export async function readZfsReplication(ctx: ReaderContext, layer: ZfsReplicati
   if (source?.ok) for (const s of source.value) sourceDatasets.add(s.dataset);
   else if (source) errors.push(probeError(`source snapshots of ${layer.source.dataset} on ${sourceHost}`, source.error));
 
-  // A target snapshot is a replicated copy when the source has the same snapshot, or had it
-  // and pruned it since (older than the source's oldest). Snapshots taken on the target itself
-  // (sanoid running there too) would otherwise keep a broken replication looking fresh.
+  // A target snapshot is a replicated copy when the source has it too, or when it is not newer
+  // than the newest snapshot both have (the source pruned it since), or older than everything
+  // the source still has. What is left, snapshots newer than the last common one that the
+  // source never had, were taken on the target itself (sanoid running there too): counted,
+  // they would keep a broken replication looking fresh.
   const onSource = new Set<string>();
   const oldestOnSource = new Map<string, number>();
   if (source?.ok) {
@@ -52,8 +54,19 @@ export async function readZfsReplication(ctx: ReaderContext, layer: ZfsReplicati
       oldestOnSource.set(s.dataset, Math.min(oldestOnSource.get(s.dataset) ?? Number.POSITIVE_INFINITY, s.time));
     }
   }
-  const replicated = (src: string, snapshotName: string, time: number) =>
-    !source?.ok || onSource.has(`${src}@${snapshotName}`) || time < (oldestOnSource.get(src) ?? Number.NEGATIVE_INFINITY);
+  const snapName = (name: string) => name.slice(name.indexOf('@') + 1);
+  const newestCommon = new Map<string, number>();
+  if (target.ok) {
+    for (const s of target.value) {
+      const src = sourceDatasetOf(s.dataset, layer.target.dataset, layer.source.dataset);
+      if (src && onSource.has(`${src}@${snapName(s.name)}`)) newestCommon.set(src, Math.max(newestCommon.get(src) ?? s.time, s.time));
+    }
+  }
+  const replicated = (src: string, name: string, time: number) =>
+    !source?.ok ||
+    onSource.has(`${src}@${snapName(name)}`) ||
+    time <= (newestCommon.get(src) ?? Number.NEGATIVE_INFINITY) ||
+    time < (oldestOnSource.get(src) ?? Number.NEGATIVE_INFINITY);
 
   const points: RecoveryPoint[] = [];
   if (target.ok) {
@@ -61,7 +74,7 @@ export async function readZfsReplication(ctx: ReaderContext, layer: ZfsReplicati
       const src = sourceDatasetOf(s.dataset, layer.target.dataset, layer.source.dataset);
       if (!src) continue;
       sourceDatasets.add(src);
-      if (!replicated(src, s.name.slice(s.name.indexOf('@') + 1), s.time)) continue;
+      if (!replicated(src, s.name, s.time)) continue;
       points.push({
         layerId: layer.id,
         assetId: `dataset/${src}`,
