@@ -117,6 +117,9 @@ describe('layer health', () => {
     });
     expect(never).toMatchObject({ health: 'warn', reasons: ['pbs-local: no point has been verified, verifyMaxAge 30 d'] });
     expect(never.verification).toEqual({ newestState: 'none', newestVerifiedAt: null });
+    // Without any verifyMaxAge, a datastore never verified at all still warns (DESIGN: never verified is a warning).
+    const unverified = layerStatus([layerObs('pbs-local', [point('pbs-local', 'vm/100', 2)])]);
+    expect(unverified).toMatchObject({ health: 'warn', reasons: ['pbs-local: no point has ever been verified (schedule a verify job, or set verifyMaxAge)'] });
     // The default comes from thresholds.
     expect(
       layerStatus([layerObs('pbs-local', [point('pbs-local', 'vm/100', 2), point('pbs-local', 'vm/100', 40 * 24)])], {

@@ -153,8 +153,13 @@ function verificationRules(layer: Layer, finished: readonly RecoveryPoint[], hos
     }
   }
   const maxAge = layer.verifyMaxAgeSeconds;
-  if (maxAge === null || finished.length === 0) return;
+  if (finished.length === 0) return;
   const verifiedAt = newestVerifiedAt(finished);
+  if (maxAge === null) {
+    // No age asked for, but a datastore whose backups were never verified at all is not fine.
+    if (verifiedAt === null) add('warn', 'no point has ever been verified (schedule a verify job, or set verifyMaxAge)');
+    return;
+  }
   if (verifiedAt === null) {
     let oldest = Number.POSITIVE_INFINITY;
     for (const p of finished) oldest = Math.min(oldest, p.time);
