@@ -444,6 +444,17 @@ describe('restic reader', () => {
     expect(assetIds(o)).toEqual(['files/docker1:/srv/app', 'files/docker1:/var/lib/db']);
   });
 
+  it("lists this host's configured path as a workload even when another host backs up the same path into a shared repository", async () => {
+    const nasOnly = JSON.stringify([
+      { time: '2026-01-31T02:00:00Z', tree: 'a'.repeat(64), paths: ['/srv/app'], hostname: 'nas', username: 'root', id: 'b'.repeat(64), short_id: 'bbbbbbbb' },
+    ]);
+    const r = host('docker1').expect({ ...expectation, reply: { stdout: nasOnly } });
+    const o = await readLayer(ctx(r), { ...layer, paths: ['/srv/app'] });
+    // nas's snapshot is nas's workload; docker1's /srv/app has no point here.
+    expect(assetIds(o).sort()).toEqual(['files/docker1:/srv/app', 'files/nas:/srv/app']);
+    expect(o.points.map((p) => p.assetId)).toEqual(['files/nas:/srv/app']);
+  });
+
   it('sends an {env} password as a secret value and further secrets by their source', async () => {
     const r = host('docker1').expect({
       argv: ['restic', 'snapshots', '--json'],

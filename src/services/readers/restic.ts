@@ -29,21 +29,20 @@ export async function readRestic(ctx: ReaderContext, layer: ResticLayerFile): Pr
 
   const points: RecoveryPoint[] = [];
   const assets = new Map<string, Asset>();
-  const covered = new Set<string>();
   for (const s of snaps.value) {
     for (const path of new Set(s.paths.map(normalisePath))) {
       if (wanted && !wanted.has(path)) continue;
-      covered.add(path);
       const assetId = `files/${s.hostname}:${path}`;
       if (!assets.has(assetId)) assets.set(assetId, { id: assetId, kind: 'files', name: path, host: s.hostname });
       const size = s.paths.length === 1 ? s.summary?.totalBytesProcessed : undefined;
       points.push({ layerId: layer.id, assetId, time: s.time, ref: s.id, ...(size !== undefined ? { sizeBytes: size } : {}) });
     }
   }
+  // A configured path is this host's workload: another host's snapshots of the same path in a
+  // shared repository do not back it up.
   for (const path of wanted ?? []) {
-    if (covered.has(path)) continue;
     const id = `files/${layer.host}:${path}`;
-    assets.set(id, { id, kind: 'files', name: path, host: layer.host });
+    if (!assets.has(id)) assets.set(id, { id, kind: 'files', name: path, host: layer.host });
   }
   return observation(ctx, layer, { points, assets: [...assets.values()] });
 }
