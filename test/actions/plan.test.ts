@@ -44,7 +44,7 @@ describe('vzdump', () => {
   it('backs up one guest now with the mode and compression of the job covering it', async () => {
     hosts.host('pve1').on(PVESH_JOBS, reply('pve', 'backup-jobs-options'));
     const p = await plan({ kind: 'run', layerId: 'pve1-dump', assetId: 'vm/100' });
-    expect(argvs(p)).toEqual([['pve1', 'vzdump', '100', '--storage', 'local-backup', '--mode', 'snapshot', '--compress', 'zstd']]);
+    expect(argvs(p)).toEqual([['pve1', 'vzdump', '100', '--storage', 'local-backup', '--mode', 'snapshot', '--compress', 'zstd', '--remove', '0']]);
     expect(p).toMatchObject({ id: 'plan-1', changesHost: true, affectedLayers: ['pve1-dump'], title: 'Back up vm/100 to pve1-dump now (vzdump on pve1)' });
     expect(p.steps[0]).toMatchObject({ streams: true, output: { kind: 'vzdump' } });
   });

@@ -109,11 +109,27 @@ function checkOption(name: string, value: string): void {
   if (value.includes('\n')) throw new TypeError(`vzdump option ${name} holds a line break`);
 }
 
-/** `vzdump VMID --storage S --mode M --compress C`: one guest, now. */
+/**
+ * `vzdump VMID --storage S --mode M --compress C --remove 0`: one guest, now.
+ * Without `--remove 0`, vzdump prunes the guest's archives by the storage's
+ * retention, which may differ from the job's: a backup asked for now must not
+ * delete older ones the plan does not show.
+ */
 export function vzdumpGuestCommand(p: { vmid: number; storage: string; mode?: string; compress?: string }): Command {
   if (!VMID.test(String(p.vmid))) throw new TypeError(`not a VMID: ${p.vmid}`);
   return {
-    argv: ['vzdump', String(p.vmid), '--storage', checkStorage(p.storage), '--mode', p.mode ?? 'snapshot', '--compress', p.compress ?? 'zstd'],
+    argv: [
+      'vzdump',
+      String(p.vmid),
+      '--storage',
+      checkStorage(p.storage),
+      '--mode',
+      p.mode ?? 'snapshot',
+      '--compress',
+      p.compress ?? 'zstd',
+      '--remove',
+      '0',
+    ],
   };
 }
 

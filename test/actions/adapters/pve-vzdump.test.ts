@@ -68,8 +68,9 @@ describe('vzdump jobs', () => {
 
 describe('vzdump commands', () => {
   it('backs up one guest with the mode and compression given, snapshot/zstd by default', () => {
-    expect(vzdumpGuestCommand({ vmid: 100, storage: 'local-backup' }).argv).toEqual(['vzdump', '100', '--storage', 'local-backup', '--mode', 'snapshot', '--compress', 'zstd']);
-    expect(vzdumpGuestCommand({ vmid: 101, storage: 'pbs1', mode: 'stop', compress: 'gzip' }).argv).toEqual(['vzdump', '101', '--storage', 'pbs1', '--mode', 'stop', '--compress', 'gzip']);
+    // --remove 0: a backup asked for now prunes nothing the plan does not show.
+    expect(vzdumpGuestCommand({ vmid: 100, storage: 'local-backup' }).argv).toEqual(['vzdump', '100', '--storage', 'local-backup', '--mode', 'snapshot', '--compress', 'zstd', '--remove', '0']);
+    expect(vzdumpGuestCommand({ vmid: 101, storage: 'pbs1', mode: 'stop', compress: 'gzip' }).argv).toEqual(['vzdump', '101', '--storage', 'pbs1', '--mode', 'stop', '--compress', 'gzip', '--remove', '0']);
     expect(() => vzdumpGuestCommand({ vmid: 100, storage: '--all' })).toThrow(/storage/);
   });
 
