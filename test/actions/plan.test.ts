@@ -264,6 +264,17 @@ describe('zfs-replication', () => {
     ]);
   });
 
+  it('refuses a full send onto a target that exists (with or without snapshots): zfs recv -F would replace it', async () => {
+    for (const target of ['', snaps('backup/data', ['unrelated'])]) {
+      hosts.assertAll();
+      hosts = new FakeHosts();
+      hosts.host('nas1').on(list('tank/data'), snaps('tank/data', ['a'])).on(list('backup/data'), target);
+      const p = await plan({ kind: 'run', layerId: 'nas-repl' });
+      expect(p.steps).toEqual([]);
+      expect(p.blocked).toMatch(/backup\/data exists but shares no snapshot with tank\/data: a full send would replace it/);
+    }
+  });
+
   it('says it cannot pipe between two hosts, and names syncoid, rather than pretending', async () => {
     const p = await plan({ kind: 'run', layerId: 'nas-offsite' });
     expect(p.steps).toEqual([]);

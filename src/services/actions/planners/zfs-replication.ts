@@ -98,10 +98,20 @@ export async function planZfsReplication(layer: LayerOf<'zfs-replication'>, ctx:
   if (!snap.ok) return snap;
   if (!send.ok) return send;
   if (!confirm.ok) return confirm;
-  const notes: string[] = ['zfs recv -F first rolls the target back to its newest snapshot: changes made on the target are discarded.'];
-  if (!common && t.value.snapshots !== null && t.value.snapshots.length > 0) {
-    notes.push(`${dst} shares no snapshot with ${src}: a full stream cannot replace a dataset that has snapshots, so zfs recv will refuse.`);
+  if (!common && t.value.snapshots !== null) {
+    // A full stream with -F onto an existing dataset replaces it: whatever it holds is gone.
+    // That is a decision for the operator, by hand, not a side effect of "run".
+    return ok({
+      title: `Replicate ${src} to ${dst} on ${targetHost}`,
+      steps: [],
+      changesHost: true,
+      affectedLayers: [layer.id],
+      blocked:
+        `${dst} exists but shares no snapshot with ${src}: a full send would replace it and everything on it. ` +
+        `Rename or destroy ${dst} yourself if that is what you want, then run again; or restore a common snapshot.`,
+    });
   }
+  const notes: string[] = ['zfs recv -F first rolls the target back to its newest snapshot: changes made on the target are discarded.'];
   return ok({
     title: `Replicate ${src} to ${dst} on ${targetHost} (${common ? `incremental from @${common.snapshot}` : 'full send'})`,
     steps: [
