@@ -91,11 +91,18 @@ describe('outcomes from the tools\' own results', () => {
     expect(out).toMatchObject({ state: 'failed', verified: 'failed', exitCode: 1, summary: 'restic check: Fatal: repository contains errors' });
   });
 
-  it('ok + verified ok: a clean restic check', async () => {
+  it('ok + verified ok: a clean restic check that read the data', async () => {
+    hosts.host('docker1').on(['restic', 'check', '--read-data-subset', '5%'], reply('restic', 'check-0.14-clean'), RESTIC_ENV);
+    const out = await executePlan(await planOf({ kind: 'verify', layerId: 'restic-usb', readDataSubset: '5%' }), deps());
+    expect(out).toMatchObject({ state: 'ok', verified: 'ok', summary: 'restic check: no errors were found, 5% of the data read' });
+    expect(journal.entries.at(-1)).toMatchObject({ verified: 'ok' });
+  });
+
+  it('ok but no proof: a clean restic check of the structure alone read no data, so it proves no restore', async () => {
     hosts.host('docker1').on(['restic', 'check'], reply('restic', 'check-0.14-clean'), RESTIC_ENV);
     const out = await executePlan(await planOf({ kind: 'verify', layerId: 'restic-usb' }), deps());
-    expect(out).toMatchObject({ state: 'ok', verified: 'ok', summary: 'restic check: no errors were found' });
-    expect(journal.entries.at(-1)).toMatchObject({ verified: 'ok' });
+    expect(out).toMatchObject({ state: 'ok', summary: expect.stringMatching(/no errors were found in the structure \(no data read/) });
+    expect(out.verified).toBeUndefined();
   });
 
   it('a check that fails for another reason (locked) proves nothing either way', async () => {
@@ -257,6 +264,18 @@ describe('verifies', () => {
     expect(await executePlan(plan, deps())).toMatchObject({ state: 'failed', verified: 'failed', summary: 'rclone check: 1 missing on the remote, 1 differ; 1 match (* a.txt, + sub/b.txt)' });
   });
 
+  it('rclone check without a hash both sides know compared sizes only: a warning, not proof', async () => {
+    const plan = await planOf({ kind: 'verify', layerId: 'nas-glacier' });
+    const sizeOnly = {
+      stdout: '= a.txt\n= sub/b.txt\n',
+      stderr: '2026/01/31 02:00:00 NOTICE: glacier: No common hash found - not using a hash for checks\n2026/01/31 02:00:00 NOTICE: glacier: 0 differences found\n',
+    };
+    hosts.host('nas1').on(plan.steps[0]!.command.argv, sizeOnly, { env: { RCLONE_CONFIG: '/root/.config/rclone/rclone.conf' } });
+    const out = await executePlan(plan, deps());
+    expect(out).toMatchObject({ state: 'warning', summary: 'rclone check: 2 files of equal size; no common hash, so contents were not compared' });
+    expect(out.verified).toBeUndefined();
+  });
+
   it('scrub: a recent clean scrub proves the pool as of the scrub; an old one or none is a warning', async () => {
     const plan = await planOf({ kind: 'verify', layerId: 'nas-snap' });
     const fresh = fixture('zfs', 'zpool-status-pool-openzfs-scrubbed');
@@ -327,8 +346,8 @@ describe('journal file', () => {
 
   it('writes the whole action to the real journal, readable back', async () => {
     const file = new Journal(join(dir, 'journal.jsonl'));
-    hosts.host('docker1').on(['restic', 'check'], reply('restic', 'check-0.14-clean'), RESTIC_ENV);
-    await executePlan(await planOf({ kind: 'verify', layerId: 'restic-usb' }), { ...deps(), journal: file });
+    hosts.host('docker1').on(['restic', 'check', '--read-data-subset', '5%'], reply('restic', 'check-0.14-clean'), RESTIC_ENV);
+    await executePlan(await planOf({ kind: 'verify', layerId: 'restic-usb', readDataSubset: '5%' }), { ...deps(), journal: file });
     const back = await file.read();
     expect(back.problems).toEqual([]);
     expect(back.entries.map((e) => e.type)).toEqual(['action-start', 'command', 'action-end']);

@@ -75,7 +75,10 @@ describe('run and verify every layer of the lab through SSH', () => {
   it('restic: backs up (paths from the newest snapshot) and checks', async () => {
     expect(await act({ kind: 'run', layerId: 'restic-usb' })).toMatchObject({ state: 'ok', summary: expect.stringMatching(/^restic backup: snapshot/) });
     expect(await act({ kind: 'verify', layerId: 'restic-usb', readDataSubset: '10%' })).toMatchObject({ state: 'ok', verified: 'ok' });
-    expect(await act({ kind: 'verify', layerId: 'restic-cloud' })).toMatchObject({ state: 'ok', verified: 'ok' });
+    // The structure alone: no error, but no proof a restore would work.
+    const structure = await act({ kind: 'verify', layerId: 'restic-cloud' });
+    expect(structure).toMatchObject({ state: 'ok' });
+    expect(structure.verified).toBeUndefined();
   }, 60_000);
 
   it('zfs-snapshots: snapshots both datasets and reads the pool\'s scrub', async () => {

@@ -120,6 +120,8 @@ export interface RcloneCheckResult {
   /** A few paths that are not `=`, for the operator. */
   readonly examples: readonly string[];
   readonly clean: boolean;
+  /** rclone found no hash both sides support ("No common hash found"): it compared sizes only. */
+  readonly sizeOnly: boolean;
 }
 
 const COMBINED = /^([=+\-*!]) (.+)$/;
@@ -135,9 +137,11 @@ export function rcloneCheckFold(): LineFold<RcloneCheckResult> {
   const examples: string[] = [];
   const log = new LastLines(5);
   let lines = 0;
+  let sizeOnly = false;
   return {
     line(stream, raw) {
       if (stream === 'stderr') {
+        if (/No common hash found/i.test(raw)) sizeOnly = true;
         log.push(raw.replace(/^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2} /, '').trim());
         return;
       }
@@ -162,9 +166,9 @@ export function rcloneCheckFold(): LineFold<RcloneCheckResult> {
         if (lines === 0 && !/0 differences found/.test(log.text)) {
           return err('parse', `rclone check: exit 0 without a combined report (${excerpt(log.text) || 'no output'})`);
         }
-        return ok({ ...c, examples, clean: true });
+        return ok({ ...c, examples, clean: true, sizeOnly });
       }
-      if (exitCode === 1 && differences > 0) return ok({ ...c, examples, clean: false });
+      if (exitCode === 1 && differences > 0) return ok({ ...c, examples, clean: false, sizeOnly });
       return rcloneFailure(log.text, exitCode);
     },
   };

@@ -53,7 +53,8 @@ export type StepOutput =
    */
   | { readonly kind: 'pbs-verify-states'; readonly store: string }
   | { readonly kind: 'restic-backup' }
-  | { readonly kind: 'restic-check' }
+  /** `readsData`: the --read-data-subset given; without it only the structure is checked, which proves no restore. */
+  | { readonly kind: 'restic-check'; readonly readsData?: string }
   | { readonly kind: 'rclone-sync' }
   | { readonly kind: 'rclone-check' }
   /** A snapshot list; with `expect`, the named snapshot must be in it (the proof a send/recv arrived). */

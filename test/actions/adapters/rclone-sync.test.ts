@@ -38,7 +38,15 @@ describe('rclone sync output (real 1.60)', () => {
 
 describe('rclone check output (real 1.60)', () => {
   it('counts a clean check', () => {
-    expect(run(rcloneCheckFold, 'check-1.60-clean')).toEqual({ ok: true, value: { same: 3, missingOnRemote: 0, missingOnSource: 0, differ: 0, errors: 0, examples: [], clean: true } });
+    expect(run(rcloneCheckFold, 'check-1.60-clean')).toEqual({ ok: true, value: { same: 3, missingOnRemote: 0, missingOnSource: 0, differ: 0, errors: 0, examples: [], clean: true, sizeOnly: false } });
+  });
+
+  it('notices when rclone found no common hash and compared sizes only', () => {
+    const fold = rcloneCheckFold();
+    fold.line('stderr', '2026/01/31 02:00:00 NOTICE: cloud: No common hash found - not using a hash for checks');
+    fold.line('stdout', '= a.txt');
+    fold.line('stderr', '2026/01/31 02:00:00 NOTICE: cloud: 0 differences found');
+    expect(fold.finish(0)).toMatchObject({ ok: true, value: { clean: true, sizeOnly: true } });
   });
 
   it('counts differences as a result (exit 1 with combined lines)', () => {

@@ -54,7 +54,7 @@ export async function planRestic(layer: LayerOf<'restic'>, ctx: PlannerContext):
         command: cmd.value,
         description: subset ? `restic check, reading ${subset} of the pack files` : 'restic check of the repository structure (no data read)',
         streams: true,
-        output: { kind: 'restic-check' },
+        output: { kind: 'restic-check', ...(subset ? { readsData: subset } : {}) },
       },
     ],
     changesHost: false,
