@@ -223,7 +223,10 @@ export class SshRunner implements Runner {
     w.run(job.cmd, job.io).then(
       (code) => {
         this.complete(job, code);
-        if (w.isAlive && !s.dead && !w.isBusy) s.idle.push(w);
+        // Without setsid only the PID was signalled: children of a stopped command (a pipeline's
+        // other half) may live on and write into this channel later, into the next command's output.
+        if (job.stopping !== undefined && !w.hasSetsid) w.destroy();
+        else if (w.isAlive && !s.dead && !w.isBusy) s.idle.push(w);
         this.dispatch();
       },
       (err: Error) => this.finish(job, err),

@@ -123,4 +123,22 @@ describeWithTools(['sshd'], 'cancelling a command ends the remote process', () =
       await plain.close();
     }
   });
+
+  it('on a host without setsid, a stopped pipeline whose other half lives on cannot write into the next command', async () => {
+    const plain = new SshRunner(noSetsid.sshTarget());
+    try {
+      const ac = new AbortController();
+      // The sh is the PID that gets the signal; the background child keeps the channel's stdout.
+      const stopped = plain
+        .run({ argv: ['sh', '-c', '(sleep 0.8; echo LEAKED) & sleep 30'] }, { signal: ac.signal })
+        .catch((e: unknown) => e);
+      await new Promise((r) => setTimeout(r, 300));
+      ac.abort();
+      expect(await stopped).toMatchObject({ kind: 'cancelled' });
+      const next = await plain.run({ argv: ['sh', '-c', 'sleep 1.5; echo next'] });
+      expect(next.stdout).toBe('next\n');
+    } finally {
+      await plain.close();
+    }
+  });
 });
