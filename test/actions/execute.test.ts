@@ -183,6 +183,29 @@ describe('cancel', () => {
   });
 });
 
+describe('a cancel stops only the PBS task it started', () => {
+  it('leaves a task of another datastore whose name merely contains this one alone (usb10 is not usb)', async () => {
+    const plan = await planOf({ kind: 'verify', layerId: 'pbs-local' });
+    const controller = new AbortController();
+    const streaming = new StreamingFake('pbs1', ['verify datastore usb', 'found 2 groups'], (n) => {
+      if (n === 1) controller.abort();
+    });
+    const rest = hosts.host('pbs1');
+    const other = fixture('pbs', 'task-list-running').stdout.replace('1706666401', String(NOW / 1000)).replace('"worker_id":"usb","worker_type":"verify"', '"worker_id":"usb10","worker_type":"verify"');
+    // The strict fake fails on any `task stop`: none may be sent.
+    rest.on(['proxmox-backup-manager', 'task', 'list', '--output-format', 'json'], other);
+    const router: Runner = {
+      host: 'pbs1',
+      run: (cmd: Command, o) => rest.run(cmd, o),
+      stream: (cmd: Command, o) => (cmd.argv[1] === 'verify' ? streaming.stream(cmd, o) : rest.stream(cmd, o)),
+      close: async () => {},
+    };
+    const out = await executePlan(plan, deps({ signal: controller.signal, runnerFor: () => router }));
+    expect(out.state).toBe('cancelled');
+    expect(out.summary).not.toContain('stopped PBS task');
+  });
+});
+
 describe('failures around the tools', () => {
   it('an unreachable host fails the step with the transport\'s reason', async () => {
     hosts.host('docker1').on(BACKUP, new TransportError('unreachable', { host: 'docker1', detail: 'connect ECONNREFUSED' }), RESTIC_ENV);

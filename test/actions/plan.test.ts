@@ -120,7 +120,7 @@ describe('pbs', () => {
     hosts.host('pbs2').on(['proxmox-backup-manager', 'sync-job', 'list', '--output-format', 'json'], reply('pbs', 'sync-job-list-normal'));
     const p = await plan({ kind: 'run', layerId: 'pbs-remote' });
     expect(argvs(p)).toEqual([['pbs2', 'proxmox-backup-manager', 'sync-job', 'run', 's-offsite', '--output-format', 'text']]);
-    expect(p.steps[0]).toMatchObject({ streams: true, output: { kind: 'pbs-task', verify: false }, onCancel: { kind: 'pbs-task', workerType: 'syncjob', workerIdIncludes: 's-offsite' } });
+    expect(p.steps[0]).toMatchObject({ streams: true, output: { kind: 'pbs-task', verify: false }, onCancel: { kind: 'pbs-task', workerType: 'syncjob', workerIdSegment: 's-offsite' } });
   });
 
   it('runs the datastore\'s verify job for a layer that copies nothing', async () => {
@@ -141,7 +141,7 @@ describe('pbs', () => {
     expect(p.steps[1]!.command.env).toEqual({ PBS_PASSWORD_FILE: '/root/.strata-pbs-token' });
     expect(p.steps[1]!.output).toEqual({ kind: 'pbs-verify-states', store: 'usb' });
     expect(p.changesHost).toBe(true);
-    expect(p.notes).toEqual([expect.stringContaining('.bad'), expect.stringContaining('states read back afterwards decide'), expect.stringContaining('cannot limit a verify to one group')]);
+    expect(p.notes).toEqual([expect.stringContaining('if you cancel, Strata also stops it'), expect.stringContaining('.bad'), expect.stringContaining('states read back afterwards decide'), expect.stringContaining('cannot limit a verify to one group')]);
     expect(argvs(await plan({ kind: 'verify', layerId: 'pbs-remote' }))).toEqual([
       ['pbs2', 'proxmox-backup-manager', 'verify', 'offsite', '--output-format', 'text'],
       ['pbs2', 'proxmox-backup-client', 'snapshot', 'list', '--repository', 'strata@pbs!ro@127.0.0.1:offsite', '--output-format', 'json'],

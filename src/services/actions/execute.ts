@@ -221,6 +221,14 @@ function summarize(ran: readonly StepRun[], compared: StepVerdict | undefined): 
   return `${ran.length} steps ok; ${ran.at(-1)!.verdict.summary}`;
 }
 
+/**
+ * The parts of a PBS worker id (`store1`, `remote:store:local:job`), systemd escapes undone: a
+ * task of datastore store10 is not one of store1.
+ */
+function workerIdSegments(workerId: string | undefined): string[] {
+  return (workerId ?? '').split(/:|\\x3a/).filter((s) => s !== '');
+}
+
 /** After a cancel: a PBS task keeps running in the server when only its CLI is killed. */
 async function stopLeftovers(step: PlanStep, runnerFor: (host: string) => Runner, since: number): Promise<string | undefined> {
   const c = step.onCancel;
@@ -232,7 +240,7 @@ async function stopLeftovers(step: PlanStep, runnerFor: (host: string) => Runner
     const tasks = parseTaskList(listed.stdout, listed.stderr, listed.exitCode);
     if (!tasks.ok) return `could not list PBS tasks to stop the one left running: ${tasks.error.message}`;
     const left = tasks.value.filter(
-      (t) => t.workerType === c.workerType && (t.workerId ?? '').includes(c.workerIdIncludes) && t.startTime >= Math.floor(since / 1000) - 120,
+      (t) => t.workerType === c.workerType && workerIdSegments(t.workerId).includes(c.workerIdSegment) && t.startTime >= Math.floor(since / 1000) - 120,
     );
     if (left.length === 0) return undefined;
     const stopped: string[] = [];

@@ -32,9 +32,10 @@ export interface PlanStep {
   readonly output?: StepOutput;
   /**
    * Work the step leaves running on the host when only the CLI is killed: a
-   * PBS task runs in the server, so a cancel also stops the matching task.
+   * PBS task runs in the server, so a cancel also stops the task of this type
+   * started since the step began whose worker id has this part.
    */
-  readonly onCancel?: { readonly kind: 'pbs-task'; readonly workerType: string; readonly workerIdIncludes: string };
+  readonly onCancel?: { readonly kind: 'pbs-task'; readonly workerType: string; readonly workerIdSegment: string };
 }
 
 /**

@@ -18,6 +18,10 @@ import { ok, type Result } from '../../../domain/types.js';
 import { because, build, planError, type LayerOf, type PlanDraft, type PlannerContext } from '../context.js';
 import type { PlanStep } from '../types.js';
 
+/** The plan says what a cancel does beyond ending the CLI. */
+const CANCEL_NOTE =
+  'The task runs in the PBS server: if you cancel, Strata also stops it (proxmox-backup-manager task stop UPID, for the task of this job or datastore that this run started).';
+
 export const storeOf = (layer: LayerOf<'pbs'>) => layer.datastore ?? datastoreOfRepository(layer.repository);
 
 /** The client's access to the datastore, for reading back verify states. */
@@ -58,13 +62,14 @@ export async function planPbs(layer: LayerOf<'pbs'>, ctx: PlannerContext): Promi
           description: `read every chunk of the snapshots due for verification in ${store}${days ? ` (never verified, or not within ${days} days)` : ' (those never verified)'}`,
           streams: true,
           output: { kind: 'pbs-task', verify: true },
-          onCancel: { kind: 'pbs-task', workerType: 'verify', workerIdIncludes: store },
+          onCancel: { kind: 'pbs-task', workerType: 'verify', workerIdSegment: store },
         },
         states.value,
       ],
       changesHost: true,
       affectedLayers: [layer.id],
       notes: [
+        CANCEL_NOTE,
         'PBS records the result in each snapshot (its verify state) and moves corrupt chunks aside as .bad.',
         'PBS skips snapshots verified before (a failed one stays failed): the states read back afterwards decide.',
         ...(ctx.request.assetId ? [`proxmox-backup-manager cannot limit a verify to one group: the whole datastore ${store} is verified.`] : []),
@@ -95,10 +100,16 @@ export async function planPbs(layer: LayerOf<'pbs'>, ctx: PlannerContext): Promi
         description: `sync job ${j.id}: pull ${j.remote ?? '?'}:${j.remoteStore ?? '?'} into ${store}`,
         streams: true,
         output: { kind: 'pbs-task', verify: false },
-        onCancel: { kind: 'pbs-task', workerType: 'syncjob', workerIdIncludes: j.id },
+        onCancel: { kind: 'pbs-task', workerType: 'syncjob', workerIdSegment: j.id },
       });
     }
-    return ok({ title: `Run sync job${steps.length > 1 ? 's' : ''} ${chosen.map((j) => j.id).join(', ')} into ${layer.id}`, steps, changesHost: true, affectedLayers: [layer.id] });
+    return ok({
+      title: `Run sync job${steps.length > 1 ? 's' : ''} ${chosen.map((j) => j.id).join(', ')} into ${layer.id}`,
+      steps,
+      changesHost: true,
+      affectedLayers: [layer.id],
+      notes: [CANCEL_NOTE],
+    });
   }
 
   const jobs = await ctx.probe(layer.host, verifyJobListCommand, parseVerifyJobs);
@@ -117,11 +128,17 @@ export async function planPbs(layer: LayerOf<'pbs'>, ctx: PlannerContext): Promi
       description: `verify job ${j.id} on ${store}`,
       streams: true,
       output: { kind: 'pbs-task', verify: true },
-      onCancel: { kind: 'pbs-task', workerType: 'verificationjob', workerIdIncludes: j.id },
+      onCancel: { kind: 'pbs-task', workerType: 'verificationjob', workerIdSegment: j.id },
     });
   }
   const states = verifyStatesStep(layer, ctx, store);
   if (!states.ok) return states;
   steps.push(states.value);
-  return ok({ title: `Run verify job${steps.length > 2 ? 's' : ''} ${chosen.map((j) => j.id).join(', ')} of ${layer.id}`, steps, changesHost: true, affectedLayers: [layer.id] });
+  return ok({
+    title: `Run verify job${steps.length > 2 ? 's' : ''} ${chosen.map((j) => j.id).join(', ')} of ${layer.id}`,
+    steps,
+    changesHost: true,
+    affectedLayers: [layer.id],
+    notes: [CANCEL_NOTE],
+  });
 }
