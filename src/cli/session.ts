@@ -8,6 +8,8 @@ import type { CollectorDeps } from '../services/collector.js';
 import { loadInventory, resolveConfigPath } from '../services/inventory-loader.js';
 import { readLayer } from '../services/readers/index.js';
 import { targetFor } from '../services/runner-targets.js';
+import { JOURNAL_FILE, Journal, strataRuns, type StrataRun } from '../services/journal/index.js';
+import { statePath } from '../services/state-dir.js';
 import { RunnerPool } from '../transport/index.js';
 import type { CliIo } from './io.js';
 
@@ -16,6 +18,8 @@ export interface Session {
   readonly configPath: string;
   readonly pool: RunnerPool;
   readonly deps: CollectorDeps;
+  /** The runs and verifies Strata itself did, from the journal (none when there is no journal yet). */
+  strataRuns(): Promise<readonly StrataRun[]>;
   close(): Promise<void>;
 }
 
@@ -36,7 +40,13 @@ export function sessionFor(inventory: Inventory, configPath: string, env: CliIo[
     localNow: () => Date.now() / 1000,
     lookupEnv: (name) => env[name],
   };
-  return { inventory, configPath, pool, deps, close: () => pool.closeAll() };
+  const readRuns = async () => {
+    // Read where it is; a status read creates no state directory.
+    const journal = new Journal(statePath(JOURNAL_FILE, env));
+    const { entries } = await journal.read();
+    return strataRuns(entries);
+  };
+  return { inventory, configPath, pool, deps, strataRuns: () => readRuns().catch(() => []), close: () => pool.closeAll() };
 }
 
 export function printProblems(io: CliIo, path: string, problems: readonly InventoryProblem[]): void {

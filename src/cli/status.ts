@@ -60,7 +60,7 @@ function unknownNames(session: Session, hosts: string[], layers: string[]): stri
 /** Reads the status through the store, as the TUI does. */
 export async function statusReport(session: Session, hosts?: string[], layers?: string[]): Promise<StatusReport> {
   const store = createAppStore({
-    readStatus: (inventory, opts) => readStatus(inventory, session.deps, opts),
+    readStatus: (inventory, opts) => readStatus(inventory, session.deps, { ...opts, strataRuns: session.strataRuns }),
     nowMs: () => Date.now(),
   });
   store.getState().setInventory(session.inventory);

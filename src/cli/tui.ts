@@ -60,7 +60,7 @@ export async function tuiStore(opts: RunTuiOptions & { readonly color: boolean }
     // The store evaluates each reading again with the journal's evidence (restoreEvidence below).
     readStatus: async (inventory, o) => {
       await journalRead;
-      return readStatus(inventory, session.deps, o);
+      return readStatus(inventory, session.deps, { ...o, strataRuns: session.strataRuns });
     },
     saveReport: (report, readAtMs) => saveStatus(session.configPath, { report, readAtMs }, env),
     restoreEvidence: (layers) => evidenceFrom(verifications, layers),

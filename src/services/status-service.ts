@@ -8,6 +8,7 @@ import type { Inventory } from '../domain/inventory.js';
 import type { StatusReport } from '../domain/status-report.js';
 import { worstHealth } from '../domain/types.js';
 import { collect, type CollectOptions, type Collection, type CollectorDeps } from './collector.js';
+import { withStrataRuns, type StrataRun } from './journal/strata-runs.js';
 
 export interface StatusReading {
   readonly report: StatusReport;
@@ -23,9 +24,14 @@ export interface RestoreEvidence {
 export async function readStatus(
   inventory: Inventory,
   deps: CollectorDeps,
-  opts: CollectOptions & { restoreEvidence?: readonly RestoreEvidence[] } = {},
+  opts: CollectOptions & {
+    restoreEvidence?: readonly RestoreEvidence[];
+    /** What Strata itself ran (from the journal): its failures count like a host's failed jobs. */
+    strataRuns?: () => Promise<readonly StrataRun[]>;
+  } = {},
 ): Promise<StatusReading> {
-  const collection = await collect(inventory, deps, opts);
+  const [collected, runs] = await Promise.all([collect(inventory, deps, opts), opts.strataRuns?.().catch(() => []) ?? []]);
+  const collection = runs.length > 0 ? { ...collected, layers: withStrataRuns(collected.layers, runs) } : collected;
   const report = evaluate(
     inventory,
     {

@@ -444,15 +444,30 @@ describe('restic reader', () => {
     expect(assetIds(o)).toEqual(['files/docker1:/srv/app', 'files/docker1:/var/lib/db']);
   });
 
-  it("lists this host's configured path as a workload even when another host backs up the same path into a shared repository", async () => {
-    const nasOnly = JSON.stringify([
-      { time: '2026-01-31T02:00:00Z', tree: 'a'.repeat(64), paths: ['/srv/app'], hostname: 'nas', username: 'root', id: 'b'.repeat(64), short_id: 'bbbbbbbb' },
-    ]);
-    const r = host('docker1').expect({ ...expectation, reply: { stdout: nasOnly } });
+  const snap = (hostname: string, path: string, n: number) => ({
+    time: '2026-01-31T02:00:00Z',
+    tree: 'a'.repeat(64),
+    paths: [path],
+    hostname,
+    username: 'root',
+    id: String(n).repeat(64),
+    short_id: String(n).repeat(8),
+  });
+
+  it("lists this host's configured path as a workload even when another client backs up the same path into a shared repository", async () => {
+    // docker1 backs up into this repository (its /etc), but only nas has snapshots of /srv/app.
+    const shared = JSON.stringify([snap('nas', '/srv/app', 1), snap('docker1', '/etc', 2)]);
+    const r = host('docker1').expect({ ...expectation, reply: { stdout: shared } });
     const o = await readLayer(ctx(r), { ...layer, paths: ['/srv/app'] });
     // nas's snapshot is nas's workload; docker1's /srv/app has no point here.
     expect(assetIds(o).sort()).toEqual(['files/docker1:/srv/app', 'files/nas:/srv/app']);
     expect(o.points.map((p) => p.assetId)).toEqual(['files/nas:/srv/app']);
+  });
+
+  it('lets a host that only reads a repository others write find their snapshots of its configured paths', async () => {
+    const r = host('docker1').expect({ ...expectation, reply: { stdout: JSON.stringify([snap('nas', '/srv/app', 1)]) } });
+    const o = await readLayer(ctx(r), { ...layer, paths: ['/srv/app'] });
+    expect(assetIds(o)).toEqual(['files/nas:/srv/app']);
   });
 
   it('sends an {env} password as a secret value and further secrets by their source', async () => {

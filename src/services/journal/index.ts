@@ -5,3 +5,4 @@ export { journalingRunner, STDERR_TAIL_CHARS, type JournalingOptions } from './j
 export { parseJournalLine, type JournalProblem } from './read.js';
 export { REDACTED, scrubSecrets, secretValuesOf } from './redact.js';
 export { lastVerified, newestVerifications, type VerificationRecord } from './verifications.js';
+export { strataRuns, withStrataRuns, type StrataRun } from './strata-runs.js';

@@ -38,11 +38,15 @@ export async function readRestic(ctx: ReaderContext, layer: ResticLayerFile): Pr
       points.push({ layerId: layer.id, assetId, time: s.time, ref: s.id, ...(size !== undefined ? { sizeBytes: size } : {}) });
     }
   }
-  // A configured path is this host's workload: another host's snapshots of the same path in a
-  // shared repository do not back it up.
+  // A configured path without any snapshot is a workload with no backup. When this host itself
+  // backs up into the repository, the path is its own: another client's snapshots of the same path
+  // in a shared repository do not cover it. (A host that only reads a repository others write is
+  // covered by their snapshots.)
+  const clients = new Set(snaps.value.map((s) => s.hostname));
   for (const path of wanted ?? []) {
     const id = `files/${layer.host}:${path}`;
-    if (!assets.has(id)) assets.set(id, { id, kind: 'files', name: path, host: layer.host });
+    const covered = [...assets.values()].some((a) => a.name === path);
+    if (!assets.has(id) && (clients.has(layer.host) || !covered)) assets.set(id, { id, kind: 'files', name: path, host: layer.host });
   }
   return observation(ctx, layer, { points, assets: [...assets.values()] });
 }
