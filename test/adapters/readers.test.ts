@@ -167,6 +167,31 @@ describe('vzdump reader', () => {
     expect(o.capacity).toEqual({ totalBytes: 2199023255552, usedBytes: 549755813888, availBytes: 1649267441664, name: 'local-backup' });
   });
 
+  it("does not let another storage's later successful job hide this storage's failed one", async () => {
+    const task = (start: number, end: number, status: string) => ({
+      endtime: end,
+      id: '',
+      node: 'pve1',
+      pid: 1,
+      pstart: 1,
+      starttime: start,
+      status,
+      type: 'vzdump',
+      upid: `UPID:pve1:00000001:00000001:${start.toString(16).toUpperCase()}:vzdump::root@pam:`,
+      user: 'root@pam',
+    });
+    // 01:00 the job to local-backup failed (storage full); 02:00 the job to pbs1 ran fine.
+    const tasks = JSON.stringify([task(1706749200, 1706749260, 'job errors'), task(1706752800, 1706753400, 'OK')]);
+    const r = host('pve1')
+      .on(probes.content, reply('pve', 'storage-content-dir'))
+      .on(probes.jobs, reply('pve', 'backup-jobs-empty'))
+      .on(probes.tasks, tasks)
+      .on(probes.nbu, reply('pve', 'not-backed-up-empty'))
+      .on(probes.status, reply('pve', 'storage-status-normal'));
+    const o = await readLayer(ctx(r), layer);
+    expect(o.jobs.map((j) => [j.state, j.status])).toEqual([['failed', 'job errors']]);
+  });
+
   it('carries PBS verification (with the time it ran) from a PBS storage', async () => {
     const r = host('pve1')
       .on(probes.content, reply('pve', 'storage-content-pbs'))

@@ -72,7 +72,15 @@ export async function readVzdump(ctx: ReaderContext, layer: VzdumpLayerFile): Pr
 
   const runs: JobRun[] = [];
   if (tasks.ok) {
+    // The task list does not say which storage a task wrote to. A task that ended well but left
+    // no archive on this storage during its run wrote elsewhere (another job of the node, to
+    // another storage): counted here, it would hide this storage's failed job as "the last one".
+    // A failed task stays: it may have failed before writing anything.
+    const archiveTimes = content.ok ? content.value.map((a) => a.time) : null;
+    const wroteHere = (start: number, end: number | undefined) =>
+      archiveTimes === null || archiveTimes.some((t) => t >= start - 60 && t <= (end ?? Number.POSITIVE_INFINITY) + 60);
     for (const t of tasks.value) {
+      if ((t.state === 'ok' || t.state === 'warning') && !wroteHere(t.startTime, t.endTime)) continue;
       const vmid = /^\d+$/.test(t.id) ? Number(t.id) : undefined;
       const type = vmid !== undefined ? guestTypes.get(vmid) : undefined;
       runs.push({
