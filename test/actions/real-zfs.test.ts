@@ -5,39 +5,24 @@
  * scrub state before and after a scrub. zfs-fuse has no `zfs list -p`, so the
  * plans use its `zfs get` listing. A running zfs-fuse daemon is reused.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithTools } from '../helpers/tools.js';
+import { sh, useZfsFuse, type ZfsFuse } from '../helpers/zfs-fuse.js';
 import { localActions } from './helpers/local.js';
 
-const zfsReady = () => spawnSync('zpool', ['list'], { encoding: 'utf8' }).status === 0;
-
-function sh(cmd: string): string {
-  const r = spawnSync('sh', ['-c', cmd], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${cmd}: exit ${r.status}: ${r.stderr}`);
-  return r.stdout;
-}
-
 describeWithTools(['zfs-fuse'], 'zfs actions against real zfs-fuse', () => {
-  let daemon: ChildProcess | undefined;
+  let zfs: ZfsFuse | undefined;
   let dir = '';
   const pool = `sa${Math.random().toString(36).slice(2, 8)}`;
   let actions: ReturnType<typeof localActions>;
 
   beforeAll(async () => {
-    if (!zfsReady()) {
-      daemon = spawn('/usr/sbin/zfs-fuse', ['--no-daemon', '--no-kstat-mount'], { stdio: 'ignore' });
-      const deadline = Date.now() + 20_000;
-      while (!zfsReady()) {
-        if (daemon.exitCode !== null) throw new Error(`zfs-fuse exited with ${daemon.exitCode}`);
-        if (Date.now() > deadline) throw new Error('zfs-fuse did not come up');
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
     dir = mkdtempSync(join(tmpdir(), 'strata-act-zfs-'));
+    zfs = await useZfsFuse(dir);
     sh(`truncate -s 256M ${dir}/pool.img`);
     sh(`zpool create -m ${dir}/mnt ${pool} ${dir}/pool.img`);
     sh(`zfs create ${pool}/data && zfs create ${pool}/backup && echo hello > ${dir}/mnt/data/hello.txt`);
@@ -53,20 +38,8 @@ describeWithTools(['zfs-fuse'], 'zfs actions against real zfs-fuse', () => {
       if (spawnSync('zpool', ['list', pool]).status !== 0) break;
       await new Promise((r) => setTimeout(r, 300));
     }
+    await zfs?.release();
     if (dir) rmSync(dir, { recursive: true, force: true });
-    if (daemon && daemon.exitCode === null) {
-      daemon.kill('SIGTERM');
-      await new Promise((r) => {
-        const t = setTimeout(() => {
-          daemon!.kill('SIGKILL');
-          r(undefined);
-        }, 10_000);
-        daemon!.once('exit', () => {
-          clearTimeout(t);
-          r(undefined);
-        });
-      });
-    }
   });
 
   it('takes a snapshot that zfs then lists', async () => {

@@ -3,10 +3,9 @@
  * LocalRunner: file-backed pools, one healthy, one a mirror with a device
  * taken offline (DEGRADED), snapshots, and a send/receive replica. zfs-fuse has
  * no `-p` for `zfs list`/`zpool list`, so this proves the fallbacks for real.
- * A zfs-fuse daemon already running is reused (there can be only one); one
- * started here is stopped here.
+ * The zfs-fuse daemon is shared with other test files (test/helpers/zfs-fuse.ts).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,17 +14,10 @@ import { listPools, listSnapshots, poolStatus } from '../../src/adapters/zfs/ind
 import { readLayer, type ReaderContext } from '../../src/services/readers/index.js';
 import { LocalRunner } from '../../src/transport/local-runner.js';
 import { describeWithTools } from '../helpers/tools.js';
-
-function sh(cmd: string): string {
-  const r = spawnSync('sh', ['-c', cmd], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${cmd}: exit ${r.status}: ${r.stderr}`);
-  return r.stdout;
-}
-
-const zfsReady = () => spawnSync('zpool', ['list'], { encoding: 'utf8' }).status === 0;
+import { sh, useZfsFuse, type ZfsFuse } from '../helpers/zfs-fuse.js';
 
 describeWithTools(['zfs-fuse'], 'zfs adapter against real zfs-fuse', () => {
-  let daemon: ChildProcess | undefined;
+  let zfs: ZfsFuse | undefined;
   let dir: string;
   const id = Math.random().toString(36).slice(2, 8);
   const tank = `st${id}t`;
@@ -43,16 +35,8 @@ describeWithTools(['zfs-fuse'], 'zfs adapter against real zfs-fuse', () => {
   });
 
   beforeAll(async () => {
-    if (!zfsReady()) {
-      daemon = spawn('/usr/sbin/zfs-fuse', ['--no-daemon', '--no-kstat-mount'], { stdio: 'ignore' });
-      const deadline = Date.now() + 20_000;
-      while (!zfsReady()) {
-        if (daemon.exitCode !== null) throw new Error(`zfs-fuse exited with ${daemon.exitCode}`);
-        if (Date.now() > deadline) throw new Error('zfs-fuse did not come up');
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
     dir = mkdtempSync(join(tmpdir(), 'strata-zfs-'));
+    zfs = await useZfsFuse(dir);
     sh(`truncate -s 256M ${dir}/tank.img ${dir}/m1.img ${dir}/m2.img`);
     sh(`zpool create -m ${dir}/mnt-t ${tank} ${dir}/tank.img`);
     sh(`zpool create -m ${dir}/mnt-m ${mirror} mirror ${dir}/m1.img ${dir}/m2.img`);
@@ -71,19 +55,7 @@ describeWithTools(['zfs-fuse'], 'zfs adapter against real zfs-fuse', () => {
 
   afterAll(async () => {
     for (const pool of [tank, mirror]) spawnSync('zpool', ['destroy', '-f', pool]);
-    if (daemon && daemon.exitCode === null) {
-      daemon.kill('SIGTERM');
-      await new Promise((r) => {
-        const t = setTimeout(() => {
-          daemon!.kill('SIGKILL');
-          r(undefined);
-        }, 10_000);
-        daemon!.once('exit', () => {
-          clearTimeout(t);
-          r(undefined);
-        });
-      });
-    }
+    await zfs?.release();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

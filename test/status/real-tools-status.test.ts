@@ -23,7 +23,7 @@ import { describeWithTools } from '../helpers/tools.js';
 import { recording, unlisted, type RecordedCommand } from './helpers/command-drift.js';
 import { assetOf, layerOf, statusJson, strata } from './helpers/run-strata.js';
 import { hostEntry } from './helpers/standin-lab.js';
-import { sh, useZfsFuse, type ZfsFuse } from './helpers/zfs-fuse.js';
+import { sh, useZfsFuse, type ZfsFuse } from '../helpers/zfs-fuse.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const HOUR = 3600;
