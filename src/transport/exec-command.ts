@@ -8,7 +8,7 @@ import type { Command } from './command.js';
 import { TransportError } from './errors.js';
 import { MarkerScanner } from './marker-scanner.js';
 import { execLine, newNonce } from './shell-script.js';
-import { openChannel, type CommandIo } from './worker-shell.js';
+import { openChannel, recordedExit, type CommandIo } from './worker-shell.js';
 
 export function signalExitCode(signal: string | undefined): number {
   const n = signal ? constants.signals[(signal.startsWith('SIG') ? signal : `SIG${signal}`) as keyof typeof constants.signals] : undefined;
@@ -26,7 +26,6 @@ export async function startExec(client: Client, cmd: Command, host: string, io: 
   const channel: ClientChannel = await openChannel(client, line, host);
   const err = new MarkerScanner(nonce);
   const done = new Promise<number>((resolve, reject) => {
-    let code: number | undefined;
     channel.on('data', (d: Buffer) => io.stdout.push(d));
     channel.stderr.on('data', (d: Buffer) => {
       const { data, events } = err.feed(d);
@@ -34,11 +33,10 @@ export async function startExec(client: Client, cmd: Command, host: string, io: 
       for (const e of events) if (e.kind === 'pid') io.onPid(e.pid);
     });
     channel.on('error', () => channel.destroy());
-    channel.on('exit', (c: number | null, signal?: string) => {
-      code = c ?? signalExitCode(signal);
-    });
     channel.on('close', () => {
       io.stderr.push(err.flush());
+      const exit = recordedExit(channel);
+      const code = exit ? (exit.code ?? signalExitCode(exit.signal)) : undefined;
       if (code === undefined) reject(new TransportError('connection-lost', { host, detail: 'the channel closed without an exit status' }));
       else resolve(code);
     });

@@ -30,10 +30,32 @@ interface Current {
 const OPEN_RETRIES = 20;
 const OPEN_RETRY_MS = 50;
 
+/** How a channel's process ended, as ssh2 reported it ('exit' event). */
+export interface ChannelExit {
+  readonly code: number | null;
+  readonly signal?: string;
+}
+
+/**
+ * ssh2 can parse a whole TCP read (open confirmation, output, exit-status, close)
+ * in one synchronous pass, before the promise of execOnce lets the caller attach
+ * its listeners: the 'exit' event would be lost. It is recorded here, from the
+ * very callback that hands out the channel.
+ */
+const earlyExits = new WeakMap<ClientChannel, ChannelExit>();
+
+export function recordedExit(channel: ClientChannel): ChannelExit | undefined {
+  return earlyExits.get(channel);
+}
+
 function execOnce(client: Client, line: string): Promise<ClientChannel> {
   return new Promise((resolve, reject) => {
     try {
-      client.exec(line, (err, channel) => (err ? reject(err) : resolve(channel)));
+      client.exec(line, (err, channel) => {
+        if (err) return reject(err);
+        channel.once('exit', (code: number | null, signal?: string) => earlyExits.set(channel, { code, signal }));
+        resolve(channel);
+      });
     } catch (e) {
       reject(e as Error);
     }

@@ -63,6 +63,20 @@ describeWithTools(['sshd'], 'SshRunner against a real OpenSSH sshd', () => {
     expect(r).toMatchObject({ stdout: 'first line\nsecond ünï line\nno newline[p a s s]', stderr: '', exitCode: 7 });
   });
 
+
+  it('keeps the exit status of a command that ends before its channel is handed over (output, exit and close in one read)', async () => {
+    // A command that fails at once used to lose its exit-status about once in 80 runs and
+    // come back as connection-lost: ssh2 emitted 'exit' before any listener was attached.
+    const codes = new Map<string, number>();
+    for (let i = 0; i < 300; i++) {
+      const r = await runner.run({ argv: ['strata-no-such-command'], stdin: 'x' }).then(
+        (res) => String(res.exitCode),
+        (e: Error) => e.message,
+      );
+      codes.set(r, (codes.get(r) ?? 0) + 1);
+    }
+    expect(Object.fromEntries(codes)).toEqual({ '127': 300 });
+  });
   it('passes env and cwd', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'strata cwd '));
     try {
