@@ -10,6 +10,7 @@ import {
   Killed,
   SIGNAL_NUMBERS,
   type LabServices,
+  type Launcher,
   type ProgramSpec,
   type RunOutput,
   type SignalName,
@@ -220,7 +221,7 @@ export class LabRuntime implements LabServices {
     const program = spec.argv[0] ?? '';
     const tool = programFor(host, program);
     if (!tool) {
-      io.err(`sh: 1: ${program}: not found\n`);
+      io.err(notFoundMessage(spec.launcher ?? 'sh', program));
       return 127;
     }
     const ctx: ToolContext = {
@@ -289,3 +290,16 @@ export class LabRuntime implements LabServices {
   }
 }
 
+/** What each launcher prints for a program that is not installed, read from the real ones (Debian 12). */
+export function notFoundMessage(launcher: Launcher, program: string): string {
+  switch (launcher) {
+    case 'sh':
+      return `sh: 1: ${program}: not found\n`;
+    case 'bash':
+      return `bash: ${program}: command not found\n`;
+    case 'bash-exec':
+      return `bash: line 1: exec: ${program}: not found\n`;
+    case 'setsid':
+      return `setsid: failed to execute ${program}: No such file or directory\n`;
+  }
+}

@@ -113,11 +113,15 @@ describe('worker channel', () => {
     expect(e).toMatchObject({ code: 1, stdout: '', stderr: 'cat: /root/.nonexistent: No such file or directory\n' });
   });
 
-  it('answers a missing program as dash does: `sh: 1: X: not found`, exit 127', async () => {
-    const r = await client.run({ argv: ['apt-get', 'install', 'x'] });
-    expect(r).toMatchObject({ code: 127, stdout: '', stderr: 'sh: 1: apt-get: not found\n' });
+  it('answers a missing program, exit 127, in the words of what starts it on a Debian host', async () => {
+    // `ssh host X`: sshd runs the line with root's login shell.
+    expect(await client.execRaw('apt-get install x')).toMatchObject({ code: 127, stdout: '', stderr: 'bash: apt-get: command not found\n' });
+    // Strata's exec line ends in bash's `exec`; its worker starts each command with setsid; `sh -c` is dash.
+    expect(await client.exec({ argv: ['apt-get', 'install', 'x'], stdin: '' })).toMatchObject({ code: 127, stderr: 'bash: line 1: exec: apt-get: not found\n' });
+    expect(await client.run({ argv: ['apt-get', 'install', 'x'] })).toMatchObject({ code: 127, stdout: '', stderr: 'setsid: failed to execute apt-get: No such file or directory\n' });
+    expect(await client.run({ argv: ['sh', '-c', 'apt-get'] })).toMatchObject({ code: 127, stderr: 'sh: 1: apt-get: not found\n' });
     const via = await runners.get('docker1').run({ argv: ['pvesh', 'get', '/version'] });
-    expect(via).toMatchObject({ exitCode: 127, stderr: 'sh: 1: pvesh: not found\n' });
+    expect(via).toMatchObject({ exitCode: 127, stderr: 'setsid: failed to execute pvesh: No such file or directory\n' });
   });
 
   it('fails a cwd that does not exist like `cd -- DIR || exit 1`', async () => {

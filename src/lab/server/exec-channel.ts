@@ -16,7 +16,8 @@ export function serveExec(ch: ChannelHost, stream: ServerChannel, line: string):
   const parsed = parseExecLine(line);
   const secretNames = 'error' in parsed ? [] : [...parsed.secretNames];
   const nonce = 'error' in parsed ? undefined : parsed.nonce;
-  const base: SpawnSpec = 'error' in parsed ? { argv: ['sh', '-c', line] } : commandToSpec(parsed.cmd);
+  // sshd runs the line with root's login shell, bash; Strata's own line ends in `exec`.
+  const base: SpawnSpec = 'error' in parsed ? { argv: ['bash', '-c', line] } : commandToSpec(parsed.cmd, 'bash-exec');
 
   const decoder = new StringDecoder('utf8');
   let pending = '';

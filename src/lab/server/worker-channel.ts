@@ -10,11 +10,13 @@ import type { ServerChannel } from 'ssh2';
 import type { Command } from '../../transport/command.js';
 import { markers, parseWorkerScript } from '../../transport/shell-script.js';
 import type { SpawnSpec } from '../runtime.js';
+import type { Launcher } from '../shell/types.js';
 import { answerDelay, runOnChannel, type ChannelHost } from './run-on-channel.js';
 
-export function commandToSpec(cmd: Command): SpawnSpec {
+export function commandToSpec(cmd: Command, launcher: Launcher): SpawnSpec {
   return {
     argv: cmd.argv,
+    launcher,
     env: { ...(cmd.env ?? {}), ...(cmd.secrets ?? {}) },
     ...(cmd.cwd !== undefined ? { cwd: cmd.cwd } : {}),
     ...(cmd.secretsFrom ? { secretsFrom: cmd.secretsFrom } : {}),
@@ -64,7 +66,7 @@ export function serveWorker(ch: ChannelHost, stream: ServerChannel): void {
           err(`sh: 1: Syntax error: ${p.error}\n`);
         } else {
           const m = markers(p.nonce);
-          const r = await runOnChannel(ch, commandToSpec(p.cmd), { out, err }, (pid) => err(`${m.pid}${pid}\n`));
+          const r = await runOnChannel(ch, commandToSpec(p.cmd, 'setsid'), { out, err }, (pid) => err(`${m.pid}${pid}\n`));
           if (r === 'dropped') return;
           err(`${m.end}${r.code}\n`);
           out(`${m.end}${r.code}\n`);

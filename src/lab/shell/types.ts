@@ -19,8 +19,16 @@ export class Killed extends Error {
   }
 }
 
+/**
+ * What starts a program on the host, which decides how a missing one is
+ * reported: dash inside `sh -c` (the default), root's login shell bash for a
+ * plain `ssh host X`, bash's `exec` in Strata's exec line, setsid in its worker.
+ */
+export type Launcher = 'sh' | 'bash' | 'bash-exec' | 'setsid';
+
 export interface ProgramSpec {
   readonly argv: readonly string[];
+  readonly launcher?: Launcher;
   readonly env?: Readonly<Record<string, string>>;
   readonly cwd?: string;
   /** The whole standard input, once it has ended. */

@@ -467,22 +467,28 @@ function findPrintf(format: string, path: string, size: number, mtime: number): 
   });
 }
 
-/** `sh -c TEXT` or a script on stdin, through the lab's small shell. */
-export const sh: Tool = async (ctx) => {
-  const args = ctx.argv.slice(1);
-  if (args[0] === '-c') {
-    if (args[1] === undefined) {
-      ctx.err('sh: 0: -c requires an argument\n');
-      return 2;
+/** `sh -c TEXT` (dash) or `bash -c TEXT`, or a script on stdin, through the lab's small shell. */
+function shellTool(name: 'sh' | 'bash'): Tool {
+  return async (ctx) => {
+    const args = ctx.argv.slice(1);
+    const host = shellHost(ctx, name);
+    if (args[0] === '-c') {
+      if (args[1] === undefined) {
+        ctx.err(name === 'sh' ? 'sh: 0: -c requires an argument\n' : 'bash: -c: option requires an argument\n');
+        return 2;
+      }
+      return runShellText(args[1], { ...host, positional: args.length > 2 ? args.slice(2) : [name] }, ctx.stdin);
     }
-    return runShellText(args[1], { ...shellHost(ctx), positional: args.length > 2 ? args.slice(2) : ['sh'] }, ctx.stdin);
-  }
-  if (args.length === 0 || args[0] === '-s') return runShellText(await ctx.stdin(), shellHost(ctx));
-  ctx.err(`sh: 0: cannot open ${args[0]}: No such file\n`);
-  return 2;
-};
+    if (args.length === 0 || args[0] === '-s') return runShellText(await ctx.stdin(), host);
+    ctx.err(name === 'sh' ? `sh: 0: cannot open ${args[0]}: No such file\n` : `bash: ${args[0]}: No such file or directory\n`);
+    return name === 'sh' ? 2 : 127;
+  };
+}
 
-function shellHost(ctx: ToolContext) {
+export const sh = shellTool('sh');
+export const bash = shellTool('bash');
+
+function shellHost(ctx: ToolContext, launcher: 'sh' | 'bash') {
   return {
     env: ctx.env,
     cwd: ctx.cwd,
@@ -490,7 +496,7 @@ function shellHost(ctx: ToolContext) {
     err: ctx.err,
     writeFile: (p: string, content: string) => writeText(ctx.host, resolvePath(ctx.cwd, p), content),
     run: async (spec: Parameters<ToolContext['run']>[0], stream: boolean) => {
-      const res = await ctx.run(spec);
+      const res = await ctx.run({ ...spec, launcher });
       if (stream) {
         ctx.out(res.stdout);
         ctx.err(res.stderr);

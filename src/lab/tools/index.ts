@@ -32,6 +32,7 @@ const PROGRAMS: Readonly<Record<string, ToolEntry>> = {
   tar: { run: core.tar },
   find: { run: core.find },
   sh: { run: core.sh },
+  bash: { run: core.bash },
   pass: { run: core.pass, packages: ['pass'] },
   pvesh: { run: pvesh, packages: ['pve'] },
   pvesm: { run: pvesm, packages: ['pve'] },
