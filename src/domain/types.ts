@@ -74,6 +74,11 @@ export interface RecoveryPoint {
   readonly assetId: AssetId;
   /** When the point was taken (epoch seconds, UTC). */
   readonly time: number;
+  /**
+   * When it was finished, where the host tells (a PBS backup task's end). A
+   * copy started before then holds an unfinished point, so chains use this.
+   */
+  readonly completedAt?: number;
   /** The tool's own name for it: volid, PBS snapshot path, ZFS snapshot name, restic id, object path. */
   readonly ref: string;
   readonly sizeBytes?: number;

@@ -261,6 +261,8 @@ describe('pbs reader', () => {
     ]);
     expect(o.points[1]!.verification).toMatchObject({ state: 'ok', at: 0x65b9b5c1 });
     expect(o.points[2]).toMatchObject({ protected: true, verification: { state: 'failed' } });
+    // The backup task of vm/100 that began with the snapshot ended 69 s later; the others' tasks are no longer listed.
+    expect(o.points.map((p) => p.completedAt)).toEqual([undefined, 1706666470, undefined, undefined]);
     expect(o.capacity).toMatchObject({ totalBytes: 2199023255552, name: 'store1' });
     expect(o.jobs.map((j) => [j.kind, j.type, j.state, j.assetId])).toEqual([
       ['gc', 'garbage_collection', 'running', undefined],

@@ -86,6 +86,39 @@ describe('3-2-1 per asset', () => {
     expect(vm101.reasons).toEqual(['vm/101: 2 of 3 copies (live, pbs-local)', 'vm/101: 1 of 2 media (usb-ssd)', 'vm/101: 0 of 1 off-site copies']);
   });
 
+  it('carries only points finished before the copy began: a PBS backup still running when restic read the datastore is not off-site', () => {
+    const report = evaluate(
+      homelab,
+      {
+        hosts: allHostsUp(),
+        layers: observe([
+          layerObs('pve1-dump', [], { assets: guests }),
+          // The 5 h backup ran until 2 h ago; restic-cloud copied the datastore 4 h ago, in the middle of it.
+          layerObs('pbs-local', [point('pbs-local', 'vm/100', 29, { completedAt: NOW - 28 * H }), point('pbs-local', 'vm/100', 5, { completedAt: NOW - 2 * H })]),
+          layerObs('restic-cloud', [point('restic-cloud', 'files/docker1:/mnt/usb/pbs', 4)]),
+        ]),
+      },
+      NOW,
+    );
+    const vm100 = asset(report, 'vm/100');
+    expect(vm100.newest).toEqual({ 'pbs-local': '2026-02-01T21:40:00Z', 'restic-cloud': '2026-01-31T21:40:00Z' });
+    expect(vm100.layers.find((l) => l.layerId === 'restic-cloud')).toMatchObject({ via: ['pbs-local'], hopLagSeconds: [24 * H] });
+    // The same copy, had the backup ended before it began, carries the 5 h point.
+    const finished = evaluate(
+      homelab,
+      {
+        hosts: allHostsUp(),
+        layers: observe([
+          layerObs('pve1-dump', [], { assets: guests }),
+          layerObs('pbs-local', [point('pbs-local', 'vm/100', 29, { completedAt: NOW - 28 * H }), point('pbs-local', 'vm/100', 5, { completedAt: NOW - 4.5 * H })]),
+          layerObs('restic-cloud', [point('restic-cloud', 'files/docker1:/mnt/usb/pbs', 4)]),
+        ]),
+      },
+      NOW,
+    );
+    expect(asset(finished, 'vm/100').newest).toEqual({ 'pbs-local': '2026-02-01T21:40:00Z', 'restic-cloud': '2026-02-01T21:40:00Z' });
+  });
+
   it('follows a chain of copies over several hops and reports the lag of each', () => {
     const inv = inventoryOf({
       hosts: [{ name: 'h' }],

@@ -100,9 +100,8 @@ function readabilityOf(layer: Layer | undefined, obs: LayerObservation | undefin
   return { complete: true, why: null };
 }
 
-/** Newest point with time < before in a list sorted oldest first. */
-export function newestBefore<T extends { readonly time: number }>(list: readonly T[] | undefined, before: number): T | undefined {
-  if (list === undefined || list.length === 0) return undefined;
+/** Index of the newest item with time < before in a list sorted oldest first, or -1. */
+function lastIndexBefore(list: readonly { readonly time: number }[], before: number): number {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {
@@ -110,7 +109,19 @@ export function newestBefore<T extends { readonly time: number }>(list: readonly
     if (list[mid]!.time < before) lo = mid + 1;
     else hi = mid;
   }
-  return lo === 0 ? undefined : list[lo - 1];
+  return lo - 1;
+}
+
+/**
+ * Newest point finished before `before` (its completedAt, else its time) in a
+ * list sorted oldest first by time: what a copy started at `before` can hold.
+ */
+export function newestFinishedBefore(list: readonly RecoveryPoint[] | undefined, before: number): RecoveryPoint | undefined {
+  if (list === undefined) return undefined;
+  // completedAt >= time: only points taken before `before` qualify; step back past those still running then.
+  let i = lastIndexBefore(list, before);
+  while (i >= 0 && (list[i]!.completedAt ?? list[i]!.time) >= before) i--;
+  return i < 0 ? undefined : list[i];
 }
 
 const RANK: Record<Reason['health'], number> = { crit: 0, unknown: 1, warn: 2 };

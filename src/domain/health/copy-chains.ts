@@ -1,8 +1,9 @@
 /**
  * Where an asset's newest point is, per layer, following `copyOf` chains: a
- * layer copying L holds, in its copy taken at t, every point of L created
+ * layer copying L holds, in its copy taken at t, every point of L finished
  * before t (a restic snapshot of the PBS datastore carries every PBS backup
- * older than the snapshot). The copying layer's own points that do this are
+ * that had ended when the snapshot began; one still being written is not whole
+ * in the copy). The copying layer's own points that do this are
  * its carriers: those of the `carriers` assets; without them, every point of
  * an rclone layer (one remote path, the copy itself) or of a restic layer
  * limited to `paths`, and none otherwise: a repository that also backs up
@@ -11,12 +12,12 @@
  */
 import type { Layer } from '../inventory.js';
 import type { RecoveryPoint } from '../types.js';
-import { newestBefore, type EvaluationContext } from './context.js';
+import { newestFinishedBefore, type EvaluationContext } from './context.js';
 
 export interface Reach {
   /** When the asset's point was taken. */
   readonly time: number;
-  /** When it arrived on the layer asked about (its own time when direct). */
+  /** When it was whole on the layer asked about (when it was finished, for a direct point). */
   readonly arrivedAt: number;
   /** Layers passed through before, oldest hop first; [] when direct. */
   readonly via: readonly string[];
@@ -44,10 +45,10 @@ export function buildChainIndex(ctx: EvaluationContext): ChainIndex {
   const reachBefore = (layerId: string, assetId: string, before: number, visiting: ReadonlySet<string>): Reach | null => {
     const layer = ctx.layerById.get(layerId);
     if (layer === undefined) return null;
-    const direct = newestBefore(ctx.points.get(layerId)?.get(assetId), before);
-    let best: Reach | null = direct === undefined ? null : { time: direct.time, arrivedAt: direct.time, via: [], hopLagSeconds: [], point: direct };
+    const direct = newestFinishedBefore(ctx.points.get(layerId)?.get(assetId), before);
+    let best: Reach | null = direct === undefined ? null : { time: direct.time, arrivedAt: direct.completedAt ?? direct.time, via: [], hopLagSeconds: [], point: direct };
     if (layer.copyOf !== undefined && layer.copyOf.length > 0) {
-      const carrier = newestBefore(carriersOf(layer), before);
+      const carrier = newestFinishedBefore(carriersOf(layer), before);
       if (carrier !== undefined) {
         for (const source of layer.copyOf) {
           if (visiting.has(source)) continue;

@@ -19,6 +19,7 @@ import { epochToIsoSeconds } from '../../adapters/shared/values.js';
 import type { PbsLayerFile } from '../../domain/inventory-file.js';
 import type { Capacity, JobRun, LayerObservation, ProbeError, RecoveryPoint } from '../../domain/types.js';
 import { observation, probeError, probeOptions } from './observation.js';
+import { backupCompletions } from './pbs-completion.js';
 import type { ReaderContext } from './types.js';
 
 export async function readPbs(ctx: ReaderContext, layer: PbsLayerFile): Promise<LayerObservation> {
@@ -46,12 +47,16 @@ export async function readPbs(ctx: ReaderContext, layer: PbsLayerFile): Promise<
 
   const points: RecoveryPoint[] = [];
   if (snapshots?.ok) {
+    const completedAt = backupCompletions(tasks.ok ? tasks.value : [], store);
     for (const s of snapshots.value) {
       if (!isGroupType(s.type)) continue;
+      const assetId = `${s.type}/${s.id}`;
+      const end = completedAt(assetId, s.time);
       points.push({
         layerId: layer.id,
-        assetId: `${s.type}/${s.id}`,
+        assetId,
         time: s.time,
+        ...(end !== undefined ? { completedAt: end } : {}),
         ref: `${s.type}/${s.id}/${epochToIsoSeconds(s.time)}`,
         ...(s.sizeBytes !== undefined ? { sizeBytes: s.sizeBytes } : {}),
         ...(s.verification ? { verification: s.verification } : {}),
