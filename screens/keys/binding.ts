@@ -17,6 +17,8 @@ export type CommandId =
   | 'nav.bottom'
   | 'nav.open'
   | 'nav.back'
+  | 'nav.left'
+  | 'nav.right'
   | 'pane.next'
   | 'pane.prev'
   | 'view.dashboard'

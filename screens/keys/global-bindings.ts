@@ -4,7 +4,7 @@
  * it can take a key for itself (the Job screen's Esc cancels a running job).
  */
 import type { Binding } from './binding.js';
-import { actionTarget } from './list-commands.js';
+import { actionTarget, gridReason } from './list-commands.js';
 import type { KeyContext } from './binding.js';
 
 export const NAVIGATION_BINDINGS: readonly Binding[] = [
@@ -18,6 +18,16 @@ export const NAVIGATION_BINDINGS: readonly Binding[] = [
   { keys: ['esc', 'h', 'left'], command: 'nav.back', description: 'Back (first clears the filter)', group: 'Navigation', hint: 'back' },
   { keys: ['tab'], command: 'pane.next', description: 'Next pane', group: 'Navigation', hint: 'pane' },
   { keys: ['shift+tab'], command: 'pane.prev', description: 'Previous pane', group: 'Navigation' },
+];
+
+/**
+ * h/l and the side arrows on a screen with a matrix (the dashboard's hosts ×
+ * layers): a screen binding, so it comes before the global back and open,
+ * which the same keys still reach in the screen's other panes.
+ */
+export const GRID_BINDINGS: readonly Binding[] = [
+  { keys: ['h', 'left'], command: 'nav.left', description: 'One cell left in the matrix (elsewhere: back)', group: 'Navigation', disabledReason: gridReason },
+  { keys: ['l', 'right'], command: 'nav.right', description: 'One cell right in the matrix (elsewhere: open)', group: 'Navigation', disabledReason: gridReason },
 ];
 
 export const VIEW_BINDINGS: readonly Binding[] = [

@@ -6,7 +6,7 @@
  */
 import { routeKey } from '../../src/store/index.js';
 import type { CommandId, Handler } from './binding.js';
-import { actionTarget, moveCursor, selectedRow } from './list-commands.js';
+import { actionTarget, moveCell, moveCursor, selectedRow } from './list-commands.js';
 
 export const RESTORE_PREVIEW: readonly string[] = [
   'The restore wizards arrive in a later release. Each one checks first, shows',
@@ -35,6 +35,8 @@ export const DEFAULT_HANDLERS: Record<CommandId, Handler> = {
     if (ctx.state.filters[key]) ctx.state.setFilter(key, '');
     else if (ctx.state.routes.length > 1) ctx.state.back();
   },
+  'nav.left': (ctx) => moveCell(ctx, -1),
+  'nav.right': (ctx) => moveCell(ctx, 1),
   'pane.next': (ctx) => {
     if (ctx.panes.length > 1) ctx.state.setPane(routeKey(ctx.route), (ctx.pane + 1) % ctx.panes.length);
   },

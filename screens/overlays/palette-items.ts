@@ -17,7 +17,7 @@ export interface PaletteItem {
   readonly disabledReason: string | null;
 }
 
-const NOT_IN_PALETTE = new Set(['nav.down', 'nav.up', 'nav.pageDown', 'nav.pageUp', 'nav.top', 'nav.bottom', 'app.palette']);
+const NOT_IN_PALETTE = new Set(['nav.down', 'nav.up', 'nav.pageDown', 'nav.pageUp', 'nav.top', 'nav.bottom', 'nav.left', 'nav.right', 'app.palette']);
 
 export function paletteItems(ctx: KeyContext, screenBindings: readonly Binding[]): PaletteItem[] {
   const seen = new Set<string>();

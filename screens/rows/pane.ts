@@ -3,8 +3,23 @@
  * store's state, filtered by the screen's `/` text. The generic list keys
  * (j/k, Enter, Tab) and the renderer read the same panes.
  */
+import type { MatrixDetail, MatrixLine } from '../../components/MatrixTable.js';
 import type { Column, TableRow } from '../../components/table-types.js';
 import type { Route } from '../../src/store/index.js';
+
+/** One cell of a matrix line: where Enter goes from it, the layer x and v act on, and what the detail line says. */
+export interface CellTarget {
+  readonly open?: Route;
+  readonly layerId?: string;
+  readonly detail: MatrixDetail & { readonly isStale: boolean };
+}
+
+/** A line of a grid pane (the dashboard's matrix). */
+export interface MatrixRow {
+  readonly line: MatrixLine;
+  /** Index 0 is the host column, then one per kind column; null where nothing can be selected (a blank). */
+  readonly targets: readonly (CellTarget | null)[];
+}
 
 export interface ScreenRow extends TableRow {
   /** Text the filter matches (lower-cased on use). */
@@ -15,6 +30,8 @@ export interface ScreenRow extends TableRow {
   readonly layerId?: string;
   /** The workload an action is limited to from this row. */
   readonly assetId?: string;
+  /** Set on the lines of a grid pane: j/k, h/l, Enter, x and v then act on the selected cell. */
+  readonly matrix?: MatrixRow;
 }
 
 export interface ScreenPane {
@@ -23,6 +40,8 @@ export interface ScreenPane {
   readonly columns: readonly Column[];
   readonly rows: readonly ScreenRow[];
   readonly emptyText: string;
+  /** A grid (rows carry `matrix`): a column cursor beside the row cursor, moved by h/l. */
+  readonly isGrid?: boolean;
 }
 
 /** Rows whose text contains every word of the filter, case-insensitive. */

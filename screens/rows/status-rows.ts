@@ -1,7 +1,7 @@
 /**
- * Rows of hosts, layers and workloads from the status report: pure functions
- * of the store's state and the clock, shared by the Dashboard, Host and
- * Workload screens and tested on reports built with `evaluate`.
+ * Rows of layers and workloads from the status report, and the freshness of
+ * each reading: pure functions of the store's state and the clock, shared by
+ * the Dashboard, Host and Workload screens and tested on reports built with `evaluate`.
  */
 import type { Column } from '../../components/table-types.js';
 import type { HostStatus, LayerStatus, StatusReport } from '../../src/domain/status-report.js';
@@ -37,7 +37,7 @@ export function reportFreshness(v: StatusView, nowMs: number): Freshness {
 }
 
 /** Reasons start with their subject ("pve1-dump: newest…"); in the subject's own row that is noise. */
-const withoutPrefix = (reason: string, subject: string) => (reason.startsWith(`${subject}: `) ? reason.slice(subject.length + 2) : reason);
+export const withoutPrefix = (reason: string, subject: string) => (reason.startsWith(`${subject}: `) ? reason.slice(subject.length + 2) : reason);
 
 export const LAYER_COLUMNS: readonly Column[] = [
   { header: 'HEALTH', width: 9, isHealth: true },
@@ -60,33 +60,6 @@ export function layerRow(v: StatusView, layer: LayerStatus, nowMs: number, inden
     open: { kind: 'layer', layerId: layer.id },
     layerId: layer.id,
   };
-}
-
-export function hostRow(v: StatusView, host: HostStatus, nowMs: number): ScreenRow {
-  const fresh = hostFreshness(v, host, nowMs);
-  const skew = host.clockSkewSeconds === null ? '' : `clock ${host.clockSkewSeconds >= 0 ? '+' : ''}${host.clockSkewSeconds}s`;
-  return {
-    key: `host:${host.name}`,
-    cells: [host.health, host.name, 'host', host.reachable ? skew : 'UNREACHABLE', fresh.text, firstReason(host.reasons) || (host.error ?? '')],
-    health: host.health,
-    isGroup: true,
-    search: `${host.name} host ${host.health} ${host.reasons.join(' ')}`,
-    open: { kind: 'host', host: host.name },
-  };
-}
-
-/** Each host, then its layers indented under it (zrepl's tree, as one list). */
-export function hostLayerRows(v: StatusView, nowMs: number): ScreenRow[] {
-  const report = v.report;
-  if (!report) return [];
-  const rows: ScreenRow[] = [];
-  for (const host of report.hosts) {
-    const hostRowValue = hostRow(v, host, nowMs);
-    const layers = report.layers.filter((l) => l.host === host.name).map((l) => layerRow(v, l, nowMs));
-    // A layer row is found by its host's name too, so filtering by host keeps its layers.
-    rows.push(hostRowValue, ...layers.map((r) => ({ ...r, search: `${r.search} ${host.name}` })));
-  }
-  return rows;
 }
 
 export const WORKLOAD_COLUMNS: readonly Column[] = [

@@ -34,6 +34,8 @@ export interface UiSlice {
   panes: Readonly<Record<string, number>>;
   /** Cursor per `routeKey#pane`. */
   cursors: Readonly<Record<string, number>>;
+  /** Column cursor per `routeKey#pane`, beside the row cursor, in panes that are a grid (the dashboard's matrix). */
+  columns: Readonly<Record<string, number>>;
   /** Filter text per route key. */
   filters: Readonly<Record<string, string>>;
   overlay: Overlay | null;
@@ -44,6 +46,7 @@ export interface UiSlice {
   goHome(): void;
   setPane(key: string, pane: number): void;
   setCursor(key: string, pane: number, index: number): void;
+  setColumn(key: string, pane: number, index: number): void;
   setFilter(key: string, text: string): void;
   openOverlay(overlay: Overlay): void;
   closeOverlay(): void;
@@ -62,6 +65,7 @@ export const createUiSlice =
     routes: [{ kind: 'dashboard' }],
     panes: {},
     cursors: {},
+    columns: {},
     filters: {},
     overlay: null,
     message: null,
@@ -75,6 +79,7 @@ export const createUiSlice =
     goHome: () => set({ routes: [{ kind: 'dashboard' }], overlay: null }),
     setPane: (key, pane) => set((s) => ({ panes: { ...s.panes, [key]: pane } })),
     setCursor: (key, pane, index) => set((s) => ({ cursors: { ...s.cursors, [cursorKey(key, pane)]: index } })),
+    setColumn: (key, pane, index) => set((s) => ({ columns: { ...s.columns, [cursorKey(key, pane)]: index } })),
     setFilter: (key, text) => set((s) => ({ filters: { ...s.filters, [key]: text } })),
     openOverlay: (overlay) => set({ overlay }),
     closeOverlay: () => set({ overlay: null }),

@@ -6,8 +6,8 @@ import { KEY, renderApp, sleep, type Rendered } from './helpers/render-app.js';
 let view: Rendered | undefined;
 afterEach(() => view?.unmount());
 
-/** Cursor to pve1-dump: pve1, pve1-snap, pve1-dump. */
-const TO_PVE1_DUMP = ['j', 'j'];
+/** Cursor to pve1-dump: pve1's host column, snap, zfs-snap (a gap), vzdump. */
+const TO_PVE1_DUMP = ['l', 'l', 'l'];
 
 describe.each([80, 120])('run and verify at %i columns', (columns) => {
   it('x shows the plan (commands and host) and asks; n runs nothing', async () => {
@@ -115,7 +115,7 @@ describe('verify', () => {
     expect(actions.executed).toEqual([]);
   });
 
-  it('x on a host row says to select a layer, and plans nothing', async () => {
+  it('x on the host column says to select a layer, and plans nothing', async () => {
     const actions = fakeActions();
     const { store } = await seededStore({ actions });
     view = await renderApp(store, { columns: 80, rows: 24 });

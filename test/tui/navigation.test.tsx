@@ -6,20 +6,21 @@ import { KEY, renderApp, sleep, type Rendered } from './helpers/render-app.js';
 let view: Rendered | undefined;
 afterEach(() => view?.unmount());
 
-const selected = (f: string) => f.split('\n').filter((l) => l.startsWith('› '));
+/** The matrix line holding the cell mark `›`. */
+const marked = (f: string) => f.split('\n').find((l) => l.includes('›') && !l.startsWith('Dashboard')) ?? '';
 
 describe.each([80, 120])('navigation at %i columns', (columns) => {
-  it('j/k and the arrows move the cursor; Enter opens a host, Esc comes back', async () => {
+  it('j/k and the arrows move between hosts in the matrix; Enter on the host column opens the Host, Esc comes back', async () => {
     const { store } = await seededStore();
     view = await renderApp(store, { columns, rows: 24 });
     await view.waitFor('Hosts × layers');
-    expect(selected(view.frame())[0]).toMatch(/pve1 /);
+    expect(marked(view.frame())).toMatch(/^›pve1 /);
     await view.press('j');
-    expect(selected(view.frame())[0]).toMatch(/pve1-snap/);
+    expect(marked(view.frame())).toMatch(/^›pbs1 /);
     await view.press(KEY.down);
-    expect(selected(view.frame())[0]).toMatch(/pve1-dump/);
+    expect(marked(view.frame())).toMatch(/^›pbs2 /);
     await view.press('k', KEY.up);
-    expect(selected(view.frame())[0]).toMatch(/✔ OK +pve1 /);
+    expect(marked(view.frame())).toMatch(/^›pve1 /);
     await view.press(KEY.enter);
     const host = await view.waitFor('Layers on pve1');
     expect(host).toContain('Dashboard › host pve1');
@@ -29,12 +30,12 @@ describe.each([80, 120])('navigation at %i columns', (columns) => {
     expect(view.frame()).not.toContain('host pve1');
   });
 
-  it('Enter on a layer opens its Layer screen with points; Tab switches to its jobs', async () => {
+  it('Enter on a layer’s cell opens its Layer screen with points; Tab switches to its jobs', async () => {
     const { store } = await seededStore();
     view = await renderApp(store, { columns, rows: 24 });
     await view.waitFor('Hosts × layers');
-    await view.press('j', 'j', 'j', 'j', 'j'); // pve1, pve1-snap, pve1-dump, pve1-config, pbs1, pbs-local
-    expect(selected(view.frame())[0]).toMatch(/pbs-local/);
+    await view.press('j', 'l', 'l', 'l', 'l'); // pbs1, then across to its pbs column: pbs-local
+    expect(marked(view.frame())).toMatch(/›✖ CRIT/);
     await view.press(KEY.enter);
     const layer = await view.waitFor('[Points 8]');
     expect(layer).toContain('layer pbs-local');
@@ -54,7 +55,7 @@ describe.each([80, 120])('navigation at %i columns', (columns) => {
     await view.press(KEY.tab);
     expect(view.frame()).toMatch(/▶ Workloads/);
     await view.press('j'); // host/pve1 -> vm/100
-    await view.press(KEY.enter);
+    await view.press('l'); // outside the matrix, l still opens
     const w = await view.waitFor('Across layers');
     expect(w).toContain('workload vm/100');
     expect(w).toMatch(/3-2-1 +4\/3 copies · 3\/2 media · 1\/1 off-site/);
@@ -87,7 +88,7 @@ describe('keys that arrive together', () => {
     const { store } = await seededStore();
     view = await renderApp(store, { columns: 80, rows: 24 });
     await view.waitFor('Hosts × layers');
-    await view.press('jjjjj\r');
+    await view.press('jllll\r');
     expect(await view.waitFor('Dashboard › layer pbs-local')).toContain('pbs on pbs1');
   });
 });
@@ -98,7 +99,7 @@ describe('polling what is on screen', () => {
     view = await renderApp(store, { columns: 80, rows: 24 });
     await view.waitFor('Hosts × layers');
     expect(store.getState().polling).toEqual(['dashboard']);
-    await view.press('j', 'j', 'j', 'j', 'j', KEY.enter);
+    await view.press('j', 'l', 'l', 'l', 'l', KEY.enter);
     await view.waitFor('layer pbs-local');
     expect(store.getState().polling).toEqual(['layer']);
     const before = status.calls.length;

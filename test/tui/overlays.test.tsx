@@ -17,6 +17,8 @@ describe.each([80, 120])('overlays at %i columns', (columns) => {
     expect(help).toMatch(/x +Run the layer's job \(plan shown, y\/N\) \[changes a host\]/);
     // The cursor is on a host: the help says why x does nothing here (cut at 80 columns).
     if (columns >= 120) expect(help).toContain('(disabled: select a layer first)');
+    expect(help).toMatch(/h ← +One cell left in the matrix/);
+    expect(help).toMatch(/l → +One cell right in the matrix/);
     expect(help).toMatch(/v +Verify the layer's copies/);
     expect(help).toMatch(/j ↓ +Move down/);
     expect(help).toMatch(/Esc h ← +Back/);
@@ -29,20 +31,20 @@ describe.each([80, 120])('overlays at %i columns', (columns) => {
   it('/ narrows the rows as you type; Enter keeps the filter, Esc clears it', async () => {
     const { store } = await seededStore();
     view = await renderApp(store, { columns, rows: 30 });
-    await view.waitFor('pve1-dump');
+    await view.waitFor('Hosts × layers (5 hosts');
     await view.press('/');
     await view.type('restic');
     const narrowed = await view.waitFor('/ restic');
-    expect(narrowed).toContain('restic-usb');
-    expect(narrowed).toContain('restic-cloud');
-    expect(narrowed).not.toContain('pve1-dump');
-    expect(narrowed).toMatch(/Hosts × layers \(2\)/);
-    await view.press(KEY.enter, 'j', KEY.enter); // keep it, move to the second match, open it
+    expect(narrowed).toMatch(/^[ ›]docker1 /m);
+    expect(narrowed).not.toMatch(/^[ ›](pve1|pbs1|pbs2|nas1) /m);
+    expect(narrowed).toMatch(/Hosts × layers \(1 host · 2 layers\)/);
+    // Keep it, move to docker1's restic column and down to its second restic layer, open it.
+    await view.press(KEY.enter, ...Array<string>(6).fill('l'), 'j', KEY.enter);
     expect(await view.waitFor('layer restic-cloud')).toContain('Newest point');
     await view.press(KEY.esc);
     await view.waitFor('(Esc clears)');
     await view.press(KEY.esc);
-    const back = await view.waitFor('pve1-dump');
+    const back = await view.waitFor('Hosts × layers (5 hosts');
     expect(back).not.toContain('/ restic');
   });
 
@@ -70,7 +72,7 @@ describe.each([80, 120])('overlays at %i columns', (columns) => {
     const f = await view.waitFor('Hosts × layers');
     expect(f).toContain('READ-ONLY');
     expect(f).not.toMatch(/x run|v verify/);
-    await view.press('j', 'j', 'x', 'v', 'R');
+    await view.press('l', 'l', 'l', 'x', 'v', 'R'); // on pve1-dump
     expect(store.getState().pending).toBeNull();
     expect(store.getState().overlay).toBeNull();
     expect(actions.planned).toEqual([]);

@@ -73,8 +73,9 @@ describe('strata in a real terminal', () => {
       // Ready marker: the dashboard with a live reading (not only the saved one).
       const dash = await t.waitFor(/read \d+s ago/);
       expect(dash).toContain('Hosts × layers');
-      expect(dash).toMatch(/✔ OK +pve1/);
-      await t.press('j', 'j', 'j', 'j', 'j', '\r'); // pve1, pve1-snap, pve1-dump, pve1-config, pbs1 -> pbs-local
+      expect(dash).toMatch(/HOST +snap +zfs-snap +vzdump +pbs/);
+      expect(dash).toMatch(/^›pve1 /m);
+      await t.press('j', 'l', 'l', 'l', 'l', '\r'); // pbs1, then across to its pbs column: pbs-local
       const layer = await t.waitFor('Dashboard › layer pbs-local');
       expect(layer).toContain('pbs on pbs1');
       await t.press('v');
@@ -98,7 +99,7 @@ describe('strata in a real terminal', () => {
     const t = terminal(['--config', lab.configPath], { STRATA_STATE_DIR: state });
     try {
       await t.waitFor(/read \d+s ago/);
-      await t.press('j', 'j', 'x'); // pve1, pve1-snap -> pve1-dump: run its vzdump job
+      await t.press('l', 'l', 'l', 'x'); // pve1's snap, zfs-snap (a gap), vzdump: run pve1-dump's job
       const plan = await t.waitFor('Run this? [y/N]');
       expect(plan).toMatch(/\$ vzdump /);
       await t.press('y');
