@@ -9,7 +9,7 @@ import { SCENARIOS, startLab, type Lab, type ScenarioName } from '../lab/index.j
 import { parseFlags, UsageError } from './args.js';
 import { formatStatus } from './format-status.js';
 import { EXIT, type CliIo } from './io.js';
-import { sessionFor, type Session } from './session.js';
+import { closeSession, type Session, sessionFor } from './session.js';
 import { statusReport } from './status.js';
 
 export const USAGE = `Usage: strata demo [--scenario healthy|degraded|disaster] [--hosts N] [--latency MS]
@@ -103,7 +103,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     const { runTui } = await import('./tui.js');
     return await runTui({ session, readOnly: parsed.readOnly, io, title: `demo: ${parsed.demo.scenario}` });
   } finally {
-    await session.close();
+    await closeSession(session, io);
     await lab.stop();
   }
 }

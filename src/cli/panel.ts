@@ -9,7 +9,7 @@ import { defaultConfigPath } from '../services/inventory-loader.js';
 import { commandFlags, configFlag } from './args.js';
 import { formatStatus } from './format-status.js';
 import { EXIT, type CliIo } from './io.js';
-import { openSession, printProblems } from './session.js';
+import { closeSession, openSession, printProblems } from './session.js';
 import { statusReport } from './status.js';
 
 export const USAGE = `Usage: strata [--config FILE] [--read-only]
@@ -58,6 +58,6 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     const { runTui } = await import('./tui.js');
     return await runTui({ session, io, readOnly: flags['read-only'] ?? false });
   } finally {
-    await session.close();
+    await closeSession(session, io);
   }
 }

@@ -8,18 +8,22 @@ import type { CollectorDeps } from '../services/collector.js';
 import { loadInventory, resolveConfigPath } from '../services/inventory-loader.js';
 import { readLayer } from '../services/readers/index.js';
 import { targetFor } from '../services/runner-targets.js';
-import { JOURNAL_FILE, Journal, strataRuns, type StrataRun } from '../services/journal/index.js';
+import { JOURNAL_FILE, Journal, journalingRunner, operatorName, ProbeLog, strataRuns, type StrataRun } from '../services/journal/index.js';
 import { statePath } from '../services/state-dir.js';
-import { RunnerPool } from '../transport/index.js';
+import { RunnerPool, type Runner } from '../transport/index.js';
 import type { CliIo } from './io.js';
 
 export interface Session {
   readonly inventory: Inventory;
   readonly configPath: string;
   readonly pool: RunnerPool;
+  /** Probes and planners' reads run through deps.runnerFor, which writes each command to the probe log. */
   readonly deps: CollectorDeps;
+  /** Why the probe log could not be written, once it failed (the caller says so). */
+  readonly probeLogError: () => string | undefined;
   /** The runs and verifies Strata itself did, from the journal (none when there is no journal yet). */
   strataRuns(): Promise<readonly StrataRun[]>;
+  /** Writes the probe log's last entries and ends every connection. */
   close(): Promise<void>;
 }
 
@@ -34,8 +38,23 @@ export async function openSession(configFlag: string | undefined, io: CliIo): Pr
 
 export function sessionFor(inventory: Inventory, configPath: string, env: CliIo['env']): Session {
   const pool = new RunnerPool(inventory.hosts.map((h) => targetFor(h)));
+  const probeLog = ProbeLog.inStateDir(env);
+  let probeLogError: string | undefined;
+  const noteError = (e: unknown) => {
+    probeLogError ??= `the probe log ${probeLog.path} could not be written: ${e instanceof Error ? e.message : String(e)}`;
+  };
+  const operator = operatorName(env);
+  const probeRunners = new Map<string, Runner>();
+  const probeRunner = (host: string): Runner => {
+    let r = probeRunners.get(host);
+    if (!r) {
+      r = journalingRunner(pool.get(host), { journal: probeLog, operator, probe: true, waitForEntry: false, onJournalError: noteError });
+      probeRunners.set(host, r);
+    }
+    return r;
+  };
   const deps: CollectorDeps = {
-    runnerFor: (host) => pool.get(host),
+    runnerFor: probeRunner,
     readLayer,
     localNow: () => Date.now() / 1000,
     lookupEnv: (name) => env[name],
@@ -46,7 +65,18 @@ export function sessionFor(inventory: Inventory, configPath: string, env: CliIo[
     const { entries } = await journal.read();
     return strataRuns(entries);
   };
-  return { inventory, configPath, pool, deps, strataRuns: () => readRuns().catch(() => []), close: () => pool.closeAll() };
+  const close = async () => {
+    await probeLog.flush().catch(noteError);
+    await pool.closeAll();
+  };
+  return { inventory, configPath, pool, deps, probeLogError: () => probeLogError, strataRuns: () => readRuns().catch(() => []), close };
+}
+
+/** Closes the session and says on stderr what it could not do (the screen, if any, is gone by then). */
+export async function closeSession(session: Session, io: CliIo): Promise<void> {
+  await session.close();
+  const problem = session.probeLogError();
+  if (problem) io.err(`strata: ${problem}`);
 }
 
 export function printProblems(io: CliIo, path: string, problems: readonly InventoryProblem[]): void {

@@ -8,7 +8,7 @@ import { createAppStore } from '../store/index.js';
 import { commandFlags, configFlag } from './args.js';
 import { formatStatus } from './format-status.js';
 import { EXIT, type CliIo } from './io.js';
-import { openSession, printProblems, type Session } from './session.js';
+import { closeSession, openSession, printProblems, type Session } from './session.js';
 
 export const USAGE = `Usage: strata status [--config FILE] [--json] [--host NAME]... [--layer ID]...
 
@@ -45,7 +45,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     else io.out(formatStatus(report, { color: io.isTTY && !io.env.NO_COLOR }));
     return exitCodeFor(report);
   } finally {
-    await session.close();
+    await closeSession(session, io);
   }
 }
 

@@ -71,7 +71,8 @@ export async function tuiStore(opts: RunTuiOptions & { readonly color: boolean }
       plan: async (request) => {
         const r = await planAction(request, {
           inventory: session.inventory,
-          runnerFor: (h) => session.pool.get(h),
+          // A planner's reads are probes: they go to the probe log like the collector's.
+          runnerFor: (h) => session.deps.runnerFor(h),
           lookupEnv: session.deps.lookupEnv,
           now: () => Math.floor(Date.now() / 1000),
           readOnly: opts.readOnly ?? false,

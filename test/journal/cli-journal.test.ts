@@ -51,10 +51,11 @@ describe('strata journal', () => {
     expect(io.stdout).toContain('is empty');
   });
 
-  it('explains in --help that status probes are not journaled, and refuses unknown flags', async () => {
+  it('explains in --help where the probes are (--probes, the rotated probe log), and refuses unknown flags', async () => {
     const help = memoryIo('', env);
     expect(await main(['journal', '--help'], help)).toBe(0);
-    expect(help.stdout).toMatch(/status probes .* are not journaled/s);
+    expect(help.stdout).toMatch(/--probes +also the read-only probes/);
+    expect(help.stdout).toContain('probes.jsonl');
     const bad = memoryIo('', env);
     expect(await main(['journal', '--bogus'], bad)).toBe(64);
   });

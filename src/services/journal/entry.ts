@@ -32,6 +32,8 @@ export interface ActionStartEntry extends EntryBase {
 export interface CommandEntry extends EntryBase {
   readonly type: 'command';
   readonly actionId?: string;
+  /** A read-only probe (in the probe log), not a command of an action. */
+  readonly probe?: true;
   readonly host: string;
   /** `describeCommand`: secrets show only their names. */
   readonly command: string;
@@ -98,6 +100,7 @@ export const journalEntrySchema = z.discriminatedUnion('type', [
     ...base,
     type: z.literal('command'),
     actionId: z.string().optional(),
+    probe: z.literal(true).optional(),
     host: z.string(),
     command: z.string(),
     exitCode: z.number().int().nullable(),

@@ -34,30 +34,7 @@ export class Journal implements JournalSink {
   }
 
   async append(entry: NewJournalEntry): Promise<void> {
-    const line = `${JSON.stringify({ v: JOURNAL_VERSION, ...entry })}\n`;
-    // a+ = O_APPEND|O_CREAT|O_RDWR: readable, to look at the last byte.
-    const fh = await open(this.path, 'a+', 0o600);
-    try {
-      const { size } = await fh.stat();
-      let text = line;
-      if (size > 0) {
-        const last = Buffer.alloc(1);
-        await fh.read(last, 0, 1, size - 1);
-        if (last[0] !== 0x0a) text = `\n${line}`;
-      }
-      const buf = Buffer.from(text, 'utf8');
-      let done = 0;
-      // One write normally takes it all; only a short write (disk full, signal) needs another.
-      while (done < buf.length) {
-        const { bytesWritten } = await fh.write(buf, done, buf.length - done);
-        if (bytesWritten === 0) throw new Error(`could not write to ${this.path}`);
-        done += bytesWritten;
-      }
-      await fh.sync();
-      if (size === 0) await syncDirectory(dirname(this.path));
-    } finally {
-      await fh.close();
-    }
+    await appendLines(this.path, journalLine(entry));
   }
 
   /** Every entry that reads back, in file order. A missing file is an empty journal. */
@@ -89,6 +66,40 @@ export class Journal implements JournalSink {
       problems.push({ line: lineNo, message: 'the last line is incomplete (Strata stopped while writing it); skipped' });
     }
     return { entries, problems };
+  }
+}
+
+export function journalLine(entry: NewJournalEntry): string {
+  return `${JSON.stringify({ v: JOURNAL_VERSION, ...entry })}\n`;
+}
+
+/**
+ * Appends whole lines with one write(2) on an O_APPEND descriptor, then fsync.
+ * If a crash cut the file's last line short, starts on a fresh line first.
+ */
+export async function appendLines(path: string, lines: string): Promise<void> {
+  // a+ = O_APPEND|O_CREAT|O_RDWR: readable, to look at the last byte.
+  const fh = await open(path, 'a+', 0o600);
+  try {
+    const { size } = await fh.stat();
+    let text = lines;
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      await fh.read(last, 0, 1, size - 1);
+      if (last[0] !== 0x0a) text = `\n${lines}`;
+    }
+    const buf = Buffer.from(text, 'utf8');
+    let done = 0;
+    // One write normally takes it all; only a short write (disk full, signal) needs another.
+    while (done < buf.length) {
+      const { bytesWritten } = await fh.write(buf, done, buf.length - done);
+      if (bytesWritten === 0) throw new Error(`could not write to ${path}`);
+      done += bytesWritten;
+    }
+    await fh.sync();
+    if (size === 0) await syncDirectory(dirname(path));
+  } finally {
+    await fh.close();
   }
 }
 

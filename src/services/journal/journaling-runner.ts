@@ -24,6 +24,13 @@ export interface JournalingOptions {
   readonly secrets?: () => Iterable<string>;
   /** A command ran but its entry could not be written: the caller must say so. */
   readonly onJournalError?: (error: unknown, entry: Omit<CommandEntry, 'v'>) => void;
+  /** Marks the entries as read-only probes. */
+  readonly probe?: boolean;
+  /**
+   * Hand over the result only once its entry is written (default). Probes do not
+   * wait: a refresh must not be slowed by the disk, and a probe changes nothing.
+   */
+  readonly waitForEntry?: boolean;
   /** Epoch milliseconds (tests pin it). */
   readonly nowMs?: () => number;
 }
@@ -39,6 +46,7 @@ export function journalingRunner(inner: Runner, opts: JournalingOptions): Runner
       at: new Date(started).toISOString(),
       operator: opts.operator,
       ...(opts.actionId ? { actionId: opts.actionId } : {}),
+      ...(opts.probe ? { probe: true as const } : {}),
       host: inner.host,
       command: describeCommand(cmd),
     };
@@ -66,11 +74,8 @@ export function journalingRunner(inner: Runner, opts: JournalingOptions): Runner
   }
 
   async function record(entry: Omit<CommandEntry, 'v'>): Promise<void> {
-    try {
-      await opts.journal.append(entry);
-    } catch (e) {
-      opts.onJournalError?.(e, entry);
-    }
+    const written = opts.journal.append(entry).catch((e: unknown) => opts.onJournalError?.(e, entry));
+    if (opts.waitForEntry ?? true) await written;
   }
 
   return {
