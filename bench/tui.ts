@@ -124,7 +124,7 @@ async function peakRss(
   const s = spawnStrata([...nodeFlags, entry, '--config', lab.configPath], { STRATA_STATE_DIR: state, ...env });
   try {
     const firstRefreshMs = await s.seen(/read \d+s ago/, 120_000);
-    await s.press('j', 'j', 'j', '\r');
+    await s.press('j', 'j', 'j', 'l', 'l', 'l', 'l', 'l', 'l', '\r'); // docker1, across the matrix to its restic column: restic-usb
     await s.seen(/Dashboard › layer/);
     await s.press('\t', '\t', '\x1b', '\t', 'j', 'j', '\r');
     await s.seen(/Dashboard › workload/);
@@ -219,7 +219,7 @@ async function keypressWhileStreaming(presses: number): Promise<{ p50: number; p
     });
   try {
     await sleep(200);
-    for (const k of ['j', 'j', 'x']) {
+    for (const k of ['l', 'l', 'l', 'x']) { // pve1's vzdump cell in the matrix: pve1-dump
       input.write(k);
       await sleep(50);
     }
