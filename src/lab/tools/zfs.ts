@@ -22,6 +22,7 @@ import {
 } from '../state/zfs.js';
 import type { ZfsDataset, ZfsSnapshot, ZfsState } from '../state/types.js';
 import { alignColumns, zfsNicenum } from './format.js';
+import { zfsModule } from './zfs-module.js';
 
 interface Row {
   ds: ZfsDataset;
@@ -401,13 +402,9 @@ async function receive(ctx: ToolContext, zfs: ZfsState, args: readonly string[])
 }
 
 export async function zfsTool(ctx: ToolContext): Promise<number> {
-  const zfs = ctx.host.zfs;
-  if (!zfs) {
-    ctx.err('The ZFS modules cannot be auto-loaded.\nTry running \'/sbin/modprobe zfs\' as root to manually load them.\n');
-    return 1;
-  }
+  const zfs = await zfsModule(ctx);
+  if (!zfs) return 1;
   const [sub, ...args] = ctx.argv.slice(1);
-  await ctx.pace(20);
   switch (sub) {
     case 'list':
       return list(ctx, zfs, args);

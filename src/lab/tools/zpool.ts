@@ -8,6 +8,7 @@ import { sleep } from '../sleep.js';
 import { strftime, zoneFor } from '../state/clock.js';
 import type { ZfsPool, ZfsState, ZfsVdev } from '../state/types.js';
 import { alignColumns, hms, zfsNicenum } from './format.js';
+import { zfsModule } from './zfs-module.js';
 
 const LIST_PROPS = ['name', 'size', 'alloc', 'free', 'ckpoint', 'expandsz', 'frag', 'cap', 'dedup', 'health', 'altroot', 'allocated', 'capacity', 'fragmentation', 'guid'];
 const DEFAULT_LIST = ['name', 'size', 'alloc', 'free', 'ckpoint', 'expandsz', 'frag', 'cap', 'dedup', 'health', 'altroot'];
@@ -84,16 +85,8 @@ function list(ctx: ToolContext, zfs: ZfsState, args: readonly string[]): number 
       return 2;
     }
   }
-  const pools: ZfsPool[] = [];
-  for (const n of names) {
-    const p = zfs.pools[n];
-    if (!p) {
-      ctx.err(`cannot open '${n}': no such pool\n`);
-      return 1;
-    }
-    pools.push(p);
-  }
-  const shown = names.length > 0 ? pools : Object.values(zfs.pools).sort((a, b) => (a.name < b.name ? -1 : 1));
+  const shown = namedPools(ctx, zfs, names);
+  if (!shown) return 1;
   if (shown.length === 0) {
     ctx.out('no pools available\n');
     return 0;
@@ -151,19 +144,26 @@ function statusBlock(ctx: ToolContext, p: ZfsPool): string {
   return lines.join('\n');
 }
 
-function status(ctx: ToolContext, zfs: ZfsState, args: readonly string[]): number {
-  const onlyUnhealthy = args.some((a) => a.startsWith('-') && a.includes('x'));
-  const names = args.filter((a) => !a.startsWith('-'));
+/** The pools named, or every pool by name when none is; undefined (said as zpool says it) when one does not exist. */
+function namedPools(ctx: ToolContext, zfs: ZfsState, names: readonly string[]): ZfsPool[] | undefined {
+  if (names.length === 0) return Object.values(zfs.pools).sort((a, b) => (a.name < b.name ? -1 : 1));
   const pools: ZfsPool[] = [];
   for (const n of names) {
     const p = zfs.pools[n];
     if (!p) {
       ctx.err(`cannot open '${n}': no such pool\n`);
-      return 1;
+      return undefined;
     }
     pools.push(p);
   }
-  const all = names.length > 0 ? pools : Object.values(zfs.pools).sort((a, b) => (a.name < b.name ? -1 : 1));
+  return pools;
+}
+
+function status(ctx: ToolContext, zfs: ZfsState, args: readonly string[]): number {
+  const onlyUnhealthy = args.some((a) => a.startsWith('-') && a.includes('x'));
+  const names = args.filter((a) => !a.startsWith('-'));
+  const all = namedPools(ctx, zfs, names);
+  if (!all) return 1;
   if (all.length === 0) {
     ctx.err('no pools available\n');
     return 0;
@@ -219,13 +219,9 @@ function scrub(ctx: ToolContext, zfs: ZfsState, args: readonly string[]): number
 }
 
 export async function zpoolTool(ctx: ToolContext): Promise<number> {
-  const zfs = ctx.host.zfs;
-  if (!zfs) {
-    ctx.err('The ZFS modules cannot be auto-loaded.\nTry running \'/sbin/modprobe zfs\' as root to manually load them.\n');
-    return 1;
-  }
+  const zfs = await zfsModule(ctx);
+  if (!zfs) return 1;
   const [sub, ...args] = ctx.argv.slice(1);
-  await ctx.pace(20);
   switch (sub) {
     case 'list':
       return list(ctx, zfs, args);
