@@ -6,19 +6,30 @@
 import { probeCommands } from '../services/readers/index.js';
 import { CLOCK_COMMAND, HOSTNAME_COMMAND } from '../services/host-probe.js';
 import type { Command, SecretSource } from '../transport/command.js';
-import { describeCommand } from '../transport/shell-script.js';
+import { describeCommand, WORKER_SHELL_LINE } from '../transport/shell-script.js';
 import { commandFlags, configFlag } from './args.js';
 import { EXIT, type CliIo } from './io.js';
 import { printProblems } from './session.js';
 import { loadInventory, resolveConfigPath } from '../services/inventory-loader.js';
 import type { Inventory } from '../domain/inventory.js';
 
+/** What an operator restricting Strata's key must know about how these reach the host. */
+export const HOW_COMMANDS_ARRIVE = `How they arrive: over one SSH connection per host, through long-lived
+shells Strata starts with \`${WORKER_SHELL_LINE}\` (a command with input gets its own
+\`exec\` channel; a cancel sends \`kill\`). A forced command in authorized_keys
+therefore cannot pin these lines: restrict the account instead (a dedicated
+user whose PATH, sudo rules and file permissions allow only these tools).
+Runs and verifies started from the screen are not listed here: each shows its
+exact commands and host before it runs, and the journal records them.`;
+
 export const USAGE = `Usage: strata commands [--config FILE] [--json]
 
 Lists, per host, every command Strata may run there to read its layers, so
 its SSH key or account can be restricted to them. Secrets show as names only.
 {vmid} stands for each guest found on the node, {node} for the node name that
-\`hostname\` prints (set "node" in the inventory to pin it).`;
+\`hostname\` prints (set "node" in the inventory to pin it).
+
+${HOW_COMMANDS_ARRIVE}`;
 
 export interface ListedCommand {
   readonly layer: string | null;
@@ -45,6 +56,7 @@ export interface HostCommands {
  * prints at run time; shown as `{node}`.
  */
 const NODE_STANDIN = 'strata-node-placeholder';
+
 const unstandIn = (s: string) => s.split(`/nodes/${NODE_STANDIN}/`).join('/nodes/{node}/');
 
 export function commandsByHost(inventory: Inventory): HostCommands[] {
@@ -102,6 +114,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     for (const c of h.commands) lines.push(`  ${c.command}`, `      # ${c.purpose}${c.layer ? ` (${c.layer})` : ''}`);
     lines.push('');
   }
+  lines.push(HOW_COMMANDS_ARRIVE);
   io.out(lines.join('\n'));
   return EXIT.ok;
 }

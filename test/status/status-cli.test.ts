@@ -181,6 +181,8 @@ describeWithTools(['sshd'], 'strata status and strata commands on the command li
       );
       expect(text.stdout).toContain(`  PBS_PASSWORD_CMD='cat ${join(lab.dir, 'pbs2.token')}' proxmox-backup-client status --repository 'strata@pbs!ro@127.0.0.1:offsite' --output-format json`);
       expect(text.stdout).toContain("  pvesh get '/nodes/pve1/qemu/{vmid}/snapshot' --output-format json");
+      // An operator restricting the key learns how the commands arrive: through `exec sh`, so not by a forced command.
+      expect(text.stdout).toMatch(/through long-lived\nshells Strata starts with `exec sh`.*A forced command in authorized_keys\ntherefore cannot pin these lines/s);
 
       const json = await strata(['commands', '--json', '--config', config], { env });
       expect(json.code).toBe(0);
