@@ -110,7 +110,7 @@ describe('layer health', () => {
       [layerObs('pbs-local', [point('pbs-local', 'vm/100', 2), point('pbs-local', 'vm/100', 40 * 24, { verification: { state: 'ok', at: NOW - 35 * D } })])],
       { layer: { verifyMaxAge: '30d' } },
     );
-    expect(stale).toMatchObject({ health: 'warn', reasons: ['pbs-local: newest verification is 35 d old, verifyMaxAge 30 d'] });
+    expect(stale).toMatchObject({ health: 'warn', reasons: ['pbs-local: newest verification of vm/100 is 35 d old, verifyMaxAge 30 d'] });
 
     const never = layerStatus([layerObs('pbs-local', [point('pbs-local', 'vm/100', 2), point('pbs-local', 'vm/100', 40 * 24)])], {
       layer: { verifyMaxAge: '30d' },
@@ -126,6 +126,28 @@ describe('layer health', () => {
         extra: { thresholds: { verifyMaxAge: '2w' } },
       }).health,
     ).toBe('warn');
+  });
+
+  it('checks verification per workload: one verified recently does not vouch for one a verify job leaves out', () => {
+    const verified = { verification: { state: 'ok' as const, at: NOW - 3 * H } };
+    const points = [
+      point('pbs-local', 'vm/100', 2, verified),
+      point('pbs-local', 'vm/100', 26, verified),
+      // vm/101 has had backups for 40 days; the verify 3 h ago read vm/100 and not it.
+      point('pbs-local', 'vm/101', 2),
+      point('pbs-local', 'vm/101', 40 * 24),
+      // vm/102's first backup came after the verify: not yet its turn.
+      point('pbs-local', 'vm/102', 1),
+    ];
+    for (const verifyMaxAge of [undefined, '7d']) {
+      const s = layerStatus([layerObs('pbs-local', points)], verifyMaxAge ? { layer: { verifyMaxAge } } : {});
+      expect(s.health).toBe('warn');
+      expect(s.reasons).toEqual(['pbs-local: no point of vm/101 has ever been verified, though a verify ran at 2026-02-01T23:40:00Z']);
+    }
+    const overdue = layerStatus([layerObs('pbs-local', [...points.slice(0, 2), point('pbs-local', 'vm/103', 1), point('pbs-local', 'vm/103', 8 * 24)].map((p) => (p.assetId === 'vm/100' ? { ...p, verification: { state: 'ok' as const, at: NOW - 9 * D } } : p)))], {
+      layer: { verifyMaxAge: '7d' },
+    });
+    expect(overdue.reasons).toEqual(['pbs-local: newest verification of vm/100 is 9 d old, verifyMaxAge 7 d', 'pbs-local: no point of vm/103 has ever been verified, verifyMaxAge 7 d']);
   });
 
   it('warns over 80 % and is critical over 90 % full, thresholds configurable', () => {

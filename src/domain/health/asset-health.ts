@@ -144,13 +144,16 @@ function displayName(id: string): string {
 /**
  * A snapshot on the primary's own storage protects against mistakes, not
  * against losing that storage: PVE guest snapshots always, ZFS snapshots on
- * the pool holding the live data (and when that pool is not known).
+ * the pool holding the live data (and when that pool is not known), and a
+ * replication into that same pool.
  */
 function isRollbackPoint(layer: Layer, point: RecoveryPoint, asset: KnownAsset): boolean {
   if (layer.kind === 'pve-snapshots') return true;
-  if (layer.kind !== 'zfs-snapshots') return false;
   const pool = /^([^/@]+)[/@]/.exec(point.ref)?.[1];
-  return asset.pool === undefined || pool === undefined || pool === asset.pool;
+  if (layer.kind === 'zfs-snapshots') return asset.pool === undefined || pool === undefined || pool === asset.pool;
+  // A replica on another dataset of the same pool of the same host dies with that pool.
+  if (layer.kind === 'zfs-replication') return (layer.source.host ?? layer.host) === layer.host && pool !== undefined && pool === asset.pool;
+  return false;
 }
 
 /** Layers that could hold a copy of the asset but could not be read (so a shortfall is not proven). */

@@ -41,7 +41,10 @@ export function buildContext(inventory: Inventory, input: EvaluationInput, now: 
   const layerById = new Map(inventory.layers.map((l) => [l.id, l]));
   const hostObs = new Map(input.hosts.map((h) => [h.name, h]));
   const layerObs = new Map(input.layers.map((o) => [o.layerId, o]));
-  const hostNow = (host: string) => now + (hostObs.get(host)?.clockSkewSeconds ?? 0);
+  // Points are not always stamped by the host that lists them (a PBS snapshot carries the PVE
+  // client's time, a restic snapshot its client's): a host clock behind must not make them younger.
+  // Ages use the later of the two clocks, never the earlier.
+  const hostNow = (host: string) => now + Math.max(0, hostObs.get(host)?.clockSkewSeconds ?? 0);
   const points = new Map<string, Map<string, RecoveryPoint[]>>();
   const future = new Map<string, { count: number; newest: number }>();
   for (const obs of input.layers) {

@@ -6,7 +6,7 @@
  * in the copy). The copying layer's own points that do this are
  * its carriers: those of the `carriers` assets; without them, every point of
  * an rclone layer (one remote path, the copy itself) or of a restic layer
- * limited to `paths`, and none otherwise: a repository that also backs up
+ * limited to one path, and none otherwise: a repository that also backs up
  * other paths must say which of them hold the copied data, or a snapshot of
  * /home would vouch for a PBS datastore it does not contain.
  */
@@ -96,7 +96,12 @@ function computeCarriers(ctx: EvaluationContext, layer: Layer): readonly Recover
   return out.sort((a, b) => a.time - b.time);
 }
 
-/** Whether every own point of a copying layer without `carriers` holds its sources' data. */
+/**
+ * Whether every own point of a copying layer without `carriers` holds its
+ * sources' data: an rclone copy is one remote path; a restic layer only when it
+ * backs up one path (with several, a fresh snapshot of /srv/app would vouch for
+ * a datastore only an old snapshot of /mnt/pbs holds).
+ */
 export function carriesByDefault(layer: Layer): boolean {
-  return layer.kind === 'rclone' || (layer.kind === 'restic' && layer.paths !== undefined && layer.paths.length > 0);
+  return layer.kind === 'rclone' || (layer.kind === 'restic' && layer.paths !== undefined && layer.paths.length === 1);
 }

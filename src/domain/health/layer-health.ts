@@ -39,11 +39,12 @@ export function evaluateLayer(ctx: EvaluationContext, layer: Layer, assets: Read
       `${future.count} point${future.count === 1 ? ' is' : 's are'} dated in the future (newest ${isoTime(future.newest)}), not counted: a clock was wrong when they were written`,
     );
   }
+  const rpo = effectiveRpo(ctx, layer);
   if (obs !== undefined) {
     if (newest === null) {
-      if (readability.complete) add('crit', 'no recovery point at all');
-    } else {
-      ageRules(ctx, layer, finished, newest, hostNow, assets, add);
+      if (readability.complete && rpo !== null) add('crit', 'no recovery point at all');
+    } else if (rpo !== null) {
+      ageRules(ctx, rpo, finished, newest, hostNow, assets, add);
     }
     jobRules(obs.jobs, add);
     // Old backups of deleted workloads are history: they do not decide the verification state.
@@ -88,17 +89,26 @@ export function evaluateLayer(ctx: EvaluationContext, layer: Layer, assets: Read
 
 type Add = (health: Reason['health'], message: string, assetId?: string) => void;
 
+/**
+ * The age a layer's newest point may reach. A backup layer without its own
+ * `rpo` gets the default tier's: a copy nobody gave a deadline must still not
+ * sit green for months. Snapshot layers without one (PVE snapshots taken before
+ * an upgrade) have no deadline: none at all is normal there.
+ */
+function effectiveRpo(ctx: EvaluationContext, layer: Layer): number | null {
+  if (layer.rpoSeconds !== null) return layer.rpoSeconds;
+  return layer.kind === 'pve-snapshots' || layer.kind === 'zfs-snapshots' ? null : ctx.inventory.defaultTier.rpoSeconds;
+}
+
 function ageRules(
   ctx: EvaluationContext,
-  layer: Layer,
+  rpo: number,
   finished: readonly RecoveryPoint[],
   newest: number,
   hostNow: number,
   assets: ReadonlyMap<string, KnownAsset>,
   add: Add,
 ): void {
-  const rpo = layer.rpoSeconds;
-  if (rpo === null) return;
   const factor = ctx.inventory.thresholds.rpoCritFactor;
   const level = (age: number): Health => (age <= rpo ? 'ok' : age <= rpo * factor ? 'warn' : 'crit');
   const overall = hostNow - newest;
@@ -154,18 +164,30 @@ function verificationRules(layer: Layer, finished: readonly RecoveryPoint[], hos
   }
   const maxAge = layer.verifyMaxAgeSeconds;
   if (finished.length === 0) return;
-  const verifiedAt = newestVerifiedAt(finished);
-  if (maxAge === null) {
-    // No age asked for, but a datastore whose backups were never verified at all is not fine.
-    if (verifiedAt === null) add('warn', 'no point has ever been verified (schedule a verify job, or set verifyMaxAge)');
+  const layerVerifiedAt = newestVerifiedAt(finished);
+  if (layerVerifiedAt === null) {
+    // No point of any workload was ever verified: one reason for the layer, not one per workload.
+    if (maxAge === null) add('warn', 'no point has ever been verified (schedule a verify job, or set verifyMaxAge)');
+    else if (hostNow - Math.min(...finished.map((p) => p.time)) > maxAge) add('warn', `no point has been verified, verifyMaxAge ${formatDuration(maxAge)}`);
     return;
   }
-  if (verifiedAt === null) {
-    let oldest = Number.POSITIVE_INFINITY;
-    for (const p of finished) oldest = Math.min(oldest, p.time);
-    if (hostNow - oldest > maxAge) add('warn', `no point has been verified, verifyMaxAge ${formatDuration(maxAge)}`);
-  } else if (hostNow - verifiedAt > maxAge) {
-    add('warn', `newest verification is ${formatDuration(hostNow - verifiedAt)} old, verifyMaxAge ${formatDuration(maxAge)}`);
+  // Verified elsewhere on the datastore does not vouch for a workload a verify job leaves out.
+  const byAsset = new Map<string, RecoveryPoint[]>();
+  for (const p of finished) byAsset.set(p.assetId, [...(byAsset.get(p.assetId) ?? []), p]);
+  for (const [assetId, points] of byAsset) {
+    const at = newestVerifiedAt(points);
+    if (at === null) {
+      const oldest = Math.min(...points.map((p) => p.time));
+      // A verify ran after this workload had a point and did not read it: the job leaves it out.
+      const leftOut = oldest < layerVerifiedAt;
+      const overdue = maxAge !== null && hostNow - oldest > maxAge;
+      if (leftOut || overdue) {
+        const why = leftOut ? `, though a verify ran at ${isoTime(layerVerifiedAt)}` : `, verifyMaxAge ${formatDuration(maxAge!)}`;
+        add('warn', `no point of ${assetId} has ever been verified${why}`, assetId);
+      }
+    } else if (maxAge !== null && hostNow - at > maxAge) {
+      add('warn', `newest verification of ${assetId} is ${formatDuration(hostNow - at)} old, verifyMaxAge ${formatDuration(maxAge)}`, assetId);
+    }
   }
 }
 

@@ -1,0 +1,73 @@
+/**
+ * Setups where a careless rule would show green over a backup that is gone,
+ * stale or unproven: each must come out warn or crit with its reason.
+ */
+import { describe, expect, it } from 'vitest';
+import { evaluate } from '../../src/domain/evaluate.js';
+import type { StatusReport } from '../../src/domain/status-report.js';
+import { D, H, NOW, guest, hostUp, inventoryOf, layerObs, point } from './observations.js';
+
+const assetOf = (r: StatusReport, id: string) => r.assets.find((a) => a.id === id)!;
+const layerOf = (r: StatusReport, id: string) => r.layers.find((l) => l.id === id)!;
+
+describe('no false green', () => {
+  it('ages a backup layer without its own rpo by the default tier: a remote PBS 200 days behind is critical', () => {
+    const inv = inventoryOf({
+      hosts: [{ name: 'pbs2' }],
+      layers: [
+        { id: 'pbs-remote', kind: 'pbs', host: 'pbs2', repository: 'u@pbs@h:offsite', media: 'hdd', offsite: true },
+        { id: 'pve1-snap', kind: 'pve-snapshots', host: 'pbs2' },
+      ],
+    });
+    const r = evaluate(
+      inv,
+      { hosts: [hostUp('pbs2')], layers: [layerObs('pbs-remote', [point('pbs-remote', 'vm/100', 200 * 24, { verification: { state: 'ok' } })]), layerObs('pve1-snap', [])] },
+      NOW,
+    );
+    expect(layerOf(r, 'pbs-remote')).toMatchObject({ health: 'crit', reasons: ['pbs-remote: newest point is 200 d old, RPO 24 h'] });
+    // A snapshot layer with no deadline and no snapshot (taken only before upgrades) is fine.
+    expect(layerOf(r, 'pve1-snap')).toMatchObject({ health: 'ok', reasons: [] });
+  });
+
+  it('does not let a restic layer of several paths vouch for a copied datastore by its fresh snapshot of another path', () => {
+    const inv = inventoryOf({
+      hosts: [{ name: 'pbs1' }, { name: 'docker1' }],
+      layers: [
+        { id: 'pbs-local', kind: 'pbs', host: 'pbs1', repository: 'u@pbs@h:usb', media: 'usb-ssd', rpo: '1d' },
+        { id: 'restic-cloud', kind: 'restic', host: 'docker1', repository: 's3:https://s3.example/b', secret: { file: '/p' }, media: 'cloud', offsite: true, rpo: '7d', copyOf: ['pbs-local'], paths: ['/mnt/pbs', '/srv/app'] },
+      ],
+      tiers: [{ name: 'tier0', rpo: '1d', copies: 3, media: 2, offsite: 1, assets: ['vm/100'] }],
+    });
+    const r = evaluate(
+      inv,
+      {
+        hosts: [hostUp('pbs1'), hostUp('docker1')],
+        layers: [
+          layerObs('pbs-local', [point('pbs-local', 'vm/100', 5, { verification: { state: 'ok' } })], { assets: [guest('vm/100', 'web01')] }),
+          layerObs('restic-cloud', [point('restic-cloud', 'files/docker1:/mnt/pbs', 60 * 24), point('restic-cloud', 'files/docker1:/srv/app', 1)]),
+        ],
+      },
+      NOW,
+    );
+    expect(assetOf(r, 'vm/100')).toMatchObject({ offsite: 0, health: 'warn' });
+    expect(layerOf(r, 'restic-cloud').reasons).toContain('restic-cloud: copies of pbs-local are not counted: name in "carriers" which of this layer\'s assets hold them');
+  });
+
+  it('ages points by the later clock: a PBS server 3 days behind does not make an 84 h old backup 12 h old', () => {
+    const inv = inventoryOf({
+      hosts: [{ name: 'pbs1' }],
+      layers: [{ id: 'pbs-local', kind: 'pbs', host: 'pbs1', repository: 'u@pbs@h:usb', media: 'usb-ssd', rpo: '1d' }],
+    });
+    const r = evaluate(inv, { hosts: [hostUp('pbs1', { clockSkewSeconds: -3 * D })], layers: [layerObs('pbs-local', [point('pbs-local', 'vm/100', 84, { verification: { state: 'ok' } })])] }, NOW);
+    expect(layerOf(r, 'pbs-local')).toMatchObject({ health: 'crit', ageSeconds: 84 * H });
+  });
+
+  it('does not count a replication into the same pool of the same host as a copy', () => {
+    const inv = inventoryOf({
+      hosts: [{ name: 'nas1' }],
+      layers: [{ id: 'nas-repl', kind: 'zfs-replication', host: 'nas1', source: { dataset: 'tank/data' }, target: { dataset: 'tank/backup/data' }, media: 'hdd', rpo: '1d' }],
+    });
+    const r = evaluate(inv, { hosts: [hostUp('nas1')], layers: [layerObs('nas-repl', [{ ...point('nas-repl', 'dataset/tank/data', 1), ref: 'tank/backup/data@autosnap_1' }])] }, NOW);
+    expect(assetOf(r, 'dataset/tank/data')).toMatchObject({ copies: 1, health: 'crit' });
+  });
+});
