@@ -178,6 +178,18 @@ describe('PBS', () => {
     expect(r.exitCode).toBe(0);
     expect(r.stdout.match(/^verify usb:/gm)).toHaveLength(1);
     expect(usb().snapshots.find((s) => s === snap)?.verification?.state).toBe('ok');
+    // As PBS's verify_all_backups logs it: every group in order with all its snapshots, the
+    // ones the filter leaves out SKIPPED, StoreProgress after each, newest first.
+    const lines = r.stdout.split('\n');
+    const groupCount = new Set(usb().snapshots.map((s) => `${s.type}/${s.id}`)).size;
+    expect(lines.slice(0, 3)).toEqual(['verify datastore usb', `found ${groupCount} groups`, expect.stringMatching(/^verify group usb:vm\/100 \(\d+ snapshots\)$/)]);
+    expect(r.stdout.match(/^verify group usb:/gm)).toHaveLength(groupCount);
+    expect(r.stdout.match(/^SKIPPED: verify usb:\S+ \(recently verified\)$/gm)).toHaveLength(usb().snapshots.length - 1);
+    expect(r.stdout.match(/^percentage done: /gm)).toHaveLength(usb().snapshots.length);
+    expect(r.stdout).toMatch(new RegExp(`^percentage done: 100\\.00% \\(${groupCount}/${groupCount} groups\\)$`, 'm'));
+    const groupOrder = lines.filter((l) => l.startsWith('verify group ')).map((l) => l.split(' ')[2]!.replace('usb:', ''));
+    const types = groupOrder.map((g) => g.split('/')[0]);
+    expect(types).toEqual([...types].sort((a, b) => ['vm', 'ct', 'host'].indexOf(a!) - ['vm', 'ct', 'host'].indexOf(b!)));
   });
 
   it('a killed follower leaves the verify task running in the server; task stop aborts it', async () => {

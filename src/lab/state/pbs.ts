@@ -153,6 +153,43 @@ export function toVerify(ds: PbsDatastore, opts: { ignoreVerified: boolean; outd
   });
 }
 
+/** Verifies one snapshot as verify_backup_dir does (a corrupt one fails): its log lines and whether it passed. */
+export function verifySnapshot(ds: PbsDatastore, s: PbsSnapshot, upid: string): { log: string[]; ok: boolean } {
+  const log = [`verify ${ds.name}:${pbsSnapshotPath(s)}`];
+  for (const f of s.files) log.push(`  check ${f.filename}`);
+  const mib = pbsSnapshotSize(s) / 2 ** 20;
+  const errors = s.corrupt ? 1 : 0;
+  log.push(`  verified ${(mib * 0.6).toFixed(2)}/${mib.toFixed(2)} MiB in 4.12 seconds, speed ${((mib / 4.12) * 0.6).toFixed(2)}/${(mib / 4.12).toFixed(2)} MiB/s (${errors} errors)`);
+  if (s.corrupt) log.push(`verify ${ds.name}:${pbsSnapshotPath(s)}/${s.files[1]?.filename ?? 'index.json.blob'} failed: chunks could not be verified`);
+  s.verification = { state: s.corrupt ? 'failed' : 'ok', upid };
+  return { log, ok: !s.corrupt };
+}
+
+/** Groups in the order PBS sorts BackupGroup: type (vm, ct, host), then numeric ids by number. */
+export function sortedGroups(ds: PbsDatastore): [string, PbsSnapshot[]][] {
+  const typeRank = (t: string) => ['vm', 'ct', 'host'].indexOf(t);
+  return [...groups(ds)].sort(([, [a]], [, [b]]) => {
+    if (a!.type !== b!.type) return typeRank(a!.type) - typeRank(b!.type);
+    const na = /^\d+$/.test(a!.id) ? Number(a!.id) : NaN;
+    const nb = /^\d+$/.test(b!.id) ? Number(b!.id) : NaN;
+    if (!Number.isNaN(na) && !Number.isNaN(nb)) return na - nb;
+    if (!Number.isNaN(na)) return -1;
+    if (!Number.isNaN(nb)) return 1;
+    return a!.id < b!.id ? -1 : a!.id > b!.id ? 1 : 0;
+  });
+}
+
+/** PBS's StoreProgress as it prints itself (pbs-datastore store_progress.rs). */
+export function storeProgress(p: { doneGroups: number; totalGroups: number; doneSnapshots: number; groupSnapshots: number }): string {
+  const perGroups = p.doneGroups / p.totalGroups;
+  const pct = (p.groupSnapshots === 0 ? perGroups : perGroups + (1 / p.totalGroups) * (p.doneSnapshots / p.groupSnapshots)) * 100;
+  const current = p.doneGroups < p.totalGroups ? p.doneGroups + 1 : p.doneGroups;
+  if (p.groupSnapshots === 0) return `${pct.toFixed(2)}% (${p.doneGroups}/${p.totalGroups} groups)`;
+  if (p.totalGroups === 1) return `${pct.toFixed(2)}% (${p.doneSnapshots}/${p.groupSnapshots} snapshots)`;
+  if (p.doneSnapshots === p.groupSnapshots) return `${pct.toFixed(2)}% (${current}/${p.totalGroups} groups)`;
+  return `${pct.toFixed(2)}% (${p.doneGroups}/${p.totalGroups} groups, ${p.doneSnapshots}/${p.groupSnapshots} snapshots in group #${current})`;
+}
+
 /** Verifies snapshots (corrupt ones fail); returns the task log lines and how many failed. */
 export function verifySnapshots(ds: PbsDatastore, snaps: readonly PbsSnapshot[], upid: string): { log: string[]; failed: PbsSnapshot[] } {
   const log = [`verify datastore ${ds.name}`];
@@ -163,23 +200,18 @@ export function verifySnapshots(ds: PbsDatastore, snaps: readonly PbsSnapshot[],
   }
   log.push(`found ${byGroup.size} groups`);
   const failed: PbsSnapshot[] = [];
-  let done = 0;
+  let doneGroups = 0;
   for (const [g, list] of byGroup) {
     log.push(`verify group ${ds.name}:${g} (${list.length} snapshots)`);
+    let doneSnapshots = 0;
     for (const s of list.sort((a, b) => b.time - a.time)) {
-      log.push(`verify ${ds.name}:${pbsSnapshotPath(s)}`);
-      for (const f of s.files) log.push(`  check ${f.filename}`);
-      const mib = pbsSnapshotSize(s) / 2 ** 20;
-      const errors = s.corrupt ? 1 : 0;
-      log.push(`  verified ${(mib * 0.6).toFixed(2)}/${mib.toFixed(2)} MiB in 4.12 seconds, speed ${(mib / 4.12 * 0.6).toFixed(2)}/${(mib / 4.12).toFixed(2)} MiB/s (${errors} errors)`);
-      if (s.corrupt) {
-        log.push(`verify ${ds.name}:${pbsSnapshotPath(s)}/${s.files[1]?.filename ?? 'index.json.blob'} failed: chunks could not be verified`);
-        failed.push(s);
-      }
-      s.verification = { state: s.corrupt ? 'failed' : 'ok', upid };
-      done++;
-      log.push(`percentage done: ${((100 * done) / snaps.length).toFixed(2)}% (${done}/${snaps.length} snapshots)`);
+      const r = verifySnapshot(ds, s, upid);
+      log.push(...r.log);
+      if (!r.ok) failed.push(s);
+      doneSnapshots++;
+      log.push(`percentage done: ${storeProgress({ doneGroups, totalGroups: byGroup.size, doneSnapshots, groupSnapshots: list.length })}`);
     }
+    doneGroups++;
   }
   if (failed.length > 0) {
     log.push('Failed to verify the following snapshots/groups:');

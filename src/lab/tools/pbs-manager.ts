@@ -13,7 +13,9 @@ import {
   pruneGroup,
   pullSync,
   toVerify,
-  verifySnapshots,
+  sortedGroups,
+  storeProgress,
+  verifySnapshot,
 } from '../state/pbs.js';
 import { pbsSnapshotPath } from '../state/pve.js';
 import { keepOptions } from '../state/retention.js';
@@ -197,23 +199,41 @@ function verify(
   follow: boolean,
   format: OutputFormat,
 ): Promise<number> {
+  // As verify_all_backups: every group in order, every snapshot newest first, the
+  // ones the filter leaves out said SKIPPED; one snapshot at a time, so a kill leaves the rest.
   return runPbsTask(ctx, pbs, t, follow, format, async (run) => {
     const ds = pbs.datastores[store];
     if (!ds) throw new PbsTaskError(`datastore '${store}' does not exist`);
-    const snaps = toVerify(ds, { ...opts, now: ctx.now(), taskTimes: jobTaskTimes(pbs) });
+    const picked = new Set(toVerify(ds, { ...opts, now: ctx.now(), taskTimes: jobTaskTimes(pbs) }));
     const failing = ctx.fault('failing-job');
-    // Verify one snapshot at a time, so a kill leaves the rest unverified.
-    let failed = 0;
-    for (const s of snaps) {
-      await run.pace(PER_SNAPSHOT_MS);
-      if (!ds.snapshots.includes(s)) continue;
-      const r = verifySnapshots(ds, [s], run.task.upid);
-      for (const line of r.log.slice(2)) run.log(line);
-      failed += r.failed.length;
+    const failed: string[] = [];
+    const list = sortedGroups(ds);
+    run.log(`verify datastore ${ds.name}`);
+    run.log(`found ${list.length} groups`);
+    for (const [doneGroups, [g, snaps]] of list.entries()) {
+      run.log(`verify group ${ds.name}:${g} (${snaps.length} snapshots)`);
+      const newestFirst = [...snaps].sort((a, b) => b.time - a.time);
+      for (const [i, s] of newestFirst.entries()) {
+        const path = `${ds.name}:${pbsSnapshotPath(s)}`;
+        if (s.partial) run.log(`SKIPPED: verify ${path} - could not acquire snapshot lock: backup is running or snapshot is in use`);
+        else if (!picked.has(s)) run.log(`SKIPPED: verify ${path} (recently verified)`);
+        else {
+          await run.pace(PER_SNAPSHOT_MS);
+          if (ds.snapshots.includes(s)) {
+            const r = verifySnapshot(ds, s, run.task.upid);
+            for (const line of r.log) run.log(line);
+            if (!r.ok) failed.push(pbsSnapshotPath(s));
+          }
+        }
+        run.log(`percentage done: ${storeProgress({ doneGroups, totalGroups: list.length, doneSnapshots: i + 1, groupSnapshots: snaps.length })}`);
+      }
     }
-    if (snaps.length === 0) run.log(`verify datastore ${ds.name}: nothing to verify`);
     if (failing) throw new PbsTaskError(failing.message ?? 'verification failed - please check the log for details');
-    if (failed > 0) throw new PbsTaskError('verification failed - please check the log for details');
+    if (failed.length > 0) {
+      run.log('Failed to verify the following snapshots/groups:');
+      for (const f of failed) run.log(`\t${f}`);
+      throw new PbsTaskError('verification failed - please check the log for details');
+    }
   });
 }
 
