@@ -170,6 +170,11 @@ export interface LayerObservation {
    * deleted workloads. Only an authoritative inventory may say so.
    */
   readonly listsAllOf?: readonly AssetKind[];
+  /**
+   * The PVE nodes a `listsAllOf` guest list covers (the node read, and every
+   * node a listed guest runs on): it says nothing about another cluster's guests.
+   */
+  readonly listedNodes?: readonly string[];
   /** Guests that no backup job covers (PVE not-backed-up). */
   readonly notBackedUp?: readonly AssetId[];
   readonly capacity?: Capacity;

@@ -70,4 +70,36 @@ describe('no false green', () => {
     const r = evaluate(inv, { hosts: [hostUp('nas1')], layers: [layerObs('nas-repl', [{ ...point('nas-repl', 'dataset/tank/data', 1), ref: 'tank/backup/data@autosnap_1' }])] }, NOW);
     expect(assetOf(r, 'dataset/tank/data')).toMatchObject({ copies: 1, health: 'crit' });
   });
+
+  it("takes one cluster's guest list as the whole truth only for its own nodes: a second standalone node's stale guest stays a workload", () => {
+    const inv = inventoryOf({
+      hosts: [{ name: 'pve1' }, { name: 'pve2' }, { name: 'pbs1' }],
+      layers: [
+        { id: 'pve1-snap', kind: 'pve-snapshots', host: 'pve1' },
+        { id: 'pve2-dump', kind: 'vzdump', host: 'pve2', storage: 'local', media: 'hdd', rpo: '1d' },
+        { id: 'pbs-local', kind: 'pbs', host: 'pbs1', repository: 'u@pbs@h:usb', media: 'usb-ssd', rpo: '1d' },
+      ],
+    });
+    const observe = (listedNodes: string[]) =>
+      evaluate(
+        inv,
+        {
+          hosts: [hostUp('pve1'), hostUp('pve2'), hostUp('pbs1')],
+          layers: [
+            layerObs('pve1-snap', [], { assets: [guest('vm/100', 'web01')], listsAllOf: ['vm', 'ct'], listedNodes }),
+            layerObs('pve2-dump', [point('pve2-dump', 'vm/100', 3)]),
+            layerObs('pbs-local', [point('pbs-local', 'vm/100', 3, { verification: { state: 'ok' } }), point('pbs-local', 'vm/200', 20 * 24, { verification: { state: 'ok' } })]),
+          ],
+        },
+        NOW,
+      );
+    // pve1's cluster is pve1 alone: vm/200 may well live on pve2, and its backups stopped 20 days ago.
+    const apart = observe(['pve1']);
+    expect(assetOf(apart, 'vm/200')).toMatchObject({ health: 'crit' });
+    expect(layerOf(apart, 'pbs-local')).toMatchObject({ health: 'crit', reasons: ['pbs-local: newest point of vm/200 is 20 d old, RPO 24 h'] });
+    // One cluster of both nodes: its list is complete, and vm/200 was deleted.
+    const together = observe(['pve1', 'pve2']);
+    expect(together.assets.map((a) => a.id)).not.toContain('vm/200');
+    expect(layerOf(together, 'pbs-local').health).toBe('ok');
+  });
 });

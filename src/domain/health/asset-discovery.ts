@@ -79,18 +79,34 @@ export function discoverAssets(ctx: EvaluationContext): KnownAsset[] {
  * authoritative list of them (`listsAllOf`, a cluster's guest list) and every
  * layer that gives one was read completely. Anything less (a not-backed-up
  * list, one node's answer, a listing host that is down) proves nothing about
- * what was deleted, so every asset with points stays a workload.
+ * what was deleted, so every asset with points stays a workload. Guest lists
+ * cover their own cluster only: every PVE node of the inventory must be in
+ * one, or a second standalone node's guests would pass for deleted.
  */
 function authoritativelyListed(ctx: EvaluationContext): Set<string> {
   const listed = new Set<string>();
   const failed = new Set<string>();
+  const coveredNodes = new Set<string>();
+  const listingHosts = new Set<string>();
   for (const [layerId, layer] of ctx.layerById) {
     const obs = ctx.layerObs.get(layerId);
     const families = obs?.listsAllOf?.map(family) ?? (layer.kind === 'pve-snapshots' ? ['guest'] : []);
     const complete = obs !== undefined && ctx.readability(layerId).complete;
     for (const f of families) (complete && obs?.listsAllOf ? listed : failed).add(f);
+    if (complete && obs?.listsAllOf) {
+      listingHosts.add(layer.host);
+      for (const n of obs.listedNodes ?? []) coveredNodes.add(n);
+    }
   }
   for (const f of failed) listed.delete(f);
+  if (listed.has('guest')) {
+    const pveHosts = new Set(ctx.inventory.layers.filter((l) => l.kind === 'vzdump' || l.kind === 'pve-snapshots').map((l) => l.host));
+    const uncovered = [...pveHosts].some((name) => {
+      const host = ctx.inventory.hosts.find((h) => h.name === name);
+      return !listingHosts.has(name) && !coveredNodes.has(host?.node ?? name);
+    });
+    if (uncovered) listed.delete('guest');
+  }
   return listed;
 }
 

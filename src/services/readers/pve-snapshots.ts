@@ -58,5 +58,6 @@ export async function readPveSnapshots(ctx: ReaderContext, layer: PveSnapshotsLa
       });
     }
   });
-  return observation(ctx, layer, { points, assets, errors, ...(wanted ? {} : { listsAllOf: ['vm', 'ct'] }) });
+  const listedNodes = [...new Set([ctx.node, ...guests.value.map((g) => g.node)])];
+  return observation(ctx, layer, { points, assets, errors, ...(wanted ? {} : { listsAllOf: ['vm', 'ct'], listedNodes }) });
 }
