@@ -102,4 +102,29 @@ describe('no false green', () => {
     expect(together.assets.map((a) => a.id)).not.toContain('vm/200');
     expect(layerOf(together, 'pbs-local').health).toBe('ok');
   });
+
+  it('does not merge two standalone nodes\' vm/100 into one protected workload: the shared id is UNKNOWN', () => {
+    const inv = inventoryOf({
+      hosts: [{ name: 'pve1' }, { name: 'pve2' }, { name: 'pbs1' }],
+      layers: [
+        { id: 'pve1-snap', kind: 'pve-snapshots', host: 'pve1' },
+        { id: 'pve2-snap', kind: 'pve-snapshots', host: 'pve2' },
+        { id: 'pbs-local', kind: 'pbs', host: 'pbs1', repository: 'u@pbs@h:usb', media: 'usb-ssd', rpo: '1d' },
+      ],
+    });
+    const r = evaluate(
+      inv,
+      {
+        hosts: [hostUp('pve1'), hostUp('pve2'), hostUp('pbs1')],
+        layers: [
+          layerObs('pve1-snap', [], { assets: [guest('vm/100', 'web01'), guest('vm/101', 'mail01')], listsAllOf: ['vm', 'ct'], listedNodes: ['pve1'] }),
+          layerObs('pve2-snap', [], { assets: [guest('vm/100', 'nas-vm', 'pve2')], listsAllOf: ['vm', 'ct'], listedNodes: ['pve2'] }),
+          layerObs('pbs-local', [point('pbs-local', 'vm/100', 3, { verification: { state: 'ok' } }), point('pbs-local', 'vm/101', 3, { verification: { state: 'ok' } })]),
+        ],
+      },
+      NOW,
+    );
+    expect(assetOf(r, 'vm/100')).toMatchObject({ health: 'unknown', reasons: ['vm/100: the id is a guest of 2 clusters (nodes pve1; pve2): their backups share it and cannot be told apart'] });
+    expect(assetOf(r, 'vm/101').health).toBe('ok');
+  });
 });

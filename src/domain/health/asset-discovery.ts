@@ -22,6 +22,8 @@ export interface KnownAsset {
   /** Some host that lists this kind of asset answered completely. */
   readonly kindListed: boolean;
   readonly tier: Tier | null;
+  /** Guest lists of different clusters that each report this id (node names per cluster): its backups cannot be told apart. */
+  readonly collidesIn?: readonly string[];
 }
 
 /** Guests are listed together: a node reports its VMs and containers in one answer. */
@@ -40,6 +42,7 @@ export function discoverAssets(ctx: EvaluationContext): KnownAsset[] {
     }
   }
   const listedFamilies = authoritativelyListed(ctx);
+  const collisions = guestIdCollisions(ctx);
 
   const ids = new Set<string>([...reported.keys(), ...tierOf.keys()]);
   for (const byAsset of ctx.points.values()) {
@@ -69,6 +72,7 @@ export function discoverAssets(ctx: EvaluationContext): KnownAsset[] {
       reported: r !== undefined,
       kindListed: listedFamilies.has(family(kind)),
       tier,
+      ...(collisions.has(id) ? { collidesIn: collisions.get(id)! } : {}),
     });
   }
   return out.sort(compareAssets);
@@ -108,6 +112,34 @@ function authoritativelyListed(ctx: EvaluationContext): Set<string> {
     if (uncovered) listed.delete('guest');
   }
   return listed;
+}
+
+/**
+ * Guest ids reported by the lists of two different clusters (lists whose nodes
+ * do not overlap): both clusters number their guests from 100, and PBS keeps
+ * both under one group, so such an id's backups prove nothing for either guest.
+ */
+function guestIdCollisions(ctx: EvaluationContext): Map<string, string[]> {
+  const clusters: { nodes: Set<string>; ids: Set<string> }[] = [];
+  for (const obs of ctx.layerObs.values()) {
+    if (!obs.listsAllOf || !obs.listedNodes || !ctx.layerById.has(obs.layerId)) continue;
+    const nodes = new Set(obs.listedNodes);
+    const ids = new Set(obs.assets.map((a) => a.id));
+    const same = clusters.find((c) => [...nodes].some((n) => c.nodes.has(n)));
+    if (same) {
+      for (const n of nodes) same.nodes.add(n);
+      for (const i of ids) same.ids.add(i);
+    } else clusters.push({ nodes, ids });
+  }
+  const out = new Map<string, string[]>();
+  if (clusters.length < 2) return out;
+  const seen = new Map<string, string[]>();
+  for (const c of clusters) {
+    const label = [...c.nodes].sort().join(', ');
+    for (const id of c.ids) seen.set(id, [...(seen.get(id) ?? []), label]);
+  }
+  for (const [id, labels] of seen) if (labels.length > 1) out.set(id, labels);
+  return out;
 }
 
 function mergeAsset(a: Asset, b: Asset): Asset {

@@ -98,6 +98,9 @@ export function evaluateAsset(
       );
     }
   }
+  if (asset.collidesIn) {
+    say(others, 'unknown', `the id is a guest of ${asset.collidesIn.length} clusters (nodes ${asset.collidesIn.join('; ')}): their backups share it and cannot be told apart`);
+  }
   if (tier && !asset.reported && asset.kindListed) {
     say(others, 'warn', `named in ${tier.name} but no host reports it (deleted or renamed?)`);
   }
