@@ -27,7 +27,8 @@ export const USAGE = `Usage: strata commands [--config FILE] [--json]
 Lists, per host, every command Strata may run there to read its layers, so
 its SSH key or account can be restricted to them. Secrets show as names only.
 {vmid} stands for each guest found on the node, {node} for the node name that
-\`hostname\` prints (set "node" in the inventory to pin it).
+\`hostname\` prints (set "node" in the inventory to pin it), {upid} for a
+failed vzdump task whose log says which storage it was bound for.
 
 ${HOW_COMMANDS_ARRIVE}`;
 

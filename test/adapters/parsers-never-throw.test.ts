@@ -14,6 +14,7 @@ import {
   parseNotBackedUp,
   parseStorageContent,
   parseStorageStatus,
+  parseTaskLog,
   parseTasks,
 } from '../../src/adapters/pve/parse.js';
 import { parseAbout, parseLsjson } from '../../src/adapters/rclone/parse.js';
@@ -39,6 +40,7 @@ const PARSERS: Record<string, Parser<unknown>> = {
   parseStorageContent,
   parseBackupJobs,
   parseTasks,
+  parseTaskLog,
   parseNotBackedUp,
   parseStorageStatus,
   parseSnapshotList,

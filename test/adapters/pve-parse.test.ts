@@ -6,7 +6,9 @@ import {
   parseNotBackedUp,
   parseStorageContent,
   parseStorageStatus,
+  parseTaskLog,
   parseTasks,
+  vzdumpStorageOfLog,
 } from '../../src/adapters/pve/parse.js';
 import type { Result } from '../../src/domain/types.js';
 import { fixture } from './fixtures.js';
@@ -200,5 +202,25 @@ describe('pvesh not-backed-up and storage status', () => {
 
   it('reads an inactive storage as inactive', () => {
     expect(value(run(parseStorageStatus, 'storage-status-inactive')).active).toBe(false);
+  });
+});
+
+describe('pvesh task log and the storage a vzdump task was bound for', () => {
+  it('reads the log lines in order of their numbers', () => {
+    const log = JSON.stringify([
+      { n: 2, t: 'INFO: Starting Backup of VM 101 (qemu)' },
+      { n: 1, t: 'INFO: starting new backup job: vzdump 101 --storage nas --mode snapshot' },
+    ]);
+    expect(value(parseTaskLog(log, '', 0))).toEqual(['INFO: starting new backup job: vzdump 101 --storage nas --mode snapshot', 'INFO: Starting Backup of VM 101 (qemu)']);
+    expect(parseTaskLog('', "unable to open file '/var/log/pve/tasks/x' - No such file or directory\n", 255).ok).toBe(false);
+    expect(parseTaskLog('<html>502</html>', '', 0).ok).toBe(false);
+  });
+
+  it("names the --storage of the job's command line, and nothing when the line names none", () => {
+    expect(vzdumpStorageOfLog('INFO: starting new backup job: vzdump --all 1 --storage local-backup --compress zstd --mode snapshot')).toBe('local-backup');
+    expect(vzdumpStorageOfLog("INFO: starting new backup job: vzdump 100 101 --mode snapshot --notes-template '{{guestname}}' --storage pbs1")).toBe('pbs1');
+    expect(vzdumpStorageOfLog('INFO: starting new backup job: vzdump 100 --mode snapshot')).toBeUndefined();
+    expect(vzdumpStorageOfLog('INFO: Starting Backup of VM 100 (qemu)')).toBeUndefined();
+    expect(vzdumpStorageOfLog(undefined)).toBeUndefined();
   });
 });

@@ -130,7 +130,9 @@ describe('vzdump reader', () => {
     tasks: ['pvesh', 'get', '/nodes/pve1/tasks', '--typefilter', 'vzdump', '--limit', '50', ...J],
     nbu: ['pvesh', 'get', '/cluster/backup-info/not-backed-up', ...J],
     status: ['pvesh', 'get', '/nodes/pve1/storage/local-backup/status', ...J],
+    log: (upid: string) => ['pvesh', 'get', `/nodes/pve1/tasks/${upid}/log`, '--limit', '1', ...J],
   };
+  const jobLine = (cmd: string) => JSON.stringify([{ n: 1, t: `INFO: starting new backup job: ${cmd}` }]);
 
   function healthy(r: FakeRunner, statusFixture = 'storage-status-normal'): FakeRunner {
     return r
@@ -138,7 +140,10 @@ describe('vzdump reader', () => {
       .expect({ argv: probes.jobs, reply: reply('pve', 'backup-jobs-normal'), delayMs: 20 })
       .expect({ argv: probes.tasks, reply: reply('pve', 'tasks-normal'), delayMs: 20 })
       .expect({ argv: probes.nbu, reply: reply('pve', 'not-backed-up-normal'), delayMs: 20 })
-      .expect({ argv: probes.status, reply: reply('pve', statusFixture), delayMs: 20 });
+      .expect({ argv: probes.status, reply: reply('pve', statusFixture), delayMs: 20 })
+      // Its two failed tasks' logs say they were bound for this storage.
+      .on(probes.log('UPID:pve1:0000044C:00015F90:65B85821:vzdump:101:root@pam:'), jobLine('vzdump 101 --storage local-backup --mode snapshot'))
+      .on(probes.log('UPID:pve1:000003E8:00013880:65B706A1:vzdump:105:root@pam:'), jobLine('vzdump 105 --mode snapshot --storage local-backup'));
   }
 
   it('reads archives, tasks, jobs of this storage, unprotected guests and capacity, all probes at once', async () => {
@@ -188,8 +193,43 @@ describe('vzdump reader', () => {
       .on(probes.tasks, tasks)
       .on(probes.nbu, reply('pve', 'not-backed-up-empty'))
       .on(probes.status, reply('pve', 'storage-status-normal'));
+    r.on(probes.log('UPID:pve1:00000001:00000001:65BAED10:vzdump::root@pam:'), jobLine('vzdump --all 1 --storage local-backup --mode snapshot'));
     const o = await readLayer(ctx(r), layer);
     expect(o.jobs.map((j) => [j.state, j.status])).toEqual([['failed', 'job errors']]);
+  });
+
+  it("does not pin another storage's failed job on this one: a failed task's log names where it was going", async () => {
+    const task = (start: number, id: string, status: string) => ({
+      endtime: start + 60,
+      id,
+      node: 'pve1',
+      pid: 1,
+      pstart: 1,
+      starttime: start,
+      status,
+      type: 'vzdump',
+      upid: `UPID:pve1:00000001:00000001:${start.toString(16).toUpperCase()}:vzdump:${id}:root@pam:`,
+      user: 'root@pam',
+    });
+    const upid = (start: number, id: string) => `UPID:pve1:00000001:00000001:${start.toString(16).toUpperCase()}:vzdump:${id}:root@pam:`;
+    // 03:00 the weekly job to the NAS failed; 04:00 a manual backup of 101 failed with an unreadable log;
+    // 05:00 a backup of 102 named no storage (vzdump's default): neither can be placed, so both stay.
+    const tasks = JSON.stringify([task(1706756400, '', 'job errors'), task(1706760000, '101', 'job errors'), task(1706763600, '102', 'job errors')]);
+    const r = host('pve1')
+      .on(probes.content, reply('pve', 'storage-content-dir'))
+      .on(probes.jobs, reply('pve', 'backup-jobs-empty'))
+      .on(probes.tasks, tasks)
+      .on(probes.nbu, reply('pve', 'not-backed-up-empty'))
+      .on(probes.status, reply('pve', 'storage-status-normal'))
+      .on(probes.log(upid(1706756400, '')), jobLine("vzdump --all 1 --storage nas-weekly --mode snapshot --notes-template '{{guestname}}'"))
+      .on(probes.log(upid(1706760000, '101')), { stderr: "unable to open file '/var/log/pve/tasks/0/x' - No such file or directory\n", exitCode: 255 })
+      .on(probes.log(upid(1706763600, '102')), jobLine('vzdump 102 --mode snapshot'));
+    const o = await readLayer(ctx(r), layer);
+    expect(o.jobs.map((j) => [j.state, j.id ?? ''])).toEqual([
+      ['failed', '102'],
+      ['failed', '101'],
+    ]);
+    expect(o.errors).toEqual([]);
   });
 
   it('carries PBS verification (with the time it ran) from a PBS storage', async () => {
@@ -626,7 +666,9 @@ describe('probeCommands', () => {
       { id: 'k', kind: 'config-backup', host: 'pve1', paths: ['/etc/pve'], directory: '/var/backups/strata' },
     ];
     const counts = kinds.map((l) => probeCommands(l, { node: 'pve1' }).length);
-    expect(counts).toEqual([5, 3, 5, 7, 1, 2, 1]);
+    expect(counts).toEqual([6, 3, 5, 7, 1, 2, 1]);
+    // The head of a failed vzdump task's log, {upid} standing for each such task.
+    expect(probeCommands(kinds[0]!, { node: 'pve1' }).at(-1)!.argv).toEqual(['pvesh', 'get', '/nodes/pve1/tasks/{upid}/log', '--limit', '1', ...J]);
     const repl = probeCommands(kinds[3]!, { node: 'pve1' });
     expect(repl.map((c) => `${c.host}:${c.argv.slice(0, 2).join(' ')}:${c.argv.at(-1)}`)).toEqual([
       'pve1:zfs list:rpool/data',

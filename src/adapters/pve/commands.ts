@@ -50,6 +50,18 @@ export function vzdumpTasksCommand(node: string, limit = 50): Command {
   return pveshGet(`/nodes/${checkNode(node)}/tasks`, ['--typefilter', 'vzdump', '--limit', String(limit)]);
 }
 
+/** A UPID as PVE writes it: `UPID:node:pid:pstart:starttime:type:id:user:` (hex numbers; the id may be empty). */
+const UPID = /^UPID:[A-Za-z0-9.-]+:[0-9A-F]{8}:[0-9A-F]{8,9}:[0-9A-F]{8}:[a-z0-9_]+:[^:/\s]*:[^:/\s]+:$/;
+
+/** The first line of a task's log: for vzdump, the job's own command line (which names its storage). */
+export function taskLogHeadCommand(node: string, upid: string): Command {
+  if (!UPID.test(upid)) throw new TypeError(`not a UPID: ${JSON.stringify(upid)}`);
+  return pveshGet(`/nodes/${checkNode(node)}/tasks/${upid}/log`, ['--limit', '1']);
+}
+
+/** The task log probe with `{upid}` left open, for `strata commands`. */
+export const taskLogHeadTemplate = (node: string): Command => pveshGet(`/nodes/${checkNode(node)}/tasks/{upid}/log`, ['--limit', '1']);
+
 export const notBackedUpCommand = (): Command => pveshGet('/cluster/backup-info/not-backed-up');
 
 export const storageStatusCommand = (node: string, storage: string): Command =>

@@ -9,6 +9,7 @@ import {
   notBackedUpCommand,
   storageContentCommand,
   storageStatusCommand,
+  taskLogHeadCommand,
   vzdumpTasksCommand,
   type GuestType,
 } from './commands.js';
@@ -19,6 +20,7 @@ import {
   parseNotBackedUp,
   parseStorageContent,
   parseStorageStatus,
+  parseTaskLog,
   parseTasks,
   type NotBackedUpGuest,
   type PveArchive,
@@ -67,3 +69,6 @@ export const getStorageStatus = (
   opts?: OpOptions,
 ): Promise<Result<PveStorageStatus>> =>
   runParsed(runner, () => storageStatusCommand(p.node, p.storage), parseStorageStatus, opts);
+
+export const readTaskLogHead = (runner: Runner, p: { node: string; upid: string }, opts?: OpOptions): Promise<Result<string[]>> =>
+  runParsed(runner, () => taskLogHeadCommand(p.node, p.upid), parseTaskLog, opts);

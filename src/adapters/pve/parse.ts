@@ -377,6 +377,26 @@ export function parseTasks(stdout: string, stderr: string, exitCode: number): Re
   );
 }
 
+const taskLogSchema = z.array(z.looseObject({ n: intLike, t: z.string() }));
+
+/** `/nodes/{node}/tasks/{upid}/log`: the lines, in order. */
+export function parseTaskLog(stdout: string, stderr: string, exitCode: number): Result<string[]> {
+  if (exitCode !== 0) return pveshFailure(stderr, exitCode);
+  const r = parseJsonAs(taskLogSchema, stdout, 'pvesh task log');
+  if (!r.ok) return r;
+  return ok([...r.value].sort((a, b) => a.n - b.n).map((l) => l.t));
+}
+
+/**
+ * The storage a vzdump task wrote to, from its log's first line (`INFO:
+ * starting new backup job: vzdump ... --storage ID ...`); undefined when the
+ * line does not name one (vzdump then used its default).
+ */
+export function vzdumpStorageOfLog(firstLine: string | undefined): string | undefined {
+  const m = /^INFO: starting new backup job: vzdump\b.*?\s--storage[ =]'?([A-Za-z][A-Za-z0-9._-]*)'?(?:\s|$)/.exec(firstLine ?? '');
+  return m?.[1];
+}
+
 const notBackedUpSchema = z.array(z.looseObject({ vmid: intLike, type: guestType, name: optString }));
 
 /** `/cluster/backup-info/not-backed-up`: guests no job selects. */

@@ -12,6 +12,7 @@ import {
   storageContentCommand,
   storageStatusCommand,
   vzdumpTasksCommand,
+  taskLogHeadTemplate,
 } from '../../adapters/pve/commands.js';
 import { aboutCommand, lsjsonCommand } from '../../adapters/rclone/commands.js';
 import { snapshotsCommand } from '../../adapters/restic/commands.js';
@@ -103,6 +104,7 @@ function commandsOf(layer: LayerFile, node: string): Command[] {
         vzdumpTasksCommand(node),
         notBackedUpCommand(),
         storageStatusCommand(node, layer.storage),
+        taskLogHeadTemplate(node),
       ];
     case 'pbs': {
       const access = {

@@ -1,7 +1,8 @@
 /**
  * vzdump archives of one PVE storage (a directory or a PBS storage), with the
  * node's vzdump tasks, the backup jobs writing to that storage, the guests no
- * job covers, and the storage's capacity: five probes at once.
+ * job covers, and the storage's capacity: five probes at once; then, for the
+ * newest failed tasks only, the first line of their log (which storage).
  */
 import {
   getStorageStatus,
@@ -9,7 +10,10 @@ import {
   listBackupJobs,
   listNotBackedUp,
   listVzdumpTasks,
+  readTaskLogHead,
+  vzdumpStorageOfLog,
   type GuestType,
+  type PveTask,
 } from '../../adapters/pve/index.js';
 import { parseUpid } from '../../adapters/shared/upid.js';
 import type { VzdumpLayerFile } from '../../domain/inventory-file.js';
@@ -75,12 +79,15 @@ export async function readVzdump(ctx: ReaderContext, layer: VzdumpLayerFile): Pr
     // The task list does not say which storage a task wrote to. A task that ended well but left
     // no archive on this storage during its run wrote elsewhere (another job of the node, to
     // another storage): counted here, it would hide this storage's failed job as "the last one".
-    // A failed task stays: it may have failed before writing anything.
+    // A failed task may have failed before writing anything: its log's first line (the job's
+    // command line) says where it was going; one bound for another storage is that storage's.
     const archiveTimes = content.ok ? content.value.map((a) => a.time) : null;
     const wroteHere = (start: number, end: number | undefined) =>
       archiveTimes === null || archiveTimes.some((t) => t >= start - 60 && t <= (end ?? Number.POSITIVE_INFINITY) + 60);
+    const elsewhere = await failedTasksOfOtherStorages(ctx, layer.storage, tasks.value.filter((t) => t.state === 'failed'));
     for (const t of tasks.value) {
       if ((t.state === 'ok' || t.state === 'warning') && !wroteHere(t.startTime, t.endTime)) continue;
+      if (elsewhere.has(t.upid)) continue;
       const vmid = /^\d+$/.test(t.id) ? Number(t.id) : undefined;
       const type = vmid !== undefined ? guestTypes.get(vmid) : undefined;
       runs.push({
@@ -135,4 +142,30 @@ export async function readVzdump(ctx: ReaderContext, layer: VzdumpLayerFile): Pr
     ...(notBacked ? { notBackedUp: notBacked } : {}),
     ...(capacity ? { capacity } : {}),
   });
+}
+
+/** pvesh starts slowly (~0.3 s a call on a node): logs are read for the newest failures only. */
+const MAX_LOGS_READ = 6;
+
+/**
+ * The UPIDs of failed tasks whose log says they wrote to another storage. The
+ * newest failure of each task id is read first; a log that cannot be read, or
+ * that names no storage, keeps its task here (a failure is never hidden on a guess).
+ */
+async function failedTasksOfOtherStorages(ctx: ReaderContext, storage: string, failed: readonly PveTask[]): Promise<Set<string>> {
+  const newestPerId = new Map<string, PveTask>();
+  for (const t of failed) {
+    const prev = newestPerId.get(t.id);
+    if (prev === undefined || t.startTime > prev.startTime) newestPerId.set(t.id, t);
+  }
+  const toRead = [...newestPerId.values()].sort((a, b) => b.startTime - a.startTime).slice(0, MAX_LOGS_READ);
+  const opts = probeOptions(ctx);
+  const heads = await Promise.all(toRead.map((t) => readTaskLogHead(ctx.runner, { node: ctx.node, upid: t.upid }, opts)));
+  const out = new Set<string>();
+  toRead.forEach((t, i) => {
+    const head = heads[i]!;
+    const target = head.ok ? vzdumpStorageOfLog(head.value[0]) : undefined;
+    if (target !== undefined && target !== storage) out.add(t.upid);
+  });
+  return out;
 }

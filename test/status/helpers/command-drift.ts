@@ -2,7 +2,7 @@
  * Proof that `strata commands` can never drift from reality: every command the
  * collector really ran on a host (recorded through a wrapping runner) must be
  * one of the commands `strata commands --json` lists for that host, argv by
- * argv (`{vmid}` matching a guest id, `{node}` a node name), with the same
+ * argv (`{vmid}` matching a guest id, `{node}` a node name, `{upid}` a task id), with the same
  * environment and the same secret names and sources.
  */
 import type { HostCommands, ListedCommand } from '../../../src/cli/commands-list.js';
@@ -46,7 +46,10 @@ export function recording(deps: CollectorDeps, log: RecordedCommand[]): Collecto
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function argPattern(listed: string): RegExp {
-  const body = escape(listed).replace(/\\\{vmid\\\}/g, '[1-9][0-9]{2,8}').replace(/\\\{node\\\}/g, '[A-Za-z0-9][A-Za-z0-9.-]*');
+  const body = escape(listed)
+    .replace(/\\\{vmid\\\}/g, '[1-9][0-9]{2,8}')
+    .replace(/\\\{node\\\}/g, '[A-Za-z0-9][A-Za-z0-9.-]*')
+    .replace(/\\\{upid\\\}/g, 'UPID:[A-Za-z0-9.-]+:[0-9A-F]{8}:[0-9A-F]{8,9}:[0-9A-F]{8}:[a-z0-9_]+:[^:/\\s]*:[^:/\\s]+:');
   return new RegExp(`^${body}$`);
 }
 
