@@ -201,7 +201,9 @@ const HOMELAB_LAYERS: readonly LayerFile[] = [
     repository: 'strata@pbs!ro@127.0.0.1:usb',
     secret: { file: '/root/.strata-pbs-token' },
     media: 'usb-ssd',
-    rpo: '1d',
+    // A daily job's newest point is a day old plus the job's own run time when the next one starts:
+    // an RPO of exactly a day would warn every day while it runs (as pve1-dump's 26 h allows for).
+    rpo: '26h',
     verifyMaxAge: '30d',
     description: 'Local PBS, datastore usb on the USB SSD (/mnt/usb/pbs); also holds host/pve1 config archives',
   },
@@ -217,7 +219,7 @@ const HOMELAB_LAYERS: readonly LayerFile[] = [
     copyOf: ['pbs-local'],
     description: 'Remote PBS; its sync job pulls from pbs1',
   },
-  { id: 'restic-usb', kind: 'restic', host: 'docker1', repository: '/mnt/usb/restic', secret: { file: '/root/.restic-pass' }, media: 'usb-ssd', rpo: '1d', description: 'Docker volumes to the USB SSD' },
+  { id: 'restic-usb', kind: 'restic', host: 'docker1', repository: '/mnt/usb/restic', secret: { file: '/root/.restic-pass' }, media: 'usb-ssd', rpo: '26h', description: 'Docker volumes to the USB SSD' },
   {
     id: 'restic-cloud',
     kind: 'restic',
@@ -234,9 +236,9 @@ const HOMELAB_LAYERS: readonly LayerFile[] = [
     description: 'Docker volumes and the PBS datastore to S3, so PBS backups also go off-site',
   },
   { id: 'nas-snap', kind: 'zfs-snapshots', host: 'nas1', datasets: ['tank/data', 'tank/media'], media: 'nvme', rpo: '1h', description: 'Hourly and daily snapshots on the nvme pool: rollback points' },
-  { id: 'nas-repl', kind: 'zfs-replication', host: 'nas1', source: { dataset: 'tank/data' }, target: { dataset: 'backup/data' }, media: 'hdd', rpo: '1d', description: 'zfs send/recv from the nvme pool to the hdd pool' },
+  { id: 'nas-repl', kind: 'zfs-replication', host: 'nas1', source: { dataset: 'tank/data' }, target: { dataset: 'backup/data' }, media: 'hdd', rpo: '26h', description: 'zfs send/recv from the nvme pool to the hdd pool' },
   // Not in examples/homelab.json: without it tank/media (a dataset of nas-snap) has no copy, and a healthy lab would be red.
-  { id: 'nas-media-repl', kind: 'zfs-replication', host: 'nas1', source: { dataset: 'tank/media' }, target: { dataset: 'backup/media' }, media: 'hdd', rpo: '1d', description: 'zfs send/recv of the media dataset to the hdd pool' },
+  { id: 'nas-media-repl', kind: 'zfs-replication', host: 'nas1', source: { dataset: 'tank/media' }, target: { dataset: 'backup/media' }, media: 'hdd', rpo: '26h', description: 'zfs send/recv of the media dataset to the hdd pool' },
   {
     id: 'nas-glacier',
     kind: 'rclone',
