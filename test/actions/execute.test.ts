@@ -258,6 +258,10 @@ describe('verifies', () => {
     hosts.host('pbs1').on(plan.steps[0]!.command.argv, reply('pbs', 'verify-text-ok'));
     states(JSON.stringify([snap(100, 'ok'), snap(102, 'ok')]));
     expect(await executePlan(plan, deps())).toMatchObject({ state: 'ok', verified: 'ok', summary: 'verify ok: 2 snapshots verified, 1 skipped (verified recently); every snapshot of usb verified ok (2)' });
+    // The job screen gets the task log and, for the read-back listing, what it says: never the raw JSON.
+    const shown = output.filter((l) => l.step === 1).map((l) => l.text);
+    expect(shown).toEqual(['read back the verify state of every snapshot in usb: every snapshot of usb verified ok (2)']);
+    expect(output.some((l) => l.step === 0 && l.text.startsWith('verify datastore'))).toBe(true);
 
     hosts.host('pbs1').on(plan.steps[0]!.command.argv, reply('pbs', 'verify-text-failed'));
     expect(await executePlan(plan, deps())).toMatchObject({

@@ -17,7 +17,7 @@ import type { JournalSink } from '../journal/journal-file.js';
 import { scrubSecrets, secretValuesOf } from '../journal/redact.js';
 import { compareReplication } from './compare.js';
 import { readerFor, verifies, type StepVerdict } from './step-readers.js';
-import type { ActionOutcome, ActionPlan, ActionState, OutputLine, PlanStep } from './types.js';
+import type { ActionOutcome, ActionPlan, ActionState, OutputLine, PlanStep, StepOutput } from './types.js';
 
 export interface ExecuteDeps {
   runnerFor(host: string): Runner;
@@ -117,7 +117,9 @@ export async function executePlan(plan: ActionPlan, deps: ExecuteDeps): Promise<
         result = await runner.stream(step.command, { ...signal, onStdout: emit('stdout'), onStderr: emit('stderr') });
       } else {
         result = await runner.run(step.command, signal);
-        for (const l of lines(result.stdout)) emit('stdout')(l);
+        // A machine-readable read-back (a JSON or tab-separated listing) means nothing on screen: its reader's summary says it.
+        if (isListing(step.output)) for (const l of lines(result.stdout)) reader.line('stdout', l);
+        else for (const l of lines(result.stdout)) emit('stdout')(l);
         for (const l of lines(result.stderr)) emit('stderr')(l);
       }
     } catch (e) {
@@ -136,6 +138,7 @@ export async function executePlan(plan: ActionPlan, deps: ExecuteDeps): Promise<
     }
     exitCode = result.exitCode;
     const verdict = reader.finish(result);
+    if (!step.streams && isListing(step.output)) deps.onOutput?.({ step: index, stream: 'stdout', text: scrub(`${step.description}: ${verdict.summary}`) });
     ran.push({ step, index, verdict, exitCode: result.exitCode });
     if (verdict.state === 'failed') {
       state = 'failed';
@@ -276,4 +279,9 @@ function lines(text: string): string[] {
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/** Step outputs that are listings for a reader, not text for an operator. */
+function isListing(output: StepOutput | undefined): boolean {
+  return output?.kind === 'pbs-verify-states' || output?.kind === 'zfs-snapshots';
 }
