@@ -196,8 +196,13 @@ describe('rclone', () => {
   it('syncs the source to the remote and checks it one way', async () => {
     const run = await plan({ kind: 'run', layerId: 'nas-glacier' });
     expect(run.steps[0]!.command).toEqual({
-      argv: ['rclone', 'sync', '/backup/data', 'glacier:strata-nas/data', '--use-json-log', '--stats-one-line', '-v'],
+      argv: ['rclone', 'sync', '/backup/data', 'glacier:strata-nas/data', '--exclude', '/.strata-synced', '--use-json-log', '--stats-one-line', '-v'],
       env: { RCLONE_CONFIG: '/root/.config/rclone/rclone.conf' },
+    });
+    // After a sync without error: the mark dated when the plan was made, never after the sync began.
+    expect(run.steps[1]).toMatchObject({
+      command: { argv: ['rclone', 'touch', '--timestamp', new Date(NOW * 1000).toISOString().slice(0, 19), 'glacier:strata-nas/data/.strata-synced'] },
+      output: { kind: 'rclone-mark', at: NOW },
     });
     const verify = await plan({ kind: 'verify', layerId: 'nas-glacier' });
     expect(argvs(verify)).toEqual([['nas1', 'rclone', 'check', '/backup/data', 'glacier:strata-nas/data', '--one-way', '--combined', '-']]);

@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -71,8 +71,18 @@ describeWithTools(['rclone'], 'rclone actions against real rclone', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('syncs: the files copied, from rclone\'s own stats', async () => {
-    expect(await actions.run({ kind: 'run', layerId: 'copy' })).toMatchObject({ state: 'ok', summary: 'rclone sync: 2 files copied (10 B)' });
+  it('syncs: the files copied, from rclone\'s own stats; then marks the copy whole, a mark the next sync keeps', async () => {
+    const before = Math.floor(Date.now() / 1000);
+    const out = await actions.run({ kind: 'run', layerId: 'copy' });
+    expect(out).toMatchObject({ state: 'ok', summary: expect.stringMatching(/^rclone sync: 2 files copied \(10 B\); copy marked whole as of \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/) });
+    const mark = join(dir, 'remote', '.strata-synced');
+    const markedAt = statSync(mark).mtimeMs / 1000;
+    expect(markedAt).toBeGreaterThanOrEqual(before - 1);
+    expect(markedAt).toBeLessThanOrEqual(Date.now() / 1000);
+    // The next sync neither deletes the mark (it is not the source's) nor copies it anywhere.
+    expect(await actions.run({ kind: 'run', layerId: 'copy' })).toMatchObject({ state: 'ok' });
+    expect(statSync(mark).isFile()).toBe(true);
+    expect(existsSync(join(dir, 'src', '.strata-synced'))).toBe(false);
   });
 
   it('checks a faithful copy: verified ok', async () => {

@@ -597,6 +597,27 @@ describe('rclone reader', () => {
     expect(assetIds(o)).toEqual(['files/pbs:/mnt/datastore/store1']);
   });
 
+  it("dates the copy by its sync mark when there is one: a sync that failed halfway left newer objects, not a whole copy", async () => {
+    const listing = JSON.stringify([
+      { Path: '.strata-synced', Name: '.strata-synced', Size: 0, ModTime: '2024-01-30T03:00:00Z', IsDir: false, Tier: 'GLACIER' },
+      // A later sync copied this one file, then failed: no new mark.
+      { Path: 'vm/100/index.json.blob', Name: 'index.json.blob', Size: 420, ModTime: '2024-01-31T04:12:09Z', IsDir: false, Tier: 'GLACIER' },
+      { Path: 'vm/101/index.json.blob', Name: 'index.json.blob', Size: 418, ModTime: '2024-01-29T04:00:00Z', IsDir: false, Tier: 'GLACIER' },
+    ]);
+    const r = host('pbs').on(ls, listing).on(ab, reply('rclone', 'about-1.60-unsupported-memory'));
+    const o = await readLayer(ctx(r), layer);
+    expect(o.points).toEqual([
+      {
+        layerId: 'cloud',
+        assetId: 'files/pbs:/mnt/datastore/store1',
+        time: Math.floor(Date.parse('2024-01-30T03:00:00Z') / 1000),
+        ref: 's3:bucket/pbs/vm/100/index.json.blob',
+        sizeBytes: 838,
+        storageTier: 'GLACIER',
+      },
+    ]);
+  });
+
   it('reads capacity where about works', async () => {
     const r = host('pbs').on(ls, reply('rclone', 'lsjson-1.60-normal')).on(ab, reply('rclone', 'about-1.60-local'));
     const o = await readLayer(ctx(r), layer);

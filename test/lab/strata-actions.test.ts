@@ -47,6 +47,11 @@ describe('on the healthy lab', () => {
     }
     expect(results.filter((r) => !/: ok( \(ok\))?$/.test(r))).toEqual([]);
     expect(results.length).toBeGreaterThanOrEqual(20);
+    // The cloud sync left its mark at the root of the copy, dated no later than the sync began.
+    const mark = lab.state.cloud.buckets['strata-nas']!['data/.strata-synced'];
+    expect(mark).toMatchObject({ size: 0 });
+    expect(mark!.modTime).toBeLessThanOrEqual(Date.now() / 1000);
+    expect(mark!.modTime).toBeGreaterThan(Date.now() / 1000 - 600);
   });
 });
 

@@ -16,10 +16,21 @@ export interface RcloneObject {
   readonly tier?: string;
 }
 
+/**
+ * The object Strata's sync writes at the root of the copy once a sync has
+ * finished without error, dated when that sync began (`rclone touch
+ * --timestamp`): the copy is whole as of then. Object times alone cannot say
+ * so: a sync that failed halfway leaves fresh objects beside stale ones.
+ */
+export const SYNC_MARKER = '.strata-synced';
+
 export interface RcloneListing {
   readonly objects: number;
   readonly totalBytes: number;
+  /** The newest object other than the sync marker. */
   readonly newest?: RcloneObject;
+  /** When the last whole sync began, from the sync marker (epoch seconds). */
+  readonly syncedAt?: number;
   /** Object count per storage tier (only objects that report one). */
   readonly tiers: Readonly<Record<string, number>>;
   /** An archive tier present in the listing: those objects need a restore request before reading. */
@@ -132,12 +143,17 @@ export function parseLsjson(stdout: string, stderr: string, exitCode: number): R
   let totalBytes = 0;
   const tiers: Record<string, number> = {};
   let archiveTier: string | undefined;
+  let syncedAt: number | undefined;
   let i = 0;
   try {
     for (const raw of entries.value) {
       const e = entryOf(raw, i++);
       if (typeof e === 'string') return err('parse', `rclone lsjson: ${e}`);
       if (e.IsDir) continue;
+      if (e.Path === SYNC_MARKER) {
+        syncedAt = Math.floor(e.ModTime / 1000);
+        continue;
+      }
       objects++;
       // -1 is rclone's "size unknown".
       if (e.Size !== undefined && e.Size >= 0) totalBytes += e.Size;
@@ -158,7 +174,7 @@ export function parseLsjson(stdout: string, stderr: string, exitCode: number): R
   } catch (e) {
     return err('parse', `rclone lsjson: output is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
   }
-  return ok({ objects, totalBytes, ...(newest ? { newest } : {}), tiers, ...(archiveTier ? { archiveTier } : {}) });
+  return ok({ objects, totalBytes, ...(newest ? { newest } : {}), ...(syncedAt !== undefined ? { syncedAt } : {}), tiers, ...(archiveTier ? { archiveTier } : {}) });
 }
 
 const aboutSchema = z.looseObject({

@@ -10,7 +10,7 @@ import type { Command } from '../../transport/command.js';
 import { excerpt } from '../shared/json.js';
 import { LastLines, type LineFold } from '../shared/line-fold.js';
 import { mergeEnv, secretMapEnv } from '../secrets.js';
-import { rcloneFailure } from './parse.js';
+import { rcloneFailure, SYNC_MARKER } from './parse.js';
 import type { RcloneAccess } from './commands.js';
 
 function checkPath(what: string, p: string): string {
@@ -22,11 +22,20 @@ function env(a: RcloneAccess) {
   return mergeEnv(secretMapEnv(a.secretEnv), a.configFile ? { env: { RCLONE_CONFIG: a.configFile } } : {});
 }
 
-/** `rclone sync SOURCE REMOTE --use-json-log --stats-one-line -v` */
+/** `rclone sync SOURCE REMOTE --exclude /.strata-synced --use-json-log --stats-one-line -v`: the marker is not the source's to delete. */
 export const rcloneSyncCommand = (a: RcloneAccess, source: string): Command => ({
-  argv: ['rclone', 'sync', checkPath('source', source), checkPath('remote', a.remote), '--use-json-log', '--stats-one-line', '-v'],
+  argv: ['rclone', 'sync', checkPath('source', source), checkPath('remote', a.remote), '--exclude', `/${SYNC_MARKER}`, '--use-json-log', '--stats-one-line', '-v'],
   ...env(a),
 });
+
+/** `rclone touch --timestamp T REMOTE/.strata-synced`: after a sync without error, the copy is whole as of T (UTC). */
+export function rcloneSyncMarkCommand(a: RcloneAccess, startedAt: number): Command {
+  if (!Number.isFinite(startedAt) || startedAt <= 0) throw new TypeError(`not a sync start time: ${startedAt}`);
+  const stamp = new Date(Math.floor(startedAt) * 1000).toISOString().replace(/\.\d{3}Z$/, '');
+  const remote = checkPath('remote', a.remote);
+  const marker = remote.endsWith(':') || remote.endsWith('/') ? `${remote}${SYNC_MARKER}` : `${remote}/${SYNC_MARKER}`;
+  return { argv: ['rclone', 'touch', '--timestamp', stamp, marker], ...env(a) };
+}
 
 /** `rclone check SOURCE REMOTE --one-way --combined -`: is every source file on the remote, unchanged? */
 export const rcloneCheckCommand = (a: RcloneAccess, source: string): Command => ({

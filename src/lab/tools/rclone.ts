@@ -105,14 +105,28 @@ function logLine(ctx: ToolContext, json: boolean, level: 'INFO' | 'ERROR' | 'NOT
   return `${strftime('%Y/%m/%d %H:%M:%S', now, ctx.host.timeZone)} ${level.padEnd(6)}: ${object ? `${object}: ` : ''}${msg}\n`;
 }
 
-async function transfer(ctx: ToolContext, flags: Set<string>, src: Place, dst: Place, deleteExtra: boolean): Promise<number> {
+/**
+ * rclone's --exclude, in the forms the lab meets: `/name` anchors at the root
+ * of the transfer, a bare pattern matches a file's name at any depth. Filters
+ * apply to both sides: an excluded file is neither copied nor deleted.
+ */
+function excludeFilter(patterns: readonly string[]): (path: string) => boolean {
+  const tests = patterns.map((p) => {
+    const re = globToRegExp(p.startsWith('/') ? p.slice(1) : p);
+    return p.startsWith('/') ? (path: string) => re.test(path) : (path: string) => re.test(posix.basename(path));
+  });
+  return (path) => tests.some((t) => t(path));
+}
+
+async function transfer(ctx: ToolContext, flags: Set<string>, src: Place, dst: Place, deleteExtra: boolean, excludes: readonly string[] = []): Promise<number> {
   const json = flags.has('use-json-log');
   const verbose = flags.has('v') || flags.has('verbose') || flags.has('vv') || json;
   const dryRun = flags.has('dry-run');
-  const from = entries(ctx, src);
+  const excluded = excludeFilter(excludes);
+  const from = entries(ctx, src).filter((e) => !excluded(e.path));
   let to: Entry[] = [];
   try {
-    to = entries(ctx, dst);
+    to = entries(ctx, dst).filter((e) => !excluded(e.path));
   } catch {
     to = [];
   }
@@ -301,7 +315,34 @@ function restoreStatus(ctx: ToolContext, p: Place): number {
   return 0;
 }
 
-const VALUE_FLAGS = new Set(['combined', 'include', 'exclude', 'o', 'option', 'max-depth', 'transfers', 'checkers', 'config', 'log-level', 'stats', 'bwlimit', 'log-file']);
+const VALUE_FLAGS = new Set(['combined', 'include', 'exclude', 'o', 'option', 'max-depth', 'transfers', 'checkers', 'config', 'log-level', 'stats', 'bwlimit', 'log-file', 'timestamp', 't']);
+
+/** `rclone touch [--timestamp T] [--no-create] REMOTE:PATH`: T in UTC, `2006-01-02T15:04:05` (fraction optional). */
+function touch(ctx: ToolContext, flags: Set<string>, timestamp: string | undefined, target: Place): number {
+  let mtime = ctx.now();
+  if (timestamp !== undefined) {
+    const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2})(\.\d+)?)?$/.exec(timestamp);
+    if (!m) throw new RcloneFail(`Failed to touch: failed to parse timestamp: parsing time "${timestamp}" as "2006-01-02T15:04:05": cannot parse "${timestamp}" as "2006"`, 1);
+    mtime = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0)) / 1000 + Number(m[7] ?? 0);
+  }
+  const create = !flags.has('no-create') && !flags.has('C');
+  if (target.kind === 's3') {
+    const bucket = ctx.lab.state.cloud.buckets[target.root];
+    if (!bucket) throw new RcloneFail('Failed to touch: directory not found', 3);
+    const key = target.prefix;
+    const have = bucket[key];
+    if (have) have.modTime = mtime;
+    else if (create) bucket[key] = { size: 0, modTime: mtime, tier: target.config?.storageClass ?? 'STANDARD', md5: 'd41d8cd98f00b204e9800998ecf8427e' };
+    return 0;
+  }
+  const have = getFile(ctx.host.fs, target.root);
+  if (have) have.mtime = mtime;
+  else if (create) {
+    if (!isDir(ctx.host.fs, posix.dirname(target.root))) throw new RcloneFail('Failed to touch: directory not found', 3);
+    writeFile(ctx.host.fs, target.root, { size: 0, mtime, content: '' });
+  }
+  return 0;
+}
 
 export async function rclone(ctx: ToolContext): Promise<number> {
   const flags = new Set<string>();
@@ -346,11 +387,14 @@ export async function rclone(ctx: ToolContext): Promise<number> {
       case 'copy':
         if (rest.length !== 2) throw new RcloneFail(`Command ${cmd} needs 2 arguments minimum: you provided ${rest.length} non flag arguments: ${JSON.stringify(rest)}`, 1);
         try {
-          return await transfer(ctx, flags, place(ctx, rest[0]!), place(ctx, rest[1]!), cmd === 'sync');
+          return await transfer(ctx, flags, place(ctx, rest[0]!), place(ctx, rest[1]!), cmd === 'sync', values.exclude ?? []);
         } catch (e) {
           if (e instanceof RcloneFail && e.message === 'directory not found') throw new RcloneFail(`Failed to ${cmd}: directory not found`, 3);
           throw e;
         }
+      case 'touch':
+        if (rest.length !== 1) throw new RcloneFail(`Command touch needs 1 arguments maximum: you provided ${rest.length} non flag arguments: ${JSON.stringify(rest)}`, 1);
+        return touch(ctx, flags, stringValues.timestamp ?? stringValues.t, place(ctx, rest[0]!));
       case 'check':
         if (rest.length !== 2) throw new RcloneFail(`Command check needs 2 arguments minimum: you provided ${rest.length} non flag arguments: ${JSON.stringify(rest)}`, 1);
         return check(ctx, flags, stringValues, place(ctx, rest[0]!), place(ctx, rest[1]!));

@@ -109,6 +109,19 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 export function readerFor(output: StepOutput | undefined, cmd: Command, now: () => number): StepReader {
   if (!output) return defaultReader(cmd);
   switch (output.kind) {
+    case 'rclone-mark': {
+      const plain = defaultReader(cmd);
+      return {
+        line: plain.line,
+        finish(result) {
+          const v = plain.finish(result);
+          const when = new Date(output.at * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+          return v.state === 'ok'
+            ? { state: 'ok', summary: `copy marked whole as of ${when}` }
+            : { state: 'warning', summary: `the copy is whole, but the mark that tells the status so was not written (${v.summary})` };
+        },
+      };
+    }
     case 'vzdump':
       return folding(vzdumpFold(), (r) => {
         if (!r.ok) return unreadable('vzdump', r);

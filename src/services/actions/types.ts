@@ -57,6 +57,8 @@ export type StepOutput =
   /** `readsData`: the --read-data-subset given; without it only the structure is checked, which proves no restore. */
   | { readonly kind: 'restic-check'; readonly readsData?: string }
   | { readonly kind: 'rclone-sync' }
+  /** The sync marker written after a whole sync: without it the status cannot tell the copy is whole. */
+  | { readonly kind: 'rclone-mark'; readonly at: number }
   | { readonly kind: 'rclone-check' }
   /** A snapshot list; with `expect`, the named snapshot must be in it (the proof a send/recv arrived). */
   | { readonly kind: 'zfs-snapshots'; readonly dataset: string; readonly side: 'source' | 'target'; readonly expect?: string; readonly form: 'list' | 'get' }

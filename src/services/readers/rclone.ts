@@ -1,5 +1,6 @@
 /**
- * An rclone copy: the newest object's time is the time of the copy, for the
+ * An rclone copy: the time of the copy is when its last whole sync began (the
+ * sync marker Strata's sync leaves), else the newest object's time, for the
  * asset it copies (`files/<host>:<source ?? remote>`), with the storage tier
  * (an archive tier anywhere in the copy needs a thaw before a restore).
  * Capacity comes from `rclone about` where the backend supports it.
@@ -31,13 +32,14 @@ export async function readRclone(ctx: ReaderContext, layer: RcloneLayerFile): Pr
   const errors: ProbeError[] = [];
   const points: RecoveryPoint[] = [];
   if (listing.ok) {
-    const newest = listing.value.newest;
+    const { newest, syncedAt } = listing.value;
     const tier = listing.value.archiveTier ?? newest?.tier;
     if (newest) {
       points.push({
         layerId: layer.id,
         assetId,
-        time: newest.time,
+        // A sync marker says when the last whole sync began; without one, the newest object is all there is.
+        time: syncedAt ?? newest.time,
         ref: joinRemote(layer.remote, newest.path),
         sizeBytes: listing.value.totalBytes,
         ...(tier ? { storageTier: tier } : {}),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rcloneCheckCommand, rcloneCheckFold, rcloneSyncCommand, rcloneSyncFold } from '../../../src/adapters/rclone/sync.js';
+import { rcloneCheckCommand, rcloneCheckFold, rcloneSyncCommand, rcloneSyncFold, rcloneSyncMarkCommand } from '../../../src/adapters/rclone/sync.js';
 import { foldOutput, type LineFold } from '../../../src/adapters/shared/line-fold.js';
 import { fixture } from '../../adapters/fixtures.js';
 
@@ -13,12 +13,14 @@ describe('rclone sync and check commands', () => {
 
   it('syncs with a JSON log and one-line stats; checks one way with the combined report on stdout', () => {
     expect(rcloneSyncCommand(access, '/backup/data')).toEqual({
-      argv: ['rclone', 'sync', '/backup/data', 'glacier:strata-nas/data', '--use-json-log', '--stats-one-line', '-v'],
+      argv: ['rclone', 'sync', '/backup/data', 'glacier:strata-nas/data', '--exclude', '/.strata-synced', '--use-json-log', '--stats-one-line', '-v'],
       env: { RCLONE_CONFIG: '/root/.config/rclone/rclone.conf' },
       secretsFrom: { RCLONE_CONFIG_PASS: { file: '/root/.rclone-pass' } },
     });
     expect(rcloneCheckCommand(access, '/backup/data').argv).toEqual(['rclone', 'check', '/backup/data', 'glacier:strata-nas/data', '--one-way', '--combined', '-']);
     expect(() => rcloneSyncCommand(access, '--delete-before')).toThrow();
+    expect(rcloneSyncMarkCommand(access, 1_800_000_000).argv).toEqual(['rclone', 'touch', '--timestamp', '2027-01-15T08:00:00', 'glacier:strata-nas/data/.strata-synced']);
+    expect(rcloneSyncMarkCommand({ ...access, remote: 'glacier:' }, 1_800_000_000).argv.at(-1)).toBe('glacier:.strata-synced');
   });
 });
 

@@ -1,6 +1,6 @@
 /** rclone: run = `rclone sync SOURCE REMOTE`; verify = `rclone check SOURCE REMOTE --one-way --combined -`. */
 import type { RcloneAccess } from '../../../adapters/rclone/commands.js';
-import { rcloneCheckCommand, rcloneSyncCommand } from '../../../adapters/rclone/sync.js';
+import { rcloneCheckCommand, rcloneSyncCommand, rcloneSyncMarkCommand } from '../../../adapters/rclone/sync.js';
 import { resolveSecretMap } from '../../../adapters/secrets.js';
 import { ok, type Result } from '../../../domain/types.js';
 import { because, build, planError, type LayerOf, type PlanDraft, type PlannerContext } from '../context.js';
@@ -18,9 +18,16 @@ export async function planRclone(layer: LayerOf<'rclone'>, ctx: PlannerContext):
   if (ctx.request.kind === 'run') {
     const cmd = build(() => rcloneSyncCommand(access, source));
     if (!cmd.ok) return cmd;
+    // Dated when the plan was made, never later than the sync's real start: the copy is at least that fresh.
+    const at = Math.floor(ctx.now());
+    const mark = build(() => rcloneSyncMarkCommand(access, at));
+    if (!mark.ok) return mark;
     return ok({
       title: `Sync ${source} to ${layer.remote} (${layer.id})`,
-      steps: [{ host: layer.host, command: cmd.value, description: `rclone sync: make ${layer.remote} match ${source} (deletes what ${source} no longer has)`, streams: true, output: { kind: 'rclone-sync' } }],
+      steps: [
+        { host: layer.host, command: cmd.value, description: `rclone sync: make ${layer.remote} match ${source} (deletes what ${source} no longer has)`, streams: true, output: { kind: 'rclone-sync' } },
+        { host: layer.host, command: mark.value, description: `mark the copy whole as of this sync (.strata-synced, read by Strata's status)`, output: { kind: 'rclone-mark', at } },
+      ],
       changesHost: true,
       affectedLayers: [layer.id],
     });
