@@ -172,46 +172,36 @@ describe('vzdump reader', () => {
     expect(o.capacity).toEqual({ totalBytes: 2199023255552, usedBytes: 549755813888, availBytes: 1649267441664, name: 'local-backup' });
   });
 
+  /** A vzdump task as /nodes/{node}/tasks lists it, ended a minute after it began unless told. */
+  const upid = (start: number, id: string) => `UPID:pve1:00000001:00000001:${start.toString(16).toUpperCase()}:vzdump:${id}:root@pam:`;
+  const task = (start: number, id: string, status: string, end = start + 60) => ({
+    endtime: end,
+    id,
+    node: 'pve1',
+    pid: 1,
+    pstart: 1,
+    starttime: start,
+    status,
+    type: 'vzdump',
+    upid: upid(start, id),
+    user: 'root@pam',
+  });
+
   it("does not let another storage's later successful job hide this storage's failed one", async () => {
-    const task = (start: number, end: number, status: string) => ({
-      endtime: end,
-      id: '',
-      node: 'pve1',
-      pid: 1,
-      pstart: 1,
-      starttime: start,
-      status,
-      type: 'vzdump',
-      upid: `UPID:pve1:00000001:00000001:${start.toString(16).toUpperCase()}:vzdump::root@pam:`,
-      user: 'root@pam',
-    });
     // 01:00 the job to local-backup failed (storage full); 02:00 the job to pbs1 ran fine.
-    const tasks = JSON.stringify([task(1706749200, 1706749260, 'job errors'), task(1706752800, 1706753400, 'OK')]);
+    const tasks = JSON.stringify([task(1706749200, '', 'job errors'), task(1706752800, '', 'OK', 1706753400)]);
     const r = host('pve1')
       .on(probes.content, reply('pve', 'storage-content-dir'))
       .on(probes.jobs, reply('pve', 'backup-jobs-empty'))
       .on(probes.tasks, tasks)
       .on(probes.nbu, reply('pve', 'not-backed-up-empty'))
       .on(probes.status, reply('pve', 'storage-status-normal'));
-    r.on(probes.log('UPID:pve1:00000001:00000001:65BAED10:vzdump::root@pam:'), jobLine('vzdump --all 1 --storage local-backup --mode snapshot'));
+    r.on(probes.log(upid(1706749200, '')), jobLine('vzdump --all 1 --storage local-backup --mode snapshot'));
     const o = await readLayer(ctx(r), layer);
     expect(o.jobs.map((j) => [j.state, j.status])).toEqual([['failed', 'job errors']]);
   });
 
   it("does not pin another storage's failed job on this one: a failed task's log names where it was going", async () => {
-    const task = (start: number, id: string, status: string) => ({
-      endtime: start + 60,
-      id,
-      node: 'pve1',
-      pid: 1,
-      pstart: 1,
-      starttime: start,
-      status,
-      type: 'vzdump',
-      upid: `UPID:pve1:00000001:00000001:${start.toString(16).toUpperCase()}:vzdump:${id}:root@pam:`,
-      user: 'root@pam',
-    });
-    const upid = (start: number, id: string) => `UPID:pve1:00000001:00000001:${start.toString(16).toUpperCase()}:vzdump:${id}:root@pam:`;
     // 03:00 the weekly job to the NAS failed; 04:00 a manual backup of 101 failed with an unreadable log;
     // 05:00 a backup of 102 named no storage (vzdump's default): neither can be placed, so both stay.
     const tasks = JSON.stringify([task(1706756400, '', 'job errors'), task(1706760000, '101', 'job errors'), task(1706763600, '102', 'job errors')]);
