@@ -60,7 +60,7 @@ export function sessionFor(inventory: Inventory, configPath: string, env: CliIo[
     lookupEnv: (name) => env[name],
   };
   const readRuns = async () => {
-    // Read where it is; a status read creates no state directory.
+    // Read where it is: no journal yet means no runs, and reading must not create one.
     const journal = new Journal(statePath(JOURNAL_FILE, env));
     const { entries } = await journal.read();
     return strataRuns(entries);
