@@ -150,6 +150,11 @@ describe('layer health', () => {
     expect(overdue.reasons).toEqual(['pbs-local: newest verification of vm/100 is 9 d old, verifyMaxAge 7 d', 'pbs-local: no point of vm/103 has ever been verified, verifyMaxAge 7 d']);
   });
 
+  it('reads a datastore of 250,000 never-verified points without running out of stack', () => {
+    const many = Array.from({ length: 250_000 }, (_, i) => point('pbs-local', `vm/${100 + (i % 50)}`, 1 + i / 100));
+    expect(layerStatus([layerObs('pbs-local', many)], { layer: { verifyMaxAge: '30d' } })).toMatchObject({ health: 'warn', reasons: ['pbs-local: no point has been verified, verifyMaxAge 30 d'] });
+  });
+
   it('warns over 80 % and is critical over 90 % full, thresholds configurable', () => {
     const cap = (used: number) => ({ totalBytes: 1000, usedBytes: used, availBytes: 1000 - used, name: 'datastore usb' });
     expect(layerStatus([layerObs('pbs-local', [ok(1)], { capacity: cap(800) })]).health).toBe('ok');

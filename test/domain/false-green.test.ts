@@ -24,7 +24,7 @@ describe('no false green', () => {
       { hosts: [hostUp('pbs2')], layers: [layerObs('pbs-remote', [point('pbs-remote', 'vm/100', 200 * 24, { verification: { state: 'ok' } })]), layerObs('pve1-snap', [])] },
       NOW,
     );
-    expect(layerOf(r, 'pbs-remote')).toMatchObject({ health: 'crit', reasons: ['pbs-remote: newest point is 200 d old, RPO 24 h'] });
+    expect(layerOf(r, 'pbs-remote')).toMatchObject({ health: 'crit', rpoSeconds: 86_400, reasons: ['pbs-remote: newest point is 200 d old, RPO 24 h'] });
     // A snapshot layer with no deadline and no snapshot (taken only before upgrades) is fine.
     expect(layerOf(r, 'pve1-snap')).toMatchObject({ health: 'ok', reasons: [] });
   });
@@ -126,5 +126,35 @@ describe('no false green', () => {
     );
     expect(assetOf(r, 'vm/100')).toMatchObject({ health: 'unknown', reasons: ['vm/100: the id is a guest of 2 clusters (nodes pve1; pve2): their backups share it and cannot be told apart'] });
     expect(assetOf(r, 'vm/101').health).toBe('ok');
+  });
+
+  it('tells two standalone hosts apart even when both kept the installer\'s node name: their vm/100s differ', () => {
+    const inv = inventoryOf({
+      hosts: [{ name: 'pve-a' }, { name: 'pve-b' }, { name: 'pbs1' }],
+      layers: [
+        { id: 'a-snap', kind: 'pve-snapshots', host: 'pve-a' },
+        { id: 'b-snap', kind: 'pve-snapshots', host: 'pve-b' },
+        { id: 'pbs-local', kind: 'pbs', host: 'pbs1', repository: 'u@pbs@h:usb', media: 'usb-ssd', rpo: '1d' },
+      ],
+    });
+    const r = evaluate(
+      inv,
+      {
+        hosts: [hostUp('pve-a'), hostUp('pve-b'), hostUp('pbs1')],
+        layers: [
+          layerObs('a-snap', [], { assets: [guest('vm/100', 'web01', 'pve-a')], listsAllOf: ['vm', 'ct'], listedNodes: ['pve'] }),
+          layerObs('b-snap', [], { assets: [guest('vm/100', 'nas-vm', 'pve-b')], listsAllOf: ['vm', 'ct'], listedNodes: ['pve'] }),
+          layerObs('pbs-local', [point('pbs-local', 'vm/100', 3, { verification: { state: 'ok' } })]),
+        ],
+      },
+      NOW,
+    );
+    expect(assetOf(r, 'vm/100').health).toBe('unknown');
+  });
+
+  it('keeps a scheduled ZFS snapshot layer with no snapshot at all critical, even without an rpo', () => {
+    const inv = inventoryOf({ hosts: [{ name: 'nas1' }], layers: [{ id: 'nas-snap', kind: 'zfs-snapshots', host: 'nas1', datasets: ['tank/data'] }] });
+    const r = evaluate(inv, { hosts: [hostUp('nas1')], layers: [layerObs('nas-snap', [])] }, NOW);
+    expect(layerOf(r, 'nas-snap')).toMatchObject({ health: 'crit', reasons: ['nas-snap: no recovery point at all'] });
   });
 });

@@ -120,16 +120,20 @@ function authoritativelyListed(ctx: EvaluationContext): Set<string> {
  * both under one group, so such an id's backups prove nothing for either guest.
  */
 function guestIdCollisions(ctx: EvaluationContext): Map<string, string[]> {
-  const clusters: { nodes: Set<string>; ids: Set<string> }[] = [];
+  const clusters: { nodes: Set<string>; ids: Set<string>; names: Map<string, string> }[] = [];
   for (const obs of ctx.layerObs.values()) {
     if (!obs.listsAllOf || !obs.listedNodes || !ctx.layerById.has(obs.layerId)) continue;
     const nodes = new Set(obs.listedNodes);
     const ids = new Set(obs.assets.map((a) => a.id));
-    const same = clusters.find((c) => [...nodes].some((n) => c.nodes.has(n)));
+    const names = new Map(obs.assets.flatMap((a) => (a.name === undefined ? [] : [[a.id, a.name] as const])));
+    // Node names alone can agree by chance (two standalone hosts left at the installer's "pve"):
+    // one cluster's two lists also agree on what each guest is called.
+    const same = clusters.find((c) => [...nodes].some((n) => c.nodes.has(n)) && ![...names].some(([id, name]) => c.names.has(id) && c.names.get(id) !== name));
     if (same) {
       for (const n of nodes) same.nodes.add(n);
       for (const i of ids) same.ids.add(i);
-    } else clusters.push({ nodes, ids });
+      for (const [i, n] of names) same.names.set(i, n);
+    } else clusters.push({ nodes, ids, names });
   }
   const out = new Map<string, string[]>();
   if (clusters.length < 2) return out;

@@ -42,7 +42,8 @@ export function evaluateLayer(ctx: EvaluationContext, layer: Layer, assets: Read
   const rpo = effectiveRpo(ctx, layer);
   if (obs !== undefined) {
     if (newest === null) {
-      if (readability.complete && rpo !== null) add('crit', 'no recovery point at all');
+      // PVE snapshots with no deadline are taken by hand (before an upgrade): none is normal there.
+      if (readability.complete && (rpo !== null || layer.kind !== 'pve-snapshots')) add('crit', 'no recovery point at all');
     } else if (rpo !== null) {
       ageRules(ctx, rpo, finished, newest, hostNow, assets, add);
     }
@@ -72,7 +73,7 @@ export function evaluateLayer(ctx: EvaluationContext, layer: Layer, assets: Read
     health,
     lastPointAt: newest === null ? null : isoTime(newest),
     ageSeconds: newest === null ? null : Math.max(0, Math.round(hostNow - newest)),
-    rpoSeconds: layer.rpoSeconds,
+    rpoSeconds: rpo,
     points: finished.length,
     reasons: reasonMessages(reasons),
     readAt: obs === undefined ? null : isoTime(obs.readAt),
@@ -92,8 +93,8 @@ type Add = (health: Reason['health'], message: string, assetId?: string) => void
 /**
  * The age a layer's newest point may reach. A backup layer without its own
  * `rpo` gets the default tier's: a copy nobody gave a deadline must still not
- * sit green for months. Snapshot layers without one (PVE snapshots taken before
- * an upgrade) have no deadline: none at all is normal there.
+ * sit green for months. Snapshot layers without one have no deadline (though
+ * a scheduled ZFS snapshot layer with no snapshot at all is still critical).
  */
 function effectiveRpo(ctx: EvaluationContext, layer: Layer): number | null {
   if (layer.rpoSeconds !== null) return layer.rpoSeconds;
@@ -168,7 +169,7 @@ function verificationRules(layer: Layer, finished: readonly RecoveryPoint[], hos
   if (layerVerifiedAt === null) {
     // No point of any workload was ever verified: one reason for the layer, not one per workload.
     if (maxAge === null) add('warn', 'no point has ever been verified (schedule a verify job, or set verifyMaxAge)');
-    else if (hostNow - Math.min(...finished.map((p) => p.time)) > maxAge) add('warn', `no point has been verified, verifyMaxAge ${formatDuration(maxAge)}`);
+    else if (hostNow - oldestTime(finished) > maxAge) add('warn', `no point has been verified, verifyMaxAge ${formatDuration(maxAge)}`);
     return;
   }
   // Verified elsewhere on the datastore does not vouch for a workload a verify job leaves out.
@@ -177,7 +178,7 @@ function verificationRules(layer: Layer, finished: readonly RecoveryPoint[], hos
   for (const [assetId, points] of byAsset) {
     const at = newestVerifiedAt(points);
     if (at === null) {
-      const oldest = Math.min(...points.map((p) => p.time));
+      const oldest = oldestTime(points);
       // A verify ran after this workload had a point and did not read it: the job leaves it out.
       const leftOut = oldest < layerVerifiedAt;
       const overdue = maxAge !== null && hostNow - oldest > maxAge;
@@ -189,6 +190,13 @@ function verificationRules(layer: Layer, finished: readonly RecoveryPoint[], hos
       add('warn', `newest verification of ${assetId} is ${formatDuration(hostNow - at)} old, verifyMaxAge ${formatDuration(maxAge)}`, assetId);
     }
   }
+}
+
+/** A loop, not Math.min(...): a datastore can hold more points than a call's arguments. */
+function oldestTime(points: readonly RecoveryPoint[]): number {
+  let t = Number.POSITIVE_INFINITY;
+  for (const p of points) if (p.time < t) t = p.time;
+  return t;
 }
 
 function newestVerifiedAt(points: readonly RecoveryPoint[]): number | null {
