@@ -131,6 +131,18 @@ describe('outcomes from the tools\' own results', () => {
     expect((await executePlan(vz, deps())).state).toBe('failed');
   });
 
+  it('marks an rclone copy whole only after a sync without errors: a sync that reported one leaves the old mark', async () => {
+    const plan = await planOf({ kind: 'run', layerId: 'nas-glacier' });
+    const env = { env: { RCLONE_CONFIG: '/root/.config/rclone/rclone.conf' } };
+    const stats = (errors: number) =>
+      `${JSON.stringify({ level: 'info', msg: '6 B / 6 B, 100%', source: 'accounting/stats.go:482', stats: { bytes: 6, checks: 0, deletes: 0, errors, transfers: 3, totalTransfers: 3 } })}\n`;
+    hosts.host('nas1').on(plan.steps[0]!.command.argv, { stderr: stats(1) }, env);
+    expect(await executePlan(plan, deps())).toMatchObject({ state: 'warning', summary: 'rclone sync: 3 files copied (6 B), 1 error' });
+    // The mark step never ran (the fake host would have refused it); with a clean sync it does.
+    hosts.host('nas1').on(plan.steps[0]!.command.argv, { stderr: stats(0) }, env).on(plan.steps[1]!.command.argv, '', env);
+    expect(await executePlan(plan, deps())).toMatchObject({ state: 'ok', summary: expect.stringMatching(/^rclone sync: 3 files copied \(6 B\); copy marked whole as of /) });
+  });
+
   it('stops at the first failed step and cleans up: a config archive whose tar failed is removed, never renamed', async () => {
     const plan = await planOf({ kind: 'run', layerId: 'pve1-config' });
     hosts

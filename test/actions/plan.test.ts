@@ -201,8 +201,9 @@ describe('rclone', () => {
     });
     // After a sync without error: the mark dated when the plan was made, never after the sync began.
     expect(run.steps[1]).toMatchObject({
-      command: { argv: ['rclone', 'touch', '--timestamp', new Date(NOW * 1000).toISOString().slice(0, 19), 'glacier:strata-nas/data/.strata-synced'] },
+      command: { argv: ['rclone', 'touch', '--s3-storage-class', 'STANDARD', '--timestamp', new Date(NOW * 1000).toISOString().slice(0, 19), 'glacier:strata-nas/data/.strata-synced'] },
       output: { kind: 'rclone-mark', at: NOW },
+      onlyAfterOk: true,
     });
     const verify = await plan({ kind: 'verify', layerId: 'nas-glacier' });
     expect(argvs(verify)).toEqual([['nas1', 'rclone', 'check', '/backup/data', 'glacier:strata-nas/data', '--one-way', '--combined', '-']]);

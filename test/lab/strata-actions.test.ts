@@ -49,9 +49,15 @@ describe('on the healthy lab', () => {
     expect(results.length).toBeGreaterThanOrEqual(20);
     // The cloud sync left its mark at the root of the copy, dated no later than the sync began.
     const mark = lab.state.cloud.buckets['strata-nas']!['data/.strata-synced'];
-    expect(mark).toMatchObject({ size: 0 });
+    // In STANDARD though the remote writes GLACIER: an archived object cannot have its time set again.
+    expect(mark).toMatchObject({ size: 0, tier: 'STANDARD' });
     expect(mark!.modTime).toBeLessThanOrEqual(Date.now() / 1000);
     expect(mark!.modTime).toBeGreaterThan(Date.now() / 1000 - 600);
+    const first = mark!.modTime;
+    await new Promise((r) => setTimeout(r, 1100));
+    const again = await act(lab, inventory, runners, { kind: 'run', layerId: 'nas-glacier' });
+    expect(again).toMatchObject({ state: 'ok', summary: expect.stringContaining('copy marked whole as of') });
+    expect(lab.state.cloud.buckets['strata-nas']!['data/.strata-synced']!.modTime).toBeGreaterThan(first);
   });
 });
 

@@ -28,13 +28,18 @@ export const rcloneSyncCommand = (a: RcloneAccess, source: string): Command => (
   ...env(a),
 });
 
-/** `rclone touch --timestamp T REMOTE/.strata-synced`: after a sync without error, the copy is whole as of T (UTC). */
+/**
+ * `rclone touch --s3-storage-class STANDARD --timestamp T REMOTE/.strata-synced`:
+ * after a sync without error, the copy is whole as of T (UTC). Touching an
+ * existing S3 object copies it onto itself, which an archive-class object
+ * refuses: the mark is kept in STANDARD whatever class the remote writes.
+ */
 export function rcloneSyncMarkCommand(a: RcloneAccess, startedAt: number): Command {
   if (!Number.isFinite(startedAt) || startedAt <= 0) throw new TypeError(`not a sync start time: ${startedAt}`);
   const stamp = new Date(Math.floor(startedAt) * 1000).toISOString().replace(/\.\d{3}Z$/, '');
   const remote = checkPath('remote', a.remote);
   const marker = remote.endsWith(':') || remote.endsWith('/') ? `${remote}${SYNC_MARKER}` : `${remote}/${SYNC_MARKER}`;
-  return { argv: ['rclone', 'touch', '--timestamp', stamp, marker], ...env(a) };
+  return { argv: ['rclone', 'touch', '--s3-storage-class', 'STANDARD', '--timestamp', stamp, marker], ...env(a) };
 }
 
 /** `rclone check SOURCE REMOTE --one-way --combined -`: is every source file on the remote, unchanged? */

@@ -315,10 +315,10 @@ function restoreStatus(ctx: ToolContext, p: Place): number {
   return 0;
 }
 
-const VALUE_FLAGS = new Set(['combined', 'include', 'exclude', 'o', 'option', 'max-depth', 'transfers', 'checkers', 'config', 'log-level', 'stats', 'bwlimit', 'log-file', 'timestamp', 't']);
+const VALUE_FLAGS = new Set(['combined', 'include', 'exclude', 'o', 'option', 'max-depth', 'transfers', 'checkers', 'config', 'log-level', 'stats', 'bwlimit', 'log-file', 'timestamp', 't', 's3-storage-class']);
 
 /** `rclone touch [--timestamp T] [--no-create] REMOTE:PATH`: T in UTC, `2006-01-02T15:04:05` (fraction optional). */
-function touch(ctx: ToolContext, flags: Set<string>, timestamp: string | undefined, target: Place): number {
+function touch(ctx: ToolContext, flags: Set<string>, timestamp: string | undefined, storageClass: string | undefined, target: Place): number {
   let mtime = ctx.now();
   if (timestamp !== undefined) {
     const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2})(\.\d+)?)?$/.exec(timestamp);
@@ -331,8 +331,13 @@ function touch(ctx: ToolContext, flags: Set<string>, timestamp: string | undefin
     if (!bucket) throw new RcloneFail('Failed to touch: directory not found', 3);
     const key = target.prefix;
     const have = bucket[key];
-    if (have) have.modTime = mtime;
-    else if (create) bucket[key] = { size: 0, modTime: mtime, tier: target.config?.storageClass ?? 'STANDARD', md5: 'd41d8cd98f00b204e9800998ecf8427e' };
+    if (have) {
+      // S3 sets a time by copying the object onto itself: an archived object refuses.
+      if (['GLACIER', 'DEEP_ARCHIVE'].includes(have.tier) && !(have.restoredUntil !== undefined && (have.restoreReadyAt ?? 0) <= ctx.now() && have.restoredUntil > ctx.now())) {
+        throw new RcloneFail(`Failed to touch: failed to touch (failed to set modification time): InvalidObjectState: Operation is not valid for the source object's storage class\n\tstatus code: 403, request id: ${ctx.lab.rng.hex(8).toUpperCase()}, host id: `, 1);
+      }
+      have.modTime = mtime;
+    } else if (create) bucket[key] = { size: 0, modTime: mtime, tier: storageClass ?? target.config?.storageClass ?? 'STANDARD', md5: 'd41d8cd98f00b204e9800998ecf8427e' };
     return 0;
   }
   const have = getFile(ctx.host.fs, target.root);
@@ -394,7 +399,7 @@ export async function rclone(ctx: ToolContext): Promise<number> {
         }
       case 'touch':
         if (rest.length !== 1) throw new RcloneFail(`Command touch needs 1 arguments maximum: you provided ${rest.length} non flag arguments: ${JSON.stringify(rest)}`, 1);
-        return touch(ctx, flags, stringValues.timestamp ?? stringValues.t, place(ctx, rest[0]!));
+        return touch(ctx, flags, stringValues.timestamp ?? stringValues.t, stringValues['s3-storage-class'], place(ctx, rest[0]!));
       case 'check':
         if (rest.length !== 2) throw new RcloneFail(`Command check needs 2 arguments minimum: you provided ${rest.length} non flag arguments: ${JSON.stringify(rest)}`, 1);
         return check(ctx, flags, stringValues, place(ctx, rest[0]!), place(ctx, rest[1]!));

@@ -103,6 +103,7 @@ export async function executePlan(plan: ActionPlan, deps: ExecuteDeps): Promise<
       needsCleanup = index > 0;
       break;
     }
+    if (step.onlyAfterOk && state !== 'ok') continue;
     const reader = readerFor(step.output, step.command, () => nowMs() / 1000);
     const emit = (stream: 'stdout' | 'stderr') => (text: string) => {
       reader.line(stream, text);

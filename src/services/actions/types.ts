@@ -28,6 +28,8 @@ export interface PlanStep {
   readonly description: string;
   /** Stream this step's output into the job screen (long-running jobs). */
   readonly streams?: boolean;
+  /** Run only when every step before ended ok (a warning skips it): a mark of success. */
+  readonly onlyAfterOk?: boolean;
   /** How the executor reads the step's result; without it, exit 0 is ok and anything else failed. */
   readonly output?: StepOutput;
   /**

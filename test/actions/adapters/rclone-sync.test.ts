@@ -19,7 +19,7 @@ describe('rclone sync and check commands', () => {
     });
     expect(rcloneCheckCommand(access, '/backup/data').argv).toEqual(['rclone', 'check', '/backup/data', 'glacier:strata-nas/data', '--one-way', '--combined', '-']);
     expect(() => rcloneSyncCommand(access, '--delete-before')).toThrow();
-    expect(rcloneSyncMarkCommand(access, 1_800_000_000).argv).toEqual(['rclone', 'touch', '--timestamp', '2027-01-15T08:00:00', 'glacier:strata-nas/data/.strata-synced']);
+    expect(rcloneSyncMarkCommand(access, 1_800_000_000).argv).toEqual(['rclone', 'touch', '--s3-storage-class', 'STANDARD', '--timestamp', '2027-01-15T08:00:00', 'glacier:strata-nas/data/.strata-synced']);
     expect(rcloneSyncMarkCommand({ ...access, remote: 'glacier:' }, 1_800_000_000).argv.at(-1)).toBe('glacier:.strata-synced');
   });
 });

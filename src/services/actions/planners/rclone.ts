@@ -26,7 +26,7 @@ export async function planRclone(layer: LayerOf<'rclone'>, ctx: PlannerContext):
       title: `Sync ${source} to ${layer.remote} (${layer.id})`,
       steps: [
         { host: layer.host, command: cmd.value, description: `rclone sync: make ${layer.remote} match ${source} (deletes what ${source} no longer has)`, streams: true, output: { kind: 'rclone-sync' } },
-        { host: layer.host, command: mark.value, description: `mark the copy whole as of this sync (.strata-synced, read by Strata's status)`, output: { kind: 'rclone-mark', at } },
+        { host: layer.host, command: mark.value, description: `mark the copy whole as of this sync (.strata-synced, read by Strata's status)`, output: { kind: 'rclone-mark', at }, onlyAfterOk: true },
       ],
       changesHost: true,
       affectedLayers: [layer.id],
