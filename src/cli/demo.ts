@@ -3,6 +3,7 @@
  * Strata against it through the real SSH runner, so a new user sees the whole
  * product with nothing installed but `npm install`.
  */
+import { join } from 'node:path';
 import { validateInventory } from '../domain/inventory.js';
 import { exitCodeFor } from '../domain/status-report.js';
 import { SCENARIOS, startLab, type Lab, type ScenarioName } from '../lab/index.js';
@@ -10,6 +11,7 @@ import { parseFlags, UsageError } from './args.js';
 import { formatStatus } from './format-status.js';
 import { EXIT, type CliIo } from './io.js';
 import { closeSession, type Session, sessionFor } from './session.js';
+import { stateDir } from '../services/state-dir.js';
 import { statusReport } from './status.js';
 
 export const USAGE = `Usage: strata demo [--scenario healthy|degraded|disaster] [--hosts N] [--latency MS]
@@ -74,7 +76,17 @@ export async function startDemo(opts: DemoOptions, env: CliIo['env']): Promise<{
   return { lab, session: sessionFor(valid.inventory, lab.configPath, env) };
 }
 
-export async function run(args: string[], io: CliIo): Promise<number> {
+/**
+ * The demo keeps its own state (journal, probe log, saved status) in demo/ under
+ * the state directory: a simulated verify of its pbs-local must never count as
+ * evidence for a real layer that happens to share the name.
+ */
+export function demoEnv(env: CliIo['env']): CliIo['env'] {
+  return { ...env, STRATA_STATE_DIR: join(stateDir(env), 'demo') };
+}
+
+export async function run(args: string[], outerIo: CliIo): Promise<number> {
+  const io: CliIo = { ...outerIo, env: demoEnv(outerIo.env) };
   let parsed;
   try {
     parsed = parseDemoArgs(args);

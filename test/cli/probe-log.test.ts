@@ -3,7 +3,7 @@
  * read go to the probe log (the journal proper keeps the actions), and
  * `strata journal --probes` shows them. Against the demo lab, over SSH.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,11 +13,14 @@ import { ProbeLog } from '../../src/services/journal/index.js';
 
 describe('the probe log of a status read', () => {
   it('records every probe on every host (host, command with secret names only, exit code, duration, operator), and journal --probes shows them', async () => {
-    const state = mkdtempSync(join(tmpdir(), 'strata-probe-state-'));
-    const env = { STRATA_STATE_DIR: state, USER: 'alice' };
-    const status = memoryIo('', env);
+    const root = mkdtempSync(join(tmpdir(), 'strata-probe-state-'));
+    const status = memoryIo('', { STRATA_STATE_DIR: root, USER: 'alice' });
     expect(await main(['demo', '--status', '--json', '--scenario', 'degraded'], status)).toBe(2);
     expect(status.stderr).not.toContain('probe log');
+    // The demo keeps its state apart, in demo/: its simulated hosts never mix with the real record.
+    expect(readdirSync(root)).toEqual(['demo']);
+    const state = join(root, 'demo');
+    const env = { STRATA_STATE_DIR: state, USER: 'alice' };
 
     const { entries, problems } = await new ProbeLog(join(state, 'probes.jsonl')).read();
     expect(problems).toEqual([]);
