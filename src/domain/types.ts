@@ -192,5 +192,7 @@ export interface HostObservation {
   readonly clockSkewSeconds: number | null;
   /** Host UTC offset as `+0100` (date +%z). */
   readonly utcOffset?: string;
+  /** A PVE host's node name as its probes used it (the inventory's `node`, else what `hostname` said). */
+  readonly pveNode?: string;
   readonly readAt: number;
 }

@@ -86,6 +86,7 @@ export async function collect(inventory: Inventory, deps: CollectorDeps, opts: C
         error: probe.error,
         clockSkewSeconds: probe.clockSkewSeconds,
         ...(probe.utcOffset ? { utcOffset: probe.utcOffset } : {}),
+        ...(host.node || probe.hostname ? { pveNode: host.node ?? probe.hostname! } : {}),
         readAt,
       };
       hostObs.set(host.name, obs);

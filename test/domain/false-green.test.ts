@@ -80,11 +80,11 @@ describe('no false green', () => {
         { id: 'pbs-local', kind: 'pbs', host: 'pbs1', repository: 'u@pbs@h:usb', media: 'usb-ssd', rpo: '1d' },
       ],
     });
-    const observe = (listedNodes: string[]) =>
+    const observe = (listedNodes: string[], pve2Node?: string) =>
       evaluate(
         inv,
         {
-          hosts: [hostUp('pve1'), hostUp('pve2'), hostUp('pbs1')],
+          hosts: [hostUp('pve1'), hostUp('pve2', pve2Node ? { pveNode: pve2Node } : {}), hostUp('pbs1')],
           layers: [
             layerObs('pve1-snap', [], { assets: [guest('vm/100', 'web01')], listsAllOf: ['vm', 'ct'], listedNodes }),
             layerObs('pve2-dump', [point('pve2-dump', 'vm/100', 3)]),
@@ -101,6 +101,9 @@ describe('no false green', () => {
     const together = observe(['pve1', 'pve2']);
     expect(together.assets.map((a) => a.id)).not.toContain('vm/200');
     expect(layerOf(together, 'pbs-local').health).toBe('ok');
+    // The inventory calls the host pve2, its node says `hostname` = pve-b: the same cluster still.
+    const renamed = observe(['pve1', 'pve-b'], 'pve-b');
+    expect(renamed.assets.map((a) => a.id)).not.toContain('vm/200');
   });
 
   it('does not merge two standalone nodes\' vm/100 into one protected workload: the shared id is UNKNOWN', () => {

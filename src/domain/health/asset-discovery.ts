@@ -107,7 +107,7 @@ function authoritativelyListed(ctx: EvaluationContext): Set<string> {
     const pveHosts = new Set(ctx.inventory.layers.filter((l) => l.kind === 'vzdump' || l.kind === 'pve-snapshots').map((l) => l.host));
     const uncovered = [...pveHosts].some((name) => {
       const host = ctx.inventory.hosts.find((h) => h.name === name);
-      return !listingHosts.has(name) && !coveredNodes.has(host?.node ?? name);
+      return !listingHosts.has(name) && !coveredNodes.has(ctx.hostObs.get(name)?.pveNode ?? host?.node ?? name);
     });
     if (uncovered) listed.delete('guest');
   }
