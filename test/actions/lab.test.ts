@@ -4,11 +4,11 @@
  * build (planning probes included), the executor judges their output, and
  * the lab's state changes as the real tools would change a host.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { validateInventory, type Inventory } from '../../src/domain/inventory.js';
 import { startLab, type Lab } from '../../src/lab/index.js';
 import { executePlan, planAction, type ActionOutcome, type ActionPlan, type ActionRequest, type OutputLine } from '../../src/services/actions/index.js';
-import { LabRunners } from '../lab/helpers/lab-runner.js';
+import { LabRunners, useLab } from '../lab/helpers/lab-runner.js';
 import { MemoryJournal } from './helpers/memory-journal.js';
 
 let lab: Lab;
@@ -16,17 +16,7 @@ let runners: LabRunners;
 let inventory: Inventory;
 const journal = new MemoryJournal();
 
-beforeAll(async () => {
-  lab = await startLab({ scenario: 'healthy', timeScale: 0.02 });
-  runners = new LabRunners(lab);
-  const v = validateInventory(lab.config);
-  if (!v.ok) throw new Error(JSON.stringify(v.problems));
-  inventory = v.inventory;
-}, 60_000);
-afterAll(async () => {
-  await runners?.close();
-  await lab?.stop();
-});
+useLab({ scenario: 'healthy', timeScale: 0.02 }, (l, r, i) => ((lab = l), (runners = r), (inventory = i)));
 
 const runnerFor = (h: string) => runners.get(h);
 
@@ -135,20 +125,9 @@ describe('cancel against the lab', () => {
 });
 
 describe('the degraded lab: failures are reported as the tools report them, never green', () => {
-  let bad: Lab;
   let badRunners: LabRunners;
   let badInventory: Inventory;
-  beforeAll(async () => {
-    bad = await startLab({ scenario: 'degraded', timeScale: 0.02 });
-    badRunners = new LabRunners(bad);
-    const v = validateInventory(bad.config);
-    if (!v.ok) throw new Error(JSON.stringify(v.problems));
-    badInventory = v.inventory;
-  }, 60_000);
-  afterAll(async () => {
-    await badRunners?.close();
-    await bad?.stop();
-  });
+  useLab({ scenario: 'degraded', timeScale: 0.02 }, (_l, r, i) => ((badRunners = r), (badInventory = i)));
 
   const actOn = async (req: ActionRequest) => {
     const runnerFor = (h: string) => badRunners.get(h);

@@ -7,27 +7,19 @@
  * existing VMID without --force), prune follows planRetention, replication
  * and rclone move data.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { archiveCommands, listArchivesCommand } from '../../src/adapters/config-backup/commands.js';
 import { verifyDatastoreCommand } from '../../src/adapters/pbs/jobs.js';
 import { archiveTestCommand, pvesmPathCommand } from '../../src/adapters/pve/vzdump.js';
 import { zfsSendRecvCommand, zfsSnapshotCommand } from '../../src/adapters/zfs/actions.js';
 import { parseKeepOptions, planRetention } from '../../src/domain/retention/index.js';
-import { startLab, type Lab } from '../../src/lab/index.js';
+import type { Lab } from '../../src/lab/index.js';
 import type { Command } from '../../src/transport/command.js';
-import { LabRunners } from './helpers/lab-runner.js';
+import { useLab, type LabRunners } from './helpers/lab-runner.js';
 
 let lab: Lab;
 let runners: LabRunners;
-
-beforeAll(async () => {
-  lab = await startLab({ scenario: 'healthy', timeScale: 0.05 });
-  runners = new LabRunners(lab);
-});
-afterAll(async () => {
-  await runners?.close();
-  await lab?.stop();
-});
+useLab({ scenario: 'healthy', timeScale: 0.05 }, (l, r) => ((lab = l), (runners = r)));
 
 const run = (host: string, cmd: Command | string[]) => runners.get(host).run(Array.isArray(cmd) ? { argv: cmd } : cmd);
 const pve = () => lab.state.hosts.pve1!.pve!;

@@ -6,22 +6,12 @@
  * tab-separated zfs, `zpool status -x`, restic 0.17 JSON, rclone lsjson.
  * Bad arguments fail as the real tools do.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLab, type Lab } from '../../src/lab/index.js';
+import { describe, expect, it } from 'vitest';
 import type { Command } from '../../src/transport/command.js';
-import { LabRunners } from './helpers/lab-runner.js';
+import { useLab, type LabRunners } from './helpers/lab-runner.js';
 
-let lab: Lab;
 let runners: LabRunners;
-
-beforeAll(async () => {
-  lab = await startLab({ scenario: 'healthy', timeScale: 0.05 });
-  runners = new LabRunners(lab);
-});
-afterAll(async () => {
-  await runners?.close();
-  await lab?.stop();
-});
+useLab({ scenario: 'healthy', timeScale: 0.05 }, (_l, r) => (runners = r));
 
 const run = (host: string, cmd: Command | string[]) => runners.get(host).run(Array.isArray(cmd) ? { argv: cmd } : cmd);
 const pvesh = (path: string, ...args: string[]) => run('pve1', ['pvesh', 'get', path, ...args, '--output-format', 'json']);

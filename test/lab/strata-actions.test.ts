@@ -4,11 +4,11 @@
  * on the healthy lab, and the degraded lab's damage makes the matching
  * verifies fail (never a green light on a copy that cannot be read).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { validateInventory, type Inventory } from '../../src/domain/inventory.js';
-import { startLab, type Lab } from '../../src/lab/index.js';
+import type { Lab } from '../../src/lab/index.js';
 import { actionsFor, executePlan, planAction, type ActionOutcome, type ActionRequest } from '../../src/services/actions/index.js';
-import { LabRunners } from './helpers/lab-runner.js';
+import { useLab, type LabRunners } from './helpers/lab-runner.js';
 
 async function act(lab: Lab, inventory: Inventory, runners: LabRunners, req: ActionRequest): Promise<ActionOutcome | string> {
   const runnerFor = (h: string) => runners.get(h);
@@ -26,14 +26,7 @@ function inventoryOf(lab: Lab): Inventory {
 describe('on the healthy lab', () => {
   let lab: Lab;
   let runners: LabRunners;
-  beforeAll(async () => {
-    lab = await startLab({ scenario: 'healthy', timeScale: 0.05 });
-    runners = new LabRunners(lab);
-  });
-  afterAll(async () => {
-    await runners?.close();
-    await lab?.stop();
-  });
+  useLab({ scenario: 'healthy', timeScale: 0.05 }, (l, r) => ((lab = l), (runners = r)));
 
   it('every offered run and verify plans and ends ok', async () => {
     const inventory = inventoryOf(lab);
@@ -64,14 +57,7 @@ describe('on the healthy lab', () => {
 describe('on the degraded lab', () => {
   let lab: Lab;
   let runners: LabRunners;
-  beforeAll(async () => {
-    lab = await startLab({ scenario: 'degraded', timeScale: 0.05 });
-    runners = new LabRunners(lab);
-  });
-  afterAll(async () => {
-    await runners?.close();
-    await lab?.stop();
-  });
+  useLab({ scenario: 'degraded', timeScale: 0.05 }, (l, r) => ((lab = l), (runners = r)));
 
   it('the damaged copies fail their verify', async () => {
     const inventory = inventoryOf(lab);

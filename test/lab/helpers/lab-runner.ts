@@ -3,7 +3,9 @@
  * build it from the lab's config (pinned key, the lab's identity file, no
  * agent, no ~/.ssh/config).
  */
-import type { Lab } from '../../../src/lab/index.js';
+import { afterAll, beforeAll } from 'vitest';
+import { validateInventory, type Inventory } from '../../../src/domain/inventory.js';
+import { startLab, type Lab, type LabOptions } from '../../../src/lab/index.js';
 import { createRunner, type Runner, type SshTarget } from '../../../src/transport/index.js';
 
 export function labTarget(lab: Lab, host: string, extra: Partial<SshTarget> = {}): SshTarget {
@@ -42,4 +44,24 @@ export class LabRunners {
     await Promise.all([...this.runners.values()].map((r) => r.close()));
     this.runners.clear();
   }
+}
+
+/**
+ * A lab for the tests of the calling suite: started with its runners and its
+ * validated inventory before them (handed to `take`), stopped after.
+ */
+export function useLab(opts: LabOptions, take: (lab: Lab, runners: LabRunners, inventory: Inventory) => void): void {
+  let lab: Lab | undefined;
+  let runners: LabRunners | undefined;
+  beforeAll(async () => {
+    lab = await startLab(opts);
+    runners = new LabRunners(lab);
+    const v = validateInventory(lab.config);
+    if (!v.ok) throw new Error(`the lab wrote an invalid inventory: ${JSON.stringify(v.problems)}`);
+    take(lab, runners, v.inventory);
+  }, 60_000);
+  afterAll(async () => {
+    await runners?.close();
+    await lab?.stop();
+  });
 }
