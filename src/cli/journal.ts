@@ -35,11 +35,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     entries = journal.entries;
     problems.push(...journal.problems.map((p) => ({ ...p, file: path })));
     if (flags.probes) {
-      for (const file of [probeLog.previousPath, probeLog.path]) {
-        const probes = await new Journal(file).read();
-        entries.push(...probes.entries);
-        problems.push(...probes.problems.map((p) => ({ ...p, file })));
-      }
+      const probes = await probeLog.read();
+      entries.push(...probes.entries);
+      problems.push(...probes.problems);
       // Sort is stable: entries of one moment keep their file order.
       entries.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
     }

@@ -51,7 +51,7 @@ describe('the probe log', () => {
     await log.append(entry(2));
     const { entries, problems } = await log.read();
     expect(entries).toHaveLength(2);
-    expect(problems).toEqual([{ line: 2, message: expect.stringContaining('not JSON') }]);
+    expect(problems).toEqual([{ line: 2, message: expect.stringContaining('not JSON'), file: log.path }]);
   });
 
   it('creates the state directory only when it first writes', async () => {

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { stateDir, ensureStateDir, type StateEnv } from '../state-dir.js';
 import type { NewJournalEntry } from './entry.js';
 import { appendLines, Journal, journalLine, type JournalContents, type JournalSink } from './journal-file.js';
+import type { JournalProblem } from './read.js';
 
 export const PROBE_LOG_FILE = 'probes.jsonl';
 export const PROBE_LOG_PREVIOUS_FILE = 'probes.1.jsonl';
@@ -20,6 +21,10 @@ export const PROBE_LOG_PREVIOUS_FILE = 'probes.1.jsonl';
 export const PROBE_LOG_ROTATE_BYTES = 16 * 1024 * 1024;
 /** Entries that arrive within this window share one write and one fsync. */
 const BATCH_MS = 50;
+
+export interface ProbeLogContents extends JournalContents {
+  readonly problems: (JournalProblem & { readonly file: string })[];
+}
 
 export interface ProbeLogOptions {
   readonly rotateBytes?: number;
@@ -70,11 +75,14 @@ export class ProbeLog implements JournalSink {
     return batch;
   }
 
-  /** The older generation first, then the current file. */
-  async read(): Promise<JournalContents> {
+  /** The older generation first, then the current file; each skipped line names its file. */
+  async read(): Promise<ProbeLogContents> {
     const older = await new Journal(this.previousPath).read();
     const newer = await new Journal(this.path).read();
-    return { entries: [...older.entries, ...newer.entries], problems: [...older.problems, ...newer.problems] };
+    return {
+      entries: [...older.entries, ...newer.entries],
+      problems: [...older.problems.map((p) => ({ ...p, file: this.previousPath })), ...newer.problems.map((p) => ({ ...p, file: this.path }))],
+    };
   }
 
   private async write(lines: string): Promise<void> {
