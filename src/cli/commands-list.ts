@@ -4,7 +4,7 @@
  * key or account. Secrets show as names, never values.
  */
 import { probeCommands } from '../services/readers/index.js';
-import { CLOCK_COMMAND, HOSTNAME_COMMAND } from '../services/host-probe.js';
+import { CLOCK_COMMAND, HOSTNAME_COMMAND } from '../adapters/host/commands.js';
 import type { Command, SecretSource } from '../transport/command.js';
 import { describeCommand, WORKER_SHELL_LINE } from '../transport/shell-script.js';
 import { commandFlags, configFlag } from './args.js';

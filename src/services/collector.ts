@@ -11,7 +11,7 @@ import type { LayerFile } from '../domain/inventory-file.js';
 import type { HostObservation, LayerObservation } from '../domain/types.js';
 import type { Runner } from '../transport/runner.js';
 import { probeHost } from './host-probe.js';
-import type { ReaderContext } from './readers/types.js';
+import type { ReaderContext } from '../kinds/reader-context.js';
 
 export interface CollectorDeps {
   runnerFor(host: string): Runner;

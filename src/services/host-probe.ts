@@ -3,12 +3,9 @@
  * PVE nodes without a configured `node`) its host name. Ages are computed in
  * the host's time, so a skewed clock is reported rather than silently trusted.
  */
-import type { Command } from '../transport/command.js';
+import { CLOCK_COMMAND, HOSTNAME_COMMAND } from '../adapters/host/commands.js';
 import { isTransportError } from '../transport/errors.js';
 import type { Runner } from '../transport/runner.js';
-
-export const CLOCK_COMMAND: Command = { argv: ['date', '+%s %z'] };
-export const HOSTNAME_COMMAND: Command = { argv: ['hostname'] };
 
 export interface HostProbe {
   readonly reachable: boolean;

@@ -11,7 +11,7 @@
  * second costs ~30 store updates a second, not 5,000.
  */
 import type { StateCreator } from 'zustand/vanilla';
-import type { ActionOutcome, ActionPlan, ActionRequest, OutputLine, PlanStep } from '../services/actions/types.js';
+import type { ActionOutcome, ActionPlan, ActionRequest, OutputLine, PlanStep } from '../services/actions/index.js';
 import { LineBuffer } from './line-buffer.js';
 
 export interface ActionDeps {

@@ -4,7 +4,7 @@
  * printed `capacity` lines; the count of dropped lines is kept so the screen
  * can say what scrolled away.
  */
-import type { OutputLine } from '../services/actions/types.js';
+import type { OutputLine } from '../services/actions/index.js';
 
 export const DEFAULT_LINE_CAPACITY = 10_000;
 /** A single line longer than this is cut: one runaway line must not hold megabytes. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PbsTask } from '../../src/adapters/pbs/index.js';
-import { backupCompletions } from '../../src/services/readers/pbs-completion.js';
+import { backupCompletions } from '../../src/kinds/pbs/completion.js';
 
 const task = (workerId: string, startTime: number, endTime: number | undefined, workerType = 'backup'): PbsTask => ({
   upid: `UPID:pbs1:1:1:1:${startTime.toString(16)}:${workerType}:${workerId}:root@pam:`,

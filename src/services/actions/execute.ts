@@ -15,9 +15,9 @@ import { describeCommand } from '../../transport/shell-script.js';
 import { journalingRunner } from '../journal/journaling-runner.js';
 import type { JournalSink } from '../journal/journal-file.js';
 import { scrubSecrets, secretValuesOf } from '../journal/redact.js';
-import { compareReplication } from './compare.js';
-import { readerFor, verifies, type StepVerdict } from './step-readers.js';
-import type { ActionOutcome, ActionPlan, ActionState, OutputLine, PlanStep, StepOutput } from './types.js';
+import { compareReplication } from '../../kinds/zfs-replication/compare.js';
+import { readerFor, verifies, type StepVerdict } from '../../kinds/step-readers.js';
+import type { ActionOutcome, ActionPlan, ActionState, OutputLine, PlanStep, StepOutput } from '../../kinds/action-types.js';
 
 export interface ExecuteDeps {
   runnerFor(host: string): Runner;

@@ -7,16 +7,16 @@ import { randomUUID } from 'node:crypto';
 import type { Layer } from '../../domain/inventory.js';
 import type { LayerFile } from '../../domain/inventory-file.js';
 import { err, ok, type Result } from '../../domain/types.js';
-import { plannerContext, type PlanContext, type PlanDraft, type PlannerContext } from './context.js';
-import { planConfigBackup } from './planners/config-backup.js';
-import { planPbs } from './planners/pbs.js';
-import { planPveSnapshots } from './planners/pve-snapshots.js';
-import { planRclone } from './planners/rclone.js';
-import { planRestic } from './planners/restic.js';
-import { planVzdump } from './planners/vzdump.js';
-import { planZfsReplication } from './planners/zfs-replication.js';
-import { planZfsSnapshots } from './planners/zfs-snapshots.js';
-import type { ActionPlan, ActionRequest } from './types.js';
+import { plannerContext, type PlanContext, type PlanDraft, type PlannerContext } from '../../kinds/planner-context.js';
+import { planConfigBackup } from '../../kinds/config-backup/planner.js';
+import { planPbs } from '../../kinds/pbs/planner.js';
+import { planPveSnapshots } from '../../kinds/pve-snapshots/planner.js';
+import { planRclone } from '../../kinds/rclone/planner.js';
+import { planRestic } from '../../kinds/restic/planner.js';
+import { planVzdump } from '../../kinds/vzdump/planner.js';
+import { planZfsReplication } from '../../kinds/zfs-replication/planner.js';
+import { planZfsSnapshots } from '../../kinds/zfs-snapshots/planner.js';
+import type { ActionPlan, ActionRequest } from '../../kinds/action-types.js';
 
 function dispatch(layer: Layer, ctx: PlannerContext): Promise<Result<PlanDraft>> {
   switch (layer.kind) {

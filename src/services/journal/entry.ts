@@ -6,7 +6,7 @@
  */
 import { userInfo } from 'node:os';
 import { z } from 'zod';
-import type { ActionRequest, ActionState } from '../actions/types.js';
+import type { ActionRequest, ActionState } from '../../kinds/action-types.js';
 
 export const JOURNAL_VERSION = 1;
 export const JOURNAL_FILE = 'journal.jsonl';

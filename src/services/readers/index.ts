@@ -27,18 +27,18 @@ import {
 import type { LayerFile, SecretRef } from '../../domain/inventory-file.js';
 import type { LayerObservation } from '../../domain/types.js';
 import type { Command } from '../../transport/command.js';
-import { readConfigBackup } from './config-backup.js';
-import { observation } from './observation.js';
-import { readPbs } from './pbs.js';
-import { readPveSnapshots } from './pve-snapshots.js';
-import { readRclone } from './rclone.js';
-import { readRestic } from './restic.js';
-import type { ReaderContext } from './types.js';
-import { readVzdump } from './vzdump.js';
-import { readZfsReplication } from './zfs-replication.js';
-import { readZfsSnapshots } from './zfs-snapshots.js';
+import { readConfigBackup } from '../../kinds/config-backup/reader.js';
+import { observation } from '../../kinds/shared/observation.js';
+import { readPbs } from '../../kinds/pbs/reader.js';
+import { readPveSnapshots } from '../../kinds/pve-snapshots/reader.js';
+import { readRclone } from '../../kinds/rclone/reader.js';
+import { readRestic } from '../../kinds/restic/reader.js';
+import type { ReaderContext } from '../../kinds/reader-context.js';
+import { readVzdump } from '../../kinds/vzdump/reader.js';
+import { readZfsReplication } from '../../kinds/zfs-replication/reader.js';
+import { readZfsSnapshots } from '../../kinds/zfs-snapshots/reader.js';
 
-export type { LayerReader, ReaderContext } from './types.js';
+export type { LayerReader, ReaderContext } from '../../kinds/reader-context.js';
 export { readConfigBackup, readPbs, readPveSnapshots, readRclone, readRestic, readVzdump, readZfsReplication, readZfsSnapshots };
 
 function dispatch(ctx: ReaderContext, layer: LayerFile): Promise<LayerObservation> {

@@ -3,7 +3,7 @@
  * on a timer until the plan ends or the signal is aborted. It records what it
  * was asked to run, so a test can prove that declining ran nothing.
  */
-import type { ActionOutcome, ActionPlan, ActionRequest } from '../../../src/services/actions/types.js';
+import type { ActionOutcome, ActionPlan, ActionRequest } from '../../../src/kinds/action-types.js';
 import type { ActionDeps, JournalEntryView } from '../../../src/store/index.js';
 import { describeCommand } from '../../../src/transport/shell-script.js';
 

@@ -4,14 +4,14 @@
  * list that it arrived; verify = compare both sides' snapshot lists. Strata
  * pipes only within one host: across hosts the plan says so and names syncoid.
  */
-import { strataSnapshotName, zfsSendRecvCommand, zfsSnapshotCommand } from '../../../adapters/zfs/actions.js';
-import { zfsGetSnapshotsCommand, zfsListSnapshotsCommand } from '../../../adapters/zfs/commands.js';
-import { applyParser } from '../../../adapters/shared/run.js';
-import { lacksParsableFlag, parseZfsGetSnapshots, parseZfsSnapshotList, type ZfsSnapshot } from '../../../adapters/zfs/parse.js';
-import { ok, type Result } from '../../../domain/types.js';
-import type { Command } from '../../../transport/command.js';
-import { because, build, type LayerOf, type PlanDraft, type PlannerContext } from '../context.js';
-import type { PlanStep } from '../types.js';
+import { strataSnapshotName, zfsSendRecvCommand, zfsSnapshotCommand } from '../../adapters/zfs/actions.js';
+import { zfsGetSnapshotsCommand, zfsListSnapshotsCommand } from '../../adapters/zfs/commands.js';
+import { applyParser } from '../../adapters/shared/run.js';
+import { lacksParsableFlag, parseZfsGetSnapshots, parseZfsSnapshotList, type ZfsSnapshot } from '../../adapters/zfs/parse.js';
+import { ok, type Result } from '../../domain/types.js';
+import type { Command } from '../../transport/command.js';
+import { because, build, type LayerOf, type PlanDraft, type PlannerContext } from '../planner-context.js';
+import type { PlanStep } from '../action-types.js';
 
 export type ListingForm = 'list' | 'get';
 

@@ -7,8 +7,8 @@ import { listSnapshots, normalisePath, type ResticAccess } from '../../adapters/
 import { resolveSecret, resolveSecretMap } from '../../adapters/secrets.js';
 import type { ResticLayerFile } from '../../domain/inventory-file.js';
 import type { Asset, LayerObservation, RecoveryPoint } from '../../domain/types.js';
-import { observation, probeError, probeOptions } from './observation.js';
-import type { ReaderContext } from './types.js';
+import { observation, probeError, probeOptions } from '../shared/observation.js';
+import type { ReaderContext } from '../reader-context.js';
 
 export async function readRestic(ctx: ReaderContext, layer: ResticLayerFile): Promise<LayerObservation> {
   const lookup = (n: string) => ctx.lookupEnv(n);

@@ -3,8 +3,8 @@
  * datastore's verify job; verify = `proxmox-backup-manager verify STORE`,
  * followed in text mode. Both are server tasks: a cancel also stops the task.
  */
-import { datastoreOfRepository, snapshotListCommand, type PbsAccess } from '../../../adapters/pbs/commands.js';
-import { resolveSecret } from '../../../adapters/secrets.js';
+import { datastoreOfRepository, snapshotListCommand, type PbsAccess } from '../../adapters/pbs/commands.js';
+import { resolveSecret } from '../../adapters/secrets.js';
 import {
   parseSyncJobs,
   parseVerifyJobs,
@@ -13,10 +13,10 @@ import {
   verifyDatastoreCommand,
   verifyJobListCommand,
   verifyJobRunCommand,
-} from '../../../adapters/pbs/jobs.js';
-import { ok, type Result } from '../../../domain/types.js';
-import { because, build, planError, type LayerOf, type PlanDraft, type PlannerContext } from '../context.js';
-import type { PlanStep } from '../types.js';
+} from '../../adapters/pbs/jobs.js';
+import { ok, type Result } from '../../domain/types.js';
+import { because, build, planError, type LayerOf, type PlanDraft, type PlannerContext } from '../planner-context.js';
+import type { PlanStep } from '../action-types.js';
 
 /** The plan says what a cancel does beyond ending the CLI. */
 const CANCEL_NOTE =

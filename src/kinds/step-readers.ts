@@ -4,22 +4,22 @@
  * end it judges by the adapter's parser. An output that does not parse is a
  * failed step with the reason, never an ok one.
  */
-import { archiveListFold } from '../../adapters/config-backup/verify.js';
-import { pbsTaskFold } from '../../adapters/pbs/jobs.js';
-import { parseSnapshotList } from '../../adapters/pbs/parse.js';
-import { epochToIsoSeconds } from '../../adapters/shared/values.js';
-import { parseArchiveTest, vzdumpFold } from '../../adapters/pve/vzdump.js';
-import { rcloneCheckFold, rcloneSyncFold } from '../../adapters/rclone/sync.js';
-import { parseBackupOutput, parseCheckOutput } from '../../adapters/restic/parse.js';
-import { excerpt } from '../../adapters/shared/json.js';
-import { LastLines, type LineFold, type OutputStream } from '../../adapters/shared/line-fold.js';
-import { parsePoolScan, type PoolScan } from '../../adapters/zfs/actions.js';
-import { parseZfsGetSnapshots, parseZfsSnapshotList, type ZfsSnapshot } from '../../adapters/zfs/parse.js';
-import { formatBytes, formatDurationShort } from './words.js';
-import type { Result } from '../../domain/types.js';
-import type { Command } from '../../transport/command.js';
-import type { RunResult } from '../../transport/runner.js';
-import type { StepOutput } from './types.js';
+import { archiveListFold } from '../adapters/config-backup/verify.js';
+import { pbsTaskFold } from '../adapters/pbs/jobs.js';
+import { parseSnapshotList } from '../adapters/pbs/parse.js';
+import { epochToIsoSeconds } from '../adapters/shared/values.js';
+import { parseArchiveTest, vzdumpFold } from '../adapters/pve/vzdump.js';
+import { rcloneCheckFold, rcloneSyncFold } from '../adapters/rclone/sync.js';
+import { parseBackupOutput, parseCheckOutput } from '../adapters/restic/parse.js';
+import { excerpt } from '../adapters/shared/json.js';
+import { LastLines, type LineFold, type OutputStream } from '../adapters/shared/line-fold.js';
+import { parsePoolScan, type PoolScan } from '../adapters/zfs/actions.js';
+import { parseZfsGetSnapshots, parseZfsSnapshotList, type ZfsSnapshot } from '../adapters/zfs/parse.js';
+import { formatBytes, formatDurationShort } from './shared/words.js';
+import type { Result } from '../domain/types.js';
+import type { Command } from '../transport/command.js';
+import type { RunResult } from '../transport/runner.js';
+import type { StepOutput } from './action-types.js';
 
 export type VerdictState = 'ok' | 'warning' | 'failed';
 

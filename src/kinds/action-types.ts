@@ -5,7 +5,7 @@
  * The TUI's jobs slice and any future CLI use these types; the planners and
  * the executor live beside this file.
  */
-import type { Command } from '../../transport/command.js';
+import type { Command } from '../transport/command.js';
 
 export type ActionKind = 'run' | 'verify';
 

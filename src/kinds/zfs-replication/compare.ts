@@ -4,9 +4,9 @@
  * incremental send starts from. No common snapshot breaks the chain.
  */
 import type { ZfsSnapshot } from '../../adapters/zfs/parse.js';
-import type { ActionPlan } from './types.js';
-import type { StepVerdict } from './step-readers.js';
-import { formatDurationShort } from './words.js';
+import type { ActionPlan } from '../action-types.js';
+import type { StepVerdict } from '../step-readers.js';
+import { formatDurationShort } from '../shared/words.js';
 
 export function compareReplication(
   compare: NonNullable<ActionPlan['compare']>,

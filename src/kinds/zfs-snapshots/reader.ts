@@ -6,9 +6,9 @@
 import { listSnapshots } from '../../adapters/zfs/index.js';
 import type { ZfsSnapshotsLayerFile } from '../../domain/inventory-file.js';
 import type { Asset, LayerObservation, ProbeError, RecoveryPoint } from '../../domain/types.js';
-import { observation, poolOf, probeError, probeOptions } from './observation.js';
-import { readPoolHealth } from './pool-health.js';
-import type { ReaderContext } from './types.js';
+import { observation, poolOf, probeError, probeOptions } from '../shared/observation.js';
+import { readPoolHealth } from '../shared/pool-health.js';
+import type { ReaderContext } from '../reader-context.js';
 
 export async function readZfsSnapshots(ctx: ReaderContext, layer: ZfsSnapshotsLayerFile): Promise<LayerObservation> {
   const opts = probeOptions(ctx);

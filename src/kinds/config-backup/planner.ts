@@ -1,10 +1,10 @@
 /** config-backup: run = archive the paths with tar (temp name, then rename); verify = list the newest archive. */
-import { archiveCommands } from '../../../adapters/config-backup/commands.js';
-import { listArchivesCommand } from '../../../adapters/config-backup/commands.js';
-import { parseArchiveList } from '../../../adapters/config-backup/parse.js';
-import { archiveListCommand } from '../../../adapters/config-backup/verify.js';
-import { ok, type Result } from '../../../domain/types.js';
-import { because, build, planError, type LayerOf, type PlanDraft, type PlannerContext } from '../context.js';
+import { archiveCommands } from '../../adapters/config-backup/commands.js';
+import { listArchivesCommand } from '../../adapters/config-backup/commands.js';
+import { parseArchiveList } from '../../adapters/config-backup/parse.js';
+import { archiveListCommand } from '../../adapters/config-backup/verify.js';
+import { ok, type Result } from '../../domain/types.js';
+import { because, build, planError, type LayerOf, type PlanDraft, type PlannerContext } from '../planner-context.js';
 
 export async function planConfigBackup(layer: LayerOf<'config-backup'>, ctx: PlannerContext): Promise<Result<PlanDraft>> {
   if (ctx.request.kind === 'run') {

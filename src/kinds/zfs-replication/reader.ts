@@ -7,9 +7,9 @@
 import { listSnapshots } from '../../adapters/zfs/index.js';
 import type { ZfsReplicationLayerFile } from '../../domain/inventory-file.js';
 import type { Asset, LayerObservation, ProbeError, RecoveryPoint } from '../../domain/types.js';
-import { observation, poolOf, probeError, probeOptions } from './observation.js';
-import { readPoolHealth } from './pool-health.js';
-import type { ReaderContext } from './types.js';
+import { observation, poolOf, probeError, probeOptions } from '../shared/observation.js';
+import { readPoolHealth } from '../shared/pool-health.js';
+import type { ReaderContext } from '../reader-context.js';
 
 /** `tank/backup/data/child` under target `tank/backup/data` is source `rpool/data/child`. */
 export function sourceDatasetOf(targetDataset: string, target: string, source: string): string | undefined {

@@ -3,14 +3,14 @@
  * probes, the clock (snapshot and archive names) and the operator's
  * environment for `{env}` secrets. Planning never writes to a host.
  */
-import { runCommand, runParsed, type Parser } from '../../adapters/shared/run.js';
-import type { Inventory, Layer } from '../../domain/inventory.js';
-import type { LayerFile } from '../../domain/inventory-file.js';
-import { err, ok, type Result } from '../../domain/types.js';
-import type { Command } from '../../transport/command.js';
-import type { Runner } from '../../transport/runner.js';
-import { HOSTNAME_COMMAND } from '../host-probe.js';
-import type { ActionPlan, ActionRequest } from './types.js';
+import { runCommand, runParsed, type Parser } from '../adapters/shared/run.js';
+import type { Inventory, Layer } from '../domain/inventory.js';
+import type { LayerFile } from '../domain/inventory-file.js';
+import { err, ok, type Result } from '../domain/types.js';
+import type { Command } from '../transport/command.js';
+import type { Runner } from '../transport/runner.js';
+import { HOSTNAME_COMMAND } from '../adapters/host/commands.js';
+import type { ActionPlan, ActionRequest } from './action-types.js';
 
 export interface PlanContext {
   readonly inventory: Inventory;

@@ -1,9 +1,9 @@
 /** restic: run = `restic backup --json PATHS`; verify = `restic check [--read-data-subset X]`. */
-import { backupCommand, checkCommand, snapshotsCommand, type ResticAccess } from '../../../adapters/restic/commands.js';
-import { parseResticSnapshots } from '../../../adapters/restic/parse.js';
-import { resolveSecret, resolveSecretMap } from '../../../adapters/secrets.js';
-import { ok, type Result } from '../../../domain/types.js';
-import { because, build, planError, type LayerOf, type PlanDraft, type PlannerContext } from '../context.js';
+import { backupCommand, checkCommand, snapshotsCommand, type ResticAccess } from '../../adapters/restic/commands.js';
+import { parseResticSnapshots } from '../../adapters/restic/parse.js';
+import { resolveSecret, resolveSecretMap } from '../../adapters/secrets.js';
+import { ok, type Result } from '../../domain/types.js';
+import { because, build, planError, type LayerOf, type PlanDraft, type PlannerContext } from '../planner-context.js';
 
 export function resticAccess(layer: LayerOf<'restic'>, lookupEnv: (n: string) => string | undefined): Result<ResticAccess> {
   const password = resolveSecret(layer.secret, lookupEnv);

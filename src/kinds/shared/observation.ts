@@ -3,7 +3,7 @@ import type { GuestType } from '../../adapters/pve/commands.js';
 import type { OpOptions } from '../../adapters/shared/run.js';
 import type { LayerFile } from '../../domain/inventory-file.js';
 import type { AssetKind, LayerObservation, ProbeError } from '../../domain/types.js';
-import type { ReaderContext } from './types.js';
+import type { ReaderContext } from '../reader-context.js';
 
 export function probeOptions(ctx: ReaderContext): OpOptions {
   return { timeoutMs: ctx.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) };

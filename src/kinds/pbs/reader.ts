@@ -18,9 +18,9 @@ import { resolveSecret } from '../../adapters/secrets.js';
 import { epochToIsoSeconds } from '../../adapters/shared/values.js';
 import type { PbsLayerFile } from '../../domain/inventory-file.js';
 import type { Capacity, JobRun, LayerObservation, ProbeError, RecoveryPoint } from '../../domain/types.js';
-import { observation, probeError, probeOptions } from './observation.js';
-import { backupCompletions } from './pbs-completion.js';
-import type { ReaderContext } from './types.js';
+import { observation, probeError, probeOptions } from '../shared/observation.js';
+import { backupCompletions } from './completion.js';
+import type { ReaderContext } from '../reader-context.js';
 
 export async function readPbs(ctx: ReaderContext, layer: PbsLayerFile): Promise<LayerObservation> {
   const opts = probeOptions(ctx);

@@ -1,8 +1,8 @@
 /** pve-snapshots: run = `qm|pct snapshot VMID strata_...` of one guest; a snapshot has no verify of its own. */
-import { guestSnapshotCommand, guestSnapshotName } from '../../../adapters/pve/guest-snapshot.js';
-import { parseAssetId } from '../../../domain/asset-id.js';
-import { ok, type Result } from '../../../domain/types.js';
-import { build, planError, type LayerOf, type PlanDraft, type PlannerContext } from '../context.js';
+import { guestSnapshotCommand, guestSnapshotName } from '../../adapters/pve/guest-snapshot.js';
+import { parseAssetId } from '../../domain/asset-id.js';
+import { ok, type Result } from '../../domain/types.js';
+import { build, planError, type LayerOf, type PlanDraft, type PlannerContext } from '../planner-context.js';
 
 export async function planPveSnapshots(layer: LayerOf<'pve-snapshots'>, ctx: PlannerContext): Promise<Result<PlanDraft>> {
   if (ctx.request.kind === 'verify') {

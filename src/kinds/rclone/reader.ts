@@ -9,8 +9,8 @@ import { about, listRemote, type RcloneAccess } from '../../adapters/rclone/inde
 import { resolveSecretMap } from '../../adapters/secrets.js';
 import type { RcloneLayerFile } from '../../domain/inventory-file.js';
 import type { Capacity, LayerObservation, ProbeError, RecoveryPoint } from '../../domain/types.js';
-import { observation, probeError, probeOptions } from './observation.js';
-import type { ReaderContext } from './types.js';
+import { observation, probeError, probeOptions } from '../shared/observation.js';
+import type { ReaderContext } from '../reader-context.js';
 
 function joinRemote(remote: string, path: string): string {
   return remote.endsWith(':') || remote.endsWith('/') ? `${remote}${path}` : `${remote}/${path}`;

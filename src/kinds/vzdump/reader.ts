@@ -18,8 +18,8 @@ import {
 import { parseUpid } from '../../adapters/shared/upid.js';
 import type { VzdumpLayerFile } from '../../domain/inventory-file.js';
 import type { Asset, Capacity, JobDefinition, JobRun, LayerObservation, ProbeError, RecoveryPoint } from '../../domain/types.js';
-import { guestAssetId, guestAssetKind, observation, probeError, probeOptions } from './observation.js';
-import type { ReaderContext } from './types.js';
+import { guestAssetId, guestAssetKind, observation, probeError, probeOptions } from '../shared/observation.js';
+import type { ReaderContext } from '../reader-context.js';
 
 export async function readVzdump(ctx: ReaderContext, layer: VzdumpLayerFile): Promise<LayerObservation> {
   const opts = probeOptions(ctx);

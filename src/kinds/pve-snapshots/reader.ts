@@ -6,8 +6,8 @@
 import { listGuestSnapshots, listGuests } from '../../adapters/pve/index.js';
 import type { PveSnapshotsLayerFile } from '../../domain/inventory-file.js';
 import type { Asset, LayerObservation, ProbeError, RecoveryPoint } from '../../domain/types.js';
-import { guestAssetId, guestAssetKind, observation, probeError, probeOptions } from './observation.js';
-import type { ReaderContext } from './types.js';
+import { guestAssetId, guestAssetKind, observation, probeError, probeOptions } from '../shared/observation.js';
+import type { ReaderContext } from '../reader-context.js';
 
 export async function readPveSnapshots(ctx: ReaderContext, layer: PveSnapshotsLayerFile): Promise<LayerObservation> {
   const opts = probeOptions(ctx);

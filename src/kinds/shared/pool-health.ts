@@ -7,7 +7,7 @@
 import { listPools, poolStatus, type ZpoolInfo, type ZpoolProblem } from '../../adapters/zfs/index.js';
 import type { Capacity, PoolHealth, ProbeError } from '../../domain/types.js';
 import { poolOf, probeError, probeOptions } from './observation.js';
-import type { ReaderContext } from './types.js';
+import type { ReaderContext } from '../reader-context.js';
 
 export interface PoolReading {
   readonly pools: PoolHealth[];

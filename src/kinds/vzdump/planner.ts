@@ -3,8 +3,8 @@
  * job's own selection; verify = the host's own integrity test of the newest
  * archive per guest. A PBS-backed storage is verified through its pbs layer.
  */
-import { backupJobsCommand, storageContentCommand } from '../../../adapters/pve/commands.js';
-import { parseStorageContent, type PveArchive } from '../../../adapters/pve/parse.js';
+import { backupJobsCommand, storageContentCommand } from '../../adapters/pve/commands.js';
+import { parseStorageContent, type PveArchive } from '../../adapters/pve/parse.js';
 import {
   archiveTestCommand,
   parsePvesmPath,
@@ -13,11 +13,11 @@ import {
   vzdumpGuestCommand,
   vzdumpJobCommand,
   type VzdumpJob,
-} from '../../../adapters/pve/vzdump.js';
-import { parseAssetId } from '../../../domain/asset-id.js';
-import { ok, type Result } from '../../../domain/types.js';
-import { because, build, planError, type LayerOf, type PlanDraft, type PlannerContext } from '../context.js';
-import type { PlanStep } from '../types.js';
+} from '../../adapters/pve/vzdump.js';
+import { parseAssetId } from '../../domain/asset-id.js';
+import { ok, type Result } from '../../domain/types.js';
+import { because, build, planError, type LayerOf, type PlanDraft, type PlannerContext } from '../planner-context.js';
+import type { PlanStep } from '../action-types.js';
 
 function covers(job: VzdumpJob, vmid: number): boolean {
   if (job.all) return !job.exclude.includes(vmid);

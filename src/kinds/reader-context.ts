@@ -1,6 +1,6 @@
-import type { LayerFile } from '../../domain/inventory-file.js';
-import type { LayerObservation } from '../../domain/types.js';
-import type { Runner } from '../../transport/runner.js';
+import type { LayerFile } from '../domain/inventory-file.js';
+import type { LayerObservation } from '../domain/types.js';
+import type { Runner } from '../transport/runner.js';
 
 /** What a reader needs from the collector for one refresh of one layer. */
 export interface ReaderContext {

@@ -1,9 +1,9 @@
 /** rclone: run = `rclone sync SOURCE REMOTE`; verify = `rclone check SOURCE REMOTE --one-way --combined -`. */
-import type { RcloneAccess } from '../../../adapters/rclone/commands.js';
-import { rcloneCheckCommand, rcloneSyncCommand, rcloneSyncMarkCommand } from '../../../adapters/rclone/sync.js';
-import { resolveSecretMap } from '../../../adapters/secrets.js';
-import { ok, type Result } from '../../../domain/types.js';
-import { because, build, planError, type LayerOf, type PlanDraft, type PlannerContext } from '../context.js';
+import type { RcloneAccess } from '../../adapters/rclone/commands.js';
+import { rcloneCheckCommand, rcloneSyncCommand, rcloneSyncMarkCommand } from '../../adapters/rclone/sync.js';
+import { resolveSecretMap } from '../../adapters/secrets.js';
+import { ok, type Result } from '../../domain/types.js';
+import { because, build, planError, type LayerOf, type PlanDraft, type PlannerContext } from '../planner-context.js';
 
 export async function planRclone(layer: LayerOf<'rclone'>, ctx: PlannerContext): Promise<Result<PlanDraft>> {
   if (!layer.source) return planError(`layer ${layer.id} has no "source": Strata does not know what this remote copies`);

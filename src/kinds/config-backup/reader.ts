@@ -2,8 +2,8 @@
 import { listArchives } from '../../adapters/config-backup/index.js';
 import type { ConfigBackupLayerFile } from '../../domain/inventory-file.js';
 import type { LayerObservation, RecoveryPoint } from '../../domain/types.js';
-import { observation, probeError, probeOptions } from './observation.js';
-import type { ReaderContext } from './types.js';
+import { observation, probeError, probeOptions } from '../shared/observation.js';
+import type { ReaderContext } from '../reader-context.js';
 
 export async function readConfigBackup(ctx: ReaderContext, layer: ConfigBackupLayerFile): Promise<LayerObservation> {
   const asset = { id: `host/${layer.host}`, kind: 'host' as const, name: layer.host, host: layer.host };

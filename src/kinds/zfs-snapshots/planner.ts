@@ -1,8 +1,8 @@
 /** zfs-snapshots: run = `zfs snapshot DATASET@strata_...` per dataset; verify = each pool's last scrub. */
-import { strataSnapshotName, zfsSnapshotCommand, zpoolStatusPoolCommand } from '../../../adapters/zfs/actions.js';
-import { ok, type Result } from '../../../domain/types.js';
-import { build, type LayerOf, type PlanDraft, type PlannerContext } from '../context.js';
-import type { PlanStep } from '../types.js';
+import { strataSnapshotName, zfsSnapshotCommand, zpoolStatusPoolCommand } from '../../adapters/zfs/actions.js';
+import { ok, type Result } from '../../domain/types.js';
+import { build, type LayerOf, type PlanDraft, type PlannerContext } from '../planner-context.js';
+import type { PlanStep } from '../action-types.js';
 
 export async function planZfsSnapshots(layer: LayerOf<'zfs-snapshots'>, ctx: PlannerContext): Promise<Result<PlanDraft>> {
   const steps: PlanStep[] = [];
