@@ -1,6 +1,6 @@
 /**
  * The one-way dependency rule of DESIGN.md:
- *   cli -> screens -> components/store -> services -> adapters -> transport; domain is pure.
+ *   cli -> screens -> components/store -> services -> kinds -> adapters -> transport; domain is pure.
  * `npm run lint` fails on any violation. test/lint-rules.test.ts proves each rule fires.
  */
 const IO_MODULES = '^(node:)?(fs|fs/promises|child_process|net|tls|http|https|dgram|cluster|worker_threads|readline)$';
@@ -33,7 +33,7 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/adapters/' },
       to: {
-        path: '^src/(transport|services|store|cli|lab)/|^(screens|components)/',
+        path: '^src/(transport|services|store|cli|lab|kinds)/|^(screens|components)/',
         pathNot: '^src/transport/(command|runner|errors|index)\\.ts$',
       },
     },
@@ -48,7 +48,14 @@ module.exports = {
       name: 'transport-is-the-bottom',
       severity: 'error',
       from: { path: '^src/transport/' },
-      to: { path: '^src/(adapters|services|store|cli|lab)/|^(screens|components)/' },
+      to: { path: '^src/(adapters|services|store|cli|lab|kinds)/|^(screens|components)/' },
+    },
+    {
+      name: 'kinds-below-services',
+      comment: 'A layer kind reads, plans and judges through adapters; it does not know the services that use it, the store or the UI.',
+      severity: 'error',
+      from: { path: '^src/kinds/' },
+      to: { path: '^src/(services|store|cli|lab)/|^(screens|components)/' },
     },
     {
       name: 'services-below-store-and-ui',
@@ -61,20 +68,20 @@ module.exports = {
       name: 'store-below-ui',
       severity: 'error',
       from: { path: '^src/store/' },
-      to: { path: '^src/(cli|lab|transport)/|^(screens|components)/' },
+      to: { path: '^src/(cli|lab|transport|kinds|adapters)/|^(screens|components)/' },
     },
     {
       name: 'components-are-pure-views',
       comment: 'Components take props and return elements: no store, no services, no I/O.',
       severity: 'error',
       from: { path: '^components/' },
-      to: { path: ['^src/(store|services|adapters|transport|cli|lab)/', '^screens/', '(^|/)node_modules/zustand/', IO_MODULES] },
+      to: { path: ['^src/(store|services|adapters|transport|cli|lab|kinds)/', '^screens/', '(^|/)node_modules/zustand/', IO_MODULES] },
     },
     {
       name: 'screens-use-store-not-io',
       severity: 'error',
       from: { path: '^screens/' },
-      to: { path: ['^src/(adapters|transport|cli|lab)/', IO_MODULES] },
+      to: { path: ['^src/(adapters|transport|cli|lab|kinds|services)/', IO_MODULES] },
     },
     {
       name: 'lab-is-not-product-code',

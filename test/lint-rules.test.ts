@@ -68,4 +68,24 @@ describe('the dependency rule (npm run lint)', () => {
     expect(r.status).not.toBe(0);
     expect(r.output).toContain('domain-no-io');
   });
+
+  it('fails a layer kind that imports a service above it', () => {
+    const r = lintTree({
+      ...base,
+      'src/services/journal.ts': 'export const journal = 1;\n',
+      'src/kinds/restic/reader.ts': "import { journal } from '../../services/journal.js';\nexport const r = journal;\n",
+    });
+    expect(r.status).not.toBe(0);
+    expect(r.output).toContain('kinds-below-services');
+  });
+
+  it('fails a screen that reaches past the store into a service or a kind', () => {
+    const r = lintTree({
+      ...base,
+      'src/kinds/registry.ts': 'export const KINDS = 1;\n',
+      'screens/Bad.tsx': "import { KINDS } from '../src/kinds/registry.js';\nexport const b = KINDS;\n",
+    });
+    expect(r.status).not.toBe(0);
+    expect(r.output).toContain('screens-use-store-not-io');
+  });
 });

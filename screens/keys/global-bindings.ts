@@ -3,6 +3,7 @@
  * that show layers. A screen's own bindings come first in the dispatcher, so
  * it can take a key for itself (the Job screen's Esc cancels a running job).
  */
+import { actionChangesHostOnEveryKind } from '../../src/store/index.js';
 import type { Binding } from './binding.js';
 import { actionTarget, gridReason } from './list-commands.js';
 import type { KeyContext } from './binding.js';
@@ -66,16 +67,21 @@ export const GENERAL_BINDINGS: readonly Binding[] = [
 
 export const GLOBAL_BINDINGS: readonly Binding[] = [...NAVIGATION_BINDINGS, ...VIEW_BINDINGS, ...GENERAL_BINDINGS];
 
-function layerActionReason(ctx: KeyContext): string | null {
-  if (!ctx.state.actionsAvailable) return 'this session has no action executor';
-  const target = actionTarget(ctx);
-  if (!target) return 'select a layer first';
-  const busy = ctx.state.jobOrder
-    .map((id) => ctx.state.jobs[id])
-    .find((j) => j?.state === 'running' && j.plan.request.layerId === target.layerId);
-  if (busy) return `a job is already running on ${target.layerId}`;
-  return null;
-}
+/** Why x or v does nothing on the selected layer right now: the layer's own offer first, then a job already running there. */
+const layerActionReason =
+  (kind: 'run' | 'verify') =>
+  (ctx: KeyContext): string | null => {
+    if (!ctx.state.actionsAvailable) return 'this session has no action executor';
+    const target = actionTarget(ctx);
+    if (!target) return 'select a layer first';
+    const offer = ctx.state.offerFor(target.layerId, kind);
+    if (offer?.disabledReason) return `${offer.label}: ${offer.disabledReason}`;
+    const busy = ctx.state.jobOrder
+      .map((id) => ctx.state.jobs[id])
+      .find((j) => j?.state === 'running' && j.plan.request.layerId === target.layerId);
+    if (busy) return `a job is already running on ${target.layerId}`;
+    return null;
+  };
 
 /** x, v and R: on every screen that lists layers. */
 export const LAYER_ACTION_BINDINGS: readonly Binding[] = [
@@ -84,18 +90,20 @@ export const LAYER_ACTION_BINDINGS: readonly Binding[] = [
     command: 'action.run',
     description: "Run the layer's job (plan shown, y/N)",
     group: 'Actions',
-    dangerous: true,
+    // Every kind's run writes to a host, so read-only mode drops the key itself.
+    dangerous: actionChangesHostOnEveryKind('run'),
     hint: 'run',
-    disabledReason: layerActionReason,
+    disabledReason: layerActionReason('run'),
   },
   {
     keys: ['v'],
     command: 'action.verify',
-    description: "Verify the layer's copies (plan shown, y/N)",
+    description: "Verify the layer's copies (plan shown, y/N; a PBS verify changes the host)",
     group: 'Actions',
-    dangerous: true,
+    // Most verifies only read (restic check, rclone check, a scrub's result): read-only mode keeps the key and disables it per layer.
+    dangerous: actionChangesHostOnEveryKind('verify'),
     hint: 'verify',
-    disabledReason: layerActionReason,
+    disabledReason: layerActionReason('verify'),
   },
   {
     keys: ['R'],

@@ -7,32 +7,17 @@
  */
 import type { MatrixCell, MatrixLine, MatrixSlot } from '../../components/MatrixTable.js';
 import type { Column } from '../../components/table-types.js';
+import { inProtectionOrder, kindInfo } from '../../src/domain/layer-kinds.js';
 import type { HostStatus, LayerStatus } from '../../src/domain/status-report.js';
 import { firstReason, shortAge } from './format.js';
 import type { CellTarget, ScreenRow } from './pane.js';
 import { ageNow, hostFreshness, layerFreshness, withoutPrefix, type StatusView } from './status-rows.js';
 
-/** From the copy nearest the data to the one furthest away. */
-export const KIND_ORDER: readonly string[] = ['pve-snapshots', 'zfs-snapshots', 'vzdump', 'pbs', 'zfs-replication', 'restic', 'rclone', 'config-backup'];
-
-const KIND_HEADERS: Readonly<Record<string, string>> = {
-  'pve-snapshots': 'snap',
-  'zfs-snapshots': 'zfs-snap',
-  vzdump: 'vzdump',
-  pbs: 'pbs',
-  'zfs-replication': 'zfs-repl',
-  restic: 'restic',
-  rclone: 'rclone',
-  'config-backup': 'config',
-};
-
-export const kindHeader = (kind: string): string => KIND_HEADERS[kind] ?? kind;
+/** A kind's matrix column header (a kind this version does not know shows its own name). */
+export const kindHeader = (kind: string): string => kindInfo(kind)?.column ?? kind;
 
 /** The kinds present, in protection order; kinds this screen does not know come last, as first seen. */
-export function matrixKinds(layers: readonly { readonly kind: string }[]): string[] {
-  const present = [...new Set(layers.map((l) => l.kind))];
-  return [...KIND_ORDER.filter((k) => present.includes(k)), ...present.filter((k) => !KIND_ORDER.includes(k))];
-}
+export const matrixKinds = (layers: readonly { readonly kind: string }[]): string[] => inProtectionOrder(layers.map((l) => l.kind));
 
 /** The header row as columns (the matrix sizes them itself). */
 export const matrixColumns = (kinds: readonly string[]): Column[] => [

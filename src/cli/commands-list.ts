@@ -3,7 +3,7 @@
  * Strata may run there, so an operator can review them and restrict Strata's
  * key or account. Secrets show as names, never values.
  */
-import { probeCommands } from '../services/readers/index.js';
+import { probeCommands } from '../kinds/read.js';
 import { CLOCK_COMMAND, HOSTNAME_COMMAND } from '../adapters/host/commands.js';
 import type { Command, SecretSource } from '../transport/command.js';
 import { describeCommand, WORKER_SHELL_LINE } from '../transport/shell-script.js';
@@ -12,6 +12,7 @@ import { EXIT, type CliIo } from './io.js';
 import { printProblems } from './session.js';
 import { loadInventory, resolveConfigPath } from '../services/inventory-loader.js';
 import type { Inventory } from '../domain/inventory.js';
+import { LAYER_KIND_INFO } from '../domain/layer-kinds.js';
 
 /** What an operator restricting Strata's key must know about how these reach the host. */
 export const HOW_COMMANDS_ARRIVE = `How they arrive: over one SSH connection per host, through long-lived
@@ -81,7 +82,7 @@ export function commandsByHost(inventory: Inventory): HostCommands[] {
     };
     add(null, 'host clock and time zone', CLOCK_COMMAND);
     const node = h.node ?? NODE_STANDIN;
-    if (!h.node && inventory.layers.some((l) => l.host === h.name && (l.kind === 'vzdump' || l.kind === 'pve-snapshots'))) {
+    if (!h.node && inventory.layers.some((l) => l.host === h.name && LAYER_KIND_INFO[l.kind].needsNodeName)) {
       add(null, 'PVE node name', HOSTNAME_COMMAND);
     }
     for (const layer of inventory.layers) {

@@ -6,7 +6,7 @@
 import type { Inventory, InventoryProblem } from '../domain/inventory.js';
 import type { CollectorDeps } from '../services/collector.js';
 import { loadInventory, resolveConfigPath } from '../services/inventory-loader.js';
-import { readLayer } from '../services/readers/index.js';
+import { readLayer } from '../kinds/read.js';
 import { targetFor } from '../services/runner-targets.js';
 import { JOURNAL_FILE, Journal, journalingRunner, operatorName, ProbeLog, strataRuns, type StrataRun } from '../services/journal/index.js';
 import { statePath } from '../services/state-dir.js';

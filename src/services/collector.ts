@@ -7,6 +7,7 @@
  * error, which the health rules turn into UNKNOWN.
  */
 import type { Inventory } from '../domain/inventory.js';
+import { hostsOfLayer, LAYER_KIND_INFO } from '../domain/layer-kinds.js';
 import type { LayerFile } from '../domain/inventory-file.js';
 import type { HostObservation, LayerObservation } from '../domain/types.js';
 import type { Runner } from '../transport/runner.js';
@@ -50,19 +51,11 @@ export function selectLayers(inventory: Inventory, opts: Pick<CollectOptions, 'h
   );
 }
 
-/** Hosts a layer needs to be reachable: its own, and a replication source on another host. */
-function hostsOf(layer: LayerFile): string[] {
-  if (layer.kind === 'zfs-replication' && layer.source.host && layer.source.host !== layer.host) {
-    return [layer.host, layer.source.host];
-  }
-  return [layer.host];
-}
-
 export async function collect(inventory: Inventory, deps: CollectorDeps, opts: CollectOptions = {}): Promise<Collection> {
   const timeoutMs = opts.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
   const layers = selectLayers(inventory, opts);
   const hostNames = new Set<string>(opts.hosts ?? []);
-  for (const l of layers) for (const h of hostsOf(l)) hostNames.add(h);
+  for (const l of layers) for (const h of hostsOfLayer(l)) hostNames.add(h);
   const hosts = inventory.hosts.filter((h) => hostNames.has(h.name));
 
   const hostObs = new Map<string, HostObservation>();
@@ -72,7 +65,7 @@ export async function collect(inventory: Inventory, deps: CollectorDeps, opts: C
     hosts.map(async (host) => {
       const runner = deps.runnerFor(host.name);
       const onThisHost = layers.filter((l) => l.host === host.name);
-      const needsNode = !host.node && onThisHost.some((l) => l.kind === 'pve-snapshots' || l.kind === 'vzdump');
+      const needsNode = !host.node && onThisHost.some((l) => LAYER_KIND_INFO[l.kind].needsNodeName);
       const probe = await probeHost(runner, {
         needHostname: needsNode,
         timeoutMs,
@@ -94,7 +87,7 @@ export async function collect(inventory: Inventory, deps: CollectorDeps, opts: C
 
       await Promise.all(
         onThisHost.map(async (layer) => {
-          const unreachable = hostsOf(layer)
+          const unreachable = hostsOfLayer(layer)
             .map((h) => hostObs.get(h))
             .find((h) => h && !h.reachable);
           let result: LayerObservation;

@@ -43,3 +43,5 @@ export { currentRoute, cursorKey } from './ui-slice.js';
 export type { PollScope } from './polling-slice.js';
 export type { StatusDeps, Observations } from './status-slice.js';
 export { LineBuffer } from './line-buffer.js';
+/** Whether an action writes to a host on every layer kind (read-only mode then drops its key outright). */
+export { changesHostOnEveryKind as actionChangesHostOnEveryKind } from '../services/actions/index.js';

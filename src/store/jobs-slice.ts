@@ -11,7 +11,8 @@
  * second costs ~30 store updates a second, not 5,000.
  */
 import type { StateCreator } from 'zustand/vanilla';
-import type { ActionOutcome, ActionPlan, ActionRequest, OutputLine, PlanStep } from '../services/actions/index.js';
+import { actionOffer, type ActionKind, type ActionOffer, type ActionOutcome, type ActionPlan, type ActionRequest, type OutputLine, type PlanStep } from '../services/actions/index.js';
+import type { Inventory } from '../domain/inventory.js';
 import { LineBuffer } from './line-buffer.js';
 
 export interface ActionDeps {
@@ -62,6 +63,8 @@ export interface JobsSlice {
   jobOrder: readonly string[];
   pending: Pending | null;
   actionsAvailable: boolean;
+  /** Whether the layer offers this action in this mode, and why not (the one answer, from services/actions/availability). */
+  offerFor(layerId: string, kind: ActionKind): ActionOffer | null;
   requestAction(request: ActionRequest): Promise<void>;
   /** Runs the pending plan; returns the job id, or null when nothing was pending. */
   confirmPending(): string | null;
@@ -76,6 +79,7 @@ export interface JobsSlice {
 /** What the jobs slice needs from the rest of the store. */
 interface Needs {
   readOnly: boolean;
+  inventory: Inventory | null;
   refresh(opts?: { layers?: readonly string[] }): Promise<unknown>;
   loadJournal(): Promise<void>;
   say(text: string, tone?: 'info' | 'warn' | 'error'): void;
@@ -188,6 +192,10 @@ export const createJobsSlice =
       jobOrder: [],
       pending: null,
       actionsAvailable: Boolean(deps.plan && deps.execute && deps.describeStep),
+      offerFor: (layerId, kind) => {
+        const layer = get().inventory?.layers.find((l) => l.id === layerId);
+        return layer ? actionOffer(layer, kind, { readOnly: get().readOnly }) : null;
+      },
       requestAction: async (request) => {
         if (!deps.plan || !deps.execute || !deps.describeStep) {
           set({ pending: { state: 'refused', request, reason: 'this session has no action executor' } });

@@ -6,6 +6,7 @@
  */
 import type { StateCreator } from 'zustand/vanilla';
 import type { Inventory } from '../domain/inventory.js';
+import { hostsOfLayer } from '../domain/layer-kinds.js';
 import type { CollectOptions } from '../services/collector.js';
 import { createPoller, type Poller } from '../services/poller.js';
 import type { Observations } from './status-slice.js';
@@ -45,8 +46,7 @@ export function hostsOfScope(inventory: Inventory, scope: PollScope): string[] {
     const set = new Set<string>();
     for (const l of inventory.layers) {
       if (!scope.layers.includes(l.id)) continue;
-      set.add(l.host);
-      if (l.kind === 'zfs-replication' && l.source.host) set.add(l.source.host);
+      for (const h of hostsOfLayer(l)) set.add(h);
     }
     return [...set];
   }

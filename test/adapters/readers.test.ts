@@ -11,7 +11,7 @@ import type {
   ZfsSnapshotsLayerFile,
 } from '../../src/domain/inventory-file.js';
 import type { LayerObservation } from '../../src/domain/types.js';
-import { probeCommands, readLayer, type ReaderContext } from '../../src/services/readers/index.js';
+import { probeCommands, readLayer, type ReaderContext } from '../../src/kinds/read.js';
 import { TransportError } from '../../src/transport/errors.js';
 import { FakeRunner } from '../helpers/fake-runner.js';
 import { fixture, reply } from './fixtures.js';

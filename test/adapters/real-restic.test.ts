@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { backup, check, forget, listSnapshots, type ResticAccess } from '../../src/adapters/restic/index.js';
-import { readLayer, type ReaderContext } from '../../src/services/readers/index.js';
+import { readLayer, type ReaderContext } from '../../src/kinds/read.js';
 import { LocalRunner } from '../../src/transport/local-runner.js';
 import { describeWithTools } from '../helpers/tools.js';
 

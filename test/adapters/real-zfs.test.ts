@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { listPools, listSnapshots, poolStatus } from '../../src/adapters/zfs/index.js';
-import { readLayer, type ReaderContext } from '../../src/services/readers/index.js';
+import { readLayer, type ReaderContext } from '../../src/kinds/read.js';
 import { LocalRunner } from '../../src/transport/local-runner.js';
 import { describeWithTools } from '../helpers/tools.js';
 import { sh, useZfsFuse, type ZfsFuse } from '../helpers/zfs-fuse.js';

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { validateInventory, type Inventory } from '../../src/domain/inventory.js';
 import type { LayerObservation } from '../../src/domain/types.js';
 import { collect, type CollectOptions, type CollectorDeps } from '../../src/services/collector.js';
-import { readLayer } from '../../src/services/readers/index.js';
+import { readLayer } from '../../src/kinds/read.js';
 import { readStatus } from '../../src/services/status-service.js';
 import { TransportError } from '../../src/transport/errors.js';
 import type { RunResult, Runner } from '../../src/transport/runner.js';

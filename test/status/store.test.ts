@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { validateInventory, type Inventory } from '../../src/domain/inventory.js';
 import type { StatusReport } from '../../src/domain/status-report.js';
 import type { CollectorDeps } from '../../src/services/collector.js';
-import { readLayer } from '../../src/services/readers/index.js';
+import { readLayer } from '../../src/kinds/read.js';
 import { readStatus } from '../../src/services/status-service.js';
 import { createAppStore, type AppStore } from '../../src/store/index.js';
 import { FakeRunner } from '../helpers/fake-runner.js';

@@ -4,12 +4,26 @@
  * incremental send starts from. No common snapshot breaks the chain.
  */
 import type { ZfsSnapshot } from '../../adapters/zfs/parse.js';
-import type { ActionPlan } from '../action-types.js';
-import type { StepVerdict } from '../step-readers.js';
+import type { ActionPlan, StepOutput } from '../action-types.js';
+import type { StepVerdict } from '../shared/step-reading.js';
 import { formatDurationShort } from '../shared/words.js';
 
+type Comparison = Extract<NonNullable<ActionPlan['compare']>, { readonly kind: 'zfs-replication' }>;
+
+/** Judges a replication verify from the snapshot lists its steps read on each side. */
+export function judgeReplication(
+  compare: Comparison,
+  ran: readonly { readonly output?: StepOutput; readonly verdict: StepVerdict }[],
+  now: number,
+): StepVerdict {
+  const side = (which: 'source' | 'target') => ran.find((r) => r.output?.kind === 'zfs-snapshots' && r.output.side === which)?.verdict.snapshots;
+  const source = side('source');
+  const target = side('target');
+  return source && target ? compareReplication(compare, source, target, now) : { state: 'failed', summary: 'could not read both snapshot lists' };
+}
+
 export function compareReplication(
-  compare: NonNullable<ActionPlan['compare']>,
+  compare: Comparison,
   source: readonly ZfsSnapshot[],
   target: readonly ZfsSnapshot[],
   now: number,

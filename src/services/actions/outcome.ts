@@ -1,0 +1,34 @@
+/**
+ * The outcome of a plan from its steps' verdicts: the state, one summary
+ * line for the operator, and, for verifies, whether the copies were proven
+ * sound (every verifying step said so) and as of when.
+ */
+import type { ActionOutcome, ActionState } from '../../kinds/action-types.js';
+import { verifies, type StepVerdict } from '../../kinds/step-readers.js';
+import type { StepRun, StepsResult } from './run-steps.js';
+
+/** Folds the verdict of the steps taken together (a replication's comparison) into the state. */
+export function withTogether(state: ActionState, together: StepVerdict | undefined): ActionState {
+  if (!together) return state;
+  if (together.state === 'failed') return 'failed';
+  if (together.state === 'warning' && state === 'ok') return 'warning';
+  return state;
+}
+
+export function summarize(ran: readonly StepRun[], together: StepVerdict | undefined): string {
+  if (together) return together.summary;
+  const worst = ran.find((r) => r.verdict.state === 'failed') ?? ran.find((r) => r.verdict.state === 'warning');
+  if (ran.length === 1) return ran[0]!.verdict.summary;
+  if (worst) return `${worst.verdict.summary} (step ${worst.index + 1} of ${ran.length})`;
+  if (ran.length <= 3) return ran.map((r) => r.verdict.summary).join('; ') || 'nothing ran';
+  return `${ran.length} steps ok; ${ran.at(-1)!.verdict.summary}`;
+}
+
+/** Proven sound only when nothing failed and every verifying verdict says ok; proven as of the oldest proof. */
+export function proof(steps: StepsResult, state: ActionState, together: StepVerdict | undefined): Pick<ActionOutcome, 'verified' | 'provenAt'> {
+  const verdicts = [...steps.ran.filter((r) => verifies(r.step.output)).map((r) => r.verdict), ...(together ? [together] : [])];
+  if (verdicts.some((v) => v.verified === 'failed')) return { verified: 'failed' };
+  if (state === 'failed' || state === 'cancelled' || verdicts.length === 0 || !verdicts.every((v) => v.verified === 'ok')) return {};
+  const times = verdicts.map((v) => v.provenAt).filter((t): t is number => t !== undefined);
+  return times.length > 0 ? { verified: 'ok', provenAt: Math.min(...times) } : { verified: 'ok' };
+}
