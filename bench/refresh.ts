@@ -14,7 +14,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { sessionFor } from '../src/cli/session.js';
+import { composeServices } from '../src/services/root.js';
 import { validateInventory } from '../src/domain/inventory.js';
 import { startLab } from '../src/lab/index.js';
 import { readStatus } from '../src/services/status-service.js';
@@ -47,7 +47,7 @@ export async function child(configPath: string, hostsArg: string): Promise<void>
   const { readFileSync } = await import('node:fs');
   const v = validateInventory(JSON.parse(readFileSync(configPath, 'utf8')));
   if (!v.ok) throw new Error(JSON.stringify(v.problems));
-  const session = sessionFor(v.inventory, configPath, {});
+  const session = composeServices({ inventory: v.inventory, configPath, env: {} });
   const hosts = hostsArg === '*' ? undefined : hostsArg.split(',');
   const commands: Recorded[] = [];
   const recording = (host: string): Runner => {
@@ -63,7 +63,7 @@ export async function child(configPath: string, hostsArg: string): Promise<void>
       close: () => r.close(),
     };
   };
-  const deps = { ...session.deps, runnerFor: recording };
+  const deps = { ...session.collector, runnerFor: recording };
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const cold = await readStatus(v.inventory, deps, hosts ? { hosts } : {});

@@ -10,7 +10,8 @@ import { SCENARIOS, startLab, type Lab, type ScenarioName } from '../lab/index.j
 import { parseFlags, UsageError } from './args.js';
 import { formatStatus } from './format-status.js';
 import { EXIT, type CliIo } from './io.js';
-import { closeSession, type Session, sessionFor } from './session.js';
+import { closeSession, type Session } from './session.js';
+import { composeServices } from '../services/root.js';
 import { stateDir } from '../services/state-dir.js';
 import { statusReport } from './status.js';
 
@@ -66,14 +67,14 @@ export function parseDemoArgs(args: string[]) {
 }
 
 /** Starts the lab and a session on it; the caller stops both. */
-export async function startDemo(opts: DemoOptions, env: CliIo['env']): Promise<{ lab: Lab; session: Session }> {
+export async function startDemo(opts: DemoOptions, env: CliIo['env'], mode: { readOnly?: boolean } = {}): Promise<{ lab: Lab; session: Session }> {
   const lab = await startLab({ scenario: opts.scenario, extraPveNodes: opts.extraPveNodes, latencyMs: opts.latencyMs });
   const valid = validateInventory(lab.config);
   if (!valid.ok) {
     await lab.stop();
     throw new Error(`the lab wrote an invalid inventory: ${valid.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
   }
-  return { lab, session: sessionFor(valid.inventory, lab.configPath, env) };
+  return { lab, session: composeServices({ inventory: valid.inventory, configPath: lab.configPath, env, ...mode }) };
 }
 
 /**
@@ -101,7 +102,7 @@ export async function run(args: string[], outerIo: CliIo): Promise<number> {
     io.out(USAGE);
     return EXIT.ok;
   }
-  const { lab, session } = await startDemo(parsed.demo, io.env);
+  const { lab, session } = await startDemo(parsed.demo, io.env, { readOnly: parsed.readOnly });
   try {
     if (parsed.status || !io.isTTY) {
       const report = await statusReport(session);

@@ -42,7 +42,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     const demo = await import('./demo.js');
     return demo.run(flags['read-only'] ? ['--read-only'] : [], io);
   }
-  const opened = await openSession(named, io);
+  const opened = await openSession(named, io, { readOnly: flags['read-only'] ?? false });
   if (!opened.ok) {
     printProblems(io, opened.path, opened.problems);
     return EXIT.config;

@@ -3,8 +3,8 @@
  * without a screen, for cron and monitoring. Exit codes are Nagios levels.
  */
 import { exitCodeFor, type StatusReport } from '../domain/status-report.js';
-import { onlyWhatWasRead, readStatus } from '../services/status-service.js';
-import { createAppStore } from '../store/index.js';
+import { onlyWhatWasRead } from '../services/status-service.js';
+import { appStore } from './app.js';
 import { commandFlags, configFlag } from './args.js';
 import { formatStatus } from './format-status.js';
 import { EXIT, type CliIo } from './io.js';
@@ -57,13 +57,9 @@ function unknownNames(session: Session, hosts: string[], layers: string[]): stri
   return null;
 }
 
-/** Reads the status through the store, as the TUI does. */
+/** Reads the status through the store and the composition root's services, as the panel does. */
 export async function statusReport(session: Session, hosts?: string[], layers?: string[]): Promise<StatusReport> {
-  const store = createAppStore({
-    readStatus: (inventory, opts) => readStatus(inventory, session.deps, { ...opts, strataRuns: session.strataRuns }),
-    nowMs: () => Date.now(),
-  });
-  store.getState().setInventory(session.inventory);
+  const store = appStore(session);
   const filtered = Boolean(hosts?.length || layers?.length);
   const report = await store.getState().refresh({
     ...(hosts?.length ? { hosts } : {}),

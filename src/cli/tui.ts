@@ -5,19 +5,10 @@
  * and mounts the Ink app until the operator quits. Running jobs are cancelled
  * (their remote processes ended) before it returns.
  */
-import { executePlan } from '../services/actions/execute.js';
-import { planAction } from '../services/actions/plan.js';
-import { operatorName } from '../services/journal/entry.js';
-import { Journal } from '../services/journal/journal-file.js';
-import { newestVerifications, type VerificationRecord } from '../services/journal/verifications.js';
-import { loadSavedStatus, saveStatus } from '../services/status-cache.js';
-import { readStatus } from '../services/status-service.js';
-import { createAppStore, type AppDeps, type AppStore } from '../store/index.js';
-import { evidenceFrom, journalViews } from '../store/journal-view.js';
-import { describeCommand } from '../transport/shell-script.js';
+import type { AppStore } from '../store/index.js';
+import { appStore } from './app.js';
 import { EXIT, type CliIo } from './io.js';
 import type { Session } from './session.js';
-
 
 export interface RunTuiOptions {
   readonly session: Session;
@@ -41,57 +32,16 @@ export function colorWanted(env: CliIo['env'], out: NodeJS.WriteStream): boolean
   return typeof out.hasColors === 'function' ? out.hasColors() : true;
 }
 
-/** The store of an interactive session, wired to the real services. */
+/** The store of an interactive session: the composition root's services, with actions, showing the saved status at once. */
 export async function tuiStore(opts: RunTuiOptions & { readonly color: boolean }): Promise<AppStore> {
-  const { session, io } = opts;
-  const env = io.env;
-  const journal = await Journal.open(env).catch(() => null);
-  let verifications: VerificationRecord[] = [];
-  const readJournal = async () => {
-    if (!journal) throw new Error('the state directory cannot be created, so there is no journal');
-    const { entries } = await journal.read();
-    verifications = newestVerifications(entries);
-    return journalViews(entries);
-  };
-  // Read once at start for the verifies' evidence; the first refresh waits for it, the first frame does not.
-  const journalRead = readJournal().catch(() => []);
-  const deps: AppDeps = {
-    nowMs: () => Date.now(),
-    // The store evaluates each reading again with the journal's evidence (restoreEvidence below).
-    readStatus: async (inventory, o) => {
-      await journalRead;
-      return readStatus(inventory, session.deps, { ...o, strataRuns: session.strataRuns });
-    },
-    saveReport: (report, readAtMs) => saveStatus(session.configPath, { report, readAtMs }, env),
-    restoreEvidence: (layers) => evidenceFrom(verifications, layers),
-    journal: { readJournal },
-    ui: { readOnly: opts.readOnly ?? false, color: opts.color },
+  const store = appStore(opts.session, {
+    readOnly: opts.readOnly ?? false,
+    color: opts.color,
+    saveReports: true,
+    withActions: true,
     ...(opts.pollIntervalMs ? { pollIntervalMs: opts.pollIntervalMs } : {}),
-    actions: {
-      plan: async (request) => {
-        const r = await planAction(request, {
-          inventory: session.inventory,
-          // A planner's reads are probes: they go to the probe log like the collector's.
-          runnerFor: (h) => session.deps.runnerFor(h),
-          lookupEnv: session.deps.lookupEnv,
-          now: () => Math.floor(Date.now() / 1000),
-          readOnly: opts.readOnly ?? false,
-        });
-        if (!r.ok) throw new Error(r.error.message);
-        return r.value;
-      },
-      execute: (plan, o) => {
-        if (!journal) {
-          return Promise.resolve({ state: 'failed', exitCode: null, summary: 'not started: there is no journal to record it in', durationMs: 0 });
-        }
-        return executePlan(plan, { runnerFor: (h) => session.pool.get(h), journal, operator: operatorName(env), signal: o.signal, onOutput: o.onOutput });
-      },
-      describeStep: (step) => describeCommand(step.command),
-    },
-  };
-  const store = createAppStore(deps);
-  store.getState().setInventory(session.inventory);
-  const saved = await loadSavedStatus(session.configPath, env);
+  });
+  const saved = await opts.session.loadSavedStatus();
   if (saved) store.getState().showSavedReport(saved.report, saved.readAtMs);
   return store;
 }

@@ -1,26 +1,38 @@
 /**
- * Reads every selected layer and turns the observations into the status
- * report through the domain rules. The CLI, the TUI and the exporters all get
- * their truth from here.
+ * The status report from observations, in one place: the domain rules with
+ * the journal's evidence. The store evaluates each refresh once through
+ * `evaluateStatus`; `readStatus` is the same for a one-shot reader without a
+ * store (a test, a tool).
  */
 import { evaluate } from '../domain/evaluate.js';
 import type { Inventory } from '../domain/inventory.js';
 import type { StatusReport } from '../domain/status-report.js';
-import { worstHealth } from '../domain/types.js';
+import { worstHealth, type HostObservation, type LayerObservation } from '../domain/types.js';
 import { collect, type CollectOptions, type Collection, type CollectorDeps } from './collector.js';
 import { withStrataRuns, type StrataRun } from './journal/strata-runs.js';
+import type { RestoreEvidence } from './restore-evidence.js';
+
+export type { RestoreEvidence } from './restore-evidence.js';
 
 export interface StatusReading {
   readonly report: StatusReport;
   readonly collection: Collection;
 }
 
-export interface RestoreEvidence {
-  readonly assetId: string;
-  readonly layerId?: string;
-  readonly at: number;
+export interface ObservedEstate {
+  readonly hosts: readonly HostObservation[];
+  readonly layers: readonly LayerObservation[];
 }
 
+export function evaluateStatus(inventory: Inventory, observed: ObservedEstate, nowSec: number, evidence?: readonly RestoreEvidence[]): StatusReport {
+  return evaluate(
+    inventory,
+    { hosts: [...observed.hosts], layers: [...observed.layers], ...(evidence ? { restoreEvidence: [...evidence] } : {}) },
+    Math.floor(nowSec),
+  );
+}
+
+/** Reads the selected layers and evaluates them once, for callers without a store. */
 export async function readStatus(
   inventory: Inventory,
   deps: CollectorDeps,
@@ -32,16 +44,7 @@ export async function readStatus(
 ): Promise<StatusReading> {
   const [collected, runs] = await Promise.all([collect(inventory, deps, opts), opts.strataRuns?.().catch(() => []) ?? []]);
   const collection = runs.length > 0 ? { ...collected, layers: withStrataRuns(collected.layers, runs) } : collected;
-  const report = evaluate(
-    inventory,
-    {
-      hosts: collection.hosts,
-      layers: collection.layers,
-      ...(opts.restoreEvidence ? { restoreEvidence: [...opts.restoreEvidence] } : {}),
-    },
-    Math.floor(collection.finishedAt),
-  );
-  return { report, collection };
+  return { report: evaluateStatus(inventory, collection, collection.finishedAt, opts.restoreEvidence), collection };
 }
 
 /**

@@ -1,12 +1,8 @@
 /**
  * The journal file's entries (a start, the commands, an end per action) as
- * the Journal screen's rows, one per action, and the verifies in it as
- * "last proven" evidence for the status report.
+ * the Journal screen's rows, one per action.
  */
-import type { LayerObservation } from '../domain/types.js';
 import type { JournalEntry } from '../services/journal/entry.js';
-import type { VerificationRecord } from '../services/journal/verifications.js';
-import type { RestoreEvidence } from '../services/status-service.js';
 import type { JournalEntryView } from './journal-slice.js';
 
 export function journalViews(entries: readonly JournalEntry[]): JournalEntryView[] {
@@ -91,21 +87,4 @@ export function journalViews(entries: readonly JournalEntry[]): JournalEntryView
     }),
   );
   return [...views, ...loose].sort((x, y) => y.atMs - x.atMs);
-}
-
-/**
- * Proof per workload: a verify of one workload counts for it; a verify of a
- * whole layer counts for every workload with a point on that layer at the time.
- */
-export function evidenceFrom(records: readonly VerificationRecord[], layers: Readonly<Record<string, LayerObservation>>): RestoreEvidence[] {
-  const out: RestoreEvidence[] = [];
-  for (const r of records) {
-    if (r.assetId !== null) {
-      out.push({ assetId: r.assetId, layerId: r.layerId, at: r.at });
-      continue;
-    }
-    const assets = new Set((layers[r.layerId]?.points ?? []).filter((p) => p.time <= r.at && !p.partial).map((p) => p.assetId));
-    for (const assetId of assets) out.push({ assetId, layerId: r.layerId, at: r.at });
-  }
-  return out;
 }

@@ -9,15 +9,15 @@
  * whole report evaluated again, so the 3-2-1 of every workload stays whole.
  */
 import type { StateCreator } from 'zustand/vanilla';
-import { evaluate } from '../domain/evaluate.js';
 import type { Inventory } from '../domain/inventory.js';
 import type { StatusReport } from '../domain/status-report.js';
 import type { HostObservation, LayerObservation } from '../domain/types.js';
-import type { CollectOptions } from '../services/collector.js';
-import type { RestoreEvidence, StatusReading } from '../services/status-service.js';
+import type { Collection, CollectOptions } from '../services/collector.js';
+import { evaluateStatus, type RestoreEvidence } from '../services/status-service.js';
 
 export interface StatusDeps {
-  readStatus(inventory: Inventory, opts: CollectOptions): Promise<StatusReading>;
+  /** Reads hosts and layers; the store evaluates the whole estate from what it knows, once per refresh. */
+  readStatus(inventory: Inventory, opts: CollectOptions): Promise<{ readonly collection: Collection }>;
   /** Local clock in epoch milliseconds. */
   nowMs(): number;
   /** Called after each refresh with the whole report (the TUI saves it for the next start). */
@@ -59,7 +59,7 @@ export interface StatusSlice {
 /** Merges a reading into the kept observations; an entry read by a round that started later is kept. */
 function mergeObservations(
   prev: Observations,
-  reading: StatusReading,
+  reading: { readonly collection: Collection },
   readAtMs: number,
   roundStartedMs: number,
   startedOf: Map<string, number>,
@@ -118,7 +118,7 @@ export const createStatusSlice =
         const startedMs = ++rounds;
         set((s) => ({ refreshing: true, refreshesRunning: s.refreshesRunning + 1, refreshError: null }));
         const done = (s: StatusSlice) => ({ refreshesRunning: s.refreshesRunning - 1, refreshing: s.refreshesRunning - 1 > 0 });
-        let reading: StatusReading;
+        let reading: { readonly collection: Collection };
         try {
           reading = await deps.readStatus(inventory, opts);
         } catch (e) {
@@ -131,20 +131,13 @@ export const createStatusSlice =
         }
         const readAtMs = deps.nowMs();
         const observations = mergeObservations(get().observations, reading, readAtMs, startedMs, startedOf);
-        const partial = opts.hosts !== undefined || opts.layers !== undefined;
-        // A partial reading is merged with what is known and the whole estate evaluated again.
-        // A partial reading, or one that needs the journal's evidence, is evaluated from everything known.
-        const report = partial || deps.restoreEvidence
-          ? evaluate(
-              inventory,
-              {
-                hosts: Object.values(observations.hosts),
-                layers: Object.values(observations.layers),
-                ...(deps.restoreEvidence ? { restoreEvidence: deps.restoreEvidence(observations.layers) } : {}),
-              },
-              Math.floor(readAtMs / 1000),
-            )
-          : reading.report;
+        // Every reading, whole or partial, is merged with what is known and the whole estate evaluated, once.
+        const report = evaluateStatus(
+          inventory,
+          { hosts: Object.values(observations.hosts), layers: Object.values(observations.layers) },
+          readAtMs / 1000,
+          deps.restoreEvidence?.(observations.layers),
+        );
         set((s) => ({ ...done(s), report, reportReadAt: readAtMs, reportIsSaved: false, observations }));
         if (deps.saveReport) {
           try {

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { validateInventory, type Inventory } from '../../src/domain/inventory.js';
 import type { StatusReport } from '../../src/domain/status-report.js';
 import { readStatus } from '../../src/services/status-service.js';
-import { sessionFor } from '../../src/cli/session.js';
+import { composeServices } from '../../src/services/root.js';
 import { startLab, type Fault, type Lab } from '../../src/lab/index.js';
 
 let lab: Lab;
@@ -28,9 +28,9 @@ afterEach(() => {
 
 /** A fresh session (fresh connections) per reading, as a new `strata status` run. */
 async function status(probeTimeoutMs = 1500): Promise<StatusReport> {
-  const session = sessionFor(inventory, lab.configPath, {});
+  const session = composeServices({ inventory: inventory, configPath: lab.configPath, env: {} });
   try {
-    return (await readStatus(inventory, session.deps, { probeTimeoutMs })).report;
+    return (await readStatus(inventory, session.collector, { probeTimeoutMs })).report;
   } finally {
     await session.close();
   }
@@ -79,7 +79,7 @@ describe('the status under each fault', () => {
 
   it('a failing job: once the next vzdump run fails on the node, the layer is crit with the task status', async () => {
     lab.inject('pve1', { kind: 'failing-job', program: 'vzdump', message: 'unable to open dump file - No space left on device' });
-    const session = sessionFor(inventory, lab.configPath, {});
+    const session = composeServices({ inventory: inventory, configPath: lab.configPath, env: {} });
     try {
       // What PVE's scheduler would run: the job fails on the host, Strata sees it afterwards.
       const run = await session.pool

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { HostCommands } from '../../src/cli/commands-list.js';
-import { sessionFor } from '../../src/cli/session.js';
+import { composeServices } from '../../src/services/root.js';
 import type { InventoryFile } from '../../src/domain/inventory-file.js';
 import { parseInventoryText } from '../../src/domain/inventory.js';
 import type { StatusReport } from '../../src/domain/status-report.js';
@@ -270,10 +270,10 @@ describeWithTools(['sshd', 'restic', 'rclone', 'zfs-fuse'], 'strata status again
   it('lists in `strata commands` every command that ran on each host, zfs-fuse fallbacks included', async () => {
     const parsed = parseInventoryText(readFileSync(config, 'utf8'));
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-    const session = sessionFor(parsed.inventory, config, {});
+    const session = composeServices({ inventory: parsed.inventory, configPath: config, env: {} });
     const ran: RecordedCommand[] = [];
     try {
-      await readStatus(parsed.inventory, recording(session.deps, ran));
+      await readStatus(parsed.inventory, recording(session.collector, ran));
     } finally {
       await session.close();
     }

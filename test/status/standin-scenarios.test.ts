@@ -9,7 +9,7 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { sessionFor } from '../../src/cli/session.js';
+import { composeServices } from '../../src/services/root.js';
 import type { HostFile } from '../../src/domain/inventory-file.js';
 import { validateInventory } from '../../src/domain/inventory.js';
 import type { StatusReport } from '../../src/domain/status-report.js';
@@ -225,11 +225,11 @@ describeWithTools(['sshd'], 'strata status against sshd hosts with stand-in Prox
       const file = standinInventory(lab, { pbs2: hostEntry('pbs2', { ...lab.hosts.pbs2, port }) });
       const parsed = validateInventory(file);
       if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-      const session = sessionFor(parsed.inventory, 'silent.json', {});
+      const session = composeServices({ inventory: parsed.inventory, configPath: 'silent.json', env: {} });
       const arrivals: [string, number][] = [];
       const started = performance.now();
       try {
-        const { report } = await readStatus(parsed.inventory, session.deps, {
+        const { report } = await readStatus(parsed.inventory, session.collector, {
           probeTimeoutMs: 1500,
           onLayer: (o) => arrivals.push([o.layerId, performance.now() - started]),
           onHost: (h) => arrivals.push([`host ${h.name}`, performance.now() - started]),

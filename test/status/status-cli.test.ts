@@ -10,7 +10,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { HostCommands } from '../../src/cli/commands-list.js';
-import { sessionFor } from '../../src/cli/session.js';
+import { composeServices } from '../../src/services/root.js';
 import { parseInventoryText } from '../../src/domain/inventory.js';
 import { readStatus } from '../../src/services/status-service.js';
 import { describeWithTools } from '../helpers/tools.js';
@@ -197,10 +197,10 @@ describeWithTools(['sshd'], 'strata status and strata commands on the command li
       const text = readFileSync(config, 'utf8');
       const parsed = parseInventoryText(text);
       if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-      const session = sessionFor(parsed.inventory, config, {});
+      const session = composeServices({ inventory: parsed.inventory, configPath: config, env: {} });
       const log: RecordedCommand[] = [];
       try {
-        await readStatus(parsed.inventory, recording(session.deps, log));
+        await readStatus(parsed.inventory, recording(session.collector, log));
       } finally {
         await session.close();
       }

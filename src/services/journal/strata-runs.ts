@@ -15,26 +15,31 @@ const STATE = { ok: 'ok', warning: 'warning', failed: 'failed' } as const;
 
 /** The newest finished run and verify per layer (a cancelled action proves nothing either way). */
 export function strataRuns(entries: Iterable<JournalEntry>): StrataRun[] {
-  const newest = new Map<string, StrataRun>();
-  for (const e of entries) {
-    if (e.type !== 'action-end' || e.state === 'cancelled') continue;
-    const endedAt = Math.floor(Date.parse(e.at) / 1000);
-    if (!Number.isFinite(endedAt)) continue;
-    const run: JobRun = {
-      kind: e.request.kind === 'verify' ? 'verify' : 'backup',
-      type: `strata ${e.request.kind}`,
-      startedAt: endedAt - Math.round(e.durationMs / 1000),
-      endedAt,
-      state: STATE[e.state],
-      status: e.summary,
-      ...(e.request.assetId ? { assetId: e.request.assetId } : {}),
-      id: e.actionId,
-    };
-    const key = `${e.request.layerId}\0${run.kind}\0${run.assetId ?? ''}`;
-    const prev = newest.get(key);
-    if (!prev || (prev.run.endedAt ?? 0) <= endedAt) newest.set(key, { layerId: e.request.layerId, run });
-  }
+  const newest: NewestRuns = new Map();
+  for (const e of entries) foldStrataRun(newest, e);
   return [...newest.values()];
+}
+
+/** Newest run per (layer, run or verify, asset), kept up to date one entry at a time. */
+export type NewestRuns = Map<string, StrataRun>;
+
+export function foldStrataRun(newest: NewestRuns, e: JournalEntry): void {
+  if (e.type !== 'action-end' || e.state === 'cancelled') return;
+  const endedAt = Math.floor(Date.parse(e.at) / 1000);
+  if (!Number.isFinite(endedAt)) return;
+  const run: JobRun = {
+    kind: e.request.kind === 'verify' ? 'verify' : 'backup',
+    type: `strata ${e.request.kind}`,
+    startedAt: endedAt - Math.round(e.durationMs / 1000),
+    endedAt,
+    state: STATE[e.state],
+    status: e.summary,
+    ...(e.request.assetId ? { assetId: e.request.assetId } : {}),
+    id: e.actionId,
+  };
+  const key = `${e.request.layerId}\0${run.kind}\0${run.assetId ?? ''}`;
+  const prev = newest.get(key);
+  if (!prev || (prev.run.endedAt ?? 0) <= endedAt) newest.set(key, { layerId: e.request.layerId, run });
 }
 
 /**

@@ -22,17 +22,24 @@ const key = (layerId: string, assetId: string | null) => `${layerId}\u0000${asse
 
 /** The newest successful verify per (layer, asset), newest first. */
 export function newestVerifications(entries: Iterable<JournalEntry>): VerificationRecord[] {
-  const newest = new Map<string, VerificationRecord>();
-  for (const e of entries) {
-    if (e.type !== 'action-end' || e.verified !== 'ok' || e.state !== 'ok') continue;
-    const rec = toRecord(e);
-    if (rec === undefined) continue;
-    const k = key(rec.layerId, rec.assetId);
-    const prev = newest.get(k);
-    if (!prev || rec.at > prev.at) newest.set(k, rec);
-  }
-  return [...newest.values()].sort((a, b) => b.at - a.at);
+  const newest: NewestVerifications = new Map();
+  for (const e of entries) foldVerification(newest, e);
+  return verificationList(newest);
 }
+
+/** Newest successful verify per (layer, asset), kept up to date one entry at a time. */
+export type NewestVerifications = Map<string, VerificationRecord>;
+
+export function foldVerification(newest: NewestVerifications, e: JournalEntry): void {
+  if (e.type !== 'action-end' || e.verified !== 'ok' || e.state !== 'ok') return;
+  const rec = toRecord(e);
+  if (rec === undefined) return;
+  const k = key(rec.layerId, rec.assetId);
+  const prev = newest.get(k);
+  if (!prev || rec.at > prev.at) newest.set(k, rec);
+}
+
+export const verificationList = (newest: NewestVerifications): VerificationRecord[] => [...newest.values()].sort((a, b) => b.at - a.at);
 
 /** The newest proof for one asset of a layer: its own, or a verify of the whole layer. */
 export function lastVerified(records: readonly VerificationRecord[], layerId: string, assetId?: string): VerificationRecord | undefined {

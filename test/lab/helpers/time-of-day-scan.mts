@@ -29,7 +29,7 @@ for (const at of times) {
   offsetMs = midnight + (h * 60 + m) * 60_000 - RealDate.now();
   const { lab, session } = await startDemo({ scenario: scenario as 'healthy', extraPveNodes: 0, latencyMs: 0 }, { STRATA_STATE_DIR: process.env.STRATA_STATE_DIR });
   try {
-    const { report } = await readStatus(session.inventory, session.deps);
+    const { report } = await readStatus(session.inventory, session.collector);
     const reasons = [...report.hosts.flatMap((x) => x.reasons), ...report.layers.flatMap((x) => x.reasons), ...report.assets.flatMap((x) => x.reasons)];
     out.push({ at, overall: report.overall, reasons });
   } finally {

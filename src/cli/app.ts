@@ -1,0 +1,37 @@
+/**
+ * The store of every command, wired to the services of the one composition
+ * root (services/root.ts): the panel, `status`, `demo` and the commands to
+ * come read, evaluate and act through the same services with the same
+ * evidence. Tests build stores with fakes through createAppStore directly.
+ */
+import type { Services } from '../services/root.js';
+import { createAppStore, type AppStore } from '../store/index.js';
+import { journalViews } from '../store/journal-view.js';
+
+export interface AppStoreOptions {
+  readonly readOnly?: boolean;
+  readonly color?: boolean;
+  /** Overrides the inventory's refreshSeconds (tests, benchmarks). */
+  readonly pollIntervalMs?: number;
+  /** Save each refresh's report for the next start (the panel does; a one-shot `status` need not). */
+  readonly saveReports?: boolean;
+  /** Runs and verifies from the keyboard (the panel); without it the store only reads. */
+  readonly withActions?: boolean;
+}
+
+export function appStore(services: Services, opts: AppStoreOptions = {}): AppStore {
+  const store = createAppStore({
+    nowMs: () => Date.now(),
+    readStatus: (_inventory, o) => services.readStatus(o),
+    restoreEvidence: (layers) => services.restoreEvidence(layers),
+    ...(opts.saveReports ? { saveReport: (report, readAtMs) => services.saveStatus(report, readAtMs) } : {}),
+    journal: {
+      readJournal: async () => journalViews((await services.readJournal()).entries),
+    },
+    ui: { readOnly: opts.readOnly ?? false, color: opts.color ?? false },
+    ...(opts.pollIntervalMs ? { pollIntervalMs: opts.pollIntervalMs } : {}),
+    ...(opts.withActions ? { actions: services.actions } : {}),
+  });
+  store.getState().setInventory(services.inventory);
+  return store;
+}

@@ -1,0 +1,125 @@
+/**
+ * The composition root: every command that talks to hosts (the panel,
+ * `status`, `demo`, and those to come) gets its services from here, so every
+ * output sees the same evidence and the same rules. One runner per host (all
+ * probes of a host share its connection), probes recorded in the probe log,
+ * actions journaled, and the journal's evidence (verifies, Strata's own runs)
+ * folded into every reading.
+ */
+import type { Inventory } from '../domain/inventory.js';
+import type { StatusReport } from '../domain/status-report.js';
+import type { LayerObservation } from '../domain/types.js';
+import { readLayer } from '../kinds/read.js';
+import type { ActionOutcome, ActionPlan, ActionRequest, OutputLine, PlanStep } from '../kinds/action-types.js';
+import { errorText } from '../domain/error-text.js';
+import { RunnerPool, type Runner } from '../transport/index.js';
+import { describeCommand } from '../transport/shell-script.js';
+import { executePlan } from './actions/execute.js';
+import { planAction } from './actions/plan.js';
+import { collect, type Collection, type CollectOptions, type CollectorDeps } from './collector.js';
+import { JOURNAL_FILE, operatorName } from './journal/entry.js';
+import { JournalEvidence } from './journal/evidence.js';
+import { Journal, type JournalContents } from './journal/journal-file.js';
+import { journalingRunner } from './journal/journaling-runner.js';
+import { ProbeLog } from './journal/probe-log.js';
+import { withStrataRuns } from './journal/strata-runs.js';
+import { restoreEvidence, type RestoreEvidence } from './restore-evidence.js';
+import { targetFor } from './runner-targets.js';
+import { statePath, type StateEnv } from './state-dir.js';
+import { loadSavedStatus, saveStatus, type SavedStatus } from './status-cache.js';
+
+export interface ServicesOptions {
+  readonly inventory: Inventory;
+  readonly configPath: string;
+  readonly env: StateEnv & Readonly<Record<string, string | undefined>>;
+  /** --read-only: no plan that changes a host. */
+  readonly readOnly?: boolean;
+}
+
+export interface Services {
+  readonly inventory: Inventory;
+  readonly configPath: string;
+  readonly pool: RunnerPool;
+  /** Probes and planners' reads run through these, which write each command to the probe log. */
+  readonly collector: CollectorDeps;
+  /** Reads the selected layers; Strata's own runs from the journal count like the hosts' jobs. Does not evaluate. */
+  readStatus(opts?: CollectOptions): Promise<{ readonly collection: Collection }>;
+  /** "Last proven restorable" evidence, from the journal as of the last reading. */
+  restoreEvidence(layers: Readonly<Record<string, LayerObservation>>): readonly RestoreEvidence[];
+  readonly actions: {
+    plan(request: ActionRequest): Promise<ActionPlan>;
+    execute(plan: ActionPlan, opts: { readonly signal: AbortSignal; readonly onOutput: (line: OutputLine) => void }): Promise<ActionOutcome>;
+    describeStep(step: PlanStep): string;
+  };
+  /** The whole journal, for the Journal screen. */
+  readJournal(): Promise<JournalContents>;
+  loadSavedStatus(): Promise<SavedStatus | null>;
+  saveStatus(report: StatusReport, readAtMs: number): Promise<void>;
+  /** Why the probe log could not be written, once it failed (the caller says so). */
+  probeLogError(): string | undefined;
+  /** Writes the probe log's last entries and ends every connection. */
+  close(): Promise<void>;
+}
+
+export function composeServices(opts: ServicesOptions): Services {
+  const { inventory, configPath, env } = opts;
+  const pool = new RunnerPool(inventory.hosts.map((h) => targetFor(h)));
+  const operator = operatorName(env);
+  const probeLog = ProbeLog.inStateDir(env);
+  let probeLogError: string | undefined;
+  const noteProbeLogError = (e: unknown) => {
+    probeLogError ??= `the probe log ${probeLog.path} could not be written: ${errorText(e)}`;
+  };
+  const probeRunners = new Map<string, Runner>();
+  const probeRunner = (host: string): Runner => {
+    let r = probeRunners.get(host);
+    if (!r) {
+      r = journalingRunner(pool.get(host), { journal: probeLog, operator, probe: true, waitForEntry: false, onJournalError: noteProbeLogError });
+      probeRunners.set(host, r);
+    }
+    return r;
+  };
+  const collector: CollectorDeps = { runnerFor: probeRunner, readLayer, localNow: () => Date.now() / 1000, lookupEnv: (name) => env[name] };
+  // Read where it is: no journal yet means no evidence, and reading must not create one.
+  const journal = new Journal(statePath(JOURNAL_FILE, env));
+  const evidence = new JournalEvidence(journal.path);
+  const now = () => Math.floor(Date.now() / 1000);
+
+  return {
+    inventory,
+    configPath,
+    pool,
+    collector,
+    async readStatus(o = {}) {
+      const [collected] = await Promise.all([collect(inventory, collector, o), evidence.catchUp()]);
+      const runs = evidence.strataRuns();
+      return { collection: runs.length > 0 ? { ...collected, layers: withStrataRuns(collected.layers, runs) } : collected };
+    },
+    restoreEvidence: (layers) => restoreEvidence(evidence.verifications(), layers),
+    actions: {
+      async plan(request) {
+        // A planner's reads are probes: they go to the probe log like the collector's.
+        const r = await planAction(request, { inventory, runnerFor: probeRunner, lookupEnv: collector.lookupEnv, now, readOnly: opts.readOnly ?? false });
+        if (!r.ok) throw new Error(r.error.message);
+        return r.value;
+      },
+      async execute(plan, o) {
+        // The state directory is created on the first action: its journal is the evidence.
+        const writable = await Journal.open(env).catch((e: unknown) => e);
+        if (!(writable instanceof Journal)) {
+          return { state: 'failed', exitCode: null, summary: `not started: there is no journal to record it in (${errorText(writable)})`, durationMs: 0 };
+        }
+        return executePlan(plan, { runnerFor: (h) => pool.get(h), journal: writable, operator, signal: o.signal, onOutput: o.onOutput });
+      },
+      describeStep: (step) => describeCommand(step.command),
+    },
+    readJournal: () => journal.read(),
+    loadSavedStatus: () => loadSavedStatus(configPath, env),
+    saveStatus: (report, readAtMs) => saveStatus(configPath, { report, readAtMs }, env),
+    probeLogError: () => probeLogError,
+    async close() {
+      await probeLog.flush().catch(noteProbeLogError);
+      await pool.closeAll();
+    },
+  };
+}
