@@ -52,3 +52,36 @@ describe('strata status and the journal', () => {
     expect(layer.reasons.join(' ')).toContain('tar: /etc/pve: Cannot open: Permission denied');
   });
 });
+
+describe('evidence in every output', () => {
+  it('strata status --json reports when a workload was last proven restorable, after a verify run through the composition root', async () => {
+    const { config, state } = setup();
+    const env = { STRATA_STATE_DIR: state };
+    const before = memoryIo('', env);
+    await main(['status', '--config', config, '--json'], before);
+    expect(JSON.parse(before.stdout).assets.find((a: { id: string }) => a.id === 'host/here')).toMatchObject({ lastProvenRestorableAt: null });
+
+    const { loadInventory } = await import('../../src/services/inventory-loader.js');
+    const { composeServices } = await import('../../src/services/root.js');
+    const loaded = await loadInventory(config);
+    if (!loaded.ok) throw new Error('inventory');
+    const services = composeServices({ inventory: loaded.inventory, configPath: config, env });
+    try {
+      // A real archive of /etc/hostname, then a real read-back of it with tar.
+      for (const kind of ['run', 'verify'] as const) {
+        const plan = await services.actions.plan({ kind, layerId: 'cfg' });
+        const outcome = await services.actions.execute(plan, { signal: new AbortController().signal, onOutput: () => undefined });
+        expect(outcome.state).toBe('ok');
+        if (kind === 'verify') expect(outcome.verified).toBe('ok');
+      }
+    } finally {
+      await services.close();
+    }
+
+    const after = memoryIo('', env);
+    await main(['status', '--config', config, '--json'], after);
+    const host = JSON.parse(after.stdout).assets.find((a: { id: string }) => a.id === 'host/here');
+    expect(host.lastProvenRestorableAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    expect(Date.now() - Date.parse(host.lastProvenRestorableAt)).toBeLessThan(120_000);
+  });
+});
