@@ -6,16 +6,15 @@
  * down are the ones the loader fills in, and every JSON block is an
  * inventory the loader accepts.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { parseDuration } from '../../src/domain/duration.js';
 import type { SecretRef } from '../../src/domain/inventory-file.js';
 import { inventorySchema } from '../../src/domain/inventory-schema.js';
 import { parseInventoryText, validateInventory } from '../../src/domain/inventory.js';
+import { codeBlocks, readDoc } from './helpers/docs.js';
 
-const DOC_PATH = new URL('../../docs/inventory.md', import.meta.url);
-const DOC = readFileSync(DOC_PATH, 'utf8');
+const DOC = readDoc('docs/inventory.md');
 
 /** One object of the file: where it is, and its fields with the schema of each. */
 interface SchemaSection {
@@ -115,13 +114,6 @@ function jsonCell(cell: string, where: string): { value: unknown } | undefined {
   }
 }
 
-function jsonBlocks(md: string): { line: number; text: string }[] {
-  const out: { line: number; text: string }[] = [];
-  const re = /^```json\n([\s\S]*?)^```$/gm;
-  for (let m = re.exec(md); m; m = re.exec(md)) out.push({ line: md.slice(0, m.index).split('\n').length, text: m[1]! });
-  return out;
-}
-
 describe('docs/inventory.md', () => {
   it('has a table for every object of the schema, and only for those', () => {
     expect(SCHEMA_SECTIONS.map((s) => s.path)).toContain('layers[kind=zfs-replication].source');
@@ -217,7 +209,7 @@ describe('docs/inventory.md', () => {
   });
 
   it('shows only JSON examples the real loader accepts, the worked example among them', () => {
-    const blocks = jsonBlocks(DOC);
+    const blocks = codeBlocks(DOC, 'json');
     expect(blocks.length).toBeGreaterThanOrEqual(2);
     const problems = blocks.flatMap((b) => {
       const r = parseInventoryText(b.text);

@@ -7,7 +7,7 @@
  * which is why the README says `date -u` (rclone reads --timestamp as UTC).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -15,25 +15,7 @@ import { listRemote } from '../../src/adapters/rclone/index.js';
 import { readLayer } from '../../src/services/readers/index.js';
 import { LocalRunner } from '../../src/transport/local-runner.js';
 import { describeWithTools } from '../helpers/tools.js';
-
-const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-
-/** The README's sh block that writes the mark. */
-function markScript(): string {
-  const blocks = [...README.matchAll(/^```sh\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
-  const found = blocks.filter((b) => b.includes('.strata-synced'));
-  if (found.length !== 1) throw new Error(`expected one sh block about .strata-synced in README.md, found ${found.length}`);
-  return found[0]!;
-}
-
-const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-
-/** The README's words SRC and REMOTE, filled in. */
-function filledIn(script: string, src: string, remote: string): string {
-  expect(script).toMatch(/\bSRC\b/);
-  expect(script).toMatch(/\bREMOTE\//);
-  return script.replace(/\bSRC\b/g, quote(src)).replace(/\bREMOTE\b/g, quote(remote));
-}
+import { fillMarkScript as filledIn, readmeMarkScript as markScript } from './helpers/docs.js';
 
 /** A local time zone 13 h ahead of UTC, in POSIX form (no tz database needed). */
 const AHEAD = 'STRATA-13';
