@@ -48,3 +48,13 @@ export async function useZfsFuse(dir: string): Promise<ZfsFuse> {
     },
   };
 }
+
+/** Destroys a test pool; zfs-fuse may hold it busy for a moment after a receive, so this tries for a few seconds. */
+export async function destroyPool(pool: string): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    if (spawnSync('zpool', ['destroy', '-f', pool]).status === 0) return;
+    if (spawnSync('zpool', ['list', pool]).status !== 0) return;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`zpool destroy ${pool} still fails after 6 s: the pool is left imported`);
+}
