@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { listRemote } from '../../src/adapters/rclone/index.js';
-import { readLayer } from '../../src/services/readers/index.js';
+import { readLayer } from '../../src/kinds/read.js';
 import { LocalRunner } from '../../src/transport/local-runner.js';
 import { describeWithTools } from '../helpers/tools.js';
 import { fillMarkScript as filledIn, readmeMarkScript as markScript } from './helpers/docs.js';

@@ -4,15 +4,31 @@
  * layer and workload ("last proven restorable") and the newest run Strata did
  * per layer (its failures count like a host's failed job). A refresh of an
  * estate with a journal of 100,000 entries reads a few new lines, not the file.
+ * What was folded is kept in a small file beside the journal, so the next
+ * process (a `strata status` from cron) starts where the last one stopped.
  * A journal that shrank or was replaced is read again from its start.
  */
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { parseJournalLine } from './read.js';
 import { foldStrataRun, type NewestRuns, type StrataRun } from './strata-runs.js';
 import { foldVerification, verificationList, type NewestVerifications, type VerificationRecord } from './verifications.js';
 
 const NL = 0x0a;
+const CACHE_VERSION = 1;
+/** Bytes before the offset whose hash must match for a saved position to be trusted. */
+const FINGERPRINT_BYTES = 512;
+
+interface SavedPosition {
+  readonly version: number;
+  readonly inode: number;
+  readonly offset: number;
+  readonly fingerprint: string;
+  readonly verified: readonly (readonly [string, VerificationRecord])[];
+  readonly runs: readonly (readonly [string, StrataRun])[];
+}
 
 export class JournalEvidence {
   /** Bytes of the file folded in so far: always just after a newline. */
@@ -22,8 +38,13 @@ export class JournalEvidence {
   private verified: NewestVerifications = new Map();
   private runs: NewestRuns = new Map();
   private reading: Promise<void> = Promise.resolve();
+  private resumed = false;
 
-  constructor(readonly path: string) {}
+  /** `cachePath`: where the folded evidence is kept between processes (default: beside the journal). */
+  constructor(
+    readonly path: string,
+    private readonly cachePath: string | null = join(dirname(path), 'journal-evidence.json'),
+  ) {}
 
   /** Folds in what was appended since the last call. A missing journal is an empty one. Never rejects. */
   catchUp(): Promise<void> {
@@ -40,10 +61,13 @@ export class JournalEvidence {
     return [...this.runs.values()];
   }
 
-  /** Bytes read so far (tests and the bench). */
+  /** Bytes of the journal folded in so far, saved position included. */
   get bytesRead(): number {
     return this.offset;
   }
+
+  /** Bytes this process itself read from the journal (tests and the bench). */
+  bytesReadHere = 0;
 
   private reset(): void {
     this.offset = 0;
@@ -52,6 +76,66 @@ export class JournalEvidence {
   }
 
   private async readNew(): Promise<void> {
+    if (!this.resumed) {
+      this.resumed = true;
+      await this.resume();
+    }
+    const before = this.offset;
+    await this.foldAppended();
+    if (this.offset !== before) await this.save();
+  }
+
+  /** Starts from the position a previous process saved, when it is still this journal's. */
+  private async resume(): Promise<void> {
+    if (!this.cachePath) return;
+    try {
+      const saved = JSON.parse(await readFile(this.cachePath, 'utf8')) as SavedPosition;
+      if (saved.version !== CACHE_VERSION) return;
+      const st = await stat(this.path);
+      if (st.ino !== saved.inode || st.size < saved.offset) return;
+      if ((await this.fingerprintAt(saved.offset)) !== saved.fingerprint) return;
+      this.inode = saved.inode;
+      this.offset = saved.offset;
+      this.verified = new Map(saved.verified);
+      this.runs = new Map(saved.runs);
+    } catch {
+      // No saved position, or one that does not read: fold the journal from its start.
+    }
+  }
+
+  private async save(): Promise<void> {
+    if (!this.cachePath || this.inode === undefined) return;
+    const saved: SavedPosition = {
+      version: CACHE_VERSION,
+      inode: this.inode,
+      offset: this.offset,
+      fingerprint: await this.fingerprintAt(this.offset),
+      verified: [...this.verified],
+      runs: [...this.runs],
+    };
+    const tmp = `${this.cachePath}.${process.pid}.tmp`;
+    try {
+      await writeFile(tmp, JSON.stringify(saved));
+      await rename(tmp, this.cachePath);
+    } catch {
+      // A position that cannot be saved only costs the next process a full read.
+    }
+  }
+
+  /** A hash of the bytes just before `offset`: a journal rewritten in place under the same inode does not match. */
+  private async fingerprintAt(offset: number): Promise<string> {
+    const start = Math.max(0, offset - FINGERPRINT_BYTES);
+    const buf = Buffer.alloc(offset - start);
+    const fh = await open(this.path, 'r');
+    try {
+      await fh.read(buf, 0, buf.length, start);
+    } finally {
+      await fh.close();
+    }
+    return createHash('sha256').update(buf).digest('hex');
+  }
+
+  private async foldAppended(): Promise<void> {
     let size: number;
     try {
       const st = await stat(this.path);
@@ -71,6 +155,7 @@ export class JournalEvidence {
     let pending: Buffer = Buffer.alloc(0);
     let consumed = this.offset;
     for await (const chunk of createReadStream(this.path, { start: this.offset, end: size - 1 })) {
+      this.bytesReadHere += (chunk as Buffer).length;
       let buf = pending.length > 0 ? Buffer.concat([pending, chunk as Buffer]) : (chunk as Buffer);
       for (let nl = buf.indexOf(NL); nl >= 0; nl = buf.indexOf(NL)) {
         this.fold(buf.subarray(0, nl).toString('utf8'));

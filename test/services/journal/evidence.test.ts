@@ -89,4 +89,31 @@ describe('the journal evidence reader', () => {
     await ev.catchUp();
     expect(ev.strataRuns().map((r) => [r.layerId, r.run.state, r.run.status])).toEqual([['cfg', 'failed', 'tar failed']]);
   });
+
+  it('starts where the last process stopped, and reads the whole journal again when it was rewritten in place', async () => {
+    const path = journalFile();
+    const lines = Array.from({ length: 200 }, (_, i) => journalLine(end(`a${i}`, `layer-${i % 7}`, new Date(Date.UTC(2026, 11, 1, 0, i)).toISOString()))).join('');
+    writeFileSync(path, lines);
+    const first = new JournalEvidence(path);
+    await first.catchUp();
+    expect(first.bytesReadHere).toBe(Buffer.byteLength(lines));
+
+    const added = journalLine(end('late', 'layer-0', '2026-12-02T00:00:00Z'));
+    appendFileSync(path, added);
+    const next = new JournalEvidence(path);
+    await next.catchUp();
+    expect(next.bytesReadHere).toBe(Buffer.byteLength(added));
+    const fresh = new JournalEvidence(path, null);
+    await fresh.catchUp();
+    expect(next.verifications()).toEqual(fresh.verifications());
+    expect(next.verifications().find((v) => v.layerId === 'layer-0')?.actionId).toBe('late');
+
+    // Same inode, same length, other content: the saved position does not match it.
+    const rewritten = lines.replace(/"a(\d+)"/g, '"b$1"') + added;
+    writeFileSync(path, rewritten);
+    const after = new JournalEvidence(path);
+    await after.catchUp();
+    expect(after.bytesReadHere).toBe(Buffer.byteLength(rewritten));
+    expect(after.verifications().some((v) => v.actionId.startsWith('a'))).toBe(false);
+  });
 });
