@@ -98,6 +98,10 @@ export const layerScreen: ScreenSpec<'layer'> = {
   bindings: [...LAYER_ACTION_BINDINGS],
   reads: ['report', 'reportReadAt', 'reportIsSaved', 'observations', 'inventory', 'refreshing'],
   title: (route) => `layer ${route.layerId}`,
+  freshness: (state, route, nowMs) => {
+    const layer = state.report?.layers.find((l) => l.id === route.layerId);
+    return layer ? layerFreshness(state, layer, nowMs) : undefined;
+  },
   panes: (state, route) => {
     const obs = state.observations.layers[route.layerId];
     return [
