@@ -1,10 +1,12 @@
 /**
  * The journal file's entries (a start, the commands, an end per action) as
- * the Journal screen's rows, one per action, and the verifies in it as
- * "last proven" evidence for the status report.
+ * the Journal screen's rows, one per action; what Strata last did on one
+ * layer, for its Layer screen; and the verifies in it as "last proven"
+ * evidence for the status report.
  */
 import type { LayerObservation } from '../domain/types.js';
 import type { JournalEntry } from '../services/journal/entry.js';
+export { isStrataJobType } from '../services/journal/strata-runs.js';
 import type { VerificationRecord } from '../services/journal/verifications.js';
 import type { RestoreEvidence } from '../services/status-service.js';
 import type { JournalEntryView } from './journal-slice.js';
@@ -91,6 +93,28 @@ export function journalViews(entries: readonly JournalEntry[]): JournalEntryView
     }),
   );
   return [...views, ...loose].sort((x, y) => y.atMs - x.atMs);
+}
+
+/** What Strata itself last did on one layer: the journal is the only record of it. */
+export interface LayerActivity {
+  /** Its newest action that ended (a run or a verify; cancelled ones too: they ran). */
+  readonly lastAction?: JournalEntryView;
+  /** Its newest verify that ended with a result (a cancelled one proves nothing either way). */
+  readonly lastVerify?: JournalEntryView;
+}
+
+/** When an action ended, epoch ms: its start plus how long it took. */
+export const endedAtMs = (e: JournalEntryView): number => e.atMs + (e.durationMs ?? 0);
+
+export function layerActivity(entries: readonly JournalEntryView[], layerId: string): LayerActivity {
+  let lastAction: JournalEntryView | undefined;
+  let lastVerify: JournalEntryView | undefined;
+  for (const e of entries) {
+    if (e.layerId !== layerId || e.state === 'unfinished') continue;
+    if (!lastAction || endedAtMs(e) > endedAtMs(lastAction)) lastAction = e;
+    if (e.kind === 'verify' && e.state !== 'cancelled' && (!lastVerify || endedAtMs(e) > endedAtMs(lastVerify))) lastVerify = e;
+  }
+  return { ...(lastAction ? { lastAction } : {}), ...(lastVerify ? { lastVerify } : {}) };
 }
 
 /**
