@@ -21,7 +21,7 @@ import { PaletteOverlay } from './overlays/PaletteOverlay.js';
 import { matchPalette, paletteItems } from './overlays/palette-items.js';
 import { specFor } from './registry.js';
 import { Router } from './Router.js';
-import { StoreProvider, useAppState, useStoreContext } from './store-context.js';
+import { ClockProvider, StoreProvider, useAppState, useStoreContext } from './store-context.js';
 import { TitleBar } from './TitleBar.js';
 
 export interface AppProps {
@@ -102,18 +102,21 @@ function Shell() {
     if (!held || (held.disabledReason?.(hintCtx) && !b.disabledReason?.(hintCtx))) hintFor.set(key, b);
   }
   const hints = [...hintFor.values()].map((b) => ({ key: showKey(b.keys[0]!), label: b.hint! }));
+  // Inside the shell, so a frame the shell draws (a resize) reads the clock afresh too.
   return (
-    <Box flexDirection="column" width={width} height={height}>
-      <TitleBar width={width} />
-      <Box height={bodyHeight} flexDirection="column" overflow="hidden">
-        {body}
+    <ClockProvider>
+      <Box flexDirection="column" width={width} height={height}>
+        <TitleBar width={width} />
+        <Box height={bodyHeight} flexDirection="column" overflow="hidden">
+          {body}
+        </Box>
+        {filterShown ? (
+          <Text wrap="truncate-end" inverse={ui.overlay?.kind === 'filter'}>
+            {`/ ${ui.filter}${ui.overlay?.kind === 'filter' ? '▏ (Enter keep, Esc clear)' : '  (Esc clears)'}`}
+          </Text>
+        ) : null}
+        <Footer hints={hints} message={ui.message} width={width} isColor={ui.color} {...(ui.readOnly ? { badge: 'READ-ONLY' } : {})} />
       </Box>
-      {filterShown ? (
-        <Text wrap="truncate-end" inverse={ui.overlay?.kind === 'filter'}>
-          {`/ ${ui.filter}${ui.overlay?.kind === 'filter' ? '▏ (Enter keep, Esc clear)' : '  (Esc clears)'}`}
-        </Text>
-      ) : null}
-      <Footer hints={hints} message={ui.message} width={width} isColor={ui.color} {...(ui.readOnly ? { badge: 'READ-ONLY' } : {})} />
-    </Box>
+    </ClockProvider>
   );
 }

@@ -46,6 +46,10 @@ export const hostScreen: ScreenSpec<'host'> = {
   bindings: [...LAYER_ACTION_BINDINGS],
   reads: ['report', 'reportReadAt', 'reportIsSaved', 'observations', 'inventory'],
   title: (route) => `host ${route.host}`,
+  freshness: (state, route, nowMs) => {
+    const host = state.report?.hosts.find((h) => h.name === route.host);
+    return host ? hostFreshness(state, host, nowMs) : undefined;
+  },
   panes: (state, route, nowMs) => [
     {
       id: 'layers',

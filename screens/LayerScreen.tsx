@@ -1,11 +1,13 @@
 /**
  * One layer: its summary from the report (health, newest point against RPO,
- * last job, verification, capacity, reasons) and, from its last observation,
+ * last job and verification, with what Strata ran on it from the journal,
+ * capacity, reasons) and, from its last observation,
  * the recovery points and job runs, with capacity and pools in a third tab.
  * Polls this layer's host(s) while shown.
  */
 import { Table } from '@alcalzone/ink-table';
 import { Box, Text } from 'ink';
+import { useEffect } from 'react';
 import { DataTable } from '../components/DataTable.js';
 import { HealthBadge } from '../components/HealthBadge.js';
 import { KeyValues } from '../components/KeyValues.js';
@@ -14,9 +16,11 @@ import { formatBytes } from '../src/domain/format.js';
 import type { LayerStatus } from '../src/domain/status-report.js';
 import { LAYER_ACTION_BINDINGS } from './keys/global-bindings.js';
 import { shortAge, shortTime } from './rows/format.js';
-import { JOB_COLUMNS, jobRows, POINT_COLUMNS, pointRows } from './rows/layer-detail-rows.js';
+import { layerActivity } from '../src/store/index.js';
+import { JOB_COLUMNS, jobRows, lastJobText, POINT_COLUMNS, pointRows, verifiedText } from './rows/layer-detail-rows.js';
 import { ageNow, layerFreshness } from './rows/status-rows.js';
 import type { ScreenProps, ScreenSpec } from './screen-spec.js';
+import { useStoreContext } from './store-context.js';
 import { usePolling, useScreen } from './use-screen.js';
 
 function capacityText(l: LayerStatus): string {
@@ -51,11 +55,15 @@ function LayerScreen({ route, width, height }: ScreenProps<'layer'>) {
   const { panes, pane, cursors, isColor, state, now } = useScreen(layerScreen, route);
   const layerFile = state.inventory?.layers.find((l) => l.id === route.layerId);
   usePolling(layerFile ? { id: 'layer', layers: [route.layerId] } : null);
+  // What Strata ran on the layer is only in the journal: read it when shown (and after each job).
+  const { store } = useStoreContext();
+  useEffect(() => {
+    void store.getState().loadJournal();
+  }, [store]);
   const layer = state.report?.layers.find((l) => l.id === route.layerId);
   if (!layer) return <Text>{`No layer named ${route.layerId} in this report.`}</Text>;
   const age = ageNow(state, layer.ageSeconds, now);
-  const job = layer.lastJob;
-  const v = layer.verification;
+  const activity = layerActivity(state.journal.entries, layer.id);
   const reasons = [...layer.reasons, ...layer.errors.filter((e) => !layer.reasons.includes(e))];
   const items = [
     { label: 'Health', value: <Text><HealthBadge health={layer.health} isColor={isColor} isBold />{`  ${layer.kind} on ${layer.host}`}</Text> },
@@ -63,8 +71,8 @@ function LayerScreen({ route, width, height }: ScreenProps<'layer'>) {
       label: 'Newest point',
       value: layer.lastPointAt ? `${shortTime(layer.lastPointAt)} (${shortAge(age)} old, RPO ${layer.rpoSeconds === null ? 'none' : shortAge(layer.rpoSeconds)}), ${layer.points} points` : `none read (${layer.points} points)`,
     },
-    { label: 'Last job', value: job ? `${job.type} ${job.state === 'ok' ? 'ok' : job.state.toUpperCase()} "${job.status}" at ${shortTime(job.endedAt ?? job.startedAt)}` : 'none reported' },
-    { label: 'Verified', value: v ? `newest: ${v.newestState === 'failed' ? 'FAILED' : v.newestState}${v.newestVerifiedAt ? ` at ${shortTime(v.newestVerifiedAt)}` : ''}` : 'not applicable' },
+    { label: 'Last job', value: lastJobText(layer, activity, now) },
+    { label: 'Verified', value: verifiedText(layer, activity, now) },
     { label: 'Capacity', value: capacityText(layer) },
     { label: 'Copies', value: `media ${layer.media ?? '-'}${layer.offsite ? ', OFF-SITE' : ', on-site'}${layer.copyOf.length > 0 ? `, copy of ${layer.copyOf.join(', ')}` : ''}` },
     { label: 'Read', value: layerFreshness(state, layer, now).text },
@@ -96,8 +104,12 @@ export const layerScreen: ScreenSpec<'layer'> = {
   name: 'Layer',
   summary: "One layer: recovery points, job runs, verification, capacity and reasons; x runs its job, v verifies it.",
   bindings: [...LAYER_ACTION_BINDINGS],
-  reads: ['report', 'reportReadAt', 'reportIsSaved', 'observations', 'inventory', 'refreshing'],
+  reads: ['report', 'reportReadAt', 'reportIsSaved', 'observations', 'inventory', 'refreshing', 'journal'],
   title: (route) => `layer ${route.layerId}`,
+  freshness: (state, route, nowMs) => {
+    const layer = state.report?.layers.find((l) => l.id === route.layerId);
+    return layer ? layerFreshness(state, layer, nowMs) : undefined;
+  },
   panes: (state, route) => {
     const obs = state.observations.layers[route.layerId];
     return [

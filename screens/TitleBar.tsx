@@ -1,13 +1,15 @@
 /**
  * The top line of every screen: the worst health, where the operator is, and
  * how fresh the status is (saved, stale, refreshing, failed) — so when the
- * sources were last read is always on screen.
+ * sources were last read is always on screen. On a screen about one host or
+ * layer, that is when it was read, as the screen's own Read row says.
  */
 import { Box, Text } from 'ink';
 import { useShallow } from 'zustand/react/shallow';
 import { HealthBadge } from '../components/HealthBadge.js';
-import type { AppState } from '../src/store/index.js';
+import { currentRoute, type AppState, type Route } from '../src/store/index.js';
 import { specFor } from './registry.js';
+import type { Freshness } from './rows/format.js';
 import { reportFreshness } from './rows/status-rows.js';
 import { useAppState, useNow } from './store-context.js';
 
@@ -28,7 +30,7 @@ export function TitleBar({ width }: { readonly width: number }) {
   const s = useAppState(useShallow(pick));
   const now = useNow();
   const crumbs = s.routes.map((r) => (specFor(r).title as (x: typeof r) => string)(r)).join(' › ');
-  const fresh = reportFreshness(s, now);
+  const fresh = screenFreshness(s, currentRoute(s), now) ?? reportFreshness(s, now);
   let status: string;
   if (!s.report) status = s.refreshing ? 'reading every host…' : 'no status yet';
   else if (s.reportIsSaved) status = `saved status from ${fresh.text.replace(' SAVED', '')} ago${s.refreshing ? ', refreshing…' : ''}`;
@@ -49,4 +51,9 @@ export function TitleBar({ width }: { readonly width: number }) {
       </Box>
     </Box>
   );
+}
+
+function screenFreshness(s: ReturnType<typeof pick>, route: Route, now: number): Freshness | undefined {
+  const spec = specFor(route) as { freshness?: (v: typeof s, r: Route, n: number) => Freshness | undefined };
+  return spec.freshness?.(s, route, now);
 }

@@ -6,7 +6,9 @@
 import type { ReactNode } from 'react';
 import type { AppState, Route, RouteKind } from '../src/store/index.js';
 import type { Binding, CommandId, Handler } from './keys/binding.js';
+import type { Freshness } from './rows/format.js';
 import type { ScreenPane } from './rows/pane.js';
+import type { StatusView } from './rows/status-rows.js';
 
 export type RouteOf<K extends RouteKind> = Extract<Route, { kind: K }>;
 
@@ -31,6 +33,12 @@ export interface ScreenSpec<K extends RouteKind> {
   panes(state: AppState, route: RouteOf<K>, nowMs: number): readonly ScreenPane[];
   /** Breadcrumb text for the title bar. */
   title(route: RouteOf<K>): string;
+  /**
+   * When what this screen is about was read, for the title bar: the same
+   * function as the screen's own Read row, so the two say one figure.
+   * Without it (or undefined), the title bar tells the report's as a whole.
+   */
+  freshness?(state: StatusView, route: RouteOf<K>, nowMs: number): Freshness | undefined;
   readonly Component: (props: ScreenProps<K>) => ReactNode;
 }
 

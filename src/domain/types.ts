@@ -179,6 +179,11 @@ export interface LayerObservation {
   readonly notBackedUp?: readonly AssetId[];
   readonly capacity?: Capacity;
   readonly pools?: readonly PoolHealth[];
+  /**
+   * Why the layer holds no point, when the host said so plainly (a config-archive
+   * directory the layer's first run has not made yet): the words of its CRIT.
+   */
+  readonly noPointBecause?: string;
   readonly errors: readonly ProbeError[];
 }
 

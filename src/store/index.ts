@@ -38,6 +38,7 @@ export type { Route, RouteKind } from './routes.js';
 export { routeKey, assertNever, ROUTE_KINDS } from './routes.js';
 export type { ActionDeps, Job, JobState, Pending } from './jobs-slice.js';
 export type { JournalDeps, JournalEntryView } from './journal-slice.js';
+export { endedAtMs, isStrataJobType, layerActivity, type LayerActivity } from './journal-view.js';
 export type { Overlay, Message, UiOptions } from './ui-slice.js';
 export { currentRoute, cursorKey } from './ui-slice.js';
 export type { PollScope } from './polling-slice.js';

@@ -176,11 +176,11 @@ export const createJobsSlice =
         controllers.delete(id);
         patch(id, { state: outcome.state, outcome, endedAtMs: opts.nowMs(), cancelling: false });
         get().say(`${plan.title}: ${outcome.state}${outcome.summary ? ` — ${outcome.summary}` : ''}`, outcome.state === 'ok' ? 'info' : 'warn');
-        // The layer changed (or was proven): read it again, and the journal has a new entry.
-        await Promise.all([
-          plan.affectedLayers.length > 0 ? get().refresh({ layers: plan.affectedLayers }) : Promise.resolve(),
-          get().loadJournal(),
-        ]).catch(() => undefined);
+        // The journal has a new entry: read it first, so the layer read again after it is judged
+        // with it (a failed verify is the layer's failed job, a passed one its proof).
+        await get().loadJournal().catch(() => undefined);
+        const layers = plan.affectedLayers.length > 0 ? plan.affectedLayers : [plan.request.layerId];
+        await get().refresh({ layers }).catch(() => undefined);
       })();
       running.set(id, work);
       void work.finally(() => running.delete(id));

@@ -1,8 +1,10 @@
 /**
  * The journal file's entries (a start, the commands, an end per action) as
- * the Journal screen's rows, one per action.
+ * the Journal screen's rows, one per action, and what Strata last did on
+ * one layer, for its Layer screen.
  */
 import type { JournalEntry } from '../services/journal/entry.js';
+export { isStrataJobType } from '../services/journal/strata-runs.js';
 import type { JournalEntryView } from './journal-slice.js';
 
 export function journalViews(entries: readonly JournalEntry[]): JournalEntryView[] {
@@ -87,4 +89,26 @@ export function journalViews(entries: readonly JournalEntry[]): JournalEntryView
     }),
   );
   return [...views, ...loose].sort((x, y) => y.atMs - x.atMs);
+}
+
+/** What Strata itself last did on one layer: the journal is the only record of it. */
+export interface LayerActivity {
+  /** Its newest action that ended (a run or a verify; cancelled ones too: they ran). */
+  readonly lastAction?: JournalEntryView;
+  /** Its newest verify that ended with a result (a cancelled one proves nothing either way). */
+  readonly lastVerify?: JournalEntryView;
+}
+
+/** When an action ended, epoch ms: its start plus how long it took. */
+export const endedAtMs = (e: JournalEntryView): number => e.atMs + (e.durationMs ?? 0);
+
+export function layerActivity(entries: readonly JournalEntryView[], layerId: string): LayerActivity {
+  let lastAction: JournalEntryView | undefined;
+  let lastVerify: JournalEntryView | undefined;
+  for (const e of entries) {
+    if (e.layerId !== layerId || e.state === 'unfinished') continue;
+    if (!lastAction || endedAtMs(e) > endedAtMs(lastAction)) lastAction = e;
+    if (e.kind === 'verify' && e.state !== 'cancelled' && (!lastVerify || endedAtMs(e) > endedAtMs(lastVerify))) lastVerify = e;
+  }
+  return { ...(lastAction ? { lastAction } : {}), ...(lastVerify ? { lastVerify } : {}) };
 }

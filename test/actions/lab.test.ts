@@ -85,6 +85,15 @@ describe('run and verify every layer of the lab through SSH', () => {
     expect(await act({ kind: 'verify', layerId: 'nas-repl' })).toMatchObject({ state: 'ok', verified: 'ok', summary: expect.stringMatching(/^newest common @/) });
   }, 60_000);
 
+  it('zfs-replication: a snapshot taken on the source between two replications reaches the target', async () => {
+    expect((await runnerFor('nas1').run({ argv: ['zfs', 'snapshot', 'tank/data@between'] })).exitCode).toBe(0);
+    await new Promise((r) => setTimeout(r, 1100)); // a new second, so a new snapshot name
+    expect(await act({ kind: 'run', layerId: 'nas-repl' })).toMatchObject({ state: 'ok' });
+    const zfs = lab.state.hosts.nas1!.zfs!;
+    const between = zfs.datasets['backup/data']!.snapshots.find((s) => s.name === 'between');
+    expect(between?.guid).toBe(zfs.datasets['tank/data']!.snapshots.find((s) => s.name === 'between')!.guid);
+  }, 60_000);
+
   it('rclone: syncs the replica to the cloud remote and checks it', async () => {
     expect(await act({ kind: 'run', layerId: 'nas-glacier' })).toMatchObject({ state: 'ok', summary: expect.stringMatching(/^rclone sync:/) });
     expect(await act({ kind: 'verify', layerId: 'nas-glacier' })).toMatchObject({ state: 'ok', verified: 'ok' });

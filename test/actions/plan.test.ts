@@ -251,6 +251,8 @@ describe('zfs-replication', () => {
       ['nas1', ...list('backup/data')],
     ]);
     expect(p.title).toBe('Replicate tank/data to backup/data on nas1 (incremental from @b)');
+    // @c, taken after the last replication, goes along (zfs send -I).
+    expect(p.steps[1]!.description).toBe('send the changes since @b into backup/data, with the 1 snapshot taken since');
     expect(p.steps[2]!.output).toEqual({ kind: 'zfs-snapshots', dataset: 'backup/data', side: 'target', expect: 'strata_2024-01-31_02:00:01', form: 'list' });
   });
 

@@ -10,6 +10,12 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, unli
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { lastJobText, verifiedText } from '../../screens/rows/layer-detail-rows.js';
+import type { JournalEntry } from '../../src/services/journal/entry.js';
+import { strataRuns } from '../../src/services/journal/strata-runs.js';
+import { readLayer } from '../../src/kinds/read.js';
+import { readStatus } from '../../src/services/status-service.js';
+import { journalViews, layerActivity } from '../../src/store/journal-view.js';
 import { describeWithTools } from '../helpers/tools.js';
 import { localActions } from './helpers/local.js';
 
@@ -52,6 +58,19 @@ describeWithTools(['restic'], 'restic actions against real restic', () => {
     unlinkSync(largest);
     const out = await actions.run({ kind: 'verify', layerId: 'files' });
     expect(out).toMatchObject({ state: 'failed', verified: 'failed', exitCode: 1, summary: expect.stringContaining('repository contains errors') });
+  });
+
+  it("the Layer screen's lines say the last check from the journal: its time, result and what it read", async () => {
+    const entries = actions.journal.entries.map((e) => ({ v: 1, ...e }) as JournalEntry);
+    const deps = { runnerFor: () => actions.runner, readLayer, localNow: () => Date.now() / 1000, lookupEnv: () => undefined };
+    const { report } = await readStatus(actions.inventory, deps, { strataRuns: async () => strataRuns(entries) });
+    const layer = report.layers.find((l) => l.id === 'files')!;
+    const activity = layerActivity(journalViews(entries), 'files');
+    expect(verifiedText(layer, activity, Date.now())).toMatch(/^VERIFY FAILED at \d{4}-\d\d-\d\d \d\d:\d\dZ \(\d+s ago\) by Strata: restic check: .*repository contains errors/);
+    expect(lastJobText(layer, activity, Date.now())).toMatch(/^by Strata: verify FAILED at .*: restic check: /);
+    // The check that read all the data, before it, is what a passed verify looks like.
+    const sound = layerActivity(journalViews(entries.slice(0, entries.findLastIndex((e) => e.type === 'action-end' && e.verified === 'ok') + 1)), 'files');
+    expect(verifiedText(layer, sound, Date.now())).toMatch(/^ok, proven at .* by Strata: restic check: no errors were found, 100% of the data read$/);
   });
 });
 

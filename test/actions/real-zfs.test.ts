@@ -1,7 +1,7 @@
 /**
  * zfs actions against real zfs-fuse through the real LocalRunner: snapshots,
  * a same-host replication (full, then incremental from the newest common
- * snapshot) through the positional `sh -c` pipe, its verify, and the pool's
+ * snapshot, carrying every snapshot taken in between) through the positional `sh -c` pipe, its verify, and the pool's
  * scrub state before and after a scrub. zfs-fuse has no `zfs list -p`, so the
  * plans use its `zfs get` listing. A running zfs-fuse daemon is reused.
  */
@@ -79,6 +79,27 @@ describeWithTools(['zfs-fuse'], 'zfs actions against real zfs-fuse', () => {
   it('verifies the replication by comparing both sides', async () => {
     const out = await actions.run({ kind: 'verify', layerId: 'repl' });
     expect(out).toMatchObject({ state: 'ok', verified: 'ok', summary: expect.stringMatching(/^newest common @strata_.* newer on the source not yet on the target/) });
+  });
+
+  it('sends a snapshot taken on the source between two replications along to the target', async () => {
+    await new Promise((r) => setTimeout(r, 1100));
+    sh(`echo between > ${dir}/mnt/data/between.txt && zfs snapshot ${pool}/data@between`);
+    await new Promise((r) => setTimeout(r, 1100));
+    sh(`echo after > ${dir}/mnt/data/after.txt`);
+    const plan = await actions.plan({ kind: 'run', layerId: 'repl' });
+    // Since the newest common one: the snapshot of the refused run before, and @between.
+    expect(plan.steps[1]!.description).toMatch(/with the 3 snapshots taken since$/);
+    expect(await actions.execute(plan)).toMatchObject({ state: 'ok' });
+    const names = (ds: string) => sh(`zfs list -H -t snapshot -o name -r ${ds}`).trim().split('\n').map((n) => n.slice(n.indexOf('@')));
+    expect(names(`${pool}/backup/data`)).toContain('@between');
+    // Every snapshot since the first full send is on both sides (the one before it never went).
+    const target = names(`${pool}/backup/data`);
+    const source = names(`${pool}/data`);
+    expect(target).toEqual(source.slice(source.indexOf(target[0]!)));
+    // The source's own snapshot arrived (same guid), not one of the same name.
+    const guid = (snap: string) => sh(`zfs get -Hp -o value guid ${snap}`).trim();
+    expect(guid(`${pool}/backup/data@between`)).toBe(guid(`${pool}/data@between`));
+    expect(sh(`cat ${dir}/mnt/backup/data/after.txt`)).toBe('after\n');
   });
 
   it('reads the scrub state: never scrubbed is a warning, a clean scrub proves the pool', async () => {

@@ -140,7 +140,7 @@ describe('operations with secrets', () => {
       reply('config-backup', 'find-archives-normal'),
     );
     const r = await listArchives(runner, { directory: '/var/backups/strata' });
-    expect(r.ok && r.value).toHaveLength(3);
+    expect(r.ok && r.value.archives).toHaveLength(3);
   });
 });
 

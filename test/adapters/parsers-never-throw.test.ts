@@ -5,7 +5,7 @@
  * are errors, never values a layer could show as healthy.
  */
 import { describe, expect, it } from 'vitest';
-import { parseArchiveList } from '../../src/adapters/config-backup/parse.js';
+import { parseArchiveDirectory, parseArchiveList } from '../../src/adapters/config-backup/parse.js';
 import { parseDatastoreStatus, parseSnapshotList, parseTaskList } from '../../src/adapters/pbs/parse.js';
 import {
   parseBackupJobs,
@@ -57,10 +57,11 @@ const PARSERS: Record<string, Parser<unknown>> = {
   parseLsjson,
   parseAbout,
   parseArchiveList,
+  parseArchiveDirectory: parseArchiveDirectory('/tmp/fx/empty-dir-nope'),
 };
 
 /** Listings where empty output with exit 0 truly means "nothing there" (no points, so never healthy). */
-const EMPTY_MEANS_NONE = new Set(['parseZfsSnapshotList', 'parseZfsGetSnapshots', 'parseZpoolList', 'parseArchiveList']);
+const EMPTY_MEANS_NONE = new Set(['parseZfsSnapshotList', 'parseZfsGetSnapshots', 'parseZpoolList', 'parseArchiveList', 'parseArchiveDirectory']);
 
 const EXIT_CODES = [0, 1, 2, 3, 10, 11, 12, 127, 130, 255];
 

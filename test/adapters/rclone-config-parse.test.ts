@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { archiveCommands, archiveName, listArchivesCommand } from '../../src/adapters/config-backup/commands.js';
-import { parseArchiveList, parseArchiveName } from '../../src/adapters/config-backup/parse.js';
+import { parseArchiveDirectory, parseArchiveList, parseArchiveName } from '../../src/adapters/config-backup/parse.js';
 import { isArchiveTier, parseAbout, parseLsjson } from '../../src/adapters/rclone/parse.js';
 import type { Result } from '../../src/domain/types.js';
 import { fixture } from './fixtures.js';
@@ -100,6 +100,20 @@ describe('config archives', () => {
   it('reads an empty directory as no archives and a missing one as not-found', () => {
     expect(value(run('config-backup', parseArchiveList, 'find-archives-empty'))).toEqual([]);
     expect(kind(run('config-backup', parseArchiveList, 'find-archives-missing-dir'))).toBe('not-found');
+  });
+
+  it('reads the configured directory not existing yet as no archive, and every other failure of find as an error', () => {
+    const missing = fixture('config-backup', 'find-archives-missing-dir');
+    expect(parseArchiveDirectory('/tmp/fx/empty-dir-nope')(missing.stdout, missing.stderr, missing.exitCode)).toEqual({ ok: true, value: { exists: false, archives: [] } });
+    // The same words about another path (a parent that vanished mid-listing) are not "not made yet".
+    expect(kind(parseArchiveDirectory('/var/backups/strata')(missing.stdout, missing.stderr, missing.exitCode))).toBe('not-found');
+    const cLocale = fixture('config-backup', 'find-archives-missing-dir-c-locale');
+    expect(value(parseArchiveDirectory("/tmp/fx/it's-not-there/")(cLocale.stdout, cLocale.stderr, cLocale.exitCode)).exists).toBe(false);
+    const denied = fixture('config-backup', 'find-archives-permission-denied');
+    expect(kind(parseArchiveDirectory('/tmp/fx/denied')(denied.stdout, denied.stderr, denied.exitCode))).toBe('auth');
+    expect(kind(parseArchiveDirectory('/d')('', "find: '/d': No such file or directory\nfind: '/d/x': No such file or directory\n", 1))).toBe('not-found');
+    expect(kind(parseArchiveDirectory('/d')('', '', 127))).toBe('command-failed');
+    expect(value(parseArchiveDirectory('/var/backups/strata')(fixture('config-backup', 'find-archives-normal').stdout, '', 0))).toMatchObject({ exists: true, archives: { length: 3 } });
   });
 
   it('refuses lines that are not a Strata archive', () => {

@@ -636,12 +636,25 @@ describe('config-backup reader', () => {
     expect(o.points.find((p) => p.assetId === 'host/pve-backup-2')?.partial).toBe(true);
   });
 
-  it('reports a missing directory, keeping the host as an asset', async () => {
+  it('reports a path missing other than the configured directory itself as an error, keeping the host as an asset', async () => {
+    // The fixture's find names /tmp/fx/empty-dir-nope, not the layer's /var/backups/strata.
     const r = host('pve1').on(find, reply('config-backup', 'find-archives-missing-dir'));
     const o = await readLayer(ctx(r), layer);
     expect(o.points).toEqual([]);
     expect(assetIds(o)).toEqual(['host/pve1']);
     expect(o.errors.map((e) => e.kind)).toEqual(['not-found']);
+    expect(o.noPointBecause).toBeUndefined();
+  });
+
+  it('reads its directory not made yet as no archive (no error), and permission denied on it as an error', async () => {
+    const r = host('pve1').on(find, { stdout: '', stderr: 'find: ‘/var/backups/strata’: No such file or directory\n', exitCode: 1 });
+    const o = await readLayer(ctx(r), layer);
+    expect(o).toMatchObject({ points: [], errors: [], noPointBecause: "no archive yet; run the layer's job (/var/backups/strata does not exist yet)" });
+    expect(assetIds(o)).toEqual(['host/pve1']);
+    const r2 = host('pve1').on(find, { stdout: '', stderr: 'find: ‘/var/backups/strata’: Permission denied\n', exitCode: 1 });
+    const o2 = await readLayer(ctx(r2), layer);
+    expect(o2.errors).toEqual([{ kind: 'auth', message: 'archives in /var/backups/strata: find exited with 1: find: ‘/var/backups/strata’: Permission denied' }]);
+    expect(o2.noPointBecause).toBeUndefined();
   });
 });
 

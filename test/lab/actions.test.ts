@@ -413,6 +413,22 @@ describe('replication, cloud and config archives', () => {
     expect(lab.state.hosts.nas1!.zfs!.datasets['backup/copy']!.snapshots.map((x) => x.name)).toEqual(['manual']);
   });
 
+  it('zfs send -I carries every snapshot in between, -i only the last; both refuse as zfs does', async () => {
+    const zfs = lab.state.hosts.nas1!.zfs!;
+    const names = (ds: string) => zfs.datasets[ds]!.snapshots.map((s) => s.name);
+    for (const n of ['i1', 'i2', 'i3']) await run('nas1', zfsSnapshotCommand('tank/data', n));
+    const pipe = (flag: string, from: string, to: string, target: string) => run('nas1', ['sh', '-c', `zfs send ${flag} "$1" "$2" | zfs recv -F "$3"`, 'sh', from, to, target]);
+    expect(await pipe('-I', 'tank/data@manual', 'tank/data@i2', 'backup/data')).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(names('backup/data').slice(-3)).toEqual(['manual', 'i1', 'i2']);
+    expect(await run('nas1', zfsSendRecvCommand({ source: 'tank/data', snapshot: 'i1', target: 'backup/copy2' }))).toMatchObject({ exitCode: 0 });
+    expect(await pipe('-i', 'tank/data@i1', 'tank/data@i3', 'backup/copy2')).toMatchObject({ exitCode: 0 });
+    expect(names('backup/copy2')).toEqual(['i1', 'i3']);
+    const refuse = async (argv: string[]) => run('nas1', ['zfs', 'send', ...argv]);
+    expect(await refuse(['-I', 'backup/data@i1', 'tank/data@i3'])).toMatchObject({ exitCode: 2, stderr: expect.stringMatching(/^incremental source must be in same filesystem\nusage:\n/) });
+    expect(await refuse(['-I', '@nope', 'tank/data@i3'])).toMatchObject({ exitCode: 1, stderr: 'WARNING: could not send tank/data@i3:\nincremental source (tank/data@nope) does not exist\n' });
+    expect(await refuse(['-I', 'tank/data@i3', 'tank/data@i1'])).toMatchObject({ exitCode: 1, stderr: 'WARNING: could not send tank/data@i1:\nincremental source (tank/data@i3) is not earlier than it\n' });
+  });
+
   it('Glacier objects need a restore request before rclone can copy them', async () => {
     const refused = await run('nas1', ['rclone', 'copy', 'glacier:strata-nas/data/documents/contracts', '/tmp/thaw']);
     expect(refused.exitCode).toBe(1);

@@ -3,10 +3,11 @@ import type { Result } from '../../domain/types.js';
 import type { Runner } from '../../transport/runner.js';
 import { runParsed, type OpOptions } from '../shared/run.js';
 import { listArchivesCommand } from './commands.js';
-import { parseArchiveList, type ConfigArchive } from './parse.js';
+import { parseArchiveDirectory, type ArchiveDirectory } from './parse.js';
 
 export * from './commands.js';
 export * from './parse.js';
 
-export const listArchives = (runner: Runner, p: { directory: string }, opts?: OpOptions): Promise<Result<ConfigArchive[]>> =>
-  runParsed(runner, () => listArchivesCommand(p.directory), parseArchiveList, opts);
+/** The archives in the directory; a directory not made yet is `exists: false`, not an error. */
+export const listArchives = (runner: Runner, p: { directory: string }, opts?: OpOptions): Promise<Result<ArchiveDirectory>> =>
+  runParsed(runner, () => listArchivesCommand(p.directory), parseArchiveDirectory(p.directory), opts);

@@ -2,6 +2,7 @@
 import { err, ok, type Result } from '../../domain/types.js';
 import { exitFailure, firstLine } from '../shared/failure.js';
 import { excerpt } from '../shared/json.js';
+import type { Parser } from '../shared/run.js';
 import { compareText } from '../shared/values.js';
 import { ARCHIVE_PREFIX } from './commands.js';
 
@@ -65,3 +66,39 @@ export function parseArchiveList(stdout: string, stderr: string, exitCode: numbe
   }
   return ok(out.sort((a, b) => a.time - b.time || compareText(a.path, b.path)));
 }
+
+/** The archive directory as the host reports it: it may not exist yet (the layer's first run makes it). */
+export interface ArchiveDirectory {
+  readonly exists: boolean;
+  /** Oldest first; none when the directory does not exist. */
+  readonly archives: ConfigArchive[];
+}
+
+/**
+ * True when find's only complaint is that its starting point, the configured
+ * directory itself, does not exist: `find: ‘DIR’: No such file or directory`
+ * (ASCII quotes in the C locale, where a quote inside the name is escaped).
+ * Anything else (permission denied, a path inside it, a parent that is a
+ * file) is a real failure to read.
+ */
+export function saysDirectoryMissing(stderr: string, directory: string): boolean {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  if (lines.length !== 1) return false;
+  const m = /^find: (.+): No such file or directory$/.exec(lines[0]!);
+  if (!m) return false;
+  // The command names the directory without its trailing slashes, and find repeats it as given.
+  const dir = directory.length > 1 ? directory.replace(/\/+$/, '') : directory;
+  return [`‘${dir}’`, `'${dir}'`, `'${dir.replace(/'/g, "\\'")}'`, dir].includes(m[1]!);
+}
+
+/**
+ * The listing of one configured directory: a directory that does not exist
+ * holds no archive yet, which is an answer (no recovery point), not a failure.
+ */
+export const parseArchiveDirectory =
+  (directory: string): Parser<ArchiveDirectory> =>
+  (stdout, stderr, exitCode) => {
+    if (exitCode !== 0 && stdout.trim() === '' && saysDirectoryMissing(stderr, directory)) return ok({ exists: false, archives: [] });
+    const list = parseArchiveList(stdout, stderr, exitCode);
+    return list.ok ? ok({ exists: true, archives: list.value }) : list;
+  };

@@ -34,12 +34,15 @@ export const zfsSnapshotCommand = (dataset: string, snapshot: string): Command =
   argv: ['zfs', 'snapshot', snapshotRef(dataset, snapshot)],
 });
 
-export const INCREMENTAL_PIPE = 'zfs send -i "$1" "$2" | zfs recv -F "$3"';
+// -I, not -i: every snapshot taken on the source since the common one goes along (as syncoid
+// sends), so a snapshot made between two replications is on the target too, not only the newest.
+export const INCREMENTAL_PIPE = 'zfs send -I "$1" "$2" | zfs recv -F "$3"';
 export const FULL_PIPE = 'zfs send "$1" | zfs recv -F "$2"';
 
 /**
  * Same-host replication of `source@snapshot` to `target`: incremental from
- * `source@from` when both sides share it, else a full stream.
+ * `source@from` when both sides share it (with every snapshot in between),
+ * else a full stream.
  */
 export function zfsSendRecvCommand(p: { source: string; snapshot: string; target: string; from?: string }): Command {
   const to = snapshotRef(p.source, p.snapshot);

@@ -43,7 +43,7 @@ export function evaluateLayer(ctx: EvaluationContext, layer: Layer, assets: Read
   if (obs !== undefined) {
     if (newest === null) {
       // PVE snapshots with no deadline are taken by hand (before an upgrade): none is normal there.
-      if (readability.complete && (rpo !== null || layer.kind !== 'pve-snapshots')) add('crit', 'no recovery point at all');
+      if (readability.complete && (rpo !== null || layer.kind !== 'pve-snapshots')) add('crit', obs.noPointBecause ?? 'no recovery point at all');
     } else if (rpo !== null) {
       ageRules(ctx, rpo, finished, newest, hostNow, assets, add);
     }

@@ -1,7 +1,7 @@
 /** config-backup: run = archive the paths with tar (temp name, then rename); verify = list the newest archive. */
 import { archiveCommands } from '../../adapters/config-backup/commands.js';
 import { listArchivesCommand } from '../../adapters/config-backup/commands.js';
-import { parseArchiveList } from '../../adapters/config-backup/parse.js';
+import { parseArchiveDirectory } from '../../adapters/config-backup/parse.js';
 import { archiveListCommand } from '../../adapters/config-backup/verify.js';
 import { ok, type Result } from '../../domain/types.js';
 import { because, build, planError, type LayerOf, type PlanDraft, type PlannerContext } from '../planner-context.js';
@@ -23,9 +23,10 @@ export async function planConfigBackup(layer: LayerOf<'config-backup'>, ctx: Pla
       affectedLayers: [layer.id],
     });
   }
-  const list = await ctx.probe(layer.host, () => listArchivesCommand(layer.directory), parseArchiveList);
+  const list = await ctx.probe(layer.host, () => listArchivesCommand(layer.directory), parseArchiveDirectory(layer.directory));
   if (!list.ok) return because(`archives in ${layer.directory}`, list);
-  const own = list.value.filter((a) => a.host === undefined || a.host === layer.host);
+  if (!list.value.exists) return planError(`no config archive of ${layer.host} yet (${layer.directory} does not exist): run the layer's job first`, 'not-found');
+  const own = list.value.archives.filter((a) => a.host === undefined || a.host === layer.host);
   const newest = own.at(-1);
   if (!newest) return planError(`no config archive of ${layer.host} in ${layer.directory}`, 'not-found');
   const cmd = build(() => archiveListCommand(newest.path));

@@ -11,7 +11,11 @@ export async function readConfigBackup(ctx: ReaderContext, layer: ConfigBackupLa
   if (!archives.ok) {
     return observation(ctx, layer, { assets: [asset], errors: [probeError(`archives in ${layer.directory}`, archives.error)] });
   }
-  const points: RecoveryPoint[] = archives.value.map((a) => ({
+  if (!archives.value.exists) {
+    // The layer's first run makes the directory: until then the host is read fine and holds no copy.
+    return observation(ctx, layer, { assets: [asset], noPointBecause: `no archive yet; run the layer's job (${layer.directory} does not exist yet)` });
+  }
+  const points: RecoveryPoint[] = archives.value.archives.map((a) => ({
     layerId: layer.id,
     // The name says whose configuration it is (a shared directory may hold other hosts' archives).
     assetId: `host/${a.host ?? layer.host}`,

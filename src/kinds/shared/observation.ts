@@ -37,6 +37,7 @@ export function observation(ctx: ReaderContext, layer: LayerFile, parts: Parts):
     ...(parts.capacity !== undefined ? { capacity: parts.capacity } : {}),
     ...(parts.pools !== undefined ? { pools: parts.pools } : {}),
     ...(parts.listsAllOf !== undefined ? { listsAllOf: parts.listsAllOf } : {}),
+    ...(parts.noPointBecause !== undefined ? { noPointBecause: parts.noPointBecause } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * zfs-replication: run = snapshot the source, send it to the target from the
- * newest common snapshot (full when none), then confirm with the target's own
- * list that it arrived; verify = compare both sides' snapshot lists. Strata
+ * newest common snapshot with every snapshot taken since (full when none),
+ * then confirm with the target's own list that it arrived; verify = compare both sides' snapshot lists. Strata
  * pipes only within one host: across hosts the plan says so and names syncoid.
  */
 import { strataSnapshotName, zfsSendRecvCommand, zfsSnapshotCommand } from '../../adapters/zfs/actions.js';
@@ -112,6 +112,8 @@ export async function planZfsReplication(layer: LayerOf<'zfs-replication'>, ctx:
     });
   }
   const notes: string[] = ['zfs recv -F first rolls the target back to its newest snapshot: changes made on the target are discarded.'];
+  // The list is in creation order: what follows the common snapshot goes along with -I.
+  const between = common ? s.value.snapshots.length - 1 - s.value.snapshots.findIndex((x) => x.snapshot === common.snapshot) : 0;
   return ok({
     title: `Replicate ${src} to ${dst} on ${targetHost} (${common ? `incremental from @${common.snapshot}` : 'full send'})`,
     steps: [
@@ -119,7 +121,9 @@ export async function planZfsReplication(layer: LayerOf<'zfs-replication'>, ctx:
       {
         host: sourceHost,
         command: send.value,
-        description: common ? `send the changes since @${common.snapshot} into ${dst}` : `send all of ${src}@${name} into ${dst} (no common snapshot)`,
+        description: common
+          ? `send the changes since @${common.snapshot} into ${dst}, with ${between === 0 ? 'no snapshot' : between === 1 ? 'the 1 snapshot' : `the ${between} snapshots`} taken since`
+          : `send all of ${src}@${name} into ${dst} (no common snapshot)`,
         streams: true,
       },
       { host: targetHost, command: confirm.value, description: `confirm ${dst}@${name} arrived`, output: { kind: 'zfs-snapshots', dataset: dst, side: 'target', expect: name, form: t.value.form } },

@@ -362,14 +362,18 @@ function send(ctx: ToolContext, zfs: ZfsState, args: readonly string[]): number 
   }
   let fromSnap: ZfsSnapshot | undefined;
   if (from !== undefined) {
-    const fromName = from.includes('@') ? from.slice(from.indexOf('@') + 1) : from;
+    // `@snap`, `snap` and `fs@snap` of the same file system name the same snapshot; another fs is refused.
+    const at = from.indexOf('@');
+    if (at > 0 && from.slice(0, at) !== ds.name) return usage(ctx, 'incremental source must be in same filesystem', 'send');
+    const fromName = at >= 0 ? from.slice(at + 1) : from;
     fromSnap = findSnapshot(ds, fromName);
+    // -I walks the file system's snapshots from one to the other, and words its refusals as it goes.
     if (!fromSnap) {
-      ctx.err(`cannot open '${ds.name}@${fromName}': dataset does not exist\n`);
+      ctx.err(intermediates ? `WARNING: could not send ${full}:\nincremental source (${ds.name}@${fromName}) does not exist\n` : `cannot open '${ds.name}@${fromName}': dataset does not exist\n`);
       return 1;
     }
     if (fromSnap.createtxg >= to.createtxg) {
-      ctx.err(`cannot send '${full}': not an earlier snapshot from the same fs\n`);
+      ctx.err(intermediates ? `WARNING: could not send ${full}:\nincremental source (${ds.name}@${fromName}) is not earlier than it\n` : `cannot send '${full}': not an earlier snapshot from the same fs\n`);
       return 1;
     }
   }

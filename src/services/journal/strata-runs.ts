@@ -13,6 +13,10 @@ export interface StrataRun {
 
 const STATE = { ok: 'ok', warning: 'warning', failed: 'failed' } as const;
 
+/** A job Strata ran is typed `strata run`, `strata verify`: told apart from a host's own jobs by this. */
+const STRATA_TYPE_PREFIX = 'strata ';
+export const isStrataJobType = (type: string): boolean => type.startsWith(STRATA_TYPE_PREFIX);
+
 /** The newest finished run and verify per layer (a cancelled action proves nothing either way). */
 export function strataRuns(entries: Iterable<JournalEntry>): StrataRun[] {
   const newest: NewestRuns = new Map();
@@ -29,7 +33,7 @@ export function foldStrataRun(newest: NewestRuns, e: JournalEntry): void {
   if (!Number.isFinite(endedAt)) return;
   const run: JobRun = {
     kind: e.request.kind === 'verify' ? 'verify' : 'backup',
-    type: `strata ${e.request.kind}`,
+    type: `${STRATA_TYPE_PREFIX}${e.request.kind}`,
     startedAt: endedAt - Math.round(e.durationMs / 1000),
     endedAt,
     state: STATE[e.state],

@@ -32,8 +32,8 @@ describe('zfs action commands', () => {
     // A common snapshot named by another tool (syncoid's `GMT+01:00`) is sent from as the host lists it.
     expect(zfsSendRecvCommand({ source: 'tank/data', snapshot: 'n2', target: 'backup/data', from: 'syncoid_nas1_2024-01-31:02:00:01-GMT+01:00' }).argv[4]).toBe('tank/data@syncoid_nas1_2024-01-31:02:00:01-GMT+01:00');
     expect(() => zfsSendRecvCommand({ source: 'tank/data', snapshot: 'n+2', target: 'backup/data' })).toThrow();
-    // The script is fixed text: nothing of the inventory is ever pasted into it.
-    expect(INCREMENTAL_PIPE).toBe('zfs send -i "$1" "$2" | zfs recv -F "$3"');
+    // The script is fixed text: nothing of the inventory is ever pasted into it. -I sends every snapshot in between.
+    expect(INCREMENTAL_PIPE).toBe('zfs send -I "$1" "$2" | zfs recv -F "$3"');
   });
 
   it('reads a pool status in UTC and the C locale', () => {
