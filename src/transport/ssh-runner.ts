@@ -365,7 +365,11 @@ export class SshRunner implements Runner {
     if (job.state === 'done' || job.stopping) return;
     if (job.state === 'queued') {
       this.queue.splice(this.queue.indexOf(job), 1);
-      this.finish(job, kind === 'timeout' ? this.sessionWaitError(job) : this.stopError(job, kind, 'before it started'));
+      const s = this.session;
+      const connected = s !== undefined && !s.dead;
+      // Waiting for a connection is the connect's business (it has its own timeout); waiting for a shell is this runner's.
+      if (kind === 'timeout' && connected) this.finish(job, this.sessionWaitError(job, s));
+      else this.finish(job, this.stopError(job, kind, connected ? 'before it started' : 'before it started, while connecting'));
       return;
     }
     job.stopping = kind;
@@ -394,11 +398,9 @@ export class SshRunner implements Runner {
   }
 
   /** A command whose time ran out before any session could take it: says what it was waiting for. */
-  private sessionWaitError(job: Job): TransportError {
-    const s = this.session;
+  private sessionWaitError(job: Job, s: SshSession): TransportError {
     let why: string;
-    if (!s || s.dead) why = 'the connection was still being set up';
-    else if (s.opening === 0 && s.idle.length === 0 && s.used > 0) why = s.used === 1 ? 'the only session there was busy' : `all ${s.used} sessions there were busy`;
+    if (s.opening === 0 && s.idle.length === 0 && s.used > 0) why = s.used === 1 ? 'the only session there was busy' : `all ${s.used} sessions there were busy`;
     else if (this.sessionStartMs !== undefined) why = `sessions there take about ${formatSeconds(this.sessionStartMs)} to start`;
     else why = 'the first session there had not started yet';
     return new TransportError('session-timeout', { host: this.host, waitedMs: job.cmd.timeoutMs ?? Date.now() - job.startedAt, detail: why });
