@@ -374,12 +374,14 @@ export class SshRunner implements Runner {
     }
     job.stopping = kind;
     if (job.pid !== undefined) this.killRemote(job);
+    // Each signal (TERM, then KILL) goes on an exec channel of its own, which a slow login delays by a session start.
+    const abandonAfterMs = ABANDON_AFTER_MS + 2 * (this.sessionStartMs ?? 0);
     job.timers.push(
       setTimeout(() => {
         if (job.state === 'done') return;
         job.abandon?.();
-        this.finish(job, this.stopError(job, kind, `the host did not confirm the end within ${ABANDON_AFTER_MS / 1000} s`));
-      }, ABANDON_AFTER_MS),
+        this.finish(job, this.stopError(job, kind, `the host did not confirm the end within ${formatSeconds(abandonAfterMs)}`));
+      }, abandonAfterMs),
     );
   }
 

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Command } from '../../src/transport/command.js';
 import { LocalRunner, SshRunner, TransportError, type Runner } from '../../src/transport/index.js';
 import { mostAtOnce, slowLogin, type SlowLogin } from '../helpers/slow-login.js';
-import { startSshd, type SshdHost } from '../helpers/sshd.js';
+import { processArgs, startSshd, type SshdHost } from '../helpers/sshd.js';
 import { describeWithTools } from '../helpers/tools.js';
 
 const LOGIN_SEC = 0.7;
@@ -236,6 +236,25 @@ describeWithTools(['sshd'], 'a host whose sessions take 2 s to start', () => {
       const tooLong = await rejection(runner.run({ argv: ['sleep', '5'], timeoutMs: 500 }));
       expect(tooLong.kind).toBe('timeout');
       expect(tooLong.message).not.toMatch(/waiting for a session/);
+    } finally {
+      await runner.close();
+    }
+  });
+
+  it('a cancelled command that ignores SIGTERM is still confirmed ended, though each signal waits for a session start', async () => {
+    const runner = new SshRunner(sshd.sshTarget());
+    try {
+      await runner.run({ argv: ['true'], timeoutMs: 15_000 });
+      const tag = `77.${process.pid}${Date.now() % 1000}`;
+      const ac = new AbortController();
+      const p = rejection(runner.run({ argv: ['sh', '-c', 'trap "" TERM; sleep "$1"', 'sh', tag] }, { signal: ac.signal }));
+      await expect.poll(() => processArgs().some((a) => a.includes(`sleep ${tag}`)), { timeout: 5000, interval: 25 }).toBe(true);
+      ac.abort();
+      const e = await p;
+      expect(e.kind).toBe('cancelled');
+      // SIGTERM and then SIGKILL each took an exec channel, each 2 s to start: the end came, and was waited for.
+      expect(e.message).toMatch(/the remote process was ended/);
+      expect(processArgs().some((a) => a.includes(`sleep ${tag}`))).toBe(false);
     } finally {
       await runner.close();
     }
