@@ -94,12 +94,12 @@ export class LocalRunner implements Runner {
         // the group has already ended
       }
     };
-    function stop(kind: NonNullable<typeof stopping>): void {
+    const stop = (kind: NonNullable<typeof stopping>) => {
       if (stopping) return;
       stopping = kind;
       signalGroup('SIGTERM');
       timers.push(setTimeout(() => signalGroup('SIGKILL'), KILL_GRACE_MS));
-    }
+    };
     const onAbort = () => stop('cancelled');
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     if (cmd.timeoutMs !== undefined) timers.push(setTimeout(() => stop('timeout'), cmd.timeoutMs));

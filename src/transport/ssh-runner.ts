@@ -10,11 +10,12 @@
  *
  * Worker shells start carefully, because a login shell that sources a heavy rc
  * file (pyenv, conda) takes seconds and shells started together queue on its
- * locks: the first shell of a connection opens alone, then at most two at a
- * time while commands wait. A slow start is waited for within each waiting
- * command's own timeout (`session-timeout` when it runs out). A shell that
- * fails to start while others live lowers the host's capacity instead of
- * failing commands those others can run.
+ * locks: the first shell of a connection opens alone (and measures the host),
+ * later ones at most two at a time, and only while commands wait that a new
+ * shell would serve sooner than the busy ones. A slow start is waited for
+ * within each waiting command's own timeout (`session-timeout` when it runs
+ * out). A shell that fails to start while others live lowers the host's
+ * capacity instead of failing commands those others can run.
  */
 import { assertValidCommand, type Command } from './command.js';
 import { formatSeconds, outputTooLargeError, TransportError, type TransportErrorKind } from './errors.js';
