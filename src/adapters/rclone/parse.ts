@@ -151,7 +151,8 @@ export function parseLsjson(stdout: string, stderr: string, exitCode: number): R
       if (typeof e === 'string') return err('parse', `rclone lsjson: ${e}`);
       if (e.IsDir) continue;
       if (e.Path === SYNC_MARKER) {
-        syncedAt = Math.floor(e.ModTime / 1000);
+        // To the millisecond: a backup that ended in the same second as the sync began is still carried by it.
+        syncedAt = e.ModTime / 1000;
         continue;
       }
       objects++;
