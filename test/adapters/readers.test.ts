@@ -486,7 +486,8 @@ describe('restic reader', () => {
   const expectation = { argv: ['restic', 'snapshots', '--json'], env: { RESTIC_REPOSITORY: '/srv/restic', RESTIC_PASSWORD_FILE: '/root/.restic-pass' } };
 
   it('makes one point per path of each snapshot, per creating host', async () => {
-    const r = host('docker1').expect({ ...expectation, reply: reply('restic', 'snapshots-0.14-normal') });
+    // pve1's snapshots are another client's: docker1 is asked what it calls itself.
+    const r = host('docker1').expect({ ...expectation, reply: reply('restic', 'snapshots-0.14-normal') }).on(['hostname'], 'docker1\n');
     const o = await readLayer(ctx(r), layer);
     expect(o.errors).toEqual([]);
     expect(o.points.map((p) => p.assetId)).toEqual(['files/pve1:/tmp/rx/data/a', 'files/pve1:/tmp/rx/data/a', 'files/pve1:/tmp/rx/data/b', 'files/docker1:/tmp/rx/data/b']);
@@ -495,7 +496,7 @@ describe('restic reader', () => {
   });
 
   it('keeps only the configured paths, and lists a configured path without snapshots as an asset', async () => {
-    const r = host('docker1').expect({ ...expectation, reply: reply('restic', 'snapshots-0.16-normal') });
+    const r = host('docker1').expect({ ...expectation, reply: reply('restic', 'snapshots-0.16-normal') }).on(['hostname'], 'docker1\n');
     const o = await readLayer(ctx(r), { ...layer, paths: ['/srv/app/', '/var/lib/db'] });
     expect([...new Set(o.points.map((p) => p.assetId))]).toEqual(['files/docker1:/srv/app']);
     expect(assetIds(o)).toEqual(['files/docker1:/srv/app', 'files/docker1:/var/lib/db']);
@@ -514,7 +515,7 @@ describe('restic reader', () => {
   it("lists this host's configured path as a workload even when another client backs up the same path into a shared repository", async () => {
     // docker1 backs up into this repository (its /etc), but only nas has snapshots of /srv/app.
     const shared = JSON.stringify([snap('nas', '/srv/app', 1), snap('docker1', '/etc', 2)]);
-    const r = host('docker1').expect({ ...expectation, reply: { stdout: shared } });
+    const r = host('docker1').expect({ ...expectation, reply: { stdout: shared } }).on(['hostname'], 'docker1\n');
     const o = await readLayer(ctx(r), { ...layer, paths: ['/srv/app'] });
     // nas's snapshot is nas's workload; docker1's /srv/app has no point here.
     expect(assetIds(o).sort()).toEqual(['files/docker1:/srv/app', 'files/nas:/srv/app']);
@@ -522,9 +523,31 @@ describe('restic reader', () => {
   });
 
   it('lets a host that only reads a repository others write find their snapshots of its configured paths', async () => {
-    const r = host('docker1').expect({ ...expectation, reply: { stdout: JSON.stringify([snap('nas', '/srv/app', 1)]) } });
+    const r = host('docker1').expect({ ...expectation, reply: { stdout: JSON.stringify([snap('nas', '/srv/app', 1)]) } }).on(['hostname'], 'docker1\n');
     const o = await readLayer(ctx(r), { ...layer, paths: ['/srv/app'] });
     expect(assetIds(o)).toEqual(['files/nas:/srv/app']);
+  });
+
+  it("keys snapshots by the inventory name when restic recorded the machine's own hostname", async () => {
+    // The machine behind inventory host docker1 calls itself dockerhost: restic wrote that.
+    const r = host('docker1').expect({ ...expectation, reply: { stdout: JSON.stringify([snap('dockerhost', '/srv/app', 1), snap('nas', '/srv/app', 2)]) } }).on(['hostname'], 'dockerhost\n');
+    const o = await readLayer(ctx(r), { ...layer, paths: ['/srv/app'] });
+    expect(o.points.map((p) => p.assetId)).toEqual(['files/docker1:/srv/app', 'files/nas:/srv/app']);
+    expect(assetIds(o).sort()).toEqual(['files/docker1:/srv/app', 'files/nas:/srv/app']);
+    expect(o.assets.find((a) => a.id === 'files/docker1:/srv/app')).toMatchObject({ host: 'docker1' });
+  });
+
+  it('uses the hostname the round already read, and matches a fully qualified or differently cased name', async () => {
+    const r = host('docker1').expect({ ...expectation, reply: { stdout: JSON.stringify([snap('DockerHost.lan', '/srv/app', 1), snap('Docker1', '/etc', 2)]) } });
+    const o = await readLayer(ctx(r, { hostname: 'dockerhost' }), layer);
+    expect(o.points.map((p) => p.assetId)).toEqual(['files/docker1:/srv/app', 'files/docker1:/etc']);
+  });
+
+  it('keeps the recorded names when the host cannot say its hostname', async () => {
+    const r = host('docker1').expect({ ...expectation, reply: { stdout: JSON.stringify([snap('dockerhost', '/srv/app', 1)]) } }).on(['hostname'], { exitCode: 127, stderr: 'sh: hostname: not found' });
+    const o = await readLayer(ctx(r), layer);
+    expect(o.errors).toEqual([]);
+    expect(o.points.map((p) => p.assetId)).toEqual(['files/dockerhost:/srv/app']);
   });
 
   it('sends an {env} password as a secret value and further secrets by their source', async () => {
@@ -677,7 +700,7 @@ describe('probeCommands', () => {
       { id: 'k', kind: 'config-backup', host: 'pve1', paths: ['/etc/pve'], directory: '/var/backups/strata' },
     ];
     const counts = kinds.map((l) => probeCommands(l, { node: 'pve1' }).length);
-    expect(counts).toEqual([6, 3, 5, 7, 1, 2, 1]);
+    expect(counts).toEqual([6, 3, 5, 7, 2, 2, 1]);
     // The head of a failed vzdump task's log, {upid} standing for each such task.
     expect(probeCommands(kinds[0]!, { node: 'pve1' }).at(-1)!.argv).toEqual(['pvesh', 'get', '/nodes/pve1/tasks/{upid}/log', '--limit', '1', ...J]);
     const repl = probeCommands(kinds[3]!, { node: 'pve1' });
