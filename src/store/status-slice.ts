@@ -10,14 +10,18 @@
  */
 import type { StateCreator } from 'zustand/vanilla';
 import { evaluate } from '../domain/evaluate.js';
+import { lastKnownAssets, type LastKnownAsset } from '../domain/health/last-known.js';
 import type { Inventory } from '../domain/inventory.js';
 import type { StatusReport } from '../domain/status-report.js';
 import type { HostObservation, LayerObservation } from '../domain/types.js';
 import type { CollectOptions } from '../services/collector.js';
 import type { RestoreEvidence, StatusReading } from '../services/status-service.js';
 
+/** What one refresh asks for: the layers to read, and the workloads the shown report knows. */
+export type ReadOptions = CollectOptions & { readonly lastKnown?: readonly LastKnownAsset[] };
+
 export interface StatusDeps {
-  readStatus(inventory: Inventory, opts: CollectOptions): Promise<StatusReading>;
+  readStatus(inventory: Inventory, opts: ReadOptions): Promise<StatusReading>;
   /** Local clock in epoch milliseconds. */
   nowMs(): number;
   /** Called after each refresh with the whole report (the TUI saves it for the next start). */
@@ -118,9 +122,11 @@ export const createStatusSlice =
         const startedMs = ++rounds;
         set((s) => ({ refreshing: true, refreshesRunning: s.refreshesRunning + 1, refreshError: null }));
         const done = (s: StatusSlice) => ({ refreshesRunning: s.refreshesRunning - 1, refreshing: s.refreshesRunning - 1 > 0 });
+        // The shown report (the saved one at start) knows workloads whose host may be down now: they stay listed.
+        const lastKnown = lastKnownAssets(get().report);
         let reading: StatusReading;
         try {
-          reading = await deps.readStatus(inventory, opts);
+          reading = await deps.readStatus(inventory, lastKnown.length > 0 ? { ...opts, lastKnown } : opts);
         } catch (e) {
           set((s) => ({ ...done(s), refreshError: e instanceof Error ? e.message : String(e) }));
           return null;
@@ -141,6 +147,7 @@ export const createStatusSlice =
                 hosts: Object.values(observations.hosts),
                 layers: Object.values(observations.layers),
                 ...(deps.restoreEvidence ? { restoreEvidence: deps.restoreEvidence(observations.layers) } : {}),
+                lastKnown,
               },
               Math.floor(readAtMs / 1000),
             )
