@@ -26,6 +26,12 @@ export interface Command {
   readonly cwd?: string;
   /** Ends the remote process and fails with a `timeout` error after this long. */
   readonly timeoutMs?: number;
+  /**
+   * Ends the remote process and fails with an `output-too-large` error once it
+   * has printed more than this many bytes (stdout and stderr together): one
+   * probe printing without end must not take the memory of the whole process.
+   */
+  readonly maxOutputBytes?: number;
 }
 
 export type SecretSource = { readonly file: string } | { readonly command: string };

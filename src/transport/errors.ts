@@ -10,6 +10,7 @@ export type TransportErrorKind =
   | 'timeout' // the command ran longer than its timeoutMs (and was ended)
   | 'cancelled' // the caller aborted (and the remote process was ended)
   | 'connection-lost' // the link died while connected
+  | 'output-too-large' // the command printed more than its maxOutputBytes (and was ended)
   | 'command-not-found' // exit 127
   | 'non-zero-exit'; // any other failing exit code, when the caller asked for success
 
@@ -64,6 +65,8 @@ function transportErrorMessage(kind: TransportErrorKind, i: TransportErrorInit):
       return `command on ${i.host} was cancelled${d}`;
     case 'connection-lost':
       return `connection to ${i.host} was lost${d}`;
+    case 'output-too-large':
+      return `output too large${d}`;
     case 'command-not-found':
       return `command not found on ${i.host}${d}`;
     case 'non-zero-exit':

@@ -11,6 +11,9 @@ import type {
   ZfsSnapshotsLayerFile,
 } from '../../src/domain/inventory-file.js';
 import type { LayerObservation } from '../../src/domain/types.js';
+import { evaluate } from '../../src/domain/evaluate.js';
+import { validateInventory } from '../../src/domain/inventory.js';
+import { CLOCK_COMMAND, HOSTNAME_COMMAND } from '../../src/services/host-probe.js';
 import { probeCommands, readLayer, type ReaderContext } from '../../src/services/readers/index.js';
 import { TransportError } from '../../src/transport/errors.js';
 import { FakeRunner } from '../helpers/fake-runner.js';
@@ -481,6 +484,25 @@ describe('zfs-replication reader', () => {
   });
 });
 
+describe('output too large', () => {
+  it('makes the layer UNKNOWN with "output too large" when a probe prints more than its limit, and leaves its other probes read', async () => {
+    const layer: PbsLayerFile = { id: 'pbs-local', kind: 'pbs', host: 'pbs1', repository: 'strata@pbs!ro@localhost:store1' };
+    const big = new TransportError('output-too-large', { host: 'pbs1', detail: 'more than 64 MB; the remote process was ended' });
+    const r = host('pbs1')
+      .on(['proxmox-backup-client', 'snapshot', 'list', '--repository', layer.repository, '--output-format', 'json'], big)
+      .on(['proxmox-backup-client', 'status', '--repository', layer.repository, '--output-format', 'json'], reply('pbs', 'status-normal'))
+      .on(['proxmox-backup-manager', 'task', 'list', '--all', '--limit', '100', '--output-format', 'json'], '[]');
+    const o = await readLayer(ctx(r), layer);
+    expect(o.points).toEqual([]);
+    expect(o.errors.map((e) => e.message)).toEqual(['snapshots of store1: output too large: more than 64 MB; the remote process was ended']);
+    expect(o.capacity).toBeDefined();
+    const inv = validateInventory({ version: 1, hosts: [{ name: 'pbs1' }], layers: [{ ...layer, media: 'hdd', rpo: '1d' }] });
+    if (!inv.ok) throw new Error(JSON.stringify(inv.problems));
+    const status = evaluate(inv.inventory, { hosts: [{ name: 'pbs1', reachable: true, error: null, clockSkewSeconds: 0, readAt: NOW }], layers: [o] }, NOW);
+    expect(status.layers[0]).toMatchObject({ health: 'unknown', reasons: [expect.stringMatching(/^pbs-local: could not be read completely: snapshots of store1: output too large: more than 64 MB/)] });
+  });
+});
+
 describe('restic reader', () => {
   const layer: ResticLayerFile = { id: 'restic-local', kind: 'restic', host: 'docker1', repository: '/srv/restic', secret: { file: '/root/.restic-pass' } };
   const expectation = { argv: ['restic', 'snapshots', '--json'], env: { RESTIC_REPOSITORY: '/srv/restic', RESTIC_PASSWORD_FILE: '/root/.restic-pass' } };
@@ -680,6 +702,28 @@ describe('readLayer', () => {
 });
 
 describe('probeCommands', () => {
+  it('bounds the output of every probe of every layer kind, the clock and the host name: from 64 KiB up to 128 MiB', () => {
+    const kinds: LayerFile[] = [
+      { id: 's', kind: 'pve-snapshots', host: 'pve1' },
+      { id: 'd', kind: 'vzdump', host: 'pve1', storage: 'local' },
+      { id: 'p', kind: 'pbs', host: 'pbs', repository: 'store1', secret: { env: 'X' } },
+      { id: 'z', kind: 'zfs-snapshots', host: 'pve1', datasets: ['rpool/data'] },
+      { id: 'r', kind: 'zfs-replication', host: 'b', source: { host: 'pve1', dataset: 'rpool/data' }, target: { dataset: 'tank/r' } },
+      { id: 'x', kind: 'restic', host: 'h', repository: '/r', secret: { command: 'pass r' } },
+      { id: 'c', kind: 'rclone', host: 'h', remote: 'cloud:b' },
+      { id: 'k', kind: 'config-backup', host: 'pve1', paths: ['/etc/pve'], directory: '/var/backups/strata' },
+    ];
+    const all = [...kinds.flatMap((l) => probeCommands(l, { node: 'pve1' })), CLOCK_COMMAND, HOSTNAME_COMMAND];
+    const unbounded = all.filter((c) => !(typeof c.maxOutputBytes === 'number' && c.maxOutputBytes >= 64 * 1024 && c.maxOutputBytes <= 128 * 1024 * 1024));
+    expect(unbounded.map((c) => c.argv.join(' '))).toEqual([]);
+    // The listings that grow with the estate get the most room.
+    const limitOf = (program: string, sub: string) => all.find((c) => c.argv[0] === program && c.argv.includes(sub))!.maxOutputBytes;
+    expect(limitOf('proxmox-backup-client', 'snapshot')).toBe(64 * 1024 * 1024);
+    expect(limitOf('restic', 'snapshots')).toBe(64 * 1024 * 1024);
+    expect(limitOf('rclone', 'lsjson')).toBe(128 * 1024 * 1024);
+    expect(limitOf('zfs', 'list')).toBe(64 * 1024 * 1024);
+  });
+
   it('lists every probe with {vmid} placeholders', () => {
     const cmds = probeCommands({ id: 's', kind: 'pve-snapshots', host: 'pve1' }, { node: 'pve1' });
     expect(cmds.map((c) => [c.host, c.argv.join(' ')])).toEqual([
