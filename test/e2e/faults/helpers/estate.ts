@@ -58,6 +58,8 @@ export interface StatusRun {
   readonly stdout: string;
   readonly stderr: string;
   readonly elapsedMs: number;
+  /** When the process ended (epoch ms). */
+  readonly endedAtMs: number;
   /** Peak resident memory of the strata process (MiB), from /usr/bin/time; null where it is missing. */
   readonly peakRssMiB: number | null;
   /** The report, checked against the v1 JSON contract (throws when stdout is not one). */
@@ -283,7 +285,8 @@ async function runStatus(config: string, o: StatusOptions, dir: string): Promise
   try {
     if (o.during) await o.during();
     const code = await exited;
-    const elapsedMs = Date.now() - started;
+    const endedAtMs = Date.now();
+    const elapsedMs = endedAtMs - started;
     const stdout = Buffer.concat(out).toString('utf8');
     const stderr = Buffer.concat(err).toString('utf8');
     const rss = existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8').trim().split('\n').at(-1)) : NaN;
@@ -292,6 +295,7 @@ async function runStatus(config: string, o: StatusOptions, dir: string): Promise
       stdout,
       stderr,
       elapsedMs,
+      endedAtMs,
       peakRssMiB: Number.isFinite(rss) ? Math.round(rss / 1024) : null,
       report() {
         const value: unknown = JSON.parse(stdout);
