@@ -1,10 +1,11 @@
-/** One host: whether it answers, its clock, its reasons, and its layers. Polls this host while shown. */
+/** One host: whether it answers, its clock, how slowly its sessions start, its reasons, and its layers. Polls this host while shown. */
 import { Box, Text } from 'ink';
 import { DataTable } from '../components/DataTable.js';
 import { HealthBadge } from '../components/HealthBadge.js';
 import { KeyValues } from '../components/KeyValues.js';
 import { Pane } from '../components/Pane.js';
 import { LAYER_ACTION_BINDINGS } from './keys/global-bindings.js';
+import { seconds } from './rows/format.js';
 import { hostFreshness, LAYER_COLUMNS, layerRow } from './rows/status-rows.js';
 import type { ScreenProps, ScreenSpec } from './screen-spec.js';
 import { usePolling, useScreen } from './use-screen.js';
@@ -22,6 +23,7 @@ function HostScreen({ route, width, height }: ScreenProps<'host'>) {
     { label: 'Address', value: where },
     { label: 'Reachable', value: host.reachable ? 'yes' : `NO: ${host.error ?? 'no reason given'}` },
     { label: 'Clock skew', value: host.clockSkewSeconds === null ? 'unknown' : `${host.clockSkewSeconds} s` },
+    { label: 'Session start', value: seconds(host.sessionStartMs) },
     { label: 'Read', value: hostFreshness(state, host, now).text },
     ...reasons.slice(0, 3).map((r, i) => ({ label: i === 0 ? 'Reasons' : ' '.repeat(i), value: r })),
   ];

@@ -19,6 +19,13 @@ export function shortTime(iso: string | null | undefined): string {
 
 export const isoFromMs = (ms: number) => new Date(ms).toISOString();
 
+/** `0.2 s`, `4.2 s`, `12 s` for a duration in ms; `unknown` for none (a saved status from before it was measured has none). */
+export function seconds(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return 'unknown';
+  const s = ms / 1000;
+  return `${s >= 10 ? Math.round(s) : Math.round(s * 10) / 10} s`;
+}
+
 export interface Freshness {
   /** `12s ago`, `3h STALE`, `not read`. */
   readonly text: string;

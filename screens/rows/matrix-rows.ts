@@ -87,7 +87,7 @@ function hostTarget(v: StatusView, host: HostStatus, layers: number, nowMs: numb
 }
 
 /** A host the report lists no status for (a layer names it): shown, UNKNOWN, never dropped with its layers. */
-const unlisted = (name: string): HostStatus => ({ name, reachable: false, error: 'not in the status report', clockSkewSeconds: null, health: 'unknown', reasons: [] });
+const unlisted = (name: string): HostStatus => ({ name, reachable: false, error: 'not in the status report', clockSkewSeconds: null, sessionStartMs: null, health: 'unknown', reasons: [] });
 
 export function matrixRows(v: StatusView, nowMs: number): ScreenRow[] {
   const report = v.report;

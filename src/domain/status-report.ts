@@ -11,6 +11,8 @@ export interface HostStatus {
   readonly reachable: boolean;
   readonly error: string | null;
   readonly clockSkewSeconds: number | null;
+  /** How long an SSH session takes to start on the host (a slow login shell shows here); null when unknown or local. */
+  readonly sessionStartMs: number | null;
   readonly health: Health;
   readonly reasons: string[];
 }

@@ -194,5 +194,7 @@ export interface HostObservation {
   readonly utcOffset?: string;
   /** A PVE host's node name as its probes used it (the inventory's `node`, else what `hostname` said). */
   readonly pveNode?: string;
+  /** How long an SSH session (worker shell) takes to start there, as the runner measured it; absent when unknown or local. */
+  readonly sessionStartMs?: number;
   readonly readAt: number;
 }

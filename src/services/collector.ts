@@ -87,6 +87,7 @@ export async function collect(inventory: Inventory, deps: CollectorDeps, opts: C
         clockSkewSeconds: probe.clockSkewSeconds,
         ...(probe.utcOffset ? { utcOffset: probe.utcOffset } : {}),
         ...(host.node || probe.hostname ? { pveNode: host.node ?? probe.hostname! } : {}),
+        ...(runner.sessionStartMs !== undefined ? { sessionStartMs: runner.sessionStartMs } : {}),
         readAt,
       };
       hostObs.set(host.name, obs);

@@ -24,12 +24,17 @@ export interface Command {
   readonly stdin?: string | Uint8Array;
   /** Working directory on the host. */
   readonly cwd?: string;
-  /** Ends the remote process and fails with a `timeout` error after this long. */
+  /**
+   * Ends the remote process and fails with a `timeout` error after this long.
+   * Waiting for a session on a slow host counts: a command still waiting when
+   * it runs out fails with `session-timeout` instead.
+   */
   readonly timeoutMs?: number;
   /**
-   * Ends the remote process and fails with an `output-too-large` error once it
-   * has printed more than this many bytes (stdout and stderr together): one
-   * probe printing without end must not take the memory of the whole process.
+   * More than this many bytes of stdout and stderr together ends the remote
+   * process and fails with `output-too-large`. `run` applies
+   * DEFAULT_MAX_OUTPUT_BYTES without it; `stream` keeps only a tail and is
+   * bounded only when this is set.
    */
   readonly maxOutputBytes?: number;
 }
@@ -48,6 +53,9 @@ export function assertValidCommand(cmd: Command): void {
     ...Object.keys(cmd.secretsFrom ?? {}),
   ]) {
     if (!ENV_NAME.test(name)) throw new TypeError(`not an environment variable name: ${JSON.stringify(name)}`);
+  }
+  if (cmd.maxOutputBytes !== undefined && !(Number.isSafeInteger(cmd.maxOutputBytes) && cmd.maxOutputBytes > 0)) {
+    throw new TypeError(`maxOutputBytes must be a positive integer, got ${cmd.maxOutputBytes}`);
   }
   for (const [name, value] of Object.entries(cmd.secrets ?? {})) {
     if (/[\n\0]/.test(value)) throw new TypeError(`secret ${name} contains a newline or NUL`);

@@ -9,7 +9,7 @@ import type { RunnerTarget } from './target.js';
 
 export type { Command, SecretSource } from './command.js';
 export { TransportError, isTransportError, type TransportErrorKind } from './errors.js';
-export { exitError, runChecked, STREAM_TAIL_BYTES, type Runner, type RunOptions, type RunResult, type StreamOptions } from './runner.js';
+export { DEFAULT_MAX_OUTPUT_BYTES, exitError, runChecked, STREAM_TAIL_BYTES, type Runner, type RunOptions, type RunResult, type StreamOptions } from './runner.js';
 export { describeCommand } from './shell-script.js';
 export type { LocalTarget, RunnerTarget, SshTarget } from './target.js';
 export { LocalRunner, SshRunner };

@@ -7,10 +7,17 @@
 import { readFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import { assertValidCommand, type Command, type SecretSource } from './command.js';
-import { TransportError } from './errors.js';
+import { outputTooLargeError, TransportError } from './errors.js';
 import { signalExitCode } from './exec-command.js';
-import { OutputSink } from './output-sink.js';
-import { STREAM_TAIL_BYTES, type RunOptions, type RunResult, type Runner, type StreamOptions } from './runner.js';
+import { OutputBudget, OutputSink } from './output-sink.js';
+import {
+  DEFAULT_MAX_OUTPUT_BYTES,
+  STREAM_TAIL_BYTES,
+  type RunOptions,
+  type RunResult,
+  type Runner,
+  type StreamOptions,
+} from './runner.js';
 
 const KILL_GRACE_MS = 1000;
 
@@ -59,8 +66,11 @@ export class LocalRunner implements Runner {
     }
 
     const tail = streamOpts ? STREAM_TAIL_BYTES : undefined;
-    const stdout = new OutputSink(streamOpts?.onStdout, tail);
-    const stderr = new OutputSink(streamOpts?.onStderr, tail);
+    // A stream keeps only a tail: it is bounded only when the command asks.
+    const maxOutputBytes = cmd.maxOutputBytes ?? (streamOpts ? undefined : DEFAULT_MAX_OUTPUT_BYTES);
+    const budget = maxOutputBytes === undefined ? undefined : new OutputBudget(maxOutputBytes, () => stop('output-too-large'));
+    const stdout = new OutputSink(streamOpts?.onStdout, tail, budget);
+    const stderr = new OutputSink(streamOpts?.onStderr, tail, budget);
     const child = execa(cmd.argv[0]!, cmd.argv.slice(1), {
       env: { ...cmd.env, ...secrets },
       extendEnv: true,
@@ -75,7 +85,7 @@ export class LocalRunner implements Runner {
     child.stdout?.on('data', (d: Buffer) => stdout.push(d));
     child.stderr?.on('data', (d: Buffer) => stderr.push(d));
 
-    let stopping: 'cancelled' | 'timeout' | undefined;
+    let stopping: 'cancelled' | 'timeout' | 'output-too-large' | undefined;
     const timers: ReturnType<typeof setTimeout>[] = [];
     const signalGroup = (sig: NodeJS.Signals) => {
       try {
@@ -84,18 +94,19 @@ export class LocalRunner implements Runner {
         // the group has already ended
       }
     };
-    const stop = (kind: 'cancelled' | 'timeout') => {
+    function stop(kind: NonNullable<typeof stopping>): void {
       if (stopping) return;
       stopping = kind;
       signalGroup('SIGTERM');
       timers.push(setTimeout(() => signalGroup('SIGKILL'), KILL_GRACE_MS));
-    };
+    }
     const onAbort = () => stop('cancelled');
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     if (cmd.timeoutMs !== undefined) timers.push(setTimeout(() => stop('timeout'), cmd.timeoutMs));
 
     try {
       const r = await child;
+      if (stopping === 'output-too-large') throw outputTooLargeError(this.host, cmd.argv[0]!, maxOutputBytes ?? 0);
       if (stopping) {
         const what = stopping === 'timeout' ? `after ${cmd.timeoutMs} ms; ` : '';
         throw new TransportError(stopping, { host: this.host, detail: `${what}the process was ended` });

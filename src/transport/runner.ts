@@ -24,11 +24,19 @@ export interface RunResult {
  * Runs commands on one host. `run` and `stream` resolve with the exit code of
  * the program, whatever it is (parsers decide what an exit code means: restic's
  * 3 is a snapshot with warnings). They reject only with a TransportError:
- * unreachable, auth, host key, timeout, cancelled, connection lost.
+ * unreachable, auth, host key, timeout, session timeout, cancelled,
+ * connection lost, output too large.
  */
 export interface Runner {
   /** The inventory name of the host, used in errors and the journal. */
   readonly host: string;
+  /**
+   * How long a session (a worker shell over SSH) takes to start on this host,
+   * from the channel request to the shell's first answer: a moving average of
+   * the starts measured so far. Undefined before the first, and for runners
+   * without sessions (local).
+   */
+  readonly sessionStartMs?: number | undefined;
   run(cmd: Command, opts?: RunOptions): Promise<RunResult>;
   /**
    * Like `run`, delivering lines as they arrive. The resolved result carries
@@ -41,6 +49,9 @@ export interface Runner {
 }
 
 export const STREAM_TAIL_BYTES = 64 * 1024;
+
+/** What `run` keeps of one command's output at most (stdout and stderr together) unless the command says otherwise. */
+export const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 
 /**
  * Turns an exit code into the typed error a caller that needs success reports:

@@ -1,6 +1,7 @@
 /**
  * What one live SSH connection holds: its worker shells (idle or busy), the
- * channels being opened, the exec channels running, and a queue of signals to
+ * channels being opened, the exec channels running, how many channels the
+ * host lets it have, and a queue of signals to
  * deliver to remote processes (sent in batches on one exec channel at a time,
  * so cancelling many commands at once cannot exceed the host's MaxSessions).
  */
@@ -18,21 +19,32 @@ export class SshSession {
   opening = 0;
   execs = 0;
   dead = false;
+  /**
+   * Channels the host lets us have at once: maxConcurrent, lowered when a
+   * worker shell fails to start while others run (a MaxSessions below ours,
+   * a host out of processes).
+   */
+  capacity: number;
+  /** A dispatch to come, when a busy shell has run long enough to count as not freeing up soon. */
+  recheck: ReturnType<typeof setTimeout> | undefined;
   private readonly pendingKills: Record<KillSignal, Set<string>> = { TERM: new Set(), KILL: new Set() };
   private killing = false;
 
   constructor(
     readonly client: Client,
     readonly settings: SshSettings,
-  ) {}
+    capacity = settings.maxConcurrent,
+  ) {
+    this.capacity = Math.min(capacity, settings.maxConcurrent);
+  }
 
-  /** Channels counted against maxConcurrent: worker shells (idle, busy, opening) and exec channels. */
+  /** Channels counted against the capacity: worker shells (idle, busy, opening) and exec channels. */
   get used(): number {
     return this.workers.size + this.opening + this.execs;
   }
 
   get free(): number {
-    return this.settings.maxConcurrent - this.used;
+    return this.capacity - this.used;
   }
 
   /** Signals a remote process (`pid`) or process group (`-pid`). */

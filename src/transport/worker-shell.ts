@@ -85,6 +85,8 @@ export async function openChannel(client: Client, line: string, host: string): P
 export class WorkerShell {
   private current: Current | undefined;
   private closed = false;
+  /** When the running command was handed over (performance.now()), undefined while idle. */
+  busySince: number | undefined;
   /** Called once when the channel is gone (the runner frees its slot). */
   onClosed: (() => void) | undefined;
 
@@ -93,6 +95,8 @@ export class WorkerShell {
     private readonly host: string,
     /** False when the host has no setsid: a command's PID is then not a process group. */
     readonly hasSetsid: boolean,
+    /** How long this shell took from the channel request to READY. */
+    readonly startMs: number,
   ) {
     channel.on('data', (d: Buffer) => this.onData(d, 'out'));
     channel.stderr.on('data', (d: Buffer) => this.onData(d, 'err'));
@@ -101,17 +105,22 @@ export class WorkerShell {
     channel.on('error', () => channel.destroy());
   }
 
-  /** Starts `sh` on a new channel and waits for its READY line. */
-  static async open(client: Client, host: string, timeoutMs: number): Promise<WorkerShell> {
+  /**
+   * Starts `sh` on a new channel and waits for its READY line. Hosts whose
+   * login shell sources a heavy rc file take seconds here; only a shell that
+   * has not answered after `limitMs` is given up.
+   */
+  static async open(client: Client, host: string, limitMs: number): Promise<WorkerShell> {
+    const requestedAt = performance.now();
     const channel = await openChannel(client, WORKER_SHELL_LINE, host);
     const nonce = newNonce();
     const m = markers(nonce);
     const hasSetsid = await new Promise<boolean>((resolve, reject) => {
       let text = '';
-      const fail = (detail: string) => {
+      const fail = (err: TransportError) => {
         cleanup();
         channel.destroy();
-        reject(new TransportError('connection-lost', { host, detail }));
+        reject(err);
       };
       const onData = (d: Buffer) => {
         text += d.toString('latin1');
@@ -120,8 +129,14 @@ export class WorkerShell {
           resolve(!text.includes(`${m.noSetsid}\n`));
         }
       };
-      const onClose = () => fail(`the worker shell ended before it was ready${text ? `: ${text.slice(0, 200)}` : ''}`);
-      const timer = setTimeout(() => fail(`the worker shell did not start within ${timeoutMs} ms`), timeoutMs);
+      const onClose = () =>
+        fail(new TransportError('connection-lost', { host, detail: `the worker shell ended before it was ready${text ? `: ${text.slice(0, 200)}` : ''}` }));
+      const timer = setTimeout(
+        () => fail(new TransportError('session-timeout', { host, waitedMs: limitMs, detail: 'the shell never said it was ready' })),
+        limitMs,
+      );
+      // A shell still starting must not keep the process alive.
+      timer.unref();
       const cleanup = () => {
         clearTimeout(timer);
         channel.off('data', onData);
@@ -134,7 +149,7 @@ export class WorkerShell {
       channel.stderr.resume();
       channel.write(workerHello(nonce));
     });
-    return new WorkerShell(channel, host, hasSetsid);
+    return new WorkerShell(channel, host, hasSetsid, Math.round(performance.now() - requestedAt));
   }
 
   get isAlive(): boolean {
@@ -151,6 +166,7 @@ export class WorkerShell {
     if (this.current) throw new Error('worker shell is busy');
     const nonce = newNonce();
     const script = workerScript(cmd, nonce);
+    this.busySince = performance.now();
     return new Promise((resolve, reject) => {
       this.current = { out: new MarkerScanner(nonce), err: new MarkerScanner(nonce), io, code: undefined, resolve, reject };
       this.channel.write(script);
@@ -171,6 +187,7 @@ export class WorkerShell {
     for (const e of events) this.onMarker(c, e);
     if (c.out.hasEnded && c.err.hasEnded) {
       this.current = undefined;
+      this.busySince = undefined;
       c.resolve(c.code ?? 255);
     }
   }
@@ -185,6 +202,7 @@ export class WorkerShell {
     this.closed = true;
     const c = this.current;
     this.current = undefined;
+    this.busySince = undefined;
     c?.reject(new TransportError('connection-lost', { host: this.host, detail: 'the worker shell ended during a command' }));
     this.onClosed?.();
   }

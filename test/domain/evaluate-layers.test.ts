@@ -203,8 +203,8 @@ describe('host health', () => {
     const invFile = inv();
     const r = evaluate(invFile, { hosts: [hostUp('pve1', { clockSkewSeconds: -75 }), hostUp('pbs1', { reachable: false, error: 'authentication failed' })], layers: [] }, NOW);
     expect(r.hosts).toEqual([
-      { name: 'pve1', reachable: true, error: null, clockSkewSeconds: -75, health: 'warn', reasons: ['pve1: clock is 1 min behind this host (more than 1 min)'] },
-      { name: 'pbs1', reachable: false, error: 'authentication failed', clockSkewSeconds: 0, health: 'unknown', reasons: ['pbs1: authentication failed'] },
+      { name: 'pve1', reachable: true, error: null, clockSkewSeconds: -75, sessionStartMs: null, health: 'warn', reasons: ['pve1: clock is 1 min behind this host (more than 1 min)'] },
+      { name: 'pbs1', reachable: false, error: 'authentication failed', clockSkewSeconds: 0, sessionStartMs: null, health: 'unknown', reasons: ['pbs1: authentication failed'] },
     ]);
     const none = evaluate(invFile, { hosts: [], layers: [] }, NOW);
     expect(none.hosts[0]).toMatchObject({ reachable: false, health: 'unknown', reasons: ['pve1: not read yet'] });

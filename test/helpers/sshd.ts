@@ -22,8 +22,10 @@ export interface SshdOptions {
   readonly netns?: Netns;
   /** Environment of every session (sshd `SetEnv`), e.g. a PATH with stand-in tools first. */
   readonly env?: Readonly<Record<string, string>>;
-  /** More sshd_config lines. */
+  /** More sshd_config lines. sshd keeps the first value of a keyword: these cannot change the ones set here. */
   readonly extraConfig?: readonly string[];
+  /** Sessions (channels) sshd allows on one connection; default 10, OpenSSH's own default. */
+  readonly maxSessions?: number;
   /** Name used in `sshTarget()` (the inventory host name). */
   readonly name?: string;
 }
@@ -207,7 +209,7 @@ export async function startSshd(opts: SshdOptions = {}): Promise<SshdHost> {
       'UsePAM no',
       'PrintMotd no',
       'PrintLastLog no',
-      'MaxSessions 10',
+      `MaxSessions ${opts.maxSessions ?? 10}`,
       'MaxStartups 100',
       'PermitRootLogin yes',
       'PubkeyAuthentication yes',

@@ -12,7 +12,8 @@ import { collect, type CollectOptions, type CollectorDeps } from '../../src/serv
 import { readLayer } from '../../src/services/readers/index.js';
 import { readStatus } from '../../src/services/status-service.js';
 import { TransportError } from '../../src/transport/errors.js';
-import type { RunResult, Runner } from '../../src/transport/runner.js';
+import type { Command } from '../../src/transport/command.js';
+import type { RunOptions, RunResult, Runner } from '../../src/transport/runner.js';
 import { FakeRunner } from '../helpers/fake-runner.js';
 
 /** Local clock of the tests: fractional, as Date.now() / 1000 is. */
@@ -242,6 +243,31 @@ describe('collector', () => {
     const times = [LOCAL, LOCAL + 4];
     const c = await collect(inv, deps({ h1 }, () => times.shift() ?? LOCAL + 4), { hosts: ['h1'] });
     expect(c.hosts[0]!.clockSkewSeconds).toBe(0);
+  });
+
+  it('reports how long sessions take to start on a host, as its runner measured them after the host probe; null where unknown', async () => {
+    // The runner has measured its first session only once the clock probe has run.
+    class SlowLogin extends FakeRunner {
+      sessionStartMs: number | undefined = undefined;
+      override async run(cmd: Command, opts?: RunOptions): Promise<RunResult> {
+        const r = await super.run(cmd, opts);
+        this.sessionStartMs = 4200;
+        return r;
+      }
+    }
+    const slow = new SlowLogin('slow');
+    runners.push(slow);
+    slow.on(CLOCK, clockReply());
+    const { plain } = hosts('plain');
+    plain.on(CLOCK, clockReply());
+    const inv = inventoryOf({ hosts: [{ name: 'slow' }, { name: 'plain' }], layers: [] });
+    const { report, collection } = await readStatus(inv, deps({ slow, plain }), { hosts: ['slow', 'plain'] });
+    expect(collection.hosts.map((h) => h.sessionStartMs)).toEqual([4200, undefined]);
+    expect(report.hosts.map((h) => [h.name, h.sessionStartMs])).toEqual([
+      ['slow', 4200],
+      ['plain', null],
+    ]);
+    expect(JSON.parse(JSON.stringify(report)).hosts[1]).toHaveProperty('sessionStartMs', null);
   });
 
   it('reads a replication from its source host and its target host', async () => {

@@ -62,6 +62,8 @@ describeWithTools(['sshd'], 'strata status against sshd hosts with stand-in Prox
     });
     for (const h of report.hosts) expect(h).toMatchObject({ reachable: true, error: null });
     for (const h of report.hosts) expect(Math.abs(h.clockSkewSeconds!)).toBeLessThanOrEqual(2);
+    // Each host's runner measured its session start during the host probe.
+    for (const h of report.hosts) expect(h.sessionStartMs).toBeGreaterThan(0);
 
     // The stand-ins print times relative to the moment of the call: the newest vzdump archive (CT 101) is 299 min old.
     const dump = layerOf(report, 'pve1-dump');

@@ -98,6 +98,19 @@ describe('LocalRunner', () => {
     expect(existsSync(marker)).toBe(false);
   });
 
+  it('ends a program that prints more than maxOutputBytes and rejects with output-too-large', async () => {
+    const tag = `strata-local-yes-${process.pid}-${Date.now()}`;
+    const started = Date.now();
+    await expect(runner.run({ argv: ['yes', tag], maxOutputBytes: 1024 * 1024 })).rejects.toMatchObject({
+      kind: 'output-too-large',
+      message: expect.stringContaining('output too large: more than 1 MB from yes on here'),
+    });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(running(tag)).toBe(false);
+    // Under the bound, the output is whole.
+    expect((await runner.run({ argv: ['head', '-c', '1048576', '/dev/zero'], maxOutputBytes: 1024 * 1024 })).stdout.length).toBe(1048576);
+  });
+
   it('streams lines before the program ends and keeps only a bounded tail', async () => {
     const out: string[] = [];
     let resolved = false;

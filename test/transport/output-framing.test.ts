@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MarkerScanner } from '../../src/transport/marker-scanner.js';
-import { OutputSink } from '../../src/transport/output-sink.js';
+import { OutputBudget, OutputSink } from '../../src/transport/output-sink.js';
 import { newNonce } from '../../src/transport/shell-script.js';
 
 /** Feeds `text` to a scanner in pieces cut at `cuts`, collecting output and markers. */
@@ -84,5 +84,23 @@ describe('output sink', () => {
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.every((l) => l.length <= 64 * 1024)).toBe(true);
     expect(sink.finish().length).toBe(1024);
+  });
+
+  it('a budget shared by stdout and stderr: past it, both drop what they hold and take nothing more, and it says so once', () => {
+    let exceeded = 0;
+    const budget = new OutputBudget(100, () => (exceeded += 1));
+    const lines: string[] = [];
+    const out = new OutputSink((l) => lines.push(l), undefined, budget);
+    const err = new OutputSink(undefined, undefined, budget);
+    out.push(Buffer.from('a'.repeat(59) + '\n'));
+    err.push(Buffer.from('e'.repeat(40)));
+    expect([budget.isExceeded, exceeded]).toEqual([false, 0]);
+    out.push(Buffer.from('b\n'));
+    expect([budget.isExceeded, exceeded]).toEqual([true, 1]);
+    for (let i = 0; i < 10; i++) err.push(Buffer.alloc(1000, 0x65));
+    expect(exceeded).toBe(1);
+    expect(lines).toEqual(['a'.repeat(59)]);
+    expect(out.finish()).toBe('');
+    expect(err.finish()).toBe('');
   });
 });

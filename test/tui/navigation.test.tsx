@@ -25,6 +25,7 @@ describe.each([80, 120])('navigation at %i columns', (columns) => {
     const host = await view.waitFor('Layers on pve1');
     expect(host).toContain('Dashboard › host pve1');
     expect(host).toContain('Reachable');
+    expect(host).toMatch(/Session start\s+4\.2 s/);
     await view.press(KEY.esc);
     await view.waitFor('Hosts × layers');
     expect(view.frame()).not.toContain('host pve1');

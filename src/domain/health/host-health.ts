@@ -28,6 +28,7 @@ export function evaluateHost(ctx: EvaluationContext, host: HostFile): HostStatus
     reachable: obs?.reachable ?? false,
     error: obs === undefined ? 'not read yet' : obs.error,
     clockSkewSeconds: obs?.clockSkewSeconds ?? null,
+    sessionStartMs: obs?.sessionStartMs ?? null,
     health: worstHealth(reasons.map((r) => r.health)),
     reasons: reasonMessages(reasons),
   };

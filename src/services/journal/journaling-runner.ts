@@ -80,6 +80,9 @@ export function journalingRunner(inner: Runner, opts: JournalingOptions): Runner
 
   return {
     host: inner.host,
+    get sessionStartMs() {
+      return inner.sessionStartMs;
+    },
     run: (cmd: Command, runOpts?: RunOptions) => journaled(cmd, () => inner.run(cmd, runOpts)),
     stream: (cmd: Command, streamOpts: StreamOptions) => journaled(cmd, () => inner.stream(cmd, streamOpts)),
     close: () => inner.close(),
