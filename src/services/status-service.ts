@@ -4,7 +4,6 @@
  * their truth from here.
  */
 import { evaluate } from '../domain/evaluate.js';
-import type { LastKnownAsset } from '../domain/health/last-known.js';
 import type { Inventory } from '../domain/inventory.js';
 import type { StatusReport } from '../domain/status-report.js';
 import { worstHealth } from '../domain/types.js';
@@ -29,8 +28,6 @@ export async function readStatus(
     restoreEvidence?: readonly RestoreEvidence[];
     /** What Strata itself ran (from the journal): its failures count like a host's failed jobs. */
     strataRuns?: () => Promise<readonly StrataRun[]>;
-    /** The workloads of the previous reading: none vanishes because its host is down now. */
-    lastKnown?: readonly LastKnownAsset[];
   } = {},
 ): Promise<StatusReading> {
   const [collected, runs] = await Promise.all([collect(inventory, deps, opts), opts.strataRuns?.().catch(() => []) ?? []]);
@@ -41,7 +38,6 @@ export async function readStatus(
       hosts: collection.hosts,
       layers: collection.layers,
       ...(opts.restoreEvidence ? { restoreEvidence: [...opts.restoreEvidence] } : {}),
-      ...(opts.lastKnown ? { lastKnown: opts.lastKnown } : {}),
     },
     Math.floor(collection.finishedAt),
   );

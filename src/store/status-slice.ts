@@ -10,18 +10,15 @@
  */
 import type { StateCreator } from 'zustand/vanilla';
 import { evaluate } from '../domain/evaluate.js';
-import { lastKnownAssets, type LastKnownAsset } from '../domain/health/last-known.js';
+import { lastKnownAssets } from '../domain/health/last-known.js';
 import type { Inventory } from '../domain/inventory.js';
 import type { StatusReport } from '../domain/status-report.js';
 import type { HostObservation, LayerObservation } from '../domain/types.js';
 import type { CollectOptions } from '../services/collector.js';
 import type { RestoreEvidence, StatusReading } from '../services/status-service.js';
 
-/** What one refresh asks for: the layers to read, and the workloads the shown report knows. */
-export type ReadOptions = CollectOptions & { readonly lastKnown?: readonly LastKnownAsset[] };
-
 export interface StatusDeps {
-  readStatus(inventory: Inventory, opts: ReadOptions): Promise<StatusReading>;
+  readStatus(inventory: Inventory, opts: CollectOptions): Promise<StatusReading>;
   /** Local clock in epoch milliseconds. */
   nowMs(): number;
   /** Called after each refresh with the whole report (the TUI saves it for the next start). */
@@ -126,7 +123,7 @@ export const createStatusSlice =
         const lastKnown = lastKnownAssets(get().report);
         let reading: StatusReading;
         try {
-          reading = await deps.readStatus(inventory, lastKnown.length > 0 ? { ...opts, lastKnown } : opts);
+          reading = await deps.readStatus(inventory, opts);
         } catch (e) {
           set((s) => ({ ...done(s), refreshError: e instanceof Error ? e.message : String(e) }));
           return null;
@@ -139,8 +136,9 @@ export const createStatusSlice =
         const observations = mergeObservations(get().observations, reading, readAtMs, startedMs, startedOf);
         const partial = opts.hosts !== undefined || opts.layers !== undefined;
         // A partial reading is merged with what is known and the whole estate evaluated again.
-        // A partial reading, or one that needs the journal's evidence, is evaluated from everything known.
-        const report = partial || deps.restoreEvidence
+        // A partial reading, or one that needs the journal's evidence or the workloads the last
+        // report knew, is evaluated from everything known.
+        const report = partial || deps.restoreEvidence || lastKnown.length > 0
           ? evaluate(
               inventory,
               {
