@@ -16,6 +16,8 @@ import type { CliIo } from './io.js';
 export interface Session {
   readonly inventory: Inventory;
   readonly configPath: string;
+  /** The environment the session was opened with (where the state directory is). */
+  readonly env: CliIo['env'];
   readonly pool: RunnerPool;
   /** Probes and planners' reads run through deps.runnerFor, which writes each command to the probe log. */
   readonly deps: CollectorDeps;
@@ -69,7 +71,7 @@ export function sessionFor(inventory: Inventory, configPath: string, env: CliIo[
     await probeLog.flush().catch(noteError);
     await pool.closeAll();
   };
-  return { inventory, configPath, pool, deps, probeLogError: () => probeLogError, strataRuns: () => readRuns().catch(() => []), close };
+  return { inventory, configPath, env, pool, deps, probeLogError: () => probeLogError, strataRuns: () => readRuns().catch(() => []), close };
 }
 
 /** Closes the session and says on stderr what it could not do (the screen, if any, is gone by then). */

@@ -3,6 +3,7 @@
  * without a screen, for cron and monitoring. Exit codes are Nagios levels.
  */
 import { exitCodeFor, type StatusReport } from '../domain/status-report.js';
+import { loadSavedStatus, saveStatus } from '../services/status-cache.js';
 import { onlyWhatWasRead, readStatus } from '../services/status-service.js';
 import { createAppStore } from '../store/index.js';
 import { commandFlags, configFlag } from './args.js';
@@ -57,14 +58,22 @@ function unknownNames(session: Session, hosts: string[], layers: string[]): stri
   return null;
 }
 
-/** Reads the status through the store, as the TUI does. */
+/**
+ * Reads the status through the store, as the TUI does. The saved status of the
+ * last reading (this command's or the panel's) is where workloads of a host
+ * that is down now are still known from; a whole reading is saved for the next.
+ */
 export async function statusReport(session: Session, hosts?: string[], layers?: string[]): Promise<StatusReport> {
+  const filtered = Boolean(hosts?.length || layers?.length);
   const store = createAppStore({
     readStatus: (inventory, opts) => readStatus(inventory, session.deps, { ...opts, strataRuns: session.strataRuns }),
     nowMs: () => Date.now(),
+    // A reading of some hosts or layers is no whole status to start from.
+    ...(filtered ? {} : { saveReport: (report: StatusReport, readAtMs: number) => saveStatus(session.configPath, { report, readAtMs }, session.env) }),
   });
   store.getState().setInventory(session.inventory);
-  const filtered = Boolean(hosts?.length || layers?.length);
+  const saved = await loadSavedStatus(session.configPath, session.env);
+  if (saved) store.getState().showSavedReport(saved.report, saved.readAtMs);
   const report = await store.getState().refresh({
     ...(hosts?.length ? { hosts } : {}),
     ...(layers?.length ? { layers } : {}),

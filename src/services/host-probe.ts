@@ -7,8 +7,11 @@ import type { Command } from '../transport/command.js';
 import { isTransportError } from '../transport/errors.js';
 import type { Runner } from '../transport/runner.js';
 
-export const CLOCK_COMMAND: Command = { argv: ['date', '+%s %z'] };
-export const HOSTNAME_COMMAND: Command = { argv: ['hostname'] };
+/** One line each: anything longer is not a clock or a name. */
+const ONE_LINE_BYTES = 64 * 1024;
+
+export const CLOCK_COMMAND: Command = { argv: ['date', '+%s %z'], maxOutputBytes: ONE_LINE_BYTES };
+export const HOSTNAME_COMMAND: Command = { argv: ['hostname'], maxOutputBytes: ONE_LINE_BYTES };
 
 export interface HostProbe {
   readonly reachable: boolean;

@@ -10,6 +10,7 @@
  */
 import type { StateCreator } from 'zustand/vanilla';
 import { evaluate } from '../domain/evaluate.js';
+import { lastKnownAssets } from '../domain/health/last-known.js';
 import type { Inventory } from '../domain/inventory.js';
 import type { StatusReport } from '../domain/status-report.js';
 import type { HostObservation, LayerObservation } from '../domain/types.js';
@@ -118,6 +119,8 @@ export const createStatusSlice =
         const startedMs = ++rounds;
         set((s) => ({ refreshing: true, refreshesRunning: s.refreshesRunning + 1, refreshError: null }));
         const done = (s: StatusSlice) => ({ refreshesRunning: s.refreshesRunning - 1, refreshing: s.refreshesRunning - 1 > 0 });
+        // The shown report (the saved one at start) knows workloads whose host may be down now: they stay listed.
+        const lastKnown = lastKnownAssets(get().report);
         let reading: StatusReading;
         try {
           reading = await deps.readStatus(inventory, opts);
@@ -133,14 +136,16 @@ export const createStatusSlice =
         const observations = mergeObservations(get().observations, reading, readAtMs, startedMs, startedOf);
         const partial = opts.hosts !== undefined || opts.layers !== undefined;
         // A partial reading is merged with what is known and the whole estate evaluated again.
-        // A partial reading, or one that needs the journal's evidence, is evaluated from everything known.
-        const report = partial || deps.restoreEvidence
+        // A partial reading, or one that needs the journal's evidence or the workloads the last
+        // report knew, is evaluated from everything known.
+        const report = partial || deps.restoreEvidence || lastKnown.length > 0
           ? evaluate(
               inventory,
               {
                 hosts: Object.values(observations.hosts),
                 layers: Object.values(observations.layers),
                 ...(deps.restoreEvidence ? { restoreEvidence: deps.restoreEvidence(observations.layers) } : {}),
+                lastKnown,
               },
               Math.floor(readAtMs / 1000),
             )

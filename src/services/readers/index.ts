@@ -27,6 +27,7 @@ import {
 import type { LayerFile, SecretRef } from '../../domain/inventory-file.js';
 import type { LayerObservation } from '../../domain/types.js';
 import type { Command } from '../../transport/command.js';
+import { HOSTNAME_COMMAND } from '../host-probe.js';
 import { readConfigBackup } from './config-backup.js';
 import { observation } from './observation.js';
 import { readPbs } from './pbs.js';
@@ -140,6 +141,8 @@ function commandsOf(layer: LayerFile, node: string): Command[] {
           ...(layer.env ? { env: layer.env } : {}),
           ...(secretEnv ? { secretEnv } : {}),
         }),
+        // Which recorded client names are this host's own (readers/restic.ts).
+        HOSTNAME_COMMAND,
       ];
     }
     case 'rclone': {
