@@ -57,10 +57,17 @@ function unknownNames(session: Session, hosts: string[], layers: string[]): stri
   return null;
 }
 
-/** Reads the status through the store and the composition root's services, as the panel does. */
+/**
+ * Reads the status through the store, as the TUI does. The saved status of the
+ * last reading (this command's or the panel's) is where workloads of a host
+ * that is down now are still known from; a whole reading is saved for the next.
+ */
 export async function statusReport(session: Session, hosts?: string[], layers?: string[]): Promise<StatusReport> {
-  const store = appStore(session);
   const filtered = Boolean(hosts?.length || layers?.length);
+  // A reading of some hosts or layers is no whole status to start from.
+  const store = appStore(session, { saveReports: !filtered });
+  const saved = await session.loadSavedStatus();
+  if (saved) store.getState().showSavedReport(saved.report, saved.readAtMs);
   const report = await store.getState().refresh({
     ...(hosts?.length ? { hosts } : {}),
     ...(layers?.length ? { layers } : {}),

@@ -44,6 +44,14 @@ export function parseAssetId(id: string): ParsedAssetId | null {
   }
 }
 
+/** A path as one workload: `/srv/app/` and `/srv/app` are the same directory. */
+export function normaliseFilesPath(path: string): string {
+  return path.length > 1 ? path.replace(/\/+$/, '') || '/' : path;
+}
+
+/** `files/docker1:/srv/app`: a path on a host, the host named as in the inventory. */
+export const filesAssetId = (host: string, path: string): AssetId => `files/${host}:${path}`;
+
 export const isAssetId = (id: unknown): id is AssetId => typeof id === 'string' && parseAssetId(id) !== null;
 
 export function assetKindOf(id: AssetId): AssetKind | null {

@@ -6,6 +6,7 @@
 import { isoTime } from './format.js';
 import { discoverAssets } from './health/asset-discovery.js';
 import { evaluateAsset } from './health/asset-health.js';
+import { attributeClients } from './health/client-hosts.js';
 import { buildContext, type EvaluationInput } from './health/context.js';
 import { buildChainIndex } from './health/copy-chains.js';
 import { evaluateHost } from './health/host-health.js';
@@ -18,7 +19,8 @@ export type { EvaluationInput } from './health/context.js';
 
 /** `now` is this host's clock in epoch seconds; each remote host's skew is applied to its own points. */
 export function evaluate(inventory: Inventory, input: EvaluationInput, now: number): StatusReport {
-  const ctx = buildContext(inventory, input, now);
+  // Workloads are keyed by inventory host before any rule looks at them.
+  const ctx = buildContext(inventory, { ...input, layers: attributeClients(inventory, input.hosts, input.layers) }, now);
   const assets = discoverAssets(ctx);
   const assetById = new Map(assets.map((a) => [a.id, a]));
   const chains = buildChainIndex(ctx);

@@ -98,6 +98,11 @@ export interface AssetStatus {
   readonly required: { readonly copies: number; readonly media: number; readonly offsite: number; readonly rpoSeconds: number | null };
   readonly layers: AssetLayerStatus[];
   readonly lastProvenRestorableAt: string | null;
+  /**
+   * Layers known to hold a point of it: those read now that have one, and those that
+   * could not be read but had one at the last reading (so a dead host does not erase it).
+   */
+  readonly seenOn: string[];
 }
 
 export interface StatusReport {

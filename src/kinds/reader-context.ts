@@ -10,6 +10,8 @@ export interface ReaderContext {
   runnerFor(host: string): Runner;
   /** PVE node name of the layer's host. */
   readonly node: string;
+  /** What `hostname` printed on the layer's host, when this round already asked. */
+  readonly hostname?: string;
   /** Host clock, epoch seconds. */
   readonly now: number;
   /** Per command. */

@@ -99,6 +99,7 @@ export async function collect(inventory: Inventory, deps: CollectorDeps, opts: C
               runner,
               runnerFor: deps.runnerFor,
               node: host.node ?? probe.hostname ?? host.name,
+              ...(probe.hostname ? { hostname: probe.hostname } : {}),
               // Ages are computed in the host's time: a point "written now" on a fast clock is not in the future.
               now: readAt,
               timeoutMs,

@@ -6,6 +6,7 @@
  */
 import { evaluate } from '../domain/evaluate.js';
 import type { Inventory } from '../domain/inventory.js';
+import type { LastKnownAsset } from '../domain/health/last-known.js';
 import type { StatusReport } from '../domain/status-report.js';
 import { worstHealth, type HostObservation, type LayerObservation } from '../domain/types.js';
 import { collect, type CollectOptions, type Collection, type CollectorDeps } from './collector.js';
@@ -24,10 +25,22 @@ export interface ObservedEstate {
   readonly layers: readonly LayerObservation[];
 }
 
-export function evaluateStatus(inventory: Inventory, observed: ObservedEstate, nowSec: number, evidence?: readonly RestoreEvidence[]): StatusReport {
+export interface KnownBeyondReading {
+  /** "Last proven restorable" evidence from the journal. */
+  readonly evidence?: readonly RestoreEvidence[] | undefined;
+  /** Workloads the last report listed: they stay listed while their host is down. */
+  readonly lastKnown?: readonly LastKnownAsset[] | undefined;
+}
+
+export function evaluateStatus(inventory: Inventory, observed: ObservedEstate, nowSec: number, known: KnownBeyondReading = {}): StatusReport {
   return evaluate(
     inventory,
-    { hosts: [...observed.hosts], layers: [...observed.layers], ...(evidence ? { restoreEvidence: [...evidence] } : {}) },
+    {
+      hosts: [...observed.hosts],
+      layers: [...observed.layers],
+      ...(known.evidence ? { restoreEvidence: [...known.evidence] } : {}),
+      ...(known.lastKnown && known.lastKnown.length > 0 ? { lastKnown: [...known.lastKnown] } : {}),
+    },
     Math.floor(nowSec),
   );
 }
@@ -44,7 +57,7 @@ export async function readStatus(
 ): Promise<StatusReading> {
   const [collected, runs] = await Promise.all([collect(inventory, deps, opts), opts.strataRuns?.().catch(() => []) ?? []]);
   const collection = runs.length > 0 ? { ...collected, layers: withStrataRuns(collected.layers, runs) } : collected;
-  return { report: evaluateStatus(inventory, collection, collection.finishedAt, opts.restoreEvidence), collection };
+  return { report: evaluateStatus(inventory, collection, collection.finishedAt, { evidence: opts.restoreEvidence }), collection };
 }
 
 /**

@@ -9,6 +9,7 @@
  * whole report evaluated again, so the 3-2-1 of every workload stays whole.
  */
 import type { StateCreator } from 'zustand/vanilla';
+import { lastKnownAssets } from '../domain/health/last-known.js';
 import type { Inventory } from '../domain/inventory.js';
 import type { StatusReport } from '../domain/status-report.js';
 import type { HostObservation, LayerObservation } from '../domain/types.js';
@@ -118,6 +119,8 @@ export const createStatusSlice =
         const startedMs = ++rounds;
         set((s) => ({ refreshing: true, refreshesRunning: s.refreshesRunning + 1, refreshError: null }));
         const done = (s: StatusSlice) => ({ refreshesRunning: s.refreshesRunning - 1, refreshing: s.refreshesRunning - 1 > 0 });
+        // The shown report (the saved one at start) knows workloads whose host may be down now: they stay listed.
+        const lastKnown = lastKnownAssets(get().report);
         let reading: { readonly collection: Collection };
         try {
           reading = await deps.readStatus(inventory, opts);
@@ -136,7 +139,7 @@ export const createStatusSlice =
           inventory,
           { hosts: Object.values(observations.hosts), layers: Object.values(observations.layers) },
           readAtMs / 1000,
-          deps.restoreEvidence?.(observations.layers),
+          { evidence: deps.restoreEvidence?.(observations.layers), lastKnown },
         );
         set((s) => ({ ...done(s), report, reportReadAt: readAtMs, reportIsSaved: false, observations }));
         if (deps.saveReport) {

@@ -103,6 +103,7 @@ describe('restic commands', () => {
     expect(snapshotsCommand({ ...repo, password: { file: '/root/.restic-pass' } })).toEqual({
       argv: ['restic', 'snapshots', '--json'],
       env: { RESTIC_REPOSITORY: 's3:https://s3.example/bucket', RESTIC_PASSWORD_FILE: '/root/.restic-pass' },
+      maxOutputBytes: 64 * 1024 * 1024,
     });
     expect(snapshotsCommand({ ...repo, password: { command: 'pass show restic' } }).env).toMatchObject({
       RESTIC_PASSWORD_COMMAND: 'pass show restic',
@@ -167,6 +168,7 @@ describe('rclone commands', () => {
       argv: ['rclone', 'lsjson', '-R', '--files-only', '--no-mimetype', 'cloud:bucket/pbs'],
       env: { RCLONE_CONFIG: '/root/.config/rclone/rclone.conf' },
       secretsFrom: { RCLONE_CONFIG_PASS: { command: 'pass rclone' } },
+      maxOutputBytes: 128 * 1024 * 1024,
     });
     expect(aboutCommand({ remote: 'cloud:' }).argv).toEqual(['rclone', 'about', 'cloud:', '--json']);
     expect(() => lsjsonCommand({ remote: '--config=/etc/shadow' })).toThrow();

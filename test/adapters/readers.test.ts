@@ -11,6 +11,9 @@ import type {
   ZfsSnapshotsLayerFile,
 } from '../../src/domain/inventory-file.js';
 import type { LayerObservation } from '../../src/domain/types.js';
+import { evaluate } from '../../src/domain/evaluate.js';
+import { validateInventory } from '../../src/domain/inventory.js';
+import { CLOCK_COMMAND, HOSTNAME_COMMAND } from '../../src/adapters/host/commands.js';
 import { probeCommands, readLayer, type ReaderContext } from '../../src/kinds/read.js';
 import { TransportError } from '../../src/transport/errors.js';
 import { FakeRunner } from '../helpers/fake-runner.js';
@@ -481,12 +484,32 @@ describe('zfs-replication reader', () => {
   });
 });
 
+describe('output too large', () => {
+  it('makes the layer UNKNOWN with "output too large" when a probe prints more than its limit, and leaves its other probes read', async () => {
+    const layer: PbsLayerFile = { id: 'pbs-local', kind: 'pbs', host: 'pbs1', repository: 'strata@pbs!ro@localhost:store1' };
+    const big = new TransportError('output-too-large', { host: 'pbs1', detail: 'more than 64 MB; the remote process was ended' });
+    const r = host('pbs1')
+      .on(['proxmox-backup-client', 'snapshot', 'list', '--repository', layer.repository, '--output-format', 'json'], big)
+      .on(['proxmox-backup-client', 'status', '--repository', layer.repository, '--output-format', 'json'], reply('pbs', 'status-normal'))
+      .on(['proxmox-backup-manager', 'task', 'list', '--all', '--limit', '100', '--output-format', 'json'], '[]');
+    const o = await readLayer(ctx(r), layer);
+    expect(o.points).toEqual([]);
+    expect(o.errors.map((e) => e.message)).toEqual(['snapshots of store1: output too large: more than 64 MB; the remote process was ended']);
+    expect(o.capacity).toBeDefined();
+    const inv = validateInventory({ version: 1, hosts: [{ name: 'pbs1' }], layers: [{ ...layer, media: 'hdd', rpo: '1d' }] });
+    if (!inv.ok) throw new Error(JSON.stringify(inv.problems));
+    const status = evaluate(inv.inventory, { hosts: [{ name: 'pbs1', reachable: true, error: null, clockSkewSeconds: 0, readAt: NOW }], layers: [o] }, NOW);
+    expect(status.layers[0]).toMatchObject({ health: 'unknown', reasons: [expect.stringMatching(/^pbs-local: could not be read completely: snapshots of store1: output too large: more than 64 MB/)] });
+  });
+});
+
 describe('restic reader', () => {
   const layer: ResticLayerFile = { id: 'restic-local', kind: 'restic', host: 'docker1', repository: '/srv/restic', secret: { file: '/root/.restic-pass' } };
   const expectation = { argv: ['restic', 'snapshots', '--json'], env: { RESTIC_REPOSITORY: '/srv/restic', RESTIC_PASSWORD_FILE: '/root/.restic-pass' } };
 
   it('makes one point per path of each snapshot, per creating host', async () => {
-    const r = host('docker1').expect({ ...expectation, reply: reply('restic', 'snapshots-0.14-normal') });
+    // pve1's snapshots are another client's: docker1 is asked what it calls itself.
+    const r = host('docker1').expect({ ...expectation, reply: reply('restic', 'snapshots-0.14-normal') }).on(['hostname'], 'docker1\n');
     const o = await readLayer(ctx(r), layer);
     expect(o.errors).toEqual([]);
     expect(o.points.map((p) => p.assetId)).toEqual(['files/pve1:/tmp/rx/data/a', 'files/pve1:/tmp/rx/data/a', 'files/pve1:/tmp/rx/data/b', 'files/docker1:/tmp/rx/data/b']);
@@ -495,7 +518,7 @@ describe('restic reader', () => {
   });
 
   it('keeps only the configured paths, and lists a configured path without snapshots as an asset', async () => {
-    const r = host('docker1').expect({ ...expectation, reply: reply('restic', 'snapshots-0.16-normal') });
+    const r = host('docker1').expect({ ...expectation, reply: reply('restic', 'snapshots-0.16-normal') }).on(['hostname'], 'docker1\n');
     const o = await readLayer(ctx(r), { ...layer, paths: ['/srv/app/', '/var/lib/db'] });
     expect([...new Set(o.points.map((p) => p.assetId))]).toEqual(['files/docker1:/srv/app']);
     expect(assetIds(o)).toEqual(['files/docker1:/srv/app', 'files/docker1:/var/lib/db']);
@@ -514,7 +537,7 @@ describe('restic reader', () => {
   it("lists this host's configured path as a workload even when another client backs up the same path into a shared repository", async () => {
     // docker1 backs up into this repository (its /etc), but only nas has snapshots of /srv/app.
     const shared = JSON.stringify([snap('nas', '/srv/app', 1), snap('docker1', '/etc', 2)]);
-    const r = host('docker1').expect({ ...expectation, reply: { stdout: shared } });
+    const r = host('docker1').expect({ ...expectation, reply: { stdout: shared } }).on(['hostname'], 'docker1\n');
     const o = await readLayer(ctx(r), { ...layer, paths: ['/srv/app'] });
     // nas's snapshot is nas's workload; docker1's /srv/app has no point here.
     expect(assetIds(o).sort()).toEqual(['files/docker1:/srv/app', 'files/nas:/srv/app']);
@@ -522,9 +545,31 @@ describe('restic reader', () => {
   });
 
   it('lets a host that only reads a repository others write find their snapshots of its configured paths', async () => {
-    const r = host('docker1').expect({ ...expectation, reply: { stdout: JSON.stringify([snap('nas', '/srv/app', 1)]) } });
+    const r = host('docker1').expect({ ...expectation, reply: { stdout: JSON.stringify([snap('nas', '/srv/app', 1)]) } }).on(['hostname'], 'docker1\n');
     const o = await readLayer(ctx(r), { ...layer, paths: ['/srv/app'] });
     expect(assetIds(o)).toEqual(['files/nas:/srv/app']);
+  });
+
+  it("keys snapshots by the inventory name when restic recorded the machine's own hostname", async () => {
+    // The machine behind inventory host docker1 calls itself dockerhost: restic wrote that.
+    const r = host('docker1').expect({ ...expectation, reply: { stdout: JSON.stringify([snap('dockerhost', '/srv/app', 1), snap('nas', '/srv/app', 2)]) } }).on(['hostname'], 'dockerhost\n');
+    const o = await readLayer(ctx(r), { ...layer, paths: ['/srv/app'] });
+    expect(o.points.map((p) => p.assetId)).toEqual(['files/docker1:/srv/app', 'files/nas:/srv/app']);
+    expect(assetIds(o).sort()).toEqual(['files/docker1:/srv/app', 'files/nas:/srv/app']);
+    expect(o.assets.find((a) => a.id === 'files/docker1:/srv/app')).toMatchObject({ host: 'docker1' });
+  });
+
+  it('uses the hostname the round already read, and matches a fully qualified or differently cased name', async () => {
+    const r = host('docker1').expect({ ...expectation, reply: { stdout: JSON.stringify([snap('DockerHost.lan', '/srv/app', 1), snap('Docker1', '/etc', 2)]) } });
+    const o = await readLayer(ctx(r, { hostname: 'dockerhost' }), layer);
+    expect(o.points.map((p) => p.assetId)).toEqual(['files/docker1:/srv/app', 'files/docker1:/etc']);
+  });
+
+  it('keeps the recorded names when the host cannot say its hostname', async () => {
+    const r = host('docker1').expect({ ...expectation, reply: { stdout: JSON.stringify([snap('dockerhost', '/srv/app', 1)]) } }).on(['hostname'], { exitCode: 127, stderr: 'sh: hostname: not found' });
+    const o = await readLayer(ctx(r), layer);
+    expect(o.errors).toEqual([]);
+    expect(o.points.map((p) => p.assetId)).toEqual(['files/dockerhost:/srv/app']);
   });
 
   it('sends an {env} password as a secret value and further secrets by their source', async () => {
@@ -670,6 +715,28 @@ describe('readLayer', () => {
 });
 
 describe('probeCommands', () => {
+  it('bounds the output of every probe of every layer kind, the clock and the host name: from 64 KiB up to 128 MiB', () => {
+    const kinds: LayerFile[] = [
+      { id: 's', kind: 'pve-snapshots', host: 'pve1' },
+      { id: 'd', kind: 'vzdump', host: 'pve1', storage: 'local' },
+      { id: 'p', kind: 'pbs', host: 'pbs', repository: 'store1', secret: { env: 'X' } },
+      { id: 'z', kind: 'zfs-snapshots', host: 'pve1', datasets: ['rpool/data'] },
+      { id: 'r', kind: 'zfs-replication', host: 'b', source: { host: 'pve1', dataset: 'rpool/data' }, target: { dataset: 'tank/r' } },
+      { id: 'x', kind: 'restic', host: 'h', repository: '/r', secret: { command: 'pass r' } },
+      { id: 'c', kind: 'rclone', host: 'h', remote: 'cloud:b' },
+      { id: 'k', kind: 'config-backup', host: 'pve1', paths: ['/etc/pve'], directory: '/var/backups/strata' },
+    ];
+    const all = [...kinds.flatMap((l) => probeCommands(l, { node: 'pve1' })), CLOCK_COMMAND, HOSTNAME_COMMAND];
+    const unbounded = all.filter((c) => !(typeof c.maxOutputBytes === 'number' && c.maxOutputBytes >= 64 * 1024 && c.maxOutputBytes <= 128 * 1024 * 1024));
+    expect(unbounded.map((c) => c.argv.join(' '))).toEqual([]);
+    // The listings that grow with the estate get the most room.
+    const limitOf = (program: string, sub: string) => all.find((c) => c.argv[0] === program && c.argv.includes(sub))!.maxOutputBytes;
+    expect(limitOf('proxmox-backup-client', 'snapshot')).toBe(64 * 1024 * 1024);
+    expect(limitOf('restic', 'snapshots')).toBe(64 * 1024 * 1024);
+    expect(limitOf('rclone', 'lsjson')).toBe(128 * 1024 * 1024);
+    expect(limitOf('zfs', 'list')).toBe(64 * 1024 * 1024);
+  });
+
   it('lists every probe with {vmid} placeholders', () => {
     const cmds = probeCommands({ id: 's', kind: 'pve-snapshots', host: 'pve1' }, { node: 'pve1' });
     expect(cmds.map((c) => [c.host, c.argv.join(' ')])).toEqual([
@@ -690,7 +757,7 @@ describe('probeCommands', () => {
       { id: 'k', kind: 'config-backup', host: 'pve1', paths: ['/etc/pve'], directory: '/var/backups/strata' },
     ];
     const counts = kinds.map((l) => probeCommands(l, { node: 'pve1' }).length);
-    expect(counts).toEqual([6, 3, 5, 7, 1, 2, 1]);
+    expect(counts).toEqual([6, 3, 5, 7, 2, 2, 1]);
     // The head of a failed vzdump task's log, {upid} standing for each such task.
     expect(probeCommands(kinds[0]!, { node: 'pve1' }).at(-1)!.argv).toEqual(['pvesh', 'get', '/nodes/pve1/tasks/{upid}/log', '--limit', '1', ...J]);
     const repl = probeCommands(kinds[3]!, { node: 'pve1' });

@@ -51,6 +51,10 @@ export interface SshdHost {
   connectionCount(): number;
   /** How many sessions (exec channels) sshd started so far. */
   sessionCount(): number;
+  /** Kills sshd and every session process at once (SIGKILL), as a host that dies: its clients' connections drop. */
+  crash(): Promise<void>;
+  /** Starts sshd again after `crash()`, with the same port, host key and keys. */
+  restart(): Promise<void>;
   /** Kills sshd and every session process it started. */
   stop(): Promise<void>;
 }
@@ -221,10 +225,6 @@ export async function startSshd(opts: SshdOptions = {}): Promise<SshdHost> {
     const logPath = join(dir, `sshd-${attempt}.log`);
     writeFileSync(logPath, '');
     const argv = [SSHD, '-D', '-E', logPath, '-f', configPath];
-    const child = opts.netns
-      ? spawn('ip', ['netns', 'exec', opts.netns.name, ...argv], { stdio: 'ignore' })
-      : spawn(argv[0]!, argv.slice(1), { stdio: 'ignore' });
-    live.add(child);
     const log = () => {
       try {
         return readFileSync(logPath, 'utf8');
@@ -232,13 +232,23 @@ export async function startSshd(opts: SshdOptions = {}): Promise<SshdHost> {
         return '';
       }
     };
+    let child!: ChildProcess;
     let exited = false;
-    child.once('exit', () => {
-      exited = true;
-      live.delete(child);
-    });
-    try {
+    const launch = async () => {
+      const c = opts.netns
+        ? spawn('ip', ['netns', 'exec', opts.netns.name, ...argv], { stdio: 'ignore' })
+        : spawn(argv[0]!, argv.slice(1), { stdio: 'ignore' });
+      child = c;
+      exited = false;
+      live.add(c);
+      c.once('exit', () => {
+        if (child === c) exited = true;
+        live.delete(c);
+      });
       await waitForSsh(host, port, 10_000, () => !exited);
+    };
+    try {
+      await launch();
     } catch (e) {
       if (child.pid) killTree(child.pid);
       if (attempt < 5 && /Address already in use/.test(log())) continue;
@@ -274,6 +284,16 @@ export async function startSshd(opts: SshdOptions = {}): Promise<SshdHost> {
       log,
       connectionCount: () => (log().match(/^Accepted \S+ for /gm) ?? []).length,
       sessionCount: () => (log().match(/^Starting session: /gm) ?? []).length,
+      crash: async () => {
+        if (!child.pid || exited) return;
+        const gone = new Promise((r) => child.once('exit', r));
+        killTree(child.pid);
+        await gone;
+      },
+      restart: async () => {
+        if (!exited) throw new Error('sshd is still running');
+        await launch();
+      },
       stop: async () => {
         if (child.pid && !exited) {
           const gone = new Promise((r) => child.once('exit', r));

@@ -10,6 +10,7 @@ import type { CollectorDeps } from '../../src/services/collector.js';
 import { readLayer } from '../../src/kinds/read.js';
 import { readStatus } from '../../src/services/status-service.js';
 import { createAppStore, type AppStore } from '../../src/store/index.js';
+import { TransportError } from '../../src/transport/errors.js';
 import { FakeRunner } from '../helpers/fake-runner.js';
 
 const LOCAL = 1_770_000_000.5;
@@ -187,5 +188,32 @@ describe('status store', () => {
     expect(await running).toBeNull();
     expect(store.getState()).toMatchObject({ report: null, refreshing: false, refreshesRunning: 0 });
     expect(store.getState().observations.layers).toEqual({});
+  });
+
+  it('keeps listing a workload of the shown report, UNKNOWN, when its host is down at the next refresh (a saved report at start too)', async () => {
+    const { h1, h2, store } = setup();
+    h1.on(CLOCK, clock).on(RESTIC, snapshot('h1', 2), env('a'));
+    h2.on(CLOCK, clock).on(RESTIC, snapshot('h2', 3), env('b'));
+    const first = await store.getState().refresh();
+    expect(first!.assets.map((a) => [a.id, a.health])).toEqual([
+      ['files/h1:/data', 'ok'],
+      ['files/h2:/data', 'ok'],
+    ]);
+    const down = new TransportError('unreachable', { host: 'h2', detail: 'connect ECONNREFUSED' });
+    h1.on(CLOCK, clock).on(RESTIC, snapshot('h1', 2), env('a'));
+    h2.on(CLOCK, down);
+    const second = await store.getState().refresh();
+    expect(second!.assets.find((a) => a.id === 'files/h2:/data')).toMatchObject({ health: 'unknown', reasons: [expect.stringMatching(/cannot tell: layer b could not be read/), expect.anything(), expect.anything()] });
+
+    // A new process: only the saved report knows files/h2:/data.
+    const next = setup();
+    next.store.getState().showSavedReport(second!, 1);
+    next.h1.on(CLOCK, clock).on(RESTIC, snapshot('h1', 2), env('a'));
+    next.h2.on(CLOCK, down);
+    const third = await next.store.getState().refresh();
+    expect(third!.assets.map((a) => [a.id, a.health])).toEqual([
+      ['files/h1:/data', 'ok'],
+      ['files/h2:/data', 'unknown'],
+    ]);
   });
 });

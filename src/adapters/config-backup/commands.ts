@@ -5,6 +5,7 @@
  * succeeded, so a half-written archive never looks like a recovery point.
  */
 import type { Command } from '../../transport/command.js';
+import { MiB } from '../shared/output-limits.js';
 
 export const ARCHIVE_PREFIX = 'strata-config-';
 export const ARCHIVE_GLOB = 'strata-config-*.tar.gz';
@@ -18,9 +19,13 @@ function checkDirectory(dir: string): string {
   return dir.length > 1 ? dir.replace(/\/+$/, '') : dir;
 }
 
-/** `find DIR -maxdepth 1 -type f -name 'strata-config-*.tar.gz' -printf '%T@ %s %p\n'` */
+/**
+ * `find DIR -maxdepth 1 -type f -name 'strata-config-*.tar.gz' -printf '%T@ %s %p\n'`:
+ * about 100 bytes an archive; a daily archive kept ten years is 365 KB.
+ */
 export const listArchivesCommand = (directory: string): Command => ({
   argv: ['find', checkDirectory(directory), '-maxdepth', '1', '-type', 'f', '-name', ARCHIVE_GLOB, '-printf', '%T@ %s %p\\n'],
+  maxOutputBytes: 4 * MiB,
 });
 
 function stamp(epochSeconds: number): string {

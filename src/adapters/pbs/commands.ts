@@ -6,6 +6,16 @@
  */
 import type { Command } from '../../transport/command.js';
 import { mergeEnv, secretEnv, type CommandEnv, type ResolvedSecret, type SecretVariables } from '../secrets.js';
+import { MiB, SMALL_OUTPUT_BYTES } from '../shared/output-limits.js';
+
+/**
+ * `snapshot list`: 0.6 to 1 KiB of JSON per snapshot (its archives, owner,
+ * verification with its UPID). 64 MiB is some 70,000 snapshots: 200 guests
+ * keeping 300 each, far beyond a datastore Strata is meant for.
+ */
+export const SNAPSHOT_LIST_MAX_BYTES = 64 * MiB;
+/** `task list --limit 100`: about 300 bytes a task, 30 KB in all. */
+export const TASK_LIST_MAX_BYTES = SMALL_OUTPUT_BYTES;
 
 export const PBS_PASSWORD_VARS: SecretVariables = {
   value: 'PBS_PASSWORD',
@@ -56,13 +66,15 @@ function clientCommand(a: PbsAccess, sub: readonly string[], withNamespace: bool
   };
 }
 
-export const snapshotListCommand = (a: PbsAccess): Command => clientCommand(a, ['snapshot', 'list'], true);
+export const snapshotListCommand = (a: PbsAccess): Command => ({ ...clientCommand(a, ['snapshot', 'list'], true), maxOutputBytes: SNAPSHOT_LIST_MAX_BYTES });
 
-export const datastoreStatusCommand = (a: PbsAccess): Command => clientCommand(a, ['status'], false);
+/** A datastore's total, used and available bytes: some 200 bytes. */
+export const datastoreStatusCommand = (a: PbsAccess): Command => ({ ...clientCommand(a, ['status'], false), maxOutputBytes: SMALL_OUTPUT_BYTES });
 
 export function taskListCommand(limit = 100): Command {
   if (!Number.isInteger(limit) || limit < 1) throw new TypeError(`not a task limit: ${limit}`);
   return {
     argv: ['proxmox-backup-manager', 'task', 'list', '--all', '--limit', String(limit), '--output-format', 'json'],
+    maxOutputBytes: TASK_LIST_MAX_BYTES,
   };
 }

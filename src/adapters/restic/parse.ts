@@ -5,6 +5,7 @@
  * texts older versions print with exit 1.
  */
 import { z } from 'zod';
+import { normaliseFilesPath } from '../../domain/asset-id.js';
 import { err, ok, type ProbeErrorKind, type Result } from '../../domain/types.js';
 import { excerpt, parseJsonAs } from '../shared/json.js';
 import { firstLine } from '../shared/failure.js';
@@ -182,10 +183,8 @@ export function parseResticSnapshots(stdout: string, stderr: string, exitCode: n
   );
 }
 
-/** Trailing slashes do not make another path (`/srv/` is `/srv`). */
-export function normalisePath(p: string): string {
-  return p.length > 1 ? p.replace(/\/+$/, '') || '/' : p;
-}
+/** Trailing slashes do not make another path (`/srv/` is `/srv`): the health rules key workloads the same way. */
+export const normalisePath = normaliseFilesPath;
 
 export interface ResticPathGroup {
   readonly hostname: string;

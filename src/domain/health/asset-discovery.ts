@@ -1,13 +1,19 @@
 /**
  * Which workloads exist. Assets come from what hosts report (PVE guests,
- * configured datasets, restic paths), from the tiers, and from points found,
+ * configured datasets, restic paths), from the inventory (what its layers and
+ * tiers name, read or not), from points found, and from the last reading,
  * except where an authoritative list that was read completely says the asset
  * is gone: backups of a deleted guest are history, not a workload to protect.
+ * A workload never vanishes because a host is down: one the last reading
+ * knew stays while any layer that could hold it cannot be read.
  */
 import { parseAssetId } from '../asset-id.js';
 import type { Tier } from '../inventory.js';
 import type { Asset, AssetKind } from '../types.js';
+import { holdersOf } from './asset-holders.js';
+import { configuredAssets } from './configured-assets.js';
 import type { EvaluationContext } from './context.js';
+import type { LastKnownAsset } from './last-known.js';
 
 export interface KnownAsset {
   readonly id: string;
@@ -24,6 +30,8 @@ export interface KnownAsset {
   readonly tier: Tier | null;
   /** Guest lists of different clusters that each report this id (node names per cluster): its backups cannot be told apart. */
   readonly collidesIn?: readonly string[];
+  /** Layers that held a point of it at the last reading. */
+  readonly seenOn: readonly string[];
 }
 
 /** Guests are listed together: a node reports its VMs and containers in one answer. */
@@ -43,8 +51,9 @@ export function discoverAssets(ctx: EvaluationContext): KnownAsset[] {
   }
   const listedFamilies = authoritativelyListed(ctx);
   const collisions = guestIdCollisions(ctx);
+  const configured = configuredOf(ctx);
 
-  const ids = new Set<string>([...reported.keys(), ...tierOf.keys()]);
+  const ids = new Set<string>([...reported.keys(), ...tierOf.keys(), ...configured.keys()]);
   for (const byAsset of ctx.points.values()) {
     for (const id of byAsset.keys()) {
       if (ids.has(id)) continue;
@@ -52,30 +61,73 @@ export function discoverAssets(ctx: EvaluationContext): KnownAsset[] {
       if (!listedFamilies.has(family(kind))) ids.add(id);
     }
   }
+  for (const last of ctx.lastKnown.values()) {
+    if (!ids.has(last.id) && stillKnown(ctx, last, listedFamilies)) ids.add(last.id);
+  }
 
   const out: KnownAsset[] = [];
   for (const id of ids) {
     const r = reported.get(id);
+    const c = configured.get(id);
+    const last = ctx.lastKnown.get(id);
     const parsed = parseAssetId(id);
-    const kind = r?.kind ?? parsed?.kind ?? null;
+    const kind = r?.kind ?? c?.kind ?? last?.kind ?? parsed?.kind ?? null;
     const tier = tierOf.get(id) ?? null;
     if (r?.template && tier === null && !hasPoints(ctx, id)) continue;
-    const host = r?.host ?? (parsed?.kind === 'files' || parsed?.kind === 'host' ? parsed.host : undefined);
-    const pool = r?.pool ?? (parsed?.kind === 'dataset' ? parsed.pool : undefined);
+    const name = r?.name ?? c?.name ?? last?.name;
+    const host = r?.host ?? c?.host ?? last?.host ?? (parsed?.kind === 'files' || parsed?.kind === 'host' ? parsed.host : undefined);
+    const pool = r?.pool ?? c?.pool ?? (parsed?.kind === 'dataset' ? parsed.pool : undefined);
     out.push({
       id,
       kind,
-      ...(r?.name === undefined ? {} : { name: r.name }),
-      ...(host === undefined ? {} : { host }),
+      ...(name === undefined ? {} : { name }),
+      ...(host === undefined || host === null ? {} : { host }),
       ...(pool === undefined ? {} : { pool }),
       template: r?.template ?? false,
       reported: r !== undefined,
       kindListed: listedFamilies.has(family(kind)),
       tier,
       ...(collisions.has(id) ? { collidesIn: collisions.get(id)! } : {}),
+      seenOn: last?.seenOn ?? [],
     });
   }
   return out.sort(compareAssets);
+}
+
+/**
+ * What the inventory's layers name. A restic path is listed from the
+ * configuration only while its layer cannot be read (read, the reader decides
+ * whose path it is), and not when the last reading found it under another
+ * client: a host that only reads a repository others write has no such path.
+ */
+function configuredOf(ctx: EvaluationContext): Map<string, Asset> {
+  const out = new Map<string, Asset>();
+  for (const { asset, layerId } of configuredAssets(ctx.inventory.layers)) {
+    const layer = ctx.layerById.get(layerId)!;
+    if (layer.kind === 'restic') {
+      if (ctx.readability(layerId).complete) continue;
+      const path = asset.name;
+      const elsewhere = [...ctx.lastKnown.values()].some((a) => {
+        const p = parseAssetId(a.id);
+        return p?.kind === 'files' && p.path === path && p.host !== layer.host && (a.seenOn ?? []).includes(layerId);
+      });
+      if (elsewhere) continue;
+    }
+    if (!out.has(asset.id)) out.set(asset.id, asset);
+  }
+  return out;
+}
+
+/**
+ * A workload of the last reading is still one unless an authoritative list
+ * read now says it is gone (a deleted guest), or every layer that could hold
+ * it answered completely and none has it any more.
+ */
+function stillKnown(ctx: EvaluationContext, last: LastKnownAsset, listedFamilies: ReadonlySet<string>): boolean {
+  const kind = last.kind ?? parseAssetId(last.id)?.kind ?? null;
+  if (listedFamilies.has(family(kind))) return false;
+  const held = { id: last.id, ...(typeof last.host === 'string' ? { host: last.host } : {}), seenOn: last.seenOn ?? [] };
+  return holdersOf(ctx, held).some((h) => !ctx.readability(h.layer.id).complete);
 }
 
 /**

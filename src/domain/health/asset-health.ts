@@ -19,6 +19,8 @@ import type { Layer } from '../inventory.js';
 import type { AssetLayerStatus, AssetStatus } from '../status-report.js';
 import { worstHealth, type Health, type Reason, type RecoveryPoint } from '../types.js';
 import type { KnownAsset } from './asset-discovery.js';
+import { holdersOf, type Hold } from './asset-holders.js';
+import { clientMismatch } from './client-hosts.js';
 import { reasonMessages, type EvaluationContext } from './context.js';
 import type { ChainIndex } from './copy-chains.js';
 
@@ -105,15 +107,11 @@ export function evaluateAsset(
     say(others, 'warn', `named in ${tier.name} but no host reports it (deleted or renamed?)`);
   }
 
-  const unreadable = shortfalls.length === 0 ? [] : unreadableHolders(ctx, asset, entries);
-  const reasons: Reason[] =
-    unreadable.length === 0
-      ? [...shortfalls, ...others]
-      : [
-          { health: 'unknown', assetId: asset.id, message: `${asset.id}: copies not known: ${unreadable.join(', ')} could not be read` },
-          ...shortfalls.map((r) => ({ ...r, health: 'unknown' as const })),
-          ...others,
-        ];
+  const mismatch = clientMismatch(ctx, asset.id);
+  if (mismatch) say(others, 'warn', mismatch);
+
+  const holders = holdersOf(ctx, asset);
+  const reasons = [...judgeWithUnreadable(ctx, asset, holders, entries, shortfalls), ...others];
   const health: Health = worstHealth(reasons.map((r) => r.health));
 
   const parsed = parseAssetId(asset.id);
@@ -132,7 +130,48 @@ export function evaluateAsset(
     required,
     layers: entries.map(({ time: _t, age: _a, rollback: _r, ...e }) => e),
     lastProvenRestorableAt: provenAt === undefined ? null : isoTime(provenAt),
+    seenOn: seenOn(ctx, asset, entries),
   };
+}
+
+/**
+ * A shortfall is a verdict only when no layer that cannot be read could
+ * change it. When every layer that could hold the workload is unreadable,
+ * nothing is known: UNKNOWN ("cannot tell"), never CRIT for want of data.
+ * When some were read, an unreadable one that could hold a copy may supply
+ * what is missing: a copy, its medium, a fresh age, and through the layers
+ * that copy it an off-site copy (a readable restic copy of an unreadable PBS
+ * datastore cannot be followed), so the shortfall is UNKNOWN, naming the
+ * layers that could not be read. Only unreadable layers that can hold nothing
+ * but rollback points (snapshots on the live data's own storage) change
+ * nothing: what the readable layers show stands, CRIT included. A false red
+ * and a false green are both wrong; UNKNOWN is what we say when we cannot tell.
+ */
+function judgeWithUnreadable(
+  ctx: EvaluationContext,
+  asset: KnownAsset,
+  holders: readonly { readonly layer: Layer; readonly hold: Hold }[],
+  entries: readonly { readonly layerId: string; readonly countsAsCopy: boolean }[],
+  shortfalls: readonly Reason[],
+): Reason[] {
+  if (shortfalls.length === 0) return [...shortfalls];
+  const unread = holders.filter((h) => !ctx.readability(h.layer.id).complete);
+  const demoted = shortfalls.map((r) => ({ ...r, health: 'unknown' as const }));
+  const named = (list: readonly { readonly layer: Layer }[]) => list.map((h) => h.layer.id).join(', ');
+  if (holders.length > 0 && unread.length === holders.length) {
+    const word = unread.length === 1 ? 'layer' : 'layers';
+    return [{ health: 'unknown', assetId: asset.id, message: `${asset.id}: cannot tell: ${word} ${named(unread)} could not be read` }, ...demoted];
+  }
+  const couldAdd = unread.filter((h) => h.hold === 'copy' && !entries.some((e) => e.layerId === h.layer.id && e.countsAsCopy));
+  if (couldAdd.length === 0) return [...shortfalls];
+  return [{ health: 'unknown', assetId: asset.id, message: `${asset.id}: copies not known: ${named(couldAdd)} could not be read` }, ...demoted];
+}
+
+/** Layers with a point of it now, and unreadable ones that had one at the last reading. */
+function seenOn(ctx: EvaluationContext, asset: KnownAsset, entries: readonly { readonly layerId: string }[]): string[] {
+  const now = new Set(entries.map((e) => e.layerId));
+  for (const id of asset.seenOn) if (ctx.layerById.has(id) && !ctx.readability(id).complete) now.add(id);
+  return ctx.inventory.layers.filter((l) => now.has(l.id)).map((l) => l.id);
 }
 
 function displayName(id: string): string {
@@ -156,54 +195,5 @@ function isRollbackPoint(layer: Layer, point: RecoveryPoint, asset: KnownAsset):
   if (layer.kind === 'zfs-snapshots') return asset.pool === undefined || pool === undefined || pool === asset.pool;
   // A replica on another dataset of the same pool of the same host dies with that pool.
   if (layer.kind === 'zfs-replication') return (layer.source.host ?? layer.host) === layer.host && pool !== undefined && pool === asset.pool;
-  return false;
-}
-
-/** Layers that could hold a copy of the asset but could not be read (so a shortfall is not proven). */
-function unreadableHolders(ctx: EvaluationContext, asset: KnownAsset, entries: readonly { layerId: string; countsAsCopy: boolean }[]): string[] {
-  const out: string[] = [];
-  for (const layer of ctx.inventory.layers) {
-    if (ctx.readability(layer.id).complete) continue;
-    if (entries.some((e) => e.layerId === layer.id && e.countsAsCopy)) continue;
-    if (mayHold(ctx, layer, asset, new Set([layer.id]))) out.push(layer.id);
-  }
-  return out;
-}
-
-function mayHold(ctx: EvaluationContext, layer: Layer, asset: KnownAsset, seen: Set<string>): boolean {
-  const p = parseAssetId(asset.id);
-  const guest = p?.kind === 'vm' || p?.kind === 'ct';
-  let direct = false;
-  switch (layer.kind) {
-    case 'pve-snapshots':
-    case 'zfs-snapshots':
-      direct = false; // snapshots of the live data are rollback points, never copies
-      break;
-    case 'vzdump':
-      direct = guest && (asset.host === undefined || asset.host === layer.host);
-      break;
-    case 'pbs':
-      direct = guest || p?.kind === 'host';
-      break;
-    case 'zfs-replication':
-      direct = p?.kind === 'dataset' && p.dataset === layer.source.dataset;
-      break;
-    case 'restic':
-      direct = p?.kind === 'files' && p.host === layer.host;
-      break;
-    case 'rclone':
-      direct = false;
-      break;
-    case 'config-backup':
-      direct = p?.kind === 'host' && p.host === layer.host;
-      break;
-  }
-  if (direct) return true;
-  for (const source of layer.copyOf ?? []) {
-    const s = ctx.layerById.get(source);
-    if (s === undefined || seen.has(source)) continue;
-    seen.add(source);
-    if (mayHold(ctx, s, asset, seen)) return true;
-  }
   return false;
 }

@@ -5,11 +5,14 @@
  */
 import type { Inventory, Layer } from '../inventory.js';
 import type { HostObservation, LayerObservation, Reason, RecoveryPoint } from '../types.js';
+import type { LastKnownAsset } from './last-known.js';
 
 export interface EvaluationInput {
   readonly hosts: readonly HostObservation[];
   readonly layers: readonly LayerObservation[];
   readonly restoreEvidence?: readonly { readonly assetId: string; readonly layerId?: string; readonly at: number }[];
+  /** The workloads of the previous reading: each stays listed while what could hold it cannot be read. */
+  readonly lastKnown?: readonly LastKnownAsset[];
 }
 
 export interface Readability {
@@ -25,6 +28,7 @@ export interface EvaluationContext {
   readonly layerById: ReadonlyMap<string, Layer>;
   readonly hostObs: ReadonlyMap<string, HostObservation>;
   readonly layerObs: ReadonlyMap<string, LayerObservation>;
+  readonly lastKnown: ReadonlyMap<string, LastKnownAsset>;
   /** Usable points (finished, not failed verification) by layer, then asset; oldest first. */
   readonly points: ReadonlyMap<string, ReadonlyMap<string, readonly RecoveryPoint[]>>;
   /** The host's "now" in its own clock. */
@@ -76,6 +80,7 @@ export function buildContext(inventory: Inventory, input: EvaluationInput, now: 
     layerById,
     hostObs,
     layerObs,
+    lastKnown: new Map((input.lastKnown ?? []).map((a) => [a.id, a])),
     points,
     hostNow,
     future: (layerId) => future.get(layerId),

@@ -1,3 +1,4 @@
+import { HOSTNAME_COMMAND } from '../../adapters/host/commands.js';
 import { snapshotsCommand } from '../../adapters/restic/commands.js';
 import { placeholder, placeholders } from '../shared/secret-placeholders.js';
 import { onHost, type LayerFileOf, type ProbeCommand } from '../spec.js';
@@ -11,5 +12,7 @@ export function resticProbes(layer: LayerFileOf<'restic'>): ProbeCommand[] {
       ...(layer.env ? { env: layer.env } : {}),
       ...(secretEnv ? { secretEnv } : {}),
     }),
+    // Which recorded client names are this host's own (reader.ts).
+    HOSTNAME_COMMAND,
   ]);
 }
