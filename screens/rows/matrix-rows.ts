@@ -7,7 +7,7 @@
  */
 import type { MatrixCell, MatrixLine, MatrixSlot } from '../../components/MatrixTable.js';
 import type { Column } from '../../components/table-types.js';
-import { inProtectionOrder, kindInfo } from '../../src/domain/layer-kinds.js';
+import { inProtectionOrder, kindInfo } from '../../src/domain/layer-kinds/index.js';
 import type { HostStatus, LayerStatus } from '../../src/domain/status-report.js';
 import { firstReason, shortAge } from './format.js';
 import type { CellTarget, ScreenRow } from './pane.js';

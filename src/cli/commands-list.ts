@@ -12,7 +12,7 @@ import { EXIT, type CliIo } from './io.js';
 import { printProblems } from './session.js';
 import { loadInventory, resolveConfigPath } from '../services/inventory-loader.js';
 import type { Inventory } from '../domain/inventory.js';
-import { LAYER_KIND_INFO } from '../domain/layer-kinds.js';
+import { infoOf } from '../domain/layer-kinds/index.js';
 
 /** What an operator restricting Strata's key must know about how these reach the host. */
 export const HOW_COMMANDS_ARRIVE = `How they arrive: over one SSH connection per host, through long-lived
@@ -82,7 +82,7 @@ export function commandsByHost(inventory: Inventory): HostCommands[] {
     };
     add(null, 'host clock and time zone', CLOCK_COMMAND);
     const node = h.node ?? NODE_STANDIN;
-    if (!h.node && inventory.layers.some((l) => l.host === h.name && LAYER_KIND_INFO[l.kind].needsNodeName)) {
+    if (!h.node && inventory.layers.some((l) => l.host === h.name && infoOf(l).onPveNode)) {
       add(null, 'PVE node name', HOSTNAME_COMMAND);
     }
     for (const layer of inventory.layers) {

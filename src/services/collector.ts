@@ -7,7 +7,7 @@
  * error, which the health rules turn into UNKNOWN.
  */
 import type { Inventory } from '../domain/inventory.js';
-import { hostsOfLayer, LAYER_KIND_INFO } from '../domain/layer-kinds.js';
+import { hostsOfLayer, infoOf } from '../domain/layer-kinds/index.js';
 import type { LayerFile } from '../domain/inventory-file.js';
 import type { HostObservation, LayerObservation } from '../domain/types.js';
 import type { Runner } from '../transport/runner.js';
@@ -65,7 +65,7 @@ export async function collect(inventory: Inventory, deps: CollectorDeps, opts: C
     hosts.map(async (host) => {
       const runner = deps.runnerFor(host.name);
       const onThisHost = layers.filter((l) => l.host === host.name);
-      const needsNode = !host.node && onThisHost.some((l) => LAYER_KIND_INFO[l.kind].needsNodeName);
+      const needsNode = !host.node && onThisHost.some((l) => infoOf(l).onPveNode);
       const probe = await probeHost(runner, {
         needHostname: needsNode,
         timeoutMs,

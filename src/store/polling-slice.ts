@@ -6,7 +6,7 @@
  */
 import type { StateCreator } from 'zustand/vanilla';
 import type { Inventory } from '../domain/inventory.js';
-import { hostsOfLayer } from '../domain/layer-kinds.js';
+import { hostsOfLayer } from '../domain/layer-kinds/index.js';
 import type { CollectOptions } from '../services/collector.js';
 import { createPoller, type Poller } from '../services/poller.js';
 import type { Observations } from './status-slice.js';

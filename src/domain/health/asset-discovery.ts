@@ -9,6 +9,7 @@
  */
 import { parseAssetId } from '../asset-id.js';
 import type { Tier } from '../inventory.js';
+import { infoOf } from '../layer-kinds/index.js';
 import type { Asset, AssetKind } from '../types.js';
 import { holdersOf } from './asset-holders.js';
 import { configuredAssets } from './configured-assets.js';
@@ -104,7 +105,7 @@ function configuredOf(ctx: EvaluationContext): Map<string, Asset> {
   const out = new Map<string, Asset>();
   for (const { asset, layerId } of configuredAssets(ctx.inventory.layers)) {
     const layer = ctx.layerById.get(layerId)!;
-    if (layer.kind === 'restic') {
+    if (infoOf(layer).readerAttributesWorkloads) {
       if (ctx.readability(layerId).complete) continue;
       const path = asset.name;
       const elsewhere = [...ctx.lastKnown.values()].some((a) => {
@@ -146,7 +147,7 @@ function authoritativelyListed(ctx: EvaluationContext): Set<string> {
   const listingHosts = new Set<string>();
   for (const [layerId, layer] of ctx.layerById) {
     const obs = ctx.layerObs.get(layerId);
-    const families = obs?.listsAllOf?.map(family) ?? (layer.kind === 'pve-snapshots' ? ['guest'] : []);
+    const families = obs?.listsAllOf?.map(family) ?? (infoOf(layer).listsGuests ? ['guest'] : []);
     const complete = obs !== undefined && ctx.readability(layerId).complete;
     for (const f of families) (complete && obs?.listsAllOf ? listed : failed).add(f);
     if (complete && obs?.listsAllOf) {
@@ -156,7 +157,7 @@ function authoritativelyListed(ctx: EvaluationContext): Set<string> {
   }
   for (const f of failed) listed.delete(f);
   if (listed.has('guest')) {
-    const pveHosts = new Set(ctx.inventory.layers.filter((l) => l.kind === 'vzdump' || l.kind === 'pve-snapshots').map((l) => l.host));
+    const pveHosts = new Set(ctx.inventory.layers.filter((l) => infoOf(l).onPveNode).map((l) => l.host));
     const uncovered = [...pveHosts].some((name) => {
       const host = ctx.inventory.hosts.find((h) => h.name === name);
       return !listingHosts.has(name) && !coveredNodes.has(ctx.hostObs.get(name)?.pveNode ?? host?.node ?? name);

@@ -16,6 +16,7 @@ import { parseAssetId } from '../asset-id.js';
 import { formatDuration } from '../duration.js';
 import { isoTime } from '../format.js';
 import type { Layer } from '../inventory.js';
+import { infoOf } from '../layer-kinds/index.js';
 import type { AssetLayerStatus, AssetStatus } from '../status-report.js';
 import { worstHealth, type Health, type Reason, type RecoveryPoint } from '../types.js';
 import type { KnownAsset } from './asset-discovery.js';
@@ -190,10 +191,5 @@ function displayName(id: string): string {
  * replication into that same pool.
  */
 function isRollbackPoint(layer: Layer, point: RecoveryPoint, asset: KnownAsset): boolean {
-  if (layer.kind === 'pve-snapshots') return true;
-  const pool = /^([^/@]+)[/@]/.exec(point.ref)?.[1];
-  if (layer.kind === 'zfs-snapshots') return asset.pool === undefined || pool === undefined || pool === asset.pool;
-  // A replica on another dataset of the same pool of the same host dies with that pool.
-  if (layer.kind === 'zfs-replication') return (layer.source.host ?? layer.host) === layer.host && pool !== undefined && pool === asset.pool;
-  return false;
+  return infoOf(layer).isRollbackPoint(layer, point, asset);
 }

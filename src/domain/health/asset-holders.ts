@@ -7,11 +7,12 @@
  * `copy`, or only a `rollback` point on the live data's own storage, which
  * can never count as a copy.
  */
-import { filesAssetId, normaliseFilesPath, parseAssetId } from '../asset-id.js';
+import { parseAssetId } from '../asset-id.js';
 import type { Layer } from '../inventory.js';
+import { infoOf, type Hold } from '../layer-kinds/index.js';
 import type { EvaluationContext } from './context.js';
 
-export type Hold = 'copy' | 'rollback';
+export type { Hold };
 
 export interface HeldAsset {
   readonly id: string;
@@ -36,12 +37,10 @@ export function holdersOf(ctx: EvaluationContext, asset: HeldAsset): { readonly 
   });
 }
 
-const SNAPSHOT_KINDS: ReadonlySet<Layer['kind']> = new Set(['pve-snapshots', 'zfs-snapshots']);
-
 function holdWithin(ctx: EvaluationContext, layer: Layer, asset: HeldAsset, seen: Set<string>): Hold | null {
   const direct = directHold(layer, asset);
   if (direct !== null) return direct;
-  if (asset.seenOn.includes(layer.id)) return SNAPSHOT_KINDS.has(layer.kind) ? 'rollback' : 'copy';
+  if (asset.seenOn.includes(layer.id)) return infoOf(layer).snapshotsOfLiveData ? 'rollback' : 'copy';
   // A copy of a layer that may hold it may hold it too, somewhere else: a copy, whatever the source held.
   for (const source of layer.copyOf ?? []) {
     const s = ctx.layerById.get(source);
@@ -52,35 +51,8 @@ function holdWithin(ctx: EvaluationContext, layer: Layer, asset: HeldAsset, seen
   return null;
 }
 
-const under = (dataset: string, parent: string) => dataset === parent || dataset.startsWith(`${parent}/`);
-const poolOf = (dataset: string) => dataset.split('/')[0]!;
-
 function directHold(layer: Layer, asset: HeldAsset): Hold | null {
-  // The rclone reader names its workload after the source, or the remote itself (not always a path).
-  if (layer.kind === 'rclone') return asset.id === filesAssetId(layer.host, layer.source ?? layer.remote) ? 'copy' : null;
-  const p = parseAssetId(asset.id);
-  if (p === null) return null;
-  const guest = p.kind === 'vm' || p.kind === 'ct';
-  const onThisHost = asset.host === undefined || asset.host === layer.host;
-  switch (layer.kind) {
-    case 'pve-snapshots':
-      return guest && onThisHost ? 'rollback' : null;
-    case 'zfs-snapshots':
-      return p.kind === 'dataset' && layer.datasets.some((d) => under(p.dataset, d)) ? 'rollback' : null;
-    case 'vzdump':
-      return guest && onThisHost ? 'copy' : null;
-    case 'pbs':
-      return guest || p.kind === 'host' ? 'copy' : null;
-    case 'zfs-replication': {
-      if (p.kind !== 'dataset' || !under(p.dataset, layer.source.dataset)) return null;
-      // A replica on another dataset of the same pool of the same host dies with that pool.
-      const samePool = (layer.source.host ?? layer.host) === layer.host && poolOf(layer.target.dataset) === (asset.pool ?? p.pool);
-      return samePool ? 'rollback' : 'copy';
-    }
-    case 'restic':
-      // Its own host's paths, and a configured path backed up by another client of a shared repository.
-      return p.kind === 'files' && (p.host === layer.host || (layer.paths ?? []).some((x) => normaliseFilesPath(x) === p.path)) ? 'copy' : null;
-    case 'config-backup':
-      return p.kind === 'host' && p.host === layer.host ? 'copy' : null;
-  }
+  const parsed = parseAssetId(asset.id);
+  if (parsed === null) return null;
+  return infoOf(layer).holds(layer, { id: asset.id, parsed, ...(asset.host !== undefined ? { host: asset.host } : {}), ...(asset.pool !== undefined ? { pool: asset.pool } : {}) });
 }

@@ -7,9 +7,10 @@
  * host (its name, its PVE node name) is read as that host. The reader already
  * matched the layer's own host by what `hostname` prints there.
  */
-import { filesAssetId, normaliseFilesPath, parseAssetId } from '../asset-id.js';
+import { filesAssetId, parseAssetId } from '../asset-id.js';
 import { sameHostName } from '../host-names.js';
 import type { Inventory } from '../inventory.js';
+import { infoOf } from '../layer-kinds/index.js';
 import type { Asset, HostObservation, LayerObservation, RecoveryPoint } from '../types.js';
 import type { EvaluationContext } from './context.js';
 
@@ -73,8 +74,9 @@ export function clientMismatch(ctx: EvaluationContext, assetId: string): string 
   if (p?.kind !== 'files') return null;
   const hostNames = new Set(ctx.inventory.hosts.map((h) => h.name));
   for (const layer of ctx.inventory.layers) {
-    if (layer.kind !== 'restic' || layer.host !== p.host || !ctx.readability(layer.id).complete) continue;
-    if (!(layer.paths ?? []).some((x) => normaliseFilesPath(x) === p.path)) continue;
+    const info = infoOf(layer);
+    if (!info.readerAttributesWorkloads || layer.host !== p.host || !ctx.readability(layer.id).complete) continue;
+    if (!info.configuredAssets(layer).some((a) => a.id === filesAssetId(p.host, p.path))) continue;
     const byAsset = ctx.points.get(layer.id);
     if (byAsset?.has(assetId)) continue;
     const others = [...(byAsset?.keys() ?? [])].flatMap((id) => {

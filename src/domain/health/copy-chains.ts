@@ -11,6 +11,7 @@
  * /home would vouch for a PBS datastore it does not contain.
  */
 import type { Layer } from '../inventory.js';
+import { infoOf } from '../layer-kinds/index.js';
 import type { RecoveryPoint } from '../types.js';
 import { newestFinishedBefore, type EvaluationContext } from './context.js';
 
@@ -103,5 +104,5 @@ function computeCarriers(ctx: EvaluationContext, layer: Layer): readonly Recover
  * a datastore only an old snapshot of /mnt/pbs holds).
  */
 export function carriesByDefault(layer: Layer): boolean {
-  return layer.kind === 'rclone' || (layer.kind === 'restic' && layer.paths !== undefined && layer.paths.length === 1);
+  return infoOf(layer).carriesByDefault(layer);
 }

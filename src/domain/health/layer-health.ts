@@ -7,6 +7,7 @@
 import { formatDuration } from '../duration.js';
 import { formatBytes, formatPercent, isoTime } from '../format.js';
 import type { Layer } from '../inventory.js';
+import { infoOf } from '../layer-kinds/index.js';
 import type { CapacityStatus, JobStatus, LayerStatus, PoolStatus } from '../status-report.js';
 import { worstHealth, type Capacity, type Health, type JobRun, type LayerObservation, type Reason, type RecoveryPoint } from '../types.js';
 import type { KnownAsset } from './asset-discovery.js';
@@ -29,7 +30,7 @@ export function evaluateLayer(ctx: EvaluationContext, layer: Layer, assets: Read
   if (!readability.complete) {
     add('unknown', obs === undefined || readability.why?.startsWith('host ') ? `${readability.why}` : `could not be read completely: ${readability.why}`);
   }
-  if ((layer.copyOf?.length ?? 0) > 0 && layer.carriers === undefined && !carriesByDefault(layer) && layer.kind !== 'pbs' && layer.kind !== 'zfs-replication') {
+  if ((layer.copyOf?.length ?? 0) > 0 && layer.carriers === undefined && !carriesByDefault(layer) && !infoOf(layer).copiesKeepWorkloads) {
     add('warn', `copies of ${layer.copyOf!.join(', ')} are not counted: name in "carriers" which of this layer's assets hold them`);
   }
   const future = ctx.future(layer.id);
@@ -43,7 +44,7 @@ export function evaluateLayer(ctx: EvaluationContext, layer: Layer, assets: Read
   if (obs !== undefined) {
     if (newest === null) {
       // PVE snapshots with no deadline are taken by hand (before an upgrade): none is normal there.
-      if (readability.complete && (rpo !== null || layer.kind !== 'pve-snapshots')) add('crit', obs.noPointBecause ?? 'no recovery point at all');
+      if (readability.complete && (rpo !== null || !infoOf(layer).pointsAreAdHoc)) add('crit', obs.noPointBecause ?? 'no recovery point at all');
     } else if (rpo !== null) {
       ageRules(ctx, rpo, finished, newest, hostNow, assets, add);
     }
@@ -98,7 +99,7 @@ type Add = (health: Reason['health'], message: string, assetId?: string) => void
  */
 function effectiveRpo(ctx: EvaluationContext, layer: Layer): number | null {
   if (layer.rpoSeconds !== null) return layer.rpoSeconds;
-  return layer.kind === 'pve-snapshots' || layer.kind === 'zfs-snapshots' ? null : ctx.inventory.defaultTier.rpoSeconds;
+  return infoOf(layer).snapshotsOfLiveData ? null : ctx.inventory.defaultTier.rpoSeconds;
 }
 
 function ageRules(
@@ -149,7 +150,7 @@ function jobRules(jobs: readonly JobRun[], add: Add): void {
 }
 
 const hasVerification = (layer: Layer, points: readonly RecoveryPoint[]): boolean =>
-  layer.kind === 'pbs' || points.some((p) => p.verification !== undefined);
+  infoOf(layer).verifiesPoints || points.some((p) => p.verification !== undefined);
 
 function verificationRules(layer: Layer, finished: readonly RecoveryPoint[], hostNow: number, add: Add): void {
   if (!hasVerification(layer, finished)) return;
