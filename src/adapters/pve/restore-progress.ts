@@ -72,6 +72,8 @@ export interface RestoreResult {
   readonly startRequested: boolean;
   /** The task's error (or the refusal) in the tool's words. */
   readonly error?: string;
+  /** The worker's own last error line (`restore failed: ...`, `Error: ...`), often clearer than `error`. */
+  readonly detail?: string;
   readonly refusal?: Refusal;
   readonly leftover: RestoreLeftover;
   /** The restore was ended by a signal. */
@@ -129,6 +131,7 @@ export function restoreFold(): RestoreFold {
   let finishedMarker = false;
   let notCleaned: 'before or during data restore' | 'after data was restored' | undefined;
   let ignored = 0;
+  let detail: string | undefined;
 
   const current = (): DiskState | undefined => disks.at(-1);
   const doneBytes = () => disks.reduce((n, d) => n + d.bytesRead, 0);
@@ -202,6 +205,8 @@ export function restoreFold(): RestoreFold {
       removed.push(m[1]!);
     } else if ((m = NOT_CLEANED.exec(l))) {
       notCleaned = m[1] as typeof notCleaned;
+    } else if (/^(restore failed( \(connection error\))?: |Error: )/.test(l)) {
+      detail = l;
     } else if (l === 'got interrupt - ignored') {
       ignored++;
     } else if (/^(WARN|WARNING)\b:?/.test(l) || /^warning: /i.test(l)) {
@@ -248,14 +253,14 @@ export function restoreFold(): RestoreFold {
         return ok({ ...base, outcome: 'restored', leftover: 'none', interrupted: false });
       }
       const error = errLines.join(' ') || tail.text.split('\n').at(-1) || `exit ${exitCode}`;
-      const refusal = classifyRefusal(errLines.join('\n')) ?? classifyRefusal(error);
+      const refusal = classifyRefusal(errLines.join('\n')) ?? (detail !== undefined ? classifyRefusal(detail) : undefined);
       const interrupted = /\binterrupted by signal\b|\breceived interrupt\b/.test(error);
       let leftover: RestoreLeftover = 'none';
       if (notCleaned === 'after data was restored') leftover = 'config-needs-review';
       else if (notCleaned) leftover = refusal && CHECKED_FIRST.has(refusal.reason.kind) ? 'none' : 'stub-config';
       else if (format === 'ct' && dataStarted) leftover = 'guest-removed';
       const outcome = refusal && leftover === 'none' && volumes.length === 0 ? 'refused' : 'failed';
-      return ok({ ...base, outcome, error: excerpt(error, 400), ...(refusal ? { refusal } : {}), leftover, interrupted });
+      return ok({ ...base, outcome, error: excerpt(error, 400), ...(detail !== undefined ? { detail: excerpt(detail, 400) } : {}), ...(refusal ? { refusal } : {}), leftover, interrupted });
     },
   };
 }
