@@ -313,7 +313,7 @@ describe('guest readers', () => {
     };
     expect(f('rollback-normal')).toEqual({ done: true, warningCount: 0, log: [] });
     expect(f('qm-set-link-down')).toMatchObject({ done: true, log: ['update VM 100: -net0 virtio=BC:24:11:00:7A:01,bridge=vmbr0,firewall=1,link_down=1'] });
-    expect(f('clone-snapshot-lvmthin').log[0]).toBe('create full clone of drive scsi0 (local-lvm:vm-104-disk-0)');
+    expect(f('clone-snapshot-lvmthin').log.slice(0, 2)).toEqual(['creating a clone of VM 104 with ID 970', 'create full clone of drive scsi0 (local-lvm:vm-104-disk-0)']);
     expect(f('qm-set-locked')).toMatchObject({ done: false, error: 'VM is locked (backup)', refusal: { reason: { kind: 'locked', lock: 'backup' } } });
     expect(f('rollback-not-newest-zfs')).toMatchObject({ done: false, refusal: { reason: { kind: 'snapshot-not-newest' } } });
     expect(parseGuestTask('', '', 127).ok).toBe(false);
