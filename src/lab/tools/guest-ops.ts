@@ -118,7 +118,9 @@ function rollback(ctx: ToolContext, pve: PveState, f: Flavour, g: PveGuest, name
     const target = g.snapshots.find((s) => s.name === name);
     if (!target) throw new TaskError(`snapshot '${name}' does not exist`);
     // ZFS rolls a volume back only to its newest snapshot (zfs rollback without -r); PVE refuses before touching anything.
-    const newer = g.snapshots.filter((s) => s !== target && s.snaptime > target.snaptime);
+    // Snapshots taken within one second are ordered as they were taken (ZFS's createtxg).
+    const at = g.snapshots.indexOf(target);
+    const newer = g.snapshots.filter((s, i) => s.snaptime > target.snaptime || (s.snaptime === target.snaptime && i > at));
     for (const d of liveDisks(g)) {
       if (newer.length > 0 && rollsBackNewestOnly(pve.storages[storageOf(d.volume)])) {
         throw new TaskError(`can't rollback, '${name}' is not most recent snapshot on '${d.volume}'`);

@@ -109,8 +109,10 @@ function allocate(w: WorkerRun, pve: PveState, t: GuestTemplate, vmid: number, t
   return made;
 }
 
-function free(w: WorkerRun, pve: PveState, volumes: readonly GuestDisk[], temporary: boolean): void {
+/** vdisk_free of each volume; it takes a moment (lvremove), during which a signal is only logged. */
+async function free(w: WorkerRun, pve: PveState, volumes: readonly GuestDisk[], temporary: boolean): Promise<void> {
   for (const d of volumes) {
+    await w.pace(150);
     for (const l of volumeRemoved(pve.storages[storageOf(d.volume)], d.volume)) w.log(l);
     if (temporary) w.log(`temporary volume '${d.volume}' successfully removed`);
   }
@@ -140,10 +142,10 @@ interface VmRestore {
  * before any data is written and old snapshots go; the others stay (as
  * unusedN after a successful restore). Returns those that stay.
  */
-function cleanupOldConf(w: WorkerRun, pve: PveState, stub: PveGuest, old: { disks: GuestDisk[]; used: number } | undefined, t: GuestTemplate): GuestDisk[] {
+async function cleanupOldConf(w: WorkerRun, pve: PveState, stub: PveGuest, old: { disks: GuestDisk[]; used: number } | undefined, t: GuestTemplate): Promise<GuestDisk[]> {
   if (!old) return [];
   const replaced = old.disks.filter((d) => t.disks.some((x) => x.key === d.key));
-  free(w, pve, replaced, false);
+  await free(w, pve, replaced, false);
   charge(pve, replaced, old.used, -1);
   const kept = old.disks.filter((d) => !replaced.includes(d));
   stub.disks = kept;
@@ -172,7 +174,7 @@ async function restoreVmData(ctx: ToolContext, w: WorkerRun, pve: PveState, stub
       w.log(`CTIME: ${strftime('%a %b %e %H:%M:%S %Y', a.ctime, ctx.host.timeZone)}`);
       const targets = checkTargets(pve, t, r.storage, 'images');
       if (old) toStub(stub, { memory: '128' });
-      kept = cleanupOldConf(w, pve, stub, old, t);
+      kept = await cleanupOldConf(w, pve, stub, old, t);
       made = allocate(w, pve, t, r.vmid, targets);
       for (const d of made) w.log(`map 'drive-${d.key}' to '${devicePath(pve, d.volume)}' (write zeros = 0)`);
       await vmaStream(ctx, w, t, r.src);
@@ -188,7 +190,7 @@ async function restoreVmData(ctx: ToolContext, w: WorkerRun, pve: PveState, stub
       t = snap.guest;
       const targets = checkTargets(pve, t, r.storage, 'images');
       toStub(stub, { memory: '128' });
-      kept = cleanupOldConf(w, pve, stub, old, t);
+      kept = await cleanupOldConf(w, pve, stub, old, t);
       made = allocate(w, pve, t, r.vmid, targets);
       if (r.live) {
         w.log('starting VM for live-restore');
@@ -200,7 +202,7 @@ async function restoreVmData(ctx: ToolContext, w: WorkerRun, pve: PveState, stub
     }
   } catch (e) {
     w.onInterrupt({ ignore: 'got interrupt - ignored' });
-    free(w, pve, made, true);
+    await free(w, pve, made, true);
     if (stub.status === 'running') {
       stub.status = 'stopped';
       delete stub.startedAt;
@@ -450,7 +452,7 @@ export async function pctRestore(ctx: ToolContext): Promise<number> {
       }
       if (old && !old.stubConfig) {
         // destroy_lxc_container: the old volumes go before anything is extracted.
-        free(w, pve, old.disks, false);
+        await free(w, pve, old.disks, false);
         charge(pve, old.disks, old.usedDisk, -1);
         stub.disks = [];
         stub.stubConfig = {};
@@ -483,7 +485,7 @@ export async function pctRestore(ctx: ToolContext): Promise<number> {
       }
     } catch (e) {
       w.onInterrupt({ ignore: 'got interrupt - ignored' });
-      free(w, pve, made, false);
+      await free(w, pve, made, false);
       // Once volumes were made the container is destroyed on error, an old one included (pve-container create_vm).
       if (changed || !old) delete pve.guests[vmidText];
       else delete stub.lock;
