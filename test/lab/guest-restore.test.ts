@@ -128,7 +128,33 @@ describe('qmrestore of a PBS snapshot', () => {
     expect(lines.filter((l) => /^ {2}Logical volume "vm-912-disk-\d" created\.$/.test(l))).toHaveLength(2);
     const c = await config('qemu', 912);
     expect(c.nets[0]!.mac).not.toBe((await config('qemu', 101)).nets[0]!.mac);
+    expect((await run(['qm', 'config', '912'])).stdout).toContain(`net0: ${c.nets[0]!.value}\n`);
     expect((await resources()).find((g) => g.vmid === 912)).toMatchObject({ status: 'running', name: 'mail01' });
+  });
+});
+
+describe('qmrestore --live-restore', () => {
+  it('starts the VM at once and streams each disk in the background', async () => {
+    const { result, lines, progress } = await restore(qmrestoreCommand({ archive: newestPbs('vm', 104).volid, vmid: 923, storage: 'local-lvm', liveRestore: true }));
+    expect(result).toMatchObject({ outcome: 'restored', volumes: ['local-lvm:vm-923-disk-0'] });
+    expect(lines.indexOf('starting VM for live-restore')).toBeLessThan(lines.findIndex((l) => l.startsWith('restore-drive-scsi0: transferred')));
+    expect(lines.at(-1)).toBe('restore-drive jobs finished successfully, removing all tracking block devices');
+    expect(progress.filter((p) => p.percent !== undefined).at(-1)).toMatchObject({ percent: 100, disk: { name: 'drive-scsi0' } });
+    expect(pve().guests['923']!.status).toBe('running');
+  });
+});
+
+describe('a failing-job fault', () => {
+  it('makes the next VMA restore fail halfway with the stub left', async () => {
+    lab.inject('pve1', { kind: 'failing-job', program: 'qmrestore', message: 'vma_reader_register_bs for stream drive-scsi0 failed - unexpected size' });
+    try {
+      const { result, lines } = await restore(qmrestoreCommand({ archive: newestArchive(104), vmid: 924, storage: 'local-lvm' }));
+      expect(result).toMatchObject({ outcome: 'failed', leftover: 'stub-config', removedVolumes: ['local-lvm:vm-924-disk-0'] });
+      expect(result.error).toMatch(/ failed: vma_reader_register_bs for stream drive-scsi0 failed - unexpected size$/);
+      expect(lines.filter((l) => l.startsWith('progress ')).length).toBe(49);
+    } finally {
+      lab.clear('pve1');
+    }
   });
 });
 
@@ -141,6 +167,8 @@ describe('pct restore', () => {
     const c = await config('lxc', 913);
     expect(c).toMatchObject({ name: 'ca01', disks: [{ key: 'rootfs', volume: 'local-zfs:subvol-913-disk-0', storage: 'local-zfs' }] });
     expect((await resources()).find((g) => g.vmid === 913)).toMatchObject({ id: 'lxc/913', status: 'stopped' });
+    expect((await json<{ vmid: number }[]>('/nodes/pve1/lxc')).some((g) => g.vmid === 913)).toBe(true);
+    expect((await json<{ volid: string; vmid: number }[]>('/nodes/pve1/storage/local-zfs/content', '--content', 'rootdir')).filter((v) => v.vmid === 913).map((v) => v.volid)).toEqual(['local-zfs:subvol-913-disk-0']);
   });
 
   it('a damaged PBS snapshot fails after the volumes were made: the container is removed', async () => {

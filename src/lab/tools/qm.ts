@@ -11,7 +11,7 @@ import { has, isArgError, last, parseArgs, type OptionSpec } from './args.js';
 import { paramError, runPveTask, TaskError } from './pve-task.js';
 import { GUEST_OPS, guestOp, PCT, QM, type Flavour } from './guest-ops.js';
 import { pctRestore, unknownOption } from './restore.js';
-import { storageOf } from '../state/guest-config.js';
+import { configFileText, storageOf } from '../state/guest-config.js';
 
 const SNAPNAME = /^[a-z][a-z0-9_-]+$/i;
 
@@ -70,6 +70,7 @@ const SPECS: Record<string, OptionSpec> = {
   snapshot: { long: { description: 'value', vmstate: 'bool' }, singleDashLong: true },
   delsnapshot: { long: { force: 'bool' }, singleDashLong: true },
   listsnapshot: { long: {} },
+  config: { long: { current: 'bool', snapshot: 'value' }, singleDashLong: true },
   stop: { long: { timeout: 'value', skiplock: 'bool', 'overrule-shutdown': 'bool' }, singleDashLong: true },
   shutdown: { long: { timeout: 'value', forceStop: 'bool' }, singleDashLong: true },
   status: { long: { verbose: 'bool' }, singleDashLong: true },
@@ -133,6 +134,9 @@ async function run(ctx: ToolContext, f: Flavour): Promise<number> {
       return 0;
     case 'status':
       ctx.out(`status: ${g.status}\n`);
+      return 0;
+    case 'config':
+      ctx.out(configFileText(g));
       return 0;
     case 'snapshot': {
       const name = snapname!;

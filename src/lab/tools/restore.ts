@@ -193,6 +193,8 @@ async function restoreVmData(ctx: ToolContext, w: WorkerRun, pve: PveState, stub
       kept = await cleanupOldConf(w, pve, stub, old, t);
       made = allocate(w, pve, t, r.vmid, targets);
       if (r.live) {
+        // A live restore writes the config and starts the VM first, then streams the disks in.
+        w.log('rescan volumes...');
         w.log('starting VM for live-restore');
         stub.status = 'running';
         stub.startedAt = ctx.now();
@@ -216,7 +218,7 @@ async function restoreVmData(ctx: ToolContext, w: WorkerRun, pve: PveState, stub
     g.startedAt = stub.startedAt ?? ctx.now();
   }
   charge(pve, made, t.usedDisk, 1);
-  w.log('rescan volumes...');
+  if (!r.live) w.log('rescan volumes...');
   return g;
 }
 
