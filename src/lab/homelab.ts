@@ -41,11 +41,17 @@ function emptyPbs(cert: string, credentials: Record<string, string>): PbsState {
 }
 
 function pveState(node: string, guests: readonly GuestSpec[], now: number, withPbs: boolean): PveState {
+  const made = makeGuests(guests, now);
+  // Thin volumes: a storage holds what its guests wrote, not their disks' sizes.
+  const written = (storage: string) =>
+    Object.values(made).reduce((n, g) => n + (g.disks.some((d) => d.volume.startsWith(`${storage}:`)) ? g.usedDisk : 0), 0);
   return {
     node,
-    guests: makeGuests(guests, now),
+    guests: made,
     storages: {
       local: { id: 'local', type: 'dir', content: ['iso', 'vztmpl'], path: '/var/lib/vz', total: 100_861_726_720, used: 23_622_320_128, shared: 0 },
+      'local-lvm': { id: 'local-lvm', type: 'lvmthin', content: ['images', 'rootdir'], total: 1_798_651_625_472, used: written('local-lvm'), shared: 0 },
+      'local-zfs': { id: 'local-zfs', type: 'zfspool', pool: 'rpool/data', content: ['images', 'rootdir'], total: 1_888_946_495_488, used: written('local-zfs'), shared: 0 },
       'local-backup': { id: 'local-backup', type: 'dir', content: ['backup'], path: '/mnt/backup', total: 3_936_914_984_960, used: 180_000_000_000, shared: 0, archives: [] },
       ...(withPbs
         ? { pbs1: { id: 'pbs1', type: 'pbs' as const, content: ['backup'], total: 0, used: 0, shared: 1 as const, pbs: { host: 'pbs1', datastore: 'usb', username: 'root@pam' } } }

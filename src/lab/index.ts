@@ -23,6 +23,7 @@ import { LabRuntime } from './runtime.js';
 import { SCENARIO_PLANS, type ScenarioName } from './scenarios/index.js';
 import { HostServer } from './server/host-server.js';
 import type { LabState } from './state/types.js';
+import type { SignalName } from './shell/types.js';
 
 export type { Fault, FaultKind } from './faults.js';
 export type { ScenarioName, ScenarioPlan } from './scenarios/index.js';
@@ -72,6 +73,8 @@ export interface Lab {
   clear(host: string): void;
   /** Processes now running on a host (simulated PIDs), e.g. to see that a kill ended one. */
   running(host: string): { pid: number; argv: readonly string[] }[];
+  /** Signals a process of a host as `kill -SIG PID` there would (a test's stand-in for a second kill racing the first). */
+  signal(host: string, pid: number, sig: SignalName): boolean;
   stop(): Promise<void>;
 }
 
@@ -164,6 +167,7 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
       if (keyChanged) server?.dropConnections();
     },
     running: (host) => runtime.running(host),
+    signal: (host, pid, sig) => runtime.signal(host, pid, sig),
     async stop() {
       if (stopped) return;
       stopped = true;

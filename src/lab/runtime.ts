@@ -46,6 +46,18 @@ interface Proc {
   readonly argv: readonly string[];
   readonly ac: AbortController;
   signalName?: SignalName;
+  /** Set while the program handles TERM/INT/HUP itself. */
+  trap?: (sig: SignalName) => void;
+}
+
+/** Delivers a signal: to the program's own handler when it has one (never KILL), else ends it. */
+function deliver(proc: Proc, sig: SignalName): void {
+  if (proc.trap && sig !== 'KILL' && !proc.ac.signal.aborted) {
+    proc.trap(sig);
+    return;
+  }
+  proc.signalName ??= sig;
+  if (!proc.ac.signal.aborted) proc.ac.abort(new Killed(sig));
 }
 
 export interface RuntimeOptions {
@@ -117,8 +129,7 @@ export class LabRuntime implements LabServices {
   signal(host: string, pid: number, sig: SignalName): boolean {
     const proc = this.procs.get(host)?.get(Math.abs(pid));
     if (!proc) return false;
-    proc.signalName ??= sig;
-    if (!proc.ac.signal.aborted) proc.ac.abort(new Killed(sig));
+    deliver(proc, sig);
     return true;
   }
 
@@ -141,10 +152,7 @@ export class LabRuntime implements LabServices {
     let table = this.procs.get(hostName);
     if (!table) this.procs.set(hostName, (table = new Map()));
     table.set(pid, proc);
-    const onParent = () => {
-      proc.signalName ??= (opts.parentSignal?.reason as Killed | undefined)?.signalName ?? 'KILL';
-      if (!ac.signal.aborted) ac.abort(new Killed(proc.signalName));
-    };
+    const onParent = () => deliver(proc, (opts.parentSignal?.reason as Killed | undefined)?.signalName ?? 'KILL');
     opts.parentSignal?.addEventListener('abort', onParent, { once: true });
     if (this.stopping.signal.aborted) ac.abort(new Killed('KILL'));
 
@@ -169,7 +177,7 @@ export class LabRuntime implements LabServices {
     });
     const ran = opts.hang
       ? new Promise<Exit>(() => undefined)
-      : this.execute(host, spec, guarded, ac, pid).then((code) => ({ code }));
+      : this.execute(host, spec, guarded, proc).then((code) => ({ code }));
     const exit = Promise.race([ran, killed]).finally(() => {
       alive = false;
       table.delete(pid);
@@ -205,7 +213,8 @@ export class LabRuntime implements LabServices {
     return Promise.all([...this.work]).then(() => undefined);
   }
 
-  private async execute(host: HostState, spec: SpawnSpec, io: Output, ac: AbortController, pid: number): Promise<number> {
+  private async execute(host: HostState, spec: SpawnSpec, io: Output, proc: Proc): Promise<number> {
+    const { ac, pid } = proc;
     const env: Record<string, string> = { ...BASE_ENV, ...(spec.env ?? {}) };
     // As the real shell's `NAME=$(cat -- FILE) || exit 1`: an unreadable secret stops the command.
     for (const [name, src] of Object.entries(spec.secretsFrom ?? {})) {
@@ -246,6 +255,10 @@ export class LabRuntime implements LabServices {
         }),
       fault: <K extends FaultKind>(kind: K) => faultFor(this.faults(host.name), kind, program),
       run: (child) => this.collect(host.name, child, ac.signal),
+      trap: (handler) => {
+        if (handler) proc.trap = handler;
+        else delete proc.trap;
+      },
     };
     try {
       return await tool(ctx);

@@ -17,6 +17,17 @@ import {
   parseTaskLog,
   parseTasks,
 } from '../../src/adapters/pve/parse.js';
+import {
+  parseAgentPing,
+  parseGuestConfig,
+  parseGuestStatus,
+  parseGuestTask,
+  parseNextId,
+  parseTaskLogWithEnd,
+  parseTaskStatus,
+} from '../../src/adapters/pve/guest-parse.js';
+import { restoreFold } from '../../src/adapters/pve/restore-progress.js';
+import { foldOutput } from '../../src/adapters/shared/line-fold.js';
 import { parseAbout, parseLsjson } from '../../src/adapters/rclone/parse.js';
 import {
   parseBackupOutput,
@@ -43,6 +54,14 @@ const PARSERS: Record<string, Parser<unknown>> = {
   parseTaskLog,
   parseNotBackedUp,
   parseStorageStatus,
+  parseNextId,
+  parseGuestConfig,
+  parseGuestStatus,
+  parseTaskStatus,
+  parseTaskLogWithEnd,
+  parseAgentPing,
+  parseGuestTask,
+  restoreFold: (stdout, stderr, exitCode) => foldOutput(restoreFold(), stdout, stderr, exitCode),
   parseSnapshotList,
   parseDatastoreStatus,
   parseTaskList,
@@ -62,6 +81,9 @@ const PARSERS: Record<string, Parser<unknown>> = {
 
 /** Listings where empty output with exit 0 truly means "nothing there" (no points, so never healthy). */
 const EMPTY_MEANS_NONE = new Set(['parseZfsSnapshotList', 'parseZfsGetSnapshots', 'parseZpoolList', 'parseArchiveList', 'parseArchiveDirectory']);
+
+/** Commands that print nothing when they succeed (restore-formats §0): their exit code is the answer. */
+const EXIT_CODE_IS_THE_ANSWER = new Set(['parseAgentPing', 'parseGuestTask']);
 
 const EXIT_CODES = [0, 1, 2, 3, 10, 11, 12, 127, 130, 255];
 
@@ -140,6 +162,12 @@ describe('bad output is an error, never a reading', () => {
       for (const b of bad) {
         if (b === 'empty' && EMPTY_MEANS_NONE.has(name)) continue;
         const f = fixture('bad', b);
+        if (EXIT_CODE_IS_THE_ANSWER.has(name)) {
+          const failed = parse(f.stdout, f.stderr, 255);
+          const claim = failed.ok ? (failed.value as { done?: boolean; answered?: boolean }) : {};
+          expect(claim.done ?? claim.answered ?? false, `${name} read bad/${b} with exit 255 as success`).toBe(false);
+          continue;
+        }
         const r = parse(f.stdout, f.stderr, f.exitCode);
         expect(r.ok, `${name} accepted bad/${b}`).toBe(false);
       }

@@ -12,12 +12,12 @@ const NODE = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
 // pve-storage: [a-z][a-z0-9\-\_\.]*[a-z0-9]
 const STORAGE = /^[a-z][a-z0-9_.-]*[a-z0-9]$/i;
 
-function checkNode(node: string): string {
+export function checkNode(node: string): string {
   if (!NODE.test(node)) throw new TypeError(`not a PVE node name: ${JSON.stringify(node)}`);
   return node;
 }
 
-function checkStorage(storage: string): string {
+export function checkStorage(storage: string): string {
   if (!STORAGE.test(storage)) throw new TypeError(`not a PVE storage id: ${JSON.stringify(storage)}`);
   return storage;
 }

@@ -30,6 +30,21 @@ import {
   type PveStorageStatus,
   type PveTask,
 } from './parse.js';
+import { agentPingCommand, guestConfigCommand, statusCommand, taskLogCommand, taskStatusCommand } from './guest-commands.js';
+import {
+  parseAgentPing,
+  parseGuestConfig,
+  parseGuestStatus,
+  parseNextId,
+  parseTaskLogWithEnd,
+  parseTaskStatus,
+  type AgentPing,
+  type GuestConfig,
+  type GuestStatus,
+  type TaskLog,
+  type TaskStatus,
+} from './guest-parse.js';
+import { nextIdCommand } from './restore.js';
 
 export * from './commands.js';
 export * from './parse.js';
@@ -72,3 +87,27 @@ export const getStorageStatus = (
 
 export const readTaskLogHead = (runner: Runner, p: { node: string; upid: string }, opts?: OpOptions): Promise<Result<string[]>> =>
   runParsed(runner, () => taskLogHeadCommand(p.node, p.upid), parseTaskLog, opts);
+
+export * from './guest-commands.js';
+export * from './guest-parse.js';
+export * from './refusals.js';
+export * from './restore.js';
+export * from './restore-progress.js';
+
+export const readNextId = (runner: Runner, p: { vmid?: number } = {}, opts?: OpOptions): Promise<Result<number>> =>
+  runParsed(runner, () => nextIdCommand(p.vmid), parseNextId, opts);
+
+export const readGuestConfig = (runner: Runner, p: { node: string; type: GuestType; vmid: number }, opts?: OpOptions): Promise<Result<GuestConfig>> =>
+  runParsed(runner, () => guestConfigCommand(p.node, p.type, p.vmid), parseGuestConfig, opts);
+
+export const readGuestStatus = (runner: Runner, p: { type: GuestType; vmid: number }, opts?: OpOptions): Promise<Result<GuestStatus>> =>
+  runParsed(runner, () => statusCommand(p.type, p.vmid), parseGuestStatus, opts);
+
+export const pingGuestAgent = (runner: Runner, p: { vmid: number }, opts?: OpOptions): Promise<Result<AgentPing>> =>
+  runParsed(runner, () => agentPingCommand(p.vmid), parseAgentPing, opts);
+
+export const readTaskStatus = (runner: Runner, p: { node: string; upid: string }, opts?: OpOptions): Promise<Result<TaskStatus>> =>
+  runParsed(runner, () => taskStatusCommand(p.node, p.upid), parseTaskStatus, opts);
+
+export const readTaskLog = (runner: Runner, p: { node: string; upid: string; start?: number; limit?: number }, opts?: OpOptions): Promise<Result<TaskLog>> =>
+  runParsed(runner, () => taskLogCommand(p.node, p.upid, { ...(p.start !== undefined ? { start: p.start } : {}), ...(p.limit !== undefined ? { limit: p.limit } : {}) }), parseTaskLogWithEnd, opts);

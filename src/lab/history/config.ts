@@ -2,6 +2,7 @@
  * A PVE node's configuration files (/etc/pve, /etc/network), Strata's own
  * daily archives of them, and the daily PBS host backup of /etc (host/pve1).
  */
+import { configFileText } from '../state/guest-config.js';
 import { posix } from 'node:path';
 import { SCHEDULES, TIER_RETENTION } from '../homelab/topology.js';
 import { isoUtc } from '../state/clock.js';
@@ -22,13 +23,16 @@ export function writeEtc(h: HistoryContext, host: HostState): void {
   const pve = host.pve!;
   const old = h.start - 200 * 86_400;
   const storages = Object.values(pve.storages)
-    .map((s) =>
-      s.type === 'pbs'
-        ? `pbs: ${s.id}\n\tdatastore ${s.pbs!.datastore}\n\tserver ${s.pbs!.host}\n\tcontent backup\n\tfingerprint 7a:3f:c4:19:88:02:5e:b1:6d:0c:aa:41:93:e7:58:2f:b6:11:d0:4e:9a:63:ce:27:f5:80:1b:3d:72:e9:c6:04\n\tprune-backups keep-all=1\n\tusername ${s.pbs!.username}\n`
-        : `dir: ${s.id}\n\tpath ${s.path}\n\tcontent ${s.content.join(',')}\n\tprune-backups keep-all=1\n\tshared 0\n`,
-    )
+    .map((s) => {
+      if (s.type === 'pbs') {
+        return `pbs: ${s.id}\n\tdatastore ${s.pbs!.datastore}\n\tserver ${s.pbs!.host}\n\tcontent backup\n\tfingerprint 7a:3f:c4:19:88:02:5e:b1:6d:0c:aa:41:93:e7:58:2f:b6:11:d0:4e:9a:63:ce:27:f5:80:1b:3d:72:e9:c6:04\n\tprune-backups keep-all=1\n\tusername ${s.pbs!.username}\n`;
+      }
+      if (s.type === 'lvmthin') return `lvmthin: ${s.id}\n\tthinpool data\n\tvgname pve\n\tcontent ${s.content.join(',')}\n`;
+      if (s.type === 'zfspool') return `zfspool: ${s.id}\n\tpool ${s.pool ?? 'rpool/data'}\n\tcontent ${s.content.join(',')}\n\tsparse 1\n`;
+      return `dir: ${s.id}\n\tpath ${s.path}\n\tcontent ${s.content.join(',')}\n\tprune-backups keep-all=1\n\tshared 0\n`;
+    })
     .join('\n');
-  text(host, '/etc/pve/storage.cfg', `lvmthin: local-lvm\n\tthinpool data\n\tvgname pve\n\tcontent rootdir,images\n\n${storages}`, old);
+  text(host, '/etc/pve/storage.cfg', storages, old);
   text(
     host,
     '/etc/pve/jobs.cfg',
@@ -41,11 +45,7 @@ export function writeEtc(h: HistoryContext, host: HostState): void {
   text(host, '/etc/pve/user.cfg', 'user:root@pam:1:0:::root@example.com:::\ntoken:root@pam!cv4pve::0:autosnap:\n', old);
   for (const g of Object.values(pve.guests)) {
     const dir = g.type === 'qemu' ? 'qemu-server' : 'lxc';
-    const size = `${Math.round(g.maxdisk / 2 ** 30)}G`;
-    const body =
-      g.type === 'qemu'
-        ? `boot: order=scsi0\ncores: ${g.maxcpu}\nmemory: ${g.maxmem / 2 ** 20}\nname: ${g.name}\nnet0: virtio=BC:24:11:${String(g.vmid % 100).padStart(2, '0')}:7A:01,bridge=vmbr0\nscsi0: ${g.disk.volume},size=${size}\n${g.tags ? `tags: ${g.tags}\n` : ''}${g.template ? 'template: 1\n' : ''}`
-        : `arch: amd64\ncores: ${g.maxcpu}\nhostname: ${g.name}\nmemory: ${g.maxmem / 2 ** 20}\nrootfs: ${g.disk.volume},size=${size}\n${g.tags ? `tags: ${g.tags}\n` : ''}unprivileged: 1\n`;
+    const body = configFileText(g);
     text(host, `/etc/pve/${dir}/${g.vmid}.conf`, body, h.now - 3 * 86_400 - g.vmid);
   }
   text(host, '/etc/network/interfaces', `auto lo\niface lo inet loopback\n\nauto vmbr0\niface vmbr0 inet static\n\taddress 192.0.2.10/24\n\tgateway 192.0.2.1\n\tbridge-ports eno1\n\tbridge-stp off\n\tbridge-fd 0\n`, old);

@@ -18,9 +18,18 @@ import {
   pbsSnapshotPath,
 } from '../state/pve.js';
 import { keepOptions } from '../state/retention.js';
-import type { HostState, PveBackupJob, PveGuest, PveSnapshot, PveStorage, PveTask, TaskGuestResult } from '../state/types.js';
+import { defaultNet } from '../state/guest-config.js';
+import type { GuestDisk, HostState, PveBackupJob, PveGuest, PveSnapshot, PveStorage, PveTask, TaskGuestResult } from '../state/types.js';
 import type { HistoryContext } from './context.js';
 import { survivors, timesOfDay } from './schedule.js';
+
+/** A spec's volumes as PVE names them on its storage (containers on ZFS get subvols). */
+function specDisks(s: GuestSpec): GuestDisk[] {
+  const storage = s.storage ?? 'local-lvm';
+  const prefix = s.template ? 'base' : s.type === 'lxc' && storage === 'local-zfs' ? 'subvol' : 'vm';
+  const first = { key: s.type === 'qemu' ? 'scsi0' : 'rootfs', size: s.disk };
+  return [first, ...(s.extraDisks ?? [])].map((d, i) => ({ key: d.key, volume: `${storage}:${prefix}-${s.vmid}-disk-${i}`, size: d.size }));
+}
 
 export function makeGuests(specs: readonly GuestSpec[], now: number): Record<string, PveGuest> {
   const out: Record<string, PveGuest> = {};
@@ -36,7 +45,9 @@ export function makeGuests(specs: readonly GuestSpec[], now: number): Record<str
       maxmem: s.memory,
       maxdisk: s.disk,
       usedDisk: Math.round(s.used),
-      disk: s.type === 'qemu' ? { key: 'scsi0', volume: `local-lvm:${s.template ? 'base' : 'vm'}-${s.vmid}-disk-0` } : { key: 'rootfs', volume: `local-lvm:subvol-${s.vmid}-disk-0` },
+      disks: specDisks(s),
+      nets: { net0: defaultNet(s.type, s.vmid) },
+      ...(s.agent ? { agent: true } : {}),
       ...(s.running ? { startedAt: now - 86_400 * 11 - s.vmid * 97 } : {}),
       snapshots: [],
     };

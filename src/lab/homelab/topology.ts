@@ -20,19 +20,25 @@ export interface GuestSpec {
   tags?: string;
   template?: boolean;
   tier?: 'tier0' | 'tier1' | 'tier2' | 'tier3';
+  /** Where its disks live (local-lvm unless said). */
+  storage?: 'local-lvm' | 'local-zfs';
+  /** Disks after the first (scsi1, mp0 ...), with their sizes. */
+  extraDisks?: readonly { readonly key: string; readonly size: number }[];
+  /** VMs: the QEMU guest agent runs inside. */
+  agent?: boolean;
 }
 
 export const PVE1_GUESTS: readonly GuestSpec[] = [
-  { vmid: 100, type: 'qemu', name: 'web01', cores: 4, memory: 8 * GiB, disk: 32 * GiB, used: 14 * GiB, running: true, tags: 'prod;web', tier: 'tier0' },
-  { vmid: 101, type: 'qemu', name: 'mail01', cores: 2, memory: 4 * GiB, disk: 64 * GiB, used: 38 * GiB, running: true, tags: 'mail;prod', tier: 'tier0' },
-  { vmid: 102, type: 'lxc', name: 'dns01', cores: 1, memory: 512 * MiB, disk: 8 * GiB, used: 1.6 * GiB, running: true, tags: 'dns;prod', tier: 'tier0' },
+  { vmid: 100, type: 'qemu', name: 'web01', cores: 4, memory: 8 * GiB, disk: 32 * GiB, used: 14 * GiB, running: true, tags: 'prod;web', tier: 'tier0', agent: true },
+  { vmid: 101, type: 'qemu', name: 'mail01', cores: 2, memory: 4 * GiB, disk: 64 * GiB, used: 38 * GiB, running: true, tags: 'mail;prod', tier: 'tier0', agent: true, extraDisks: [{ key: 'scsi1', size: 128 * GiB }] },
+  { vmid: 102, type: 'lxc', name: 'dns01', cores: 1, memory: 512 * MiB, disk: 8 * GiB, used: 1.6 * GiB, running: true, tags: 'dns;prod', tier: 'tier0', storage: 'local-zfs' },
   { vmid: 103, type: 'lxc', name: 'ca01', cores: 1, memory: 1 * GiB, disk: 8 * GiB, used: 1.1 * GiB, running: true, tags: 'infra', tier: 'tier1' },
-  { vmid: 104, type: 'qemu', name: 'monitor01', cores: 2, memory: 4 * GiB, disk: 48 * GiB, used: 22 * GiB, running: true, tags: 'infra;monitoring', tier: 'tier1' },
+  { vmid: 104, type: 'qemu', name: 'monitor01', cores: 2, memory: 4 * GiB, disk: 48 * GiB, used: 22 * GiB, running: true, tags: 'infra;monitoring', tier: 'tier1', agent: true },
   { vmid: 105, type: 'lxc', name: 'nextcloud', cores: 4, memory: 4 * GiB, disk: 200 * GiB, used: 96 * GiB, running: true, tags: 'apps', tier: 'tier1' },
-  { vmid: 110, type: 'qemu', name: 'gitlab', cores: 4, memory: 8 * GiB, disk: 100 * GiB, used: 41 * GiB, running: true, tags: 'dev', tier: 'tier2' },
-  { vmid: 111, type: 'qemu', name: 'jellyfin', cores: 4, memory: 4 * GiB, disk: 500 * GiB, used: 380 * GiB, running: true, tags: 'media', tier: 'tier2' },
-  { vmid: 120, type: 'qemu', name: 'lab-k8s-1', cores: 4, memory: 8 * GiB, disk: 64 * GiB, used: 18 * GiB, running: true, tags: 'k8s;lab', tier: 'tier3' },
-  { vmid: 121, type: 'qemu', name: 'lab-k8s-2', cores: 4, memory: 8 * GiB, disk: 64 * GiB, used: 17 * GiB, running: true, tags: 'k8s;lab', tier: 'tier3' },
+  { vmid: 110, type: 'qemu', name: 'gitlab', cores: 4, memory: 8 * GiB, disk: 100 * GiB, used: 41 * GiB, running: true, tags: 'dev', tier: 'tier2', agent: true },
+  { vmid: 111, type: 'qemu', name: 'jellyfin', cores: 4, memory: 4 * GiB, disk: 500 * GiB, used: 380 * GiB, running: true, tags: 'media', tier: 'tier2', agent: true },
+  { vmid: 120, type: 'qemu', name: 'lab-k8s-1', cores: 4, memory: 8 * GiB, disk: 64 * GiB, used: 18 * GiB, running: true, tags: 'k8s;lab', tier: 'tier3', agent: true, storage: 'local-zfs' },
+  { vmid: 121, type: 'qemu', name: 'lab-k8s-2', cores: 4, memory: 8 * GiB, disk: 64 * GiB, used: 17 * GiB, running: true, tags: 'k8s;lab', tier: 'tier3', agent: true, storage: 'local-zfs' },
   { vmid: 122, type: 'qemu', name: 'lab-win', cores: 4, memory: 8 * GiB, disk: 80 * GiB, used: 41 * GiB, running: false, tags: 'lab;windows', tier: 'tier3' },
   { vmid: 9000, type: 'qemu', name: 'debian-12-template', cores: 2, memory: 2 * GiB, disk: 20 * GiB, used: 2.2 * GiB, running: false, template: true },
 ];

@@ -77,6 +77,12 @@ export interface ToolContext {
   sleep(ms: number): Promise<void>;
   /** The host's clock, epoch seconds with a fraction. */
   now(): number;
+  /**
+   * Handles TERM, INT and HUP itself from now on (undefined: they end the
+   * process again). PVE's CLI does this to forward them to its task; KILL
+   * still ends the process at once.
+   */
+  trap(handler: ((sig: SignalName) => void) | undefined): void;
   /** A fault injected on this host for this program. */
   fault<K extends FaultKind>(kind: K): Extract<Fault, { kind: K }> | undefined;
   /** Runs another program on the same host (pipelines, `sh -c`, syncoid calling zfs). */

@@ -18,6 +18,7 @@ import type {
   VzdumpArchive,
 } from './types.js';
 import { binaryUnits, hms } from '../tools/format.js';
+import { templateOf } from './guest-config.js';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -28,17 +29,7 @@ export function archiveFilename(type: 'qemu' | 'lxc', vmid: number, epoch: numbe
   return `vzdump-${type}-${vmid}-${stamp}.${type === 'qemu' ? 'vma' : 'tar'}.zst`;
 }
 
-export function guestTemplate(g: PveGuest): GuestTemplate {
-  return {
-    type: g.type,
-    name: g.name,
-    maxcpu: g.maxcpu,
-    maxmem: g.maxmem,
-    maxdisk: g.maxdisk,
-    usedDisk: g.usedDisk,
-    ...(g.tags !== undefined ? { tags: g.tags } : {}),
-  };
-}
+export const guestTemplate = (g: PveGuest): GuestTemplate => templateOf(g);
 
 /** Compressed size of a full backup of the guest (zstd on typical data). */
 export function archiveSize(g: Pick<GuestTemplate, 'usedDisk'>, jitter: number): number {
@@ -48,7 +39,7 @@ export function archiveSize(g: Pick<GuestTemplate, 'usedDisk'>, jitter: number):
 export const PBS_FILES = {
   qemu: (g: GuestTemplate) => [
     { filename: 'qemu-server.conf.blob', size: 452, cryptMode: 'none' as const },
-    { filename: 'drive-scsi0.img.fidx', size: g.maxdisk, cryptMode: 'none' as const },
+    ...g.disks.filter((d) => !d.key.startsWith('unused')).map((d) => ({ filename: `drive-${d.key}.img.fidx`, size: d.size, cryptMode: 'none' as const })),
     { filename: 'index.json.blob', size: 520, cryptMode: 'none' as const },
     { filename: 'client.log.blob', size: 1024 + (g.maxdisk % 997), cryptMode: 'none' as const },
   ],
@@ -188,7 +179,7 @@ export function vzdumpCommandLine(
 }
 
 export interface GuestLogInput {
-  guest: Pick<PveGuest, 'vmid' | 'type' | 'name' | 'maxdisk' | 'disk'> & { status?: string };
+  guest: Pick<PveGuest, 'vmid' | 'type' | 'name' | 'maxdisk' | 'disks'> & { status?: string };
   storage: PveStorage;
   start: number;
   timeZone: string;
@@ -211,7 +202,7 @@ export function vzdumpGuestLines(x: GuestLogInput): { head: string[]; progress: 
     `INFO: status = ${guest.status ?? 'running'}`,
   ];
   if (guest.type === 'qemu') {
-    head.push(`INFO: VM Name: ${guest.name}`, `INFO: include disk '${guest.disk.key}' '${guest.disk.volume}' ${Math.round(guest.maxdisk / 2 ** 30)}G`);
+    head.push(`INFO: VM Name: ${guest.name}`, ...guest.disks.filter((d) => !d.key.startsWith('unused')).map((d) => `INFO: include disk '${d.key}' '${d.volume}' ${Math.round(d.size / 2 ** 30)}G`));
   } else {
     head.push(`INFO: CT Name: ${guest.name}`, `INFO: including mount point rootfs ('/') in backup`);
   }
@@ -223,7 +214,7 @@ export function vzdumpGuestLines(x: GuestLogInput): { head: string[]; progress: 
   if (!result.ok) {
     return { head, progress: [], tail: [`ERROR: Backup of VM ${guest.vmid} failed - ${result.error ?? 'unknown error'}`, `INFO: Failed at ${when(start + result.seconds)}`] };
   }
-  const total = guest.type === 'qemu' ? guest.maxdisk : (result.sizeBytes ?? 0) * 2;
+  const total = guest.type === 'qemu' ? guest.disks.filter((d) => !d.key.startsWith('unused')).reduce((n, d) => n + d.size, 0) : (result.sizeBytes ?? 0) * 2;
   const progress: string[] = [];
   const steps = Math.max(1, x.progressSteps);
   for (let i = 1; i <= steps; i++) {

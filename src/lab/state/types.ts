@@ -82,12 +82,18 @@ export interface PveGuest {
   tags?: string;
   maxcpu: number;
   maxmem: number;
-  /** Bytes of the root disk (the backup size before compression). */
+  /** Bytes of the boot disk (what /cluster/resources reports as maxdisk). */
   maxdisk: number;
   /** Used bytes inside the guest (what compresses into the archive). */
   usedDisk: number;
-  /** Disk key and volume, for logs: scsi0 / rootfs. */
-  disk: { key: string; volume: string };
+  /** scsi0, scsi1 (VMs) or rootfs, mp0 (containers), then unusedN, in config order. */
+  disks: GuestDisk[];
+  /** netN -> the property string (`virtio=BC:24:11:00:7A:01,bridge=vmbr0,firewall=1`). */
+  nets: Record<string, string>;
+  /** VMs: the QEMU guest agent is configured and installed in the guest. */
+  agent?: boolean;
+  /** `protection: 1`: PVE refuses to remove it or restore over it. */
+  protection?: boolean;
   /** Epoch when it was started, when running. */
   startedAt?: number;
   lock?: string;
@@ -96,6 +102,19 @@ export interface PveGuest {
   snapshots: PveSnapshot[];
   /** Name of the snapshot the running state descends from (the `current` entry's parent). */
   current?: string;
+  /**
+   * What a failed restore left instead of a config (restore-formats §2.3):
+   * `{}` or `{memory: '128'}`. The guest exists, without disks or NICs.
+   */
+  stubConfig?: Record<string, string>;
+}
+
+export interface GuestDisk {
+  /** scsi0, rootfs, mp0, unused0 */
+  key: string;
+  /** `local-lvm:vm-100-disk-0` */
+  volume: string;
+  size: number;
 }
 
 export interface PveSnapshot {
@@ -109,7 +128,7 @@ export interface PveSnapshot {
 
 export interface PveStorage {
   id: string;
-  type: 'dir' | 'pbs' | 'zfspool';
+  type: 'dir' | 'pbs' | 'zfspool' | 'lvmthin';
   content: string[];
   /** Directory storages: their path; archives live in `<path>/dump`. */
   path?: string;
@@ -119,6 +138,8 @@ export interface PveStorage {
   archives?: VzdumpArchive[];
   /** PBS storages: the lab host serving the datastore. */
   pbs?: { host: string; datastore: string; username: string };
+  /** zfspool storages: the dataset holding the volumes. */
+  pool?: string;
 }
 
 export interface VzdumpArchive {
@@ -146,6 +167,10 @@ export interface GuestTemplate {
   maxdisk: number;
   usedDisk: number;
   tags?: string;
+  /** The disks as they were backed up (a restore without --storage puts each back on its storage). */
+  disks: GuestDisk[];
+  nets: Record<string, string>;
+  agent?: boolean;
 }
 
 export interface PveBackupJob {

@@ -6,6 +6,7 @@
  * PBS_PASSWORD_CMD (first line); PBS_FINGERPRINT, when set, must match the
  * server certificate. Keys are kebab-case; lists come in no useful order.
  */
+import { configFileText, guestOfTemplate } from '../state/guest-config.js';
 import { posix } from 'node:path';
 import type { ToolContext } from '../shell/types.js';
 import { isoUtc } from '../state/clock.js';
@@ -123,12 +124,7 @@ function parseGroup(text: string): { type: string; id: string } | undefined {
 function archiveContent(s: PbsSnapshot, archive: string): string | undefined {
   const file = s.files.find((f) => f.filename.replace(/\.(fidx|didx|blob)$/, '') === archive);
   if (!file) return undefined;
-  if (archive === 'qemu-server.conf' && s.guest) {
-    return `boot: order=scsi0\ncores: ${s.guest.maxcpu}\nmemory: ${s.guest.maxmem / 2 ** 20}\nname: ${s.guest.name}\nscsi0: local-lvm:vm-${s.id}-disk-0,size=${Math.round(s.guest.maxdisk / 2 ** 30)}G\nscsihw: virtio-scsi-single\n`;
-  }
-  if (archive === 'pct.conf' && s.guest) {
-    return `arch: amd64\ncores: ${s.guest.maxcpu}\nhostname: ${s.guest.name}\nmemory: ${s.guest.maxmem / 2 ** 20}\nrootfs: local-lvm:subvol-${s.id}-disk-0,size=${Math.round(s.guest.maxdisk / 2 ** 30)}G\nunprivileged: 1\n`;
-  }
+  if ((archive === 'qemu-server.conf' || archive === 'pct.conf') && s.guest) return configFileText(guestOfTemplate(Number(s.id), s.guest));
   if (archive === 'index.json') return `${JSON.stringify({ 'backup-type': s.type, 'backup-id': s.id, 'backup-time': s.time, files: s.files.map((f) => ({ filename: f.filename, size: f.size })) })}\n`;
   return '\u0000'.repeat(64);
 }

@@ -12,6 +12,7 @@ import { pveStorageStatus } from '../state/pbs.js';
 import { backupContent, jobGuests, notBackedUp, taskLog } from '../state/pve.js';
 import type { PveGuest, PveState, PveTask } from '../state/types.js';
 import { canonicalJson, pveTable } from './format.js';
+import { guestConfig, storageOf } from '../state/guest-config.js';
 
 const USAGE = 'pvesh get <api_path> [OPTIONS] [FORMAT_OPTIONS]';
 
@@ -70,7 +71,7 @@ function guestResource(ctx: ToolContext, pve: PveState, g: PveGuest): Record<str
     maxdisk: g.maxdisk,
     maxmem: g.maxmem,
     mem: running ? Math.round(g.maxmem * (0.3 + (seed % 40) / 100)) : 0,
-    name: g.name,
+    name: g.stubConfig ? `VM ${g.vmid}` : g.name,
     netin: running ? uptime * 2048 + seed : 0,
     netout: running ? uptime * 1024 + seed : 0,
     node: pve.node,
@@ -167,6 +168,9 @@ function findTask(pve: PveState, upid: string): PveTask {
   return t;
 }
 
+/** datacenter.cfg `next-id` (its defaults). */
+const NEXT_ID = { lower: 100, upper: 999_999_999 };
+
 const num = (p: Params, k: string, dflt: number) => (p[k] === undefined ? dflt : Number(p[k]));
 
 const ROUTES: readonly Route[] = [
@@ -184,6 +188,20 @@ const ROUTES: readonly Route[] = [
       if (p.type === 'node') return [nodeResource(ctx, pve)];
       if (p.type === 'sdn') return [];
       return [nodeResource(ctx, pve), ...guests, ...storages];
+    },
+  },
+  {
+    pattern: /^\/cluster\/nextid$/,
+    options: ['vmid'],
+    handle: (_ctx, pve, _m, p) => {
+      const taken = (id: number) => pve.guests[String(id)] !== undefined;
+      if (p.vmid !== undefined) {
+        if (taken(Number(p.vmid))) throw new ApiError(`400 Parameter verification failed.\nvmid: VM ${p.vmid} already exists\n\n${USAGE}`);
+        // The API hands back the parameter it was given: a string.
+        return p.vmid;
+      }
+      for (let id = NEXT_ID.lower; id <= NEXT_ID.upper; id++) if (!taken(id)) return id;
+      throw new ApiError(`unable to get any free VMID in range [${NEXT_ID.lower}, ${NEXT_ID.upper}]`);
     },
   },
   { pattern: /^\/cluster\/backup$/, options: [], handle: (ctx, pve) => pve.backupJobs.map((j) => jobView(j, ctx.now(), ctx.host.timeZone)) },
@@ -265,10 +283,7 @@ const ROUTES: readonly Route[] = [
     handle: (_ctx, pve, m) => {
       checkNode(pve, m[1]!);
       const g = guestOf(pve, m[2] as 'qemu' | 'lxc', m[3]!);
-      const size = `${Math.round(g.maxdisk / 2 ** 30)}G`;
-      return g.type === 'qemu'
-        ? { cores: g.maxcpu, digest: configDigest(g), memory: String(g.maxmem / 2 ** 20), name: g.name, [g.disk.key]: `${g.disk.volume},size=${size}`, ostype: 'l26', tags: g.tags, template: g.template ? 1 : undefined }
-        : { cores: g.maxcpu, digest: configDigest(g), hostname: g.name, memory: g.maxmem / 2 ** 20, rootfs: `${g.disk.volume},size=${size}`, tags: g.tags, unprivileged: 1 };
+      return guestConfig(g, configDigest(g));
     },
   },
   {
@@ -303,6 +318,7 @@ const ROUTES: readonly Route[] = [
       checkNode(pve, m[1]!);
       const s = pve.storages[m[2]!];
       if (!s) throw new ApiError(`storage '${m[2]}' does not exist`);
+      if (p.content === 'images' || p.content === 'rootdir' || (p.content === undefined && s.type !== 'dir' && s.type !== 'pbs')) return guestVolumes(pve, s.id, p.content);
       if (p.content && p.content !== 'backup') return [];
       if (s.type === 'pbs' && s.pbs && !ctx.lab.isReachable(s.pbs.host)) {
         throw new ApiError(`error fetching datastores - 500 Can't connect to ${s.pbs.host}:8007 (Connection refused)`);
@@ -371,9 +387,26 @@ const ROUTES: readonly Route[] = [
   },
 ];
 
+/** The guest volumes on a storage, as `.../content --content images|rootdir` lists them. */
+function guestVolumes(pve: PveState, storage: string, content: string | undefined): Record<string, unknown>[] {
+  return Object.values(pve.guests)
+    .flatMap((g) => g.disks.filter((d) => storageOf(d.volume) === storage).map((d) => ({ g, d })))
+    .filter(({ g }) => content === undefined || content === (g.type === 'lxc' ? 'rootdir' : 'images'))
+    .map(({ g, d }) => ({
+      content: g.type === 'lxc' ? 'rootdir' : 'images',
+      ctime: Math.floor(g.startedAt ?? 1_700_000_000),
+      format: d.volume.includes(':subvol-') ? 'subvol' : 'raw',
+      size: d.size,
+      used: Math.round((g.usedDisk * d.size) / Math.max(1, g.disks.reduce((n, x) => n + x.size, 0))),
+      vmid: g.vmid,
+      volid: d.volume,
+    }))
+    .sort((a, b) => (a.volid < b.volid ? -1 : 1));
+}
+
 export function configDigest(g: PveGuest): string {
   let h = 0x811c9dc5;
-  const s = `${g.vmid}${g.name}${g.current ?? ''}${g.snapshots.length}`;
+  const s = `${g.vmid}${g.name}${g.current ?? ''}${g.snapshots.length}${g.disks.map((d) => d.volume).join()}${Object.values(g.nets).join()}${g.lock ?? ''}`;
   let out = '';
   for (let k = 0; k < 5; k++) {
     for (const c of s) h = Math.imul(h ^ (c.charCodeAt(0) + k), 16777619);

@@ -1,28 +1,19 @@
 /**
- * `qm` and `pct`: snapshots (snapshot, rollback, delsnapshot, listsnapshot),
- * start/stop/status/list and destroy, each a PVE task like the real ones.
- * Rolling back removes the snapshots taken after the target (what Strata's
- * rollback wizard warns about). `pct restore` is in restore.ts.
+ * `qm` and `pct`: snapshots (snapshot, delsnapshot, listsnapshot),
+ * stop/status/list, each a PVE task like the real ones. Rollback, clone,
+ * set, start, destroy and the guest agent are in guest-ops.ts, `pct restore`
+ * in restore.ts.
  */
 import type { ToolContext } from '../shell/types.js';
 import { strftime } from '../state/clock.js';
-import type { GuestType, PveGuest, PveSnapshot, PveState } from '../state/types.js';
+import type { PveGuest, PveSnapshot, PveState } from '../state/types.js';
 import { has, isArgError, last, parseArgs, type OptionSpec } from './args.js';
 import { paramError, runPveTask, TaskError } from './pve-task.js';
-import { pctRestore } from './restore.js';
+import { GUEST_OPS, guestOp, PCT, QM, type Flavour } from './guest-ops.js';
+import { pctRestore, unknownOption } from './restore.js';
+import { configFileText, storageOf } from '../state/guest-config.js';
 
 const SNAPNAME = /^[a-z][a-z0-9_-]+$/i;
-
-interface Flavour {
-  readonly cli: 'qm' | 'pct';
-  readonly type: GuestType;
-  readonly noun: 'VM' | 'CT';
-  readonly confDir: string;
-  readonly taskPrefix: 'qm' | 'vz';
-}
-
-const QM: Flavour = { cli: 'qm', type: 'qemu', noun: 'VM', confDir: 'qemu-server', taskPrefix: 'qm' };
-const PCT: Flavour = { cli: 'pct', type: 'lxc', noun: 'CT', confDir: 'lxc', taskPrefix: 'vz' };
 
 function usage(f: Flavour, sub: string): string {
   const u: Record<string, string> = {
@@ -46,19 +37,6 @@ function guest(ctx: ToolContext, pve: PveState, f: Flavour, vmid: string): PveGu
     return undefined;
   }
   return g;
-}
-
-/** Snapshots descending from `name` in the tree (those a rollback to it loses). */
-export function descendants(g: PveGuest, name: string): PveSnapshot[] {
-  const out: PveSnapshot[] = [];
-  const walk = (parent: string) => {
-    for (const s of g.snapshots.filter((x) => x.parent === parent)) {
-      out.push(s);
-      walk(s.name);
-    }
-  };
-  walk(name);
-  return out;
 }
 
 function listSnapshotText(g: PveGuest, timeZone: string): string {
@@ -90,14 +68,12 @@ function listSnapshotText(g: PveGuest, timeZone: string): string {
 
 const SPECS: Record<string, OptionSpec> = {
   snapshot: { long: { description: 'value', vmstate: 'bool' }, singleDashLong: true },
-  rollback: { long: { start: 'bool' }, singleDashLong: true },
   delsnapshot: { long: { force: 'bool' }, singleDashLong: true },
   listsnapshot: { long: {} },
-  start: { long: { timeout: 'value', skiplock: 'bool' }, singleDashLong: true },
+  config: { long: { current: 'bool', snapshot: 'value' }, singleDashLong: true },
   stop: { long: { timeout: 'value', skiplock: 'bool', 'overrule-shutdown': 'bool' }, singleDashLong: true },
   shutdown: { long: { timeout: 'value', forceStop: 'bool' }, singleDashLong: true },
   status: { long: { verbose: 'bool' }, singleDashLong: true },
-  destroy: { long: { purge: 'bool', 'destroy-unreferenced-disks': 'bool', skiplock: 'bool', force: 'bool' }, singleDashLong: true },
   list: { long: { full: 'bool' } },
 };
 
@@ -113,13 +89,14 @@ async function run(ctx: ToolContext, f: Flavour): Promise<number> {
     return 255;
   }
   if (f.cli === 'pct' && sub === 'restore') return pctRestore(ctx);
+  if (GUEST_OPS.has(sub)) return guestOp(ctx, f, sub, rest);
   const spec = SPECS[sub];
   if (!spec) {
     ctx.err(`ERROR: unknown command '${f.cli} ${sub}'\nUSAGE: ${f.cli} <COMMAND> [ARGS] [OPTIONS]\n`);
     return 255;
   }
   const args = parseArgs(rest, spec);
-  if (isArgError(args)) return paramError(ctx, { [args.option.replace(/^-+/, '')]: 'property is not defined in schema and the schema does not allow additional properties' }, usage(f, sub));
+  if (isArgError(args)) return args.error === 'unknown-option' ? unknownOption(ctx, args.option, usage(f, sub)) : paramError(ctx, { [args.option]: 'property requires a value' }, usage(f, sub));
   const [vmid, snapname, ...extra] = args.positionals;
 
   if (sub === 'list') {
@@ -140,7 +117,7 @@ async function run(ctx: ToolContext, f: Flavour): Promise<number> {
       ? (ctx.err(`400 not enough arguments\n${usage(f, sub)}\n`), 255)
       : paramError(ctx, { vmid: `type check ('integer') failed - got '${vmid}'` }, usage(f, sub));
   }
-  const needsName = ['snapshot', 'rollback', 'delsnapshot'].includes(sub);
+  const needsName = ['snapshot', 'delsnapshot'].includes(sub);
   if ((needsName && snapname === undefined) || (needsName ? extra.length > 0 : snapname !== undefined)) {
     ctx.err(`400 ${needsName && snapname === undefined ? 'not enough' : 'too many'} arguments\n${usage(f, sub)}\n`);
     return 255;
@@ -158,6 +135,9 @@ async function run(ctx: ToolContext, f: Flavour): Promise<number> {
     case 'status':
       ctx.out(`status: ${g.status}\n`);
       return 0;
+    case 'config':
+      ctx.out(configFileText(g));
+      return 0;
     case 'snapshot': {
       const name = snapname!;
       if (!SNAPNAME.test(name) || name.length > 40 || ['current', 'pending', 'vzdump'].includes(name.toLowerCase())) {
@@ -170,39 +150,14 @@ async function run(ctx: ToolContext, f: Flavour): Promise<number> {
         const snap: PveSnapshot = { name, snaptime: Math.floor(ctx.now()), description: last(args, 'description') ?? '', snapstate: 'prepare', ...(g.current ? { parent: g.current } : {}), ...(f.type === 'qemu' ? { vmstate: has(args, 'vmstate') ? 1 : 0 } : {}) };
         g.snapshots.push(snap);
         try {
-          if (f.type === 'qemu' && has(args, 'vmstate') && g.status === 'running') t.log(`saving VM state and RAM using storage '${g.disk.volume.split(':')[0]}'`);
-          t.log(`snapshotting '${f.type === 'qemu' ? `drive-${g.disk.key}` : g.disk.key}' (${g.disk.volume})`);
+          if (f.type === 'qemu' && has(args, 'vmstate') && g.status === 'running') t.log(`saving VM state and RAM using storage '${storageOf(g.disks[0]?.volume ?? 'local-lvm:')}'`);
+          for (const d of g.disks.filter((x) => !x.key.startsWith('unused'))) t.log(`snapshotting '${f.type === 'qemu' ? `drive-${d.key}` : d.key}' (${d.volume})`);
           await ctx.pace(400);
           delete snap.snapstate;
           g.current = name;
         } finally {
           delete g.lock;
           if (snap.snapstate) g.snapshots.splice(g.snapshots.indexOf(snap), 1);
-        }
-      });
-    }
-    case 'rollback': {
-      const name = snapname!;
-      return runPveTask(ctx, pve, { type: `${f.taskPrefix}rollback`, id: vmid }, async (t) => {
-        const target = g.snapshots.find((s) => s.name === name);
-        if (!target) throw new TaskError(`snapshot '${name}' does not exist`);
-        locked();
-        g.lock = 'rollback';
-        try {
-          await ctx.pace(300);
-          const lost = descendants(g, name);
-          for (const s of lost) {
-            t.log(`delete snapshot '${s.name}'`);
-            g.snapshots.splice(g.snapshots.indexOf(s), 1);
-          }
-          g.current = name;
-          if (f.type === 'qemu' && !target.vmstate) g.status = 'stopped';
-          if (has(args, 'start')) {
-            g.status = 'running';
-            g.startedAt = ctx.now();
-          }
-        } finally {
-          delete g.lock;
         }
       });
     }
@@ -224,15 +179,6 @@ async function run(ctx: ToolContext, f: Flavour): Promise<number> {
         g.snapshots.splice(g.snapshots.indexOf(target), 1);
       });
     }
-    case 'start':
-      return runPveTask(ctx, pve, { type: f.cli === 'qm' ? 'qmstart' : 'vzstart', id: vmid }, async () => {
-        if (g.template) throw new TaskError(`you can't start a ${f.cli === 'qm' ? 'vm' : 'CT'} if it's a template`);
-        if (g.status === 'running') throw new TaskError(`${f.noun} ${vmid} already running`);
-        if (!has(args, 'skiplock')) locked();
-        await ctx.pace(300);
-        g.status = 'running';
-        g.startedAt = ctx.now();
-      });
     case 'stop':
     case 'shutdown':
       return runPveTask(ctx, pve, { type: f.cli === 'qm' ? `qm${sub}` : `vz${sub}`, id: vmid }, async () => {
@@ -240,14 +186,6 @@ async function run(ctx: ToolContext, f: Flavour): Promise<number> {
         await ctx.pace(200);
         g.status = 'stopped';
         delete g.startedAt;
-      });
-    case 'destroy':
-      return runPveTask(ctx, pve, { type: f.cli === 'qm' ? 'qmdestroy' : 'vzdestroy', id: vmid }, async (t) => {
-        if (g.status === 'running') throw new TaskError(`${f.noun} ${vmid} is running - destroy failed`);
-        if (!has(args, 'skiplock')) locked();
-        await ctx.pace(200);
-        t.log(`  Logical volume "vm-${vmid}-disk-0" successfully removed.`);
-        delete pve.guests[vmid];
       });
     default:
       return 255;
