@@ -23,6 +23,8 @@ const HINTS_PER_FILE = 100;
 
 const PATH_CHARS = 120;
 const MESSAGE_CHARS = 300;
+/** The longest line problemLines prints, its "… (N characters)" included. */
+export const PROBLEM_LINE_CHARS = 400;
 
 /** Problems in the order found, each once, each one bounded line. */
 export class ProblemList {
@@ -61,7 +63,8 @@ export class ProblemList {
  * then how many more. `stopped` says the count is only where checking stopped.
  */
 export function problemLines(problems: readonly InventoryProblem[], stopped = false): string[] {
-  const shown = problems.slice(0, PROBLEMS_LISTED).map((p) => `  ${p.path}: ${p.message}`);
+  // Path and message are bounded each; the line as a whole too, so no problem is wider than PROBLEM_LINE_CHARS.
+  const shown = problems.slice(0, PROBLEMS_LISTED).map((p) => oneLine(`  ${p.path}: ${p.message}`, PROBLEM_LINE_CHARS - 30));
   const more = problems.length - shown.length;
   if (more > 0) shown.push(`  … and ${more.toLocaleString('en-US')} more${stopped ? ' (checking stopped there)' : ''}`);
   else if (stopped) shown.push('  … checking stopped there; there may be more');

@@ -258,6 +258,11 @@ function describeIssue(issue: z.core.$ZodIssue, at: readonly PropertyKey[], json
         return add(`expected one of ${issue.values.map((v) => showValue(v)).join(', ')}, got ${showValue(issue.input)}`);
       }
       return add(issue.message);
+    case 'invalid_key': {
+      // A record's key (an env variable name): the key's own check says what is wrong with it.
+      const inner = issue.issues[0]?.message;
+      return add(inner && !inner.startsWith('Invalid') ? inner : `${showValue(at.at(-1))} is not a valid key here`);
+    }
     case 'too_small':
     case 'too_big':
       if (issue.message.startsWith('Too')) return add(issue.code === 'too_small' ? `must be at least ${issue.minimum}` : `must be at most ${issue.maximum}`);

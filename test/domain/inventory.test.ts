@@ -249,6 +249,12 @@ describe('hostile values', () => {
     ]);
   });
 
+  it('says what is wrong with a variable name in env or secretEnv, not zod\'s "Invalid key in record"', () => {
+    const inv = minimal();
+    inv.layers.push({ id: 'r', kind: 'restic', host: 'pve1', repository: '/r', secret: { file: '/p' }, env: { 'A B': 'x' }, secretEnv: { 'x\ny': { file: '/k' } } } as never);
+    expect(problems(inv)).toEqual(['layers[2].secretEnv["x\\ny"]: "x\\ny" is not an environment variable name', 'layers[2].env["A B"]: "A B" is not an environment variable name']);
+  });
+
   it('stops collecting at 500 problems and says so', () => {
     const r = validateInventory({ ...minimal(), hosts: Array(10_000).fill(7) });
     expect(r.ok).toBe(false);

@@ -18,13 +18,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import { INVENTORY_LIMITS } from '../../src/domain/inventory.js';
-import { PROBLEMS_LISTED } from '../../src/domain/inventory-problems.js';
+import { PROBLEM_LINE_CHARS, PROBLEMS_LISTED } from '../../src/domain/inventory-problems.js';
 import { hostileInventories, type HostileCase } from '../helpers/hostile-inventories.js';
 
 const SEED = 20_260_131;
 const COUNT = 1_100;
-const MAX_LINE = 400;
-const MAX_MS = 2_000;
+const MAX_LINE = PROBLEM_LINE_CHARS;
+/** The check of one file: CPU time, which a loaded machine does not stretch as it stretches the clock. */
+const MAX_CPU_MS = 2_000;
+/** The clock, with room for a machine running other suites at once: a check that hangs or loops still fails. */
+const MAX_WALL_MS = 8_000;
 const ROOT = join(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/strata.js');
 
@@ -73,31 +76,35 @@ describe('hostile inventories', () => {
   }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it(`refuses each of ${COUNT} broken files with exit 78, one bounded line per problem by JSON path, each in under ${MAX_MS} ms`, async () => {
+  it(`refuses each of ${COUNT} broken files with exit 78, one bounded line per problem by JSON path, each in under ${MAX_CPU_MS} ms`, async () => {
     expect(cases.length).toBeGreaterThanOrEqual(1_000);
     // Loading the commands' modules is start-up, not checking: once, before anything is timed.
     for (const command of [['config', 'check'], ['status']]) await main([...command, '--config', cases[0]!.file], memoryIo('', env()));
     const failures: string[] = [];
-    let slowest = { ms: 0, name: '' };
+    let slowest = { cpuMs: 0, ms: 0, name: '' };
     for (const [i, c] of cases.entries()) {
       // Every file through config check; every fifth also through status, which refuses it before reaching any host.
       const commands = i % 5 === 0 ? [['config', 'check'], ['status']] : [['config', 'check']];
       for (const command of commands) {
         const io = memoryIo('', env());
         const started = performance.now();
+        const cpu = process.cpuUsage();
         const code = await main([...command, '--config', c.file], io);
+        const used = process.cpuUsage(cpu);
+        const cpuMs = (used.user + used.system) / 1000;
         const ms = performance.now() - started;
-        if (ms > slowest.ms) slowest = { ms, name: c.name };
+        if (cpuMs > slowest.cpuMs) slowest = { cpuMs, ms, name: c.name };
         const wrong = [
           ...(code === 78 ? [] : [`exit ${code}`]),
-          ...(ms < MAX_MS ? [] : [`took ${Math.round(ms)} ms`]),
+          ...(cpuMs < MAX_CPU_MS ? [] : [`took ${Math.round(cpuMs)} ms of CPU`]),
+          ...(ms < MAX_WALL_MS ? [] : [`took ${Math.round(ms)} ms`]),
           ...outputProblems(io.stdout, io.stderr, command[0] === 'status' ? STATUS_HEADER : CHECK_HEADER),
         ];
         if (wrong.length > 0) failures.push(`${command.join(' ')} ${c.name}: ${wrong.join('; ')}`);
       }
     }
     expect(failures).toEqual([]);
-    console.info(`hostile inventories: slowest ${Math.round(slowest.ms)} ms (${slowest.name})`);
+    console.info(`hostile inventories: slowest ${Math.round(slowest.cpuMs)} ms of CPU, ${Math.round(slowest.ms)} ms on the clock (${slowest.name})`);
   }, 300_000);
 
   it('shows a huge bad value cut to a readable length with its full length, and a newline in a value escaped', async () => {
@@ -127,42 +134,51 @@ describe('hostile inventories', () => {
   });
 
   describe('as child processes', () => {
-    const run = (args: string[]) => {
+    const run = async (args: string[]) => {
       const started = performance.now();
-      const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: ROOT, env: env(), timeout: 60_000 });
-      return { ...r, ms: performance.now() - started };
+      const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const [status, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+      return { status, signal, stdout, stderr, ms: performance.now() - started };
     };
 
-    it('config check and status refuse the named hard cases with exit 78 and bounded lines, taking little more than a start-up', () => {
+    it('config check and status refuse the named hard cases with exit 78 and bounded lines, taking little more than a start-up', async () => {
       const named = (name: string) => cases.find((c) => c.name === name)!.file;
-      const runs: [string[], RegExp][] = [];
-      for (const name of [
-        'values nested 10,000 deep',
-        '25,000 hosts and 25,000 layers on misspelt hosts',
-        'a 3.5 MB unknown key',
-        'a 3.9 MB bad host name',
-        'a 5 MB bad value (over the cap)',
-        'a newline inside a value',
-        'an rclone layer given env',
-        'an empty file',
-      ]) {
-        runs.push([['config', 'check', '--config', named(name)], CHECK_HEADER]);
-      }
-      for (const name of ['values nested 10,000 deep', '25,000 hosts and 25,000 layers on misspelt hosts', 'a 3.9 MB bad host name', 'a newline inside a value']) {
-        runs.push([['status', '--json', '--config', named(name)], STATUS_HEADER]);
-      }
-      const results = runs.map(([args, header]) => ({ args, header, ...run(args) }));
-      // Start-up alone takes a second or two on a loaded machine; the check is what comes on top of the quickest run.
-      const startup = Math.min(...results.map((r) => r.ms));
+      const runs: [string[], RegExp][] = [
+        ...['values nested 10,000 deep', '25,000 hosts and 25,000 layers on misspelt hosts', 'a 3.5 MB unknown key', 'a 3.9 MB bad host name', 'a 5 MB bad value (over the cap)', 'a newline inside a value'].map(
+          (name): [string[], RegExp] => [['config', 'check', '--config', named(name)], CHECK_HEADER],
+        ),
+        ...['values nested 10,000 deep', '25,000 hosts and 25,000 layers on misspelt hosts', 'a newline inside a value'].map(
+          (name): [string[], RegExp] => [['status', '--json', '--config', named(name)], STATUS_HEADER],
+        ),
+      ];
+      // Two at a time: start-up is most of each run.
+      const results: (Awaited<ReturnType<typeof run>> & { args: string[]; header: RegExp })[] = [];
+      let next = 0;
+      await Promise.all(
+        [0, 1].map(async () => {
+          while (next < runs.length) {
+            const [args, header] = runs[next++]!;
+            results.push({ args, header, ...(await run(args)) });
+          }
+        }),
+      );
+      // Start-up alone takes seconds on a loaded machine (status loads more than config check); the check is what comes on top.
+      const startup = (command: string) => Math.min(...results.filter((r) => r.args[0] === command).map((r) => r.ms));
       const failures = results.flatMap((r) => {
+        const extra = r.ms - startup(r.args[0]!);
         const wrong = [
           ...(r.status === 78 ? [] : [`exit ${r.status} ${r.signal ?? ''}`]),
-          ...(r.ms - startup < MAX_MS + 1_000 ? [] : [`took ${Math.round(r.ms)} ms, start-up ${Math.round(startup)} ms`]),
+          ...(extra < MAX_WALL_MS ? [] : [`took ${Math.round(r.ms)} ms, start-up ${Math.round(startup(r.args[0]!))} ms`]),
           ...outputProblems(r.stdout, r.stderr, r.header),
         ];
         return wrong.length > 0 ? [`${r.args.join(' ')}: ${wrong.join('; ')}`] : [];
       });
       expect(failures).toEqual([]);
+      expect(results).toHaveLength(runs.length);
     }, 180_000);
 
     it('SIGTERM ends a check of the largest file at once, wherever the check is', async () => {
@@ -202,9 +218,9 @@ describe('hostile inventories', () => {
       for (const termAfterMs of [0, 100]) {
         const cut = await checkFromFifo(termAfterMs);
         expect(cut.signal).toBe('SIGTERM');
-        // It ended before finishing its check (nothing printed), well within the check's own time.
+        // It ended before finishing its check (nothing printed), in a fraction of the check's own time.
         expect(cut.stderr).toBe('');
-        expect(cut.afterSignalMs).toBeLessThan(1_000);
+        expect(cut.afterSignalMs).toBeLessThan(Math.max(whole.afterReadMs / 2, 250));
         console.info(`SIGTERM ${termAfterMs} ms into the check: ended ${Math.round(cut.afterSignalMs)} ms after it (the whole check took ${Math.round(whole.afterReadMs)} ms)`);
       }
     }, 120_000);
