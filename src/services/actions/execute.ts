@@ -61,7 +61,7 @@ export async function executePlan(plan: ActionPlan, deps: ExecuteDeps): Promise<
     });
   } catch (e) {
     // No evidence, no action: nothing has run yet.
-    return { state: 'failed', exitCode: null, summary: `not started: the journal cannot be written (${message(e)})`, durationMs: nowMs() - started };
+    return { state: 'failed', exitCode: null, summary: `not started: the journal cannot be written: ${message(e)}`, durationMs: nowMs() - started };
   }
 
   const runners = new Map<string, Runner>();
