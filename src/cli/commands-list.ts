@@ -102,7 +102,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const path = resolveConfigPath({ ...(cf ? { configFlag: cf } : {}), env: io.env });
   const loaded = await loadInventory(path);
   if (!loaded.ok) {
-    printProblems(io, path, loaded.problems);
+    printProblems(io, path, loaded.problems, loaded.stopped);
     return EXIT.config;
   }
   const byHost = commandsByHost(loaded.inventory);

@@ -6,11 +6,15 @@
 import { parseArgs } from 'node:util';
 import { formatDuration } from '../domain/duration.js';
 import type { Inventory } from '../domain/inventory.js';
+import { problemCount, problemLines } from '../domain/inventory-problems.js';
 import { formatKeepOptions } from '../domain/retention/keep-options.js';
+import { oneLine } from '../domain/show-value.js';
 import { loadInventory, resolveConfigPath } from '../services/inventory-loader.js';
 import { EXIT, type CliIo } from './io.js';
 
 const USAGE = 'usage: strata config check [--config FILE]';
+/** A file name is shown whole unless it is absurd (it can hold a newline too). */
+const PATH_SHOWN = 300;
 
 export async function run(args: string[], io: CliIo): Promise<number> {
   let parsed;
@@ -31,10 +35,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const path = resolveConfigPath({ ...(parsed.values.config === undefined ? {} : { configFlag: parsed.values.config }), env: io.env });
   const loaded = await loadInventory(path);
   if (!loaded.ok) {
-    const n = loaded.problems.length;
-    io.err(
-      [`${path}: ${n} problem${n === 1 ? '' : 's'}; nothing was written or run`, ...loaded.problems.map((p) => `  ${p.path}: ${p.message}`)].join('\n'),
-    );
+    io.err([`${oneLine(path, PATH_SHOWN)}: ${problemCount(loaded.problems, loaded.stopped)}; nothing was written or run`, ...problemLines(loaded.problems, loaded.stopped)].join('\n'));
     return EXIT.config;
   }
   io.out(summary(path, loaded.inventory));

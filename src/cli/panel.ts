@@ -44,7 +44,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   const opened = await openSession(named, io, { readOnly: flags['read-only'] ?? false });
   if (!opened.ok) {
-    printProblems(io, opened.path, opened.problems);
+    printProblems(io, opened.path, opened.problems, opened.stopped);
     return EXIT.config;
   }
   const { session } = opened;

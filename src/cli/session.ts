@@ -3,18 +3,20 @@
  * command that talks to hosts. A command closes its session when done.
  */
 import type { InventoryProblem } from '../domain/inventory.js';
+import { problemCount, problemLines } from '../domain/inventory-problems.js';
+import { oneLine } from '../domain/show-value.js';
 import { loadInventory, resolveConfigPath } from '../services/inventory-loader.js';
 import { composeServices, type Services } from '../services/root.js';
 import type { CliIo } from './io.js';
 
 export type Session = Services;
 
-export type SessionResult = { ok: true; session: Session } | { ok: false; path: string; problems: InventoryProblem[] };
+export type SessionResult = { ok: true; session: Session } | { ok: false; path: string; problems: InventoryProblem[]; stopped?: boolean };
 
 export async function openSession(configFlag: string | undefined, io: CliIo, opts: { readOnly?: boolean } = {}): Promise<SessionResult> {
   const path = resolveConfigPath({ ...(configFlag ? { configFlag } : {}), env: io.env });
   const loaded = await loadInventory(path);
-  if (!loaded.ok) return { ok: false, path, problems: loaded.problems };
+  if (!loaded.ok) return { ok: false, path, problems: loaded.problems, ...(loaded.stopped ? { stopped: true } : {}) };
   return { ok: true, session: composeServices({ inventory: loaded.inventory, configPath: loaded.path, env: io.env, ...opts }) };
 }
 
@@ -25,7 +27,7 @@ export async function closeSession(session: Session, io: CliIo): Promise<void> {
   if (problem) io.err(`strata: ${problem}`);
 }
 
-export function printProblems(io: CliIo, path: string, problems: readonly InventoryProblem[]): void {
-  io.err(`strata: the inventory ${path} has ${problems.length} problem${problems.length === 1 ? '' : 's'}:`);
-  for (const p of problems) io.err(`  ${p.path}: ${p.message}`);
+/** At most PROBLEMS_LISTED lines, each one line whatever the file holds. */
+export function printProblems(io: CliIo, path: string, problems: readonly InventoryProblem[], stopped = false): void {
+  io.err([`strata: the inventory ${oneLine(path, 300)} has ${problemCount(problems, stopped)}:`, ...problemLines(problems, stopped)].join('\n'));
 }

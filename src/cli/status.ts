@@ -30,7 +30,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const flags = parsed.values;
   const opened = await openSession(configFlag(flags, io.env), io);
   if (!opened.ok) {
-    printProblems(io, opened.path, opened.problems);
+    printProblems(io, opened.path, opened.problems, opened.stopped);
     return EXIT.config;
   }
   const { session } = opened;

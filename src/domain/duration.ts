@@ -2,6 +2,7 @@
  * Durations of the inventory file (`30m`, `12h`, `1d`, `2w`, also combined as
  * `1d12h`) and their display in reasons ("31 h", "2 d 3 h", "45 min").
  */
+import { showValue } from './show-value.js';
 import { err, ok, type Result } from './types.js';
 
 const UNIT_SECONDS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
@@ -13,11 +14,11 @@ export const DURATION_HINT = 'a duration like 30m, 12h, 1d, 2w';
 /** Seconds in `text`; zero and anything that is not number+unit pairs are errors. */
 export function parseDuration(text: string): Result<number> {
   const t = typeof text === 'string' ? text.trim() : '';
-  if (!DURATION.test(t)) return err('parse', `${JSON.stringify(text)} is not ${DURATION_HINT}`);
+  if (!DURATION.test(t)) return err('parse', `${showValue(text)} is not ${DURATION_HINT}`);
   let seconds = 0;
   for (const [, n, unit] of t.matchAll(PART)) seconds += Number(n) * UNIT_SECONDS[unit!]!;
-  if (!Number.isSafeInteger(seconds)) return err('parse', `${JSON.stringify(text)} is too long a duration`);
-  if (seconds === 0) return err('parse', `${JSON.stringify(text)} is zero; a duration must be longer than that`);
+  if (!Number.isSafeInteger(seconds)) return err('parse', `${showValue(text)} is too long a duration`);
+  if (seconds === 0) return err('parse', `${showValue(text)} is zero; a duration must be longer than that`);
   return ok(seconds);
 }
 

@@ -7,23 +7,42 @@ import { z } from 'zod';
 import { ASSET_ID_HINT, isAssetId } from './asset-id.js';
 import { DURATION_HINT, parseDuration } from './duration.js';
 import type { InventoryFile, SecretRef } from './inventory-file.js';
-import { LAYER_KINDS } from './inventory-file.js';
+import { LAYER_KINDS, type LayerKind } from './inventory-file.js';
 import { parseKeepOptions } from './retention/keep-options.js';
+import { showValue } from './show-value.js';
 import { suggest } from './suggest.js';
 
 export const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const DATASET = /^[A-Za-z][A-Za-z0-9_.:-]*(?:\/[A-Za-z0-9_.:-]+)*$/;
 
-const show = (v: unknown): string => (v === undefined ? 'nothing' : JSON.stringify(v) ?? String(v));
+const show = (v: unknown): string => showValue(v);
+
+/** A host name can be a fully qualified domain name, at most 253 characters (RFC 1035). */
+export const NAME_MAX_CHARS = 253;
+/** Paths, addresses and other text: PATH_MAX on Linux. */
+export const TEXT_MAX_CHARS = 4096;
+
+const tooLong = (max: number) => ({
+  abort: true,
+  error: (i: { input?: unknown }) => `${show(i.input)} is too long: at most ${max} characters`,
+});
 
 const name = (what: string) =>
-  z.string({ error: (i) => `expected ${what} (a string), got ${show(i.input)}` }).regex(NAME, {
-    error: (i) => `${show(i.input)} is not ${what}: letters, digits, ".", "_" and "-", starting with a letter or digit`,
-  });
+  z
+    .string({ error: (i) => `expected ${what} (a string), got ${show(i.input)}` })
+    .max(NAME_MAX_CHARS, tooLong(NAME_MAX_CHARS))
+    .regex(NAME, {
+      error: (i) => `${show(i.input)} is not ${what}: letters, digits, ".", "_" and "-", starting with a letter or digit`,
+    });
 
-const text = z.string().min(1, { error: 'must not be empty' });
-const absolutePath = z.string().regex(/^\//, { error: (i) => `${show(i.input)} is not an absolute path` });
+const text = z.string().min(1, { error: 'must not be empty' }).max(TEXT_MAX_CHARS, tooLong(TEXT_MAX_CHARS));
+/** `..` is refused: the path a tool reports back is written out, so `/srv/../etc` would never match it. */
+const absolutePath = z
+  .string()
+  .max(TEXT_MAX_CHARS, tooLong(TEXT_MAX_CHARS))
+  .refine((p) => p.startsWith('/'), { error: (i) => `${show(i.input)} is not an absolute path`, abort: true })
+  .refine((p) => !p.split('/').includes('..'), { error: (i) => `${show(i.input)} goes up with ".."; write the path out in full` });
 
 const duration = z.custom<string>((v) => typeof v === 'string' && parseDuration(v).ok, {
   error: (i) => {
@@ -43,7 +62,7 @@ function isSecretRef(v: unknown): v is SecretRef {
   if (keys.length !== 1) return false;
   const [k] = keys;
   const value = (v as Record<string, unknown>)[k!];
-  if (typeof value !== 'string' || value === '') return false;
+  if (typeof value !== 'string' || value === '' || value.length > TEXT_MAX_CHARS) return false;
   if (k === 'env') return ENV_NAME.test(value);
   return k === 'command' || k === 'file';
 }
@@ -53,6 +72,10 @@ const secretRef = z.custom<SecretRef>(isSecretRef, {
     if (typeof i.input === 'string' || typeof i.input === 'number') {
       return `a literal secret where a secret reference belongs: secrets never go in this file; use ${SECRET_HINT}`;
     }
+    const only = typeof i.input === 'object' && i.input !== null && !Array.isArray(i.input) ? Object.values(i.input) : [];
+    if (only.length === 1 && typeof only[0] === 'string' && only[0].length > TEXT_MAX_CHARS) {
+      return `a secret reference of ${only[0].length.toLocaleString('en-US')} characters; at most ${TEXT_MAX_CHARS}`;
+    }
     if (typeof i.input === 'object' && i.input !== null && 'env' in i.input) {
       return `{"env": ${show((i.input as { env: unknown }).env)}} does not name an environment variable`;
     }
@@ -60,11 +83,15 @@ const secretRef = z.custom<SecretRef>(isSecretRef, {
   },
 });
 
-const envName = z.string().regex(ENV_NAME, { error: (i) => `${show(i.input)} is not an environment variable name` });
+const envName = z.string().max(NAME_MAX_CHARS, tooLong(NAME_MAX_CHARS)).regex(ENV_NAME, { error: (i) => `${show(i.input)} is not an environment variable name` });
 
 const assetId = z.custom<string>((v) => isAssetId(v), { error: (i) => `${show(i.input)} is not ${ASSET_ID_HINT}` });
 
-const dataset = z.string().regex(DATASET, { error: (i) => `${show(i.input)} is not a ZFS dataset name like tank/data` });
+const dataset = z
+  .string()
+  .max(TEXT_MAX_CHARS, tooLong(TEXT_MAX_CHARS))
+  .regex(DATASET, { error: (i) => `${show(i.input)} is not a ZFS dataset name like tank/data`, abort: true })
+  .refine((d) => !d.split('/').some((part) => part === '.' || part === '..'), { error: (i) => `${show(i.input)} has a "." or ".." in it, which no ZFS dataset name has` });
 
 const count = (min: number) =>
   z
@@ -72,7 +99,7 @@ const count = (min: number) =>
     .int({ error: (i) => `expected a whole number, got ${show(i.input)}` })
     .min(min, { error: `must be at least ${min}` });
 
-const hostSchema = z.strictObject({
+export const hostSchema = z.strictObject({
   name: name('a host name'),
   transport: z.enum(['ssh', 'local']).optional(),
   address: text.optional(),
@@ -90,7 +117,7 @@ const hostSchema = z.strictObject({
 const layerBase = {
   id: name('a layer id'),
   host: name('a host name'),
-  description: z.string().optional(),
+  description: z.string().max(TEXT_MAX_CHARS, tooLong(TEXT_MAX_CHARS)).optional(),
   media: text.optional(),
   offsite: z.boolean({ error: (i) => `expected true or false, got ${show(i.input)}` }).optional(),
   rpo: duration.optional(),
@@ -100,8 +127,10 @@ const layerBase = {
 };
 
 const secretEnv = z.record(envName, secretRef);
+const replicationSourceSchema = z.strictObject({ host: name('a host name').optional(), dataset });
+const replicationTargetSchema = z.strictObject({ dataset });
 
-const layerSchema = z.discriminatedUnion(
+export const layerSchema = z.discriminatedUnion(
   'kind',
   [
     z.strictObject({ ...layerBase, kind: z.literal('pve-snapshots'), guests: z.array(count(100)).optional() }),
@@ -115,15 +144,15 @@ const layerSchema = z.discriminatedUnion(
         .string()
         .regex(/^[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){31}$/, { error: (i) => `${show(i.input)} is not a certificate fingerprint like ab:cd:...(32 bytes)` })
         .optional(),
-      namespace: z.string().optional(),
+      namespace: z.string().max(TEXT_MAX_CHARS, tooLong(TEXT_MAX_CHARS)).optional(),
       datastore: name('a datastore name').optional(),
     }),
     z.strictObject({ ...layerBase, kind: z.literal('zfs-snapshots'), datasets: z.array(dataset).min(1, { error: 'must name at least one dataset' }) }),
     z.strictObject({
       ...layerBase,
       kind: z.literal('zfs-replication'),
-      source: z.strictObject({ host: name('a host name').optional(), dataset }),
-      target: z.strictObject({ dataset }),
+      source: replicationSourceSchema,
+      target: replicationTargetSchema,
     }),
     z.strictObject({
       ...layerBase,
@@ -132,7 +161,7 @@ const layerSchema = z.discriminatedUnion(
       secret: secretRef,
       paths: z.array(absolutePath).optional(),
       secretEnv: secretEnv.optional(),
-      env: z.record(envName, z.string()).optional(),
+      env: z.record(envName, z.string().max(TEXT_MAX_CHARS, tooLong(TEXT_MAX_CHARS))).optional(),
     }),
     z.strictObject({
       ...layerBase,
@@ -168,7 +197,7 @@ const retention = z.custom<string>((v) => typeof v === 'string' && parseKeepOpti
   },
 });
 
-const tierSchema = z.strictObject({
+export const tierSchema = z.strictObject({
   name: name('a tier name'),
   rpo: duration,
   copies: count(1),
@@ -180,26 +209,45 @@ const tierSchema = z.strictObject({
 
 const percent = z.number().min(0, { error: 'must be between 0 and 100' }).max(100, { error: 'must be between 0 and 100' });
 
+const defaultTierSchema = z.strictObject({
+  copies: count(1).optional(),
+  media: count(0).optional(),
+  offsite: count(0).optional(),
+  rpo: duration.optional(),
+});
+
+const thresholdsSchema = z.strictObject({
+  rpoCritFactor: z.number().min(1, { error: 'must be at least 1' }).optional(),
+  capacityWarnPercent: percent.optional(),
+  capacityCritPercent: percent.optional(),
+  clockSkewWarnSeconds: z.number().min(0, { error: 'must be 0 or more' }).optional(),
+  verifyMaxAge: duration.optional(),
+});
+
 export const inventorySchema = z.strictObject({
   version: z.literal(1, { error: (i) => `expected 1 (the only version of this file), got ${show(i.input)}` }),
   hosts: z.array(hostSchema),
   layers: z.array(layerSchema),
   tiers: z.array(tierSchema).optional(),
-  defaultTier: z
-    .strictObject({ copies: count(1).optional(), media: count(0).optional(), offsite: count(0).optional(), rpo: duration.optional() })
-    .optional(),
-  thresholds: z
-    .strictObject({
-      rpoCritFactor: z.number().min(1, { error: 'must be at least 1' }).optional(),
-      capacityWarnPercent: percent.optional(),
-      capacityCritPercent: percent.optional(),
-      clockSkewWarnSeconds: z.number().min(0, { error: 'must be 0 or more' }).optional(),
-      verifyMaxAge: duration.optional(),
-    })
-    .optional(),
+  defaultTier: defaultTierSchema.optional(),
+  thresholds: thresholdsSchema.optional(),
   refreshSeconds: count(1).optional(),
 });
 
 /** The schema's output is the file shape; this line fails to compile if they drift apart. */
 export type SchemaMatchesFile = z.infer<typeof inventorySchema> extends InventoryFile ? true : never;
 export const schemaMatchesFile: SchemaMatchesFile = true;
+
+/** The keys each object of the file takes, from the schema itself: "did you mean" offers only these. */
+export const KEYS_OF = {
+  inventory: Object.keys(inventorySchema.shape),
+  host: Object.keys(hostSchema.shape),
+  tier: Object.keys(tierSchema.shape),
+  defaultTier: Object.keys(defaultTierSchema.shape),
+  thresholds: Object.keys(thresholdsSchema.shape),
+  replicationSource: Object.keys(replicationSourceSchema.shape),
+  replicationTarget: Object.keys(replicationTargetSchema.shape),
+} as const;
+
+/** The keys of a layer of each kind. */
+export const LAYER_KEYS = Object.fromEntries(layerSchema.options.map((o) => [o.shape.kind.value, Object.keys(o.shape)])) as unknown as Record<LayerKind, readonly string[]>;

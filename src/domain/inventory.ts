@@ -1,16 +1,26 @@
 /**
  * The inventory as the rest of Strata uses it: validated, durations in
  * seconds, retention parsed, thresholds defaulted. A wrong file is refused
- * with every problem listed, each with its JSON path.
+ * with its problems listed, each with its JSON path.
+ *
+ * A file can be hostile (megabytes of one key, nesting thousands deep, tens of
+ * thousands of entries), so the text is scanned against INVENTORY_LIMITS
+ * before it is parsed, lists are checked entry by entry until enough problems
+ * are found, and the checks run as steps: a caller that waits between them
+ * (the loader) lets a signal in while a big file is checked.
  */
 import type { z } from 'zod';
 import { parseAssetId } from './asset-id.js';
 import { parseDuration } from './duration.js';
 import type { HostFile, LayerFile, TierFile } from './inventory-file.js';
-import { inventorySchema, NAME } from './inventory-schema.js';
-import { locateJsonError } from './json-error.js';
+import { ProblemList, type InventoryProblem } from './inventory-problems.js';
+import { hostSchema, inventorySchema, layerSchema, NAME, tierSchema } from './inventory-schema.js';
+import { checkJsonText, type JsonLimits } from './json-error.js';
 import { parseKeepOptions, type KeepOptions } from './retention/keep-options.js';
-import { suggest } from './suggest.js';
+import { showValue } from './show-value.js';
+import { SECRET_KEY, unknownKeyMessage } from './unknown-keys.js';
+
+export type { InventoryProblem } from './inventory-problems.js';
 
 export type Layer = LayerFile & {
   readonly rpoSeconds: number | null;
@@ -49,15 +59,26 @@ export interface Inventory {
   readonly refreshSeconds: number;
 }
 
-export interface InventoryProblem {
-  /** JSON path like `layers[3].rpo`; `(file)` for the file as a whole. */
-  readonly path: string;
-  readonly message: string;
-}
-
 export type InventoryValidation =
   | { readonly ok: true; readonly inventory: Inventory }
-  | { readonly ok: false; readonly problems: InventoryProblem[] };
+  | {
+      readonly ok: false;
+      readonly problems: InventoryProblem[];
+      /** Checking stopped at PROBLEMS_COLLECTED: there may be more. */
+      readonly stopped?: boolean;
+    };
+
+/**
+ * What a file may be before it is parsed. The deepest value an inventory
+ * has is five levels down (layers[0].secretEnv.NAME.command); a homelab has
+ * dozens of hosts and layers. Far beyond that is a broken or hostile file.
+ */
+export const INVENTORY_LIMITS: JsonLimits & { readonly maxBytes: number } = {
+  maxBytes: 4 * 1024 * 1024,
+  maxDepth: 20,
+  maxListItems: 50_000,
+  maxObjectKeys: 1_000,
+};
 
 export const DEFAULT_THRESHOLDS: Thresholds = {
   rpoCritFactor: 2,
@@ -72,21 +93,96 @@ export const DEFAULT_REFRESH_SECONDS = 60;
 
 /** Validates a parsed JSON value; nothing is written, nothing is run. */
 export function validateInventory(json: unknown): InventoryValidation {
-  const problems: InventoryProblem[] = [];
-  const parsed = inventorySchema.safeParse(json, { reportInput: true });
-  if (!parsed.success) for (const issue of parsed.error.issues) problems.push(...describeIssue(issue));
-  problems.push(...crossReferenceProblems(json));
-  if (!parsed.success || problems.length > 0) return { ok: false, problems: dedupe(problems) };
-  return { ok: true, inventory: normalize(parsed.data) };
+  return runSteps(validationSteps(json));
 }
 
 /** Parses the file's text: invalid JSON is one problem with its line and column. */
 export function parseInventoryText(text: string): InventoryValidation {
-  const bad = locateJsonError(text);
-  if (bad !== null) {
-    return { ok: false, problems: [{ path: '(file)', message: `invalid JSON at line ${bad.line}, column ${bad.column}: ${bad.message}` }] };
+  return runSteps(inventoryTextSteps(text));
+}
+
+/** Runs checks that yield between steps to the end, at once. */
+export function runSteps<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
   }
-  return validateInventory(JSON.parse(text));
+}
+
+/** parseInventoryText as steps, each bounded in time; the caller may wait between them. */
+export function* inventoryTextSteps(text: string): Generator<void, InventoryValidation> {
+  // Editors on Windows start a UTF-8 file with a byte order mark; JSON.parse refuses it.
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const scan = checkJsonText(body, INVENTORY_LIMITS);
+  if (!scan.ok) {
+    const where = `line ${scan.line}, column ${scan.column}`;
+    if (scan.kind === 'syntax') return refused('(file)', `invalid JSON at ${where}: ${scan.message}`);
+    return refused(formatJsonPath(scan.path), `${scan.message} (at ${where}); no inventory needs that, so the file was not read further`);
+  }
+  yield;
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch (e) {
+    // The scan above accepts only what JSON.parse accepts; this is the parser's word if they ever differ.
+    return refused('(file)', `invalid JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  yield;
+  const result = yield* validationSteps(json);
+  if (scan.repeatedKeys.length === 0) return result;
+  const repeated = scan.repeatedKeys.map((p) => ({ path: formatJsonPath(p), message: 'given twice; JSON keeps only the last one, so write it once' }));
+  return { ok: false, problems: [...repeated, ...(result.ok ? [] : result.problems)], ...(!result.ok && result.stopped ? { stopped: true } : {}) };
+}
+
+function refused(path: string, message: string): InventoryValidation {
+  const list = new ProblemList();
+  list.add(path, message);
+  return { ok: false, problems: list.problems };
+}
+
+/** Lists checked entry by entry, so checking can stop once enough problems are found. */
+const LIST_ENTRIES = { hosts: hostSchema, layers: layerSchema, tiers: tierSchema } as const;
+/** Entries checked between two yields. */
+const ENTRIES_PER_STEP = 2_000;
+
+/** validateInventory as steps. */
+export function* validationSteps(json: unknown): Generator<void, InventoryValidation> {
+  const problems = new ProblemList();
+  yield* schemaProblems(json, problems);
+  yield;
+  yield* crossReferenceProblems(json, problems);
+  if (problems.problems.length > 0) return { ok: false, problems: problems.problems, ...(problems.stopped ? { stopped: true } : {}) };
+  // Every part passed on its own; the whole is parsed once more for its typed value.
+  const parsed = inventorySchema.safeParse(json, { reportInput: true });
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) describeIssue(issue, issue.path, json, problems);
+    return { ok: false, problems: problems.problems };
+  }
+  return { ok: true, inventory: normalize(parsed.data) };
+}
+
+function* schemaProblems(json: unknown, problems: ProblemList): Generator<void> {
+  const lists = Object.keys(LIST_ENTRIES) as (keyof typeof LIST_ENTRIES)[];
+  // The file without its lists' entries first (a list itself still has to be a list), then each entry.
+  const shell = isObject(json) ? { ...json } : json;
+  if (isObject(shell)) for (const k of lists) if (Array.isArray(shell[k])) shell[k] = [];
+  const top = inventorySchema.safeParse(shell, { reportInput: true });
+  if (!top.success) for (const issue of top.error.issues) describeIssue(issue, issue.path, json, problems);
+  if (!isObject(json)) return;
+  let checked = 0;
+  for (const k of lists) {
+    const entries = json[k];
+    if (!Array.isArray(entries)) continue;
+    for (let i = 0; i < entries.length; i++) {
+      if (problems.full) {
+        problems.stopped = true;
+        return;
+      }
+      const r = LIST_ENTRIES[k].safeParse(entries[i], { reportInput: true });
+      if (!r.success) for (const issue of r.error.issues) describeIssue(issue, [k, i, ...issue.path], json, problems);
+      if (++checked % ENTRIES_PER_STEP === 0) yield;
+    }
+  }
 }
 
 function normalize(file: z.infer<typeof inventorySchema>): Inventory {
@@ -125,62 +221,54 @@ function normalize(file: z.infer<typeof inventorySchema>): Inventory {
   };
 }
 
-/** `['layers', 3, 'rpo']` -> `layers[3].rpo` */
+/** Keys longer than this are cut in a path (the problem's message can say more). */
+const PATH_KEY_CHARS = 40;
+
+/** `['layers', 3, 'rpo']` -> `layers[3].rpo`; odd keys quoted and escaped, long ones cut. */
 export function formatJsonPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const p of path) {
     if (typeof p === 'number') out += `[${p}]`;
     else {
       const s = String(p);
-      const plain = /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(s);
-      out += plain ? (out === '' ? s : `.${s}`) : `[${JSON.stringify(s)}]`;
+      const plain = s.length <= PATH_KEY_CHARS && /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(s);
+      out += plain ? (out === '' ? s : `.${s}`) : `[${showValue(s, PATH_KEY_CHARS).replace(/ \([\d,]+ characters\)$/, '')}]`;
     }
   }
   return out === '' ? '(file)' : out;
 }
 
-const SECRET_KEY = /pass(word)?|secret|token|api[-_]?key|credential/i;
-
-/** Keys the schema knows at each kind of place, for "did you mean". */
-const KNOWN_KEYS = [
-  'version', 'hosts', 'layers', 'tiers', 'defaultTier', 'thresholds', 'refreshSeconds', 'name', 'transport', 'address',
-  'port', 'user', 'identityFile', 'knownHostsFile', 'hostKeyFingerprint', 'node', 'id', 'kind', 'host', 'description',
-  'media', 'offsite', 'rpo', 'copyOf', 'verifyMaxAge', 'carriers', 'guests', 'storage', 'repository', 'secret',
-  'fingerprint', 'namespace', 'datastore', 'datasets', 'source', 'target', 'dataset', 'paths', 'secretEnv', 'env',
-  'remote', 'configFile', 'directory', 'copies', 'retention', 'assets', 'rpoCritFactor', 'capacityWarnPercent',
-  'capacityCritPercent', 'clockSkewWarnSeconds',
-];
-
-function describeIssue(issue: z.core.$ZodIssue): InventoryProblem[] {
-  const path = formatJsonPath(issue.path);
+function describeIssue(issue: z.core.$ZodIssue, at: readonly PropertyKey[], json: unknown, problems: ProblemList): void {
+  const path = formatJsonPath(at);
+  const add = (message: string) => problems.add(path, message);
   switch (issue.code) {
     case 'unrecognized_keys':
-      return issue.keys.map((key) => {
-        const at = formatJsonPath([...issue.path, key]);
-        if (SECRET_KEY.test(key)) {
-          return { path: at, message: `unknown key; secrets never go in this file: use "secret" or "secretEnv" with {"command"}, {"file"} or {"env"}` };
-        }
-        const hint = suggest(key, KNOWN_KEYS);
-        return { path: at, message: `unknown key${hint ? ` (did you mean "${hint}"?)` : ''}` };
-      });
-    case 'invalid_type': {
-      if (issue.input === undefined) return [{ path, message: `missing (expected ${article(issue.expected)})` }];
-      if (issue.message.startsWith('Invalid input')) {
-        return [{ path, message: `expected ${article(issue.expected)}, got ${JSON.stringify(issue.input) ?? String(issue.input)}` }];
+      for (const key of issue.keys) {
+        if (problems.full) break;
+        problems.add(formatJsonPath([...at, key]), unknownKeyMessage(key, at, json, problems));
       }
-      return [{ path, message: issue.message }];
+      return;
+    case 'invalid_type': {
+      if (issue.input === undefined) return add(`missing (expected ${article(issue.expected)})`);
+      if (issue.message.startsWith('Invalid input')) return add(`expected ${article(issue.expected)}, got ${showValue(issue.input)}`);
+      return add(issue.message);
     }
     case 'invalid_value':
       if (issue.message.startsWith('Invalid')) {
-        return [{ path, message: `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(issue.input)}` }];
+        return add(`expected one of ${issue.values.map((v) => showValue(v)).join(', ')}, got ${showValue(issue.input)}`);
       }
-      return [{ path, message: issue.message }];
+      return add(issue.message);
+    case 'invalid_key': {
+      // A record's key (an env variable name): the key's own check says what is wrong with it.
+      const inner = issue.issues[0]?.message;
+      return add(inner && !inner.startsWith('Invalid') ? inner : `${showValue(at.at(-1))} is not a valid key here`);
+    }
     case 'too_small':
     case 'too_big':
-      if (issue.message.startsWith('Too')) return [{ path, message: issue.code === 'too_small' ? `must be at least ${issue.minimum}` : `must be at most ${issue.maximum}` }];
-      return [{ path, message: issue.message }];
+      if (issue.message.startsWith('Too')) return add(issue.code === 'too_small' ? `must be at least ${issue.minimum}` : `must be at most ${issue.maximum}`);
+      return add(issue.message);
     default:
-      return [{ path, message: issue.message }];
+      return add(issue.message);
   }
 }
 
@@ -191,16 +279,6 @@ function article(expected: string): string {
   return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
 }
 
-function dedupe(problems: InventoryProblem[]): InventoryProblem[] {
-  const seen = new Set<string>();
-  return problems.filter((p) => {
-    const k = `${p.path}\0${p.message}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-}
-
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -208,121 +286,190 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 /**
  * Checks across the file that a schema cannot express. Reads the raw JSON
  * defensively, so these problems are listed even when other parts are wrong.
+ * Yields every ENTRIES_PER_STEP entries, as the schema checks do.
  */
-function crossReferenceProblems(json: unknown): InventoryProblem[] {
-  if (!isObject(json)) return [];
-  const problems: InventoryProblem[] = [];
-  const add = (path: PropertyKey[], message: string) => problems.push({ path: formatJsonPath(path), message });
+function* crossReferenceProblems(json: unknown, problems: ProblemList): Generator<void> {
+  if (!isObject(json)) return;
+  // A message is built only while the list has room: a file of 50,000 wrong references costs no 50,000 messages.
+  const add = (path: PropertyKey[], message: () => string) => {
+    if (problems.full) problems.stopped = true;
+    else problems.add(formatJsonPath(path), message());
+  };
+  let entries = 0;
+  const pause = () => ++entries % ENTRIES_PER_STEP === 0;
 
+  const hosts = list(json.hosts);
   const hostIndex = new Map<string, number>();
-  list(json.hosts).forEach((h, i) => {
+  for (let i = 0; i < hosts.length; i++) {
+    const h = hosts[i];
     const name = isObject(h) ? str(h.name) : undefined;
-    if (name === undefined) return;
-    const first = hostIndex.get(name);
-    if (first !== undefined) add(['hosts', i, 'name'], `"${name}" is already the name of hosts[${first}]`);
-    else hostIndex.set(name, i);
-  });
+    if (name !== undefined) {
+      const first = hostIndex.get(name);
+      if (first !== undefined) add(['hosts', i, 'name'], () => `${showValue(name)} is already the name of hosts[${first}]`);
+      else hostIndex.set(name, i);
+    }
+    if (pause()) yield;
+  }
   const hostNames = [...hostIndex.keys()];
   const checkHost = (path: PropertyKey[], name: unknown) => {
     if (typeof name !== 'string' || !NAME.test(name) || hostIndex.has(name)) return;
-    const hint = suggest(name, hostNames);
-    add(path, `no host named "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
+    add(path, () => {
+      const hint = problems.hint(name, hostNames);
+      return `no host named ${showValue(name)}${hint ? ` (did you mean ${showValue(hint)}?)` : ''}`;
+    });
   };
 
   const layers = list(json.layers);
   const layerIndex = new Map<string, number>();
-  layers.forEach((l, i) => {
+  for (let i = 0; i < layers.length; i++) {
+    const l = layers[i];
     const id = isObject(l) ? str(l.id) : undefined;
-    if (id === undefined) return;
-    const first = layerIndex.get(id);
-    if (first !== undefined) add(['layers', i, 'id'], `"${id}" is already the id of layers[${first}]`);
-    else layerIndex.set(id, i);
-  });
+    if (id !== undefined) {
+      const first = layerIndex.get(id);
+      if (first !== undefined) add(['layers', i, 'id'], () => `${showValue(id)} is already the id of layers[${first}]`);
+      else layerIndex.set(id, i);
+    }
+    if (pause()) yield;
+  }
   const layerIds = [...layerIndex.keys()];
   const copyOf = new Map<string, string[]>();
-  layers.forEach((l, i) => {
-    if (!isObject(l)) return;
+  for (let i = 0; i < layers.length; i++) {
+    if (pause()) yield;
+    const l = layers[i];
+    if (!isObject(l)) continue;
     checkHost(['layers', i, 'host'], l.host);
     if (isObject(l.source)) checkHost(['layers', i, 'source', 'host'], l.source.host);
     const id = str(l.id);
     const sources: string[] = [];
     list(l.copyOf).forEach((c, j) => {
       if (typeof c !== 'string') return;
-      if (c === id) add(['layers', i, 'copyOf', j], `a layer cannot be a copy of itself`);
+      if (c === id) add(['layers', i, 'copyOf', j], () => `a layer cannot be a copy of itself`);
       else if (!layerIndex.has(c)) {
-        const hint = suggest(c, layerIds);
-        add(['layers', i, 'copyOf', j], `no layer named "${c}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
+        add(['layers', i, 'copyOf', j], () => {
+          const hint = problems.hint(c, layerIds);
+          return `no layer named ${showValue(c)}${hint ? ` (did you mean ${showValue(hint)}?)` : ''}`;
+        });
       } else sources.push(c);
     });
-    if (l.carriers !== undefined && l.copyOf === undefined) add(['layers', i, 'carriers'], 'carriers only mean something with copyOf');
+    if (l.carriers !== undefined && l.copyOf === undefined) add(['layers', i, 'carriers'], () => 'carriers only mean something with copyOf');
     if (id !== undefined && layerIndex.get(id) === i) copyOf.set(id, sources);
     for (const key of ['repository', 'remote'] as const) {
       const v = str(l[key]);
-      if (v !== undefined && /:\/\/[^/@\s]*:[^/@\s]+@/.test(v)) {
-        add(['layers', i, key], 'contains a password in the URL; secrets never go in this file: use "secret" or "secretEnv"');
+      if (v !== undefined && hasPasswordInUrl(v)) {
+        add(['layers', i, key], () => 'contains a password in the URL; secrets never go in this file: use "secret" or "secretEnv"');
       }
     }
     if (isObject(l.env)) {
       for (const [k, v] of Object.entries(l.env)) {
         if (SECRET_KEY.test(k) && typeof v === 'string') {
-          add(['layers', i, 'env', k], `looks like a secret; secrets never go in this file: move it to "secretEnv" as {"command"}, {"file"} or {"env"}`);
+          add(['layers', i, 'env', k], () => `looks like a secret; secrets never go in this file: move it to "secretEnv" as {"command"}, {"file"} or {"env"}`);
         }
       }
     }
-  });
+  }
+  yield;
   for (const cycle of findCycles(copyOf)) {
     const at = layerIndex.get(cycle[0]!)!;
-    add(['layers', at, 'copyOf'], `copyOf forms a cycle: ${[...cycle, cycle[0]].join(' -> ')}`);
+    add(['layers', at, 'copyOf'], () => {
+      const ids = cycle.length > 6 ? [...cycle.slice(0, 5).map(oneLineId), `… (${cycle.length.toLocaleString('en-US')} layers)`] : cycle.map(oneLineId);
+      return `copyOf forms a cycle: ${[...ids, oneLineId(cycle[0]!)].join(' -> ')}`;
+    });
   }
+  yield;
 
+  const tiers = list(json.tiers);
   const tierIndex = new Map<string, number>();
   const assetTier = new Map<string, string>();
-  list(json.tiers).forEach((t, i) => {
-    if (!isObject(t)) return;
+  for (let i = 0; i < tiers.length; i++) {
+    const t = tiers[i];
+    if (!isObject(t)) continue;
     const name = str(t.name);
     if (name !== undefined) {
       const first = tierIndex.get(name);
-      if (first !== undefined) add(['tiers', i, 'name'], `"${name}" is already the name of tiers[${first}]`);
+      if (first !== undefined) add(['tiers', i, 'name'], () => `${showValue(name)} is already the name of tiers[${first}]`);
       else tierIndex.set(name, i);
     }
-    list(t.assets).forEach((a, j) => {
-      if (typeof a !== 'string') return;
+    const assets = list(t.assets);
+    for (let j = 0; j < assets.length; j++) {
+      if (pause()) yield;
+      const a = assets[j];
+      if (typeof a !== 'string') continue;
       const parsed = parseAssetId(a);
-      if (parsed === null) return;
+      if (parsed === null) continue;
       const other = assetTier.get(a);
       if (other !== undefined) {
-        add(['tiers', i, 'assets', j], other === name ? `"${a}" is listed twice` : `"${a}" is already in tier "${other}"; an asset belongs to one tier`);
+        add(['tiers', i, 'assets', j], () =>
+          other === name ? `${showValue(a)} is listed twice` : `${showValue(a)} is already in tier ${showValue(other)}; an asset belongs to one tier`,
+        );
       } else assetTier.set(a, name ?? `tiers[${i}]`);
       if (parsed.kind === 'files' || parsed.kind === 'host') checkHost(['tiers', i, 'assets', j], parsed.host);
-    });
-  });
+    }
+  }
 
   if (isObject(json.thresholds)) {
     const w = json.thresholds.capacityWarnPercent;
     const c = json.thresholds.capacityCritPercent;
     const warn = typeof w === 'number' ? w : 80;
     const crit = typeof c === 'number' ? c : 90;
-    if (warn >= crit) add(['thresholds', typeof w === 'number' ? 'capacityWarnPercent' : 'capacityCritPercent'], `the warning level (${warn} %) must be below the critical level (${crit} %)`);
+    if (warn >= crit) {
+      add(['thresholds', typeof w === 'number' ? 'capacityWarnPercent' : 'capacityCritPercent'], () => `the warning level (${warn} %) must be below the critical level (${crit} %)`);
+    }
   }
-  return problems;
 }
 
-/** Each cycle once, starting at its first layer in file order. */
+/** A layer id inside a message: ids are checked names, but a cycle can be found among unchecked ones. */
+const oneLineId = (id: string) => (NAME.test(id) && id.length <= 60 ? id : showValue(id));
+
+const USER_INFO = /[^/@\s]*/y;
+
+/**
+ * `scheme://user:password@host/...`: a user info part with a password. Read
+ * by hand, not by a regular expression, whose backtracking over a long run
+ * of colons would take minutes.
+ */
+export function hasPasswordInUrl(v: string): boolean {
+  for (let at = v.indexOf('://'); at >= 0; at = v.indexOf('://', at + 3)) {
+    USER_INFO.lastIndex = at + 3;
+    USER_INFO.test(v);
+    const end = USER_INFO.lastIndex;
+    if (v[end] !== '@') continue;
+    const colon = v.indexOf(':', at + 3);
+    if (colon >= 0 && colon < end - 1) return true;
+  }
+  return false;
+}
+
+/** Each cycle once, starting at its first layer in file order; walked with a stack of its own (a chain can be 50,000 long). */
 function findCycles(edges: Map<string, string[]>): string[][] {
   const cycles: string[][] = [];
   const state = new Map<string, 'active' | 'done'>();
-  const stack: string[] = [];
-  const visit = (node: string) => {
-    state.set(node, 'active');
-    stack.push(node);
-    for (const next of edges.get(node) ?? []) {
-      const s = state.get(next);
-      if (s === 'active') cycles.push(stack.slice(stack.indexOf(next)));
-      else if (s === undefined) visit(next);
+  const path: string[] = [];
+  const position = new Map<string, number>();
+  for (const root of edges.keys()) {
+    if (state.has(root)) continue;
+    const work: { node: string; next: number }[] = [];
+    const enter = (node: string) => {
+      state.set(node, 'active');
+      position.set(node, path.length);
+      path.push(node);
+      work.push({ node, next: 0 });
+    };
+    enter(root);
+    while (work.length > 0) {
+      const top = work.at(-1)!;
+      const out = edges.get(top.node) ?? [];
+      if (top.next < out.length) {
+        const next = out[top.next++]!;
+        const s = state.get(next);
+        if (s === 'active') cycles.push(path.slice(position.get(next)!));
+        else if (s === undefined) enter(next);
+        continue;
+      }
+      work.pop();
+      path.pop();
+      position.delete(top.node);
+      state.set(top.node, 'done');
     }
-    stack.pop();
-    state.set(node, 'done');
-  };
-  for (const node of edges.keys()) if (!state.has(node)) visit(node);
+  }
   return cycles;
 }

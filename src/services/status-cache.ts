@@ -6,7 +6,7 @@
  * of another shape is no saved status, never an error: the refresh decides.
  */
 import { createHash } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { StatusReport } from '../domain/status-report.js';
@@ -65,6 +65,12 @@ export async function saveStatus(configPath: string, saved: SavedStatus, env: St
   const path = statusCachePath(configPath, env);
   const tmp = `${path}.${process.pid}.tmp`;
   const body = { version: 1, configPath: resolve(configPath), readAtMs: saved.readAtMs, report: saved.report };
-  await writeFile(tmp, JSON.stringify(body), { mode: 0o600 });
-  await rename(tmp, path);
+  try {
+    await writeFile(tmp, JSON.stringify(body), { mode: 0o600 });
+    await rename(tmp, path);
+  } catch (e) {
+    // A full disk leaves the temporary file half written: it would only take the room the next write needs.
+    await unlink(tmp).catch(() => undefined);
+    throw e;
+  }
 }

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { LAYER_KINDS } from '../../src/domain/inventory-file.js';
+import { LAYER_KEYS } from '../../src/domain/inventory-schema.js';
 import { parseInventoryText, validateInventory, type InventoryProblem } from '../../src/domain/inventory.js';
 
 const example = JSON.parse(readFileSync(new URL('../../examples/homelab.json', import.meta.url), 'utf8')) as Record<string, unknown>;
@@ -167,6 +169,99 @@ describe('validateInventory', () => {
   });
 });
 
+describe('unknown keys', () => {
+  it('says which layer kinds take "env" when an rclone layer is given one, and what rclone uses instead (issue 10 item 3)', () => {
+    const inv = minimal();
+    inv.layers.push({ id: 'cloud', kind: 'rclone', host: 'pbs1', remote: 'b2:bucket', env: { RCLONE_CONFIG: '/root/.config/rclone/rclone.conf' } } as never);
+    expect(problems(inv)).toEqual([
+      'layers[2].env: "env" is not a key of rclone layers (only restic layers take it); rclone takes its config file as "configFile" (not RCLONE_CONFIG in "env"), and secret variables in "secretEnv"',
+    ]);
+  });
+
+  it('never suggests the key it refuses, for any key of any kind given to a layer of another kind', () => {
+    const allKeys = [...new Set(LAYER_KINDS.flatMap((k) => LAYER_KEYS[k]))];
+    const seen: string[] = [];
+    for (const kind of LAYER_KINDS) {
+      for (const key of allKeys.filter((k) => !LAYER_KEYS[kind].includes(k))) {
+        const inv = minimal();
+        inv.layers.push({ id: 'x', kind, host: 'pve1', [key]: 1 } as never);
+        const about = problems(inv).filter((p) => p.startsWith(`layers[2].${key}:`));
+        expect(about, `${kind} given ${key}`).toHaveLength(1);
+        expect(about[0]).not.toContain(`did you mean "${key}"`);
+        expect(about[0]).toMatch(new RegExp(`^layers\\[2\\]\\.${key}: "${key}" is not a key of ${kind} layers \\((only )?[a-z-]+( and [a-z-]+|, [a-z-]+)* layers take it\\)`));
+        seen.push(`${kind}.${key}`);
+      }
+    }
+    expect(seen.length).toBeGreaterThan(50);
+  });
+
+  it('suggests only keys of the object at hand', () => {
+    const inv = minimal();
+    (inv.hosts[0] as Record<string, unknown>).nmae = 'x';
+    inv.layers.push({ id: 'r', kind: 'restic', host: 'pve1', repository: '/r', secret: { file: '/p' }, envv: {} } as never);
+    inv.layers.push({ id: 'c', kind: 'rclone', host: 'pve1', remote: 'b2:x', envv: {}, configfile: '/c' } as never);
+    expect(problems(inv)).toEqual([
+      'hosts[0].nmae: unknown key (did you mean "name"?)',
+      'layers[2].envv: unknown key (did you mean "env"?)',
+      // An rclone layer has no "env" to offer.
+      'layers[3].envv: unknown key',
+      'layers[3].configfile: unknown key (did you mean "configFile"?)',
+    ]);
+  });
+});
+
+describe('hostile values', () => {
+  it('checks a value nested 100,000 deep, given as a value rather than as text, without overflowing the stack', () => {
+    let deep: unknown = 'x';
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    const p = problems({ ...minimal(), layers: [deep] });
+    expect(p).toEqual([expect.stringMatching(/^layers\[0\]: expected a layer \(an object\), got \[{60,}… \(a list of 1\)$/)]);
+  });
+
+  it('follows a copyOf chain of 50,000 layers without overflowing the stack, and shows a long cycle cut', () => {
+    const layers = Array.from({ length: 50_000 }, (_, i) => ({ id: `l${i}`, kind: 'vzdump', host: 'pve1', storage: 's', copyOf: [`l${(i + 1) % 50_000}`] }));
+    expect(problems({ ...minimal(), layers })).toEqual(['layers[0].copyOf: copyOf forms a cycle: l0 -> l1 -> l2 -> l3 -> l4 -> … (50,000 layers) -> l0']);
+  });
+
+  it('finds a password in a URL, and answers at once for three million colons', () => {
+    const inv = minimal();
+    inv.layers.push({ id: 'r', kind: 'restic', host: 'pve1', repository: `rest:https://${':'.repeat(3_000_000)}`, secret: { file: '/p' } } as never);
+    inv.layers.push({ id: 's', kind: 'restic', host: 'pve1', repository: 'rest:https://u:p:w@h/', secret: { file: '/p' } } as never);
+    const started = performance.now();
+    const p = problems(inv);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(p).toContain('layers[3].repository: contains a password in the URL; secrets never go in this file: use "secret" or "secretEnv"');
+    expect(p.filter((x) => x.startsWith('layers[2].repository'))).toEqual([expect.stringMatching(/is too long: at most 4096 characters$/)]);
+  });
+
+  it('refuses ".." in ids, paths and datasets', () => {
+    const inv = minimal();
+    inv.layers.push(
+      { id: '../etc', kind: 'vzdump', host: 'pve1', storage: 's' } as never,
+      { id: 'cfg', kind: 'config-backup', host: 'pve1', paths: ['/etc/../root'], directory: '../backups' } as never,
+      { id: 'snap', kind: 'zfs-snapshots', host: 'pve1', datasets: ['tank/..'] } as never,
+    );
+    expect(problems(inv)).toEqual([
+      'layers[2].id: "../etc" is not a layer id: letters, digits, ".", "_" and "-", starting with a letter or digit',
+      'layers[3].paths[0]: "/etc/../root" goes up with ".."; write the path out in full',
+      'layers[3].directory: "../backups" is not an absolute path',
+      'layers[4].datasets[0]: "tank/.." has a "." or ".." in it, which no ZFS dataset name has',
+    ]);
+  });
+
+  it('says what is wrong with a variable name in env or secretEnv, not zod\'s "Invalid key in record"', () => {
+    const inv = minimal();
+    inv.layers.push({ id: 'r', kind: 'restic', host: 'pve1', repository: '/r', secret: { file: '/p' }, env: { 'A B': 'x' }, secretEnv: { 'x\ny': { file: '/k' } } } as never);
+    expect(problems(inv)).toEqual(['layers[2].secretEnv["x\\ny"]: "x\\ny" is not an environment variable name', 'layers[2].env["A B"]: "A B" is not an environment variable name']);
+  });
+
+  it('stops collecting at 500 problems and says so', () => {
+    const r = validateInventory({ ...minimal(), hosts: Array(10_000).fill(7) });
+    expect(r.ok).toBe(false);
+    expect(!r.ok && [r.problems.length, r.stopped]).toEqual([500, true]);
+  });
+});
+
 describe('parseInventoryText', () => {
   it('names the line and column of invalid JSON', () => {
     const r = parseInventoryText('{\n  "version": 1,\n  "hosts": [\n  }\n');
@@ -176,5 +271,18 @@ describe('parseInventoryText', () => {
     expect(!r2.ok && r2.problems[0]!.message).toMatch(/^invalid JSON at line 2, column 14: /);
     const r3 = parseInventoryText('{"version": 1');
     expect(!r3.ok && r3.problems[0]!.message).toBe('invalid JSON at line 1, column 14: expected "," or "}", but the text ends');
+  });
+
+  it('refuses text nested deeper than 20 levels before parsing it, naming the path', () => {
+    const r = parseInventoryText(`{"version": 1, "hosts": [], "layers": ${'['.repeat(10_000)}1${']'.repeat(10_000)}}`);
+    expect(!r.ok && r.problems).toEqual([
+      { path: `layers${'[0]'.repeat(19)}`, message: 'nested more than 20 levels deep (at line 1, column 58); no inventory needs that, so the file was not read further' },
+    ]);
+  });
+
+  it('names a key given twice, and reads a byte order mark as the start of the text', () => {
+    const r = parseInventoryText('\ufeff{"version": 1, "hosts": [], "layers": [], "hosts": []}');
+    expect(!r.ok && r.problems).toEqual([{ path: 'hosts', message: 'given twice; JSON keeps only the last one, so write it once' }]);
+    expect(parseInventoryText('\ufeff{"version": 1, "hosts": [], "layers": []}').ok).toBe(true);
   });
 });

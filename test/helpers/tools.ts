@@ -1,14 +1,16 @@
 /**
  * Tests that need a real tool (sshd, restic, rclone, zfs-fuse, network
- * namespaces) run only where it exists. Elsewhere they are skipped with a line
+ * namespaces, a tmpfs mount) run only where it exists. Elsewhere they are skipped with a line
  * naming the tool and how to install it, unless STRATA_REQUIRE_REAL_TOOLS=1
  * (set by .ci/run), under which a missing tool fails the suite.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'vitest';
 
-export type Tool = 'sshd' | 'ssh' | 'restic' | 'rclone' | 'zfs-fuse' | 'netns';
+export type Tool = 'sshd' | 'ssh' | 'restic' | 'rclone' | 'zfs-fuse' | 'netns' | 'tmpfs';
 
 const INSTALL: Record<Tool, string> = {
   sshd: 'apt-get install openssh-server',
@@ -17,6 +19,7 @@ const INSTALL: Record<Tool, string> = {
   rclone: 'apt-get install rclone',
   'zfs-fuse': 'apt-get install zfs-fuse',
   netns: 'run as root with iproute2 (apt-get install iproute2)',
+  tmpfs: 'run as root where `mount -t tmpfs` is allowed',
 };
 
 const cache = new Map<Tool, boolean>();
@@ -35,6 +38,15 @@ function probe(tool: Tool): boolean {
       return existsSync('/usr/sbin/zfs-fuse') && spawnSync('zpool', ['-?']).error === undefined;
     case 'netns':
       return process.getuid?.() === 0 && spawnSync('ip', ['netns', 'list']).status === 0;
+    case 'tmpfs': {
+      if (process.getuid?.() !== 0) return false;
+      const dir = mkdtempSync(join(tmpdir(), 'strata-tmpfs-probe-'));
+      try {
+        return spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir]).status === 0 && spawnSync('umount', [dir]).status === 0;
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
   }
 }
 

@@ -3,6 +3,7 @@
  * PVE's `keep-all=1`, restic's `keep-within=1y5m7d2h` family and `-1` (or
  * `unlimited`) for "every period" (restic 0.16+).
  */
+import { oneLine, showValue, SHOWN_CHARS } from '../show-value.js';
 import { suggest } from '../suggest.js';
 import { err, ok, type Result } from '../types.js';
 
@@ -62,7 +63,7 @@ const ALL_NAMES = ['keep-all', ...COUNT_OPTIONS.map(([n]) => n), ...WITHIN_OPTIO
 const RESTIC_DURATION = /^(?:\d+[ymdh])+$/;
 
 export function parseResticDuration(text: string): Result<ResticDuration> {
-  if (!RESTIC_DURATION.test(text)) return err('parse', `${JSON.stringify(text)} is not a restic duration like 1y5m7d2h`);
+  if (!RESTIC_DURATION.test(text)) return err('parse', `${showValue(text)} is not a restic duration like 1y5m7d2h`);
   const d = { years: 0, months: 0, days: 0, hours: 0 };
   for (const [, n, unit] of text.matchAll(/(\d+)([ymdh])/g)) {
     const v = Number(n);
@@ -92,13 +93,15 @@ export function parseKeepOptions(text: string): Result<KeepOptions> {
   const items = String(text ?? '')
     .split(/[,\s]+/)
     .filter((s) => s !== '');
-  for (const item of items) {
-    const eq = item.indexOf('=');
-    const name = (eq < 0 ? item : item.slice(0, eq)).trim();
-    const value = eq < 0 ? undefined : item.slice(eq + 1).trim();
+  for (const whole of items) {
+    // An option is a few characters; one of megabytes is shown cut.
+    const item = oneLine(whole, SHOWN_CHARS);
+    const eq = whole.indexOf('=');
+    const name = (eq < 0 ? whole : whole.slice(0, eq)).trim();
+    const value = eq < 0 ? undefined : whole.slice(eq + 1).trim();
     if (!ALL_NAMES.includes(name)) {
       const hint = suggest(name, ALL_NAMES);
-      return err('parse', `unknown keep option ${JSON.stringify(name)}${hint ? ` (did you mean ${hint}?)` : ''}; known: ${ALL_NAMES.join(', ')}`);
+      return err('parse', `unknown keep option ${showValue(name)}${hint ? ` (did you mean ${hint}?)` : ''}; known: ${ALL_NAMES.join(', ')}`);
     }
     if (seen.has(name)) return err('parse', `${name} is given twice`);
     seen.add(name);
@@ -115,10 +118,10 @@ export function parseKeepOptions(text: string): Result<KeepOptions> {
         out[count[1]] = -1;
         continue;
       }
-      if (!/^-?\d+$/.test(value)) return err('parse', `${item}: ${JSON.stringify(value)} is not a whole number`);
+      if (!/^-?\d+$/.test(value)) return err('parse', `${item}: ${showValue(value)} is not a whole number`);
       const n = Number(value);
       if (n < -1) return err('parse', `${item}: a count cannot be negative (-1 or "unlimited" keeps every period, restic 0.16+)`);
-      if (!Number.isSafeInteger(n)) return err('parse', `${item}: ${value} is too large`);
+      if (!Number.isSafeInteger(n)) return err('parse', `${item}: ${oneLine(value, SHOWN_CHARS)} is too large`);
       out[count[1]] = n;
       continue;
     }

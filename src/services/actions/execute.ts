@@ -48,7 +48,7 @@ async function journalStart(x: Execution, deps: ExecuteDeps): Promise<ActionOutc
     return null;
   } catch (e) {
     // No evidence, no action: nothing has run yet.
-    return { state: 'failed', exitCode: null, summary: `not started: the journal cannot be written (${errorText(e)})`, durationMs: x.nowMs() - x.startedMs };
+    return { state: 'failed', exitCode: null, summary: `not started: the journal cannot be written: ${errorText(e)}`, durationMs: x.nowMs() - x.startedMs };
   }
 }
 

@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parseJournalLine } from './read.js';
 import { foldStrataRun, type NewestRuns, type StrataRun } from './strata-runs.js';
@@ -118,7 +118,8 @@ export class JournalEvidence {
       await writeFile(tmp, JSON.stringify(saved));
       await rename(tmp, this.cachePath);
     } catch {
-      // A position that cannot be saved only costs the next process a full read.
+      // A position that cannot be saved only costs the next process a full read; a half-written one must not take the room.
+      await unlink(tmp).catch(() => undefined);
     }
   }
 

@@ -5,9 +5,11 @@
  * line reported written survives a crash. A crash can still cut the last
  * line short; the reader skips such a line with a notice, and the next append
  * starts on a fresh line so the cut line cannot swallow a good entry.
+ * A full file system is found before writing, so it refuses the whole line
+ * instead of leaving half of one; the error says why in plain words.
  */
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, statfs } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ensureStateDir, type StateEnv } from '../state-dir.js';
 import { JOURNAL_FILE, JOURNAL_VERSION, type JournalEntry, type NewJournalEntry } from './entry.js';
@@ -78,6 +80,16 @@ export function journalLine(entry: NewJournalEntry): string {
  * If a crash cut the file's last line short, starts on a fresh line first.
  */
 export async function appendLines(path: string, lines: string): Promise<void> {
+  try {
+    await appendWhole(path, lines);
+  } catch (e) {
+    throw inPlainWords(e);
+  }
+}
+
+async function appendWhole(path: string, lines: string): Promise<void> {
+  // Before open, which would create an empty file; one byte more for a line break before the lines.
+  await assertRoomFor(dirname(path), Buffer.byteLength(lines, 'utf8') + 1);
   // a+ = O_APPEND|O_CREAT|O_RDWR: readable, to look at the last byte.
   const fh = await open(path, 'a+', 0o600);
   try {
@@ -101,6 +113,46 @@ export async function appendLines(path: string, lines: string): Promise<void> {
   } finally {
     await fh.close();
   }
+}
+
+/**
+ * A write on a full file system can be cut short after part of the line,
+ * which would leave half an entry in the file. Room for the line and one
+ * block more is asked for first, so a disk with less than a block free
+ * refuses at once, even where the last block of the file still has slack:
+ * an action's start entry is followed by its commands' and its end entry,
+ * which would not fit. A file system that cannot tell is trusted (the write
+ * itself still reports a full disk). Root may use the blocks reserved for
+ * it, as its write would.
+ */
+async function assertRoomFor(dir: string, bytes: number): Promise<void> {
+  let fs: Awaited<ReturnType<typeof statfs>>;
+  try {
+    fs = await statfs(dir);
+  } catch {
+    return;
+  }
+  // Some FUSE file systems report no size at all: they cannot tell.
+  if (fs.blocks === 0 || fs.bsize === 0) return;
+  const blocks = process.getuid?.() === 0 ? fs.bfree : fs.bavail;
+  if (blocks * fs.bsize < bytes + fs.bsize) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+}
+
+const WORDS: Readonly<Record<string, string>> = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'read-only file system',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EIO: 'input/output error',
+  ENOENT: 'no such directory',
+};
+
+/** "no space left on device" rather than "ENOSPC: no space left on device, write"; the code stays on the error. */
+function inPlainWords(e: unknown): unknown {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  const words = code === undefined ? undefined : WORDS[code];
+  return words === undefined ? e : Object.assign(new Error(words, { cause: e }), { code });
 }
 
 /** A new file's name must survive a crash too: fsync the directory that holds it. */
