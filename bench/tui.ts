@@ -197,8 +197,8 @@ async function keypressWhileStreaming(presses: number): Promise<{ p50: number; p
   delete process.env.CONTINUOUS_INTEGRATION;
   const [{ mountApp }, { seededStore }, { fakeActions }] = await Promise.all([
     import('../screens/mount.js'),
-    import('../test/tui/helpers/estate.js'),
-    import('../test/tui/helpers/fake-actions.js'),
+    import('../test/helpers/tui/estate.js'),
+    import('../test/helpers/tui/fake-actions.js'),
   ]);
   const actions = fakeActions({ linesPerSecond: 5_000, tickMs: 10 });
   const { store } = await seededStore({ actions, nowMs: () => Date.now() });

@@ -34,6 +34,11 @@ const INSTEAD: Partial<Record<LayerKind, Readonly<Record<string, string>>>> = {
   },
 };
 
+/** The objects nested in a layer of some kinds, and the keys each takes. */
+const NESTED_KEYS: Partial<Record<LayerKind, Readonly<Record<string, readonly string[]>>>> = {
+  'zfs-replication': { source: KEYS_OF.replicationSource, target: KEYS_OF.replicationTarget },
+};
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function layerKindAt(json: unknown, index: unknown): LayerKind | undefined {
@@ -54,7 +59,8 @@ export function keysAt(path: readonly PropertyKey[], json: unknown): readonly st
     const kind = layerKindAt(json, index);
     if (kind === undefined) return [];
     if (path.length === 2) return LAYER_KEYS[kind];
-    if (kind === 'zfs-replication' && rest.length === 0) return sub === 'source' ? KEYS_OF.replicationSource : sub === 'target' ? KEYS_OF.replicationTarget : [];
+    const nested = NESTED_KEYS[kind];
+    if (rest.length === 0 && typeof sub === 'string' && nested && Object.hasOwn(nested, sub)) return nested[sub]!;
   }
   return [];
 }

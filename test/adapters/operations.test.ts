@@ -7,7 +7,7 @@ import { listSnapshots as listResticSnapshots } from '../../src/adapters/restic/
 import { listPools, listSnapshots as listZfsSnapshots, poolStatus } from '../../src/adapters/zfs/index.js';
 import { TransportError } from '../../src/transport/errors.js';
 import { FakeRunner } from '../helpers/fake-runner.js';
-import { reply } from './fixtures.js';
+import { reply } from '../helpers/fixtures.js';
 
 const JSON_OUT = ['--output-format', 'json'];
 let runner: FakeRunner;

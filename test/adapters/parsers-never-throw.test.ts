@@ -43,7 +43,7 @@ import {
   parseZpoolStatus,
 } from '../../src/adapters/zfs/parse.js';
 import { rng } from '../helpers/nasty-strings.js';
-import { allFixtures, fixture } from './fixtures.js';
+import { allFixtures, fixture } from '../helpers/fixtures.js';
 
 const PARSERS: Record<string, Parser<unknown>> = {
   parseGuests,

@@ -12,7 +12,7 @@ import { parseDuration } from '../../src/domain/duration.js';
 import type { SecretRef } from '../../src/domain/inventory-file.js';
 import { inventorySchema } from '../../src/domain/inventory-schema.js';
 import { parseInventoryText, validateInventory } from '../../src/domain/inventory.js';
-import { codeBlocks, readDoc } from './helpers/docs.js';
+import { codeBlocks, readDoc } from '../helpers/docs.js';
 
 const DOC = readDoc('docs/inventory.md');
 

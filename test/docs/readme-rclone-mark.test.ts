@@ -15,7 +15,7 @@ import { listRemote } from '../../src/adapters/rclone/index.js';
 import { readLayer } from '../../src/kinds/read.js';
 import { LocalRunner } from '../../src/transport/local-runner.js';
 import { describeWithTools } from '../helpers/tools.js';
-import { fillMarkScript as filledIn, readmeMarkScript as markScript } from './helpers/docs.js';
+import { fillMarkScript as filledIn, readmeMarkScript as markScript } from '../helpers/docs.js';
 
 /** A local time zone 13 h ahead of UTC, in POSIX form (no tz database needed). */
 const AHEAD = 'STRATA-13';

@@ -19,8 +19,8 @@ import type { HostFile, InventoryFile, LayerFile, ZfsReplicationLayerFile } from
 import { startSshd, type SshdHost } from '../helpers/sshd.js';
 import { describeWithTools } from '../helpers/tools.js';
 import { destroyPool, sh, useZfsFuse, type ZfsFuse } from '../helpers/zfs-fuse.js';
-import { assetOf, hostOf, statusJson, strata } from '../status/helpers/run-strata.js';
-import { blockAfter, fillMarkScript, readDoc, readmeMarkScript } from './helpers/docs.js';
+import { assetOf, hostOf, statusJson, strata } from '../helpers/status/run-strata.js';
+import { blockAfter, fillMarkScript, readDoc, readmeMarkScript } from '../helpers/docs.js';
 
 const HEADING = '## Worked example: restic, rclone and ZFS on one host';
 

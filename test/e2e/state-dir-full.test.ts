@@ -20,7 +20,7 @@ import type { Inventory } from '../../src/domain/inventory.js';
 import type { Lab } from '../../src/lab/index.js';
 import { executePlan, planAction, type ActionRequest } from '../../src/services/actions/index.js';
 import { Journal } from '../../src/services/journal/index.js';
-import { useLab, type LabRunners } from '../lab/helpers/lab-runner.js';
+import { useLab, type LabRunners } from '../helpers/lab/lab-runner.js';
 import { describeWithTools } from '../helpers/tools.js';
 
 /** Writes until the file system refuses: what is left is less than a block. */

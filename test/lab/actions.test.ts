@@ -15,7 +15,7 @@ import { zfsSendRecvCommand, zfsSnapshotCommand } from '../../src/adapters/zfs/a
 import { parseKeepOptions, planRetention } from '../../src/domain/retention/index.js';
 import type { Lab } from '../../src/lab/index.js';
 import type { Command } from '../../src/transport/command.js';
-import { useLab, type LabRunners } from './helpers/lab-runner.js';
+import { useLab, type LabRunners } from '../helpers/lab/lab-runner.js';
 
 let lab: Lab;
 let runners: LabRunners;

@@ -31,7 +31,7 @@ import { parseZfsGetSnapshots, parseZfsSnapshotList, parseZpoolList, parseZpoolS
 import type { Result } from '../../src/domain/types.js';
 import { startLab, type Lab } from '../../src/lab/index.js';
 import type { Command } from '../../src/transport/command.js';
-import { LabRunners } from './helpers/lab-runner.js';
+import { LabRunners } from '../helpers/lab/lab-runner.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 

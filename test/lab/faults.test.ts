@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseGuests } from '../../src/adapters/pve/parse.js';
 import { startLab, type Lab } from '../../src/lab/index.js';
 import { createRunner, type Runner } from '../../src/transport/index.js';
-import { labTarget } from './helpers/lab-runner.js';
+import { labTarget } from '../helpers/lab/lab-runner.js';
 
 let lab: Lab;
 const opened: Runner[] = [];

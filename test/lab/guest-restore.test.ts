@@ -15,7 +15,7 @@ import { restoreFold, type RestoreProgress, type RestoreResult } from '../../src
 import type { Result } from '../../src/domain/types.js';
 import type { Lab } from '../../src/lab/index.js';
 import type { Command } from '../../src/transport/command.js';
-import { useLab, type LabRunners } from './helpers/lab-runner.js';
+import { useLab, type LabRunners } from '../helpers/lab/lab-runner.js';
 
 let lab: Lab;
 let runners: LabRunners;

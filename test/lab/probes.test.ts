@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Command } from '../../src/transport/command.js';
-import { useLab, type LabRunners } from './helpers/lab-runner.js';
+import { useLab, type LabRunners } from '../helpers/lab/lab-runner.js';
 
 let runners: LabRunners;
 useLab({ scenario: 'healthy', timeScale: 0.05 }, (_l, r) => (runners = r));

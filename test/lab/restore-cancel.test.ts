@@ -13,7 +13,7 @@ import { pctRestoreCommand, qmrestoreCommand } from '../../src/adapters/pve/rest
 import { restoreFold } from '../../src/adapters/pve/restore-progress.js';
 import { foldOutput } from '../../src/adapters/shared/line-fold.js';
 import type { Lab } from '../../src/lab/index.js';
-import { useLab, type LabRunners } from './helpers/lab-runner.js';
+import { useLab, type LabRunners } from '../helpers/lab/lab-runner.js';
 
 let lab: Lab;
 let runners: LabRunners;

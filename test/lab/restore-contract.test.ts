@@ -14,8 +14,8 @@ import { foldOutput } from '../../src/adapters/shared/line-fold.js';
 import type { Result } from '../../src/domain/types.js';
 import type { Lab } from '../../src/lab/index.js';
 import type { Command } from '../../src/transport/command.js';
-import { fixture, type Fixture } from '../adapters/fixtures.js';
-import { useLab, type LabRunners } from './helpers/lab-runner.js';
+import { fixture, type Fixture } from '../helpers/fixtures.js';
+import { useLab, type LabRunners } from '../helpers/lab/lab-runner.js';
 
 let lab: Lab;
 let runners: LabRunners;

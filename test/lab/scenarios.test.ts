@@ -14,7 +14,7 @@ import { memoryIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import { startLab, type Lab } from '../../src/lab/index.js';
 import { TIER_RETENTION } from '../../src/lab/homelab/topology.js';
-import { LabRunners } from './helpers/lab-runner.js';
+import { LabRunners } from '../helpers/lab/lab-runner.js';
 
 const now = () => Date.now() / 1000;
 const DAY = 86_400;

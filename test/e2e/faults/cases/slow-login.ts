@@ -13,7 +13,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { StatusReport } from '../../../../src/domain/status-report.js';
-import { statusContract } from '../../../status/helpers/run-strata.js';
+import { statusContract } from '../../../helpers/status/run-strata.js';
 import { ESTATE_HOSTS, ROOT } from '../helpers/estate.js';
 import type { Matrix } from '../helpers/matrix.js';
 

@@ -17,8 +17,8 @@ import { archiveName } from '../../../../src/adapters/config-backup/commands.js'
 import type { HostFile, InventoryFile } from '../../../../src/domain/inventory-file.js';
 import type { StatusReport } from '../../../../src/domain/status-report.js';
 import { startSshd, type SshdHost, type SshdOptions } from '../../../helpers/sshd.js';
-import { statusContract } from '../../../status/helpers/run-strata.js';
-import { HEALTHY, hostEntry, STANDINS } from '../../../status/helpers/standin-lab.js';
+import { statusContract } from '../../../helpers/status/run-strata.js';
+import { HEALTHY, hostEntry, STANDINS } from '../../../helpers/status/standin-lab.js';
 
 export const ROOT = resolve(import.meta.dirname, '../../../..');
 
