@@ -55,34 +55,34 @@ function observations(): { hosts: HostObservation[]; layers: LayerObservation[] 
   for (const g of guests) {
     for (let k = 0; k < 50; k++) {
       const time = NOW - 2 * H - k * 24 * H;
-      pbs.push({ layerId: 'pbs-local', assetId: g.id, time, ref: `${g.id}/${time}`, verification: { state: 'ok', at: time + H } });
+      pbs.push({ layerId: 'pbs-local', assetId: g.id, timeSec: time, ref: `${g.id}/${time}`, verification: { state: 'ok', atSec: time + H } });
     }
   }
   const restic: RecoveryPoint[] = [];
   for (let k = 0; k < 10_000; k++) {
     const time = NOW - H - k * 6 * H;
     const assetId = k % 2 === 0 ? 'files/docker1:/mnt/usb/pbs' : `files/docker1:/srv/app${k % 50}`;
-    restic.push({ layerId: 'restic-cloud', assetId, time, ref: `restic-${k}` });
+    restic.push({ layerId: 'restic-cloud', assetId, timeSec: time, ref: `restic-${k}` });
   }
   const snaps: RecoveryPoint[] = [];
   const repl: RecoveryPoint[] = [];
   for (let k = 0; k < 100_000; k++) {
     const d = k % DATASETS;
     const time = NOW - 600 - Math.floor(k / DATASETS) * H;
-    if (k % 5 < 3) snaps.push({ layerId: 'nas-snap', assetId: `dataset/tank/d${d}`, time, ref: `tank/d${d}@autosnap_${k}` });
-    else repl.push({ layerId: 'nas-repl', assetId: `dataset/tank/d${d}`, time, ref: `backup/d${d}@autosnap_${k}` });
+    if (k % 5 < 3) snaps.push({ layerId: 'nas-snap', assetId: `dataset/tank/d${d}`, timeSec: time, ref: `tank/d${d}@autosnap_${k}` });
+    else repl.push({ layerId: 'nas-repl', assetId: `dataset/tank/d${d}`, timeSec: time, ref: `backup/d${d}@autosnap_${k}` });
   }
-  const hosts = ['pve1', 'pbs1', 'nas1', 'docker1'].map((name) => ({ name, reachable: true, error: null, clockSkewSeconds: 1, readAt: NOW }));
-  const layer = (layerId: string, points: RecoveryPoint[], assets: Asset[] = []): LayerObservation => ({ layerId, readAt: NOW, points, jobs: [], assets, errors: [] });
+  const hosts = ['pve1', 'pbs1', 'nas1', 'docker1'].map((name) => ({ name, reachable: true, error: null, clockSkewSeconds: 1, readAtSec: NOW }));
+  const layer = (layerId: string, points: RecoveryPoint[], assets: Asset[] = []): LayerObservation => ({ layerId, readAtSec: NOW, points, jobs: [], assets, errors: [] });
   return {
     hosts,
     layers: [layer('pbs-local', pbs, guests), layer('restic-cloud', restic), layer('nas-snap', snaps, datasets), layer('nas-repl', repl)],
   };
 }
 
-function retentionPoints(): { time: number; protected?: boolean }[] {
+function retentionPoints(): { timeSec: number; protected?: boolean }[] {
   // Every 15 minutes for ~2.9 years, crossing six DST changes; a few protected.
-  return Array.from({ length: 100_000 }, (_, i) => ({ time: NOW - i * 900 - (i % 7) * 13, ...(i % 997 === 0 ? { protected: true } : {}) }));
+  return Array.from({ length: 100_000 }, (_, i) => ({ timeSec: NOW - i * 900 - (i % 7) * 13, ...(i % 997 === 0 ? { protected: true } : {}) }));
 }
 
 function time<T>(fn: () => T): { ms: number; value: T } {
@@ -106,8 +106,8 @@ export function once(): void {
   const keep = parseKeepOptions(KEEP);
   if (!keep.ok) throw new Error(keep.error.message);
   const report = evaluate(inv, input, NOW);
-  const pbs = planRetention(points, keep.value, { semantics: 'pbs', timeZone: 'Europe/Berlin', now: NOW });
-  const restic = planRetention(points, keep.value, { semantics: 'restic', timeZone: 'Europe/Berlin', now: NOW });
+  const pbs = planRetention(points, keep.value, { semantics: 'pbs', timeZone: 'Europe/Berlin', nowSec: NOW });
+  const restic = planRetention(points, keep.value, { semantics: 'restic', timeZone: 'Europe/Berlin', nowSec: NOW });
   process.stdout.write(JSON.stringify({ start, peak: process.resourceUsage().maxRSS / 1024, sizes: [report.assets.length, pbs.length, restic.length] }));
 }
 
@@ -149,7 +149,7 @@ export async function run(args: string[]): Promise<void> {
     const ts: number[] = [];
     let kept = 0;
     for (let i = 0; i < runs; i++) {
-      const r = time(() => planRetention(points, keep.value, { semantics, timeZone: 'Europe/Berlin', now: NOW }));
+      const r = time(() => planRetention(points, keep.value, { semantics, timeZone: 'Europe/Berlin', nowSec: NOW }));
       ts.push(r.ms);
       kept = r.value.filter((d) => d.action === 'keep').length;
     }

@@ -105,7 +105,7 @@ export const dashboardScreen: ScreenSpec<'dashboard'> = {
   name: 'Dashboard',
   summary: 'The hosts × layers matrix (a cell per layer: health, newest point against RPO), and every workload against its 3-2-1 tier.',
   bindings: BINDINGS,
-  reads: ['report', 'reportReadAt', 'reportIsSaved', 'observations', 'inventory'],
+  reads: ['report', 'reportReadAtMs', 'reportIsSaved', 'observations', 'inventory'],
   title: () => 'Dashboard',
   panes: (state, _route, nowMs) => [
     { id: 'layers', title: 'Hosts × layers', columns: matrixColumns(kindsOf(state)), rows: matrixRows(state, nowMs), emptyText: 'no hosts (none in the inventory, or none matches the filter)', isGrid: true },

@@ -11,7 +11,7 @@ import type { ScreenProps, ScreenSpec } from './screen-spec.js';
 import { usePolling, useScreen } from './use-screen.js';
 
 function HostScreen({ route, width, height }: ScreenProps<'host'>) {
-  const { panes, pane, cursors, isColor, state, now } = useScreen(hostScreen, route);
+  const { panes, pane, cursors, isColor, state, nowMs: now } = useScreen(hostScreen, route);
   usePolling({ id: 'host', hosts: [route.host] });
   const host = state.report?.hosts.find((h) => h.name === route.host);
   const file = state.inventory?.hosts.find((h) => h.name === route.host);
@@ -46,7 +46,7 @@ export const hostScreen: ScreenSpec<'host'> = {
   name: 'Host',
   summary: 'One host: reachability, clock skew, reasons, and its layers.',
   bindings: [...LAYER_ACTION_BINDINGS],
-  reads: ['report', 'reportReadAt', 'reportIsSaved', 'observations', 'inventory'],
+  reads: ['report', 'reportReadAtMs', 'reportIsSaved', 'observations', 'inventory'],
   title: (route) => `host ${route.host}`,
   freshness: (state, route, nowMs) => {
     const host = state.report?.hosts.find((h) => h.name === route.host);

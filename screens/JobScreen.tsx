@@ -24,7 +24,7 @@ function stateText(job: Job): string {
   switch (job.state) {
     case 'ok':
       return '✔ OK';
-    case 'warning':
+    case 'warn':
       return '▲ WARNING';
     case 'failed':
       return '✖ FAILED';

@@ -52,7 +52,7 @@ function CapacityTab({ layer, width }: { readonly layer: LayerStatus; readonly w
 }
 
 function LayerScreen({ route, width, height }: ScreenProps<'layer'>) {
-  const { panes, pane, cursors, isColor, state, now } = useScreen(layerScreen, route);
+  const { panes, pane, cursors, isColor, state, nowMs: now } = useScreen(layerScreen, route);
   const layerFile = state.inventory?.layers.find((l) => l.id === route.layerId);
   usePolling(layerFile ? { id: 'layer', layers: [route.layerId] } : null);
   // What Strata ran on the layer is only in the journal: read it when shown (and after each job).
@@ -104,7 +104,7 @@ export const layerScreen: ScreenSpec<'layer'> = {
   name: 'Layer',
   summary: "One layer: recovery points, job runs, verification, capacity and reasons; x runs its job, v verifies it.",
   bindings: [...LAYER_ACTION_BINDINGS],
-  reads: ['report', 'reportReadAt', 'reportIsSaved', 'observations', 'inventory', 'refreshing', 'journal'],
+  reads: ['report', 'reportReadAtMs', 'reportIsSaved', 'observations', 'inventory', 'refreshing', 'journal'],
   title: (route) => `layer ${route.layerId}`,
   freshness: (state, route, nowMs) => {
     const layer = state.report?.layers.find((l) => l.id === route.layerId);

@@ -15,7 +15,7 @@ import { useAppState, useNow } from './store-context.js';
 
 const pick = (s: AppState) => ({
   report: s.report,
-  reportReadAt: s.reportReadAt,
+  reportReadAtMs: s.reportReadAtMs,
   reportIsSaved: s.reportIsSaved,
   observations: s.observations,
   inventory: s.inventory,

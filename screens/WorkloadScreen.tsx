@@ -16,7 +16,7 @@ import type { ScreenProps, ScreenSpec } from './screen-spec.js';
 import { usePolling, useScreen } from './use-screen.js';
 
 function WorkloadScreen({ route, width, height }: ScreenProps<'workload'>) {
-  const { panes, cursors, isColor, state, now } = useScreen(workloadScreen, route);
+  const { panes, cursors, isColor, state, nowMs: now } = useScreen(workloadScreen, route);
   usePolling({ id: 'workload' });
   const asset = state.report?.assets.find((a) => a.id === route.assetId);
   if (!asset) return <Text>{`No workload ${route.assetId} in this report.`}</Text>;
@@ -51,7 +51,7 @@ export const workloadScreen: ScreenSpec<'workload'> = {
   name: 'Workload',
   summary: 'One workload across every layer: newest point per layer, direct or through a chain, hop lags, last proven restorable.',
   bindings: [...LAYER_ACTION_BINDINGS],
-  reads: ['report', 'reportReadAt', 'inventory'],
+  reads: ['report', 'reportReadAtMs', 'inventory'],
   title: (route) => `workload ${route.assetId}`,
   panes: (state, route, nowMs) => [
     {

@@ -16,7 +16,7 @@ export interface ScreenData {
   readonly cursors: readonly number[];
   readonly filter: string;
   readonly isColor: boolean;
-  readonly now: number;
+  readonly nowMs: number;
   readonly state: AppState;
 }
 
@@ -44,7 +44,7 @@ export function useScreen<K extends RouteKind>(spec: ScreenSpec<K>, route: Route
   const pane = clamp(picked.pane as number, panes.length);
   const cursorMap = picked.cursors as AppState['cursors'];
   const cursors = panes.map((p, i) => clamp(cursorMap[cursorKey(key, i)] ?? 0, p.rows.length));
-  return { panes, pane, cursors, filter, isColor: picked.color as boolean, now, state };
+  return { panes, pane, cursors, filter, isColor: picked.color as boolean, nowMs: now, state };
 }
 
 /** Polls `scope` while the calling screen is mounted (shown); stops when it is hidden. */

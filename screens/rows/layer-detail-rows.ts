@@ -38,10 +38,10 @@ function verified(p: RecoveryPoint): string {
 export function pointRows(obs: LayerObservation | undefined): ScreenRow[] {
   if (!obs) return [];
   return [...obs.points]
-    .sort((a, b) => b.time - a.time)
+    .sort((a, b) => b.timeSec - a.timeSec)
     .map((p, i) => ({
       key: `pt:${i}:${p.ref}`,
-      cells: [shortTime(iso(p.time)), p.assetId, verified(p), p.sizeBytes === undefined ? '' : formatBytes(p.sizeBytes), `${p.ref}${p.protected ? ' (protected)' : ''}${p.storageTier ? ` [${p.storageTier}]` : ''}`],
+      cells: [shortTime(iso(p.timeSec)), p.assetId, verified(p), p.sizeBytes === undefined ? '' : formatBytes(p.sizeBytes), `${p.ref}${p.protected ? ' (protected)' : ''}${p.storageTier ? ` [${p.storageTier}]` : ''}`],
       isDim: p.partial ?? false,
       search: `${p.assetId} ${p.ref} ${verified(p)} ${p.storageTier ?? ''}`,
       open: { kind: 'workload', assetId: p.assetId },
@@ -62,10 +62,10 @@ const stateWord = (j: JobRun) => (j.state === 'ok' ? 'ok' : j.state.toUpperCase(
 export function jobRows(obs: LayerObservation | undefined): ScreenRow[] {
   if (!obs) return [];
   return [...obs.jobs]
-    .sort((a, b) => b.startedAt - a.startedAt)
+    .sort((a, b) => b.startedAtSec - a.startedAtSec)
     .map((j, i) => ({
-      key: `job:${i}:${j.upid ?? j.startedAt}`,
-      cells: [shortTime(iso(j.startedAt)), j.type, stateWord(j), j.assetId ?? '', j.status],
+      key: `job:${i}:${j.upid ?? j.startedAtSec}`,
+      cells: [shortTime(iso(j.startedAtSec)), j.type, stateWord(j), j.assetId ?? '', j.status],
       search: `${j.type} ${j.state} ${j.status} ${j.assetId ?? ''}`,
     }));
 }

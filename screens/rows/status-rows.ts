@@ -9,31 +9,31 @@ import type { AppState } from '../../src/store/index.js';
 import { firstReason, freshness, shortAge, type Freshness } from './format.js';
 import type { ScreenRow } from './pane.js';
 
-export type StatusView = Pick<AppState, 'report' | 'reportReadAt' | 'reportIsSaved' | 'observations' | 'inventory'>;
+export type StatusView = Pick<AppState, 'report' | 'reportReadAtMs' | 'reportIsSaved' | 'observations' | 'inventory'>;
 
 const refreshSeconds = (v: StatusView) => v.inventory?.refreshSeconds ?? 60;
 
 /** Seconds since the newest point, as of now (the report's age plus the time since it was read). */
 export function ageNow(v: StatusView, ageSeconds: number | null, nowMs: number): number | null {
   if (ageSeconds === null) return null;
-  return ageSeconds + Math.max(0, (nowMs - (v.reportReadAt ?? nowMs)) / 1000);
+  return ageSeconds + Math.max(0, (nowMs - (v.reportReadAtMs ?? nowMs)) / 1000);
 }
 
 export function layerFreshness(v: StatusView, layer: LayerStatus, nowMs: number): Freshness {
   const live = v.observations.layerReadAtMs[layer.id];
   if (live !== undefined && !v.reportIsSaved) return freshness(live, nowMs, refreshSeconds(v), false);
-  return freshness(layer.readAt === null ? null : v.reportReadAt, nowMs, refreshSeconds(v), v.reportIsSaved);
+  return freshness(layer.readAt === null ? null : v.reportReadAtMs, nowMs, refreshSeconds(v), v.reportIsSaved);
 }
 
 export function hostFreshness(v: StatusView, host: HostStatus, nowMs: number): Freshness {
   const live = v.observations.hostReadAtMs[host.name];
   if (live !== undefined && !v.reportIsSaved) return freshness(live, nowMs, refreshSeconds(v), false);
-  return freshness(v.reportReadAt, nowMs, refreshSeconds(v), v.reportIsSaved);
+  return freshness(v.reportReadAtMs, nowMs, refreshSeconds(v), v.reportIsSaved);
 }
 
 /** The report's freshness as a whole, for the title bar. */
 export function reportFreshness(v: StatusView, nowMs: number): Freshness {
-  return freshness(v.reportReadAt, nowMs, refreshSeconds(v), v.reportIsSaved);
+  return freshness(v.reportReadAtMs, nowMs, refreshSeconds(v), v.reportIsSaved);
 }
 
 /** Reasons start with their subject ("pve1-dump: newest…"); in the subject's own row that is noise. */

@@ -86,12 +86,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const points = parsePoints(input, zone.value);
   if (!points.ok) return fail(points.message);
 
-  const plan = planRetention(points.points, keep.value, { semantics, timeZone, now });
+  const plan = planRetention(points.points, keep.value, { semantics, timeZone, nowSec: now });
   if (values.json) {
-    io.out(JSON.stringify(plan.map((d) => ({ time: isoTime(d.time), action: d.action, reason: d.reason }))));
+    io.out(JSON.stringify(plan.map((d) => ({ time: isoTime(d.timeSec), action: d.action, reason: d.reason }))));
     return EXIT.ok;
   }
-  const lines = plan.map((d) => `${zone.value.format(d.time)}  ${d.action.padEnd(6)}  ${d.reason ?? ''}`.trimEnd());
+  const lines = plan.map((d) => `${zone.value.format(d.timeSec)}  ${d.action.padEnd(6)}  ${d.reason ?? ''}`.trimEnd());
   const kept = plan.filter((d) => d.action === 'keep').length;
   lines.push(
     `keep ${kept}, remove ${plan.length - kept} (${semantics}, ${formatKeepOptions(keep.value) || 'no keep options: keep everything'}, ${timeZone})`,
@@ -117,7 +117,7 @@ function parsePoints(
     if (!time.ok) {
       return { ok: false, message: `line ${i + 1}: ${time.error.message}${words.length > 1 ? '; only "protected" or "partial" may follow the time' : ''}` };
     }
-    points.push({ time: time.value, ...(flags.has('protected') ? { protected: true } : {}), ...(flags.has('partial') ? { partial: true } : {}) });
+    points.push({ timeSec: time.value, ...(flags.has('protected') ? { protected: true } : {}), ...(flags.has('partial') ? { partial: true } : {}) });
   }
   return { ok: true, points };
 }

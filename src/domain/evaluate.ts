@@ -27,8 +27,8 @@ export function evaluate(inventory: Inventory, input: EvaluationInput, now: numb
 
   const proven = new Map<string, number>();
   for (const e of input.restoreEvidence ?? []) {
-    if (!Number.isFinite(e.at)) continue;
-    proven.set(e.assetId, Math.max(proven.get(e.assetId) ?? Number.NEGATIVE_INFINITY, e.at));
+    if (!Number.isFinite(e.atSec)) continue;
+    proven.set(e.assetId, Math.max(proven.get(e.assetId) ?? Number.NEGATIVE_INFINITY, e.atSec));
   }
 
   const hosts = inventory.hosts.map((h) => evaluateHost(ctx, h));

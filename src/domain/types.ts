@@ -1,8 +1,8 @@
 /**
  * The shared vocabulary of Strata: what adapters observe on hosts and what the
- * health rules conclude from it. Pure data; times are epoch seconds (UTC), sizes
- * bytes. Extend these types; do not rename fields (the status JSON and the
- * collector depend on them).
+ * health rules conclude from it. Pure data; every time field says its unit
+ * (`…Sec`: epoch seconds, UTC), sizes are bytes. The status JSON is built from
+ * these in status-report.ts under its own, published names.
  */
 
 /** Worst first: crit > unknown > warn > ok. */
@@ -73,16 +73,16 @@ export interface RecoveryPoint {
   readonly layerId: string;
   readonly assetId: AssetId;
   /** When the point was taken (epoch seconds, UTC). */
-  readonly time: number;
+  readonly timeSec: number;
   /**
    * When it was finished, where the host tells (a PBS backup task's end). A
    * copy started before then holds an unfinished point, so chains use this.
    */
-  readonly completedAt?: number;
+  readonly completedAtSec?: number;
   /** The tool's own name for it: volid, PBS snapshot path, ZFS snapshot name, restic id, object path. */
   readonly ref: string;
   readonly sizeBytes?: number;
-  readonly verification?: { readonly state: VerificationState; readonly at?: number; readonly upid?: string };
+  readonly verification?: { readonly state: VerificationState; readonly atSec?: number; readonly upid?: string };
   readonly protected?: boolean;
   /** Storage class of a cloud object (e.g. GLACIER): readable only after a restore request. */
   readonly storageTier?: string;
@@ -100,15 +100,15 @@ export type JobKind =
   | 'snapshot'
   | 'other';
 
-export type JobState = 'ok' | 'warning' | 'failed' | 'running';
+export type JobState = 'ok' | 'warn' | 'failed' | 'running';
 
 /** One run of a job, as the host's task log reports it. */
 export interface JobRun {
   readonly kind: JobKind;
   /** The tool's own task type (vzdump, verificationjob, syncjob, ...). */
   readonly type: string;
-  readonly startedAt: number;
-  readonly endedAt?: number;
+  readonly startedAtSec: number;
+  readonly endedAtSec?: number;
   readonly state: JobState;
   /** Status text as reported: "OK", "WARNINGS: 2", "job errors", ... */
   readonly status: string;
@@ -158,7 +158,7 @@ export interface PoolHealth {
 export interface LayerObservation {
   readonly layerId: string;
   /** Host time (epoch seconds) when the layer was read. */
-  readonly readAt: number;
+  readonly readAtSec: number;
   readonly points: readonly RecoveryPoint[];
   readonly jobs: readonly JobRun[];
   readonly jobDefinitions?: readonly JobDefinition[];
@@ -201,5 +201,5 @@ export interface HostObservation {
   readonly pveNode?: string;
   /** How long an SSH session (worker shell) takes to start there, as the runner measured it; absent when unknown or local. */
   readonly sessionStartMs?: number;
-  readonly readAt: number;
+  readonly readAtSec: number;
 }

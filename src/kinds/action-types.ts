@@ -60,7 +60,7 @@ export type StepOutput =
   | { readonly kind: 'restic-check'; readonly readsData?: string }
   | { readonly kind: 'rclone-sync' }
   /** The sync marker written after a whole sync: without it the status cannot tell the copy is whole. */
-  | { readonly kind: 'rclone-mark'; readonly at: number }
+  | { readonly kind: 'rclone-mark'; readonly atSec: number }
   | { readonly kind: 'rclone-check' }
   /** A snapshot list; with `expect`, the named snapshot must be in it (the proof a send/recv arrived). */
   | { readonly kind: 'zfs-snapshots'; readonly dataset: string; readonly side: 'source' | 'target'; readonly expect?: string; readonly form: 'list' | 'get' }
@@ -97,7 +97,7 @@ export interface ActionPlan {
   readonly compare?: { readonly kind: 'zfs-replication'; readonly source: string; readonly target: string; readonly maxLagSeconds: number | null };
 }
 
-export type ActionState = 'ok' | 'warning' | 'failed' | 'cancelled';
+export type ActionState = 'ok' | 'warn' | 'failed' | 'cancelled';
 
 export interface ActionOutcome {
   readonly state: ActionState;
@@ -115,7 +115,7 @@ export interface ActionOutcome {
    * earlier than the action: reading a pool's last scrub proves the pool as of
    * that scrub, not as of now.
    */
-  readonly provenAt?: number;
+  readonly provenAtSec?: number;
 }
 
 export interface OutputLine {

@@ -17,7 +17,7 @@ export interface PlanContext {
   runnerFor(host: string): Runner;
   lookupEnv(name: string): string | undefined;
   /** Epoch seconds, for the names of new snapshots and archives. */
-  now(): number;
+  nowSec(): number;
   /** The TUI's `--read-only`: no plan that changes a host. */
   readonly readOnly?: boolean;
   readonly signal?: AbortSignal;

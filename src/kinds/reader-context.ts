@@ -13,7 +13,7 @@ export interface ReaderContext {
   /** What `hostname` printed on the layer's host, when this round already asked. */
   readonly hostname?: string;
   /** Host clock, epoch seconds. */
-  readonly now: number;
+  readonly nowSec: number;
   /** Per command. */
   readonly timeoutMs: number;
   readonly signal?: AbortSignal;

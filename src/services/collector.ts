@@ -18,7 +18,7 @@ export interface CollectorDeps {
   runnerFor(host: string): Runner;
   readLayer(ctx: ReaderContext, layer: LayerFile): Promise<LayerObservation>;
   /** Local clock, epoch seconds (fractional). */
-  localNow(): number;
+  localNowSec(): number;
   lookupEnv(name: string): string | undefined;
 }
 
@@ -39,7 +39,7 @@ export interface Collection {
   readonly hosts: HostObservation[];
   readonly layers: LayerObservation[];
   /** Local epoch seconds when the round finished. */
-  readonly finishedAt: number;
+  readonly finishedAtSec: number;
 }
 
 export const DEFAULT_PROBE_TIMEOUT_MS = 20_000;
@@ -69,10 +69,10 @@ export async function collect(inventory: Inventory, deps: CollectorDeps, opts: C
       const probe = await probeHost(runner, {
         needHostname: needsNode,
         timeoutMs,
-        localNow: deps.localNow,
+        localNow: deps.localNowSec,
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
-      const readAt = probe.hostNow ?? Math.floor(deps.localNow());
+      const readAt = probe.hostNowSec ?? Math.floor(deps.localNowSec());
       const obs: HostObservation = {
         name: host.name,
         reachable: probe.reachable,
@@ -81,7 +81,7 @@ export async function collect(inventory: Inventory, deps: CollectorDeps, opts: C
         ...(probe.utcOffset ? { utcOffset: probe.utcOffset } : {}),
         ...(host.node || probe.hostname ? { pveNode: host.node ?? probe.hostname! } : {}),
         ...(runner.sessionStartMs !== undefined ? { sessionStartMs: runner.sessionStartMs } : {}),
-        readAt,
+        readAtSec: readAt,
       };
       hostObs.set(host.name, obs);
       opts.onHost?.(obs);
@@ -101,7 +101,7 @@ export async function collect(inventory: Inventory, deps: CollectorDeps, opts: C
               node: host.node ?? probe.hostname ?? host.name,
               ...(probe.hostname ? { hostname: probe.hostname } : {}),
               // Ages are computed in the host's time: a point "written now" on a fast clock is not in the future.
-              now: readAt,
+              nowSec: readAt,
               timeoutMs,
               lookupEnv: deps.lookupEnv,
               ...(opts.signal ? { signal: opts.signal } : {}),
@@ -122,10 +122,10 @@ export async function collect(inventory: Inventory, deps: CollectorDeps, opts: C
   return {
     hosts: hosts.map((h) => hostObs.get(h.name)!),
     layers: layerObs,
-    finishedAt: deps.localNow(),
+    finishedAtSec: deps.localNowSec(),
   };
 }
 
 function unreadable(layerId: string, readAt: number, message: string): LayerObservation {
-  return { layerId, readAt, points: [], jobs: [], assets: [], errors: [{ kind: 'transport', message }] };
+  return { layerId, readAtSec: readAt, points: [], jobs: [], assets: [], errors: [{ kind: 'transport', message }] };
 }

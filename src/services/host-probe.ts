@@ -11,7 +11,7 @@ export interface HostProbe {
   readonly reachable: boolean;
   readonly error: string | null;
   /** Host epoch seconds when read, or null when unknown. */
-  readonly hostNow: number | null;
+  readonly hostNowSec: number | null;
   readonly utcOffset: string | null;
   readonly hostname: string | null;
   /** Host clock minus local clock at the moment of reading (seconds, rounded). */
@@ -45,7 +45,7 @@ export async function probeHost(
     return {
       reachable: true,
       error: parsed ? null : `cannot read the clock: date printed ${JSON.stringify(clock.stdout.slice(0, 40))}`,
-      hostNow: parsed?.epoch ?? null,
+      hostNowSec: parsed?.epoch ?? null,
       utcOffset: parsed?.offset ?? null,
       hostname,
       clockSkewSeconds: parsed ? Math.round(parsed.epoch + 0.5 - localMid) : null,
@@ -54,7 +54,7 @@ export async function probeHost(
     return {
       reachable: false,
       error: isTransportError(e) ? e.message : e instanceof Error ? e.message : String(e),
-      hostNow: null,
+      hostNowSec: null,
       utcOffset: null,
       hostname: null,
       clockSkewSeconds: null,

@@ -79,7 +79,7 @@ export function composeServices(opts: ServicesOptions): Services {
     }
     return r;
   };
-  const collector: CollectorDeps = { runnerFor: probeRunner, readLayer, localNow: () => Date.now() / 1000, lookupEnv: (name) => env[name] };
+  const collector: CollectorDeps = { runnerFor: probeRunner, readLayer, localNowSec: () => Date.now() / 1000, lookupEnv: (name) => env[name] };
   // Read where it is: no journal yet means no evidence, and reading must not create one.
   const journal = new Journal(statePath(JOURNAL_FILE, env));
   const evidence = new JournalEvidence(journal.path);
@@ -99,7 +99,7 @@ export function composeServices(opts: ServicesOptions): Services {
     actions: {
       async plan(request) {
         // A planner's reads are probes: they go to the probe log like the collector's.
-        const r = await planAction(request, { inventory, runnerFor: probeRunner, lookupEnv: collector.lookupEnv, now, readOnly: opts.readOnly ?? false });
+        const r = await planAction(request, { inventory, runnerFor: probeRunner, lookupEnv: collector.lookupEnv, nowSec: now, readOnly: opts.readOnly ?? false });
         if (!r.ok) throw new Error(r.error.message);
         return r.value;
       },

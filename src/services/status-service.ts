@@ -57,7 +57,7 @@ export async function readStatus(
 ): Promise<StatusReading> {
   const [collected, runs] = await Promise.all([collect(inventory, deps, opts), opts.strataRuns?.().catch(() => []) ?? []]);
   const collection = runs.length > 0 ? { ...collected, layers: withStrataRuns(collected.layers, runs) } : collected;
-  return { report: evaluateStatus(inventory, collection, collection.finishedAt, { evidence: opts.restoreEvidence }), collection };
+  return { report: evaluateStatus(inventory, collection, collection.finishedAtSec, { evidence: opts.restoreEvidence }), collection };
 }
 
 /**

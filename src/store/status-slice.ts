@@ -44,7 +44,7 @@ export interface StatusSlice {
   inventory: Inventory | null;
   report: StatusReport | null;
   /** Epoch ms when the shown report was read (it may come from the saved state). */
-  reportReadAt: number | null;
+  reportReadAtMs: number | null;
   /** True when the shown report was loaded from disk and no refresh has finished yet. */
   reportIsSaved: boolean;
   refreshing: boolean;
@@ -96,7 +96,7 @@ export const createStatusSlice =
     return {
       inventory: null,
       report: null,
-      reportReadAt: null,
+      reportReadAtMs: null,
       reportIsSaved: false,
       refreshing: false,
       refreshesRunning: 0,
@@ -110,7 +110,7 @@ export const createStatusSlice =
       },
       showSavedReport: (report, readAtMs) => {
         if (get().report && !get().reportIsSaved) return; // a live reading is newer
-        set({ report, reportReadAt: readAtMs, reportIsSaved: true });
+        set({ report, reportReadAtMs: readAtMs, reportIsSaved: true });
       },
       refresh: async (opts = {}) => {
         const inventory = get().inventory;
@@ -141,7 +141,7 @@ export const createStatusSlice =
           readAtMs / 1000,
           { evidence: deps.restoreEvidence?.(observations.layers), lastKnown },
         );
-        set((s) => ({ ...done(s), report, reportReadAt: readAtMs, reportIsSaved: false, observations }));
+        set((s) => ({ ...done(s), report, reportReadAtMs: readAtMs, reportIsSaved: false, observations }));
         if (deps.saveReport) {
           try {
             await deps.saveReport(report, readAtMs);

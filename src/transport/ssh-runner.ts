@@ -55,7 +55,7 @@ type StopKind = Extract<TransportErrorKind, 'cancelled' | 'timeout' | 'output-to
 interface Job {
   readonly cmd: Command;
   readonly io: CommandIo;
-  readonly startedAt: number;
+  readonly startedAtMs: number;
   readonly needsExec: boolean;
   /** Bytes of stdout and stderr together after which the command is ended. */
   readonly maxOutputBytes: number | undefined;
@@ -88,7 +88,7 @@ export class SshRunner implements Runner {
   private failure: { error: TransportError; until: number; delayMs: number } | undefined;
   /** Capacity learned from shells that failed to start, kept for the next connection; undefined is maxConcurrent. */
   private capacity: number | undefined;
-  private capacityChangedAt = 0;
+  private capacityChangedAtMs = 0;
   private startAvgMs: number | undefined;
   /** Moving average of how long commands ran on worker shells here. */
   private commandAvgMs: number | undefined;
@@ -152,7 +152,7 @@ export class SshRunner implements Runner {
           stderr: new OutputSink(streamOpts?.onStderr, tail, budget),
           onPid: (pid) => this.onPid(job, pid),
         },
-        startedAt: Date.now(),
+        startedAtMs: Date.now(),
         needsExec: cmd.stdin !== undefined,
         maxOutputBytes,
         state: 'queued',
@@ -244,7 +244,7 @@ export class SshRunner implements Runner {
     const startMs = this.startAvgMs;
     if (s.workers.size === 0 || startMs === undefined) return true;
     const now = performance.now();
-    const ages = [...s.workers].flatMap((w) => (w.busySince === undefined ? [] : [now - w.busySince])).filter((age) => age < startMs);
+    const ages = [...s.workers].flatMap((w) => (w.busySinceMs === undefined ? [] : [now - w.busySinceMs])).filter((age) => age < startMs);
     const serving = ages.length + s.opening;
     if (serving === 0) return true;
     if (this.commandAvgMs !== undefined && (waiting * this.commandAvgMs) / serving > startMs) return true;
@@ -298,13 +298,13 @@ export class SshRunner implements Runner {
   private setCapacity(s: SshSession, capacity: number): void {
     s.capacity = capacity;
     this.capacity = capacity < s.settings.maxConcurrent ? capacity : undefined;
-    this.capacityChangedAt = Date.now();
+    this.capacityChangedAtMs = Date.now();
   }
 
   /** A capacity lowered long ago may have been a passing shortage (a host out of processes): try one more channel. */
   private retryCapacity(s: SshSession): void {
     if (s.free > 0 || s.capacity >= s.settings.maxConcurrent) return;
-    if (Date.now() - this.capacityChangedAt < CAPACITY_RETRY_MS) return;
+    if (Date.now() - this.capacityChangedAtMs < CAPACITY_RETRY_MS) return;
     this.setCapacity(s, s.capacity + 1);
   }
 
@@ -406,7 +406,7 @@ export class SshRunner implements Runner {
     if (s.opening === 0 && s.idle.length === 0 && s.used > 0) why = s.used === 1 ? 'the only session there was busy' : `all ${s.used} sessions there were busy`;
     else if (this.sessionStartMs !== undefined) why = `sessions there take about ${formatSeconds(this.sessionStartMs)} to start`;
     else why = 'the first session there had not started yet';
-    return new TransportError('session-timeout', { host: this.host, waitedMs: job.cmd.timeoutMs ?? Date.now() - job.startedAt, detail: why });
+    return new TransportError('session-timeout', { host: this.host, waitedMs: job.cmd.timeoutMs ?? Date.now() - job.startedAtMs, detail: why });
   }
 
   private complete(job: Job, exitCode: number): void {
@@ -421,7 +421,7 @@ export class SshRunner implements Runner {
       stdout: job.io.stdout.finish(),
       stderr: job.io.stderr.finish(),
       exitCode,
-      durationMs: Date.now() - job.startedAt,
+      durationMs: Date.now() - job.startedAtMs,
     });
   }
 

@@ -86,7 +86,7 @@ export class WorkerShell {
   private current: Current | undefined;
   private closed = false;
   /** When the running command was handed over (performance.now()), undefined while idle. */
-  busySince: number | undefined;
+  busySinceMs: number | undefined;
   /** Called once when the channel is gone (the runner frees its slot). */
   onClosed: (() => void) | undefined;
 
@@ -166,7 +166,7 @@ export class WorkerShell {
     if (this.current) throw new Error('worker shell is busy');
     const nonce = newNonce();
     const script = workerScript(cmd, nonce);
-    this.busySince = performance.now();
+    this.busySinceMs = performance.now();
     return new Promise((resolve, reject) => {
       this.current = { out: new MarkerScanner(nonce), err: new MarkerScanner(nonce), io, code: undefined, resolve, reject };
       this.channel.write(script);
@@ -187,7 +187,7 @@ export class WorkerShell {
     for (const e of events) this.onMarker(c, e);
     if (c.out.hasEnded && c.err.hasEnded) {
       this.current = undefined;
-      this.busySince = undefined;
+      this.busySinceMs = undefined;
       c.resolve(c.code ?? 255);
     }
   }
@@ -202,7 +202,7 @@ export class WorkerShell {
     this.closed = true;
     const c = this.current;
     this.current = undefined;
-    this.busySince = undefined;
+    this.busySinceMs = undefined;
     c?.reject(new TransportError('connection-lost', { host: this.host, detail: 'the worker shell ended during a command' }));
     this.onClosed?.();
   }

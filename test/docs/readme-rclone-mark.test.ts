@@ -52,14 +52,14 @@ describeWithTools(['rclone'], 'the README rclone mark, with real rclone', () => 
 
     // To the millisecond the file system and the reader share (START carries nanoseconds).
     const listed = await listRemote(runner, { remote: 'cloud:copy', configFile: config });
-    expect(listed.ok && Math.abs(listed.value.syncedAt! - marked)).toBeLessThan(0.001);
+    expect(listed.ok && Math.abs(listed.value.syncedAtSec! - marked)).toBeLessThan(0.001);
     const o = await readLayer(
-      { runner, runnerFor: () => runner, node: 'here', now: Math.floor(Date.now() / 1000), timeoutMs: 30_000, lookupEnv: () => undefined },
+      { runner, runnerFor: () => runner, node: 'here', nowSec: Math.floor(Date.now() / 1000), timeoutMs: 30_000, lookupEnv: () => undefined },
       { id: 'copy', kind: 'rclone', host: 'here', remote: 'cloud:copy', source: join(dir, 'src'), configFile: config },
     );
     expect(o.errors).toEqual([]);
     expect(o.points).toHaveLength(1);
-    expect(Math.abs(o.points[0]!.time - marked)).toBeLessThan(0.001);
+    expect(Math.abs(o.points[0]!.timeSec - marked)).toBeLessThan(0.001);
   });
 
   it('keeps the mark through the next sync (it is excluded) and moves it to that sync\'s start', async () => {

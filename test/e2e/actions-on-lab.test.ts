@@ -21,7 +21,7 @@ useLab({ scenario: 'healthy', timeScale: 0.02 }, (l, r, i) => ((lab = l), (runne
 const runnerFor = (h: string) => runners.get(h);
 
 async function plan(req: ActionRequest): Promise<ActionPlan> {
-  const r = await planAction(req, { inventory, runnerFor, lookupEnv: () => undefined, now: () => Date.now() / 1000 });
+  const r = await planAction(req, { inventory, runnerFor, lookupEnv: () => undefined, nowSec: () => Date.now() / 1000 });
   if (!r.ok) throw new Error(`plan ${req.kind} ${req.layerId}: ${r.error.message}`);
   return r.value;
 }
@@ -140,7 +140,7 @@ describe('the degraded lab: failures are reported as the tools report them, neve
 
   const actOn = async (req: ActionRequest) => {
     const runnerFor = (h: string) => badRunners.get(h);
-    const p = await planAction(req, { inventory: badInventory, runnerFor, lookupEnv: () => undefined, now: () => Date.now() / 1000 });
+    const p = await planAction(req, { inventory: badInventory, runnerFor, lookupEnv: () => undefined, nowSec: () => Date.now() / 1000 });
     if (!p.ok) return { planError: p.error.message };
     return executePlan(p.value, { runnerFor, journal, operator: 'lab-test' });
   };
@@ -166,7 +166,7 @@ describe('cancel of a PBS verify against the lab', () => {
       if (!v.ok) throw new Error('bad lab config');
       const runnerFor = (h: string) => slowRunners.get(h);
       // Re-verify everything so the task has work for a while.
-      const p = await planAction({ kind: 'verify', layerId: 'pbs-local' }, { inventory: v.inventory, runnerFor, lookupEnv: () => undefined, now: () => Date.now() / 1000 });
+      const p = await planAction({ kind: 'verify', layerId: 'pbs-local' }, { inventory: v.inventory, runnerFor, lookupEnv: () => undefined, nowSec: () => Date.now() / 1000 });
       if (!p.ok) throw new Error(p.error.message);
       const plan: ActionPlan = { ...p.value, steps: [{ ...p.value.steps[0]!, command: { argv: ['proxmox-backup-manager', 'verify', 'usb', '--outdated-after', '1', '--output-format', 'text'] } }, p.value.steps[1]!] };
       const controller = new AbortController();

@@ -62,7 +62,7 @@ describeWithTools(['restic'], 'restic actions against real restic', () => {
 
   it("the Layer screen's lines say the last check from the journal: its time, result and what it read", async () => {
     const entries = actions.journal.entries.map((e) => ({ v: 1, ...e }) as JournalEntry);
-    const deps = { runnerFor: () => actions.runner, readLayer, localNow: () => Date.now() / 1000, lookupEnv: () => undefined };
+    const deps = { runnerFor: () => actions.runner, readLayer, localNowSec: () => Date.now() / 1000, lookupEnv: () => undefined };
     const { report } = await readStatus(actions.inventory, deps, { strataRuns: async () => strataRuns(entries) });
     const layer = report.layers.find((l) => l.id === 'files')!;
     const activity = layerActivity(journalViews(entries), 'files');

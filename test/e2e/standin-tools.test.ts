@@ -38,9 +38,9 @@ describe('stand-in pvesh', () => {
     const archives = parseStorageContent(content.stdout, content.stderr, content.code);
     if (!archives.ok) throw new Error(archives.error.message);
     const newest = archives.value.at(-1)!;
-    expect(Math.abs(before - 299 * 60 - newest.time)).toBeLessThanOrEqual(2);
+    expect(Math.abs(before - 299 * 60 - newest.timeSec)).toBeLessThanOrEqual(2);
     // The archive name carries the same time, in the node's local time, as vzdump names it.
-    const d = new Date(newest.time * 1000);
+    const d = new Date(newest.timeSec * 1000);
     const p = (n: number) => String(n).padStart(2, '0');
     expect(newest.volid).toBe(`local-backup:backup/vzdump-lxc-101-${d.getFullYear()}_${p(d.getMonth() + 1)}_${p(d.getDate())}-${p(d.getHours())}_${p(d.getMinutes())}_${p(d.getSeconds())}.tar.zst`);
 
@@ -50,7 +50,7 @@ describe('stand-in pvesh', () => {
     const failed = parsedTasks.value.find((t) => t.id === '101')!;
     expect(failed.state).toBe('failed');
     // The UPID's hex start time is the task's start time.
-    expect(parseInt(failed.upid.split(':')[4]!, 16)).toBe(failed.startTime);
+    expect(parseInt(failed.upid.split(':')[4]!, 16)).toBe(failed.startTimeSec);
   });
 
   it('fails like pvesh, on stderr with exit 255, for a path, node, guest, storage or option it does not know', () => {

@@ -56,7 +56,7 @@ describeWithTools(['tmpfs'], 'a full state directory', () => {
 
   const act = async (journal: Journal, request: ActionRequest) => {
     const runnerFor = (h: string) => runners.get(h);
-    const plan = await planAction(request, { inventory, runnerFor, lookupEnv: () => undefined, now: () => Date.now() / 1000 });
+    const plan = await planAction(request, { inventory, runnerFor, lookupEnv: () => undefined, nowSec: () => Date.now() / 1000 });
     if (!plan.ok) throw new Error(plan.error.message);
     return executePlan(plan.value, { runnerFor, journal, operator: 'alice' });
   };

@@ -12,7 +12,7 @@ import { useLab, type LabRunners } from '../helpers/lab/lab-runner.js';
 
 async function act(lab: Lab, inventory: Inventory, runners: LabRunners, req: ActionRequest): Promise<ActionOutcome | string> {
   const runnerFor = (h: string) => runners.get(h);
-  const plan = await planAction(req, { inventory, runnerFor, lookupEnv: () => undefined, now: () => Date.now() / 1000 });
+  const plan = await planAction(req, { inventory, runnerFor, lookupEnv: () => undefined, nowSec: () => Date.now() / 1000 });
   if (!plan.ok) return `plan failed: ${plan.error.message}`;
   return executePlan(plan.value, { runnerFor, journal: { append: async () => undefined }, operator: 'lab-test' });
 }

@@ -16,13 +16,13 @@ export function inventoryOf(json: Record<string, unknown>): Inventory {
 }
 
 export function hostUp(name: string, extra: Partial<HostObservation> = {}): HostObservation {
-  return { name, reachable: true, error: null, clockSkewSeconds: 0, readAt: NOW, ...extra };
+  return { name, reachable: true, error: null, clockSkewSeconds: 0, readAtSec: NOW, ...extra };
 }
 
 /** A point of `assetId` taken `hoursAgo` hours before NOW. */
 export function point(layerId: string, assetId: string, hoursAgo: number, extra: Partial<RecoveryPoint> = {}): RecoveryPoint {
   const time = NOW - hoursAgo * H;
-  return { layerId, assetId, time, ref: `${assetId}@${time}`, ...extra };
+  return { layerId, assetId, timeSec: time, ref: `${assetId}@${time}`, ...extra };
 }
 
 export function layerObs(
@@ -30,7 +30,7 @@ export function layerObs(
   points: readonly RecoveryPoint[],
   extra: Partial<Omit<LayerObservation, 'layerId' | 'points'>> = {},
 ): LayerObservation {
-  return { layerId, readAt: NOW, points, jobs: [], assets: [], errors: [], ...extra };
+  return { layerId, readAtSec: NOW, points, jobs: [], assets: [], errors: [], ...extra };
 }
 
 export const guest = (id: string, name: string, host = 'pve1', extra: Partial<Asset> = {}): Asset => ({
@@ -42,6 +42,6 @@ export const guest = (id: string, name: string, host = 'pve1', extra: Partial<As
 });
 
 export function job(state: JobRun['state'], hoursAgo: number, extra: Partial<JobRun> = {}): JobRun {
-  const status = state === 'ok' ? 'OK' : state === 'warning' ? 'WARNINGS: 2' : state === 'failed' ? 'job errors' : 'RUNNING';
-  return { kind: 'backup', type: 'vzdump', startedAt: NOW - hoursAgo * H, endedAt: NOW - hoursAgo * H + 60, state, status, ...extra };
+  const status = state === 'ok' ? 'OK' : state === 'warn' ? 'WARNINGS: 2' : state === 'failed' ? 'job errors' : 'RUNNING';
+  return { kind: 'backup', type: 'vzdump', startedAtSec: NOW - hoursAgo * H, endedAtSec: NOW - hoursAgo * H + 60, state, status, ...extra };
 }

@@ -38,7 +38,7 @@ function ctx(runner: FakeRunner, more: Partial<ReaderContext> = {}, others: Reco
       return r;
     },
     node: 'pve1',
-    now: NOW,
+    nowSec: NOW,
     timeoutMs: 5000,
     lookupEnv: () => undefined,
     ...more,
@@ -52,7 +52,7 @@ afterEach(() => {
 });
 
 const assetIds = (o: LayerObservation) => o.assets.map((a) => a.id);
-const pointsOf = (o: LayerObservation, assetId: string) => o.points.filter((p) => p.assetId === assetId).map((p) => p.time);
+const pointsOf = (o: LayerObservation, assetId: string) => o.points.filter((p) => p.assetId === assetId).map((p) => p.timeSec);
 
 describe('pve-snapshots reader', () => {
   const layer: PveSnapshotsLayerFile = { id: 'snaps', kind: 'pve-snapshots', host: 'pve1' };
@@ -79,7 +79,7 @@ describe('pve-snapshots reader', () => {
     expect(pointsOf(o, 'vm/100')).toEqual([1706493601, 1706580001, 1706666401]);
     expect(o.points.find((p) => p.assetId === 'ct/101' && p.ref === 'weekly')?.partial).toBe(true);
     expect(pointsOf(o, 'vm/105')).toEqual([]);
-    expect(o).toMatchObject({ layerId: 'snaps', readAt: NOW });
+    expect(o).toMatchObject({ layerId: 'snaps', readAtSec: NOW });
     expect(r.calls.every((c) => c.timeoutMs === 5000)).toBe(true);
   });
 
@@ -155,7 +155,7 @@ describe('vzdump reader', () => {
     expect(r.maxInFlight).toBe(5);
     expect(o.errors).toEqual([]);
     expect(pointsOf(o, 'vm/100')).toEqual([1706580001, 1706666401]);
-    expect(o.points.find((p) => p.assetId === 'vm/100' && p.time === 1706666401)).toMatchObject({
+    expect(o.points.find((p) => p.assetId === 'vm/100' && p.timeSec === 1706666401)).toMatchObject({
       ref: 'local-backup:backup/vzdump-qemu-100-2024_01_31-02_00_01.vma.zst',
       protected: true,
       sizeBytes: 4530001234,
@@ -163,7 +163,7 @@ describe('vzdump reader', () => {
     expect(pointsOf(o, 'ct/102')).toEqual([1703988000]);
     expect(o.jobs.map((j) => [j.state, j.status, j.assetId])).toEqual([
       ['running', 'RUNNING', undefined],
-      ['warning', 'WARNINGS: 2', undefined],
+      ['warn', 'WARNINGS: 2', undefined],
       ['ok', 'OK', 'vm/100'],
       ['failed', 'job errors', 'ct/101'],
       ['failed', 'unable to find VM 105', 'vm/105'],
@@ -233,7 +233,7 @@ describe('vzdump reader', () => {
       .on(probes.nbu, reply('pve', 'not-backed-up-empty'))
       .on(probes.status, reply('pve', 'storage-status-strings'));
     const o = await readLayer(ctx(r), layer);
-    expect(o.points.find((p) => p.assetId === 'ct/101')?.verification).toMatchObject({ state: 'failed', at: 0x65b9b5d0 });
+    expect(o.points.find((p) => p.assetId === 'ct/101')?.verification).toMatchObject({ state: 'failed', atSec: 0x65b9b5d0 });
     expect(o.notBackedUp).toEqual([]);
   });
 
@@ -292,17 +292,17 @@ describe('pbs reader', () => {
       ['ct/101', 'ct/101/2024-01-31T02:01:00Z'],
       ['host/pve1', 'host/pve1/2024-01-31T03:00:00Z'],
     ]);
-    expect(o.points[1]!.verification).toMatchObject({ state: 'ok', at: 0x65b9b5c1 });
+    expect(o.points[1]!.verification).toMatchObject({ state: 'ok', atSec: 0x65b9b5c1 });
     expect(o.points[2]).toMatchObject({ protected: true, verification: { state: 'failed' } });
     // The backup task of vm/100 that began with the snapshot ended 69 s later; the others' tasks are no longer listed.
-    expect(o.points.map((p) => p.completedAt)).toEqual([undefined, 1706666470, undefined, undefined]);
+    expect(o.points.map((p) => p.completedAtSec)).toEqual([undefined, 1706666470, undefined, undefined]);
     expect(o.capacity).toMatchObject({ totalBytes: 2199023255552, name: 'store1' });
     expect(o.jobs.map((j) => [j.kind, j.type, j.state, j.assetId])).toEqual([
       ['gc', 'garbage_collection', 'running', undefined],
       ['prune', 'prunejob', 'ok', undefined],
       ['sync', 'syncjob', 'failed', undefined],
       ['verify', 'verify_snapshot', 'failed', 'ct/101'],
-      ['verify', 'verificationjob', 'warning', undefined],
+      ['verify', 'verificationjob', 'warn', undefined],
       ['backup', 'backup', 'ok', 'vm/100'],
     ]);
   });
@@ -498,7 +498,7 @@ describe('output too large', () => {
     expect(o.capacity).toBeDefined();
     const inv = validateInventory({ version: 1, hosts: [{ name: 'pbs1' }], layers: [{ ...layer, media: 'hdd', rpo: '1d' }] });
     if (!inv.ok) throw new Error(JSON.stringify(inv.problems));
-    const status = evaluate(inv.inventory, { hosts: [{ name: 'pbs1', reachable: true, error: null, clockSkewSeconds: 0, readAt: NOW }], layers: [o] }, NOW);
+    const status = evaluate(inv.inventory, { hosts: [{ name: 'pbs1', reachable: true, error: null, clockSkewSeconds: 0, readAtSec: NOW }], layers: [o] }, NOW);
     expect(status.layers[0]).toMatchObject({ health: 'unknown', reasons: [expect.stringMatching(/^pbs-local: could not be read completely: snapshots of store1: output too large: more than 64 MB/)] });
   });
 });
@@ -622,7 +622,7 @@ describe('rclone reader', () => {
       {
         layerId: 'cloud',
         assetId: 'files/pbs:/mnt/datastore/store1',
-        time: Math.floor(Date.parse('2024-01-31T04:12:09Z') / 1000),
+        timeSec: Math.floor(Date.parse('2024-01-31T04:12:09Z') / 1000),
         ref: 's3:bucket/pbs/pbs/store1/vm/100/2024-01-31T02:00:01Z/index.json.blob',
         sizeBytes: 4194304 + 420 + 418,
         storageTier: 'GLACIER',
@@ -645,7 +645,7 @@ describe('rclone reader', () => {
       {
         layerId: 'cloud',
         assetId: 'files/pbs:/mnt/datastore/store1',
-        time: Math.floor(Date.parse('2024-01-30T03:00:00Z') / 1000),
+        timeSec: Math.floor(Date.parse('2024-01-30T03:00:00Z') / 1000),
         ref: 's3:bucket/pbs/vm/100/index.json.blob',
         sizeBytes: 838,
         storageTier: 'GLACIER',

@@ -60,8 +60,8 @@ describe('vzdump', () => {
     expect(created.notes).toBe('dns01');
     expect(lines).toContain(`INFO: creating vzdump archive '/mnt/backup/dump/${created.filename}'`);
     // The survivors are what the retention engine keeps of the old ones plus the new one.
-    const plan = planRetention([...before, created.ctime].map((time) => ({ time })), keep('keep-daily=3,keep-weekly=2'), { semantics: 'pve', timeZone: 'UTC' });
-    const kept = plan.filter((d) => d.action === 'keep').map((d) => d.time).sort();
+    const plan = planRetention([...before, created.ctime].map((timeSec) => ({ timeSec })), keep('keep-daily=3,keep-weekly=2'), { semantics: 'pve', timeZone: 'UTC' });
+    const kept = plan.filter((d) => d.action === 'keep').map((d) => d.timeSec).sort();
     expect(storage.archives!.filter((a) => a.vmid === 102).map((a) => a.ctime).sort()).toEqual(kept);
     const tasks = JSON.parse((await run('pve1', ['pvesh', 'get', '/nodes/pve1/tasks', '--typefilter', 'vzdump', '--limit', '1', '--output-format', 'json'])).stdout) as Record<string, unknown>[];
     expect(tasks[0]).toMatchObject({ id: '102', status: 'OK', type: 'vzdump' });
@@ -218,13 +218,13 @@ describe('PBS', () => {
       usb().snapshots.push({ ...usb().snapshots.find((s) => s.id === '120')!, time: Math.min(...times) - t * 86_400 * 3 });
     }
     const all = usb().snapshots.filter((s) => s.id === '120').map((s) => s.time);
-    const expected = planRetention(all.map((time) => ({ time })), keep('keep-daily=2,keep-weekly=1'), { semantics: 'pbs', timeZone: 'UTC' });
+    const expected = planRetention(all.map((timeSec) => ({ timeSec })), keep('keep-daily=2,keep-weekly=1'), { semantics: 'pbs', timeZone: 'UTC' });
     const cmd = (dry: boolean): Command => ({ argv: ['proxmox-backup-client', 'prune', 'vm/120', '--keep-daily', '2', '--keep-weekly', '1', ...(dry ? ['--dry-run'] : []), '--repository', 'strata@pbs!ro@127.0.0.1:usb', '--output-format', 'json'], env: pbsEnv });
     const dry = JSON.parse((await run('pbs1', cmd(true))).stdout) as { 'backup-time': number; keep: boolean }[];
-    expect(dry.map((d) => [d['backup-time'], d.keep])).toEqual(expected.map((d) => [d.time, d.action === 'keep']));
+    expect(dry.map((d) => [d['backup-time'], d.keep])).toEqual(expected.map((d) => [d.timeSec, d.action === 'keep']));
     expect(usb().snapshots.filter((s) => s.id === '120')).toHaveLength(all.length);
     await run('pbs1', cmd(false));
-    expect(usb().snapshots.filter((s) => s.id === '120').map((s) => s.time).sort()).toEqual(expected.filter((d) => d.action === 'keep').map((d) => d.time).sort());
+    expect(usb().snapshots.filter((s) => s.id === '120').map((s) => s.time).sort()).toEqual(expected.filter((d) => d.action === 'keep').map((d) => d.timeSec).sort());
     const zero = await run('pbs1', { ...cmd(true), argv: ['proxmox-backup-client', 'prune', 'vm/120', '--keep-daily', '0', '--repository', 'strata@pbs!ro@127.0.0.1:usb'] });
     expect(zero.exitCode).toBe(255);
     expect(zero.stderr).toContain('keep-daily: value must have a minimum value of 1');
@@ -243,11 +243,11 @@ describe('PBS jobs, garbage collection and scrubs', () => {
     const group = () => offsite().snapshots.filter((s) => s.type === 'vm' && s.id === '110');
     const extra = group()[0]!;
     for (const d of [40, 41, 42]) offsite().snapshots.push({ ...extra, time: extra.time - d * 86_400 });
-    const expected = planRetention(group().map((s) => ({ time: s.time })), keep('keep-daily=14,keep-weekly=8,keep-monthly=6'), { semantics: 'pbs', timeZone: 'UTC' });
+    const expected = planRetention(group().map((s) => ({ timeSec: s.time })), keep('keep-daily=14,keep-weekly=8,keep-monthly=6'), { semantics: 'pbs', timeZone: 'UTC' });
     const r = await run('pbs2', ['proxmox-backup-manager', 'prune-job', 'run', 'p-2d7e0b94-6f13']);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain('retention options: --keep-daily 14 --keep-weekly 8 --keep-monthly 6');
-    expect(group().map((s) => s.time).sort()).toEqual(expected.filter((d) => d.action === 'keep').map((d) => d.time).sort());
+    expect(group().map((s) => s.time).sort()).toEqual(expected.filter((d) => d.action === 'keep').map((d) => d.timeSec).sort());
   });
 
   it('garbage collection runs as a task and reports its status', async () => {
@@ -296,11 +296,11 @@ describe('restic', () => {
   it('forget keeps exactly what planRetention keeps (restic semantics)', async () => {
     const repo = lab.state.hosts.docker1!.resticRepos!['/mnt/usb/restic']!;
     const times = repo.snapshots.map((s) => Date.parse(s.time) / 1000);
-    const expected = planRetention(times.map((time) => ({ time })), keep('keep-daily=3,keep-weekly=1'), { semantics: 'restic', timeZone: 'UTC', now: Date.now() / 1000 });
+    const expected = planRetention(times.map((timeSec) => ({ timeSec })), keep('keep-daily=3,keep-weekly=1'), { semantics: 'restic', timeZone: 'UTC', nowSec: Date.now() / 1000 });
     const res = await run('docker1', { argv: ['restic', 'forget', '--json', '--keep-daily', '3', '--keep-weekly', '1'], env });
     expect(res.exitCode).toBe(0);
     const [group] = JSON.parse(res.stdout) as { keep: { time: string }[]; remove: { time: string }[] | null; reasons: { matches: string[] }[] }[];
-    expect(group!.keep.map((s) => Date.parse(s.time) / 1000).sort()).toEqual(expected.filter((d) => d.action === 'keep').map((d) => d.time).sort());
+    expect(group!.keep.map((s) => Date.parse(s.time) / 1000).sort()).toEqual(expected.filter((d) => d.action === 'keep').map((d) => d.timeSec).sort());
     expect(group!.remove!.length).toBe(expected.filter((d) => d.action === 'remove').length);
     expect(group!.reasons[0]!.matches[0]).toMatch(/^(daily|weekly) snapshot$/);
     expect(repo.snapshots).toHaveLength(group!.keep.length);

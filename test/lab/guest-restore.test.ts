@@ -427,7 +427,7 @@ describe('destroy, nextid, status', () => {
       const status = value(parseTaskStatus(st.stdout, st.stderr, st.exitCode));
       const log = await run(taskLogCommand('pve1', t.upid));
       const { end } = value(parseTaskLogWithEnd(log.stdout, log.stderr, log.exitCode));
-      const said = end.state === 'failed' ? end.error : end.state === 'ok' ? 'OK' : end.state === 'warning' ? `WARNINGS: ${end.warnings}` : 'running';
+      const said = end.state === 'failed' ? end.error : end.state === 'ok' ? 'OK' : end.state === 'warn' ? `WARNINGS: ${end.warnings}` : 'running';
       expect([status.exitStatus, said], t.upid).toEqual([t.status, t.status]);
     }
   });

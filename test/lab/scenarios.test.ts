@@ -45,13 +45,13 @@ describe('healthy', () => {
     const jobs = lab.state.hosts.pve1!.pve!.backupJobs;
     for (const vmid of ['100', '101', '102', '103', '104', '105', '110', '111', '120', '121', '122']) {
       const job = jobs.find((j) => j.storage === 'pbs1' && j.vmid?.split(',').includes(vmid))!;
-      const times = usb.snapshots.filter((s) => s.id === vmid).map((s) => ({ time: s.time }));
+      const times = usb.snapshots.filter((s) => s.id === vmid).map((s) => ({ timeSec: s.time }));
       const plan = planRetention(times, keep(Object.entries(job['prune-backups']!).map(([k, v]) => `${k}=${v}`).join(',')), { semantics: 'pbs', timeZone: 'UTC' });
       // What the daily prunes left is a fixed point of the job's retention.
       expect(plan.every((d) => d.action === 'keep')).toBe(true);
       expect(times.length).toBeGreaterThanOrEqual(job.vmid === '120,121,122' ? 2 : 7);
     }
-    const host = usb.snapshots.filter((s) => s.type === 'host').map((s) => ({ time: s.time }));
+    const host = usb.snapshots.filter((s) => s.type === 'host').map((s) => ({ timeSec: s.time }));
     expect(planRetention(host, keep(TIER_RETENTION.tier0), { semantics: 'pbs', timeZone: 'UTC' }).every((d) => d.action === 'keep')).toBe(true);
     expect(usb.snapshots.every((s) => s.verification?.state === 'ok')).toBe(true);
     expect(lab.state.hosts.pbs2!.pbs!.datastores.offsite!.snapshots.every((s) => s.verification?.state === 'ok')).toBe(true);

@@ -51,7 +51,7 @@ function deps(fakes: Record<string, Runner>, localNow = () => LOCAL): CollectorD
       return r;
     },
     readLayer,
-    localNow,
+    localNowSec: localNow,
     lookupEnv: () => undefined,
   };
 }
@@ -212,8 +212,8 @@ describe('collector', () => {
     const inv = inventoryOf({ hosts: [{ name: 'h1' }], layers: [resticLayer('a', 'h1')] });
 
     const { report, collection } = await readStatus(inv, deps({ h1 }));
-    expect(collection.hosts[0]).toMatchObject({ clockSkewSeconds: 300, utcOffset: '+0100', readAt: hostNow });
-    expect(collection.layers[0]!.readAt).toBe(hostNow);
+    expect(collection.hosts[0]).toMatchObject({ clockSkewSeconds: 300, utcOffset: '+0100', readAtSec: hostNow });
+    expect(collection.layers[0]!.readAtSec).toBe(hostNow);
     expect(report.hosts[0]).toMatchObject({ health: 'warn', clockSkewSeconds: 300, reasons: ['h1: clock is 5 min ahead of this host (more than 1 min)'] });
     expect(report.layers[0]).toMatchObject({ health: 'ok', ageSeconds: HOUR });
     expect(report.overall).toBe('warn');
@@ -285,7 +285,7 @@ describe('collector', () => {
     const { report, collection } = await readStatus(inv, deps({ nas1, nas2: answeringPoolProbes(nas2) }));
     expect(collection.hosts.map((h) => h.name)).toEqual(['nas1', 'nas2']);
     expect(collection.layers[0]!.points).toEqual([
-      { layerId: 'repl', assetId: 'dataset/tank/data', time: t - 2 * HOUR, ref: 'backup/data@s1', sizeBytes: 4096 },
+      { layerId: 'repl', assetId: 'dataset/tank/data', timeSec: t - 2 * HOUR, ref: 'backup/data@s1', sizeBytes: 4096 },
     ]);
     expect(report.layers[0]).toMatchObject({ health: 'ok', ageSeconds: 2 * HOUR, points: 1 });
   });

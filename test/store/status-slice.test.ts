@@ -58,7 +58,7 @@ function setup(more: { saveReport?: (r: StatusReport, at: number) => void | Prom
   const collector: CollectorDeps = {
     runnerFor: (h) => (h === 'h1' ? h1 : h2),
     readLayer,
-    localNow: () => LOCAL,
+    localNowSec: () => LOCAL,
     lookupEnv: () => undefined,
   };
   const store: AppStore = createAppStore({
@@ -84,7 +84,7 @@ describe('status store', () => {
     expect(layerHealth(s.report)).toEqual({ a: ['ok', 2 * HOUR], b: ['ok', 3 * HOUR] });
     expect(s).toMatchObject({ refreshing: false, refreshesRunning: 0, refreshError: null, reportIsSaved: false });
     expect(Object.keys(s.observations.layers).sort()).toEqual(['a', 'b']);
-    expect(s.observations.hostReadAtMs).toEqual({ h1: s.reportReadAt, h2: s.reportReadAt });
+    expect(s.observations.hostReadAtMs).toEqual({ h1: s.reportReadAtMs, h2: s.reportReadAtMs });
   });
 
   it('says it is refreshing while any refresh runs, counting overlapping ones', async () => {
@@ -134,7 +134,7 @@ describe('status store', () => {
     expect(layerHealth(store.getState().report).a).toEqual(['ok', HOUR]);
     await first;
     expect(layerHealth(store.getState().report).a).toEqual(['ok', HOUR]);
-    expect(store.getState().observations.layers.a!.points.map((p) => p.time)).toEqual([T - HOUR]);
+    expect(store.getState().observations.layers.a!.points.map((p) => p.timeSec)).toEqual([T - HOUR]);
   });
 
   it('keeps the last report and says why when a refresh fails', async () => {
@@ -146,10 +146,10 @@ describe('status store', () => {
       readStatus: () => Promise.reject(new Error('inventory vanished')),
       nowMs: () => 5,
     });
-    broken.setState({ report, reportReadAt: 4 });
+    broken.setState({ report, reportReadAtMs: 4 });
     broken.getState().setInventory(inventory());
     expect(await broken.getState().refresh()).toBeNull();
-    expect(broken.getState()).toMatchObject({ report, reportReadAt: 4, refreshing: false, refreshError: 'inventory vanished' });
+    expect(broken.getState()).toMatchObject({ report, reportReadAtMs: 4, refreshing: false, refreshError: 'inventory vanished' });
   });
 
   it('shows a saved report until the first live reading, and never over a live one', async () => {
@@ -158,7 +158,7 @@ describe('status store', () => {
     h2.on(CLOCK, clock).on(RESTIC, snapshot('h2', 3), env('b'));
     const saved = { version: 1, generatedAt: '2026-01-01T00:00:00Z', overall: 'crit', hosts: [], layers: [], assets: [] } as StatusReport;
     store.getState().showSavedReport(saved, 42);
-    expect(store.getState()).toMatchObject({ report: saved, reportReadAt: 42, reportIsSaved: true });
+    expect(store.getState()).toMatchObject({ report: saved, reportReadAtMs: 42, reportIsSaved: true });
     const live = await store.getState().refresh();
     store.getState().showSavedReport(saved, 43);
     expect(store.getState()).toMatchObject({ report: live, reportIsSaved: false });

@@ -201,7 +201,7 @@ describe('saved status', () => {
 describe('last proven restorable', () => {
   it('a verify of a whole layer in the journal proves each workload with a point on that layer, from the first reading', async () => {
     const { restoreEvidence: evidenceFrom } = await import('../../src/services/restore-evidence.js');
-    const records = [{ layerId: 'pbs-local', assetId: null, at: 1_770_000_000 - 3600, kind: 'verify', actionId: 'a1', summary: 'verify ok' }];
+    const records = [{ layerId: 'pbs-local', assetId: null, atSec: 1_770_000_000 - 3600, kind: 'verify', actionId: 'a1', summary: 'verify ok' }];
     const { store } = await seededStore({ restoreEvidence: (layers) => evidenceFrom(records, layers) });
     const vm100 = store.getState().report!.assets.find((a) => a.id === 'vm/100')!;
     expect(vm100.lastProvenRestorableAt).toBe('2026-02-02T01:40:00Z');

@@ -12,8 +12,8 @@ export interface ConfigArchive {
   /** The host the name says it archives. */
   readonly host?: string;
   /** When it was taken: from the name (UTC), else the file's mtime. */
-  readonly time: number;
-  readonly mtime: number;
+  readonly timeSec: number;
+  readonly mtimeSec: number;
   readonly sizeBytes: number;
   /** An empty file cannot be restored. */
   readonly empty: boolean;
@@ -23,7 +23,7 @@ const LINE = /^(\d+)(?:\.\d+)? (\d+) (\/.*)$/;
 const NAME = /^strata-config-(.+)-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z\.tar\.gz$/;
 
 /** Host and time from `strata-config-<host>-YYYYMMDDTHHMMSSZ.tar.gz`. */
-export function parseArchiveName(name: string): { host: string; time: number } | undefined {
+export function parseArchiveName(name: string): { host: string; timeSec: number } | undefined {
   const m = NAME.exec(name);
   if (!m) return undefined;
   const [, host, y, mo, d, h, mi, s] = m;
@@ -32,7 +32,7 @@ export function parseArchiveName(name: string): { host: string; time: number } |
   if (back.getUTCMonth() !== Number(mo) - 1 || back.getUTCDate() !== Number(d) || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) {
     return undefined;
   }
-  return { host: host!, time: ms / 1000 };
+  return { host: host!, timeSec: ms / 1000 };
 }
 
 /** The listing, oldest first. A missing directory is `not-found`. */
@@ -58,13 +58,13 @@ export function parseArchiveList(stdout: string, stderr: string, exitCode: numbe
       path,
       name,
       ...(parsed ? { host: parsed.host } : {}),
-      time: parsed?.time ?? mtime,
-      mtime,
+      timeSec: parsed?.timeSec ?? mtime,
+      mtimeSec: mtime,
       sizeBytes,
       empty: sizeBytes === 0,
     });
   }
-  return ok(out.sort((a, b) => a.time - b.time || compareText(a.path, b.path)));
+  return ok(out.sort((a, b) => a.timeSec - b.timeSec || compareText(a.path, b.path)));
 }
 
 /** The archive directory as the host reports it: it may not exist yet (the layer's first run makes it). */

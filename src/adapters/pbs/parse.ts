@@ -22,7 +22,7 @@ export interface PbsSnapshot {
   /** vm, ct or host */
   readonly type: string;
   readonly id: string;
-  readonly time: number;
+  readonly timeSec: number;
   readonly sizeBytes?: number;
   readonly protected: boolean;
   readonly comment?: string;
@@ -31,7 +31,7 @@ export interface PbsSnapshot {
   readonly encrypted: boolean;
   /** No manifest (index.json.blob): the backup never finished. */
   readonly partial: boolean;
-  readonly verification?: { readonly state: VerificationState; readonly upid?: string; readonly at?: number };
+  readonly verification?: { readonly state: VerificationState; readonly upid?: string; readonly atSec?: number };
 }
 
 export interface PbsDatastoreStatus {
@@ -46,8 +46,8 @@ export interface PbsTask {
   readonly workerType: string;
   readonly workerId?: string;
   readonly user: string;
-  readonly startTime: number;
-  readonly endTime?: number;
+  readonly startTimeSec: number;
+  readonly endTimeSec?: number;
   /** OK, WARNINGS: N, unknown, or the error message. */
   readonly status: string;
   readonly state: JobState;
@@ -90,8 +90,8 @@ const MANIFEST = 'index.json.blob';
 
 function verificationOf(v: { state?: string | undefined; upid?: string | undefined }): PbsSnapshot['verification'] {
   const state: VerificationState = v.state === 'ok' ? 'ok' : v.state === 'failed' ? 'failed' : 'none';
-  const at = v.upid ? parseUpid(v.upid)?.startTime : undefined;
-  return { state, ...(v.upid ? { upid: v.upid } : {}), ...(at !== undefined ? { at } : {}) };
+  const at = v.upid ? parseUpid(v.upid)?.startTimeSec : undefined;
+  return { state, ...(v.upid ? { upid: v.upid } : {}), ...(at !== undefined ? { atSec: at } : {}) };
 }
 
 /** `proxmox-backup-client snapshot list --output-format json`, oldest first. */
@@ -106,7 +106,7 @@ export function parseSnapshotList(stdout: string, stderr: string, exitCode: numb
         return {
           type: s['backup-type'],
           id: s['backup-id'],
-          time: s['backup-time'],
+          timeSec: s['backup-time'],
           ...(s.size !== undefined ? { sizeBytes: s.size } : {}),
           protected: s.protected ?? false,
           ...(s.comment !== undefined ? { comment: s.comment } : {}),
@@ -117,7 +117,7 @@ export function parseSnapshotList(stdout: string, stderr: string, exitCode: numb
           ...(s.verification ? { verification: verificationOf(s.verification) } : {}),
         };
       })
-      .sort((a, b) => a.time - b.time || compareText(a.type, b.type) || compareText(a.id, b.id)),
+      .sort((a, b) => a.timeSec - b.timeSec || compareText(a.type, b.type) || compareText(a.id, b.id)),
   );
 }
 
@@ -157,12 +157,12 @@ export function parseTaskList(stdout: string, stderr: string, exitCode: number):
         workerType: t.worker_type,
         ...(t.worker_id ? { workerId: t.worker_id } : {}),
         user: t.user ?? '',
-        startTime: t.starttime,
-        ...(t.endtime !== undefined ? { endTime: t.endtime } : {}),
+        startTimeSec: t.starttime,
+        ...(t.endtime !== undefined ? { endTimeSec: t.endtime } : {}),
         status: t.status ?? (t.endtime === undefined ? 'RUNNING' : 'unknown'),
         state: taskState(t.status, t.endtime),
       }))
-      .sort((a, b) => b.startTime - a.startTime),
+      .sort((a, b) => b.startTimeSec - a.startTimeSec),
   );
 }
 

@@ -259,7 +259,7 @@ export function parseTaskStatus(stdout: string, stderr: string, exitCode: number
 
 export type TaskEnd =
   | { readonly state: 'ok' }
-  | { readonly state: 'warning'; readonly warnings: number }
+  | { readonly state: 'warn'; readonly warnings: number }
   | { readonly state: 'failed'; readonly error: string }
   /** No end line (yet): the task runs, or its log was cut. */
   | { readonly state: 'running' };
@@ -271,7 +271,7 @@ export function taskLogEnd(lines: readonly string[]): TaskEnd {
     if (l === '') continue;
     if (l === 'TASK OK') return { state: 'ok' };
     const w = /^TASK WARNINGS: (\d+)$/.exec(l);
-    if (w) return { state: 'warning', warnings: Number(w[1]) };
+    if (w) return { state: 'warn', warnings: Number(w[1]) };
     const e = /^TASK ERROR: (.*)$/.exec(l);
     if (e) return { state: 'failed', error: e[1]! };
     return { state: 'running' };

@@ -25,7 +25,7 @@ export interface PveGuest {
 
 export interface PveSnapshot {
   readonly name: string;
-  readonly time: number;
+  readonly timeSec: number;
   readonly description?: string;
   readonly parent?: string;
   /** Set while the snapshot is being created or deleted: not a usable point. */
@@ -38,7 +38,7 @@ export interface PveArchive {
   readonly volid: string;
   readonly vmid: number;
   readonly guestType?: GuestType;
-  readonly time: number;
+  readonly timeSec: number;
   /** Absent when unknown (PBS storages report 1 then). */
   readonly sizeBytes?: number;
   readonly format: string;
@@ -73,8 +73,8 @@ export interface PveTask {
   /** The vmid when one guest was backed up, else empty. */
   readonly id: string;
   readonly user: string;
-  readonly startTime: number;
-  readonly endTime?: number;
+  readonly startTimeSec: number;
+  readonly endTimeSec?: number;
   /** As reported: OK, WARNINGS: 2, RUNNING, or the error message. */
   readonly status: string;
   readonly state: JobState;
@@ -174,7 +174,7 @@ export function parseGuestSnapshots(stdout: string, stderr: string, exitCode: nu
     if (s.snaptime === undefined) return err('parse', `pvesh guest snapshots: snapshot "${s.name}" has no snaptime`);
     snaps.push({
       name: s.name,
-      time: s.snaptime,
+      timeSec: s.snaptime,
       ...(s.description ? { description: s.description } : {}),
       ...(s.parent !== undefined ? { parent: s.parent } : {}),
       ...(s.snapstate !== undefined ? { snapstate: s.snapstate } : {}),
@@ -182,7 +182,7 @@ export function parseGuestSnapshots(stdout: string, stderr: string, exitCode: nu
       vmstate: s.vmstate ?? false,
     });
   }
-  return ok(snaps.sort((a, b) => a.time - b.time || compareText(a.name, b.name)));
+  return ok(snaps.sort((a, b) => a.timeSec - b.timeSec || compareText(a.name, b.name)));
 }
 
 const verificationSchema = optional(z.looseObject({ state: optString, upid: optString }));
@@ -246,7 +246,7 @@ export function parseStorageContent(stdout: string, stderr: string, exitCode: nu
       volid: a.volid,
       vmid,
       ...(guess.type ? { guestType: guess.type } : {}),
-      time: a.ctime,
+      timeSec: a.ctime,
       ...(sizeKnown ? { sizeBytes: a.size } : {}),
       format: a.format ?? '',
       ...(a.notes !== undefined ? { notes: a.notes } : {}),
@@ -262,7 +262,7 @@ export function parseStorageContent(stdout: string, stderr: string, exitCode: nu
         : {}),
     });
   }
-  return ok(out.sort((x, y) => x.time - y.time || compareText(x.volid, y.volid)));
+  return ok(out.sort((x, y) => x.timeSec - y.timeSec || compareText(x.volid, y.volid)));
 }
 
 const KEEP_ORDER = ['keep-all', 'keep-last', 'keep-hourly', 'keep-daily', 'keep-weekly', 'keep-monthly', 'keep-yearly'];
@@ -368,12 +368,12 @@ export function parseTasks(stdout: string, stderr: string, exitCode: number): Re
         type: t.type ?? '',
         id: t.id ?? '',
         user: t.user ?? '',
-        startTime: t.starttime,
-        ...(t.endtime !== undefined ? { endTime: t.endtime } : {}),
+        startTimeSec: t.starttime,
+        ...(t.endtime !== undefined ? { endTimeSec: t.endtime } : {}),
         status: t.status ?? (t.endtime === undefined ? 'RUNNING' : 'unknown'),
         state: taskState(t.status, t.endtime),
       }))
-      .sort((a, b) => b.startTime - a.startTime),
+      .sort((a, b) => b.startTimeSec - a.startTimeSec),
   );
 }
 

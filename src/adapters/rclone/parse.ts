@@ -11,7 +11,7 @@ import { compareText, numberLike, optional, rfc3339ToEpochMs } from '../shared/v
 
 export interface RcloneObject {
   readonly path: string;
-  readonly time: number;
+  readonly timeSec: number;
   readonly sizeBytes?: number;
   readonly tier?: string;
 }
@@ -30,7 +30,7 @@ export interface RcloneListing {
   /** The newest object other than the sync marker. */
   readonly newest?: RcloneObject;
   /** When the last whole sync began, from the sync marker (epoch seconds). */
-  readonly syncedAt?: number;
+  readonly syncedAtSec?: number;
   /** Object count per storage tier (only objects that report one). */
   readonly tiers: Readonly<Record<string, number>>;
   /** An archive tier present in the listing: those objects need a restore request before reading. */
@@ -166,7 +166,7 @@ export function parseLsjson(stdout: string, stderr: string, exitCode: number): R
         newestMs = e.ModTime;
         newest = {
           path: e.Path,
-          time: Math.floor(e.ModTime / 1000),
+          timeSec: Math.floor(e.ModTime / 1000),
           ...(e.Size !== undefined && e.Size >= 0 ? { sizeBytes: e.Size } : {}),
           ...(e.Tier ? { tier: e.Tier } : {}),
         };
@@ -175,7 +175,7 @@ export function parseLsjson(stdout: string, stderr: string, exitCode: number): R
   } catch (e) {
     return err('parse', `rclone lsjson: output is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
   }
-  return ok({ objects, totalBytes, ...(newest ? { newest } : {}), ...(syncedAt !== undefined ? { syncedAt } : {}), tiers, ...(archiveTier ? { archiveTier } : {}) });
+  return ok({ objects, totalBytes, ...(newest ? { newest } : {}), ...(syncedAt !== undefined ? { syncedAtSec: syncedAt } : {}), tiers, ...(archiveTier ? { archiveTier } : {}) });
 }
 
 const aboutSchema = z.looseObject({

@@ -14,7 +14,7 @@ import { compareText, numberLike, optional, rfc3339, rfc3339Ms } from '../shared
 export interface ResticSnapshot {
   readonly id: string;
   readonly shortId: string;
-  readonly time: number;
+  readonly timeSec: number;
   readonly hostname: string;
   readonly username?: string;
   readonly paths: readonly string[];
@@ -170,7 +170,7 @@ export function parseResticSnapshots(stdout: string, stderr: string, exitCode: n
         return {
           id: s.id,
           shortId: s.short_id ?? s.id.slice(0, 8),
-          time: Math.floor(s.time / 1000),
+          timeSec: Math.floor(s.time / 1000),
           hostname: s.hostname,
           ...(s.username !== undefined ? { username: s.username } : {}),
           paths: s.paths ?? [],

@@ -11,7 +11,7 @@ export function taskState(status: string | undefined, endTime: number | undefine
   const s = status?.trim();
   if (s === undefined || s === '') return endTime === undefined ? 'running' : 'failed';
   if (s === 'OK') return 'ok';
-  if (WARNINGS.test(s)) return 'warning';
+  if (WARNINGS.test(s)) return 'warn';
   if (s === 'RUNNING' || s === 'running') return 'running';
   return 'failed';
 }

@@ -5,7 +5,7 @@
  */
 export interface Upid {
   readonly node: string;
-  readonly startTime: number;
+  readonly startTimeSec: number;
   readonly type: string;
   readonly id: string;
   readonly user: string;
@@ -24,7 +24,7 @@ export function parseUpid(upid: string): Upid | undefined {
   if (!HEX.test(start)) return undefined;
   return {
     node: parts[1] ?? '',
-    startTime: parseInt(start, 16),
+    startTimeSec: parseInt(start, 16),
     type: parts[pbs ? 6 : 5] ?? '',
     id: pbs ? unescapeSystemd(parts[7] ?? '') : (parts[6] ?? ''),
     user: parts[pbs ? 8 : 7] ?? '',

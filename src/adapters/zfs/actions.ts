@@ -68,7 +68,7 @@ export interface PoolScan {
   /** Errors the last finished scrub found. */
   readonly scrubErrors?: number;
   /** When the last scrub ended (or the scan event's time), epoch seconds. */
-  readonly at?: number;
+  readonly atSec?: number;
   /** From `errors:`: 0 for "No known data errors". */
   readonly dataErrors: number | null;
 }
@@ -103,12 +103,12 @@ export function parsePoolScan(stdout: string, stderr: string, exitCode: number):
   const dataErrors = errorsLine === undefined ? null : /^No known data errors/i.test(errorsLine) ? 0 : Number(/^(\d+) data errors?/i.exec(errorsLine)?.[1] ?? NaN);
   const base = { pool, state, text, dataErrors: dataErrors !== null && Number.isNaN(dataErrors) ? null : dataErrors };
   const at = parseCtime(text);
-  const withAt = at !== undefined ? { at } : {};
+  const withAt = at !== undefined ? { atSec: at } : {};
   let m: RegExpExecArray | null;
   if (/^none requested/.test(text)) return ok({ ...base, scan: 'none' });
   if ((m = /^scrub repaired \S+ in .+? with (\d+) errors on /.exec(text)) || (m = /^scrub completed after .+? with (\d+) errors on /.exec(text))) {
     if (at === undefined) return err('parse', `zpool status: cannot read the date of "${excerpt(text)}"`);
-    return ok({ ...base, scan: 'scrubbed', scrubErrors: Number(m[1]), at });
+    return ok({ ...base, scan: 'scrubbed', scrubErrors: Number(m[1]), atSec: at });
   }
   if (/^scrub in progress/.test(text)) return ok({ ...base, scan: 'scrubbing', ...withAt });
   if (/^scrub (canceled|stopped)/.test(text)) return ok({ ...base, scan: 'scrub-canceled', ...withAt });

@@ -13,7 +13,7 @@ export interface ZfsSnapshot {
   readonly name: string;
   readonly dataset: string;
   readonly snapshot: string;
-  readonly time: number;
+  readonly timeSec: number;
   readonly usedBytes?: number;
 }
 
@@ -92,7 +92,7 @@ export function parseZfsSnapshotList(stdout: string, stderr: string, exitCode: n
     out.push({
       name: name!,
       ...parts,
-      time: Number(creation),
+      timeSec: Number(creation),
       ...(used !== '-' ? { usedBytes: Number(used) } : {}),
     });
   }
@@ -100,7 +100,7 @@ export function parseZfsSnapshotList(stdout: string, stderr: string, exitCode: n
 }
 
 function sortSnapshots(s: ZfsSnapshot[]): ZfsSnapshot[] {
-  return s.sort((a, b) => a.time - b.time || compareText(a.name, b.name));
+  return s.sort((a, b) => a.timeSec - b.timeSec || compareText(a.name, b.name));
 }
 
 /**
@@ -126,7 +126,7 @@ export function parseZfsGetSnapshots(stdout: string, stderr: string, exitCode: n
     const parts = splitSnapshotName(name);
     if (!parts) return err('parse', `zfs get: not a snapshot name: "${excerpt(name)}"`);
     if (p.creation === undefined) return err('parse', `zfs get: snapshot ${name} has no creation time`);
-    out.push({ name, ...parts, time: p.creation, ...(p.used !== undefined ? { usedBytes: p.used } : {}) });
+    out.push({ name, ...parts, timeSec: p.creation, ...(p.used !== undefined ? { usedBytes: p.used } : {}) });
   }
   return ok(sortSnapshots(out));
 }

@@ -42,19 +42,19 @@ export function evaluateAsset(
     const r = chains.reach(layer.id, asset.id);
     if (r === null) continue;
     const rollback = r.via.length === 0 && isRollbackPoint(layer, r.point, asset);
-    const age = ctx.hostNow(layer.host) - r.time;
+    const age = ctx.hostNowSec(layer.host) - r.timeSec;
     const window = tier ? Math.max(tier.rpoSeconds, layer.rpoSeconds ?? 0) : (layer.rpoSeconds ?? d.rpoSeconds);
     const fresh = age <= window;
     entries.push({
       layerId: layer.id,
-      newestAt: isoTime(r.time),
+      newestAt: isoTime(r.timeSec),
       via: [...r.via],
       hopLagSeconds: r.hopLagSeconds.map((s) => Math.round(s)),
       fresh,
       countsAsCopy: fresh && !rollback,
       media: layer.media ?? null,
       offsite: layer.offsite === true,
-      time: r.time,
+      time: r.timeSec,
       age,
       rollback,
     });

@@ -10,7 +10,7 @@ import type { LastKnownAsset } from './last-known.js';
 export interface EvaluationInput {
   readonly hosts: readonly HostObservation[];
   readonly layers: readonly LayerObservation[];
-  readonly restoreEvidence?: readonly { readonly assetId: string; readonly layerId?: string; readonly at: number }[];
+  readonly restoreEvidence?: readonly { readonly assetId: string; readonly layerId?: string; readonly atSec: number }[];
   /** The workloads of the previous reading: each stays listed while what could hold it cannot be read. */
   readonly lastKnown?: readonly LastKnownAsset[];
 }
@@ -24,7 +24,7 @@ export interface Readability {
 
 export interface EvaluationContext {
   readonly inventory: Inventory;
-  readonly now: number;
+  readonly nowSec: number;
   readonly layerById: ReadonlyMap<string, Layer>;
   readonly hostObs: ReadonlyMap<string, HostObservation>;
   readonly layerObs: ReadonlyMap<string, LayerObservation>;
@@ -32,7 +32,7 @@ export interface EvaluationContext {
   /** Usable points (finished, not failed verification) by layer, then asset; oldest first. */
   readonly points: ReadonlyMap<string, ReadonlyMap<string, readonly RecoveryPoint[]>>;
   /** The host's "now" in its own clock. */
-  hostNow(host: string): number;
+  hostNowSec(host: string): number;
   readability(layerId: string): Readability;
   /** Points a layer holds that are dated after its host's now (beyond the clock skew allowed): not counted anywhere. */
   future(layerId: string): { readonly count: number; readonly newest: number } | undefined;
@@ -59,10 +59,10 @@ export function buildContext(inventory: Inventory, input: EvaluationInput, now: 
     const latest = hostNow(layer.host) + inventory.thresholds.clockSkewWarnSeconds;
     const byAsset = new Map<string, RecoveryPoint[]>();
     for (const p of obs.points) {
-      if (!Number.isFinite(p.time)) continue;
-      if (p.time > latest) {
-        const f = future.get(obs.layerId) ?? { count: 0, newest: p.time };
-        future.set(obs.layerId, { count: f.count + 1, newest: Math.max(f.newest, p.time) });
+      if (!Number.isFinite(p.timeSec)) continue;
+      if (p.timeSec > latest) {
+        const f = future.get(obs.layerId) ?? { count: 0, newest: p.timeSec };
+        future.set(obs.layerId, { count: f.count + 1, newest: Math.max(f.newest, p.timeSec) });
         continue;
       }
       if (!isUsable(p)) continue;
@@ -70,19 +70,19 @@ export function buildContext(inventory: Inventory, input: EvaluationInput, now: 
       if (list === undefined) byAsset.set(p.assetId, (list = []));
       list.push(p);
     }
-    for (const list of byAsset.values()) list.sort((a, b) => a.time - b.time);
+    for (const list of byAsset.values()) list.sort((a, b) => a.timeSec - b.timeSec);
     points.set(obs.layerId, byAsset);
   }
   const readabilities = new Map<string, Readability>();
   return {
     inventory,
-    now,
+    nowSec: now,
     layerById,
     hostObs,
     layerObs,
     lastKnown: new Map((input.lastKnown ?? []).map((a) => [a.id, a])),
     points,
-    hostNow,
+    hostNowSec: hostNow,
     future: (layerId) => future.get(layerId),
     readability(layerId) {
       let r = readabilities.get(layerId);
@@ -109,12 +109,12 @@ function readabilityOf(layer: Layer | undefined, obs: LayerObservation | undefin
 }
 
 /** Index of the newest item with time < before in a list sorted oldest first, or -1. */
-function lastIndexBefore(list: readonly { readonly time: number }[], before: number): number {
+function lastIndexBefore(list: readonly { readonly timeSec: number }[], before: number): number {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (list[mid]!.time < before) lo = mid + 1;
+    if (list[mid]!.timeSec < before) lo = mid + 1;
     else hi = mid;
   }
   return lo - 1;
@@ -128,7 +128,7 @@ export function newestFinishedBefore(list: readonly RecoveryPoint[] | undefined,
   if (list === undefined) return undefined;
   // completedAt >= time: only points taken before `before` qualify; step back past those still running then.
   let i = lastIndexBefore(list, before);
-  while (i >= 0 && (list[i]!.completedAt ?? list[i]!.time) >= before) i--;
+  while (i >= 0 && (list[i]!.completedAtSec ?? list[i]!.timeSec) >= before) i--;
   return i < 0 ? undefined : list[i];
 }
 

@@ -17,9 +17,9 @@ import { newestFinishedBefore, type EvaluationContext } from './context.js';
 
 export interface Reach {
   /** When the asset's point was taken. */
-  readonly time: number;
+  readonly timeSec: number;
   /** When it was whole on the layer asked about (when it was finished, for a direct point). */
-  readonly arrivedAt: number;
+  readonly arrivedAtSec: number;
   /** Layers passed through before, oldest hop first; [] when direct. */
   readonly via: readonly string[];
   readonly hopLagSeconds: readonly number[];
@@ -47,19 +47,19 @@ export function buildChainIndex(ctx: EvaluationContext): ChainIndex {
     const layer = ctx.layerById.get(layerId);
     if (layer === undefined) return null;
     const direct = newestFinishedBefore(ctx.points.get(layerId)?.get(assetId), before);
-    let best: Reach | null = direct === undefined ? null : { time: direct.time, arrivedAt: direct.completedAt ?? direct.time, via: [], hopLagSeconds: [], point: direct };
+    let best: Reach | null = direct === undefined ? null : { timeSec: direct.timeSec, arrivedAtSec: direct.completedAtSec ?? direct.timeSec, via: [], hopLagSeconds: [], point: direct };
     if (layer.copyOf !== undefined && layer.copyOf.length > 0) {
       const carrier = newestFinishedBefore(carriersOf(layer), before);
       if (carrier !== undefined) {
         for (const source of layer.copyOf) {
           if (visiting.has(source)) continue;
-          const inner = reachBefore(source, assetId, carrier.time, new Set([...visiting, source]));
-          if (inner === null || (best !== null && inner.time <= best.time)) continue;
+          const inner = reachBefore(source, assetId, carrier.timeSec, new Set([...visiting, source]));
+          if (inner === null || (best !== null && inner.timeSec <= best.timeSec)) continue;
           best = {
-            time: inner.time,
-            arrivedAt: carrier.time,
+            timeSec: inner.timeSec,
+            arrivedAtSec: carrier.timeSec,
             via: [...inner.via, source],
-            hopLagSeconds: [...inner.hopLagSeconds, carrier.time - inner.arrivedAt],
+            hopLagSeconds: [...inner.hopLagSeconds, carrier.timeSec - inner.arrivedAtSec],
             point: inner.point,
           };
         }
@@ -94,7 +94,7 @@ function computeCarriers(ctx: EvaluationContext, layer: Layer): readonly Recover
   }
   const out: RecoveryPoint[] = [];
   for (const [assetId, list] of own) if (isCarrier(assetId)) out.push(...list);
-  return out.sort((a, b) => a.time - b.time);
+  return out.sort((a, b) => a.timeSec - b.timeSec);
 }
 
 /**

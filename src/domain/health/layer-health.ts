@@ -21,11 +21,11 @@ export function evaluateLayer(ctx: EvaluationContext, layer: Layer, assets: Read
     reasons.push({ health, message: `${layer.id}: ${message}`, layerId: layer.id, ...(assetId === undefined ? {} : { assetId }) });
 
   const readability = ctx.readability(layer.id);
-  const hostNow = ctx.hostNow(layer.host);
+  const hostNow = ctx.hostNowSec(layer.host);
   const latest = hostNow + ctx.inventory.thresholds.clockSkewWarnSeconds;
-  const finished = (obs?.points ?? []).filter((p) => !p.partial && Number.isFinite(p.time) && p.time <= latest);
+  const finished = (obs?.points ?? []).filter((p) => !p.partial && Number.isFinite(p.timeSec) && p.timeSec <= latest);
   let newest: number | null = null;
-  for (const p of finished) if (newest === null || p.time > newest) newest = p.time;
+  for (const p of finished) if (newest === null || p.timeSec > newest) newest = p.timeSec;
 
   if (!readability.complete) {
     add('unknown', obs === undefined || readability.why?.startsWith('host ') ? `${readability.why}` : `could not be read completely: ${readability.why}`);
@@ -77,7 +77,7 @@ export function evaluateLayer(ctx: EvaluationContext, layer: Layer, assets: Read
     rpoSeconds: rpo,
     points: finished.length,
     reasons: reasonMessages(reasons),
-    readAt: obs === undefined ? null : isoTime(obs.readAt),
+    readAt: obs === undefined ? null : isoTime(obs.readAtSec),
     media: layer.media ?? null,
     offsite: layer.offsite === true,
     copyOf: [...(layer.copyOf ?? [])],
@@ -123,7 +123,7 @@ function ageRules(
   const newestByAsset = new Map<string, number>();
   for (const p of finished) {
     const prev = newestByAsset.get(p.assetId);
-    if (prev === undefined || p.time > prev) newestByAsset.set(p.assetId, p.time);
+    if (prev === undefined || p.timeSec > prev) newestByAsset.set(p.assetId, p.timeSec);
   }
   for (const [assetId, time] of newestByAsset) {
     const asset = assets.get(assetId);
@@ -140,12 +140,12 @@ function jobRules(jobs: readonly JobRun[], add: Add): void {
     if (j.state === 'running') continue;
     const key = `${j.kind}\0${j.type}\0${j.assetId ?? ''}`;
     const prev = newest.get(key);
-    if (prev === undefined || (j.endedAt ?? j.startedAt) > (prev.endedAt ?? prev.startedAt)) newest.set(key, j);
+    if (prev === undefined || (j.endedAtSec ?? j.startedAtSec) > (prev.endedAtSec ?? prev.startedAtSec)) newest.set(key, j);
   }
   for (const j of newest.values()) {
-    const what = `last ${j.type} job${j.assetId ? ` for ${j.assetId}` : j.id ? ` ${j.id}` : ''} (${isoTime(j.endedAt ?? j.startedAt)})`;
+    const what = `last ${j.type} job${j.assetId ? ` for ${j.assetId}` : j.id ? ` ${j.id}` : ''} (${isoTime(j.endedAtSec ?? j.startedAtSec)})`;
     if (j.state === 'failed') add('crit', `${what} failed: ${oneLine(j.status)}`, j.assetId);
-    else if (j.state === 'warning') add('warn', `${what} ended with ${oneLine(j.status)}`, j.assetId);
+    else if (j.state === 'warn') add('warn', `${what} ended with ${oneLine(j.status)}`, j.assetId);
   }
 }
 
@@ -157,11 +157,11 @@ function verificationRules(layer: Layer, finished: readonly RecoveryPoint[], hos
   const newestByAsset = new Map<string, RecoveryPoint>();
   for (const p of finished) {
     const prev = newestByAsset.get(p.assetId);
-    if (prev === undefined || p.time > prev.time) newestByAsset.set(p.assetId, p);
+    if (prev === undefined || p.timeSec > prev.timeSec) newestByAsset.set(p.assetId, p);
   }
   for (const [assetId, p] of newestByAsset) {
     if (p.verification?.state === 'failed') {
-      add('crit', `newest point of ${assetId} (${isoTime(p.time)}) failed verification`, assetId);
+      add('crit', `newest point of ${assetId} (${isoTime(p.timeSec)}) failed verification`, assetId);
     }
   }
   const maxAge = layer.verifyMaxAgeSeconds;
@@ -196,7 +196,7 @@ function verificationRules(layer: Layer, finished: readonly RecoveryPoint[], hos
 /** A loop, not Math.min(...): a datastore can hold more points than a call's arguments. */
 function oldestTime(points: readonly RecoveryPoint[]): number {
   let t = Number.POSITIVE_INFINITY;
-  for (const p of points) if (p.time < t) t = p.time;
+  for (const p of points) if (p.timeSec < t) t = p.timeSec;
   return t;
 }
 
@@ -204,7 +204,7 @@ function newestVerifiedAt(points: readonly RecoveryPoint[]): number | null {
   let at: number | null = null;
   for (const p of points) {
     if (p.verification?.state !== 'ok') continue;
-    const t = p.verification.at ?? p.time;
+    const t = p.verification.atSec ?? p.timeSec;
     if (at === null || t > at) at = t;
   }
   return at;
@@ -212,7 +212,7 @@ function newestVerifiedAt(points: readonly RecoveryPoint[]): number | null {
 
 function verificationSummary(layer: Layer, finished: readonly RecoveryPoint[], newest: number | null): LayerStatus['verification'] {
   if (!hasVerification(layer, finished)) return undefined;
-  const newestPoint = newest === null ? undefined : finished.find((p) => p.time === newest);
+  const newestPoint = newest === null ? undefined : finished.find((p) => p.timeSec === newest);
   const at = newestVerifiedAt(finished);
   return { newestState: newestPoint?.verification?.state ?? 'none', newestVerifiedAt: at === null ? null : isoTime(at) };
 }
@@ -243,7 +243,7 @@ function poolStatus(p: NonNullable<LayerObservation['pools']>[number]): PoolStat
 
 /** The newest finished backup job, else the newest job of any kind. */
 function lastJobOf(jobs: readonly JobRun[]): JobStatus | undefined {
-  const byTime = (a: JobRun, b: JobRun) => (b.endedAt ?? b.startedAt) - (a.endedAt ?? a.startedAt);
+  const byTime = (a: JobRun, b: JobRun) => (b.endedAtSec ?? b.startedAtSec) - (a.endedAtSec ?? a.startedAtSec);
   const pick = [...jobs].filter((j) => j.kind === 'backup').sort(byTime)[0] ?? [...jobs].sort(byTime)[0];
   if (pick === undefined) return undefined;
   return {
@@ -251,8 +251,8 @@ function lastJobOf(jobs: readonly JobRun[]): JobStatus | undefined {
     type: pick.type,
     state: pick.state,
     status: pick.status,
-    startedAt: isoTime(pick.startedAt),
-    endedAt: pick.endedAt === undefined ? null : isoTime(pick.endedAt),
+    startedAt: isoTime(pick.startedAtSec),
+    endedAt: pick.endedAtSec === undefined ? null : isoTime(pick.endedAtSec),
   };
 }
 

@@ -29,14 +29,14 @@ import {
 
 export interface RetentionPoint {
   /** Epoch seconds. */
-  readonly time: number;
+  readonly timeSec: number;
   readonly protected?: boolean;
   /** PBS: the snapshot has no manifest yet (still being written or aborted). */
   readonly partial?: boolean;
 }
 
 export interface RetentionDecision {
-  readonly time: number;
+  readonly timeSec: number;
   readonly action: 'keep' | 'remove';
   /** The rule that kept the point (`keep-daily`, `protected`, `keep-all`, `keep-partial`, ...), null when removed. */
   readonly reason: string | null;
@@ -47,7 +47,7 @@ export interface RetentionOptions {
   /** The server's zone: an IANA name or a UTC offset. Periods (days, ISO weeks, ...) are its wall clock. */
   readonly timeZone: string;
   /** restic: snapshots after this instant are not "the newest" for keep-within (default: no such limit). */
-  readonly now?: number;
+  readonly nowSec?: number;
 }
 
 type PeriodKey = (i: number) => number;
@@ -64,14 +64,14 @@ export function planRetention(
 ): RetentionDecision[] {
   const cal = zoneCalendar(opts.timeZone);
   if (!cal.ok) throw new RangeError(cal.error.message);
-  for (const p of points) if (!Number.isFinite(p.time)) throw new RangeError(`not a time: ${p.time}`);
-  const order = points.map((_, i) => i).sort((a, b) => points[b]!.time - points[a]!.time || a - b);
+  for (const p of points) if (!Number.isFinite(p.timeSec)) throw new RangeError(`not a time: ${p.timeSec}`);
+  const order = points.map((_, i) => i).sort((a, b) => points[b]!.timeSec - points[a]!.timeSec || a - b);
   const sorted = order.map((i) => points[i]!);
   const reasons =
     opts.semantics === 'restic' || opts.semantics === 'restic-0.14'
-      ? planRestic(sorted, keep, cal.value, opts.semantics === 'restic', opts.now)
+      ? planRestic(sorted, keep, cal.value, opts.semantics === 'restic', opts.nowSec)
       : planProxmox(sorted, keep, cal.value, opts.semantics === 'pbs');
-  return sorted.map((p, i) => ({ time: p.time, action: reasons[i] === null ? 'remove' : 'keep', reason: reasons[i]! }));
+  return sorted.map((p, i) => ({ timeSec: p.timeSec, action: reasons[i] === null ? 'remove' : 'keep', reason: reasons[i]! }));
 }
 
 /** Period keys per rule, over points sorted newest first; each point's wall clock computed once. */
@@ -80,13 +80,13 @@ function periodKeys(sorted: readonly RetentionPoint[], cal: ZoneCalendar): Recor
   const localOf = (i: number): number => {
     if (local === undefined) {
       local = new Float64Array(sorted.length);
-      for (let j = 0; j < sorted.length; j++) local[j] = cal.localSeconds(sorted[j]!.time);
+      for (let j = 0; j < sorted.length; j++) local[j] = cal.localSeconds(sorted[j]!.timeSec);
     }
     return local[i]!;
   };
   const dayOf = (i: number) => Math.floor(localOf(i) / 86_400);
   return {
-    last: (i) => sorted[i]!.time,
+    last: (i) => sorted[i]!.timeSec,
     hourly: (i) => {
       const l = localOf(i);
       const days = Math.floor(l / 86_400);
@@ -168,7 +168,7 @@ function planRestic(
 
   let latest = NO_LATEST;
   for (const p of sorted) {
-    if (p.time > latest && (now === undefined || p.time < now)) latest = p.time;
+    if (p.timeSec > latest && (now === undefined || p.timeSec < now)) latest = p.timeSec;
   }
   const threshold = (d: { years: number; months: number; days: number; hours: number }): number =>
     latest === NO_LATEST ? NO_LATEST : cal.addDate(latest, -d.years, -d.months, -d.days) - d.hours * 3600;
@@ -193,7 +193,7 @@ function planRestic(
     const cur = sorted[nr]!;
     let reason: string | null = null;
     if (cur.protected) reason = 'protected';
-    if (within !== undefined && cur.time > within) reason ??= 'keep-within';
+    if (within !== undefined && cur.timeSec > within) reason ??= 'keep-within';
     for (const b of buckets) {
       if (!(b.count > 0 || (isV016 && b.count === -1))) continue;
       const val = b.keyOf(nr);
@@ -204,7 +204,7 @@ function planRestic(
       }
     }
     for (const b of withinBuckets) {
-      if (!(cur.time > b.threshold)) continue;
+      if (!(cur.timeSec > b.threshold)) continue;
       const val = b.keyOf(nr);
       if (val !== b.last) {
         b.last = val;

@@ -8,7 +8,7 @@ import { because, build, planError, type LayerOf, type PlanDraft, type PlannerCo
 
 export async function planConfigBackup(layer: LayerOf<'config-backup'>, ctx: PlannerContext): Promise<Result<PlanDraft>> {
   if (ctx.request.kind === 'run') {
-    const plan = build(() => archiveCommands({ directory: layer.directory, host: layer.host, paths: layer.paths, now: ctx.now() }));
+    const plan = build(() => archiveCommands({ directory: layer.directory, host: layer.host, paths: layer.paths, now: ctx.nowSec() }));
     if (!plan.ok) return plan;
     const [mkdir, tar, mv] = plan.value.commands;
     return ok({

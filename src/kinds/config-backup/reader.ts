@@ -19,7 +19,7 @@ export async function readConfigBackup(ctx: ReaderContext, layer: ConfigBackupLa
     layerId: layer.id,
     // The name says whose configuration it is (a shared directory may hold other hosts' archives).
     assetId: `host/${a.host ?? layer.host}`,
-    time: a.time,
+    timeSec: a.timeSec,
     ref: a.path,
     sizeBytes: a.sizeBytes,
     ...(a.empty ? { partial: true } : {}),

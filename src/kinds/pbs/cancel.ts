@@ -24,7 +24,7 @@ export async function stopPbsTask(hook: PbsTaskHook, runner: Runner, sinceMs: nu
   const tasks = parseTaskList(listed.stdout, listed.stderr, listed.exitCode);
   if (!tasks.ok) return `could not list PBS tasks to stop the one left running: ${tasks.error.message}`;
   const left = tasks.value.filter(
-    (t) => t.workerType === hook.workerType && workerIdSegments(t.workerId).includes(hook.workerIdSegment) && t.startTime >= Math.floor(sinceMs / 1000) - 120,
+    (t) => t.workerType === hook.workerType && workerIdSegments(t.workerId).includes(hook.workerIdSegment) && t.startTimeSec >= Math.floor(sinceMs / 1000) - 120,
   );
   if (left.length === 0) return undefined;
   const stopped: string[] = [];

@@ -15,7 +15,7 @@ export type CompletionLookup = (assetId: string, snapshotTime: number) => number
 export function backupCompletions(tasks: readonly PbsTask[], store: string): CompletionLookup {
   const byAsset = new Map<string, PbsTask[]>();
   for (const t of tasks) {
-    if (t.workerType !== 'backup' || t.endTime === undefined || !t.workerId || !pbsWorkerConcernsStore(t.workerId, store)) continue;
+    if (t.workerType !== 'backup' || t.endTimeSec === undefined || !t.workerId || !pbsWorkerConcernsStore(t.workerId, store)) continue;
     const asset = pbsWorkerAsset(t.workerId);
     if (asset === undefined) continue;
     const list = byAsset.get(asset) ?? [];
@@ -25,10 +25,10 @@ export function backupCompletions(tasks: readonly PbsTask[], store: string): Com
   return (assetId, snapshotTime) => {
     let best: PbsTask | undefined;
     for (const t of byAsset.get(assetId) ?? []) {
-      const d = t.startTime - snapshotTime;
+      const d = t.startTimeSec - snapshotTime;
       if (d < -TASK_START_BEFORE_S || d > TASK_START_AFTER_S) continue;
-      if (best === undefined || Math.abs(d) < Math.abs(best.startTime - snapshotTime)) best = t;
+      if (best === undefined || Math.abs(d) < Math.abs(best.startTimeSec - snapshotTime)) best = t;
     }
-    return best?.endTime;
+    return best?.endTimeSec;
   };
 }

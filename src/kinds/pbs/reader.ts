@@ -51,13 +51,13 @@ export async function readPbs(ctx: ReaderContext, layer: PbsLayerFile): Promise<
     for (const s of snapshots.value) {
       if (!isGroupType(s.type)) continue;
       const assetId = `${s.type}/${s.id}`;
-      const end = completedAt(assetId, s.time);
+      const end = completedAt(assetId, s.timeSec);
       points.push({
         layerId: layer.id,
         assetId,
-        time: s.time,
-        ...(end !== undefined ? { completedAt: end } : {}),
-        ref: `${s.type}/${s.id}/${epochToIsoSeconds(s.time)}`,
+        timeSec: s.timeSec,
+        ...(end !== undefined ? { completedAtSec: end } : {}),
+        ref: `${s.type}/${s.id}/${epochToIsoSeconds(s.timeSec)}`,
         ...(s.sizeBytes !== undefined ? { sizeBytes: s.sizeBytes } : {}),
         ...(s.verification ? { verification: s.verification } : {}),
         ...(s.protected ? { protected: true } : {}),
@@ -79,8 +79,8 @@ export async function readPbs(ctx: ReaderContext, layer: PbsLayerFile): Promise<
       jobs.push({
         kind,
         type: t.workerType,
-        startedAt: t.startTime,
-        ...(t.endTime !== undefined ? { endedAt: t.endTime } : {}),
+        startedAtSec: t.startTimeSec,
+        ...(t.endTimeSec !== undefined ? { endedAtSec: t.endTimeSec } : {}),
         state: t.state,
         status: t.status,
         ...(assetId ? { assetId } : {}),

@@ -12,7 +12,7 @@ export async function planPveSnapshots(layer: LayerOf<'pve-snapshots'>, ctx: Pla
   if (!asset || (asset.kind !== 'vm' && asset.kind !== 'ct')) {
     return planError('choose a guest: a snapshot is taken of one guest (vm/N or ct/N)');
   }
-  const name = guestSnapshotName(ctx.now());
+  const name = guestSnapshotName(ctx.nowSec());
   const cmd = build(() => guestSnapshotCommand(asset.kind === 'ct' ? 'lxc' : 'qemu', asset.vmid, name));
   if (!cmd.ok) return cmd;
   return ok({

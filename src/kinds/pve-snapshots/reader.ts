@@ -52,7 +52,7 @@ export async function readPveSnapshots(ctx: ReaderContext, layer: PveSnapshotsLa
       points.push({
         layerId: layer.id,
         assetId,
-        time: s.time,
+        timeSec: s.timeSec,
         ref: s.name,
         ...(s.partial ? { partial: true } : {}),
       });

@@ -19,14 +19,14 @@ export async function planRclone(layer: LayerOf<'rclone'>, ctx: PlannerContext):
     const cmd = build(() => rcloneSyncCommand(access, source));
     if (!cmd.ok) return cmd;
     // Dated when the plan was made, never later than the sync's real start: the copy is at least that fresh.
-    const at = Math.floor(ctx.now());
+    const at = Math.floor(ctx.nowSec());
     const mark = build(() => rcloneSyncMarkCommand(access, at));
     if (!mark.ok) return mark;
     return ok({
       title: `Sync ${source} to ${layer.remote} (${layer.id})`,
       steps: [
         { host: layer.host, command: cmd.value, description: `rclone sync: make ${layer.remote} match ${source} (deletes what ${source} no longer has)`, streams: true, output: { kind: 'rclone-sync' } },
-        { host: layer.host, command: mark.value, description: `mark the copy whole as of this sync (.strata-synced, read by Strata's status)`, output: { kind: 'rclone-mark', at }, onlyAfterOk: true },
+        { host: layer.host, command: mark.value, description: `mark the copy whole as of this sync (.strata-synced, read by Strata's status)`, output: { kind: 'rclone-mark', atSec: at }, onlyAfterOk: true },
       ],
       changesHost: true,
       affectedLayers: [layer.id],

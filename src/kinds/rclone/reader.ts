@@ -32,14 +32,14 @@ export async function readRclone(ctx: ReaderContext, layer: RcloneLayerFile): Pr
   const errors: ProbeError[] = [];
   const points: RecoveryPoint[] = [];
   if (listing.ok) {
-    const { newest, syncedAt } = listing.value;
+    const { newest, syncedAtSec: syncedAt } = listing.value;
     const tier = listing.value.archiveTier ?? newest?.tier;
     if (newest) {
       points.push({
         layerId: layer.id,
         assetId,
         // A sync marker says when the last whole sync began; without one, the newest object is all there is.
-        time: syncedAt ?? newest.time,
+        timeSec: syncedAt ?? newest.timeSec,
         ref: joinRemote(layer.remote, newest.path),
         sizeBytes: listing.value.totalBytes,
         ...(tier ? { storageTier: tier } : {}),

@@ -15,7 +15,7 @@ export const rcloneVerdicts: StepOutputSpecs<RcloneOutput> = {
         if (!r.ok) return unreadable('rclone sync', r);
         const s = r.value;
         const what = `${plural(s.transfers, 'file')} copied (${formatBytes(s.bytes)})${s.deletes > 0 ? `, ${s.deletes} deleted` : ''}`;
-        if (s.errors > 0) return { state: 'warning', summary: `rclone sync: ${what}, ${plural(s.errors, 'error')}${s.lastError ? `: ${excerpt(s.lastError, 120)}` : ''}` };
+        if (s.errors > 0) return { state: 'warn', summary: `rclone sync: ${what}, ${plural(s.errors, 'error')}${s.lastError ? `: ${excerpt(s.lastError, 120)}` : ''}` };
         return { state: 'ok', summary: `rclone sync: ${what}` };
       }),
   },
@@ -28,10 +28,10 @@ export const rcloneVerdicts: StepOutputSpecs<RcloneOutput> = {
         line: plain.line,
         finish(result) {
           const v = plain.finish(result);
-          const when = new Date(output.at * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+          const when = new Date(output.atSec * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
           return v.state === 'ok'
             ? { state: 'ok', summary: `copy marked whole as of ${when}` }
-            : { state: 'warning', summary: `the copy is whole, but the mark that tells the status so was not written (${v.summary})` };
+            : { state: 'warn', summary: `the copy is whole, but the mark that tells the status so was not written (${v.summary})` };
         },
       };
     },
@@ -44,7 +44,7 @@ export const rcloneVerdicts: StepOutputSpecs<RcloneOutput> = {
         const c = r.value;
         if (c.clean && c.sizeOnly) {
           // Without a hash both sides know, rclone compared sizes only: equal sizes prove nothing about contents.
-          return { state: 'warning', summary: `rclone check: ${plural(c.same, 'file')} of equal size; no common hash, so contents were not compared` };
+          return { state: 'warn', summary: `rclone check: ${plural(c.same, 'file')} of equal size; no common hash, so contents were not compared` };
         }
         if (c.clean) return { state: 'ok', summary: `rclone check: ${plural(c.same, 'file')} match`, verified: 'ok' };
         const parts = [

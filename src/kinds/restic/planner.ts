@@ -28,7 +28,7 @@ export async function planRestic(layer: LayerOf<'restic'>, ctx: PlannerContext):
       // Without configured paths, back up again what the newest snapshot backed up.
       const snaps = await ctx.probe(layer.host, () => snapshotsCommand(access.value), parseResticSnapshots);
       if (!snaps.ok) return because('restic snapshots (the layer lists no "paths")', snaps);
-      const newest = [...snaps.value].sort((a, b) => b.time - a.time)[0];
+      const newest = [...snaps.value].sort((a, b) => b.timeSec - a.timeSec)[0];
       if (!newest) return planError(`layer ${layer.id} lists no "paths" and the repository has no snapshot to take them from`);
       paths = [...newest.paths];
       notes.push(`The layer lists no "paths": backing up ${paths.join(', ')} as the newest snapshot (${newest.shortId} from ${newest.hostname}) did. Add "paths" to the layer to choose.`);

@@ -47,7 +47,7 @@ export async function readRestic(ctx: ReaderContext, layer: ResticLayerFile): Pr
       const assetId = filesAssetId(client, path);
       if (!assets.has(assetId)) assets.set(assetId, { id: assetId, kind: 'files', name: path, host: client });
       const size = s.paths.length === 1 ? s.summary?.totalBytesProcessed : undefined;
-      points.push({ layerId: layer.id, assetId, time: s.time, ref: s.id, ...(size !== undefined ? { sizeBytes: size } : {}) });
+      points.push({ layerId: layer.id, assetId, timeSec: s.timeSec, ref: s.id, ...(size !== undefined ? { sizeBytes: size } : {}) });
     }
   }
   // A configured path without any snapshot is a workload with no backup. When this host itself

@@ -18,7 +18,7 @@ export const resticVerdicts: StepOutputSpecs<ResticOutput> = {
         const what = `snapshot ${b.snapshotId ?? '?'}${b.filesNew !== undefined ? `, ${plural(b.filesNew, 'new file')}` : ''}${b.dataAdded !== undefined ? `, ${formatBytes(b.dataAdded)} added` : ''}`;
         if (b.incomplete) {
           const first = b.errors[0];
-          return { state: 'warning', summary: `restic backup: ${what}, but ${plural(b.errors.length, 'file')} could not be read${first ? ` (${excerpt(first.item ?? first.message, 100)})` : ''}` };
+          return { state: 'warn', summary: `restic backup: ${what}, but ${plural(b.errors.length, 'file')} could not be read${first ? ` (${excerpt(first.item ?? first.message, 100)})` : ''}` };
         }
         return { state: 'ok', summary: `restic backup: ${what}` };
       }, (line) => line.trim().startsWith('{') && !line.includes('"message_type":"status"')),

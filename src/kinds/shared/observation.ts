@@ -27,7 +27,7 @@ export function observation(ctx: ReaderContext, layer: LayerFile, parts: Parts):
   });
   return {
     layerId: layer.id,
-    readAt: ctx.now,
+    readAtSec: ctx.nowSec,
     points: parts.points ?? [],
     jobs: parts.jobs ?? [],
     assets: parts.assets ?? [],

@@ -12,7 +12,7 @@ import type { Command } from '../../transport/command.js';
 import type { RunResult } from '../../transport/runner.js';
 import type { StepOutput } from '../action-types.js';
 
-export type VerdictState = 'ok' | 'warning' | 'failed';
+export type VerdictState = 'ok' | 'warn' | 'failed';
 
 export interface StepVerdict {
   readonly state: VerdictState;
@@ -20,7 +20,7 @@ export interface StepVerdict {
   /** Set by steps that verify: whether the copy was proven sound. */
   readonly verified?: 'ok' | 'failed';
   /** When the proof is from, if earlier than now (a scrub read back). */
-  readonly provenAt?: number;
+  readonly provenAtSec?: number;
   /** Snapshot lists, for the replication comparison. */
   readonly snapshots?: readonly ZfsSnapshot[];
 }

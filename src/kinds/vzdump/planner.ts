@@ -96,7 +96,7 @@ async function planVerify(layer: LayerOf<'vzdump'>, ctx: PlannerContext, node: s
   const newest = new Map<number, PveArchive>();
   for (const a of archives) {
     const prev = newest.get(a.vmid);
-    if (!prev || a.time > prev.time) newest.set(a.vmid, a);
+    if (!prev || a.timeSec > prev.timeSec) newest.set(a.vmid, a);
   }
   if (newest.size === 0) return planError(`no archive${assetId ? ` of ${assetId}` : ''} on storage ${layer.storage}`, 'not-found');
 

@@ -40,11 +40,11 @@ export async function readVzdump(ctx: ReaderContext, layer: VzdumpLayerFile): Pr
     for (const a of content.value) {
       if (!a.guestType) continue;
       guestTypes.set(a.vmid, a.guestType);
-      const at = a.verification?.upid ? parseUpid(a.verification.upid)?.startTime : undefined;
+      const at = a.verification?.upid ? parseUpid(a.verification.upid)?.startTimeSec : undefined;
       points.push({
         layerId: layer.id,
         assetId: guestAssetId(a.guestType, a.vmid),
-        time: a.time,
+        timeSec: a.timeSec,
         ref: a.volid,
         ...(a.sizeBytes !== undefined ? { sizeBytes: a.sizeBytes } : {}),
         ...(a.protected ? { protected: true } : {}),
@@ -52,7 +52,7 @@ export async function readVzdump(ctx: ReaderContext, layer: VzdumpLayerFile): Pr
           ? {
               verification: {
                 state: a.verification.state,
-                ...(at !== undefined ? { at } : {}),
+                ...(at !== undefined ? { atSec: at } : {}),
                 ...(a.verification.upid ? { upid: a.verification.upid } : {}),
               },
             }
@@ -81,20 +81,20 @@ export async function readVzdump(ctx: ReaderContext, layer: VzdumpLayerFile): Pr
     // another storage): counted here, it would hide this storage's failed job as "the last one".
     // A failed task may have failed before writing anything: its log's first line (the job's
     // command line) says where it was going; one bound for another storage is that storage's.
-    const archiveTimes = content.ok ? content.value.map((a) => a.time) : null;
+    const archiveTimes = content.ok ? content.value.map((a) => a.timeSec) : null;
     const wroteHere = (start: number, end: number | undefined) =>
       archiveTimes === null || archiveTimes.some((t) => t >= start - 60 && t <= (end ?? Number.POSITIVE_INFINITY) + 60);
     const elsewhere = await failedTasksOfOtherStorages(ctx, layer.storage, tasks.value.filter((t) => t.state === 'failed'));
     for (const t of tasks.value) {
-      if ((t.state === 'ok' || t.state === 'warning') && !wroteHere(t.startTime, t.endTime)) continue;
+      if ((t.state === 'ok' || t.state === 'warn') && !wroteHere(t.startTimeSec, t.endTimeSec)) continue;
       if (elsewhere.has(t.upid)) continue;
       const vmid = /^\d+$/.test(t.id) ? Number(t.id) : undefined;
       const type = vmid !== undefined ? guestTypes.get(vmid) : undefined;
       runs.push({
         kind: 'backup',
         type: t.type || 'vzdump',
-        startedAt: t.startTime,
-        ...(t.endTime !== undefined ? { endedAt: t.endTime } : {}),
+        startedAtSec: t.startTimeSec,
+        ...(t.endTimeSec !== undefined ? { endedAtSec: t.endTimeSec } : {}),
         state: t.state,
         status: t.status,
         ...(type && vmid !== undefined ? { assetId: guestAssetId(type, vmid) } : {}),
@@ -156,9 +156,9 @@ async function failedTasksOfOtherStorages(ctx: ReaderContext, storage: string, f
   const newestPerId = new Map<string, PveTask>();
   for (const t of failed) {
     const prev = newestPerId.get(t.id);
-    if (prev === undefined || t.startTime > prev.startTime) newestPerId.set(t.id, t);
+    if (prev === undefined || t.startTimeSec > prev.startTimeSec) newestPerId.set(t.id, t);
   }
-  const toRead = [...newestPerId.values()].sort((a, b) => b.startTime - a.startTime).slice(0, MAX_LOGS_READ);
+  const toRead = [...newestPerId.values()].sort((a, b) => b.startTimeSec - a.startTimeSec).slice(0, MAX_LOGS_READ);
   const opts = probeOptions(ctx);
   const heads = await Promise.all(toRead.map((t) => readTaskLogHead(ctx.runner, { node: ctx.node, upid: t.upid }, opts)));
   const out = new Set<string>();

@@ -20,7 +20,7 @@ export const vzdumpVerdicts: StepOutputSpecs<VzdumpOutput> = {
           return { state: 'failed', summary: `vzdump: ${failed.length > 1 ? `${failed.length} of ${v.guests.length} guests failed; ` : ''}${why}` };
         }
         const warn = v.warnings.length > 0 ? `, ${plural(v.warnings.length, 'warning')}: ${excerpt(v.warnings[0]!, 120)}` : '';
-        return { state: v.warnings.length > 0 ? 'warning' : 'ok', summary: `vzdump: ${plural(v.guests.length, 'guest')} backed up${warn}` };
+        return { state: v.warnings.length > 0 ? 'warn' : 'ok', summary: `vzdump: ${plural(v.guests.length, 'guest')} backed up${warn}` };
       }),
   },
   'archive-test': {

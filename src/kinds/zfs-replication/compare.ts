@@ -29,9 +29,9 @@ export function compareReplication(
   now: number,
 ): StepVerdict {
   const onTarget = new Set(target.map((s) => s.snapshot));
-  const newestFirst = [...source].sort((a, b) => b.time - a.time);
+  const newestFirst = [...source].sort((a, b) => b.timeSec - a.timeSec);
   const common = newestFirst.find((s) => onTarget.has(s.snapshot));
-  const missing = common ? newestFirst.filter((s) => s.time > common.time && !onTarget.has(s.snapshot)) : newestFirst;
+  const missing = common ? newestFirst.filter((s) => s.timeSec > common.timeSec && !onTarget.has(s.snapshot)) : newestFirst;
   if (!common) {
     return {
       state: 'failed',
@@ -39,11 +39,11 @@ export function compareReplication(
       summary: `${compare.target} shares no snapshot with ${compare.source} (${source.length} on the source, ${target.length} on the target): the next send must be a full one`,
     };
   }
-  const age = Math.max(0, now - common.time);
+  const age = Math.max(0, now - common.timeSec);
   const lag = `newest common @${common.snapshot}, ${formatDurationShort(age)} old`;
   const behind = missing.length > 0 ? `; ${missing.length} newer on the source not yet on the target (newest @${missing[0]!.snapshot})` : '';
   if (compare.maxLagSeconds !== null && age > compare.maxLagSeconds) {
-    return { state: 'warning', verified: 'ok', summary: `${lag} (over the RPO of ${formatDurationShort(compare.maxLagSeconds)})${behind}` };
+    return { state: 'warn', verified: 'ok', summary: `${lag} (over the RPO of ${formatDurationShort(compare.maxLagSeconds)})${behind}` };
   }
   return { state: 'ok', verified: 'ok', summary: `${lag}${behind}` };
 }

@@ -38,13 +38,13 @@ export async function readSide(ctx: PlannerContext, host: string, dataset: strin
     if (parsed.error.kind === 'not-found') return ok({ form, snapshots: null });
     return because(`snapshots of ${dataset} on ${host}`, parsed);
   }
-  return ok({ form, snapshots: parsed.value.filter((s) => s.dataset === dataset).sort((a, b) => a.time - b.time) });
+  return ok({ form, snapshots: parsed.value.filter((s) => s.dataset === dataset).sort((a, b) => a.timeSec - b.timeSec) });
 }
 
 /** The newest snapshot of the source that the target holds too. */
 export function newestCommon(source: readonly ZfsSnapshot[], target: readonly ZfsSnapshot[]): ZfsSnapshot | undefined {
   const onTarget = new Set(target.map((s) => s.snapshot));
-  return [...source].sort((a, b) => b.time - a.time).find((s) => onTarget.has(s.snapshot));
+  return [...source].sort((a, b) => b.timeSec - a.timeSec).find((s) => onTarget.has(s.snapshot));
 }
 
 export async function planZfsReplication(layer: LayerOf<'zfs-replication'>, ctx: PlannerContext): Promise<Result<PlanDraft>> {
@@ -90,8 +90,8 @@ export async function planZfsReplication(layer: LayerOf<'zfs-replication'>, ctx:
   const common = t.value.snapshots ? newestCommon(s.value.snapshots, t.value.snapshots) : undefined;
   // A snapshot of the same second (a snapshot layer just ran) must not make `zfs snapshot` fail.
   const taken = new Set(s.value.snapshots.map((x) => x.snapshot));
-  let name = strataSnapshotName(ctx.now());
-  for (let n = 2; taken.has(name); n++) name = `${strataSnapshotName(ctx.now())}-${n}`;
+  let name = strataSnapshotName(ctx.nowSec());
+  for (let n = 2; taken.has(name); n++) name = `${strataSnapshotName(ctx.nowSec())}-${n}`;
   const snap = build(() => zfsSnapshotCommand(src, name));
   const send = build(() => zfsSendRecvCommand({ source: src, snapshot: name, target: dst, ...(common ? { from: common.snapshot } : {}) }));
   const confirm = build(() => listingCommand(t.value.form, dst));

@@ -51,7 +51,7 @@ export async function readZfsReplication(ctx: ReaderContext, layer: ZfsReplicati
   if (source?.ok) {
     for (const s of source.value) {
       onSource.add(s.name);
-      oldestOnSource.set(s.dataset, Math.min(oldestOnSource.get(s.dataset) ?? Number.POSITIVE_INFINITY, s.time));
+      oldestOnSource.set(s.dataset, Math.min(oldestOnSource.get(s.dataset) ?? Number.POSITIVE_INFINITY, s.timeSec));
     }
   }
   const snapName = (name: string) => name.slice(name.indexOf('@') + 1);
@@ -59,7 +59,7 @@ export async function readZfsReplication(ctx: ReaderContext, layer: ZfsReplicati
   if (target.ok) {
     for (const s of target.value) {
       const src = sourceDatasetOf(s.dataset, layer.target.dataset, layer.source.dataset);
-      if (src && onSource.has(`${src}@${snapName(s.name)}`)) newestCommon.set(src, Math.max(newestCommon.get(src) ?? s.time, s.time));
+      if (src && onSource.has(`${src}@${snapName(s.name)}`)) newestCommon.set(src, Math.max(newestCommon.get(src) ?? s.timeSec, s.timeSec));
     }
   }
   const replicated = (src: string, name: string, time: number) =>
@@ -74,11 +74,11 @@ export async function readZfsReplication(ctx: ReaderContext, layer: ZfsReplicati
       const src = sourceDatasetOf(s.dataset, layer.target.dataset, layer.source.dataset);
       if (!src) continue;
       sourceDatasets.add(src);
-      if (!replicated(src, s.name, s.time)) continue;
+      if (!replicated(src, s.name, s.timeSec)) continue;
       points.push({
         layerId: layer.id,
         assetId: `dataset/${src}`,
-        time: s.time,
+        timeSec: s.timeSec,
         ref: s.name,
         ...(s.usedBytes !== undefined ? { sizeBytes: s.usedBytes } : {}),
       });

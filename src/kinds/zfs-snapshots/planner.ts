@@ -7,7 +7,7 @@ import type { PlanStep } from '../action-types.js';
 export async function planZfsSnapshots(layer: LayerOf<'zfs-snapshots'>, ctx: PlannerContext): Promise<Result<PlanDraft>> {
   const steps: PlanStep[] = [];
   if (ctx.request.kind === 'run') {
-    const name = strataSnapshotName(ctx.now());
+    const name = strataSnapshotName(ctx.nowSec());
     for (const dataset of layer.datasets) {
       const cmd = build(() => zfsSnapshotCommand(dataset, name));
       if (!cmd.ok) return cmd;

@@ -35,7 +35,7 @@ export async function readZfsSnapshots(ctx: ReaderContext, layer: ZfsSnapshotsLa
       points.push({
         layerId: layer.id,
         assetId: `dataset/${s.dataset}`,
-        time: s.time,
+        timeSec: s.timeSec,
         ref: s.name,
         ...(s.usedBytes !== undefined ? { sizeBytes: s.usedBytes } : {}),
       });

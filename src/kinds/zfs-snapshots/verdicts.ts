@@ -46,25 +46,25 @@ function judgeScrub(s: PoolScan, maxAge: number | null, now: number): StepVerdic
   const degraded = s.state !== 'ONLINE' ? ` (pool is ${s.state})` : '';
   if ((s.scrubErrors ?? 0) > 0 || (s.dataErrors ?? 0) > 0) {
     const what = (s.scrubErrors ?? 0) > 0 ? `last scrub found ${plural(s.scrubErrors!, 'error')}` : `${plural(s.dataErrors!, 'data error')} known`;
-    return { state: 'failed', summary: `${pool}: ${what}${degraded}`, verified: 'failed', ...(s.at !== undefined ? { provenAt: s.at } : {}) };
+    return { state: 'failed', summary: `${pool}: ${what}${degraded}`, verified: 'failed', ...(s.atSec !== undefined ? { provenAtSec: s.atSec } : {}) };
   }
   switch (s.scan) {
     case 'none':
-      return { state: 'warning', summary: `${pool}: never scrubbed ("none requested")${degraded}` };
+      return { state: 'warn', summary: `${pool}: never scrubbed ("none requested")${degraded}` };
     case 'scrubbing':
-      return { state: 'warning', summary: `${pool}: a scrub is running (${s.text})${degraded}` };
+      return { state: 'warn', summary: `${pool}: a scrub is running (${s.text})${degraded}` };
     case 'scrub-canceled':
     case 'scrub-paused':
-      return { state: 'warning', summary: `${pool}: the last scrub did not finish (${s.text})${degraded}` };
+      return { state: 'warn', summary: `${pool}: the last scrub did not finish (${s.text})${degraded}` };
     case 'resilver':
-      return { state: 'warning', summary: `${pool}: the last scan was a resilver, not a scrub (${s.text})${degraded}` };
+      return { state: 'warn', summary: `${pool}: the last scan was a resilver, not a scrub (${s.text})${degraded}` };
     case 'scrubbed': {
-      const age = Math.max(0, now - s.at!);
+      const age = Math.max(0, now - s.atSec!);
       const ago = `${formatDurationShort(age)} ago`;
       if (maxAge !== null && age > maxAge) {
-        return { state: 'warning', summary: `${pool}: last scrub clean but ${ago} (older than ${formatDurationShort(maxAge)})${degraded}` };
+        return { state: 'warn', summary: `${pool}: last scrub clean but ${ago} (older than ${formatDurationShort(maxAge)})${degraded}` };
       }
-      return { state: degraded ? 'warning' : 'ok', summary: `${pool}: last scrub ${ago} found no errors${degraded}`, verified: 'ok', provenAt: s.at! };
+      return { state: degraded ? 'warn' : 'ok', summary: `${pool}: last scrub ${ago} found no errors${degraded}`, verified: 'ok', provenAtSec: s.atSec! };
     }
   }
 }

@@ -39,9 +39,9 @@ export function planPrune<T extends { time: number; protected?: boolean; partial
   const order = items.map((_, i) => i).sort((a, b) => items[b]!.time - items[a]!.time || a - b);
   const sorted = order.map((i) => items[i]!);
   const decisions = planRetention(
-    sorted.map((s) => ({ time: s.time, ...(s.protected ? { protected: true } : {}), ...(s.partial ? { partial: true } : {}) })),
+    sorted.map((s) => ({ timeSec: s.time, ...(s.protected ? { protected: true } : {}), ...(s.partial ? { partial: true } : {}) })),
     keep,
-    { semantics, timeZone, ...(now !== undefined ? { now } : {}) },
+    { semantics, timeZone, ...(now !== undefined ? { nowSec: now } : {}) },
   );
   const plan: Plan<T> = { keep: [], remove: [], reason: new Map() };
   decisions.forEach((d, i) => {

@@ -63,7 +63,7 @@ function conclude(x: Execution, steps: StepsResult, together: StepVerdict | unde
   let summary = x.scrub(steps.summary || summarize(steps.ran, together));
   if (x.journalProblems.length > 0) {
     details.push(...x.journalProblems);
-    if (state === 'ok') state = 'warning';
+    if (state === 'ok') state = 'warn';
     summary += ` (${x.journalProblems.length} command${x.journalProblems.length === 1 ? '' : 's'} missing from the journal)`;
   }
   return { state, exitCode: steps.exitCode, summary, ...proof(steps, state, together), durationMs: x.nowMs() - x.startedMs, details };
@@ -83,11 +83,11 @@ async function journalEnd(x: Execution, deps: ExecuteDeps, outcome: ActionOutcom
       exitCode: outcome.exitCode,
       summary: outcome.summary,
       ...(outcome.verified ? { verified: outcome.verified } : {}),
-      ...(outcome.provenAt !== undefined ? { provenAt: new Date(outcome.provenAt * 1000).toISOString() } : {}),
+      ...(outcome.provenAtSec !== undefined ? { provenAt: new Date(outcome.provenAtSec * 1000).toISOString() } : {}),
       durationMs: outcome.durationMs,
     });
     return outcome;
   } catch (e) {
-    return { ...outcome, state: outcome.state === 'ok' ? 'warning' : outcome.state, summary: `${outcome.summary} (the journal's end entry could not be written: ${errorText(e)})` };
+    return { ...outcome, state: outcome.state === 'ok' ? 'warn' : outcome.state, summary: `${outcome.summary} (the journal's end entry could not be written: ${errorText(e)})` };
   }
 }

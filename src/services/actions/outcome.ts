@@ -11,13 +11,13 @@ import type { StepRun, StepsResult } from './run-steps.js';
 export function withTogether(state: ActionState, together: StepVerdict | undefined): ActionState {
   if (!together) return state;
   if (together.state === 'failed') return 'failed';
-  if (together.state === 'warning' && state === 'ok') return 'warning';
+  if (together.state === 'warn' && state === 'ok') return 'warn';
   return state;
 }
 
 export function summarize(ran: readonly StepRun[], together: StepVerdict | undefined): string {
   if (together) return together.summary;
-  const worst = ran.find((r) => r.verdict.state === 'failed') ?? ran.find((r) => r.verdict.state === 'warning');
+  const worst = ran.find((r) => r.verdict.state === 'failed') ?? ran.find((r) => r.verdict.state === 'warn');
   if (ran.length === 1) return ran[0]!.verdict.summary;
   if (worst) return `${worst.verdict.summary} (step ${worst.index + 1} of ${ran.length})`;
   if (ran.length <= 3) return ran.map((r) => r.verdict.summary).join('; ') || 'nothing ran';
@@ -25,10 +25,10 @@ export function summarize(ran: readonly StepRun[], together: StepVerdict | undef
 }
 
 /** Proven sound only when nothing failed and every verifying verdict says ok; proven as of the oldest proof. */
-export function proof(steps: StepsResult, state: ActionState, together: StepVerdict | undefined): Pick<ActionOutcome, 'verified' | 'provenAt'> {
+export function proof(steps: StepsResult, state: ActionState, together: StepVerdict | undefined): Pick<ActionOutcome, 'verified' | 'provenAtSec'> {
   const verdicts = [...steps.ran.filter((r) => verifies(r.step.output)).map((r) => r.verdict), ...(together ? [together] : [])];
   if (verdicts.some((v) => v.verified === 'failed')) return { verified: 'failed' };
   if (state === 'failed' || state === 'cancelled' || verdicts.length === 0 || !verdicts.every((v) => v.verified === 'ok')) return {};
-  const times = verdicts.map((v) => v.provenAt).filter((t): t is number => t !== undefined);
-  return times.length > 0 ? { verified: 'ok', provenAt: Math.min(...times) } : { verified: 'ok' };
+  const times = verdicts.map((v) => v.provenAtSec).filter((t): t is number => t !== undefined);
+  return times.length > 0 ? { verified: 'ok', provenAtSec: Math.min(...times) } : { verified: 'ok' };
 }

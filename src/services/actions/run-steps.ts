@@ -69,7 +69,7 @@ export async function runSteps(x: Execution, io: StepIo): Promise<StepsResult> {
     if (verdict.state === 'failed') {
       state = 'failed';
       needsCleanup = true;
-    } else if (verdict.state === 'warning') state = 'warning';
+    } else if (verdict.state === 'warn') state = 'warn';
   }
   return { ran, state, summary: '', exitCode, needsCleanup };
 }

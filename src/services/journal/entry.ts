@@ -114,7 +114,8 @@ export const journalEntrySchema = z.discriminatedUnion('type', [
     actionId: z.string(),
     title: z.string(),
     request,
-    state: z.enum(['ok', 'warning', 'failed', 'cancelled']),
+    // Journals written before the one spelling of warn say 'warning'.
+    state: z.enum(['ok', 'warn', 'warning', 'failed', 'cancelled']).transform((v) => (v === 'warning' ? 'warn' : v)),
     exitCode: z.number().int().nullable(),
     summary: z.string(),
     verified: z.enum(['ok', 'failed']).optional(),

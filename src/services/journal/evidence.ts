@@ -17,7 +17,7 @@ import { foldStrataRun, type NewestRuns, type StrataRun } from './strata-runs.js
 import { foldVerification, verificationList, type NewestVerifications, type VerificationRecord } from './verifications.js';
 
 const NL = 0x0a;
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 /** Bytes before the offset whose hash must match for a saved position to be trusted. */
 const FINGERPRINT_BYTES = 512;
 

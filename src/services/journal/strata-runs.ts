@@ -11,7 +11,7 @@ export interface StrataRun {
   readonly run: JobRun;
 }
 
-const STATE = { ok: 'ok', warning: 'warning', failed: 'failed' } as const;
+const STATE = { ok: 'ok', warn: 'warn', failed: 'failed' } as const;
 
 /** A job Strata ran is typed `strata run`, `strata verify`: told apart from a host's own jobs by this. */
 const STRATA_TYPE_PREFIX = 'strata ';
@@ -34,8 +34,8 @@ export function foldStrataRun(newest: NewestRuns, e: JournalEntry): void {
   const run: JobRun = {
     kind: e.request.kind === 'verify' ? 'verify' : 'backup',
     type: `${STRATA_TYPE_PREFIX}${e.request.kind}`,
-    startedAt: endedAt - Math.round(e.durationMs / 1000),
-    endedAt,
+    startedAtSec: endedAt - Math.round(e.durationMs / 1000),
+    endedAtSec: endedAt,
     state: STATE[e.state],
     status: e.summary,
     ...(e.request.assetId ? { assetId: e.request.assetId } : {}),
@@ -43,7 +43,7 @@ export function foldStrataRun(newest: NewestRuns, e: JournalEntry): void {
   };
   const key = `${e.request.layerId}\0${run.kind}\0${run.assetId ?? ''}`;
   const prev = newest.get(key);
-  if (!prev || (prev.run.endedAt ?? 0) <= endedAt) newest.set(key, { layerId: e.request.layerId, run });
+  if (!prev || (prev.run.endedAtSec ?? 0) <= endedAt) newest.set(key, { layerId: e.request.layerId, run });
 }
 
 /**
@@ -55,8 +55,8 @@ export function withStrataRuns(layers: readonly LayerObservation[], runs: readon
     const mine = runs.filter((r) => r.layerId === obs.layerId);
     if (mine.length === 0) return obs;
     let newestPoint = Number.NEGATIVE_INFINITY;
-    for (const p of obs.points) if (!p.partial && p.time > newestPoint) newestPoint = p.time;
-    const current = mine.filter((r) => r.run.kind !== 'backup' || r.run.state === 'ok' || (r.run.endedAt ?? 0) >= newestPoint);
+    for (const p of obs.points) if (!p.partial && p.timeSec > newestPoint) newestPoint = p.timeSec;
+    const current = mine.filter((r) => r.run.kind !== 'backup' || r.run.state === 'ok' || (r.run.endedAtSec ?? 0) >= newestPoint);
     return current.length === 0 ? obs : { ...obs, jobs: [...obs.jobs, ...current.map((r) => r.run)] };
   });
 }

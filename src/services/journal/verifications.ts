@@ -11,7 +11,7 @@ export interface VerificationRecord {
   /** Null: the verify covered the whole layer. */
   readonly assetId: string | null;
   /** When the copies were proven sound, epoch seconds: the verify's end, or the time its evidence dates from. */
-  readonly at: number;
+  readonly atSec: number;
   /** The request kind that proved it (`verify`, later restore drills). */
   readonly kind: string;
   readonly actionId: string;
@@ -36,10 +36,10 @@ export function foldVerification(newest: NewestVerifications, e: JournalEntry): 
   if (rec === undefined) return;
   const k = key(rec.layerId, rec.assetId);
   const prev = newest.get(k);
-  if (!prev || rec.at > prev.at) newest.set(k, rec);
+  if (!prev || rec.atSec > prev.atSec) newest.set(k, rec);
 }
 
-export const verificationList = (newest: NewestVerifications): VerificationRecord[] => [...newest.values()].sort((a, b) => b.at - a.at);
+export const verificationList = (newest: NewestVerifications): VerificationRecord[] => [...newest.values()].sort((a, b) => b.atSec - a.atSec);
 
 /** The newest proof for one asset of a layer: its own, or a verify of the whole layer. */
 export function lastVerified(records: readonly VerificationRecord[], layerId: string, assetId?: string): VerificationRecord | undefined {
@@ -47,7 +47,7 @@ export function lastVerified(records: readonly VerificationRecord[], layerId: st
   for (const r of records) {
     if (r.layerId !== layerId) continue;
     if (r.assetId !== null && r.assetId !== assetId) continue;
-    if (!best || r.at > best.at) best = r;
+    if (!best || r.atSec > best.atSec) best = r;
   }
   return best;
 }
@@ -58,7 +58,7 @@ function toRecord(e: ActionEndEntry): VerificationRecord | undefined {
   return {
     layerId: e.request.layerId,
     assetId: e.request.assetId ?? null,
-    at: ms / 1000,
+    atSec: ms / 1000,
     kind: e.request.kind,
     actionId: e.actionId,
     summary: e.summary,

@@ -24,13 +24,13 @@ function value<T>(r: Result<T>): T {
 describe('proxmox-backup-client snapshot list', () => {
   it('reads snapshots oldest first with verification state and the time it ran (from its UPID)', () => {
     const snaps = value(run(parseSnapshotList, 'snapshot-list-normal'));
-    expect(snaps.map((s) => `${s.type}/${s.id}@${s.time}`)).toEqual([
+    expect(snaps.map((s) => `${s.type}/${s.id}@${s.timeSec}`)).toEqual([
       'vm/100@1706580001',
       'vm/100@1706666401',
       'ct/101@1706666460',
       'host/pve1@1706670000',
     ]);
-    expect(snaps[1]!.verification).toMatchObject({ state: 'ok', at: 0x65b9b5c1 });
+    expect(snaps[1]!.verification).toMatchObject({ state: 'ok', atSec: 0x65b9b5c1 });
     expect(snaps[2]).toMatchObject({ protected: true, encrypted: true, verification: { state: 'failed' } });
     expect(snaps[0]!.verification).toBeUndefined();
     expect(snaps.every((s) => !s.partial)).toBe(true);
@@ -39,7 +39,7 @@ describe('proxmox-backup-client snapshot list', () => {
 
   it('marks a snapshot without manifest (index.json.blob) as partial', () => {
     const snaps = value(run(parseSnapshotList, 'snapshot-list-unfinished'));
-    expect(snaps.map((s) => [s.time, s.partial])).toEqual([
+    expect(snaps.map((s) => [s.timeSec, s.partial])).toEqual([
       [1706666401, false],
       [1706752801, true],
     ]);
@@ -47,7 +47,7 @@ describe('proxmox-backup-client snapshot list', () => {
 
   it('accepts file lists given as plain names', () => {
     const snaps = value(parseSnapshotList('[{"backup-type":"vm","backup-id":100,"backup-time":"5","files":["index.json.blob"]}]', '', 0));
-    expect(snaps[0]).toMatchObject({ id: '100', time: 5, partial: false, protected: false });
+    expect(snaps[0]).toMatchObject({ id: '100', timeSec: 5, partial: false, protected: false });
   });
 
   it('classifies failures: bad credentials (auth), missing datastore (not-found), unreachable server', () => {
@@ -86,7 +86,7 @@ describe('proxmox-backup-manager task list', () => {
       ['prunejob', 'OK', 'ok'],
       ['syncjob', 'unknown', 'failed'],
       ['verify_snapshot', 'verification failed - please check the log for details', 'failed'],
-      ['verificationjob', 'WARNINGS: 2', 'warning'],
+      ['verificationjob', 'WARNINGS: 2', 'warn'],
       ['backup', 'OK', 'ok'],
     ]);
     expect(tasks.find((t) => t.workerType === 'aptupdate')?.workerId).toBeUndefined();
@@ -114,7 +114,7 @@ describe('UPIDs', () => {
   it('reads a PVE UPID: start time is hex epoch', () => {
     expect(parseUpid('UPID:pve1:000004D2:000181CD:65B9A9A1:vzdump:100:root@pam:')).toEqual({
       node: 'pve1',
-      startTime: 1706666401,
+      startTimeSec: 1706666401,
       type: 'vzdump',
       id: '100',
       user: 'root@pam',
@@ -123,7 +123,7 @@ describe('UPIDs', () => {
 
   it('reads a PBS UPID and unescapes its systemd-escaped worker id', () => {
     expect(parseUpid('UPID:pbs1:000005A1:0001B2C3:00000002:65B9B5C1:verify_snapshot:store1\\x3avm-100-65B9A9A1:root@pam:')).toMatchObject({
-      startTime: 0x65b9b5c1,
+      startTimeSec: 0x65b9b5c1,
       type: 'verify_snapshot',
       id: 'store1:vm/100/65B9A9A1',
     });

@@ -59,7 +59,7 @@ describe('pvesh /cluster/resources', () => {
 describe('pvesh guest snapshots', () => {
   it('drops the "current" pseudo-snapshot and sorts the unsorted list oldest first', () => {
     const snaps = value(run(parseGuestSnapshots, 'guest-snapshots-normal'));
-    expect(snaps.map((s) => [s.name, s.time, s.parent])).toEqual([
+    expect(snaps.map((s) => [s.name, s.timeSec, s.parent])).toEqual([
       ['daily0', 1706493601, undefined],
       ['daily1', 1706580001, 'daily0'],
       ['before_upgrade', 1706666401, 'daily1'],
@@ -74,7 +74,7 @@ describe('pvesh guest snapshots', () => {
 
   it('marks a snapshot with snapstate as partial (and reads its string snaptime)', () => {
     const snaps = value(run(parseGuestSnapshots, 'guest-snapshots-snapstate'));
-    expect(snaps.find((s) => s.name === 'weekly')).toMatchObject({ partial: true, snapstate: 'prepare', time: 1706666401 });
+    expect(snaps.find((s) => s.name === 'weekly')).toMatchObject({ partial: true, snapstate: 'prepare', timeSec: 1706666401 });
     expect(snaps.find((s) => s.name === 'daily1')?.partial).toBe(false);
   });
 
@@ -92,7 +92,7 @@ describe('pvesh guest snapshots', () => {
 describe('pvesh storage content', () => {
   it('reads directory archives: vmid, guest type, time, size, protected, notes', () => {
     const a = value(run(parseStorageContent, 'storage-content-dir'));
-    expect(a.map((x) => [x.vmid, x.guestType, x.time, x.format])).toEqual([
+    expect(a.map((x) => [x.vmid, x.guestType, x.timeSec, x.format])).toEqual([
       [102, 'lxc', 1703988000, 'tgz'],
       [100, 'qemu', 1706580001, 'vma.zst'],
       [100, 'qemu', 1706666401, 'vma.zst'],
@@ -171,12 +171,12 @@ describe('pvesh vzdump tasks', () => {
     const tasks = value(run(parseTasks, 'tasks-normal'));
     expect(tasks.map((t) => [t.id, t.status, t.state])).toEqual([
       ['', 'RUNNING', 'running'],
-      ['', 'WARNINGS: 2', 'warning'],
+      ['', 'WARNINGS: 2', 'warn'],
       ['100', 'OK', 'ok'],
       ['101', 'job errors', 'failed'],
       ['105', 'unable to find VM 105', 'failed'],
     ]);
-    expect(tasks[4]).toMatchObject({ startTime: 1706493601, endTime: 1706493700 });
+    expect(tasks[4]).toMatchObject({ startTimeSec: 1706493601, endTimeSec: 1706493700 });
   });
 
   it('treats a finished task without a status as failed, never ok', () => {

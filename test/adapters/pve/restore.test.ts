@@ -298,7 +298,7 @@ describe('guest readers', () => {
       return r.value.end;
     };
     expect(end('task-log-restore-ok')).toEqual({ state: 'ok' });
-    expect(end('task-log-warnings')).toEqual({ state: 'warning', warnings: 1 });
+    expect(end('task-log-warnings')).toEqual({ state: 'warn', warnings: 1 });
     expect(end('task-log-rollback-error')).toEqual({ state: 'failed', error: "can't rollback, 'autodaily_2026_01_28' is not most recent snapshot on 'local-zfs:subvol-102-disk-0'" });
     expect(end('task-log-running')).toEqual({ state: 'running' });
     expect(taskLogEnd([])).toEqual({ state: 'running' });

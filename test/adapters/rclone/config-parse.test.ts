@@ -22,7 +22,7 @@ describe('rclone lsjson', () => {
     expect(value(run('rclone', parseLsjson, 'lsjson-1.60-normal'))).toEqual({
       objects: 2,
       totalBytes: 5,
-      newest: { path: 'sub/b.dat', time: Math.floor(Date.parse('2026-11-21T23:37:38.965Z') / 1000), sizeBytes: 3 },
+      newest: { path: 'sub/b.dat', timeSec: Math.floor(Date.parse('2026-11-21T23:37:38.965Z') / 1000), sizeBytes: 3 },
       tiers: {},
     });
     expect(value(run('rclone', parseLsjson, 'lsjson-1.60-http')).newest?.path).toBe('sub/b.dat');
@@ -48,7 +48,7 @@ describe('rclone lsjson', () => {
   it('ignores unknown sizes (-1) and compares times across offsets', () => {
     const l = value(run('rclone', parseLsjson, 'lsjson-unknown-size'));
     expect(l.totalBytes).toBe(12);
-    expect(l.newest).toEqual({ path: 'docs/report', time: Date.UTC(2024, 0, 31, 9) / 1000 });
+    expect(l.newest).toEqual({ path: 'docs/report', timeSec: Date.UTC(2024, 0, 31, 9) / 1000 });
   });
 
   it('never reads the "[" printed before a failure as a listing (real 1.60, exit 3)', () => {
@@ -89,12 +89,12 @@ describe('rclone about --json', () => {
 describe('config archives', () => {
   it('lists real find output oldest first, host and time from the name (UTC)', () => {
     const a = value(run('config-backup', parseArchiveList, 'find-archives-normal'));
-    expect(a.map((x) => [x.host, x.time, x.sizeBytes, x.empty])).toEqual([
+    expect(a.map((x) => [x.host, x.timeSec, x.sizeBytes, x.empty])).toEqual([
       ['pve1', Date.UTC(2024, 0, 30, 2, 0, 1) / 1000, 22, false],
       ['pve1', Date.UTC(2024, 0, 31, 2, 0, 2) / 1000, 22, false],
       ['pve-backup-2', Date.UTC(2024, 0, 31, 3, 0, 0) / 1000, 0, true],
     ]);
-    expect(a[0]!.mtime).toBe(1706580005);
+    expect(a[0]!.mtimeSec).toBe(1706580005);
   });
 
   it('reads an empty directory as no archives and a missing one as not-found', () => {
@@ -124,7 +124,7 @@ describe('config archives', () => {
   it('names archives in UTC and reads the names back', () => {
     const name = archiveName('pve1', 1706666401);
     expect(name).toBe('strata-config-pve1-20240131T020001Z.tar.gz');
-    expect(parseArchiveName(name)).toEqual({ host: 'pve1', time: 1706666401 });
+    expect(parseArchiveName(name)).toEqual({ host: 'pve1', timeSec: 1706666401 });
     expect(parseArchiveName('strata-config-pve1-20241331T020001Z.tar.gz')).toBeUndefined();
   });
 

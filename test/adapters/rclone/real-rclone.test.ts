@@ -78,13 +78,13 @@ describeWithTools(['rclone'], 'rclone adapter against real rclone', () => {
     const r = await listRemote(runner, { remote: `disk:${join(dir, 'copy')}`, configFile: config });
     expect(r).toEqual({
       ok: true,
-      value: { objects: 2, totalBytes: 120, newest: { path: 'vm/100/new.blob', time: newest, sizeBytes: 20 }, tiers: {} },
+      value: { objects: 2, totalBytes: 120, newest: { path: 'vm/100/new.blob', timeSec: newest, sizeBytes: 20 }, tiers: {} },
     });
   });
 
   it('lists the same copy through webdav, the way a cloud remote is read', async () => {
     const r = await listRemote(runner, { remote: 'cloud:', configFile: config });
-    expect(r.ok && r.value.newest).toMatchObject({ path: 'vm/100/new.blob', time: newest });
+    expect(r.ok && r.value.newest).toMatchObject({ path: 'vm/100/new.blob', timeSec: newest });
   });
 
   it('reads capacity of a local remote; a backend without about is "no capacity", not an error', async () => {
@@ -106,7 +106,7 @@ describeWithTools(['rclone'], 'rclone adapter against real rclone', () => {
       runner,
       runnerFor: () => runner,
       node: 'here',
-      now: Math.floor(Date.now() / 1000),
+      nowSec: Math.floor(Date.now() / 1000),
       timeoutMs: 30_000,
       lookupEnv: () => undefined,
     };
@@ -120,7 +120,7 @@ describeWithTools(['rclone'], 'rclone adapter against real rclone', () => {
     });
     expect(o.errors).toEqual([]);
     expect(o.points).toEqual([
-      { layerId: 'cloud-copy', assetId: 'files/pbs:/mnt/datastore/store1', time: newest, ref: 'cloud:vm/100/new.blob', sizeBytes: 120 },
+      { layerId: 'cloud-copy', assetId: 'files/pbs:/mnt/datastore/store1', timeSec: newest, ref: 'cloud:vm/100/new.blob', sizeBytes: 120 },
     ]);
     const empty = await readLayer(ctx, { id: 'e', kind: 'rclone', host: 'pbs', remote: `disk:${join(dir, 'empty')}`, configFile: config });
     expect(empty.points).toEqual([]);

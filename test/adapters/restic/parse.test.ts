@@ -28,7 +28,7 @@ describe('restic snapshots --json', () => {
     expect(snaps[0]).toMatchObject({
       id: '17e12bcf4376f8c7f7aca9c449d03cd2afcfa8f859ca146624ec471f61dc7bc6',
       shortId: '17e12bcf',
-      time: Math.floor(Date.parse('2026-11-21T23:37:00.143Z') / 1000),
+      timeSec: Math.floor(Date.parse('2026-11-21T23:37:00.143Z') / 1000),
       hostname: 'pve1',
       paths: ['/tmp/rx/data/a'],
       tags: ['daily'],
@@ -39,7 +39,7 @@ describe('restic snapshots --json', () => {
 
   it('reads 0.16 output: program_version, and times in the creating host offset', () => {
     const snaps = value(run(parseResticSnapshots, 'snapshots-0.16-normal'));
-    expect(snaps.map((s) => [s.hostname, s.time])).toEqual([
+    expect(snaps.map((s) => [s.hostname, s.timeSec])).toEqual([
       ['docker1', Date.UTC(2024, 0, 30, 2, 0, 2) / 1000],
       ['docker1', Date.UTC(2024, 0, 31, 2, 0, 1) / 1000],
       ['laptop', Date.UTC(2024, 0, 31, 6, 30, 0) / 1000],

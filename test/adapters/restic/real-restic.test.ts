@@ -54,7 +54,7 @@ describeWithTools(['restic'], 'restic adapter against real restic', () => {
       ['docker1', [app, db], []],
     ]);
     const now = Date.now() / 1000;
-    expect(snaps.value.every((s) => Math.abs(s.time - now) < 120)).toBe(true);
+    expect(snaps.value.every((s) => Math.abs(s.timeSec - now) < 120)).toBe(true);
     expect(first.ok && snaps.value[0]!.shortId).toBe(first.ok ? first.value.snapshotId : '');
   });
 
@@ -70,7 +70,7 @@ describeWithTools(['restic'], 'restic adapter against real restic', () => {
       runner,
       runnerFor: () => runner,
       node: 'here',
-      now: Math.floor(Date.now() / 1000),
+      nowSec: Math.floor(Date.now() / 1000),
       timeoutMs: 30_000,
       lookupEnv: (n) => (n === 'STRATA_TEST_RESTIC_PW' ? 'correct horse' : undefined),
     };

@@ -50,11 +50,11 @@ describe('pool scan lines', () => {
   it('reads real zfs-fuse: never scrubbed, then a finished scrub with its time', () => {
     expect(scan('zpool-status-pool-zfs-fuse-never-scrubbed')).toMatchObject({ ok: true, value: { pool: 'zxp', state: 'ONLINE', scan: 'none', dataErrors: 0 } });
     const r = scan('zpool-status-pool-zfs-fuse-scrubbed');
-    expect(r).toMatchObject({ ok: true, value: { scan: 'scrubbed', scrubErrors: 0, at: expect.any(Number) } });
+    expect(r).toMatchObject({ ok: true, value: { scan: 'scrubbed', scrubErrors: 0, atSec: expect.any(Number) } });
   });
 
   it('reads OpenZFS: clean scrub, scrub errors with data errors, a running scrub, a resilver on a degraded pool', () => {
-    expect(scan('zpool-status-pool-openzfs-scrubbed')).toMatchObject({ ok: true, value: { scan: 'scrubbed', scrubErrors: 0, at: Date.parse('2024-01-14T00:36:32Z') / 1000 } });
+    expect(scan('zpool-status-pool-openzfs-scrubbed')).toMatchObject({ ok: true, value: { scan: 'scrubbed', scrubErrors: 0, atSec: Date.parse('2024-01-14T00:36:32Z') / 1000 } });
     expect(scan('zpool-status-pool-openzfs-scrub-errors')).toMatchObject({ ok: true, value: { scan: 'scrubbed', scrubErrors: 2, dataErrors: 2 } });
     expect(scan('zpool-status-pool-openzfs-scrubbing')).toMatchObject({ ok: true, value: { scan: 'scrubbing' } });
     expect(scan('zpool-status-pool-openzfs-resilvered-degraded')).toMatchObject({ ok: true, value: { scan: 'resilver', state: 'DEGRADED' } });

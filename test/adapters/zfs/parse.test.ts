@@ -30,10 +30,10 @@ describe('zfs list -H -p -t snapshot', () => {
       name: 'rpool/data/vm-100-disk-0@autosnap_2024-01-30_02:00:01_daily',
       dataset: 'rpool/data/vm-100-disk-0',
       snapshot: 'autosnap_2024-01-30_02:00:01_daily',
-      time: 1706580001,
+      timeSec: 1706580001,
       usedBytes: 1048576,
     });
-    expect(snaps.map((s) => s.time)).toEqual([...snaps.map((s) => s.time)].sort((a, b) => a - b));
+    expect(snaps.map((s) => s.timeSec)).toEqual([...snaps.map((s) => s.timeSec)].sort((a, b) => a - b));
   });
 
   it('reads a "-" value as absent', () => {
@@ -71,7 +71,7 @@ describe('zfs get -H -p -r creation,used (zfs-fuse fallback, real output)', () =
   it('keeps only snapshots, with creation and used joined per snapshot', () => {
     const snaps = value(run(parseZfsGetSnapshots, 'zfs-get-snapshots-zfs-fuse'));
     expect(snaps.map((s) => s.name)).toEqual(['strtank/data@snap1', 'strtank/data/child@snap2', 'strtank/data@snap2']);
-    expect(snaps[0]).toMatchObject({ dataset: 'strtank/data', snapshot: 'snap1', time: 1795304205, usedBytes: 0 });
+    expect(snaps[0]).toMatchObject({ dataset: 'strtank/data', snapshot: 'snap1', timeSec: 1795304205, usedBytes: 0 });
   });
 
   it('reads a missing dataset as not-found', () => {

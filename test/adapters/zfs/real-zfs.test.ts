@@ -29,7 +29,7 @@ describeWithTools(['zfs-fuse'], 'zfs adapter against real zfs-fuse', () => {
     runner,
     runnerFor: () => runner,
     node: 'here',
-    now: Math.floor(Date.now() / 1000),
+    nowSec: Math.floor(Date.now() / 1000),
     timeoutMs: 30_000,
     lookupEnv: () => undefined,
   });
@@ -64,8 +64,8 @@ describeWithTools(['zfs-fuse'], 'zfs adapter against real zfs-fuse', () => {
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value.map((s) => s.name)).toEqual([`${tank}/data/child@autosnap_1`, `${tank}/data@autosnap_2`]);
     for (const s of r.value) {
-      expect(s.time).toBeGreaterThanOrEqual(before - 1);
-      expect(s.time).toBeLessThanOrEqual(after + 1);
+      expect(s.timeSec).toBeGreaterThanOrEqual(before - 1);
+      expect(s.timeSec).toBeLessThanOrEqual(after + 1);
       expect(s.usedBytes).toBeGreaterThanOrEqual(0);
     }
   });
@@ -121,9 +121,9 @@ describeWithTools(['zfs-fuse'], 'zfs adapter against real zfs-fuse', () => {
       [`dataset/${tank}/data`, `${tank}/replica/data@autosnap_1`],
       [`dataset/${tank}/data`, `${tank}/replica/data@autosnap_2`],
     ]);
-    const sourceTime = source.ok ? source.value.find((s) => s.snapshot === 'autosnap_2')?.time : undefined;
-    expect(o.points[1]!.time).toBe(sourceTime);
-    expect(o.points[0]!.time).toBeLessThan(o.points[1]!.time);
+    const sourceTime = source.ok ? source.value.find((s) => s.snapshot === 'autosnap_2')?.timeSec : undefined;
+    expect(o.points[1]!.timeSec).toBe(sourceTime);
+    expect(o.points[0]!.timeSec).toBeLessThan(o.points[1]!.timeSec);
   });
 
   it('reports a dataset that does not exist as not-found', async () => {

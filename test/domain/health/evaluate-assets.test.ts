@@ -94,7 +94,7 @@ describe('3-2-1 per asset', () => {
         layers: observe([
           layerObs('pve1-dump', [], { assets: guests }),
           // The 5 h backup ran until 2 h ago; restic-cloud copied the datastore 4 h ago, in the middle of it.
-          layerObs('pbs-local', [point('pbs-local', 'vm/100', 29, { completedAt: NOW - 28 * H }), point('pbs-local', 'vm/100', 5, { completedAt: NOW - 2 * H })]),
+          layerObs('pbs-local', [point('pbs-local', 'vm/100', 29, { completedAtSec: NOW - 28 * H }), point('pbs-local', 'vm/100', 5, { completedAtSec: NOW - 2 * H })]),
           layerObs('restic-cloud', [point('restic-cloud', 'files/docker1:/mnt/usb/pbs', 4)]),
         ]),
       },
@@ -110,7 +110,7 @@ describe('3-2-1 per asset', () => {
         hosts: allHostsUp(),
         layers: observe([
           layerObs('pve1-dump', [], { assets: guests }),
-          layerObs('pbs-local', [point('pbs-local', 'vm/100', 29, { completedAt: NOW - 28 * H }), point('pbs-local', 'vm/100', 5, { completedAt: NOW - 4.5 * H })]),
+          layerObs('pbs-local', [point('pbs-local', 'vm/100', 29, { completedAtSec: NOW - 28 * H }), point('pbs-local', 'vm/100', 5, { completedAtSec: NOW - 4.5 * H })]),
           layerObs('restic-cloud', [point('restic-cloud', 'files/docker1:/mnt/usb/pbs', 4)]),
         ]),
       },
@@ -396,8 +396,8 @@ describe('3-2-1 per asset', () => {
         hosts: allHostsUp(),
         layers: observe([layerObs('pve1-dump', [], { assets: guests })]),
         restoreEvidence: [
-          { assetId: 'vm/100', at: NOW - 12 * D },
-          { assetId: 'vm/100', layerId: 'pbs-local', at: NOW - 3 * D },
+          { assetId: 'vm/100', atSec: NOW - 12 * D },
+          { assetId: 'vm/100', layerId: 'pbs-local', atSec: NOW - 3 * D },
         ],
       },
       NOW,

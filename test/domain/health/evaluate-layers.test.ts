@@ -89,7 +89,7 @@ describe('layer health', () => {
     expect(failed.lastJob).toEqual({
       kind: 'backup', type: 'vzdump', state: 'failed', status: 'job errors', startedAt: '2026-02-01T20:40:00Z', endedAt: '2026-02-01T20:41:00Z',
     });
-    expect(layerStatus([layerObs('pbs-local', [ok(1)], { jobs: [job('warning', 6)] })]).reasons).toEqual([
+    expect(layerStatus([layerObs('pbs-local', [ok(1)], { jobs: [job('warn', 6)] })]).reasons).toEqual([
       'pbs-local: last vzdump job (2026-02-01T20:41:00Z) ended with WARNINGS: 2',
     ]);
     expect(layerStatus([layerObs('pbs-local', [ok(1)], { jobs: [job('failed', 30), job('ok', 6), job('running', 1)] })]).health).toBe('ok');
@@ -107,7 +107,7 @@ describe('layer health', () => {
     expect(failed.verification).toEqual({ newestState: 'failed', newestVerifiedAt: '2026-02-01T00:40:00Z' });
 
     const stale = layerStatus(
-      [layerObs('pbs-local', [point('pbs-local', 'vm/100', 2), point('pbs-local', 'vm/100', 40 * 24, { verification: { state: 'ok', at: NOW - 35 * D } })])],
+      [layerObs('pbs-local', [point('pbs-local', 'vm/100', 2), point('pbs-local', 'vm/100', 40 * 24, { verification: { state: 'ok', atSec: NOW - 35 * D } })])],
       { layer: { verifyMaxAge: '30d' } },
     );
     expect(stale).toMatchObject({ health: 'warn', reasons: ['pbs-local: newest verification of vm/100 is 35 d old, verifyMaxAge 30 d'] });
@@ -129,7 +129,7 @@ describe('layer health', () => {
   });
 
   it('checks verification per workload: one verified recently does not vouch for one a verify job leaves out', () => {
-    const verified = { verification: { state: 'ok' as const, at: NOW - 3 * H } };
+    const verified = { verification: { state: 'ok' as const, atSec: NOW - 3 * H } };
     const points = [
       point('pbs-local', 'vm/100', 2, verified),
       point('pbs-local', 'vm/100', 26, verified),
@@ -144,7 +144,7 @@ describe('layer health', () => {
       expect(s.health).toBe('warn');
       expect(s.reasons).toEqual(['pbs-local: no point of vm/101 has ever been verified, though a verify ran at 2026-02-01T23:40:00Z']);
     }
-    const overdue = layerStatus([layerObs('pbs-local', [...points.slice(0, 2), point('pbs-local', 'vm/103', 1), point('pbs-local', 'vm/103', 8 * 24)].map((p) => (p.assetId === 'vm/100' ? { ...p, verification: { state: 'ok' as const, at: NOW - 9 * D } } : p)))], {
+    const overdue = layerStatus([layerObs('pbs-local', [...points.slice(0, 2), point('pbs-local', 'vm/103', 1), point('pbs-local', 'vm/103', 8 * 24)].map((p) => (p.assetId === 'vm/100' ? { ...p, verification: { state: 'ok' as const, atSec: NOW - 9 * D } } : p)))], {
       layer: { verifyMaxAge: '7d' },
     });
     expect(overdue.reasons).toEqual(['pbs-local: newest verification of vm/100 is 9 d old, verifyMaxAge 7 d', 'pbs-local: no point of vm/103 has ever been verified, verifyMaxAge 7 d']);

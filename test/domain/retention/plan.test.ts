@@ -14,10 +14,10 @@ type P = { time: string; protected?: boolean; partial?: boolean };
 /** The plan as [iso, reason|null], newest first. */
 function plan(points: P[], keep: string, semantics: RetentionSemantics, timeZone = 'UTC', now?: number) {
   return planRetention(
-    points.map((p) => ({ ...p, time: at(p.time) })),
+    points.map(({ time, ...p }) => ({ ...p, timeSec: at(time) })),
     keepOf(keep),
-    { semantics, timeZone, ...(now === undefined ? {} : { now }) },
-  ).map((d) => [new Date(d.time * 1000).toISOString().replace('.000Z', 'Z'), d.action === 'keep' ? d.reason : null]);
+    { semantics, timeZone, ...(now === undefined ? {} : { nowSec: now }) },
+  ).map((d) => [new Date(d.timeSec * 1000).toISOString().replace('.000Z', 'Z'), d.action === 'keep' ? d.reason : null]);
 }
 
 const kept = (rows: unknown[][]) => rows.filter((r) => r[1] !== null).map((r) => r[0]);

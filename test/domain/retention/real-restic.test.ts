@@ -127,12 +127,12 @@ describeWithTools(['restic'], 'retention engine matches real restic 0.14 forget'
     if (!keep.ok) throw new Error(keep.error.message);
     const byTime = new Map(snaps.map((s) => [Date.parse(s.time) / 1000, s]));
     return planRetention(
-      snaps.map((s) => ({ time: Date.parse(s.time) / 1000 })),
+      snaps.map((s) => ({ timeSec: Date.parse(s.time) / 1000 })),
       keep.value,
-      { semantics: 'restic-0.14', timeZone: ZONE, now: Date.now() / 1000 },
+      { semantics: 'restic-0.14', timeZone: ZONE, nowSec: Date.now() / 1000 },
     )
       .filter((d) => d.action === 'keep')
-      .map((d) => byTime.get(d.time)!.time)
+      .map((d) => byTime.get(d.timeSec)!.time)
       .sort();
   }
 

@@ -10,7 +10,7 @@ export function localActions(layers: LayerFile[]) {
   const runner = new LocalRunner('here');
   const journal = new MemoryJournal();
   const output: OutputLine[] = [];
-  const ctx = { inventory, runnerFor: () => runner, lookupEnv: (n: string) => process.env[n], now: () => Date.now() / 1000 };
+  const ctx = { inventory, runnerFor: () => runner, lookupEnv: (n: string) => process.env[n], nowSec: () => Date.now() / 1000 };
 
   async function plan(req: ActionRequest): Promise<ActionPlan> {
     const r = await planAction(req, ctx);

@@ -31,16 +31,16 @@ const guests = [guest('vm/100', 'web01'), guest('vm/101', 'db01'), guest('ct/102
 export function observations(): { hosts: HostObservation[]; layers: LayerObservation[] } {
   // pve1's login shell is slow (pyenv in its rc file).
   const hosts = ['pve1', 'pbs1', 'docker1', 'nas1'].map((h) => hostUp(h, h === 'pve1' ? { sessionStartMs: 4200 } : {}));
-  hosts.push({ name: 'pbs2', reachable: false, error: 'connect ECONNREFUSED 198.51.100.20:2222', clockSkewSeconds: null, readAt: NOW });
+  hosts.push({ name: 'pbs2', reachable: false, error: 'connect ECONNREFUSED 198.51.100.20:2222', clockSkewSeconds: null, readAtSec: NOW });
   const pts = (layer: string, hoursAgo: number, extra = {}) => guests.map((g) => point(layer, g.id, hoursAgo, extra));
   const layers: LayerObservation[] = [
     layerObs('pve1-snap', [point('pve1-snap', 'vm/100', 3)], { assets: guests }),
     layerObs('pve1-dump', pts('pve1-dump', 5), { assets: guests, jobs: [job('ok', 5)], capacity: { totalBytes: 1000, usedBytes: 500, availBytes: 500 } }),
-    layerObs('pbs-local', [...pts('pbs-local', 4, { verification: { state: 'ok', at: NOW - 3600 } }), ...pts('pbs-local', 28)], {
+    layerObs('pbs-local', [...pts('pbs-local', 4, { verification: { state: 'ok', atSec: NOW - 3600 } }), ...pts('pbs-local', 28)], {
       assets: guests,
       jobs: [job('ok', 4, { type: 'backup' }), job('failed', 30, { type: 'verificationjob', kind: 'verify', status: 'job errors' })],
     }),
-    { layerId: 'pbs-remote', readAt: NOW, points: [], jobs: [], assets: [], errors: [{ kind: 'transport', message: 'host pbs2 is unreachable: connect ECONNREFUSED' }] },
+    { layerId: 'pbs-remote', readAtSec: NOW, points: [], jobs: [], assets: [], errors: [{ kind: 'transport', message: 'host pbs2 is unreachable: connect ECONNREFUSED' }] },
     layerObs('restic-usb', [point('restic-usb', 'files/docker1:/srv/app', 60)]),
     layerObs('restic-cloud', [point('restic-cloud', 'files/docker1:/mnt/usb/pbs', 20), point('restic-cloud', 'files/docker1:/srv/app', 20)]),
     layerObs('nas-snap', [point('nas-snap', 'dataset/tank/data', 1.5), point('nas-snap', 'dataset/tank/media', 1.5)], {
@@ -82,7 +82,7 @@ export function fakeStatus(): FakeStatus {
       const collection = {
         hosts: seen.hosts.filter((h) => hostNames.has(h.name)),
         layers: seen.layers.filter((l) => layers.includes(l.layerId)),
-        finishedAt: NOW,
+        finishedAtSec: NOW,
       };
       return { report: evaluate(inventory, collection, NOW), collection };
     },

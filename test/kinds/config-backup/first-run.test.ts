@@ -20,7 +20,7 @@ import type { Runner } from '../../../src/transport/runner.js';
 import { localActions } from '../../helpers/actions/local.js';
 import { useLab, type LabRunners } from '../../helpers/lab/lab-runner.js';
 
-const deps = (runnerFor: (host: string) => Runner): CollectorDeps => ({ runnerFor, readLayer, localNow: () => Date.now() / 1000, lookupEnv: () => undefined });
+const deps = (runnerFor: (host: string) => Runner): CollectorDeps => ({ runnerFor, readLayer, localNowSec: () => Date.now() / 1000, lookupEnv: () => undefined });
 
 async function layerStatus(inventory: Inventory, runnerFor: (host: string) => Runner, id: string): Promise<LayerStatus> {
   const { report } = await readStatus(inventory, deps(runnerFor), { layers: [id] });

@@ -27,7 +27,7 @@ describeWithTools(['restic', 'rclone'], 'restic client names against real restic
   };
   // The machine this test runs on plays docker1 (its hostname is not docker1).
   const runner = new LocalRunner('docker1');
-  const ctx = (): ReaderContext => ({ runner, runnerFor: () => runner, node: 'docker1', now: Math.floor(Date.now() / 1000), timeoutMs: 30_000, lookupEnv: () => undefined });
+  const ctx = (): ReaderContext => ({ runner, runnerFor: () => runner, node: 'docker1', nowSec: Math.floor(Date.now() / 1000), timeoutMs: 30_000, lookupEnv: () => undefined });
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'strata-restic-names-'));
@@ -68,7 +68,7 @@ describeWithTools(['restic', 'rclone'], 'restic client names against real restic
     });
     if (!v.ok) throw new Error(JSON.stringify(v.problems));
     const now = Math.floor(Date.now() / 1000);
-    const report = evaluate(v.inventory, { hosts: [{ name: 'docker1', reachable: true, error: null, clockSkewSeconds: 0, readAt: now }], layers: [restic, rclone] }, now);
+    const report = evaluate(v.inventory, { hosts: [{ name: 'docker1', reachable: true, error: null, clockSkewSeconds: 0, readAtSec: now }], layers: [restic, rclone] }, now);
     expect(report.assets.map((a) => a.id)).toEqual([`files/docker1:${app}`]);
     expect(report.assets[0]).toMatchObject({ health: 'ok', copies: 3, media: 2, tier: 'tier1' });
     expect(Object.keys(report.assets[0]!.newest).sort()).toEqual(['app-copy', 'restic-usb']);

@@ -41,7 +41,7 @@ async function planOf(
   // Planning probes run against a separate fake, so only execution is checked below.
   const planning = new FakeHosts();
   probes(planning);
-  const r = await planAction(req, { inventory, runnerFor: planning.runnerFor, lookupEnv, now: () => NOW / 1000, newId: () => 'act-1' });
+  const r = await planAction(req, { inventory, runnerFor: planning.runnerFor, lookupEnv, nowSec: () => NOW / 1000, newId: () => 'act-1' });
   planning.assertAll();
   if (!r.ok) throw new Error(r.error.message);
   return r.value;
@@ -82,7 +82,7 @@ describe('outcomes from the tools\' own results', () => {
   it('warning: restic exit 3 made a snapshot but could not read a file', async () => {
     hosts.host('docker1').on(BACKUP, reply('restic', 'backup-0.14-unreadable-file'), RESTIC_ENV);
     const out = await executePlan(await planOf({ kind: 'run', layerId: 'restic-usb' }), deps());
-    expect(out).toMatchObject({ state: 'warning', exitCode: 3, summary: expect.stringContaining('1 file could not be read (/tmp/rx3/d/secret)') });
+    expect(out).toMatchObject({ state: 'warn', exitCode: 3, summary: expect.stringContaining('1 file could not be read (/tmp/rx3/d/secret)') });
   });
 
   it('failed + verified failed: restic check finds errors', async () => {
@@ -137,7 +137,7 @@ describe('outcomes from the tools\' own results', () => {
     const stats = (errors: number) =>
       `${JSON.stringify({ level: 'info', msg: '6 B / 6 B, 100%', source: 'accounting/stats.go:482', stats: { bytes: 6, checks: 0, deletes: 0, errors, transfers: 3, totalTransfers: 3 } })}\n`;
     hosts.host('nas1').on(plan.steps[0]!.command.argv, { stderr: stats(1) }, env);
-    expect(await executePlan(plan, deps())).toMatchObject({ state: 'warning', summary: 'rclone sync: 3 files copied (6 B), 1 error' });
+    expect(await executePlan(plan, deps())).toMatchObject({ state: 'warn', summary: 'rclone sync: 3 files copied (6 B), 1 error' });
     // The mark step never ran (the fake host would have refused it); with a clean sync it does.
     hosts.host('nas1').on(plan.steps[0]!.command.argv, { stderr: stats(0) }, env).on(plan.steps[1]!.command.argv, '', env);
     expect(await executePlan(plan, deps())).toMatchObject({ state: 'ok', summary: expect.stringMatching(/^rclone sync: 3 files copied \(6 B\); copy marked whole as of /) });
@@ -241,7 +241,7 @@ describe('failures around the tools', () => {
     journal = new MemoryJournal(1);
     hosts.host('docker1').on(['restic', 'check'], reply('restic', 'check-0.14-clean'), RESTIC_ENV);
     const out = await executePlan(await planOf({ kind: 'verify', layerId: 'restic-usb' }), deps());
-    expect(out.state).toBe('warning');
+    expect(out.state).toBe('warn');
     expect(out.summary).toMatch(/missing from the journal.*end entry could not be written/);
   });
 
@@ -293,7 +293,7 @@ describe('verifies', () => {
     hosts.host('pbs1').on(plan.steps[0]!.command.argv, reply('pbs', 'verify-text-ok'));
     hosts.host('pbs1').on(plan.steps[1]!.command.argv, JSON.stringify([snap(100, 'ok'), snap(103)]), { env: { PBS_PASSWORD_FILE: '/root/.strata-pbs-token' } });
     const partial = await executePlan(plan, deps());
-    expect(partial).toMatchObject({ state: 'warning', summary: expect.stringContaining('1 snapshot of usb not verified yet') });
+    expect(partial).toMatchObject({ state: 'warn', summary: expect.stringContaining('1 snapshot of usb not verified yet') });
     expect(partial.verified).toBeUndefined();
   });
 
@@ -311,7 +311,7 @@ describe('verifies', () => {
     };
     hosts.host('nas1').on(plan.steps[0]!.command.argv, sizeOnly, { env: { RCLONE_CONFIG: '/root/.config/rclone/rclone.conf' } });
     const out = await executePlan(plan, deps());
-    expect(out).toMatchObject({ state: 'warning', summary: 'rclone check: 2 files of equal size; no common hash, so contents were not compared' });
+    expect(out).toMatchObject({ state: 'warn', summary: 'rclone check: 2 files of equal size; no common hash, so contents were not compared' });
     expect(out.verified).toBeUndefined();
   });
 
@@ -322,13 +322,13 @@ describe('verifies', () => {
     hosts.host('nas1').on(['zpool', 'status', 'fast'], fresh.stdout.replace(/tank/g, 'fast'), { env: { LC_ALL: 'C', TZ: 'UTC' } });
     const nowOk = Date.parse('2024-01-20T00:00:00Z');
     const ok = await executePlan(plan, { ...deps(), nowMs: () => nowOk });
-    expect(ok).toMatchObject({ state: 'ok', verified: 'ok', provenAt: Date.parse('2024-01-14T00:36:32Z') / 1000 });
+    expect(ok).toMatchObject({ state: 'ok', verified: 'ok', provenAtSec: Date.parse('2024-01-14T00:36:32Z') / 1000 });
     expect(journal.entries.at(-1)).toMatchObject({ provenAt: '2024-01-14T00:36:32.000Z' });
 
     hosts.host('nas1').on(['zpool', 'status', 'tank'], fresh.stdout, { env: { LC_ALL: 'C', TZ: 'UTC' } });
     hosts.host('nas1').on(['zpool', 'status', 'fast'], reply('zfs', 'zpool-status-pool-zfs-fuse-never-scrubbed'), { env: { LC_ALL: 'C', TZ: 'UTC' } });
     const stale = await executePlan(plan, { ...deps(), nowMs: () => Date.parse('2024-03-01T00:00:00Z') });
-    expect(stale.state).toBe('warning');
+    expect(stale.state).toBe('warn');
     expect(stale.verified).toBeUndefined();
     expect(stale.details).toEqual([expect.stringContaining('last scrub clean but 46 d ago (older than 35 d)'), expect.stringContaining('never scrubbed')]);
 

@@ -25,7 +25,7 @@ const ctx = (extra: Partial<PlanContext> = {}): PlanContext => ({
   inventory,
   runnerFor: hosts.runnerFor,
   lookupEnv: (n) => (n === 'STRATA_TEST_RESTIC_PASSWORD' ? 'pw-from-env' : undefined),
-  now: () => NOW,
+  nowSec: () => NOW,
   newId: () => 'plan-1',
   ...extra,
 });
@@ -202,7 +202,7 @@ describe('rclone', () => {
     // After a sync without error: the mark dated when the plan was made, never after the sync began.
     expect(run.steps[1]).toMatchObject({
       command: { argv: ['rclone', 'touch', '--s3-storage-class', 'STANDARD', '--timestamp', new Date(NOW * 1000).toISOString().slice(0, 19), 'glacier:strata-nas/data/.strata-synced'] },
-      output: { kind: 'rclone-mark', at: NOW },
+      output: { kind: 'rclone-mark', atSec: NOW },
       onlyAfterOk: true,
     });
     const verify = await plan({ kind: 'verify', layerId: 'nas-glacier' });

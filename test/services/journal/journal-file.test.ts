@@ -42,6 +42,14 @@ describe('journal file', () => {
     expect(back.entries.map((e) => (e.type === 'command' ? e.command : ''))).toEqual(['vzdump 100', 'vzdump 101', 'vzdump 102']);
   });
 
+  it("reads an action that ended with warnings, written before the one spelling of warn, as 'warn'", async () => {
+    const old = { v: 1, type: 'action-end', at: '2026-11-20T10:00:00Z', operator: 'alice', actionId: 'a1', title: 'Back up', request: { kind: 'run', layerId: 'restic-usb' }, state: 'warning', exitCode: 3, summary: 'restic backup: 2 files could not be read', durationMs: 1000 };
+    await writeFile(path, `${JSON.stringify(old)}\n`);
+    const { entries, problems } = await new Journal(path).read();
+    expect(problems).toEqual([]);
+    expect(entries).toMatchObject([{ type: 'action-end', state: 'warn' }]);
+  });
+
   it('reads a missing journal as empty', async () => {
     expect(await new Journal(join(dir, 'none.jsonl')).read()).toEqual({ entries: [], problems: [] });
   });

@@ -7,7 +7,7 @@ import { H, NOW, hostUp, inventoryOf, layerObs, point } from '../../helpers/obse
 const homelab = inventoryOf(JSON.parse(readFileSync(new URL('../../../examples/homelab.json', import.meta.url), 'utf8')) as Record<string, unknown>);
 
 let n = 0;
-const end = (hoursAgo: number, layerId: string, state: 'ok' | 'warning' | 'failed' | 'cancelled', kind: 'run' | 'verify' = 'run', summary = 's'): JournalEntry => ({
+const end = (hoursAgo: number, layerId: string, state: 'ok' | 'warn' | 'failed' | 'cancelled', kind: 'run' | 'verify' = 'run', summary = 's'): JournalEntry => ({
   v: 1,
   type: 'action-end',
   at: new Date((NOW - hoursAgo * H) * 1000).toISOString(),
@@ -35,7 +35,7 @@ describe("Strata's own runs from the journal, judged like a host's jobs", () => 
   });
 
   it('a backup that ended with warnings (restic exit 3) makes it warn', () => {
-    expect(layerHealth([end(1, 'restic-usb', 'warning', 'run', 'restic backup: 2 files could not be read')], [1]).health).toBe('warn');
+    expect(layerHealth([end(1, 'restic-usb', 'warn', 'run', 'restic backup: 2 files could not be read')], [1]).health).toBe('warn');
   });
 
   it('a failed run is history once the layer holds a newer point (the job succeeded since)', () => {

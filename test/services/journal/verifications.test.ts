@@ -35,7 +35,7 @@ describe('newestVerifications', () => {
 
   it('keeps the newest successful verify per layer and asset, never a failed or cancelled one', () => {
     const recs = newestVerifications(entries);
-    expect(recs.map((r) => [r.layerId, r.assetId, new Date(r.at * 1000).toISOString().slice(0, 10)])).toEqual([
+    expect(recs.map((r) => [r.layerId, r.assetId, new Date(r.atSec * 1000).toISOString().slice(0, 10)])).toEqual([
       ['pbs-local', null, '2026-01-20'],
       ['pve1-dump', 'vm/100', '2026-01-15'],
       ['pve1-dump', 'vm/101', '2026-01-12'],
@@ -44,13 +44,13 @@ describe('newestVerifications', () => {
   });
 
   it('dates a verify by the evidence it read (a scrub), not by when it was read', () => {
-    expect(lastVerified(newestVerifications(entries), 'nas-snap')?.at).toBe(Date.parse('2026-01-02T00:00:00Z') / 1000);
+    expect(lastVerified(newestVerifications(entries), 'nas-snap')?.atSec).toBe(Date.parse('2026-01-02T00:00:00Z') / 1000);
   });
 
   it('answers for an asset with its own verify or a verify of the whole layer, whichever is newer', () => {
     const recs = newestVerifications([...entries, end('2026-01-13T00:00:00Z', 'pve1-dump')]);
     expect(lastVerified(recs, 'pve1-dump', 'vm/100')?.summary).toBe('s5');
-    expect(lastVerified(recs, 'pve1-dump', 'vm/101')?.at).toBe(Date.parse('2026-01-13T00:00:00Z') / 1000);
+    expect(lastVerified(recs, 'pve1-dump', 'vm/101')?.atSec).toBe(Date.parse('2026-01-13T00:00:00Z') / 1000);
     expect(lastVerified(recs, 'pbs-local', 'vm/100')?.layerId).toBe('pbs-local');
     expect(lastVerified(recs, 'nothing')).toBeUndefined();
   });
