@@ -1,4 +1,7 @@
 /**
+ * The one component for rows the operator moves through (layers, points,
+ * jobs, journal entries); a grid of cells is MatrixTable, a short fixed table
+ * shown whole (a layer's pools) is ink-table's Table.
  * A table that fits its width and height: fixed columns, one growing column,
  * columns dropped on narrow terminals, and only the window of rows around the
  * selection rendered (a list of 500 layers costs what 15 cost). The selected

@@ -11,5 +11,3 @@ export const HEALTH_COLOR: Record<Health, string> = { ok: 'green', warn: 'yellow
 /** `✔ OK`, `▲ WARN`, `? UNKNOWN`, `✖ CRIT`. */
 export const healthText = (h: Health): string => `${HEALTH_GLYPH[h]} ${h.toUpperCase()}`;
 
-/** Width of the widest health text (`? UNKNOWN`). */
-export const HEALTH_WIDTH = 9;

@@ -3,7 +3,7 @@
  * `dataset/tank/data` (ZFS), `files/docker1:/srv/app` (paths on a host),
  * `host/pve1` (a host's own configuration).
  */
-import type { AssetId, AssetKind } from './types.js';
+import type { AssetId } from './types.js';
 
 export type ParsedAssetId =
   | { readonly kind: 'vm' | 'ct'; readonly vmid: number }
@@ -54,6 +54,3 @@ export const filesAssetId = (host: string, path: string): AssetId => `files/${ho
 
 export const isAssetId = (id: unknown): id is AssetId => typeof id === 'string' && parseAssetId(id) !== null;
 
-export function assetKindOf(id: AssetId): AssetKind | null {
-  return parseAssetId(id)?.kind ?? null;
-}

@@ -236,7 +236,8 @@ export const inventorySchema = z.strictObject({
 
 /** The schema's output is the file shape; this line fails to compile if they drift apart. */
 export type SchemaMatchesFile = z.infer<typeof inventorySchema> extends InventoryFile ? true : never;
-export const schemaMatchesFile: SchemaMatchesFile = true;
+const schemaMatchesFile: SchemaMatchesFile = true;
+void schemaMatchesFile;
 
 /** The keys each object of the file takes, from the schema itself: "did you mean" offers only these. */
 export const KEYS_OF = {

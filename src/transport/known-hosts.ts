@@ -119,9 +119,3 @@ export function preferredHostKeyAlgorithms(entries: readonly KnownHostEntry[], n
   return [...types].flatMap((t) => (t === 'ssh-rsa' ? RSA_ALGORITHMS : [t]));
 }
 
-/** The key type inside an SSH public key blob (its first length-prefixed string). */
-export function keyTypeOfBlob(keyBlob: Buffer): string {
-  if (keyBlob.length < 4) return '';
-  const n = keyBlob.readUInt32BE(0);
-  return keyBlob.subarray(4, 4 + n).toString('latin1');
-}

@@ -24,7 +24,6 @@ export type RefusalReason =
   | { readonly kind: 'unknown-option'; readonly option: string }
   | { readonly kind: 'invalid-parameter'; readonly parameter: string; readonly problem: string };
 
-export type RefusalKind = RefusalReason['kind'];
 
 export interface Refusal {
   readonly reason: RefusalReason;

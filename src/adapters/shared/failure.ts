@@ -1,15 +1,6 @@
 import { err, type ProbeErrorKind, type Result } from '../../domain/types.js';
 import { excerpt } from './json.js';
 
-/** The last meaningful line of a tool's stderr (tools print the cause last). */
-export function lastLine(text: string): string {
-  const lines = text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l !== '');
-  return lines.at(-1) ?? '';
-}
-
 /** The first meaningful line (restic and pvesh print the cause first). */
 export function firstLine(text: string): string {
   return (
