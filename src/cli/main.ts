@@ -16,6 +16,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   status: { summary: 'read every layer and print its health (--json for monitoring)', load: () => import('./status.js') },
   commands: { summary: 'list the commands Strata may run on each host', load: () => import('./commands-list.js') },
   retention: { summary: 'show what a prune keeps (PBS, PVE or restic rules)', load: () => import('./retention.js') },
+  metrics: { summary: 'the status for Prometheus: printed, as a textfile, or served on /metrics', load: () => import('./metrics.js') },
   journal: { summary: 'print the journal of actions and the commands they ran (--json)', load: () => import('./journal.js') },
 };
 
