@@ -65,6 +65,11 @@ export class CachedReading {
     return this.inFlight;
   }
 
+  /** The reading being served, if any. */
+  get reading(): MetricsReading | undefined {
+    return this.rendered?.reading;
+  }
+
   /** Resolves when no reading is running (before the session under it closes). */
   async idle(): Promise<void> {
     await this.inFlight;
