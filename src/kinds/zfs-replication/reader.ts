@@ -10,6 +10,7 @@ import type { Asset, LayerObservation, ProbeError, RecoveryPoint } from '../../d
 import { observation, poolOf, probeError, probeOptions } from '../shared/observation.js';
 import { readPoolHealth } from '../shared/pool-health.js';
 import type { ReaderContext } from '../reader-context.js';
+import { errorText } from '../../domain/error-text.js';
 
 /** `tank/backup/data/child` under target `tank/backup/data` is source `rpool/data/child`. */
 export function sourceDatasetOf(targetDataset: string, target: string, source: string): string | undefined {
@@ -27,7 +28,7 @@ export async function readZfsReplication(ctx: ReaderContext, layer: ZfsReplicati
     try {
       sourceRunner = ctx.runnerFor(sourceHost);
     } catch (e) {
-      errors.push({ kind: 'transport', message: `source host ${sourceHost}: ${e instanceof Error ? e.message : String(e)}` });
+      errors.push({ kind: 'transport', message: `source host ${sourceHost}: ${errorText(e)}` });
     }
   }
   const [source, target, pools] = await Promise.all([
