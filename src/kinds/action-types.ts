@@ -58,7 +58,10 @@ export interface PlanStep {
    * PBS task runs in the server, so a cancel also stops the task of this type
    * started since the step began whose worker id has this part.
    */
-  readonly onCancel?: { readonly kind: 'pbs-task'; readonly workerType: string; readonly workerIdSegment: string };
+  readonly onCancel?:
+    | { readonly kind: 'pbs-task'; readonly workerType: string; readonly workerIdSegment: string }
+    /** A guest restore: TERM reaches its task, whose own clean-up then runs; wait for it to end and say what it left. */
+    | { readonly kind: 'pve-restore'; readonly node: string; readonly type: 'qemu' | 'lxc'; readonly vmid: number };
   /**
    * For a clean-up or tear-down step: run it only when this holds on the host
    * now. A restore's clean-up never removes a guest this plan did not create.

@@ -6,6 +6,7 @@
 import type { Runner } from '../transport/runner.js';
 import type { ActionPlan, CheckOutput, PlanStep, StepGuard, StepOutput } from './action-types.js';
 import { stopPbsTask } from './pbs/cancel.js';
+import { awaitRestoreTask } from './shared/guest/cancel.js';
 import { judgeCheck as judgeGuestCheck, type CheckVerdict } from './shared/guest/checks.js';
 import { guestCreatedGuard, type GuardAnswer, type StepsSoFar } from './shared/guest/guard.js';
 import type { StepVerdict } from './shared/step-reading.js';
@@ -27,6 +28,7 @@ const CANCEL_HOOKS: {
   readonly [K in CancelHook['kind']]: (hook: Extract<CancelHook, { readonly kind: K }>, runner: Runner, sinceMs: number, timeoutMs: number) => Promise<string | undefined>;
 } = {
   'pbs-task': stopPbsTask,
+  'pve-restore': awaitRestoreTask,
 };
 
 export type { CheckVerdict } from './shared/guest/checks.js';
@@ -55,5 +57,5 @@ export function judgeTogether(compare: Comparison, ran: readonly RanStep[], now:
 
 /** Stops what a cancelled step left running on its host; says what it did, or undefined when nothing was left. */
 export function stopLeftovers(hook: CancelHook, runner: Runner, sinceMs: number, timeoutMs: number): Promise<string | undefined> {
-  return CANCEL_HOOKS[hook.kind](hook, runner, sinceMs, timeoutMs);
+  return (CANCEL_HOOKS[hook.kind] as (h: CancelHook, r: Runner, s: number, t: number) => Promise<string | undefined>)(hook, runner, sinceMs, timeoutMs);
 }

@@ -14,6 +14,8 @@ import type { Command } from '../transport/command.js';
 import type { ActionKind } from './action-types.js';
 import type { LayerOf, PlanDraft, PlannerContext } from './planner-context.js';
 import type { ReaderContext } from './reader-context.js';
+import type { RestoreContext, RestoreDraft } from './restore-types.js';
+import type { RestoreMethod } from '../domain/restore/types.js';
 
 /** A layer as the inventory file states it, of one kind. */
 export type LayerFileOf<K extends LayerKind> = Extract<LayerFile, { readonly kind: K }>;
@@ -50,6 +52,15 @@ export interface KindSpec<K extends LayerKind> {
   readonly actions: { readonly [A in ActionKind]: ActionRule<K> };
   /** The exact steps of a run or a verify, found with read-only probes. */
   plan(layer: LayerOf<K>, ctx: PlannerContext): Promise<Result<PlanDraft>>;
+  /** How a point of this layer becomes a guest again; absent where Strata does not restore from it (yet). */
+  readonly restore?: RestoreRule<K>;
+}
+
+export interface RestoreRule<K extends LayerKind> {
+  /** What this layer's points restore by: an archive's restore, a snapshot's rollback or clone. */
+  readonly methods: readonly RestoreMethod[];
+  /** Preflight probes and the exact plan, for the point, method and target the engine asks; only reads. */
+  plan(layer: LayerOf<K>, ctx: RestoreContext): Promise<Result<RestoreDraft>>;
 }
 
 export type KindRegistry = { readonly [K in LayerKind]: KindSpec<K> };

@@ -24,8 +24,9 @@ const JUDGES: { readonly [K in CheckOutput['kind']]: Judge<Extract<CheckOutput, 
     const have = new Set(r.value.disks.filter((d) => !d.unused).map((d) => d.key));
     const missing = o.expect.filter((k) => !have.has(k));
     if (missing.length > 0) return { state: 'failed', detail: `missing disk${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (has ${[...have].join(', ') || 'none'})` };
+    if (have.size === 0) return { state: 'failed', detail: 'the guest has no disk' };
     if (r.value.lock) return { state: 'failed', detail: `still locked (${r.value.lock})` };
-    return { state: 'passed', detail: `config with ${[...have].join(', ') || 'no disks'}${o.expect.length === 0 ? ' (the backup named no disks to expect)' : ''}` };
+    return { state: 'passed', detail: `config with ${[...have].join(', ')}${o.expect.length === 0 ? ' (which disks to expect was not known before)' : ''}` };
   },
   'agent-ping': (_o, stdout, stderr, code) => {
     const r = parseAgentPing(stdout, stderr, code);
