@@ -214,6 +214,8 @@ export interface ActionOutcome {
   readonly checks?: readonly CheckOutcome[];
   /** Seconds the step that measures a restore took, when it ended ok. */
   readonly restoreSeconds?: number;
+  /** What a failed step left on its host and what to do (a restore's stub config). */
+  readonly leftover?: string;
 }
 
 /**

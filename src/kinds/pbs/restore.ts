@@ -32,4 +32,14 @@ export async function planPbsRestore(layer: LayerOf<'pbs'>, ctx: RestoreContext)
   return planArchiveRestore(ctx, { archive: `${id}:backup/${ask.point.ref}`, label: `PBS snapshot ${ask.point.ref} (storage ${id})`, layerId: layer.id, preflight: [reach] });
 }
 
-export const pbsRestore: RestoreRule<'pbs'> = { methods: ['restore'], plan: planPbsRestore };
+export const pbsRestore: RestoreRule<'pbs'> = {
+  methods: ['restore'],
+  plan: planPbsRestore,
+  blocker(layer, where) {
+    if (!where.storageConfig || where.node === undefined) return { why: 'no PVE node to restore onto answered' };
+    if (!where.storageConfig.ok) return { why: `the storages of ${where.node} could not be read: ${where.storageConfig.error.message}` };
+    const found = findPbsStorage(where.storageConfig.value, layer, where.hosts, where.node);
+    if (found.entry) return undefined;
+    return { why: `${found.why}: add one (${addPbsStorageHint(layer)})`, step: { kind: 'add-storage', label: `add a PBS storage entry for ${layer.id} on ${where.node}`, planned: false } };
+  },
+};

@@ -146,4 +146,8 @@ function unsupportedDraft(ctx: RestoreContext, why: string): RestoreDraft {
   };
 }
 
-export const pveSnapshotsRestore: RestoreRule<'pve-snapshots'> = { methods: ['rollback', 'clone'], plan: planSnapshotRestore };
+export const pveSnapshotsRestore: RestoreRule<'pve-snapshots'> = {
+  methods: ['rollback', 'clone'],
+  plan: planSnapshotRestore,
+  blocker: (layer, where) => (where.targetHost !== undefined && layer.host !== where.targetHost ? { why: `the snapshots on ${layer.host} are of its own guests` } : undefined),
+};

@@ -26,4 +26,8 @@ export async function planVzdumpRestore(layer: LayerOf<'vzdump'>, ctx: RestoreCo
   return planArchiveRestore(ctx, { archive: ask.point.ref, label: `vzdump archive ${ask.point.ref}`, layerId: layer.id, preflight: [active] });
 }
 
-export const vzdumpRestore: RestoreRule<'vzdump'> = { methods: ['restore'], plan: planVzdumpRestore };
+export const vzdumpRestore: RestoreRule<'vzdump'> = {
+  methods: ['restore'],
+  plan: planVzdumpRestore,
+  blocker: (layer, where) => (where.targetHost !== undefined && layer.host !== where.targetHost ? { why: `the archives are on ${layer.host}, the guest is restored onto ${where.targetHost}` } : undefined),
+};

@@ -101,7 +101,13 @@ function conclude(x: Execution, steps: StepsResult, together: StepVerdict | unde
     details,
     ...(checks ? { checks } : {}),
     ...(steps.restoreSeconds !== undefined ? { restoreSeconds: steps.restoreSeconds } : {}),
+    ...leftoverOf(steps),
   };
+}
+
+function leftoverOf(steps: StepsResult): Pick<ActionOutcome, 'leftover'> {
+  const left = steps.ran.find((r) => r.verdict.leftover !== undefined)?.verdict.leftover;
+  return left !== undefined ? { leftover: left } : {};
 }
 
 async function journalEnd(x: Execution, deps: ExecuteDeps, outcome: ActionOutcome): Promise<ActionOutcome> {

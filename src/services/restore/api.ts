@@ -151,6 +151,8 @@ export interface RestorePlan {
   readonly notes: readonly string[];
   /** The executor's plan (steps, cleanup, checks): what `run` executes. */
   readonly action: ActionPlan;
+  /** A drill chosen by rotation: the tier whose rotation moves on when it ran. */
+  readonly rotation?: { readonly tier: string };
 }
 
 // ---------------------------------------------------------------------------
