@@ -158,7 +158,8 @@ export function createRestoreEngine(deps: EngineDeps): RestoreEngine {
       if (e instanceof RestoreError) throw e;
       throw new RestoreError('unreadable', `planning the ${kind} failed: ${e instanceof Error ? e.message : String(e)}`);
     }
-    return assemble(kind, req, source, method, draft, rotation);
+    const { drill: _drill, ...request } = req;
+    return assemble(kind, request, source, method, draft, rotation);
   }
 
   function assemble(kind: 'restore' | 'drill', req: RestoreRequest, source: RestoreSource, method: RestoreMethod, d: RestoreDraft, rotation?: { tier: string }): RestorePlan {
@@ -317,7 +318,9 @@ function summaryOf(plan: RestorePlan, state: RestoreState, outcome: ActionOutcom
   const counts = (['passed', 'failed', 'not-run'] as const).map((k) => [k, checks.filter((c) => c.state === k).length] as const).filter(([, n]) => n > 0);
   const checkText = counts.length > 0 ? `; checks: ${counts.map(([k, n]) => `${n} ${k.replace('-', ' ')}`).join(', ')}` : '';
   const secs = outcome.restoreSeconds !== undefined ? ` in ${outcome.restoreSeconds < 10 ? outcome.restoreSeconds.toFixed(1) : Math.round(outcome.restoreSeconds)} s` : '';
-  if (state === 'restored' || state === 'check-failed') return `${what}: ${plan.method === 'rollback' ? 'rolled back' : 'restored'}${secs}${checkText}${plan.kind === 'drill' ? '; scratch copy removed' : ''}`;
+  const destroyed = (outcome.details ?? []).find((d) => /clean-up \(destroy the scratch/.test(d));
+  const scratch = plan.kind !== 'drill' ? '' : destroyed?.endsWith(' done') ? '; scratch copy removed' : `; scratch copy NOT removed (${destroyed ?? 'its tear-down did not run'})`;
+  if (state === 'restored' || state === 'check-failed') return `${what}: ${plan.method === 'rollback' ? 'rolled back' : 'restored'}${secs}${checkText}${scratch}`;
   return `${what}: ${state}: ${outcome.summary}`;
 }
 
