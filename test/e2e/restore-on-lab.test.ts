@@ -145,6 +145,20 @@ describe('restore to a new VMID', () => {
     expect(events.filter((e) => e.type === 'progress').every((e) => e.type === 'progress' && e.progress.percent === null)).toBe(true);
   });
 
+  it('from the remote PBS, once the node has a storage entry for its datastore (matched by server and datastore)', async () => {
+    pve().storages['pbs2-offsite'] = { id: 'pbs2-offsite', type: 'pbs', content: ['backup'], total: 0, used: 0, shared: 1, pbs: { host: 'pbs2', datastore: 'offsite', username: 'root@pam' } };
+    try {
+      const src = await sourceOf('vm/101', 'pbs-remote');
+      expect(src).toMatchObject({ plannable: true, location: 'off-site', steps: [{ kind: 'guest-restore' }] });
+      const plan = await services.restore.plan({ assetId: 'vm/101', sourceId: src.id, target: { kind: 'new', vmid: 945 } });
+      expect(plan.commands[0]!.command).toBe(`qmrestore pbs2-offsite:backup/${src.point.ref} 945 --unique 1`);
+      const r = await services.restore.run(plan);
+      expect(r).toMatchObject({ state: 'restored', checks: [{ id: 'disks', state: 'passed', detail: 'config with scsi0, scsi1' }] });
+    } finally {
+      delete pve().storages['pbs2-offsite'];
+    }
+  });
+
   it('refuses a VMID in use before anything runs', async () => {
     const src = await sourceOf('vm/101', 'pbs-local');
     const plan = await services.restore.plan({ assetId: 'vm/101', sourceId: src.id, target: { kind: 'new', vmid: 105 } });
