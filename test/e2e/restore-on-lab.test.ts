@@ -196,6 +196,35 @@ describe('over the original', () => {
     expect(r).toMatchObject({ state: 'restored', checks: [{ id: 'disks', state: 'passed' }] });
   });
 
+  it('a guest that is gone is restored under its own id without a word to type: nothing is overwritten', async () => {
+    const gone = guest(122)!;
+    delete pve().guests['122'];
+    try {
+      const list = await services.restore.sources({ assetId: 'vm/122' });
+      expect(list.guest).toMatchObject({ exists: false, host: 'pve1' });
+      expect(list.sources.some((s) => s.layerId === 'pve1-snap')).toBe(false);
+      const src = list.sources.find((s) => s.plannable)!;
+      const plan = await services.restore.plan({ assetId: 'vm/122', sourceId: src.id, target: { kind: 'original' } });
+      expect(plan).toMatchObject({ ready: true, destroys: [], confirmWord: null, target: { vmid: 122, overwrites: false, unique: false } });
+      expect((await services.restore.run(plan)).state).toBe('restored');
+      expect(guest(122)).toMatchObject({ name: 'lab-win' });
+    } finally {
+      if (!guest(122)) pve().guests['122'] = gone;
+    }
+  });
+
+  it('read-only mode plans and runs no restore', async () => {
+    const v = validateInventory(lab.config);
+    if (!v.ok) throw new Error('invalid');
+    const ro = composeServices({ inventory: v.inventory, configPath: lab.configPath, env, readOnly: true });
+    try {
+      await expectRestoreError(ro.restore.plan({ assetId: 'vm/100', sourceId: 'pve1-dump@x' }), 'read-only');
+      await expectRestoreError(ro.restore.planDrill({ assetId: 'vm/100' }), 'read-only');
+    } finally {
+      await ro.close();
+    }
+  });
+
   it('the tool’s own refusal (the guest was started after planning) is read and explained; nothing is cleaned up', async () => {
     const src = await sourceOf('vm/110', 'pve1-dump');
     const plan = await services.restore.plan({ assetId: 'vm/110', sourceId: src.id, target: { kind: 'original' } });
