@@ -13,7 +13,7 @@ export interface EmailEnvelope {
 }
 
 export function emailMessage(m: NotifyMessage, env: EmailEnvelope, opts: { readonly date: Date; readonly messageId: string }): string {
-  const ascii = /^[\x09\x0a\x0d\x20-\x7e]*$/.test(m.text);
+  const ascii = /^[\t\n\r\x20-\x7e]*$/.test(m.text);
   const body = ascii ? wrapLines(m.text) : (Buffer.from(m.text.replace(/\r?\n/g, '\r\n'), 'utf8').toString('base64').match(/.{1,76}/g) ?? []).join('\r\n');
   const headers = [
     ...(env.from !== undefined ? [`From: Strata <${env.from}>`] : []),

@@ -19,7 +19,6 @@ const trimSlash = (url: string) => url.replace(/\/+$/, '');
 /** A header value that may hold any text: RFC 2047 encoded when it is not plain ASCII (ntfy decodes it). */
 export function headerText(text: string): string {
   const line = text.replace(/[\r\n]+/g, ' ');
-  // eslint-disable-next-line no-control-regex
   return /^[\x20-\x7e]*$/.test(line) ? line : `=?UTF-8?B?${Buffer.from(line, 'utf8').toString('base64')}?=`;
 }
 

@@ -4,7 +4,7 @@
  * The server's certificate and name are always checked. A password is never
  * sent without TLS. Errors carry the server's reply, never the password.
  */
-import { connect as netConnect, type Socket } from 'node:net';
+import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { hostname } from 'node:os';
 import { connect as tlsConnect, rootCertificates, type TLSSocket } from 'node:tls';
 
@@ -140,9 +140,10 @@ export function dataSection(message: string): string {
 
 export async function sendSmtp(o: SmtpOptions, message: string): Promise<void> {
   if (o.password !== undefined && o.tls === 'none') throw new SmtpError('a password is never sent without TLS: set tls to starttls or tls');
-  const tlsOptions = { servername: o.host, ...(o.ca !== undefined ? { ca: [...rootCertificates, o.ca] } : {}) };
+  // RFC 6066 names no IP address as a server name; the address is still checked against the certificate.
+  const tlsOptions = { host: o.host, ...(isIP(o.host) ? {} : { servername: o.host }), ...(o.ca !== undefined ? { ca: [...rootCertificates, o.ca] } : {}) };
   let socket: Socket | TLSSocket =
-    o.tls === 'tls' ? tlsConnect({ host: o.host, port: o.port, ...tlsOptions }) : netConnect({ host: o.host, port: o.port });
+    o.tls === 'tls' ? tlsConnect({ port: o.port, ...tlsOptions }) : netConnect({ host: o.host, port: o.port });
   await opened(socket, o.tls === 'tls' ? 'secureConnect' : 'connect', o.timeoutMs);
   const c = new Conversation(socket, o.timeoutMs);
   try {
