@@ -56,6 +56,7 @@ export const healthWord = (h: Health): string => HEALTH_WORD[h];
 
 function messageOf(e: ProblemEvent, nowSec: number): NotifyMessage {
   const base = { event: e.kind, key: e.key, root: e.what, ...(e.previous ? { previous: e.previous } : {}), atSec: nowSec };
+  const since = isoTime(Math.floor(e.sinceSec));
   const lasted = formatDuration(Math.max(0, nowSec - e.sinceSec));
   if (e.kind === 'recovery' || !e.cause) {
     const now = e.health === null ? 'no longer in the status' : `${HEALTH_WORD[e.health]} now`;
@@ -63,7 +64,7 @@ function messageOf(e: ProblemEvent, nowSec: number): NotifyMessage {
       ...base,
       health: 'ok',
       title: `Recovered: ${e.what}`,
-      text: `${e.what} is ${now}, after ${lasted} ${e.previous ? HEALTH_WORD[e.previous] : 'failing'} (since ${isoTime(e.sinceSec)}).`,
+      text: `${e.what} is ${now}, after ${lasted} ${e.previous ? HEALTH_WORD[e.previous] : 'failing'} (since ${since}).`,
     };
   }
   const c = e.cause;
@@ -77,7 +78,7 @@ function messageOf(e: ProblemEvent, nowSec: number): NotifyMessage {
   const lines = [...c.reasons.slice(0, REASONS), ...(c.reasons.length > REASONS ? [`(and ${c.reasons.length - REASONS} more reasons)`] : [])];
   const held = heldText(c);
   if (held) lines.push(held);
-  lines.push(e.kind === 'reminder' ? `A problem for ${lasted} (since ${isoTime(e.sinceSec)}).` : `Since ${isoTime(e.sinceSec)}.`);
+  lines.push(e.kind === 'reminder' ? `A problem for ${lasted} (since ${since}).` : `Since ${isoTime(e.sinceSec)}.`);
   return { ...base, health: c.health, title, text: lines.join('\n') };
 }
 

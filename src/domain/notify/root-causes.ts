@@ -5,14 +5,17 @@
  *   whose live data is on it;
  * - a failing layer (not explained by a host) takes the layers that copy it,
  *   directly or down a copy chain, when they fail too;
- * - a failing workload goes with the failing host or layer it is seen on;
- *   only a workload with no failing host or layer under it is a problem of
+ * - a failing workload goes with the failing host or layer it is seen on,
+ *   else with a failing layer that may hold it by its configuration (a
+ *   guest's copies not known because its node's vzdump storage could not be
+ *   read); only a workload with no failing host or layer under it is a problem of
  *   its own (an off-site copy that was never set up, a guest in no job).
  * A problem's health is the worst of what it holds. Pure: the same report
  * gives the same problems, in the same order.
  */
+import { parseAssetId } from '../asset-id.js';
 import type { Inventory } from '../inventory.js';
-import { hostsOfLayer, kindInfo } from '../layer-kinds/index.js';
+import { hostsOfLayer, infoOf, kindInfo } from '../layer-kinds/index.js';
 import type { AssetStatus, HostStatus, LayerStatus, StatusReport } from '../status-report.js';
 import { HEALTH_ORDER, worstHealth, type Health } from '../types.js';
 
@@ -102,7 +105,7 @@ export function rootCauses(report: StatusReport, inventory: Pick<Inventory, 'lay
 
   for (const a of report.assets) {
     if (a.health === 'ok') continue;
-    const g = groupOfAsset(a, downHosts, groups, layerGroup) ?? open('asset', a.id, a.name && a.name !== a.id ? `workload ${a.id} (${a.name})` : `workload ${a.id}`, a.health, a.reasons);
+    const g = groupOfAsset(a, downHosts, groups, layerGroup) ?? groupOfHolder(a, inventory, layerGroup) ?? open('asset', a.id, a.name && a.name !== a.id ? `workload ${a.id} (${a.name})` : `workload ${a.id}`, a.health, a.reasons);
     if (g.kind !== 'asset' || g.id !== a.id) {
       g.workloads.push(a.id);
       g.healths.push(a.health);
@@ -136,6 +139,18 @@ function groupOfAsset(a: AssetStatus, downHosts: ReadonlySet<string>, groups: Re
     if (g) return g;
   }
   const candidates = [...new Set([...a.seenOn, ...a.layers.map((l) => l.layerId), ...Object.keys(a.newest)])].flatMap((id) => layerGroup.get(id) ?? []);
+  return candidates.find((g) => g.kind === 'host') ?? candidates[0];
+}
+
+/** A failing layer that may hold the workload by its kind and configuration, a host's group first. */
+function groupOfHolder(a: AssetStatus, inventory: Pick<Inventory, 'layers'>, layerGroup: ReadonlyMap<string, Group>): Group | undefined {
+  const parsed = parseAssetId(a.id);
+  if (parsed === null) return undefined;
+  const ref = { id: a.id, parsed, ...(a.host !== null ? { host: a.host } : {}) };
+  const candidates = inventory.layers.flatMap((l) => {
+    const g = layerGroup.get(l.id);
+    return g && infoOf(l).holds(l, ref) === 'copy' ? [g] : [];
+  });
   return candidates.find((g) => g.kind === 'host') ?? candidates[0];
 }
 

@@ -30,7 +30,7 @@ export interface NotifierOptions {
   readonly maxPending?: number;
 }
 
-export const DEFAULT_RETRY_DELAYS_MS = [2000, 8000];
+export const DEFAULT_RETRY_DELAYS_MS = [1000, 4000];
 export const DEFAULT_MAX_PENDING = 100;
 
 export interface SendOutcome {
@@ -78,6 +78,11 @@ export class Notifier {
   /** The dead-man targets' start ping, before a reading. */
   start(): Promise<SendOutcome[]> {
     return this.serial(() => this.pingAll('start', 'strata notify started'));
+  }
+
+  /** The reading failed as a whole: the dead-man targets hear it (nothing else is known to tell). */
+  readingFailed(reason: string): Promise<SendOutcome[]> {
+    return this.serial(() => this.pingAll('fail', `the status could not be read: ${reason}`));
   }
 
   /** Tells what the reading changed; with `pings`, ends the dead-man targets' run too. */

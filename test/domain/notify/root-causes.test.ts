@@ -75,6 +75,19 @@ describe('root causes', () => {
     expect(rootCauses(r, inventory).map((c) => [c.key, c.layers])).toEqual([['host:pbs1', ['pbs-sync']]]);
   });
 
+  it("a guest whose copies are not known because its node's vzdump storage could not be read goes with that node", () => {
+    const r = report({
+      hosts: [host('pve1', { reachable: false, health: 'unknown', reasons: ['not reachable'] }), host('pbs2')],
+      layers: [layer('pve1-dump', { kind: 'vzdump', host: 'pve1', health: 'unknown' }), layer('pbs-remote', { kind: 'pbs', host: 'pbs2' })],
+      // The live host is not known (its node is down); only the healthy copy has a point of it.
+      assets: [asset('vm/100', { host: null, health: 'unknown', seenOn: ['pbs-remote'], reasons: ['vm/100: copies not known: pve1-dump could not be read'] })],
+    });
+    const inventory = { layers: [{ id: 'pve1-dump', kind: 'vzdump', host: 'pve1', storage: 'local' }, { id: 'pbs-remote', kind: 'pbs', host: 'pbs2', datastore: 'remote' }] } as never;
+    expect(rootCauses(r, inventory).map((c) => [c.key, c.workloads])).toEqual([['host:pve1', ['vm/100']]]);
+    // Without the inventory's vzdump storage nothing ties it to the node: a problem of its own.
+    expect(rootCauses(r, noInventory).map((c) => c.key)).toEqual(['host:pve1', 'asset:vm/100']);
+  });
+
   it('orders the worst first and gives the same problems for the same report', () => {
     const r = report({
       layers: [layer('a', { health: 'warn' }), layer('b', { health: 'crit' })],
