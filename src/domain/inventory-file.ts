@@ -211,7 +211,7 @@ export interface WebhookTargetFile extends NotifyTargetBase {
   readonly url: string;
   readonly headers?: Readonly<Record<string, string>>;
   readonly secretHeaders?: Readonly<Record<string, SecretRef>>;
-  /** The JSON body, with `{{title}}`, `{{body}}`, ... in its strings. */
+  /** The JSON body, with `{{title}}`, `{{text}}`, ... in its strings (docs/inventory.md lists them). */
   readonly template?: JsonValue;
 }
 
