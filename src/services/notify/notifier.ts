@@ -5,7 +5,8 @@
  * number of times; what still fails stays queued in the state file for the
  * next run and is reported, never dropped silently. Healthchecks-style
  * targets get a start ping and a success or fail ping with the status.
- * One run at a time per notifier (the panel's refreshes may overlap).
+ * One run at a time per state file, across processes (the panel and a
+ * timer may overlap): what one told, the other reads before it sends.
  */
 import type { Inventory } from '../../domain/inventory.js';
 import type { HealthchecksTargetFile } from '../../domain/inventory-file.js';
@@ -13,7 +14,8 @@ import { healthWord, notifyMessages, type NotifyMessage, type NotifyPlan } from 
 import type { RootCause } from '../../domain/notify/root-causes.js';
 import type { StatusReport } from '../../domain/status-report.js';
 import { errorText } from '../../domain/error-text.js';
-import type { StateEnv } from '../state-dir.js';
+import { ensureStateDir, type StateEnv } from '../state-dir.js';
+import { withLock } from './state-lock.js';
 import { loadNotifyState, saveNotifyState, type NotifyState, type PendingQueue } from './state-file.js';
 import type { PingKind } from './targets/http-requests.js';
 import { ping, readyTarget, sendMessage, type MessageTarget, type ReadyTarget, type SendDeps } from './targets/send.js';
@@ -87,7 +89,12 @@ export class Notifier {
 
   /** Tells what the reading changed; with `pings`, ends the dead-man targets' run too. */
   afterReading(report: StatusReport, nowSec: number, opts: { readonly pings?: boolean } = {}): Promise<NotifyRun> {
-    return this.serial(() => this.run(report, nowSec, opts.pings ?? false));
+    // No targets, no state: nothing to keep from others.
+    if (this.targets.length === 0) return this.serial(() => this.run(report, nowSec, opts.pings ?? false));
+    return this.serial(async () => {
+      await ensureStateDir(this.o.env);
+      return withLock(`${this.o.statePath}.lock`, () => this.run(report, nowSec, opts.pings ?? false));
+    });
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {

@@ -4,7 +4,7 @@
  * retried a bounded number of times, kept and sent first next time, and no
  * secret reaches the state file.
  */
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -90,6 +90,20 @@ describe('the notifier across runs', () => {
     const r = await n.afterReading(good, T0 + 120);
     expect(r.outcomes.map((o) => o.what)).toEqual(['Recovered: repository repo (h1)']);
     expect(JSON.parse(receiver.received.at(-1)!.body).text).toContain('(1 earlier message(s) to hook could not be sent and were let go.)');
+  });
+
+  it('two notifiers on one state file (the panel and a timer) tell a change once between them', async () => {
+    const [a, b] = await Promise.all([notifier().afterReading(bad, T0), notifier().afterReading(bad, T0 + 1)]);
+    expect([...a.messages, ...b.messages].map((m) => m.title)).toEqual(['CRIT: repository repo (h1)']);
+    expect(receiver.received).toHaveLength(1);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.lock'))).toEqual([]);
+  });
+
+  it('a lock left by a process that is gone is taken over', async () => {
+    const env = { STRATA_STATE_DIR: dir };
+    writeFileSync(`${notifyStatePath(join(dir, 'strata.json'), env)}.lock`, '999999999');
+    const r = await notifier().afterReading(bad, T0);
+    expect(r.outcomes.map((o) => o.ok)).toEqual([true]);
   });
 
   it('writes the state atomically, private, with no secret in it, and sends the secret only in its header', async () => {
