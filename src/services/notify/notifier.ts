@@ -108,18 +108,19 @@ export class Notifier {
     const { state, problem } = await loadNotifyState(this.o.statePath, this.o.configPath);
     if (problem) problems.push(problem);
     const plan = notifyMessages(report, this.o.inventory, state.told, nowSec, this.o.inventory.notifications.remindEverySeconds);
-    const outcomes: SendOutcome[] = [];
     const pending: Record<string, PendingQueue> = {};
     const messageTargets = this.targets.filter((t): t is MessageTarget => t.kind !== 'healthchecks');
-    await Promise.all(
+    // Targets in parallel, each in its own order; outcomes listed in the inventory's order.
+    const perTarget = await Promise.all(
       messageTargets.map(async (t) => {
         const before = state.pending[t.name] ?? { messages: [], dropped: 0 };
         const queue = this.bounded({ messages: [...before.messages, ...plan.messages], dropped: before.dropped });
         const { left, results } = await this.drain(t, queue);
-        outcomes.push(...results);
         if (left.messages.length > 0 || left.dropped > 0) pending[t.name] = left;
+        return results;
       }),
     );
+    const outcomes: SendOutcome[] = perTarget.flat();
     if (pings) {
       const allSent = outcomes.every((x) => x.ok);
       const kind: PingKind = allSent && (report.overall === 'ok' || report.overall === 'warn') ? 'success' : 'fail';

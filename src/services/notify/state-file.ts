@@ -61,12 +61,13 @@ export async function loadNotifyState(path: string, configPath: string): Promise
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { state: EMPTY_STATE };
     return { state: EMPTY_STATE, problem: `the notify state ${path} could not be read (${errorText(e)}): every current problem is told as new` };
   }
-  let parsed: z.ZodSafeParseResult<z.infer<typeof fileSchema>>;
+  let json: unknown;
   try {
-    parsed = fileSchema.safeParse(JSON.parse(text));
+    json = JSON.parse(text);
   } catch {
-    parsed = { success: false } as never;
+    json = undefined;
   }
+  const parsed = fileSchema.safeParse(json);
   if (!parsed.success || parsed.data.configPath !== resolve(configPath)) {
     return { state: EMPTY_STATE, problem: `the notify state ${path} is not one Strata wrote for this inventory: every current problem is told as new` };
   }
