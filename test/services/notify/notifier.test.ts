@@ -99,6 +99,16 @@ describe('the notifier across runs', () => {
     expect(readdirSync(dir).filter((f) => f.endsWith('.lock'))).toEqual([]);
   });
 
+  it('a state file that is not JSON is said, and every current problem is told as new', async () => {
+    const env = { STRATA_STATE_DIR: dir };
+    writeFileSync(notifyStatePath(join(dir, 'strata.json'), env), '{"version": 1, "told": tru');
+    const r = await notifier().afterReading(bad, T0);
+    expect(r.problems).toEqual([expect.stringMatching(/is not one Strata wrote for this inventory: every current problem is told as new$/)]);
+    expect(r.messages.map((m) => m.event)).toEqual(['problem']);
+    // The run wrote a good state: the next one reads it.
+    expect((await notifier().afterReading(bad, T0 + 60)).problems).toEqual([]);
+  });
+
   it('a lock left by a process that is gone is taken over', async () => {
     const env = { STRATA_STATE_DIR: dir };
     writeFileSync(`${notifyStatePath(join(dir, 'strata.json'), env)}.lock`, '999999999');
