@@ -78,7 +78,7 @@ function messageOf(e: ProblemEvent, nowSec: number): NotifyMessage {
   const lines = [...c.reasons.slice(0, REASONS), ...(c.reasons.length > REASONS ? [`(and ${c.reasons.length - REASONS} more reasons)`] : [])];
   const held = heldText(c);
   if (held) lines.push(held);
-  lines.push(e.kind === 'reminder' ? `A problem for ${lasted} (since ${since}).` : `Since ${isoTime(e.sinceSec)}.`);
+  lines.push(e.kind === 'reminder' ? `A problem for ${lasted} (since ${since}).` : `Since ${since}.`);
   return { ...base, health: c.health, title, text: lines.join('\n') };
 }
 

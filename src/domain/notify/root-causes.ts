@@ -3,6 +3,8 @@
  * failed, everything that fails because of it folds into its one problem:
  * - a host that does not answer takes the layers read on it and the workloads
  *   whose live data is on it;
+ * - a ZFS pool that is not healthy takes the layers on it (two replications
+ *   into one degraded pool are one problem: the pool);
  * - a failing layer (not explained by a host) takes the layers that copy it,
  *   directly or down a copy chain, when they fail too;
  * - a failing workload goes with the failing host or layer it is seen on,
@@ -19,10 +21,10 @@ import { hostsOfLayer, infoOf, kindInfo } from '../layer-kinds/index.js';
 import type { AssetStatus, HostStatus, LayerStatus, StatusReport } from '../status-report.js';
 import { HEALTH_ORDER, worstHealth, type Health } from '../types.js';
 
-export type RootKind = 'host' | 'layer' | 'asset';
+export type RootKind = 'host' | 'pool' | 'layer' | 'asset';
 
 export interface RootCause {
-  /** Stable across readings: `host:pbs1`, `layer:pbs-local`, `asset:vm/100`. */
+  /** Stable across readings: `host:pbs1`, `pool:nas1/backup`, `layer:pbs-local`, `asset:vm/100`. */
   readonly key: string;
   readonly kind: RootKind;
   readonly id: string;
@@ -84,6 +86,11 @@ export function rootCauses(report: StatusReport, inventory: Pick<Inventory, 'lay
     let g: Group | undefined;
     const down = hostsOf(l).find((h) => downHosts.has(h));
     if (down !== undefined) g = groups.get(rootKey('host', down));
+    const sick = g ? undefined : l.pools?.find((p) => !p.healthy);
+    if (sick) {
+      const id = `${l.host}/${sick.name}`;
+      g = groups.get(rootKey('pool', id)) ?? open('pool', id, `pool ${sick.name} (${l.host})`, 'crit', [`pool ${sick.name} is ${sick.state}${sick.detail ? ` (${sick.detail.replace(/\s+/g, ' ').trim()})` : ''}`]);
+    }
     if (g) g.layers.push(l.id);
     else {
       const source = l.copyOf.map((id) => layerById.get(id)).find((s) => s && s.health !== 'ok' && !resolving.has(s.id));
@@ -130,7 +137,7 @@ export function rootCauses(report: StatusReport, inventory: Pick<Inventory, 'lay
     .sort((x, y) => severity(y.health) - severity(x.health) || order(x.kind) - order(y.kind) || x.key.localeCompare(y.key));
 }
 
-const order = (k: RootKind) => ['host', 'layer', 'asset'].indexOf(k);
+const order = (k: RootKind) => ['host', 'pool', 'layer', 'asset'].indexOf(k);
 
 /** The failing host or layer a failing workload goes with: its live data's dead host first, then a host's group, then any layer's. */
 function groupOfAsset(a: AssetStatus, downHosts: ReadonlySet<string>, groups: ReadonlyMap<string, Group>, layerGroup: ReadonlyMap<string, Group>): Group | undefined {
@@ -172,6 +179,10 @@ export function healthOfKey(report: StatusReport, key: string): Health | undefin
   const find = <T extends HostStatus | LayerStatus | AssetStatus>(list: readonly T[], name: (x: T) => string) => list.find((x) => name(x) === id)?.health;
   if (kind === 'host') return find(report.hosts, (h) => h.name);
   if (kind === 'layer') return find(report.layers, (l) => l.id);
+  if (kind === 'pool') {
+    const pool = report.layers.flatMap((l) => (l.pools ?? []).map((p) => ({ id: `${l.host}/${p.name}`, p }))).find((x) => x.id === id);
+    return pool === undefined ? undefined : pool.p.healthy ? 'ok' : 'crit';
+  }
   if (kind === 'asset') return find(report.assets, (a) => a.id);
   return undefined;
 }

@@ -18,6 +18,10 @@ describe('what to tell after each reading', () => {
     expect(again.messages).toEqual([]);
   });
 
+  it('says since when to the second, whatever the fraction of the clock', () => {
+    expect(notifyMessages(bad(), inv, {}, T0 + 0.785, DAY).messages[0]!.text).toContain('Since 2026-01-31T02:00:00Z.');
+  });
+
   it('tells a change of health with what it was', () => {
     const first = notifyMessages(bad('warn'), inv, {}, T0, DAY);
     const worse = notifyMessages(bad('crit'), inv, first.told, T0 + 60, DAY);

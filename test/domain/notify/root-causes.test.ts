@@ -61,6 +61,24 @@ describe('root causes', () => {
     expect(rootCauses(r, noInventory).map((c) => [c.key, c.what, c.workloads])).toEqual([['layer:b2', 'bucket b2 (nas)', ['files/nas:/srv']]]);
   });
 
+  it('two replications into one degraded pool are one message: the pool', () => {
+    const pools = [{ name: 'backup', state: 'DEGRADED', healthy: false, usedPercent: 40, detail: 'a disk is missing' }];
+    const r = report({
+      layers: [
+        layer('nas-repl', { kind: 'zfs-replication', host: 'nas1', health: 'crit', pools, reasons: ['pool backup is DEGRADED (a disk is missing)'] }),
+        layer('nas-media-repl', { kind: 'zfs-replication', host: 'nas1', health: 'crit', pools, reasons: ['pool backup is DEGRADED (a disk is missing)'] }),
+        layer('nas-snap', { kind: 'zfs-snapshots', host: 'nas1', pools: [{ name: 'tank', state: 'ONLINE', healthy: true, usedPercent: 10, detail: null }] }),
+      ],
+    });
+    const plan = notifyMessages(r, noInventory, {}, NOW, 86_400);
+    expect(plan.messages.map((m) => [m.key, m.title])).toEqual([['pool:nas1/backup', 'CRIT: pool backup (nas1)']]);
+    expect(plan.messages[0]!.text).toBe('pool backup is DEGRADED (a disk is missing)\nFailing with it: 2 layers (nas-repl, nas-media-repl).\nSince 2026-01-31T02:00:00Z.');
+    // The pool healthy again: its recovery.
+    const healed = report({ layers: r.layers.map((l) => ({ ...l, health: 'ok' as const, reasons: [], pools: l.pools?.map((p) => ({ ...p, state: 'ONLINE', healthy: true })) })) });
+    const next = notifyMessages(healed, noInventory, plan.told, NOW + 60, 86_400);
+    expect(next.messages.map((m) => [m.event, m.title, m.text])).toEqual([['recovery', 'Recovered: pool backup (nas1)', 'pool backup (nas1) is OK now, after 1 min CRIT (since 2026-01-31T02:00:00Z).']]);
+  });
+
   it('a workload with no failing host or layer under it is its own problem', () => {
     const r = report({ layers: [layer('repo')], assets: [asset('vm/111', { name: 'db', health: 'crit', reasons: ['in no backup job'], seenOn: [] })] });
     expect(rootCauses(r, noInventory).map((c) => [c.key, c.what])).toEqual([['asset:vm/111', 'workload vm/111 (db)']]);
