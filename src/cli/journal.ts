@@ -1,6 +1,6 @@
 /**
- * `strata journal [--json]`: what Strata did on hosts, oldest first, from
- * the journal in the state directory. Lines a crash cut short or that are not
+ * `strata journal [--json | --markdown] [--since WHEN]`: what Strata did on
+ * hosts, oldest first, from the journal in the state directory. Lines a crash cut short or that are not
  * entries are skipped with a notice on stderr; every other entry is shown.
  */
 import { JOURNAL_FILE, Journal, PROBE_LOG_FILE, PROBE_LOG_PREVIOUS_FILE, ProbeLog, type JournalEntry, type JournalProblem } from '../services/journal/index.js';
@@ -8,8 +8,11 @@ import { statePath } from '../services/state-dir.js';
 import { commandFlags } from './args.js';
 import { EXIT, type CliIo } from './io.js';
 import { errorText } from '../domain/error-text.js';
+import { parseSince } from '../domain/since.js';
+import { zoneCalendar } from '../domain/zone-calendar.js';
+import { journalMarkdown } from '../services/report/journal-markdown.js';
 
-export const USAGE = `Usage: strata journal [--probes] [--json]
+export const USAGE = `Usage: strata journal [--probes] [--json | --markdown] [--since WHEN]
 
 Prints the journal: every action Strata ran (who, when, the plan, the outcome
 and, for verifies, whether the copies were proven sound) and every command
@@ -19,14 +22,39 @@ name only.
            \`strata commands\` lists), from the probe log, in time order
   --json   one JSON document: {"version":1,"path":...,"entries":[...],"skipped":[...]}
            (with --probes also "probeLog": [its files])
+  --markdown the actions as a Markdown document for change control: a table
+           (started, action, layer, workload, result, operator, duration),
+           then each action's plan, commands and exit codes, and for restores
+           and drills the point, the target, the checks and the restore time
+  --since WHEN only what started at or after WHEN: a date (2026-01-31, local
+           midnight), a time (2026-01-31T02:00:00Z; without an offset, local
+           time in $TZ), epoch seconds, or how long ago (7d, 12h, 2w)
 The journal is $STRATA_STATE_DIR/${JOURNAL_FILE}, else $XDG_STATE_HOME/strata/${JOURNAL_FILE},
 else ~/.local/state/strata/${JOURNAL_FILE}. The probe log is ${PROBE_LOG_FILE} beside it
 (rotated to ${PROBE_LOG_PREVIOUS_FILE}; the journal itself is never rotated).`;
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  const parsed = commandFlags(args, { json: { type: 'boolean' }, probes: { type: 'boolean' } }, { io, name: 'strata journal', usage: USAGE });
+  const parsed = commandFlags(
+    args,
+    { json: { type: 'boolean' }, probes: { type: 'boolean' }, markdown: { type: 'boolean' }, since: { type: 'string' } },
+    { io, name: 'strata journal', usage: USAGE },
+  );
   if ('exit' in parsed) return parsed.exit;
   const flags = parsed.values;
+  const usage = (message: string) => {
+    io.err(`strata journal: ${message}\n\n${USAGE}`);
+    return EXIT.usage;
+  };
+  if (flags.json && flags.markdown) return usage('--json and --markdown are two formats: give one');
+  if (flags.markdown && flags.probes) return usage('--markdown is the actions for change control; the probes are in --json or the plain listing');
+  let sinceSec: number | undefined;
+  if (flags.since !== undefined) {
+    const zone = zoneCalendar(io.env.TZ || Intl.DateTimeFormat().resolvedOptions().timeZone);
+    if (!zone.ok) return usage(`$TZ: ${zone.error.message}`);
+    const since = parseSince(flags.since, Date.now() / 1000, zone.value);
+    if (!since.ok) return usage(`--since ${since.error.message.startsWith('"') ? '' : `"${flags.since}" `}${since.error.message}`);
+    sinceSec = since.value;
+  }
   const path = statePath(JOURNAL_FILE, io.env);
   const probeLog = new ProbeLog(statePath(PROBE_LOG_FILE, io.env));
   let entries: JournalEntry[];
@@ -47,9 +75,18 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return EXIT.software;
   }
   for (const p of problems) io.err(`strata journal: ${p.file} line ${p.line}: ${p.message}`);
+  if (flags.markdown) {
+    io.out(journalMarkdown(entries, { path, generatedAt: new Date().toISOString(), ...(sinceSec !== undefined ? { sinceSec } : {}) }).trimEnd());
+    return EXIT.ok;
+  }
+  if (sinceSec !== undefined) entries = entries.filter((e) => Date.parse(e.at) / 1000 >= sinceSec!);
   if (flags.json) {
     const skipped = problems.map(({ file, ...p }) => (flags.probes ? { file, ...p } : p));
     io.out(JSON.stringify({ version: 1, path, entries, skipped, ...(flags.probes ? { probeLog: [probeLog.previousPath, probeLog.path] } : {}) }));
+    return EXIT.ok;
+  }
+  if (entries.length === 0 && sinceSec !== undefined) {
+    io.out(`The journal at ${path} holds nothing since ${new Date(sinceSec * 1000).toISOString()}.`);
     return EXIT.ok;
   }
   if (entries.length === 0) {

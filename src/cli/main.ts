@@ -18,7 +18,8 @@ const COMMANDS: Record<string, CommandEntry> = {
   retention: { summary: 'show what a prune keeps (PBS, PVE or restic rules)', load: () => import('./retention.js') },
   metrics: { summary: 'the status for Prometheus: printed, as a textfile, or served on /metrics', load: () => import('./metrics.js') },
   notify: { summary: 'send what changed to the notification targets (--dry-run prints it)', load: () => import('./notify.js') },
-  journal: { summary: 'print the journal of actions and the commands they ran (--json)', load: () => import('./journal.js') },
+  report: { summary: 'the protection per tier and workload, gaps, drills, RPO and RTO as Markdown', load: () => import('./report.js') },
+  journal: { summary: 'print the journal of actions and the commands they ran (--json, --markdown, --since)', load: () => import('./journal.js') },
   restore: { summary: 'restore a guest: ranked sources and the exact plan; runs with --yes', load: () => import('./restore.js') },
   drill: { summary: 'restore drill: a scratch copy, links down, started, checked, destroyed; journaled', load: () => import('./drill.js') },
 };

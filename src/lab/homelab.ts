@@ -282,9 +282,9 @@ export function homelabInventory(state: LabState, endpoints: Readonly<Record<str
       ]),
     ],
     tiers: [
-      { name: 'tier0', rpo: '1d', copies: 3, media: 2, offsite: 1, retention: 'keep-daily=7,keep-weekly=4,keep-monthly=3', assets: ['host/pve1', 'vm/100', 'vm/101', 'ct/102'] },
-      { name: 'tier1', rpo: '1d', copies: 3, media: 2, offsite: 1, retention: 'keep-daily=7,keep-weekly=4,keep-monthly=2', assets: ['ct/103', 'vm/104', 'ct/105', 'dataset/tank/data', 'files/docker1:/srv/app'] },
-      { name: 'tier2', rpo: '7d', copies: 2, media: 1, offsite: 0, retention: 'keep-daily=5,keep-weekly=2,keep-monthly=0', assets: ['vm/110', 'vm/111'] },
+      { name: 'tier0', rpo: '1d', rto: '4h', copies: 3, media: 2, offsite: 1, retention: 'keep-daily=7,keep-weekly=4,keep-monthly=3', assets: ['host/pve1', 'vm/100', 'vm/101', 'ct/102'] },
+      { name: 'tier1', rpo: '1d', rto: '8h', copies: 3, media: 2, offsite: 1, retention: 'keep-daily=7,keep-weekly=4,keep-monthly=2', assets: ['ct/103', 'vm/104', 'ct/105', 'dataset/tank/data', 'files/docker1:/srv/app'] },
+      { name: 'tier2', rpo: '7d', rto: '1d', copies: 2, media: 1, offsite: 0, retention: 'keep-daily=5,keep-weekly=2,keep-monthly=0', assets: ['vm/110', 'vm/111'] },
       { name: 'tier3', rpo: '7d', copies: 2, media: 1, offsite: 0, retention: 'keep-daily=2,keep-weekly=0,keep-monthly=0', assets: ['vm/120', 'vm/121', 'vm/122'] },
     ],
     defaultTier: { copies: 2, media: 1, offsite: 0, rpo: '1d' },

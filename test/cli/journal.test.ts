@@ -59,4 +59,42 @@ describe('strata journal', () => {
     const bad = memoryIo('', env);
     expect(await main(['journal', '--bogus'], bad)).toBe(64);
   });
+
+  it('--markdown prints the actions as a Markdown document for change control', async () => {
+    const io = memoryIo('', env);
+    expect(await main(['journal', '--markdown'], io)).toBe(0);
+    expect(io.stdout).toMatch(/^# Strata journal\n/);
+    expect(io.stdout).toContain('| 2026-01-31 02:00:00Z | verify | `restic-usb` |   | **failed**, verified **failed** | alice | 1 min 6 s |');
+    expect(io.stdout).toContain(`Every action in \`${join(dir, 'journal.jsonl')}\``);
+  });
+
+  it('--since keeps what started since then, with the Markdown or the plain listing', async () => {
+    await new Journal(join(dir, 'journal.jsonl')).append({ type: 'action-start', at: new Date(Date.now() - 3600_000).toISOString(), operator: 'bob', actionId: 'act-2', title: 'Back up vm/101', request: { kind: 'run', layerId: 'vzdump-local' }, changesHost: true, steps: [] });
+    const md = memoryIo('', env);
+    expect(await main(['journal', '--markdown', '--since', '1d'], md)).toBe(0);
+    expect(md.stdout).toContain('1 action: 1 not ended.');
+    expect(md.stdout).not.toContain('restic-usb');
+    const plain = memoryIo('', env);
+    expect(await main(['journal', '--since', '2026-02-01'], plain)).toBe(0);
+    expect(plain.stdout.trimEnd().split('\n')).toHaveLength(1);
+    expect(plain.stdout).toContain('▶ run vzdump-local: Back up vm/101');
+    const none = memoryIo('', { ...env, TZ: 'UTC' });
+    expect(await main(['journal', '--since', '1s'], none)).toBe(0);
+    expect(none.stdout).toContain('holds nothing since');
+  });
+
+  it('refuses a --since it cannot read, saying what it takes, and --json with --markdown', async () => {
+    const bad = memoryIo('', env);
+    expect(await main(['journal', '--markdown', '--since', 'last tuesday'], bad)).toBe(64);
+    expect(bad.stderr).toContain('strata journal: --since "last tuesday" is neither a date or time (2026-01-31, 2026-01-31T02:00:00Z, epoch seconds) nor how long ago (7d, 12h)');
+    const future = memoryIo('', env);
+    expect(await main(['journal', '--since', '2999-01-01'], future)).toBe(64);
+    expect(future.stderr).toContain('is in the future');
+    const zone = memoryIo('', { ...env, TZ: 'Mars/Olympus' });
+    expect(await main(['journal', '--since', '2026-01-01'], zone)).toBe(64);
+    expect(zone.stderr).toContain('$TZ');
+    const both = memoryIo('', env);
+    expect(await main(['journal', '--json', '--markdown'], both)).toBe(64);
+    expect(both.stderr).toContain('two formats');
+  });
 });
