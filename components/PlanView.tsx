@@ -25,6 +25,8 @@ export interface PlanViewProps {
   readonly width: number;
   readonly height: number;
   readonly isColor: boolean;
+  /** The line under the plan (default the y/N question; a wizard asks on its own step). */
+  readonly question?: string;
 }
 
 type Tone = 'title' | 'warn' | 'command' | 'dim' | 'plain';
@@ -77,7 +79,7 @@ export function planLines(p: Pick<PlanViewProps, 'title' | 'steps' | 'changesHos
   return lines;
 }
 
-export function PlanView({ title, steps, changesHost, cleanup = [], notes = [], scroll = 0, width, height, isColor }: PlanViewProps) {
+export function PlanView({ title, steps, changesHost, cleanup = [], notes = [], scroll = 0, width, height, isColor, question = 'Run this? [y/N]' }: PlanViewProps) {
   const lines = planLines({ title, steps, changesHost, cleanup, notes }, width);
   // The question and a blank line above it always show; a scroll hint when the plan overflows.
   const overflows = lines.length > height - 2;
@@ -108,7 +110,9 @@ export function PlanView({ title, steps, changesHost, cleanup = [], notes = [], 
         <Text dimColor>{`lines ${top + 1}-${top + shown.length} of ${lines.length} · j/k scroll: read it all before answering`}</Text>
       ) : null}
       <Text> </Text>
-      <Text bold>Run this? [y/N]</Text>
+      <Text bold wrap="truncate-end">
+        {question}
+      </Text>
     </Box>
   );
 }

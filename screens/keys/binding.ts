@@ -54,6 +54,12 @@ export interface KeyContext {
 
 export type Handler = (ctx: KeyContext) => void;
 
+/** A line of typed text on a screen: what it holds and how to change it. */
+export interface TextField {
+  readonly value: string;
+  set(value: string): void;
+}
+
 export interface Binding {
   /** Key names (key-name.ts); the first is the one the footer shows. */
   readonly keys: readonly string[];
