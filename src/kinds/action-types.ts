@@ -9,8 +9,16 @@ import type { Command } from '../transport/command.js';
 
 export type ActionKind = 'run' | 'verify';
 
+/**
+ * Restores and drills run through the same executor and journal as runs and
+ * verifies; the restore engine (src/services/restore) plans them, not
+ * planAction. `layerId` is then the source layer, so a drill's proof counts
+ * as that layer's "last proven restorable" like a verify's.
+ */
+export type RestoreActionKind = 'restore' | 'drill';
+
 export interface ActionRequest {
-  readonly kind: ActionKind;
+  readonly kind: ActionKind | RestoreActionKind;
   readonly layerId: string;
   /** Limit to one workload where the tool can (vzdump of one guest, PBS verify of one group). */
   readonly assetId?: string;
@@ -18,6 +26,19 @@ export interface ActionRequest {
   readonly readDataSubset?: string;
   /** vzdump run: only this backup job (default: every enabled job writing to the layer's storage). */
   readonly jobId?: string;
+  /** Restores and drills: the point restored, how, and onto what (the journal's evidence). */
+  readonly restore?: RestoreRequestFacts;
+}
+
+export interface RestoreRequestFacts {
+  /** The point's own name: volid, PBS snapshot path, snapshot name. */
+  readonly pointRef: string;
+  /** When the point was taken, ISO 8601. */
+  readonly pointAt: string;
+  readonly method: 'restore' | 'rollback' | 'clone';
+  readonly targetHost: string;
+  readonly targetVmid: number;
+  readonly overwrites: boolean;
 }
 
 export interface PlanStep {
@@ -116,6 +137,26 @@ export interface ActionOutcome {
    * that scrub, not as of now.
    */
   readonly provenAtSec?: number;
+}
+
+/**
+ * How far a long step is, where its tool says so: a restore's percent (VMA:
+ * the whole archive; PBS: the current disk, restarting at 1 %) or, for a
+ * container, only bytes and time.
+ */
+export interface StepProgress {
+  readonly step: number;
+  readonly format?: 'vma' | 'pbs' | 'ct';
+  /** Null where the tool gives none (containers). */
+  readonly percent: number | null;
+  /** What the percent is of. */
+  readonly scope: 'whole' | 'disk' | 'none';
+  /** PBS: the disk being written, 1-based, of `count` when known. */
+  readonly disk?: { readonly index: number; readonly name: string; readonly count?: number };
+  readonly disksDone: number;
+  readonly bytesRead: number;
+  /** VMA: every device's size together. */
+  readonly totalBytes?: number;
 }
 
 export interface OutputLine {
