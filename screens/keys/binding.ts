@@ -32,8 +32,17 @@ export type CommandId =
   | 'action.run'
   | 'action.verify'
   | 'action.restore'
+  | 'action.drill'
   | 'job.cancel'
-  | 'job.follow';
+  | 'job.follow'
+  | 'restore.next'
+  | 'restore.back'
+  | 'restore.change'
+  | 'restore.changeBack'
+  | 'restore.yes'
+  | 'restore.no'
+  | 'restore.cancel'
+  | 'restore.log';
 
 export type BindingGroup = 'Navigation' | 'Views' | 'Actions' | 'General';
 
