@@ -99,7 +99,7 @@ export function ConfirmStep({ wizard, width, height, isColor }: StepViewProps) {
                 {targetSummary(plan).map((l, i) => (
                   <Text key={i} wrap="truncate-end">{l}</Text>
                 ))}
-                <Text wrap="truncate-end">{`Nothing on the host is destroyed: ${plan.commands.length} command${plan.commands.length === 1 ? '' : 's'} on ${[...new Set(plan.commands.map((c) => c.host))].join(', ')}, as the plan showed.`}</Text>
+                <Text wrap="truncate-end">{`Nothing that exists now is destroyed: ${plan.commands.length} command${plan.commands.length === 1 ? '' : 's'} on ${[...new Set(plan.commands.map((c) => c.host))].join(', ')}, as the plan showed.`}</Text>
                 <Text> </Text>
                 <Text bold>Run this? [y/N]</Text>
               </Box>

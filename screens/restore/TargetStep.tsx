@@ -12,14 +12,18 @@ export function TargetStep({ wizard, width, height }: StepViewProps) {
   return (
     <Box flexDirection="column" width={width} height={height}>
       {lines.map((l, i) => (
-        <Box key={l.field}>
-          <Text inverse={i === field} bold={i === field}>
-            {i === field ? '› ' : '  '}
-          </Text>
+        <Box key={l.field} width={width}>
+          <Box width={2} flexShrink={0}>
+            <Text inverse={i === field} bold={i === field}>
+              {i === field ? '› ' : '  '}
+            </Text>
+          </Box>
           <Box width={14} flexShrink={0}>
             <Text dimColor>{l.label}</Text>
           </Box>
-          <Text wrap="truncate-end">{`${l.value}${i === field && l.isText ? '▏' : ''}`}</Text>
+          <Box width={Math.max(4, width - 16)}>
+            <Text wrap="truncate-end">{`${l.value}${i === field && l.isText ? '▏' : ''}`}</Text>
+          </Box>
         </Box>
       ))}
       <Text> </Text>

@@ -42,11 +42,8 @@ function nextReason(ctx: KeyContext): string | null {
   }
 }
 
-function changeReason(ctx: KeyContext): string | null {
-  const w = wizardOf(ctx);
-  if (w?.step.kind !== 'target') return 'only the target step has fields to change';
-  return ctx.state.wizardText() === null ? null : 'this field takes typed text';
-}
+/** On a text field the arrows do nothing rather than fall through to back and next. */
+const changeReason = (ctx: KeyContext): string | null => (wizardOf(ctx)?.step.kind === 'target' ? null : 'only the target step has fields to change');
 
 const untypedQuestion = (w: Wizard | null) => w?.step.kind === 'confirm' && w.plan?.state === 'ready' && w.plan.value.confirmWord === null;
 const askingCancel = (w: Wizard | null) => Boolean(w?.run?.askingCancel && !w.run.result);
@@ -68,7 +65,6 @@ export const RESTORE_BINDINGS: readonly Binding[] = [
     description: 'Yes: run a plan that destroys nothing; or yes, cancel the running restore',
     group: 'Actions',
     dangerous: true,
-    hint: 'yes',
     disabledReason: (ctx) => {
       const w = wizardOf(ctx);
       if (askingCancel(w) || untypedQuestion(w)) return null;
@@ -151,8 +147,12 @@ export const RESTORE_HANDLERS: Partial<Record<CommandId, Handler>> = {
   'nav.pageUp': move((_, ctx) => -page(ctx)),
   'nav.top': move(() => -1_000_000),
   'nav.bottom': move(() => 1_000_000),
-  // h and l are back and next here, as everywhere.
-  'nav.open': (ctx) => ctx.state.wizardNext(),
+  // h, l and the arrows are back and next here, as everywhere; a disabled Enter says why.
+  'nav.open': (ctx) => {
+    const reason = nextReason(ctx);
+    if (reason) ctx.state.say(reason, 'warn');
+    else ctx.state.wizardNext();
+  },
   'nav.back': back,
 };
 

@@ -111,7 +111,7 @@ function kindText(kind: TargetKind, source: RestoreSource | undefined, assetId: 
         ? `roll ${assetId} back to the snapshot: everything since is LOST (typed confirmation)`
         : `over ${assetId} itself (--force: its disks are DESTROYED first; typed confirmation)`;
     case 'drill':
-      return 'a DRILL: a scratch guest, links down, started, checked, destroyed';
+      return 'a DRILL: a scratch copy, links down, checked, then destroyed';
   }
 }
 

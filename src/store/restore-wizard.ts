@@ -128,9 +128,10 @@ export function targetKinds(source: RestoreSource | undefined): TargetKind[] {
   const m = source.methods;
   const out: TargetKind[] = [];
   if (m.includes('restore') || m.includes('clone')) out.push('new', 'vmid');
-  if (m.includes('restore') || m.includes('rollback')) out.push('original');
   // A drill restores an archive or a PBS snapshot to a scratch guest.
   if (m.includes('restore')) out.push('drill');
+  // The one that destroys comes last, one ← away from the default.
+  if (m.includes('restore') || m.includes('rollback')) out.push('original');
   return out.length > 0 ? out : ['new'];
 }
 
