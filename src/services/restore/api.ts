@@ -18,10 +18,12 @@
  * returned (so it can be shown) with `ready: false`, and `run` refuses it.
  */
 import type { ActionOutcome, ActionPlan, OutputLine, StepProgress } from '../../kinds/action-types.js';
+import type { PreflightCheck, RestoreTarget } from '../../kinds/restore-types.js';
 import type { RestoreMethod, RestoreSource, WantedPoint } from '../../domain/restore/types.js';
 
 export type { RestoreMethod, RestoreSource, SourceLocation, SourcePoint, SourceStep, TimeEstimate, EstimateBasis, WantedPoint } from '../../domain/restore/types.js';
 export type { StepProgress } from '../../kinds/action-types.js';
+export type { PreflightCheck, RestoreTarget } from '../../kinds/restore-types.js';
 
 // ---------------------------------------------------------------------------
 // Sources
@@ -104,17 +106,6 @@ export interface DrillRequest {
   readonly storage?: string;
 }
 
-/** A read-only probe that must pass before anything runs. */
-export interface PreflightCheck {
-  /** `target-free`, `guest-stopped`, `not-locked`, `not-protected`, `storage`, `pbs-storage`, `snapshot-newest`, ... */
-  readonly id: string;
-  /** "VMID 950 is free". */
-  readonly label: string;
-  readonly state: 'passed' | 'failed';
-  /** What was read; for a failure, why and what to do. */
-  readonly detail: string;
-}
-
 /** A check after the restore. */
 export interface CheckSpec {
   /** `guest-exists`, `disks`, `agent`, `ct-running`. */
@@ -133,23 +124,6 @@ export interface PlannedCommand {
   /** As the operator reads it (secrets by name only). */
   readonly command: string;
   readonly description: string;
-}
-
-export interface RestoreTarget {
-  readonly host: string;
-  readonly node: string;
-  readonly type: 'qemu' | 'lxc';
-  readonly vmid: number;
-  /** It replaces the existing guest of that id (--force or a rollback). */
-  readonly overwrites: boolean;
-  /** The storage given, or null for the tool's default. */
-  readonly storage: string | null;
-  /** "qmrestore keeps each disk's storage from the backup (local-lvm)", "pct restore puts every volume on local". */
-  readonly storageNote: string;
-  readonly unique: boolean;
-  /** Why --unique is on or off, and whether it is offered. */
-  readonly uniqueNote: string;
-  readonly start: boolean;
 }
 
 export interface RestorePlan {
@@ -177,6 +151,8 @@ export interface RestorePlan {
   readonly notes: readonly string[];
   /** The executor's plan (steps, cleanup, checks): what `run` executes. */
   readonly action: ActionPlan;
+  /** A drill chosen by rotation: the tier whose rotation moves on when it ran. */
+  readonly rotation?: { readonly tier: string };
 }
 
 // ---------------------------------------------------------------------------
