@@ -4,7 +4,6 @@
  * that could not run says "NOT RUN", never passed.
  */
 import { Box, Text } from 'ink';
-import { wrapText } from './PlanView.js';
 
 export type CheckState = 'pending' | 'running' | 'passed' | 'failed' | 'warn' | 'not-run';
 
@@ -36,20 +35,41 @@ const COLOR: Partial<Record<CheckState, string>> = { passed: 'green', failed: 'r
 
 export const checkWord = (state: CheckState): string => WORD[state];
 
+/** Lines of at most `width` columns, broken at spaces where a word fits, hard-broken where one does not. */
+export function wrapWords(text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    let w = word;
+    if (line && [...line].length + 1 + [...w].length <= width) {
+      line += ` ${w}`;
+      continue;
+    }
+    if (line) out.push(line);
+    while ([...w].length > width) {
+      out.push([...w].slice(0, width).join(''));
+      w = [...w].slice(width).join('');
+    }
+    line = w;
+  }
+  if (line || out.length === 0) out.push(line);
+  return out;
+}
+
 export function CheckList({ items, width, height, isColor }: CheckListProps) {
   const wordWidth = 11;
-  // A reason is read whole: wrapped under its check, never cut.
+  // A check and its reason are read whole: wrapped at words under the check, never cut.
   const room = Math.max(10, width - wordWidth);
   const lines = items.flatMap((item) => [
-    { item, text: item.label, isDetail: false },
-    ...(item.detail ? wrapText(item.detail, room - 2, '  ').map((t) => ({ item, text: `  ${t}`, isDetail: true })) : []),
+    ...wrapWords(item.label, room).map((text, i) => ({ item, text, isDetail: false, isFirst: i === 0 })),
+    ...(item.detail ? wrapWords(item.detail, room - 2).map((t) => ({ item, text: `  ${t}`, isDetail: true, isFirst: false })) : []),
   ]);
   return (
     <Box flexDirection="column" width={width}>
-      {lines.slice(0, Math.max(1, height)).map(({ item, text, isDetail }, i) => (
+      {lines.slice(0, Math.max(1, height)).map(({ item, text, isDetail, isFirst }, i) => (
         <Box key={`${item.key}:${i}`}>
           <Box width={wordWidth} flexShrink={0}>
-            {isDetail ? (
+            {!isFirst ? (
               <Text> </Text>
             ) : (
               <Text bold={item.state === 'failed'} {...(isColor && COLOR[item.state] ? { color: COLOR[item.state] } : {})}>

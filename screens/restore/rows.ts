@@ -158,7 +158,7 @@ export function targetSummary(plan: RestorePlan): string[] {
   return [
     `Target: ${what} on ${t.node} (${t.host}) · method ${plan.method}`,
     `Storage: ${t.storage ?? 'tool default'}: ${t.storageNote}`,
-    `--unique: ${t.unique ? 'on' : 'off'}: ${t.uniqueNote} · start after: ${t.start ? 'yes' : 'no'}`,
+    `MACs: ${t.uniqueNote} · start after: ${t.start ? 'yes' : 'no'}`,
   ];
 }
 

@@ -419,6 +419,18 @@ describe('on an 80x24 terminal and with NO_COLOR', () => {
     expect(v.frame().split('\n').length).toBeLessThanOrEqual(24);
   });
 
+  it('a breadcrumb longer than the title bar gives way; the title bar stays one line and the trail under it whole', async () => {
+    const { store, view: v } = await open();
+    store.getState().navigate({ kind: 'workload', assetId: 'ct/102' });
+    store.getState().navigate({ kind: 'layer', layerId: 'pve1-snap' });
+    await v.waitFor('layer pve1-snap');
+    await v.press('R');
+    const f = await v.waitFor('best first');
+    const [title, trail] = f.split('\n');
+    expect(title).toMatch(/^STRATA ✖ CRIT Dashboard › workload ct\/102 › layer pve1-snap › .*… read 0s ago$/);
+    expect(trail).toMatch(/^2\/9 ✔Workload › \[Point\]/);
+  });
+
   it('with NO_COLOR no colour codes are written and states read from glyph and word', async () => {
     const chalk = (await import('chalk')).default;
     const level = chalk.level;
