@@ -7,6 +7,7 @@ import { JOURNAL_FILE, Journal, PROBE_LOG_FILE, PROBE_LOG_PREVIOUS_FILE, ProbeLo
 import { statePath } from '../services/state-dir.js';
 import { commandFlags } from './args.js';
 import { EXIT, type CliIo } from './io.js';
+import { errorText } from '../domain/error-text.js';
 
 export const USAGE = `Usage: strata journal [--probes] [--json]
 
@@ -42,7 +43,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       entries.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
     }
   } catch (e) {
-    io.err(`strata journal: cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`);
+    io.err(`strata journal: cannot read ${path}: ${errorText(e)}`);
     return EXIT.software;
   }
   for (const p of problems) io.err(`strata journal: ${p.file} line ${p.line}: ${p.message}`);

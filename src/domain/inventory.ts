@@ -19,6 +19,7 @@ import { checkJsonText, type JsonLimits } from './json-error.js';
 import { parseKeepOptions, type KeepOptions } from './retention/keep-options.js';
 import { showValue } from './show-value.js';
 import { SECRET_KEY, unknownKeyMessage } from './unknown-keys.js';
+import { errorText } from './error-text.js';
 
 export type { InventoryProblem } from './inventory-problems.js';
 
@@ -125,7 +126,7 @@ export function* inventoryTextSteps(text: string): Generator<void, InventoryVali
     json = JSON.parse(body);
   } catch (e) {
     // The scan above accepts only what JSON.parse accepts; this is the parser's word if they ever differ.
-    return refused('(file)', `invalid JSON: ${e instanceof Error ? e.message : String(e)}`);
+    return refused('(file)', `invalid JSON: ${errorText(e)}`);
   }
   yield;
   const result = yield* validationSteps(json);

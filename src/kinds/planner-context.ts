@@ -11,6 +11,7 @@ import type { Command } from '../transport/command.js';
 import type { Runner } from '../transport/runner.js';
 import { HOSTNAME_COMMAND } from '../adapters/host/commands.js';
 import type { ActionPlan, ActionRequest } from './action-types.js';
+import { errorText } from '../domain/error-text.js';
 
 export interface PlanContext {
   readonly inventory: Inventory;
@@ -52,7 +53,7 @@ export function plannerContext(ctx: PlanContext, request: ActionRequest): Planne
     try {
       return ok(ctx.runnerFor(host));
     } catch (e) {
-      return err('transport', `no runner for host ${host}: ${e instanceof Error ? e.message : String(e)}`);
+      return err('transport', `no runner for host ${host}: ${errorText(e)}`);
     }
   };
   return {
@@ -96,6 +97,6 @@ export function build<T>(f: () => T): Result<T> {
   try {
     return ok(f());
   } catch (e) {
-    return err('command-failed', `cannot build the command: ${e instanceof Error ? e.message : String(e)}`);
+    return err('command-failed', `cannot build the command: ${errorText(e)}`);
   }
 }

@@ -8,6 +8,7 @@ import type { ReaderContext } from './reader-context.js';
 import { specOf } from './registry.js';
 import { observation } from './shared/observation.js';
 import type { ProbeCommand } from './spec.js';
+import { errorText } from '../domain/error-text.js';
 
 export type { LayerReader, ReaderContext } from './reader-context.js';
 export type { ProbeCommand } from './spec.js';
@@ -19,7 +20,7 @@ export async function readLayer(ctx: ReaderContext, layer: LayerFile): Promise<L
   try {
     return await spec.read(ctx, layer);
   } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
+    const why = errorText(e);
     return observation(ctx, layer, { errors: [{ kind: 'parse', message: `reading layer ${layer.id} failed unexpectedly: ${why}` }] });
   }
 }

@@ -13,6 +13,7 @@ import type { HostObservation, LayerObservation } from '../domain/types.js';
 import type { Runner } from '../transport/runner.js';
 import { probeHost } from './host-probe.js';
 import type { ReaderContext } from '../kinds/reader-context.js';
+import { errorText } from '../domain/error-text.js';
 
 export interface CollectorDeps {
   runnerFor(host: string): Runner;
@@ -107,7 +108,7 @@ export async function collect(inventory: Inventory, deps: CollectorDeps, opts: C
               ...(opts.signal ? { signal: opts.signal } : {}),
             };
             result = await deps.readLayer(ctx, layer).catch((e: unknown) =>
-              unreadable(layer.id, readAt, `reading the layer failed: ${e instanceof Error ? e.message : String(e)}`),
+              unreadable(layer.id, readAt, `reading the layer failed: ${errorText(e)}`),
             );
           }
           layerObs.push(result);

@@ -6,6 +6,7 @@
 import { CLOCK_COMMAND, HOSTNAME_COMMAND } from '../adapters/host/commands.js';
 import { isTransportError } from '../transport/errors.js';
 import type { Runner } from '../transport/runner.js';
+import { errorText } from '../domain/error-text.js';
 
 export interface HostProbe {
   readonly reachable: boolean;
@@ -53,7 +54,7 @@ export async function probeHost(
   } catch (e) {
     return {
       reachable: false,
-      error: isTransportError(e) ? e.message : e instanceof Error ? e.message : String(e),
+      error: isTransportError(e) ? e.message : errorText(e),
       hostNowSec: null,
       utcOffset: null,
       hostname: null,

@@ -12,6 +12,7 @@ import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { setImmediate as turn } from 'node:timers/promises';
 import { INVENTORY_LIMITS, inventoryTextSteps, type Inventory, type InventoryProblem, type InventoryValidation } from '../domain/inventory.js';
+import { errorText } from '../domain/error-text.js';
 
 /**
  * conf reads its file and creates its directory when constructed; this one
@@ -80,7 +81,7 @@ export async function loadInventory(path: string): Promise<LoadedInventory> {
     result = await stepByStep(inventoryTextSteps(text));
   } catch (e) {
     // The checks never throw by design; if one ever does, the operator gets a problem, not a stack trace.
-    return refuse(`the file could not be checked (${e instanceof Error ? e.message : String(e)}); this is a bug in Strata`);
+    return refuse(`the file could not be checked (${errorText(e)}); this is a bug in Strata`);
   }
   if (result.ok) return { ok: true, inventory: result.inventory, path };
   return { ok: false, path, problems: result.problems, ...(result.stopped ? { stopped: true } : {}) };

@@ -14,6 +14,7 @@ import type { StateCreator } from 'zustand/vanilla';
 import { actionOffer, type ActionKind, type ActionOffer, type ActionOutcome, type ActionPlan, type ActionRequest, type OutputLine, type PlanStep } from '../services/actions/index.js';
 import type { Inventory } from '../domain/inventory.js';
 import { LineBuffer } from './line-buffer.js';
+import { errorText } from '../domain/error-text.js';
 
 export interface ActionDeps {
   /** Decides the commands; rejects with an Error saying why the action is not possible. */
@@ -167,7 +168,7 @@ export const createJobsSlice =
           outcome = {
             state: ac.signal.aborted ? 'cancelled' : 'failed',
             exitCode: null,
-            summary: e instanceof Error ? e.message : String(e),
+            summary: errorText(e),
             durationMs: opts.nowMs() - job.startedAtMs,
           };
         }
@@ -207,7 +208,7 @@ export const createJobsSlice =
           plan = await deps.plan(request);
         } catch (e) {
           if (get().pending?.state !== 'planning') return;
-          set({ pending: { state: 'refused', request, reason: e instanceof Error ? e.message : String(e) } });
+          set({ pending: { state: 'refused', request, reason: errorText(e) } });
           return;
         }
         // Esc while planning: the operator no longer wants it.

@@ -4,6 +4,7 @@
  * on demand: when the screen is shown and after each job.
  */
 import type { StateCreator } from 'zustand/vanilla';
+import { errorText } from '../domain/error-text.js';
 
 /** One journal entry as the TUI shows it. */
 export interface JournalEntryView {
@@ -52,7 +53,7 @@ export const createJournalSlice =
         const entries = [...(await deps.readJournal())].sort((a, b) => b.atMs - a.atMs);
         set({ journal: { entries, loading: false, error: null, available: true } });
       } catch (e) {
-        set({ journal: { ...get().journal, loading: false, error: e instanceof Error ? e.message : String(e) } });
+        set({ journal: { ...get().journal, loading: false, error: errorText(e) } });
       }
     },
   });

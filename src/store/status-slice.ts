@@ -15,6 +15,7 @@ import type { StatusReport } from '../domain/status-report.js';
 import type { HostObservation, LayerObservation } from '../domain/types.js';
 import type { Collection, CollectOptions } from '../services/collector.js';
 import { evaluateStatus, type RestoreEvidence } from '../services/status-service.js';
+import { errorText } from '../domain/error-text.js';
 
 export interface StatusDeps {
   /** Reads hosts and layers; the store evaluates the whole estate from what it knows, once per refresh. */
@@ -125,7 +126,7 @@ export const createStatusSlice =
         try {
           reading = await deps.readStatus(inventory, opts);
         } catch (e) {
-          set((s) => ({ ...done(s), refreshError: e instanceof Error ? e.message : String(e) }));
+          set((s) => ({ ...done(s), refreshError: errorText(e) }));
           return null;
         }
         if (get().inventory !== inventory) {

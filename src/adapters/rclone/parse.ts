@@ -8,6 +8,7 @@ import { err, ok, type ProbeErrorKind, type Result } from '../../domain/types.js
 import { exitFailure } from '../shared/failure.js';
 import { excerpt, parseJsonAs, parseJsonText } from '../shared/json.js';
 import { compareText, numberLike, optional, rfc3339ToEpochMs } from '../shared/values.js';
+import { errorText } from '../../domain/error-text.js';
 
 export interface RcloneObject {
   readonly path: string;
@@ -173,7 +174,7 @@ export function parseLsjson(stdout: string, stderr: string, exitCode: number): R
       }
     }
   } catch (e) {
-    return err('parse', `rclone lsjson: output is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+    return err('parse', `rclone lsjson: output is not valid JSON (${errorText(e)})`);
   }
   return ok({ objects, totalBytes, ...(newest ? { newest } : {}), ...(syncedAt !== undefined ? { syncedAtSec: syncedAt } : {}), tiers, ...(archiveTier ? { archiveTier } : {}) });
 }

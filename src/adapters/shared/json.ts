@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { err, ok, type Result } from '../../domain/types.js';
+import { errorText } from '../../domain/error-text.js';
 
 const MAX_QUOTE = 80;
 
@@ -24,7 +25,7 @@ export function parseJsonText(stdout: string, what: string): Result<unknown> {
   try {
     return ok(JSON.parse(text) as unknown);
   } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
+    const why = errorText(e);
     return err('parse', `${what}: output is not valid JSON (${why}; starts with "${excerpt(text, 40)}")`);
   }
 }

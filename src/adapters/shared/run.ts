@@ -8,6 +8,7 @@ import { err, ok, type Result } from '../../domain/types.js';
 import type { Command } from '../../transport/command.js';
 import { isTransportError } from '../../transport/errors.js';
 import type { RunResult, Runner } from '../../transport/runner.js';
+import { errorText } from '../../domain/error-text.js';
 
 export interface OpOptions {
   readonly signal?: AbortSignal;
@@ -19,7 +20,7 @@ export interface OpOptions {
 export type Parser<T> = (stdout: string, stderr: string, exitCode: number) => Result<T>;
 
 function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  return errorText(e);
 }
 
 /** Builds a command, turning a builder's refusal (bad dataset name, ...) into an error value. */

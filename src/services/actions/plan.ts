@@ -9,6 +9,7 @@ import type { ActionPlan, ActionRequest } from '../../kinds/action-types.js';
 import { plannerContext, type PlanContext, type PlanDraft } from '../../kinds/planner-context.js';
 import { specOf } from '../../kinds/registry.js';
 import { actionOffer } from './availability.js';
+import { errorText } from '../../domain/error-text.js';
 
 export async function planAction(req: ActionRequest, ctx: PlanContext): Promise<Result<ActionPlan>> {
   if (req.kind !== 'run' && req.kind !== 'verify') return err('command-failed', `unknown action ${JSON.stringify(req.kind)}`);
@@ -23,7 +24,7 @@ export async function planAction(req: ActionRequest, ctx: PlanContext): Promise<
   try {
     draft = await spec.plan(layer, plannerContext(ctx, req));
   } catch (e) {
-    return err('command-failed', `planning ${req.kind} of ${layer.id} failed: ${e instanceof Error ? e.message : String(e)}`);
+    return err('command-failed', `planning ${req.kind} of ${layer.id} failed: ${errorText(e)}`);
   }
   if (!draft.ok) return draft;
   // The static rule above and the planner must agree; the planner's word is final.

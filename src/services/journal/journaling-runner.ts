@@ -12,6 +12,7 @@ import { describeCommand } from '../../transport/shell-script.js';
 import type { CommandEntry } from './entry.js';
 import type { JournalSink } from './journal-file.js';
 import { scrubSecrets, secretValuesOf, tailOf } from './redact.js';
+import { errorText } from '../../domain/error-text.js';
 
 export const STDERR_TAIL_CHARS = 2000;
 
@@ -54,7 +55,7 @@ export function journalingRunner(inner: Runner, opts: JournalingOptions): Runner
     try {
       result = await call();
     } catch (e) {
-      const message = scrubSecrets(e instanceof Error ? e.message : String(e), secrets());
+      const message = scrubSecrets(errorText(e), secrets());
       await record({
         ...base,
         exitCode: null,

@@ -13,7 +13,7 @@ import { infoOf } from '../../domain/layer-kinds/index.js';
 import { etaSeconds } from '../../domain/restore/estimate.js';
 import { rankSources } from '../../domain/restore/rank.js';
 import { afterDrill, drillableGuests, nextInRotation } from '../../domain/restore/rotation.js';
-import type { RestoreMethod, RestoreSource, WantedPoint } from '../../domain/restore/types.js';
+import type { RestoreMethod, RestoreSource } from '../../domain/restore/types.js';
 import type { LayerObservation, ProbeError } from '../../domain/types.js';
 import type { ActionOutcome, ActionPlan, ActionRequest, PlanStep } from '../../kinds/action-types.js';
 import { plannerContext, type PlanContext } from '../../kinds/planner-context.js';
@@ -28,7 +28,6 @@ import {
   exitCodeOf,
   RestoreError,
   type DrillRequest,
-  type PointList,
   type RestoreEngine,
   type RestoreEvent,
   type RestorePlan,
@@ -366,4 +365,3 @@ function fallbackSource(layerId: string, layerKind: RestoreSource['layerKind'], 
   };
 }
 
-export type { WantedPoint };
