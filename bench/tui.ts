@@ -281,7 +281,7 @@ async function labProcess(timeScale: number): Promise<{ configPath: string; stop
   };
 }
 
-async function keypressWhileRestoring(presses: number): Promise<{ p50: number; p95: number; max: number; progressPerSecond: number; ranThrough: boolean }> {
+export async function keypressWhileRestoring(presses: number): Promise<{ p50: number; p95: number; max: number; progressPerSecond: number; ranThrough: boolean }> {
   process.env.NODE_ENV = 'production';
   v8.setFlagsFromString('--optimize-for-size');
   delete process.env.CI;
@@ -367,7 +367,7 @@ async function keypressWhileRestoring(presses: number): Promise<{ p50: number; p
   }
 }
 
-const restoreLine = (r: Awaited<ReturnType<typeof keypressWhileRestoring>>) =>
+export const restoreLine = (r: Awaited<ReturnType<typeof keypressWhileRestoring>>) =>
   `  p50 ${f1(r.p50)} ms  p95 ${f1(r.p95)} ms  max ${f1(r.max)} ms (${f1(r.progressPerSecond)} progress updates/s on screen${r.ranThrough ? '' : '; the restore ended before the last key'})`;
 
 export async function run(args: string[]): Promise<void> {
