@@ -458,6 +458,27 @@ describe('on an 80x24 terminal and with NO_COLOR', () => {
   });
 });
 
+describe('its keys', () => {
+  it('? in the wizard lists its keys from the binding registry, with why one does nothing yet; Esc closes the help, the step stays', async () => {
+    const { store, view: v } = await open({}, { columns: 120, rows: 40 });
+    await v.press('R');
+    await v.waitFor('[Workload]');
+    await v.press(KEY.enter);
+    await v.waitFor('best first');
+    await v.press('?');
+    const help = await v.waitFor('Help —');
+    expect(help).toContain('Restore wizard');
+    expect(help).toMatch(/Enter +Choose and go on to the next step/);
+    expect(help).toMatch(/Esc +Back one step \(nothing runs\); once the run started, ask whether to cancel it/);
+    expect(help).toMatch(/y +Yes: run a plan that destroys nothing; or yes, cancel the running restore/);
+    expect(help).toMatch(/L +The raw log of the run, whole and scrollable.*\(disabled: nothing/);
+    expect(help).toMatch(/q Ctrl-C +While the restore runs: ask whether to cancel it first/);
+    await v.press(KEY.esc);
+    await v.waitFor('best first');
+    expect(stepOf(store)).toBe('point');
+  });
+});
+
 describe('without a restore engine', () => {
   it('R says the session has none and opens nothing', async () => {
     const { store } = await seededStore();
