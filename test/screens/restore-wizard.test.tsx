@@ -280,12 +280,14 @@ describe('the run', () => {
     expect(f).toMatch(/Elapsed \d+s · ETA \d/);
     expect(f).toMatch(/Read [\d.]+ [KMG]iB of 32\.0 GiB \(one stream over every disk\)/);
     expect(f).toMatch(/progress \d+% \(read/);
+    expect(v.widest()).toBeLessThanOrEqual(80);
   });
 
   it('PBS: the percent is per disk, restarting at 1 %, and says which disk of how many', async () => {
     const { store, view: v } = await run({ shape: 'pbs', tickMs: 5 });
     const second = await v.waitFor(/disk 2 of 3 \[/, 5000);
     expect(second).toMatch(/1 disk done · now drive-scsi1/);
+    expect(v.widest()).toBeLessThanOrEqual(80);
     const p = store.getState().wizard!.run!.progress!;
     expect(p.percent).toBeLessThan(50); // restarted, not 50 + something
   });
@@ -296,6 +298,7 @@ describe('the run', () => {
     expect(f).not.toMatch(/\[█/);
     expect(f).toContain('the tool gives no percent: elapsed time and bytes only');
     expect(f).toMatch(/Elapsed \d+s · no percent from the tool: the estimate was 4m 00s \(measured\)/);
+    expect(v.widest()).toBeLessThanOrEqual(80);
   });
 
   it('L shows the whole raw log and back; j/k scroll it', async () => {
@@ -304,6 +307,7 @@ describe('the run', () => {
     await v.press('L');
     const log = await v.waitFor('Raw log:');
     expect(log).toContain('following');
+    expect(v.widest()).toBeLessThanOrEqual(80);
     await v.press('g');
     expect(await v.waitFor(/lines 1-\d+ of \d+/)).toMatch(/progress 1% \(read/);
     await v.press('L');
@@ -315,6 +319,8 @@ describe('the run', () => {
     await v.press(KEY.esc);
     const ask = await v.waitFor('Cancel the restore? y: stop the remote task now');
     expect(ask).toContain('If cancelled: VM 123 is removed again');
+    expect(v.widest()).toBeLessThanOrEqual(80);
+    expect(ask.split('\n').length).toBeLessThanOrEqual(24);
     await v.press('n');
     await sleep(60);
     expect(v.frame()).not.toContain('Cancel the restore?');
