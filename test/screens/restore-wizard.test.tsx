@@ -393,6 +393,23 @@ describe('drills', () => {
     await v.press(KEY.enter);
     expect(await v.waitFor('[Plan]')).toContain('Drill: restore vm/100 from pbs-local to scratch VMID 123');
   });
+
+  it('R, then the target step: → to a drill with a scratch VMID typed; the engine plans a drill, y runs it', async () => {
+    const { restore, store, view: v } = await open({ ticks: 5 });
+    await toTarget(v);
+    await v.press(KEY.right, KEY.right);
+    const t = await v.waitFor('a DRILL: a scratch copy');
+    expect(t).not.toContain('Start after'); // a drill always starts its scratch copy
+    await v.press(KEY.down);
+    await v.type('990');
+    await v.press(KEY.enter);
+    await v.waitFor('Every check passed');
+    expect(restore.planned.at(-1)).toEqual({ assetId: 'vm/100', sourceId: expect.stringMatching(/^pbs-local@/), scratchVmid: 990 });
+    await v.press(KEY.enter, KEY.enter, 'y');
+    await v.waitFor('[Done]', 5000);
+    expect(restore.runs).toHaveLength(1);
+    expect(store.getState().wizard?.plan?.state === 'ready' && store.getState().wizard?.plan?.value.kind).toBe('drill');
+  });
 });
 
 describe('on an 80x24 terminal and with NO_COLOR', () => {
