@@ -408,7 +408,8 @@ describe('drills', () => {
     await v.press(KEY.enter, KEY.enter, 'y');
     await v.waitFor('[Done]', 5000);
     expect(restore.runs).toHaveLength(1);
-    expect(store.getState().wizard?.plan?.state === 'ready' && store.getState().wizard?.plan?.value.kind).toBe('drill');
+    const plan = store.getState().wizard?.plan;
+    expect(plan?.state === 'ready' ? plan.value.kind : plan?.state).toBe('drill');
   });
 });
 
