@@ -32,7 +32,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import v8 from 'node:v8';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventEmitter } from 'node:events';
 import { fileURLToPath } from 'node:url';
@@ -281,7 +281,7 @@ async function labProcess(timeScale: number): Promise<{ configPath: string; stop
   };
 }
 
-export async function keypressWhileRestoring(presses: number): Promise<{ p50: number; p95: number; max: number; progressPerSecond: number; ranThrough: boolean }> {
+export async function keypressWhileRestoring(presses: number): Promise<{ p50: number; p95: number; max: number; progressPerSecond: number; ranThrough: boolean; load: number }> {
   process.env.NODE_ENV = 'production';
   v8.setFlagsFromString('--optimize-for-size');
   delete process.env.CI;
@@ -357,7 +357,7 @@ export async function keypressWhileRestoring(presses: number): Promise<{ p50: nu
     }
     stop();
     const ranThrough = w()?.run?.result === null;
-    return { p50: pct(times, 50), p95: pct(times, 95), max: Math.max(...times), progressPerSecond: (updates / (performance.now() - startAt)) * 1000, ranThrough };
+    return { p50: pct(times, 50), p95: pct(times, 95), max: Math.max(...times), progressPerSecond: (updates / (performance.now() - startAt)) * 1000, ranThrough, load: loadavg()[0]! };
   } finally {
     await store.getState().cancelAll();
     app.unmount();
@@ -368,7 +368,7 @@ export async function keypressWhileRestoring(presses: number): Promise<{ p50: nu
 }
 
 export const restoreLine = (r: Awaited<ReturnType<typeof keypressWhileRestoring>>) =>
-  `  p50 ${f1(r.p50)} ms  p95 ${f1(r.p95)} ms  max ${f1(r.max)} ms (${f1(r.progressPerSecond)} progress updates/s on screen${r.ranThrough ? '' : '; the restore ended before the last key'})`;
+  `  p50 ${f1(r.p50)} ms  p95 ${f1(r.p95)} ms  max ${f1(r.max)} ms (${f1(r.progressPerSecond)} progress updates/s on screen${r.ranThrough ? '' : '; the restore ended before the last key'}; load average ${f1(r.load)} on ${availableParallelism()} cores)`;
 
 export async function run(args: string[]): Promise<void> {
   if (args[0] === 'restore') {
