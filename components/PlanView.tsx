@@ -20,11 +20,15 @@ export interface PlanViewProps {
   readonly cleanup?: readonly PlanViewStep[];
   /** What the operator should know before confirming. */
   readonly notes?: readonly string[];
+  /** What the plan removes or overwrites, in words: shown above the commands. */
+  readonly destroys?: readonly string[];
   /** First line shown when the plan is longer than the screen. */
   readonly scroll?: number;
   readonly width: number;
   readonly height: number;
   readonly isColor: boolean;
+  /** The line under the plan (default the y/N question; a wizard asks on its own step). */
+  readonly question?: string;
 }
 
 type Tone = 'title' | 'warn' | 'command' | 'dim' | 'plain';
@@ -50,7 +54,7 @@ export function wrapText(text: string, width: number, indent = ''): string[] {
   return out;
 }
 
-export function planLines(p: Pick<PlanViewProps, 'title' | 'steps' | 'changesHost' | 'cleanup' | 'notes'>, width: number): PlanLine[] {
+export function planLines(p: Pick<PlanViewProps, 'title' | 'steps' | 'changesHost' | 'cleanup' | 'notes' | 'destroys'>, width: number): PlanLine[] {
   const hosts = [...new Set(p.steps.map((s) => s.host))];
   const lines: PlanLine[] = [];
   const add = (text: string, tone: Tone, indent = '') => {
@@ -63,6 +67,7 @@ export function planLines(p: Pick<PlanViewProps, 'title' | 'steps' | 'changesHos
       : `Reads only, on ${hosts.join(', ')}: these commands will run there`,
     p.changesHost ? 'warn' : 'plain',
   );
+  for (const d of p.destroys ?? []) add(`✖ DESTROYS: ${d}`, 'warn', '    ');
   lines.push({ text: '', tone: 'plain' });
   p.steps.forEach((s, i) => {
     add(`${i + 1}. ${s.description} (on ${s.host})`, 'plain', '   ');
@@ -77,8 +82,8 @@ export function planLines(p: Pick<PlanViewProps, 'title' | 'steps' | 'changesHos
   return lines;
 }
 
-export function PlanView({ title, steps, changesHost, cleanup = [], notes = [], scroll = 0, width, height, isColor }: PlanViewProps) {
-  const lines = planLines({ title, steps, changesHost, cleanup, notes }, width);
+export function PlanView({ title, steps, changesHost, cleanup = [], notes = [], destroys = [], scroll = 0, width, height, isColor, question = 'Run this? [y/N]' }: PlanViewProps) {
+  const lines = planLines({ title, steps, changesHost, cleanup, notes, destroys }, width);
   // The question and a blank line above it always show; a scroll hint when the plan overflows.
   const overflows = lines.length > height - 2;
   const room = Math.max(1, height - 2 - (overflows ? 1 : 0));
@@ -108,7 +113,9 @@ export function PlanView({ title, steps, changesHost, cleanup = [], notes = [], 
         <Text dimColor>{`lines ${top + 1}-${top + shown.length} of ${lines.length} · j/k scroll: read it all before answering`}</Text>
       ) : null}
       <Text> </Text>
-      <Text bold>Run this? [y/N]</Text>
+      <Text bold wrap="truncate-end">
+        {question}
+      </Text>
     </Box>
   );
 }

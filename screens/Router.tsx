@@ -23,6 +23,8 @@ export function Router({ route, width, height }: RouterProps) {
       return <SCREENS.job.Component key={key} route={route} width={width} height={height} />;
     case 'journal':
       return <SCREENS.journal.Component key={key} route={route} width={width} height={height} />;
+    case 'restore':
+      return <SCREENS.restore.Component key={key} route={route} width={width} height={height} />;
     default:
       return assertNever(route);
   }

@@ -37,11 +37,14 @@ export function TitleBar({ width }: { readonly width: number }) {
   else status = `read ${fresh.text}${s.refreshing ? ' · refreshing…' : ''}`;
   if (s.refreshError) status = `refresh failed: ${s.refreshError}`;
   return (
-    <Box width={width}>
-      <Text bold>STRATA </Text>
-      {s.report ? <HealthBadge health={s.report.overall} isColor={s.color} isBold /> : <Text>…</Text>}
-      {s.readOnly ? <Text inverse>{' READ-ONLY '}</Text> : null}
-      <Box flexGrow={1} marginLeft={1}>
+    <Box width={width} height={1}>
+      {/* A long breadcrumb is what gives way: the name, the health and the status keep their place. */}
+      <Box flexShrink={0}>
+        <Text bold>STRATA </Text>
+        {s.report ? <HealthBadge health={s.report.overall} isColor={s.color} isBold /> : <Text>…</Text>}
+        {s.readOnly ? <Text inverse>{' READ-ONLY '}</Text> : null}
+      </Box>
+      <Box flexGrow={1} flexShrink={1} flexBasis={0} marginLeft={1}>
         <Text wrap="truncate-end">{crumbs}</Text>
       </Box>
       <Box marginLeft={1} flexShrink={0}>

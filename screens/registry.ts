@@ -5,6 +5,7 @@ import { hostScreen } from './HostScreen.js';
 import { jobScreen } from './JobScreen.js';
 import { journalScreen } from './JournalScreen.js';
 import { layerScreen } from './LayerScreen.js';
+import { restoreScreen } from './RestoreScreen.js';
 import type { AnyScreenSpec, ScreenSpec } from './screen-spec.js';
 import { workloadScreen } from './WorkloadScreen.js';
 
@@ -15,6 +16,7 @@ export const SCREENS: { readonly [K in RouteKind]: ScreenSpec<K> } = {
   workload: workloadScreen,
   job: jobScreen,
   journal: journalScreen,
+  restore: restoreScreen,
 };
 
 export const specFor = (route: Route): AnyScreenSpec => SCREENS[route.kind] as AnyScreenSpec;

@@ -5,7 +5,7 @@
  */
 import type { ReactNode } from 'react';
 import type { AppState, Route, RouteKind } from '../src/store/index.js';
-import type { Binding, CommandId, Handler } from './keys/binding.js';
+import type { Binding, CommandId, Handler, KeyContext, TextField } from './keys/binding.js';
 import type { Freshness } from './rows/format.js';
 import type { ScreenPane } from './rows/pane.js';
 import type { StatusView } from './rows/status-rows.js';
@@ -29,6 +29,12 @@ export interface ScreenSpec<K extends RouteKind> {
   readonly reads: readonly (keyof AppState)[];
   /** Commands this screen handles its own way (the Job screen scrolls instead of moving a cursor). */
   readonly handlers?: Partial<Record<CommandId, Handler>>;
+  /**
+   * The text field open on this screen right now (a wizard's typed
+   * confirmation, a VMID), or null: while one is open, printable keys and
+   * Backspace are typed into it before any binding sees them.
+   */
+  textField?(ctx: KeyContext): TextField | null;
   /** The lists j/k/Enter/Tab move over, unfiltered. */
   panes(state: AppState, route: RouteOf<K>, nowMs: number): readonly ScreenPane[];
   /** Breadcrumb text for the title bar. */

@@ -32,8 +32,17 @@ export type CommandId =
   | 'action.run'
   | 'action.verify'
   | 'action.restore'
+  | 'action.drill'
   | 'job.cancel'
-  | 'job.follow';
+  | 'job.follow'
+  | 'restore.next'
+  | 'restore.back'
+  | 'restore.change'
+  | 'restore.changeBack'
+  | 'restore.yes'
+  | 'restore.no'
+  | 'restore.cancel'
+  | 'restore.log';
 
 export type BindingGroup = 'Navigation' | 'Views' | 'Actions' | 'General';
 
@@ -53,6 +62,12 @@ export interface KeyContext {
 }
 
 export type Handler = (ctx: KeyContext) => void;
+
+/** A line of typed text on a screen: what it holds and how to change it. */
+export interface TextField {
+  readonly value: string;
+  set(value: string): void;
+}
 
 export interface Binding {
   /** Key names (key-name.ts); the first is the one the footer shows. */

@@ -3,7 +3,9 @@
  * so keys are routed here and nowhere else, in this order:
  *   1. a plan waiting for y/N (nothing else happens until it is answered),
  *   2. the open overlay (palette and filter take typed text),
- *   3. the screen's bindings, then the global ones: the first binding of the
+ *   3. the screen's open text field (a wizard's typed confirmation) takes
+ *      printable keys and Backspace; named keys (Enter, Esc, arrows) go on,
+ *   4. the screen's bindings, then the global ones: the first binding of the
  *      key that is offered (read-only drops dangerous ones) and not disabled
  *      runs; when only disabled ones match, the first reason is shown.
  */
@@ -80,6 +82,11 @@ export function dispatchKey(key: string, spec: AnyScreenSpec, ctx: KeyContext): 
         return;
       }
     }
+  }
+  const field = spec.textField?.(ctx) ?? null;
+  if (field) {
+    if (key === 'backspace') return field.set(field.value.slice(0, -1));
+    if (isText(key)) return field.set(field.value + (key === 'space' ? ' ' : key));
   }
   let firstReason: string | null = null;
   for (const binding of offered([...spec.bindings, ...GLOBAL_BINDINGS], s.readOnly)) {

@@ -108,8 +108,24 @@ export const LAYER_ACTION_BINDINGS: readonly Binding[] = [
   {
     keys: ['R'],
     command: 'action.restore',
-    description: 'Restore: what the restore wizards will do (a later release)',
+    description: 'Restore wizard: the selected workload or point (or choose one): sources, target, preflight, plan, typed confirmation, progress, checks',
     group: 'Actions',
     dangerous: true,
+    disabledReason: restoreReason,
   },
 ];
+
+/** Why R and d do nothing here: no engine in this session. */
+function restoreReason(ctx: KeyContext): string | null {
+  return ctx.state.restoreAvailable ? null : 'this session has no restore engine';
+}
+
+/** d on a workload: a restore drill of it, through the wizard. */
+export const DRILL_BINDING: Binding = {
+  keys: ['d'],
+  command: 'action.drill',
+  description: 'Drill: restore this workload to a scratch guest with its links down, start and check it, destroy it (the wizard, drill chosen)',
+  group: 'Actions',
+  dangerous: true,
+  disabledReason: restoreReason,
+};

@@ -2,22 +2,12 @@
  * What each command does by default. A screen may handle a command its own
  * way (screen-spec `handlers`); everything else lands here. Handlers change
  * the store; they never run anything on a host themselves (x and v only ask
- * the jobs slice for a plan, which waits for y).
+ * the jobs slice for a plan, which waits for y; R opens the wizard, which
+ * asks again before its run).
  */
 import { routeKey } from '../../src/store/index.js';
 import type { CommandId, Handler } from './binding.js';
-import { actionTarget, moveCell, moveCursor, selectedRow } from './list-commands.js';
-
-export const RESTORE_PREVIEW: readonly string[] = [
-  'The restore wizards arrive in a later release. Each one checks first, shows',
-  'the exact commands and hosts, asks for typed confirmation when it destroys',
-  'anything, shows live progress, verifies after, and writes a journal entry:',
-  '',
-  '  • Snapshot rollback: lists the snapshots that will be lost',
-  '  • VM/CT restore to a new VMID, from vzdump or PBS',
-  '  • File restore from restic (local or cloud; Glacier objects thawed first)',
-  '  • Full rebuild: fresh PVE → PBS storage → host config → guests by tier',
-];
+import { actionTarget, moveCell, moveCursor, restoreOpening, selectedRow } from './list-commands.js';
 
 export const DEFAULT_HANDLERS: Record<CommandId, Handler> = {
   'nav.down': (ctx) => moveCursor(ctx, (i) => i + 1),
@@ -65,8 +55,24 @@ export const DEFAULT_HANDLERS: Record<CommandId, Handler> = {
     const t = actionTarget(ctx);
     if (t) void ctx.state.requestAction({ kind: 'verify', ...t });
   },
-  'action.restore': (ctx) => ctx.state.openOverlay({ kind: 'notice', title: 'Restore (coming in a later release)', lines: RESTORE_PREVIEW }),
-  // Only the Job screen has these; elsewhere they do nothing.
+  'action.restore': (ctx) => {
+    ctx.state.openRestore(restoreOpening(ctx));
+    ctx.state.navigate({ kind: 'restore' });
+  },
+  'action.drill': (ctx) => {
+    const { assetId } = restoreOpening(ctx);
+    ctx.state.openRestore({ ...(assetId ? { assetId } : {}), drill: true });
+    ctx.state.navigate({ kind: 'restore' });
+  },
+  // Only the Job screen and the restore wizard have these; elsewhere they do nothing.
   'job.cancel': () => undefined,
   'job.follow': () => undefined,
+  'restore.next': () => undefined,
+  'restore.back': () => undefined,
+  'restore.change': () => undefined,
+  'restore.changeBack': () => undefined,
+  'restore.yes': () => undefined,
+  'restore.no': () => undefined,
+  'restore.cancel': () => undefined,
+  'restore.log': () => undefined,
 };

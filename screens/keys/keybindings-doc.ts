@@ -32,8 +32,10 @@ export function keybindingsMarkdown(): string {
     `     run \`${REGENERATE}\`. test/tui/keybindings-doc.test.ts fails when this file is stale. -->`,
     '',
     'One root dispatcher routes every key: a plan waiting for y/N first, then an open overlay, then the',
-    "screen's own bindings, then the global ones. `?` shows the same tables in the TUI, with the reason",
-    'a key is disabled at that moment. With `--read-only`, every binding that changes a host is gone.',
+    "screen's open text field (the restore wizard's VMID, storage and typed confirmation take printable",
+    "keys and Backspace), then the screen's own bindings, then the global ones. `?` shows the same tables",
+    'in the TUI, with the reason a key is disabled at that moment. With `--read-only`, every binding that',
+    'changes a host is gone.',
     '',
     '## Every screen',
   ];

@@ -1,5 +1,5 @@
 /** The selected row (or cell, in a grid pane) of the focused pane and the target of x and v, from a key context. */
-import { cursorKey, routeKey } from '../../src/store/index.js';
+import { cursorKey, routeKey, type RestoreOpening } from '../../src/store/index.js';
 import type { KeyContext } from './binding.js';
 import { moveColumn, moveToLine, resolveCell, targetAt } from '../rows/matrix-cursor.js';
 import type { ScreenRow } from '../rows/pane.js';
@@ -35,6 +35,16 @@ export function actionTarget(ctx: KeyContext): ActionTarget | null {
   if (row?.layerId) return { layerId: row.layerId, ...(row.assetId ? { assetId: row.assetId } : {}) };
   if (ctx.route.kind === 'layer') return { layerId: ctx.route.layerId };
   return null;
+}
+
+/** Where R starts the wizard from: this workload, the point under the cursor, or nothing chosen yet. */
+export function restoreOpening(ctx: KeyContext): RestoreOpening {
+  if (ctx.route.kind === 'workload') return { assetId: ctx.route.assetId };
+  const row = selectedRow(ctx);
+  const assetId = row?.assetId ?? (row?.open?.kind === 'workload' ? row.open.assetId : undefined);
+  if (!assetId) return {};
+  if (row?.layerId && row.pointTimeSec !== undefined) return { assetId, layerId: row.layerId, pointTimeSec: row.pointTimeSec };
+  return { assetId };
 }
 
 export function moveCursor(ctx: KeyContext, to: (current: number, len: number) => number): void {

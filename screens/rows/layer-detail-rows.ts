@@ -46,6 +46,7 @@ export function pointRows(obs: LayerObservation | undefined): ScreenRow[] {
       search: `${p.assetId} ${p.ref} ${verified(p)} ${p.storageTier ?? ''}`,
       open: { kind: 'workload', assetId: p.assetId },
       layerId: p.layerId,
+      pointTimeSec: p.timeSec,
     }));
 }
 

@@ -30,6 +30,8 @@ export interface ScreenRow extends TableRow {
   readonly layerId?: string;
   /** The workload an action is limited to from this row. */
   readonly assetId?: string;
+  /** A recovery point's time (epoch seconds): R from this row restores that point. */
+  readonly pointTimeSec?: number;
   /** Set on the lines of a grid pane: j/k, h/l, Enter, x and v then act on the selected cell. */
   readonly matrix?: MatrixRow;
 }

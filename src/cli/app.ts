@@ -15,7 +15,7 @@ export interface AppStoreOptions {
   readonly pollIntervalMs?: number;
   /** Save each refresh's report for the next start (the panel does; a one-shot `status` need not). */
   readonly saveReports?: boolean;
-  /** Runs and verifies from the keyboard (the panel); without it the store only reads. */
+  /** Runs, verifies and the restore wizard from the keyboard (the panel); without it the store only reads. */
   readonly withActions?: boolean;
 }
 
@@ -30,7 +30,7 @@ export function appStore(services: Services, opts: AppStoreOptions = {}): AppSto
     },
     ui: { readOnly: opts.readOnly ?? false, color: opts.color ?? false },
     ...(opts.pollIntervalMs ? { pollIntervalMs: opts.pollIntervalMs } : {}),
-    ...(opts.withActions ? { actions: services.actions } : {}),
+    ...(opts.withActions ? { actions: services.actions, restore: services.restore } : {}),
   });
   store.getState().setInventory(services.inventory);
   return store;

@@ -8,14 +8,17 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { createJobsSlice, type ActionDeps, type JobsSlice } from './jobs-slice.js';
 import { createJournalSlice, type JournalDeps, type JournalSlice } from './journal-slice.js';
 import { createPollingSlice, type PollingSlice } from './polling-slice.js';
+import { createRestoreSlice, type RestoreDeps, type RestoreSlice } from './restore-slice.js';
 import { createStatusSlice, type StatusDeps, type StatusSlice } from './status-slice.js';
 import { createUiSlice, type UiOptions, type UiSlice } from './ui-slice.js';
 
-export type AppState = StatusSlice & UiSlice & JobsSlice & JournalSlice & PollingSlice;
+export type AppState = StatusSlice & UiSlice & JobsSlice & JournalSlice & PollingSlice & RestoreSlice;
 export type AppStore = StoreApi<AppState>;
 
 export interface AppDeps extends StatusDeps {
   readonly actions?: ActionDeps;
+  /** The restore engine, for the wizard; without it R says the session has none. */
+  readonly restore?: RestoreDeps;
   readonly journal?: JournalDeps;
   readonly ui?: UiOptions;
   /** Poll interval override (tests, benchmarks); default the inventory's refreshSeconds. */
@@ -25,13 +28,18 @@ export interface AppDeps extends StatusDeps {
 }
 
 export function createAppStore(deps: AppDeps): AppStore {
-  return createStore<AppState>()((set, get, api) => ({
+  const store = createStore<AppState>()((set, get, api) => ({
     ...createStatusSlice(deps)(set, get, api),
     ...createUiSlice(deps.ui ?? {}, deps.nowMs)(set, get, api),
     ...createJobsSlice(deps.actions ?? {}, { nowMs: deps.nowMs, ...(deps.jobLineCapacity ? { lineCapacity: deps.jobLineCapacity } : {}) })(set, get, api),
     ...createJournalSlice(deps.journal ?? {})(set, get, api),
     ...createPollingSlice({ nowMs: deps.nowMs, ...(deps.pollIntervalMs ? { intervalMs: deps.pollIntervalMs } : {}) })(set, get, api),
+    ...createRestoreSlice(deps.restore ?? {}, { nowMs: deps.nowMs, ...(deps.jobLineCapacity ? { lineCapacity: deps.jobLineCapacity } : {}) })(set, get, api),
   }));
+  // Quitting cancels what runs on hosts: the jobs and the wizard's restore alike.
+  const cancelJobs = store.getState().cancelAll;
+  store.setState({ cancelAll: async () => void (await Promise.all([cancelJobs(), store.getState().cancelRestore()])) });
+  return store;
 }
 
 export type { Route, RouteKind } from './routes.js';
@@ -44,5 +52,8 @@ export { currentRoute, cursorKey } from './ui-slice.js';
 export type { PollScope } from './polling-slice.js';
 export type { StatusDeps, Observations } from './status-slice.js';
 export { LineBuffer } from './line-buffer.js';
+export type { RestoreDeps, RestoreOpening, BackResult } from './restore-slice.js';
+export * from './restore-wizard.js';
+export type { CheckResult, PreflightCheck, RestorePlan, RestoreResult, RestoreSource, SourceList, StepProgress } from '../services/restore/api.js';
 /** Whether an action writes to a host on every layer kind (read-only mode then drops its key outright). */
 export { changesHostOnEveryKind as actionChangesHostOnEveryKind } from '../services/actions/index.js';

@@ -9,17 +9,20 @@ export type Route =
   | { readonly kind: 'layer'; readonly layerId: string }
   | { readonly kind: 'workload'; readonly assetId: string }
   | { readonly kind: 'job'; readonly jobId: string }
-  | { readonly kind: 'journal' };
+  | { readonly kind: 'journal' }
+  /** The restore wizard: one at a time, its state in the store's restore slice. */
+  | { readonly kind: 'restore' };
 
 export type RouteKind = Route['kind'];
 
-export const ROUTE_KINDS: readonly RouteKind[] = ['dashboard', 'host', 'layer', 'workload', 'job', 'journal'];
+export const ROUTE_KINDS: readonly RouteKind[] = ['dashboard', 'host', 'layer', 'workload', 'job', 'journal', 'restore'];
 
 /** A stable key for per-screen state (cursor, pane, filter). */
 export function routeKey(route: Route): string {
   switch (route.kind) {
     case 'dashboard':
     case 'journal':
+    case 'restore':
       return route.kind;
     case 'host':
       return `host:${route.host}`;

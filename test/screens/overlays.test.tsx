@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeActions } from '../helpers/tui/fake-actions.js';
+import { fakeRestore } from '../helpers/tui/fake-restore.js';
 import { seededStore } from '../helpers/tui/estate.js';
 import { KEY, renderApp, type Rendered } from '../helpers/tui/render-app.js';
 
@@ -98,17 +99,20 @@ describe.each([80, 120])('overlays at %i columns', (columns) => {
 });
 
 describe('the restore key', () => {
-  it('R shows what the restore wizards will do, and runs nothing', async () => {
+  it('R opens the restore wizard (no longer a notice of a later release), and runs nothing', async () => {
     const actions = fakeActions();
-    const { store } = await seededStore({ actions });
+    const restore = fakeRestore();
+    const { store } = await seededStore({ actions, restore });
     view = await renderApp(store, { columns: 80, rows: 24 });
     await view.waitFor('Hosts × layers');
     await view.press('R');
-    const notice = await view.waitFor('Restore (coming in a later release)');
-    expect(notice).toContain('Snapshot rollback');
-    expect(notice).toContain('Full rebuild');
+    const wizard = await view.waitFor('[Workload]');
+    expect(wizard).not.toContain('coming in a later release');
+    expect(wizard).toContain('Dashboard › restore');
     await view.press(KEY.esc);
     await view.waitFor('Hosts × layers');
     expect(actions.planned).toEqual([]);
+    expect(restore.planned).toEqual([]);
+    expect(restore.runs).toEqual([]);
   });
 });
