@@ -42,7 +42,10 @@ export type CommandId =
   | 'restore.yes'
   | 'restore.no'
   | 'restore.cancel'
-  | 'restore.log';
+  | 'restore.log'
+  | 'browse.select'
+  | 'browse.up'
+  | 'browse.filter';
 
 export type BindingGroup = 'Navigation' | 'Views' | 'Actions' | 'General';
 

@@ -75,4 +75,7 @@ export const DEFAULT_HANDLERS: Record<CommandId, Handler> = {
   'restore.no': () => undefined,
   'restore.cancel': () => undefined,
   'restore.log': () => undefined,
+  'browse.select': () => undefined,
+  'browse.up': () => undefined,
+  'browse.filter': () => undefined,
 };

@@ -5,6 +5,7 @@
  * `strata status` passes only the status deps; the TUI passes the rest.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { createBrowserSlice, type BrowserSlice } from './browser-slice.js';
 import { createJobsSlice, type ActionDeps, type JobsSlice } from './jobs-slice.js';
 import { createJournalSlice, type JournalDeps, type JournalSlice } from './journal-slice.js';
 import { createPollingSlice, type PollingSlice } from './polling-slice.js';
@@ -12,7 +13,7 @@ import { createRestoreSlice, type RestoreDeps, type RestoreSlice } from './resto
 import { createStatusSlice, type StatusDeps, type StatusSlice } from './status-slice.js';
 import { createUiSlice, type UiOptions, type UiSlice } from './ui-slice.js';
 
-export type AppState = StatusSlice & UiSlice & JobsSlice & JournalSlice & PollingSlice & RestoreSlice;
+export type AppState = StatusSlice & UiSlice & JobsSlice & JournalSlice & PollingSlice & RestoreSlice & BrowserSlice;
 export type AppStore = StoreApi<AppState>;
 
 export interface AppDeps extends StatusDeps {
@@ -34,6 +35,7 @@ export function createAppStore(deps: AppDeps): AppStore {
     ...createJobsSlice(deps.actions ?? {}, { nowMs: deps.nowMs, ...(deps.jobLineCapacity ? { lineCapacity: deps.jobLineCapacity } : {}) })(set, get, api),
     ...createJournalSlice(deps.journal ?? {})(set, get, api),
     ...createPollingSlice({ nowMs: deps.nowMs, ...(deps.pollIntervalMs ? { intervalMs: deps.pollIntervalMs } : {}) })(set, get, api),
+    ...createBrowserSlice()(set, get, api),
     ...createRestoreSlice(deps.restore ?? {}, { nowMs: deps.nowMs, ...(deps.jobLineCapacity ? { lineCapacity: deps.jobLineCapacity } : {}) })(set, get, api),
   }));
   // Quitting cancels what runs on hosts: the jobs and the wizard's restore alike.
@@ -54,6 +56,8 @@ export type { StatusDeps, Observations } from './status-slice.js';
 export { LineBuffer } from './line-buffer.js';
 export type { RestoreDeps, RestoreOpening, BackResult } from './restore-slice.js';
 export * from './restore-wizard.js';
+export type { BrowserOpening } from './browser-slice.js';
+export * from './file-browser.js';
 export type { CheckResult, PreflightCheck, RestorePlan, RestoreResult, RestoreSource, SourceList, StepProgress } from '../services/restore/api.js';
 /** Whether an action writes to a host on every layer kind (read-only mode then drops its key outright). */
 export { changesHostOnEveryKind as actionChangesHostOnEveryKind } from '../services/actions/index.js';
