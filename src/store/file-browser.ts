@@ -82,18 +82,39 @@ export function sortedListing(listing: DirListing): DirListing {
   return { ...listing, dir: normaliseDir(listing.dir), entries: [...listing.entries].sort(compareEntries) };
 }
 
-const views = new WeakMap<DirListing, { filter: string; entries: readonly BrowseEntry[] }>();
+interface FilterCache {
+  /** Each name in lower case, made once per listing: typing a filter then allocates only its result. */
+  readonly lower: readonly string[];
+  /** The last few filters' results, newest last: Backspace finds the shorter filter here. */
+  readonly results: { readonly filter: string; readonly indices: readonly number[]; readonly entries: readonly BrowseEntry[] }[];
+}
 
-/** The entries of a listing that the filter lets through, cached for the last filter of each listing. */
+const caches = new WeakMap<DirListing, FilterCache>();
+const KEPT_FILTERS = 16;
+
+/** The entries of a listing that the filter lets through (a name contains it, any case), cached per listing. */
 export function filteredEntries(listing: DirListing, filter: string): readonly BrowseEntry[] {
   if (filter === '') return listing.entries;
-  const cached = views.get(listing);
-  if (cached && cached.filter === filter) return cached.entries;
-  // Typing narrows: the next letter searches what the last one left.
-  const from = cached && filter.startsWith(cached.filter) ? cached.entries : listing.entries;
+  let cache = caches.get(listing);
+  if (!cache) {
+    cache = { lower: listing.entries.map((e) => e.name.toLowerCase()), results: [] };
+    caches.set(listing, cache);
+  }
+  const hit = cache.results.find((r) => r.filter === filter);
+  if (hit) return hit.entries;
+  // Typing narrows: the next letter searches what a shorter filter left.
   const needle = filter.toLowerCase();
-  const entries = from.filter((e) => e.name.toLowerCase().includes(needle));
-  views.set(listing, { filter, entries });
+  const base = cache.results.filter((r) => filter.startsWith(r.filter)).sort((a, b) => b.filter.length - a.filter.length)[0];
+  const indices: number[] = [];
+  const { lower } = cache;
+  if (base) {
+    for (const i of base.indices) if (lower[i]!.includes(needle)) indices.push(i);
+  } else {
+    for (let i = 0; i < lower.length; i++) if (lower[i]!.includes(needle)) indices.push(i);
+  }
+  const entries = indices.map((i) => listing.entries[i]!);
+  cache.results.push({ filter, indices, entries });
+  if (cache.results.length > KEPT_FILTERS) cache.results.shift();
   return entries;
 }
 
