@@ -14,7 +14,7 @@
  * only a snapshot past the tree's bound (`truncated`) is browsed a directory
  * at a time with `dir`.
  */
-import { err, ok, type Result } from '../../domain/types.js';
+import { err, ok } from '../../domain/types.js';
 import type { Command } from '../../transport/command.js';
 import { excerpt } from '../shared/json.js';
 import { FileTree, normaliseTreePath, type FileKind } from '../shared/file-tree.js';
