@@ -205,10 +205,12 @@ export function rcloneCopyBackFold(): LineFold<RcloneCopyBackResult> {
   const log = new LastLines(8);
   const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
   const noteError = (object: string, msg: string) => {
+    // rclone's retry and final summaries repeat the last error: not another object.
+    if (/^Attempt \d+\/\d+ failed|^Failed to copy with \d+ errors/.test(msg)) return;
     if (FROZEN.test(msg)) {
       frozenCount++;
       if (frozen.length < 50) frozen.push(object || (/key="([^"]*)"/.exec(msg)?.[1] ?? ''));
-    } else if (!/^Attempt \d+\/\d+ failed|^Failed to copy with \d+ errors/.test(msg)) otherErrors++;
+    } else otherErrors++;
   };
   return {
     line(_stream, raw) {

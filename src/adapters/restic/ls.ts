@@ -122,7 +122,7 @@ export function resticLsFold(p: { dir?: string; maxEntries?: number } = {}): Lin
         path: o.path,
         kind: KINDS[o.type] ?? 'other',
         ...(typeof o.size === 'number' && Number.isFinite(o.size) ? { sizeBytes: o.size } : {}),
-        ...(mtime !== undefined ? { mtimeMs: mtime } : {}),
+        ...(mtime !== undefined ? { mtimeMs: Math.floor(mtime) } : {}),
       });
     },
     finish(exitCode) {
@@ -132,6 +132,9 @@ export function resticLsFold(p: { dir?: string; maxEntries?: number } = {}): Lin
         return resticFailure(log.text, exitCode);
       }
       if (badLine !== undefined) return err('parse', `restic ls: not a JSON snapshot or node line: "${excerpt(badLine)}"`);
+      // 0.14 skips a snapshot id it cannot find with `Ignoring "x": no matching ID found` and exits 0.
+      const missing = snapshot ? undefined : snapshotNotFound(log.text);
+      if (missing) return err('not-found', `restic ls: ${excerpt(missing, 200)}`);
       if (!snapshot || snapshot.id === '') return err('parse', `restic ls: no snapshot line in the output (${excerpt(log.text) || 'no output'})`);
       if (p.dir !== undefined) {
         const dir = normaliseTreePath(p.dir);

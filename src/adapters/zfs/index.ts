@@ -108,4 +108,4 @@ export const rollback = (runner: Runner, p: Parameters<typeof zfsRollbackCommand
   runParsed(runner, () => zfsRollbackCommand(p), parseZfsChange('zfs rollback'), opts);
 
 export const receiveFromReplica = (runner: Runner, p: Parameters<typeof zfsReceiveFromReplicaCommand>[0], opts?: OpOptions): Promise<Result<ZfsChangeResult>> =>
-  runParsed(runner, () => zfsReceiveFromReplicaCommand(p), parseZfsChange('zfs send | zfs recv'), opts);
+  runParsed(runner, () => zfsReceiveFromReplicaCommand(p), parseZfsChange('zfs send | zfs recv', { pipe: true }), opts);

@@ -159,13 +159,13 @@ function refusalOf(text: string): ZfsRefusal | undefined {
  * or changed) is a result naming what blocks it; a send that failed inside
  * the pipe is a failure even when the pipe exits 0.
  */
-export function parseZfsChange(tool: string): (stdout: string, stderr: string, exitCode: number) => Result<ZfsChangeResult> {
+export function parseZfsChange(tool: string, p: { pipe?: boolean } = {}): (stdout: string, stderr: string, exitCode: number) => Result<ZfsChangeResult> {
   return (_stdout, stderr, exitCode) => {
     const lines = stderr
       .split('\n')
       .map((l) => l.trim())
       .filter((l) => l !== '');
-    const sendFailed = lines.find((l) => /^(WARNING: could not send|cannot send|cannot open '[^']+@)/.test(l));
+    const sendFailed = p.pipe ? lines.find((l) => /^(WARNING: could not send|cannot send|cannot open '[^']+@)/.test(l)) : undefined;
     if (exitCode === 127) return exitFailure(tool, exitCode, stderr);
     if (exitCode === 0 && !sendFailed) return ok({ done: true });
     const text = lines.join('\n');
