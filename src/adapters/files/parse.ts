@@ -32,7 +32,8 @@ export interface FindListing {
 }
 
 function findFailureKind(text: string): ProbeErrorKind {
-  if (/No such file or directory|Not a directory/i.test(text)) return 'not-found';
+  // `can't cd`: the shell could not enter the command's cwd (a snapshot directory that is not there).
+  if (/No such file or directory|Not a directory|can't cd to/i.test(text)) return 'not-found';
   if (/Permission denied/i.test(text)) return 'auth';
   return 'command-failed';
 }

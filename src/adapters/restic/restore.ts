@@ -59,7 +59,8 @@ export function resticRestoreCommand(a: ResticAccess, p: ResticRestoreParams, fe
   if (p.dryRun && !features.dryRun) throw new TypeError('this restic has no --dry-run (0.17+)');
   if (p.subpath !== undefined && !features.subpath) throw new TypeError('this restic has no SNAP:subpath (0.16+)');
   if (p.subpath !== undefined && (!p.subpath.startsWith('/') || /[\0\n]/.test(p.subpath))) throw new TypeError(`not an absolute subpath: ${JSON.stringify(p.subpath)}`);
-  for (const i of p.include ?? []) if (!i.startsWith('/') || /[\0\n]/.test(i)) throw new TypeError(`not an absolute path to include: ${JSON.stringify(i)}`);
+  // A newline is a legal file name character: only NUL cannot travel.
+  for (const i of p.include ?? []) if (!i.startsWith('/') || i.includes('\0')) throw new TypeError(`not an absolute path to include: ${JSON.stringify(i)}`);
   const json = features.jsonRestoreProgress;
   return {
     argv: [

@@ -119,6 +119,7 @@ export type ZfsRefusal =
   | 'no-common-snapshot'
   | 'snapshot-exists'
   | 'parent-missing'
+  | 'busy'
   | 'send-failed';
 
 export interface ZfsChangeResult {
@@ -150,6 +151,8 @@ function refusalOf(text: string): ZfsRefusal | undefined {
   if (/most recent snapshot of \S+ does not\s+match incremental source|incremental source \(\S+\) does not exist|destination '?\S+'? does not exist/.test(text)) return 'no-common-snapshot';
   if (/dataset already exists|already exists/.test(text)) return 'snapshot-exists';
   if (/parent does not exist|parent of '\S+' does not exist/.test(text)) return 'parent-missing';
+  // Something still uses it (a shell in it; zfs-fuse for a moment after a read): try again later.
+  if (/dataset is busy/.test(text)) return 'busy';
   return undefined;
 }
 
