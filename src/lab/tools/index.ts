@@ -2,6 +2,7 @@
 import type { Tool, ToolEntry } from '../shell/types.js';
 import type { HostState } from '../state/types.js';
 import * as core from './coreutils.js';
+import { cp, du } from './file-copy.js';
 import { proxmoxBackupClient } from './pbs-client.js';
 import { proxmoxBackupManager } from './pbs-manager.js';
 import { pvesh } from './pvesh.js';
@@ -31,6 +32,8 @@ const PROGRAMS: Readonly<Record<string, ToolEntry>> = {
   mkdir: { run: core.mkdir },
   tar: { run: core.tar },
   find: { run: core.find },
+  cp: { run: cp },
+  du: { run: du },
   sh: { run: core.sh },
   bash: { run: core.bash },
   pass: { run: core.pass, packages: ['pass'] },
