@@ -4,6 +4,7 @@ import type { HostState } from '../state/types.js';
 import * as core from './coreutils.js';
 import { cp, du } from './file-copy.js';
 import { proxmoxBackupClient } from './pbs-client.js';
+import { proxmoxFileRestore } from './pbs-file-restore.js';
 import { proxmoxBackupManager } from './pbs-manager.js';
 import { pvesh } from './pvesh.js';
 import { gzip, pvesm, zstd } from './pvesm.js';
@@ -46,6 +47,7 @@ const PROGRAMS: Readonly<Record<string, ToolEntry>> = {
   qmrestore: { run: qmrestore, packages: ['pve'] },
   vzdump: { run: vzdump, packages: ['pve'] },
   'proxmox-backup-client': { run: proxmoxBackupClient, packages: ['pbs', 'pbs-client', 'pve'] },
+  'proxmox-file-restore': { run: proxmoxFileRestore, packages: ['pbs-client', 'pve'] },
   'proxmox-backup-manager': { run: proxmoxBackupManager, packages: ['pbs'] },
   zfs: { run: zfsTool, packages: ['zfs'] },
   zpool: { run: zpoolTool, packages: ['zfs'] },
