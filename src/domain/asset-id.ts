@@ -3,7 +3,7 @@
  * `dataset/tank/data` (ZFS), `files/docker1:/srv/app` (paths on a host),
  * `host/pve1` (a host's own configuration).
  */
-import type { AssetId } from './types.js';
+import type { Asset, AssetId } from './types.js';
 
 export type ParsedAssetId =
   | { readonly kind: 'vm' | 'ct'; readonly vmid: number }
@@ -51,6 +51,12 @@ export function normaliseFilesPath(path: string): string {
 
 /** `files/docker1:/srv/app`: a path on a host, the host named as in the inventory. */
 export const filesAssetId = (host: string, path: string): AssetId => `files/${host}:${path}`;
+
+/** The pool a dataset is on: its first component. */
+export const poolOfDataset = (dataset: string): string => dataset.split('/')[0]!;
+
+/** A ZFS dataset as a workload: live on `host`, on its pool. */
+export const datasetAsset = (name: string, host: string): Asset => ({ id: `dataset/${name}`, kind: 'dataset', name, host, pool: poolOfDataset(name) });
 
 export const isAssetId = (id: unknown): id is AssetId => typeof id === 'string' && parseAssetId(id) !== null;
 

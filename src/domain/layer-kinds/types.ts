@@ -61,9 +61,8 @@ export const ownHost = (layer: Layer): string[] => [layer.host];
 export const never = (): false => false;
 export const none = (): Asset[] => [];
 export const under = (dataset: string, parent: string): boolean => dataset === parent || dataset.startsWith(`${parent}/`);
-export const poolOf = (dataset: string): string => dataset.split('/')[0]!;
+export { datasetAsset, poolOfDataset as poolOf } from '../asset-id.js';
 /** The pool a ZFS point's ref (`tank/data@snap`) is on. */
 export const poolOfRef = (ref: string): string | undefined => /^([^/@]+)[/@]/.exec(ref)?.[1];
 export const isGuest = (w: WorkloadRef): boolean => w.parsed.kind === 'vm' || w.parsed.kind === 'ct';
 export const onHostOf = (layer: Layer, w: WorkloadRef): boolean => w.host === undefined || w.host === layer.host;
-export const datasetAsset = (name: string, host: string): Asset => ({ id: `dataset/${name}`, kind: 'dataset', name, host, pool: poolOf(name) });

@@ -49,8 +49,3 @@ export function guestAssetKind(type: GuestType): Extract<AssetKind, 'vm' | 'ct'>
 export function guestAssetId(type: GuestType, vmid: number): string {
   return `${guestAssetKind(type)}/${vmid}`;
 }
-
-/** The pool a dataset lives in: its first component. */
-export function poolOf(dataset: string): string {
-  return dataset.split('/')[0] ?? dataset;
-}

@@ -6,7 +6,8 @@
  */
 import { listPools, poolStatus, type ZpoolInfo, type ZpoolProblem } from '../../adapters/zfs/index.js';
 import type { Capacity, PoolHealth, ProbeError } from '../../domain/types.js';
-import { poolOf, probeError, probeOptions } from './observation.js';
+import { probeError, probeOptions } from './observation.js';
+import { poolOfDataset as poolOf } from '../../domain/asset-id.js';
 import type { ReaderContext } from '../reader-context.js';
 
 export interface PoolReading {

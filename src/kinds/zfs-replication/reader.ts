@@ -7,7 +7,8 @@
 import { listSnapshots } from '../../adapters/zfs/index.js';
 import type { ZfsReplicationLayerFile } from '../../domain/inventory-file.js';
 import type { Asset, LayerObservation, ProbeError, RecoveryPoint } from '../../domain/types.js';
-import { observation, poolOf, probeError, probeOptions } from '../shared/observation.js';
+import { observation, probeError, probeOptions } from '../shared/observation.js';
+import { datasetAsset } from '../../domain/asset-id.js';
 import { readPoolHealth } from '../shared/pool-health.js';
 import type { ReaderContext } from '../reader-context.js';
 import { errorText } from '../../domain/error-text.js';
@@ -86,13 +87,7 @@ export async function readZfsReplication(ctx: ReaderContext, layer: ZfsReplicati
     }
   } else errors.push(probeError(`target snapshots of ${layer.target.dataset} on ${layer.host}`, target.error));
 
-  const assets: Asset[] = [...sourceDatasets].sort().map((d) => ({
-    id: `dataset/${d}`,
-    kind: 'dataset',
-    name: d,
-    host: sourceHost,
-    pool: poolOf(d),
-  }));
+  const assets: Asset[] = [...sourceDatasets].sort().map((d) => datasetAsset(d, sourceHost));
   errors.push(...pools.errors);
   return observation(ctx, layer, {
     points,

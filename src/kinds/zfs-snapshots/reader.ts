@@ -6,7 +6,8 @@
 import { listSnapshots } from '../../adapters/zfs/index.js';
 import type { ZfsSnapshotsLayerFile } from '../../domain/inventory-file.js';
 import type { Asset, LayerObservation, ProbeError, RecoveryPoint } from '../../domain/types.js';
-import { observation, poolOf, probeError, probeOptions } from '../shared/observation.js';
+import { observation, probeError, probeOptions } from '../shared/observation.js';
+import { datasetAsset } from '../../domain/asset-id.js';
 import { readPoolHealth } from '../shared/pool-health.js';
 import type { ReaderContext } from '../reader-context.js';
 
@@ -42,13 +43,7 @@ export async function readZfsSnapshots(ctx: ReaderContext, layer: ZfsSnapshotsLa
     }
   });
 
-  const assets: Asset[] = [...datasets].sort().map((d) => ({
-    id: `dataset/${d}`,
-    kind: 'dataset',
-    name: d,
-    host: layer.host,
-    pool: poolOf(d),
-  }));
+  const assets: Asset[] = [...datasets].sort().map((d) => datasetAsset(d, layer.host));
 
   errors.push(...pools.errors);
   return observation(ctx, layer, {
