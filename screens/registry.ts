@@ -2,6 +2,7 @@
 import type { Route, RouteKind } from '../src/store/index.js';
 import { dashboardScreen } from './DashboardScreen.js';
 import { browseScreen } from './BrowseScreen.js';
+import { filesScreen } from './FilesScreen.js';
 import { hostScreen } from './HostScreen.js';
 import { jobScreen } from './JobScreen.js';
 import { journalScreen } from './JournalScreen.js';
@@ -19,6 +20,7 @@ export const SCREENS: { readonly [K in RouteKind]: ScreenSpec<K> } = {
   journal: journalScreen,
   restore: restoreScreen,
   browse: browseScreen,
+  files: filesScreen,
 };
 
 export const specFor = (route: Route): AnyScreenSpec => SCREENS[route.kind] as AnyScreenSpec;

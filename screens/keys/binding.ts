@@ -45,7 +45,17 @@ export type CommandId =
   | 'restore.log'
   | 'browse.select'
   | 'browse.up'
-  | 'browse.filter';
+  | 'browse.filter'
+  | 'files.next'
+  | 'files.continue'
+  | 'files.back'
+  | 'files.change'
+  | 'files.changeBack'
+  | 'files.yes'
+  | 'files.no'
+  | 'files.read'
+  | 'files.quit'
+  | 'view.waiting';
 
 export type BindingGroup = 'Navigation' | 'Views' | 'Actions' | 'General';
 

@@ -56,7 +56,14 @@ export const DEFAULT_HANDLERS: Record<CommandId, Handler> = {
     if (t) void ctx.state.requestAction({ kind: 'verify', ...t });
   },
   'action.restore': (ctx) => {
-    ctx.state.openRestore(restoreOpening(ctx));
+    const opening = restoreOpening(ctx);
+    // Files, datasets and host backups go to the file wizard; guests to the guest wizard.
+    if (opening.assetId && ctx.state.isFileWorkload(opening.assetId)) {
+      ctx.state.openFiles(opening);
+      ctx.state.navigate({ kind: 'files' });
+      return;
+    }
+    ctx.state.openRestore(opening);
     ctx.state.navigate({ kind: 'restore' });
   },
   'action.drill': (ctx) => {
@@ -78,4 +85,17 @@ export const DEFAULT_HANDLERS: Record<CommandId, Handler> = {
   'browse.select': () => undefined,
   'browse.up': () => undefined,
   'browse.filter': () => undefined,
+  'files.next': () => undefined,
+  'files.continue': () => undefined,
+  'files.back': () => undefined,
+  'files.change': () => undefined,
+  'files.changeBack': () => undefined,
+  'files.yes': () => undefined,
+  'files.no': () => undefined,
+  'files.read': () => undefined,
+  'files.quit': () => undefined,
+  'view.waiting': (ctx) => {
+    ctx.state.openFiles({ waiting: true });
+    ctx.state.navigate({ kind: 'files' });
+  },
 };

@@ -24,6 +24,8 @@ export interface BrowserOpening {
   readonly title: string;
   /** The top directory (default `/`). */
   readonly root?: string;
+  /** Where it opens, at or under the root (default the root). */
+  readonly start?: string;
   readonly load: BrowseLoader;
   /** Chosen before (coming back to the step keeps them). */
   readonly selected?: Readonly<Record<string, BrowseEntry>>;
@@ -102,8 +104,11 @@ export const createBrowserSlice =
         session++;
         loader = o.load;
         const b = newBrowser(o.title, o.root ?? '/');
-        set({ browser: { ...b, selected: o.selected ?? {} } });
-        read(b.root);
+        const start = o.start ? normaliseDir(o.start) : b.root;
+        const inside = start === b.root || b.root === '/' || start.startsWith(`${b.root}/`);
+        const dir = inside ? start : b.root;
+        set({ browser: { ...b, dir, selected: o.selected ?? {} } });
+        read(dir);
       },
       closeBrowser: () => {
         session++;

@@ -13,11 +13,13 @@ export type Route =
   /** The restore wizard: one at a time, its state in the store's restore slice. */
   | { readonly kind: 'restore' }
   /** The file browser over one point: its state in the store's browser slice. */
-  | { readonly kind: 'browse' };
+  | { readonly kind: 'browse' }
+  /** The file-restore wizard: one at a time, its state in the store's files slice. */
+  | { readonly kind: 'files' };
 
 export type RouteKind = Route['kind'];
 
-export const ROUTE_KINDS: readonly RouteKind[] = ['dashboard', 'host', 'layer', 'workload', 'job', 'journal', 'restore', 'browse'];
+export const ROUTE_KINDS: readonly RouteKind[] = ['dashboard', 'host', 'layer', 'workload', 'job', 'journal', 'restore', 'browse', 'files'];
 
 /** A stable key for per-screen state (cursor, pane, filter). */
 export function routeKey(route: Route): string {
@@ -26,6 +28,7 @@ export function routeKey(route: Route): string {
     case 'journal':
     case 'restore':
     case 'browse':
+    case 'files':
       return route.kind;
     case 'host':
       return `host:${route.host}`;
