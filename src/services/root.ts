@@ -17,6 +17,9 @@ import { describeCommand } from '../transport/shell-script.js';
 import { executePlan, type ExecuteDeps } from './actions/execute.js';
 import type { PlanContext } from '../kinds/planner-context.js';
 import { createRestoreEngine } from './restore/engine.js';
+import { createFileRestoreEngine } from './restore/files-engine.js';
+import type { FileRestoreEngine } from './restore/files-api.js';
+import { THAW_DIR } from './restore/thaw-file.js';
 import type { RestoreEngine } from './restore/api.js';
 import { ROTATION_FILE } from './restore/rotation-file.js';
 import { planAction } from './actions/plan.js';
@@ -54,6 +57,8 @@ export interface Services {
   restoreEvidence(layers: Readonly<Record<string, LayerObservation>>): readonly RestoreEvidence[];
   /** Restores and drills: sources, plans, runs (src/services/restore/api.ts). */
   readonly restore: RestoreEngine;
+  /** File and dataset restores, cold storage thaws (src/services/restore/files-api.ts). */
+  readonly fileRestore: FileRestoreEngine;
   readonly actions: {
     plan(request: ActionRequest): Promise<ActionPlan>;
     execute(plan: ActionPlan, opts: { readonly signal: AbortSignal; readonly onOutput: (line: OutputLine) => void }): Promise<ActionOutcome>;
@@ -126,6 +131,15 @@ export function composeServices(opts: ServicesOptions): Services {
       execute: (plan, o) => execute(plan, o),
       describeStep: (step) => describeCommand(step.command),
     },
+    fileRestore: createFileRestoreEngine({
+      inventory,
+      readStatus,
+      evidence: () => ({ verifications: evidence.verifications(), restores: evidence.restoreRuns() }),
+      catchUpEvidence: () => evidence.catchUp(),
+      planContext,
+      execute,
+      thawDir: statePath(THAW_DIR, env),
+    }),
     restore: createRestoreEngine({
       inventory,
       readStatus,
