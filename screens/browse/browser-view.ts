@@ -45,13 +45,13 @@ export function entryLine(e: BrowseEntry, mark: keyof typeof MARK, isCursor: boo
 
 function headerText(b: Browser, shown: number): string {
   const l = currentListing(b);
-  if (l?.state !== 'ready') return `${b.title} · ${b.dir}`;
+  if (l?.state !== 'ready') return `${b.dir} · ${b.title}`;
   const filter = b.filters[b.dir] ?? '';
   const all = l.value.entries.length;
   const total = l.value.totalEntries;
   const cut = total !== undefined && total > all ? ` (of ${n(total)}: the listing stops there)` : '';
   const count = filter === '' ? `${n(all)} entr${all === 1 ? 'y' : 'ies'}${cut}` : `${n(shown)} of ${n(all)} match "${filter}"`;
-  return `${b.title} · ${b.dir} · ${count}`;
+  return `${b.dir} · ${count} · ${b.title}`;
 }
 
 function selectionText(b: Browser): string {

@@ -86,15 +86,15 @@ function kindText(kind: FilesTargetKind, w: FilesWizard, source: FileSource | un
   const dataset = source?.covers ?? 'the dataset';
   switch (kind) {
     case 'alternate':
-      return 'a new directory on the host (nothing that exists is overwritten)';
+      return 'a new directory on the host (nothing overwritten)';
     case 'original':
-      return 'OVER the original paths (typed confirmation; the overwrite policy below)';
+      return 'OVER the original paths (typed; overwrite policy below)';
     case 'clone':
-      return `the whole dataset as a new clone of the snapshot (nothing destroyed)`;
+      return 'a new clone of the snapshot (nothing destroyed)';
     case 'rollback':
-      return `ROLL ${dataset} BACK: every newer snapshot is DESTROYED (typed confirmation)`;
+      return `ROLL ${dataset} BACK (newer snapshots DESTROYED; typed)`;
     case 'receive':
-      return `RECEIVE ${dataset} back from the replica (zfs recv -F discards newer snapshots there; typed)`;
+      return `RECEIVE ${dataset} from the replica (recv -F; typed)`;
     default:
       return w.label;
   }

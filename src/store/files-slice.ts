@@ -12,6 +12,7 @@
  * thawed.
  */
 import type { StateCreator } from 'zustand/vanilla';
+import { isoTime } from '../domain/format.js';
 import { RestoreError, type StepProgress } from '../services/restore/api.js';
 import type { FileRestoreEngine, FileRestoreEvent, FileRestorePlan, FileRestoreResult, FileRunOptions } from '../services/restore/files-api.js';
 import type { Browser, BrowseLoader } from './file-browser.js';
@@ -271,7 +272,7 @@ export const createFilesSlice =
           return { dir: r.dir, entries: r.entries, ...(r.truncated ? { totalEntries: r.entries.length + 1 } : {}) };
         };
         // Open where the operator asked (the path), with the top of what the source covers one Backspace away.
-        get().openBrowser({ title: `${source.layerId} · ${source.point.ref}`, root: source.covers, start: source.start, load });
+        get().openBrowser({ title: `${source.layerId} @ ${isoTime(source.point.timeSec)}`, root: source.covers, start: source.start, load });
       }
     };
 
@@ -361,7 +362,7 @@ export const createFilesSlice =
           const field = filesTargetFields(w.target)[w.step.field];
           const f = w.target;
           if (field === 'kind') {
-            const kinds = filesTargetKinds(selectedFileSource(w));
+            const kinds = filesTargetKinds(selectedFileSource(w), Boolean(w.query?.dataset));
             const i = kinds.indexOf(f.kind);
             return { target: { ...f, kind: kinds[(i + delta + kinds.length) % kinds.length]! }, plan: null };
           }
@@ -406,7 +407,7 @@ export const createFilesSlice =
             if (!source) return;
             if (!source.plannable) return get().say(`${source.layerId}: ${source.whyNot ?? 'Strata cannot plan a restore from it'}`, 'warn');
             const same = source.id === w.sourceId;
-            const kinds = filesTargetKinds(source);
+            const kinds = filesTargetKinds(source, Boolean(w.query?.dataset));
             const target = same ? w.target : { ...DEFAULT_FILES_TARGET, kind: kinds[0]! };
             const next: FilesWizard = { ...w, sourceId: source.id, target, plan: same ? w.plan : null, step: { kind: 'browse' } };
             set({ files: next });

@@ -138,12 +138,15 @@ export function filesSteps(w: FilesWizard): FilesStepKind[] {
   return ['point', 'browse', 'target', ...(cold ? (['thaw'] as const) : []), 'preflight', 'plan', 'confirm', ...(cold ? (['waiting'] as const) : []), 'progress', 'checks', 'done'];
 }
 
-/** The targets a source offers, the one that saves data first. */
-export function filesTargetKinds(source: FileSource | undefined): FilesTargetKind[] {
+/** The targets a source offers, the one that saves data first: for a dataset a clone, for a path a new directory. */
+export function filesTargetKinds(source: FileSource | undefined, isDataset = false): FilesTargetKind[] {
   const m: readonly FileMethod[] = source?.methods ?? ['files'];
   const out: FilesTargetKind[] = [];
-  if (m.includes('files')) out.push('alternate');
-  if (m.includes('clone')) out.push('clone');
+  const safe: [FilesTargetKind, FileMethod][] = [
+    ['alternate', 'files'],
+    ['clone', 'clone'],
+  ];
+  for (const [kind, method] of isDataset ? safe.reverse() : safe) if (m.includes(method)) out.push(kind);
   // The ones that overwrite or destroy come last.
   if (m.includes('files')) out.push('original');
   if (m.includes('rollback')) out.push('rollback');
