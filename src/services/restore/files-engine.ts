@@ -11,7 +11,8 @@ import { listDirectory as listHostDirectory } from '../../adapters/files/index.j
 import { catalog, clientVersion, listSnapshots as listPbsSnapshots, pbsClientFeatures, type PbsFileAccess } from '../../adapters/pbs/index.js';
 import type { RcloneAccess } from '../../adapters/rclone/commands.js';
 import { copyBack, listDirectory as listRemoteDirectory, requestThaw, thawStatus as readThawStatus, version as rcloneVersion } from '../../adapters/rclone/index.js';
-import { hasRestoreStatus, includeRule } from '../../adapters/rclone/restore.js';
+import { hasRestoreStatus, includeRule, lsjsonDirCommand, parseLsjsonDir } from '../../adapters/rclone/restore.js';
+import { runParsed } from '../../adapters/shared/run.js';
 import { listSnapshotFiles, resticFeatures, version as resticVersion, type ResticAccess } from '../../adapters/restic/index.js';
 import { resolveSecret, resolveSecretMap } from '../../adapters/secrets.js';
 import { measureBytes } from '../../adapters/files/index.js';
@@ -207,19 +208,24 @@ export function createFileRestoreEngine(deps: FileEngineDeps): FileRestoreEngine
     const layer = layerOf(s.source.layerId);
     const o = { timeoutMs: 120_000, ...(opts.signal ? { signal: opts.signal } : {}) };
     let entries: FileEntry[];
+    let cut = false;
     if (s.origin.kind === 'restic' || s.origin.kind === 'pbs-archive') {
       const tree = must(await treeOf(s, opts.signal), `reading ${s.source.id}`);
       const inner = s.origin.kind === 'pbs-archive' ? `/${s.origin.archive}${rebase(d, s.source.covers, '/') === '/' ? '' : rebase(d, s.source.covers, '/')}` : d;
       entries = tree.list(inner) ?? fail('no-source', `${d} is not in ${s.source.id}`);
     } else if (s.origin.kind === 'zfs-snapshot' || s.origin.kind === 'zfs-replica') {
       const r = await listHostDirectory(runner(layer.host), { dir: snapshotDirectory(s.origin.mountpoint, s.origin.snapshot, s.sourcePath(d)), as: d, limit }, o);
-      entries = [...must(r, `listing ${d} in ${s.source.id}`).entries];
+      const l = must(r, `listing ${d} in ${s.source.id}`);
+      entries = [...l.entries];
+      cut = l.truncated;
     } else {
       const r = await listRemoteDirectory(runner(layer.host), accessOf(layer) as RcloneAccess, { dir: s.sourcePath(d) }, o);
-      entries = [...must(r, `listing ${d} in ${s.source.id}`).entries];
+      const l = must(r, `listing ${d} in ${s.source.id}`);
+      entries = [...l.entries];
+      cut = l.truncated;
     }
     const named = entries.map((e) => ({ ...e, path: joinTreePath(d, e.name) })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    return { sourceId, dir: d, entries: named.slice(0, limit), truncated: named.length > limit };
+    return { sourceId, dir: d, entries: named.slice(0, limit), truncated: cut || named.length > limit };
   }
 
   async function planParts(s: InternalSource, request: FileRestoreRequest, method: FileMethod, paths: string[]): Promise<PlanParts> {
@@ -252,7 +258,24 @@ const v = must(await resticVersion(runner(host), { timeoutMs: 20_000 }), 'restic
         },
       });
     }
-    return planRclone({ s, access: accessOf(layer) as RcloneAccess, request, paths, nowSec });
+    const access = accessOf(layer) as RcloneAccess;
+    const cold = s.source.cold ? await coldObjectsOf(s, access, paths) : undefined;
+    return planRclone({ s: cold ? { ...s, coldObjects: cold } : s, access, request, paths, nowSec });
+  }
+
+  /** Every archived object under the chosen paths (relative to the remote's root), read recursively. */
+  async function coldObjectsOf(s: InternalSource, access: RcloneAccess, paths: readonly string[]): Promise<string[]> {
+    const h = runner(s.source.host);
+    const out = new Set<string>();
+    for (const p of paths) {
+      const rel = s.sourcePath(p);
+      const slash = rel.lastIndexOf('/');
+      const parent = slash < 0 ? '' : rel.slice(0, slash);
+      const isDir = rel === '' || must(await listRemoteDirectory(h, access, { dir: parent }, { timeoutMs: 120_000 }), `listing ${parent || '/'} of ${access.remote}`).entries.find((e) => e.name === rel.slice(slash + 1))?.kind === 'dir';
+      const r = must(await runParsed(h, () => ({ ...lsjsonDirCommand(access, rel), argv: [...lsjsonDirCommand(access, rel).argv.slice(0, 2), '-R', '--files-only', ...lsjsonDirCommand(access, rel).argv.slice(2)] }), parseLsjsonDir('/'), { timeoutMs: 300_000 }), `listing ${rel} of ${access.remote}`);
+      for (const e of r.entries) if (e.tier !== undefined && /GLACIER|DEEP_ARCHIVE/i.test(e.tier)) out.add(isDir ? `${rel === '' ? '' : `${rel}/`}${e.path.slice(1)}` : rel);
+    }
+    return [...out].sort();
   }
 
   async function plan(request: FileRestoreRequest): Promise<FileRestorePlan> {
