@@ -18,7 +18,7 @@ import { resolveSecret, resolveSecretMap } from '../../adapters/secrets.js';
 import { measureBytes } from '../../adapters/files/index.js';
 import { joinTreePath, type FileEntry, type FileTree } from '../../adapters/shared/file-tree.js';
 import { parseUtcOffset } from '../../adapters/shared/local-time.js';
-import { mountpoint as zfsMountpoint, snapshotOrder as zfsSnapshotOrder, snapshotDirectory } from '../../adapters/zfs/index.js';
+import { listSnapshots, mountpoint as zfsMountpoint, snapshotOrder as zfsSnapshotOrder, snapshotDirectory } from '../../adapters/zfs/index.js';
 import { isoTime } from '../../domain/format.js';
 import type { Layer } from '../../domain/inventory.js';
 import { etaSeconds } from '../../domain/restore/estimate.js';
@@ -138,12 +138,32 @@ export function createFileRestoreEngine(deps: FileEngineDeps): FileRestoreEngine
     return out;
   }
 
+  /**
+   * A replica's own snapshots: the layer's reader counts only those the
+   * source also has (or had), but a restore wants what the replica holds,
+   * newer than anything left on a source that lost its snapshots included.
+   */
+  async function replicaPoints(layers: readonly Layer[], observations: Record<string, LayerObservation>): Promise<void> {
+    await Promise.all(
+      layers.map(async (l) => {
+        if (l.kind !== 'zfs-replication' || !observations[l.id]) return;
+        const r = await listSnapshots(runner(l.host), { dataset: l.target.dataset }, { timeoutMs: 30_000 }).catch(() => undefined);
+        if (!r?.ok) return;
+        const obs = observations[l.id]!;
+        const have = new Set(obs.points.map((p) => p.ref));
+        const more = r.value.filter((x) => x.dataset === l.target.dataset && !have.has(x.name)).map((x) => ({ layerId: l.id, assetId: `dataset/${l.source.dataset}`, timeSec: x.timeSec, ref: x.name, ...(x.usedBytes !== undefined ? { sizeBytes: x.usedBytes } : {}) }));
+        if (more.length > 0) observations[l.id] = { ...obs, points: [...obs.points, ...more] };
+      }),
+    );
+  }
+
   async function sources(q: FileSourceQuery): Promise<FileSourceList> {
     const target = targetOf(q);
     const layers = inventory.layers.filter((l) => ['restic', 'pbs', 'zfs-snapshots', 'zfs-replication', 'rclone'].includes(l.kind) && (q.layerId === undefined || l.id === q.layerId));
     if (q.layerId !== undefined && layers.length === 0) fail('no-source', `layer ${q.layerId} ${inventory.layers.some((l) => l.id === q.layerId) ? 'holds no files Strata restores' : 'is not in the inventory'}`);
     const [{ collection }, mounts, archives] = await Promise.all([deps.readStatus({ layers: layers.map((l) => l.id) }), mountpoints(), pbsArchives(layers, target.kind === 'path' ? target.host : undefined)]);
     const observations: Record<string, LayerObservation> = Object.fromEntries(collection.layers.map((l) => [l.layerId, l]));
+    await replicaPoints(layers, observations);
     const ev = deps.evidence();
     const assetKey = target.kind === 'dataset' ? `dataset/${target.dataset}` : undefined;
     const list = fileCandidates({
