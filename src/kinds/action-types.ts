@@ -127,9 +127,11 @@ export type CheckOutput =
   /**
    * Restored files read back (`find -printf` of `root`): as many files and
    * bytes as the source's listing said, and each listed path there with its
-   * size (`expect`, relative to `root`, at most a few thousand).
+   * size (`expect`, relative to `root`, at most a few thousand). Without
+   * `files` the source gave no listing (`unknownWhy`): what is there is
+   * read and counted, and the detail says nothing was compared.
    */
-  | { readonly kind: 'files-match'; readonly root: string; readonly files: number; readonly bytes: number; readonly expect?: Readonly<Record<string, number>> }
+  | { readonly kind: 'files-match'; readonly root: string; readonly files?: number; readonly bytes?: number; readonly expect?: Readonly<Record<string, number>>; readonly unknownWhy?: string }
   /** `rclone check --download --one-way` of what came back against the remote: every file read on both sides. */
   | { readonly kind: 'rclone-check-back' };
 

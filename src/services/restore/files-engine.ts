@@ -11,13 +11,14 @@ import { listDirectory as listHostDirectory } from '../../adapters/files/index.j
 import { catalog, clientVersion, listSnapshots as listPbsSnapshots, pbsClientFeatures, type PbsFileAccess } from '../../adapters/pbs/index.js';
 import type { RcloneAccess } from '../../adapters/rclone/commands.js';
 import { copyBack, listDirectory as listRemoteDirectory, requestThaw, thawStatus as readThawStatus, version as rcloneVersion } from '../../adapters/rclone/index.js';
-import { hasRestoreStatus, includeRule } from '../../adapters/rclone/restore.js';
+import { hasRestoreStatus, includeRule, lsjsonDirCommand, parseLsjsonDir } from '../../adapters/rclone/restore.js';
+import { runParsed } from '../../adapters/shared/run.js';
 import { listSnapshotFiles, resticFeatures, version as resticVersion, type ResticAccess } from '../../adapters/restic/index.js';
 import { resolveSecret, resolveSecretMap } from '../../adapters/secrets.js';
 import { measureBytes } from '../../adapters/files/index.js';
 import { joinTreePath, type FileEntry, type FileTree } from '../../adapters/shared/file-tree.js';
 import { parseUtcOffset } from '../../adapters/shared/local-time.js';
-import { mountpoint as zfsMountpoint, snapshotOrder as zfsSnapshotOrder, snapshotDirectory } from '../../adapters/zfs/index.js';
+import { listSnapshots, mountpoint as zfsMountpoint, snapshotOrder as zfsSnapshotOrder, snapshotDirectory } from '../../adapters/zfs/index.js';
 import { isoTime } from '../../domain/format.js';
 import type { Layer } from '../../domain/inventory.js';
 import { etaSeconds } from '../../domain/restore/estimate.js';
@@ -137,12 +138,32 @@ export function createFileRestoreEngine(deps: FileEngineDeps): FileRestoreEngine
     return out;
   }
 
+  /**
+   * A replica's own snapshots: the layer's reader counts only those the
+   * source also has (or had), but a restore wants what the replica holds,
+   * newer than anything left on a source that lost its snapshots included.
+   */
+  async function replicaPoints(layers: readonly Layer[], observations: Record<string, LayerObservation>): Promise<void> {
+    await Promise.all(
+      layers.map(async (l) => {
+        if (l.kind !== 'zfs-replication' || !observations[l.id]) return;
+        const r = await listSnapshots(runner(l.host), { dataset: l.target.dataset }, { timeoutMs: 30_000 }).catch(() => undefined);
+        if (!r?.ok) return;
+        const obs = observations[l.id]!;
+        const have = new Set(obs.points.map((p) => p.ref));
+        const more = r.value.filter((x) => x.dataset === l.target.dataset && !have.has(x.name)).map((x) => ({ layerId: l.id, assetId: `dataset/${l.source.dataset}`, timeSec: x.timeSec, ref: x.name, ...(x.usedBytes !== undefined ? { sizeBytes: x.usedBytes } : {}) }));
+        if (more.length > 0) observations[l.id] = { ...obs, points: [...obs.points, ...more] };
+      }),
+    );
+  }
+
   async function sources(q: FileSourceQuery): Promise<FileSourceList> {
     const target = targetOf(q);
     const layers = inventory.layers.filter((l) => ['restic', 'pbs', 'zfs-snapshots', 'zfs-replication', 'rclone'].includes(l.kind) && (q.layerId === undefined || l.id === q.layerId));
     if (q.layerId !== undefined && layers.length === 0) fail('no-source', `layer ${q.layerId} ${inventory.layers.some((l) => l.id === q.layerId) ? 'holds no files Strata restores' : 'is not in the inventory'}`);
     const [{ collection }, mounts, archives] = await Promise.all([deps.readStatus({ layers: layers.map((l) => l.id) }), mountpoints(), pbsArchives(layers, target.kind === 'path' ? target.host : undefined)]);
     const observations: Record<string, LayerObservation> = Object.fromEntries(collection.layers.map((l) => [l.layerId, l]));
+    await replicaPoints(layers, observations);
     const ev = deps.evidence();
     const assetKey = target.kind === 'dataset' ? `dataset/${target.dataset}` : undefined;
     const list = fileCandidates({
@@ -207,19 +228,24 @@ export function createFileRestoreEngine(deps: FileEngineDeps): FileRestoreEngine
     const layer = layerOf(s.source.layerId);
     const o = { timeoutMs: 120_000, ...(opts.signal ? { signal: opts.signal } : {}) };
     let entries: FileEntry[];
+    let cut = false;
     if (s.origin.kind === 'restic' || s.origin.kind === 'pbs-archive') {
       const tree = must(await treeOf(s, opts.signal), `reading ${s.source.id}`);
       const inner = s.origin.kind === 'pbs-archive' ? `/${s.origin.archive}${rebase(d, s.source.covers, '/') === '/' ? '' : rebase(d, s.source.covers, '/')}` : d;
       entries = tree.list(inner) ?? fail('no-source', `${d} is not in ${s.source.id}`);
     } else if (s.origin.kind === 'zfs-snapshot' || s.origin.kind === 'zfs-replica') {
       const r = await listHostDirectory(runner(layer.host), { dir: snapshotDirectory(s.origin.mountpoint, s.origin.snapshot, s.sourcePath(d)), as: d, limit }, o);
-      entries = [...must(r, `listing ${d} in ${s.source.id}`).entries];
+      const l = must(r, `listing ${d} in ${s.source.id}`);
+      entries = [...l.entries];
+      cut = l.truncated;
     } else {
       const r = await listRemoteDirectory(runner(layer.host), accessOf(layer) as RcloneAccess, { dir: s.sourcePath(d) }, o);
-      entries = [...must(r, `listing ${d} in ${s.source.id}`).entries];
+      const l = must(r, `listing ${d} in ${s.source.id}`);
+      entries = [...l.entries];
+      cut = l.truncated;
     }
     const named = entries.map((e) => ({ ...e, path: joinTreePath(d, e.name) })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    return { sourceId, dir: d, entries: named.slice(0, limit), truncated: named.length > limit };
+    return { sourceId, dir: d, entries: named.slice(0, limit), truncated: cut || named.length > limit };
   }
 
   async function planParts(s: InternalSource, request: FileRestoreRequest, method: FileMethod, paths: string[]): Promise<PlanParts> {
@@ -252,7 +278,24 @@ const v = must(await resticVersion(runner(host), { timeoutMs: 20_000 }), 'restic
         },
       });
     }
-    return planRclone({ s, access: accessOf(layer) as RcloneAccess, request, paths, nowSec });
+    const access = accessOf(layer) as RcloneAccess;
+    const cold = s.source.cold ? await coldObjectsOf(s, access, paths) : undefined;
+    return planRclone({ s: cold ? { ...s, coldObjects: cold } : s, access, request, paths, nowSec });
+  }
+
+  /** Every archived object under the chosen paths (relative to the remote's root), read recursively. */
+  async function coldObjectsOf(s: InternalSource, access: RcloneAccess, paths: readonly string[]): Promise<string[]> {
+    const h = runner(s.source.host);
+    const out = new Set<string>();
+    for (const p of paths) {
+      const rel = s.sourcePath(p);
+      const slash = rel.lastIndexOf('/');
+      const parent = slash < 0 ? '' : rel.slice(0, slash);
+      const isDir = rel === '' || must(await listRemoteDirectory(h, access, { dir: parent }, { timeoutMs: 120_000 }), `listing ${parent || '/'} of ${access.remote}`).entries.find((e) => e.name === rel.slice(slash + 1))?.kind === 'dir';
+      const r = must(await runParsed(h, () => ({ ...lsjsonDirCommand(access, rel), argv: [...lsjsonDirCommand(access, rel).argv.slice(0, 2), '-R', '--files-only', ...lsjsonDirCommand(access, rel).argv.slice(2)] }), parseLsjsonDir('/'), { timeoutMs: 300_000 }), `listing ${rel} of ${access.remote}`);
+      for (const e of r.entries) if (e.tier !== undefined && /GLACIER|DEEP_ARCHIVE/i.test(e.tier)) out.add(isDir ? `${rel === '' ? '' : `${rel}/`}${e.path.slice(1)}` : rel);
+    }
+    return [...out].sort();
   }
 
   async function plan(request: FileRestoreRequest): Promise<FileRestorePlan> {
