@@ -62,14 +62,27 @@ function nextReason(ctx: KeyContext): string | null {
 
 const changeReason = (ctx: KeyContext): string | null => (wizardOf(ctx)?.step.kind === 'target' ? null : 'only the target step has fields to change');
 
-/** The browser's keys, only on the browse step (elsewhere Space, ← and / do the wizard's own things). */
-const browseOnly: readonly Binding[] = BROWSER_BINDINGS.map((b) => ({
-  ...b,
-  disabledReason: (ctx: KeyContext) => (isBrowsing(ctx) ? (b.disabledReason?.(ctx) ?? null) : 'only while choosing files'),
-}));
+const isTarget = (ctx: KeyContext) => wizardOf(ctx)?.step.kind === 'target';
+
+/**
+ * The browser's keys on the files step; Space and ← also change the target's
+ * fields on the target step (one key, one command per screen).
+ */
+const browseKeys: readonly Binding[] = BROWSER_BINDINGS.map((b): Binding => {
+  const onTarget = b.command === 'browse.select' ? 'the next value of the target field' : b.command === 'browse.up' ? 'the previous value of the target field' : null;
+  return {
+    ...b,
+    ...(onTarget ? { description: `Files step: ${b.description.charAt(0).toLowerCase()}${b.description.slice(1)}. Target step: ${onTarget}` } : {}),
+    disabledReason: (ctx: KeyContext) => {
+      if (isBrowsing(ctx)) return b.disabledReason?.(ctx) ?? null;
+      if (onTarget && isTarget(ctx)) return null;
+      return 'only while choosing files';
+    },
+  };
+});
 
 export const FILES_BINDINGS: readonly Binding[] = [
-  ...browseOnly,
+  ...browseKeys,
   {
     keys: ['c'],
     command: 'files.continue',
@@ -87,8 +100,7 @@ export const FILES_BINDINGS: readonly Binding[] = [
     disabledReason: nextReason,
   },
   { keys: ['esc'], command: 'files.back', description: 'Back one step (nothing runs; in the browser a filter is cleared first); once the run started, ask whether to cancel it', group: 'Navigation', hint: 'back' },
-  { keys: ['space', 'right'], command: 'files.change', description: 'Change the selected field of the target (where to, overwrite policy)', group: 'Actions', disabledReason: changeReason },
-  { keys: ['left'], command: 'files.changeBack', description: 'The previous value of the selected target field', group: 'Actions', disabledReason: changeReason },
+  { keys: ['right'], command: 'files.change', description: 'Change the selected field of the target (where to, overwrite policy)', group: 'Actions', disabledReason: changeReason },
   {
     keys: ['y'],
     command: 'files.yes',
@@ -161,7 +173,8 @@ export const FILES_HANDLERS: Partial<Record<CommandId, Handler>> = {
   },
   'files.back': back,
   'files.change': (ctx) => ctx.state.filesChange(1),
-  'files.changeBack': (ctx) => ctx.state.filesChange(-1),
+  'browse.select': (ctx) => (isTarget(ctx) ? ctx.state.filesChange(1) : ctx.state.browserToggle()),
+  'browse.up': (ctx) => (isTarget(ctx) ? ctx.state.filesChange(-1) : ctx.state.browserUp()),
   'files.yes': (ctx) => {
     if (askingCancel(wizardOf(ctx))) ctx.state.filesAnswerCancel(true);
     else ctx.state.filesYes();

@@ -61,7 +61,7 @@ export function fileSourceLine(s: FileSource): string {
 }
 
 export const THAW_LIST_COLUMNS: readonly Column[] = [
-  { header: 'ID', width: 14 },
+  { header: 'ID', width: 29 },
   { header: 'ASKED', width: 6 },
   { header: 'LAYER', width: 13 },
   { header: 'STATE', width: 9 },

@@ -50,7 +50,6 @@ export type CommandId =
   | 'files.continue'
   | 'files.back'
   | 'files.change'
-  | 'files.changeBack'
   | 'files.yes'
   | 'files.no'
   | 'files.read'

@@ -89,7 +89,6 @@ export const DEFAULT_HANDLERS: Record<CommandId, Handler> = {
   'files.continue': () => undefined,
   'files.back': () => undefined,
   'files.change': () => undefined,
-  'files.changeBack': () => undefined,
   'files.yes': () => undefined,
   'files.no': () => undefined,
   'files.read': () => undefined,

@@ -102,6 +102,10 @@ describe('restic: files of a path', () => {
     await v.press('y');
     const done = await v.waitFor('RESTORED and checked', 30_000);
     expect(done).toMatch(/✔ passed/);
+    // 80x24 without colour, as every step before it (the panel here runs with color: false).
+    expect(v.widest()).toBeLessThanOrEqual(80);
+    expect(done.split('\n').length).toBeLessThanOrEqual(24);
+    expect(v.raw()).not.toMatch(new RegExp(`${String.fromCharCode(27)}\\[3[0-9]m`));
     expect(files('docker1', `${plan.target.path}/`)).toEqual([`${plan.target.path}/srv/app/config/app.yaml`, `${plan.target.path}/srv/app/docker-compose.yml`]);
     await v.press(KEY.enter);
     await v.waitFor('workload files/docker1:/srv/app');
@@ -120,6 +124,8 @@ describe('restic: files of a path', () => {
     expect(t).toMatch(/Overwrite +‹ if-changed/);
     await v.press('j', ' ');
     await v.waitFor(/Overwrite +‹ if-newer/);
+    await v.press(KEY.left);
+    await v.waitFor(/Overwrite +‹ if-changed/);
     await v.press(KEY.enter);
     await v.waitFor(/Every check passed|A check failed|Cannot plan/, 20_000);
     const plan = planOf(store);
