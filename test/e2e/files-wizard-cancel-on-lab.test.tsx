@@ -93,4 +93,33 @@ describe('Esc in the file wizard', () => {
     await sleep(200);
     expect(lab.running('docker1').filter((p) => p.argv[0] === 'restic')).toEqual([]);
   }, 120_000);
+
+  it('progress: a bar with the percent restic 0.17 gives in --json; on restic 0.14 no bar, the elapsed time', async () => {
+    const tools = lab.state.hosts.docker1!.tools;
+    try {
+      for (const version of ['0.17.3', '0.14.0']) {
+        lab.state.hosts.docker1!.tools = { ...tools, restic: version };
+        const { store, v } = await panel('files/docker1:/srv/app');
+        await v.press('R');
+        await v.waitFor('best first', 20_000);
+        await v.press(KEY.enter);
+        await v.waitFor(/\/srv\/app · \d+ entries/, 20_000);
+        await v.press('c', KEY.enter);
+        await v.waitFor(/Every check passed|A check failed|Cannot plan/, 30_000);
+        await v.press(KEY.enter, KEY.enter, 'y');
+        // 0.14 prints nothing until it exits: no bar, the elapsed time (and the bytes under the target when a poll comes first).
+        const frame = await v.waitFor(version === '0.17.3' ? /restore \[[█░]+\] +\d+ %/ : /⟳ RUNNING/, 30_000);
+        expect(frame).toMatch(/Elapsed \d+s/);
+        if (version === '0.14.0') expect(frame).not.toMatch(/\[[█░]+\] +\d+ %/);
+        await v.waitFor(/RESTORED and checked|FAILED/, 60_000);
+        expect(store.getState().files?.run?.result?.state).toBe('restored');
+        view?.unmount();
+        view = undefined;
+        await session?.close();
+        session = undefined;
+      }
+    } finally {
+      lab.state.hosts.docker1!.tools = tools;
+    }
+  }, 180_000);
 });
