@@ -24,7 +24,7 @@ beforeAll(async () => {
   const v = validateInventory(lab.config);
   if (!v.ok) throw new Error('lab inventory invalid');
   env = { STRATA_STATE_DIR: mkdtempSync(join(tmpdir(), 'strata-file-restore-')), USER: 'tester' };
-  services = composeServices({ inventory: v.inventory, configPath: lab.configPath, env });
+  services = composeServices({ inventory: v.inventory, configPath: lab.configPath, env, filePollMs: 50 });
 });
 afterAll(async () => {
   await services?.close();
@@ -140,6 +140,25 @@ describe('restic', () => {
       const r = await services.fileRestore.run(plan, { confirm: 'docker1' });
       expect(r).toMatchObject({ state: 'restored', exitCode: 0 });
       expect(docker().fs.files['/srv/app/config/app.yaml']!.content).not.toBe('broken: true\n');
+    } finally {
+      docker().tools = {};
+    }
+  });
+});
+
+describe('restic 0.14 progress', () => {
+  it('no percent from this restic: elapsed time and the bytes measured under the target while it runs', async () => {
+    docker().tools = { restic: '0.14.0' };
+    try {
+      const s = await sourceOn({ path: 'docker1:/srv/app/data' }, 'restic-usb');
+      const plan = await services.fileRestore.plan({ sourceId: s.id, target: { kind: 'alternate', dir: '/restore/slow' } });
+      expect(plan.progress).toBe('bytes');
+      const events: FileRestoreEvent[] = [];
+      const r = await services.fileRestore.run(plan, { onEvent: (e) => events.push(e) });
+      expect(r).toMatchObject({ state: 'restored' });
+      const bytes = events.flatMap((e) => (e.type === 'progress' ? [e.progress] : []));
+      expect(bytes.length).toBeGreaterThan(0);
+      expect(bytes.every((p) => p.format === 'files' && p.percent === null)).toBe(true);
     } finally {
       docker().tools = {};
     }
