@@ -55,7 +55,8 @@ thawing (run --resume ID later), 78 bad config.`;
 const PLACE = { 'same-host': 'same host', lan: 'LAN', 'off-site': 'off-site' } as const;
 
 export function formatFileSources(list: FileSourceList): string {
-  const what = list.target.kind === 'dataset' ? `dataset ${list.target.dataset}` : `${list.target.host}:${list.target.path}`;
+  const t = list.target;
+  const what = t.kind === 'dataset' ? `dataset ${t.dataset}` : `${t.kind === 'guest' ? t.assetId : t.host}:${t.path}`;
   const lines = [`${what}`, '', 'Sources, best first:'];
   if (list.sources.length === 0) lines.push('  (none)');
   for (const s of list.sources) {
