@@ -6,14 +6,16 @@
  * nothing run), and a Glacier thaw that exits 75 with an id a later
  * `--resume` finishes.
  */
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryIo } from '../../src/cli/io.js';
 import { run as restore } from '../../src/cli/restore.js';
 import { startLab, type Lab } from '../../src/lab/index.js';
 
+const ROOT = resolve(import.meta.dirname, '../..');
 let lab: Lab;
 let env: Record<string, string>;
 
@@ -79,22 +81,30 @@ describe('strata restore --path / --dataset / --resume', () => {
     expect(lab.state.hosts.nas1!.zfs!.datasets['tank/data']!.snapshots.at(-1)!.name).toBe(older.name);
   });
 
-  it('a Glacier copy: the thaw is requested and saved (exit 75), --resume later copies and checks', async () => {
+  it('a Glacier copy: the thaw is requested and saved (exit 75), --resume in another process later copies and checks', async () => {
     const r = await cli(['--path', 'nas1:/tank/data/db', '--from', 'nas-glacier', '--to', '/restore/cli-cold', '--priority', 'Bulk', '--yes']);
     expect(r.code).toBe(75);
     const id = /--resume (thaw-[0-9TZ]+-[0-9a-f]{8})/.exec(r.out)?.[1];
     expect(id).toBeDefined();
-    let res = await cli(['--resume', id!, '--json']);
-    for (let i = 0; i < 60 && res.code === 75; i++) {
+    // Another process (node bin/strata.js) resumes it: the saved state is all it has.
+    const child = async () =>
+      new Promise<{ code: number; out: string; err: string }>((done) => {
+        execFile(process.execPath, [join(ROOT, 'bin/strata.js'), 'restore', '--resume', id!, '--json'], { env: { ...process.env, ...env, STRATA_FROM_SOURCE: '1' }, timeout: 120_000 }, (e, out, err) =>
+          done({ code: e ? (typeof e.code === 'number' ? e.code : 1) : 0, out, err }),
+        );
+      });
+    let res = await child();
+    for (let i = 0; i < 20 && res.code === 75; i++) {
       await new Promise((f) => setTimeout(f, 250));
-      res = await cli(['--resume', id!, '--json']);
+      res = await child();
     }
+    expect(res.err).toBe('');
     expect(res.code).toBe(0);
     const out = JSON.parse(res.out) as { result: { state: string; thaw: { counts: { thawed: number } } } };
     expect(out.result.state).toBe('restored');
     expect(out.result.thaw.counts.thawed).toBeGreaterThan(0);
     expect((await cli(['--resume', 'thaw-20260101T000000-deadbeef'])).code).toBe(2);
-  });
+  }, 300_000);
 
   it('usage errors are exit 64', async () => {
     expect((await cli(['--path', 'docker1:/srv/app', '--dataset', 'tank/data'])).code).toBe(64);
