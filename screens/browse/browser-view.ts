@@ -12,7 +12,7 @@ import { currentListing, cursorOf, selectionMark, selectionSummary, visibleEntri
 const SIZE_W = 9;
 const TIME_W = 17;
 const MARK = { selected: '[x]', covered: '[+]', none: '[ ]' } as const;
-const SUFFIX: Partial<Record<BrowseEntry['kind'], string>> = { dir: '/', symlink: '@', fifo: '|', socket: '=' };
+const SUFFIX: Partial<Record<BrowseEntry['kind'], string>> = { dir: '/', image: '/', symlink: '@', fifo: '|', socket: '=' };
 const n = (x: number) => x.toLocaleString('en-US');
 
 /** `2026-11-30 14:02Z`: the listing's times in UTC, like every time on screen. */

@@ -24,7 +24,7 @@ import type { ScreenRow } from '../rows/pane.js';
 
 const PLACE: Record<FileSource['location'], string> = { 'same-host': 'same host', lan: 'LAN', 'off-site': 'OFF-SITE' };
 
-const KIND: Record<FileSource['kind'], string> = { restic: 'restic', 'pbs-archive': 'PBS', 'zfs-snapshot': 'ZFS snap', 'zfs-replica': 'ZFS repl', rclone: 'rclone' };
+const KIND: Record<FileSource['kind'], string> = { restic: 'restic', 'pbs-archive': 'PBS', 'zfs-snapshot': 'ZFS snap', 'zfs-replica': 'ZFS repl', rclone: 'rclone', 'pbs-image': 'PBS img' };
 
 export const FILE_SOURCE_COLUMNS: readonly Column[] = [
   { header: '#', width: 2, align: 'right' },

@@ -54,7 +54,8 @@ export type CommandId =
   | 'files.no'
   | 'files.read'
   | 'files.quit'
-  | 'view.waiting';
+  | 'view.waiting'
+  | 'action.restoreFiles';
 
 export type BindingGroup = 'Navigation' | 'Views' | 'Actions' | 'General';
 

@@ -142,3 +142,17 @@ export const DRILL_BINDING: Binding = {
     return restoreReason(ctx);
   },
 };
+
+/** F on a guest's workload: files from inside its backups (a container's root.pxar, a VM's disk images), through the file wizard. */
+export const GUEST_FILES_BINDING: Binding = {
+  keys: ['F'],
+  command: 'action.restoreFiles',
+  description: "Restore files from inside this guest's backups (a container's archive, a VM's disk images): the file wizard",
+  group: 'Actions',
+  dangerous: true,
+  disabledReason: (ctx) => {
+    const { assetId } = restoreOpening(ctx);
+    if (!assetId || !/^(vm|ct)\//.test(assetId)) return 'files from inside a backup are for guests (vm/…, ct/…); R restores files workloads';
+    return ctx.state.filesAvailable ? null : 'this session has no file restore engine';
+  },
+};

@@ -93,6 +93,12 @@ export const DEFAULT_HANDLERS: Record<CommandId, Handler> = {
   'files.no': () => undefined,
   'files.read': () => undefined,
   'files.quit': () => undefined,
+  'action.restoreFiles': (ctx) => {
+    const { assetId } = restoreOpening(ctx);
+    if (!assetId) return;
+    ctx.state.openFiles({ assetId, guestFiles: true });
+    ctx.state.navigate({ kind: 'files' });
+  },
   'view.waiting': (ctx) => {
     ctx.state.openFiles({ waiting: true });
     ctx.state.navigate({ kind: 'files' });

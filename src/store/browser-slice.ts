@@ -130,7 +130,8 @@ export const createBrowserSlice =
         if (l?.state !== 'ready') return;
         const e = entryAtCursor(b);
         if (!e) return;
-        if (e.kind !== 'dir') return get().say(`${e.name} is not a directory: Space chooses it`, 'info');
+        // A VM's disk image (proxmox-file-restore) is opened like a directory: its partitions, then their files.
+        if (e.kind !== 'dir' && e.kind !== 'image') return get().say(`${e.name} is not a directory: Space chooses it`, 'info');
         enter(normaliseDir(e.path));
       },
       browserUp: () => {

@@ -48,6 +48,8 @@ export interface FilesOpening {
   readonly pointTimeSec?: number;
   /** Open on the saved restores waiting for a thaw. */
   readonly waiting?: boolean;
+  /** The files inside a guest's backups (`vm/100:/`), not the guest itself. */
+  readonly guestFiles?: boolean;
 }
 
 export type FilesBackResult = 'stepped' | 'left' | 'asked';
@@ -309,11 +311,11 @@ export const createFilesSlice =
           );
           return;
         }
-        const query = fileQueryOf(opening.assetId);
+        const query = opening.guestFiles ? { path: `${opening.assetId}:/` } : fileQueryOf(opening.assetId);
         const wanted = opening.layerId && opening.pointTimeSec !== undefined ? { layerId: opening.layerId, timeSec: opening.pointTimeSec } : null;
         const base: FilesWizard = {
           query,
-          label: opening.assetId,
+          label: opening.guestFiles ? `files of ${opening.assetId}` : opening.assetId,
           sources: { state: 'loading' },
           sourceId: null,
           wanted,

@@ -24,7 +24,7 @@ beforeAll(async () => {
   const v = validateInventory(lab.config);
   if (!v.ok) throw new Error('lab inventory invalid');
   env = { STRATA_STATE_DIR: mkdtempSync(join(tmpdir(), 'strata-file-restore-')), USER: 'tester' };
-  services = composeServices({ inventory: v.inventory, configPath: lab.configPath, env });
+  services = composeServices({ inventory: v.inventory, configPath: lab.configPath, env, filePollMs: 50 });
 });
 afterAll(async () => {
   await services?.close();
@@ -146,6 +146,25 @@ describe('restic', () => {
   });
 });
 
+describe('restic 0.14 progress', () => {
+  it('no percent from this restic: elapsed time and the bytes measured under the target while it runs', async () => {
+    docker().tools = { restic: '0.14.0' };
+    try {
+      const s = await sourceOn({ path: 'docker1:/srv/app/data' }, 'restic-usb');
+      const plan = await services.fileRestore.plan({ sourceId: s.id, target: { kind: 'alternate', dir: '/restore/slow' } });
+      expect(plan.progress).toBe('bytes');
+      const events: FileRestoreEvent[] = [];
+      const r = await services.fileRestore.run(plan, { onEvent: (e) => events.push(e) });
+      expect(r).toMatchObject({ state: 'restored' });
+      const bytes = events.flatMap((e) => (e.type === 'progress' ? [e.progress] : []));
+      expect(bytes.length).toBeGreaterThan(0);
+      expect(bytes.every((p) => p.format === 'files' && p.percent === null)).toBe(true);
+    } finally {
+      docker().tools = {};
+    }
+  });
+});
+
 describe('PBS', () => {
   it("restores a directory of pve1's /etc from the host backup with --pattern, checked against the catalog", async () => {
     const s = await sourceOn({ path: 'pve1:/etc/pve' }, 'pbs-local');
@@ -171,6 +190,36 @@ describe('PBS', () => {
     } finally {
       lab.state.hosts.pbs1!.tools = {};
     }
+  });
+});
+
+describe("a guest's files from PBS", () => {
+  it("a container's file from its root.pxar: catalog browse, restore by --pattern, checked", async () => {
+    const s = await sourceOn({ path: 'ct/102:/etc' }, 'pbs-local');
+    expect(s).toMatchObject({ kind: 'pbs-archive', covers: '/', start: '/etc' });
+    const etc = await services.fileRestore.browse(s.id, '/etc');
+    expect(etc.entries.map((e) => e.name)).toContain('hostname');
+    const r = await services.fileRestore.run(await services.fileRestore.plan({ sourceId: s.id, paths: ['/etc/hostname'], target: { kind: 'alternate', dir: '/restore/ct102' } }));
+    expect(r).toMatchObject({ state: 'restored' });
+    expect(lab.state.hosts.pbs1!.fs.files['/restore/ct102/etc/hostname']).toBeDefined();
+  });
+
+  it("a VM's file from its disk image through proxmox-file-restore: list the partitions, extract, checked", async () => {
+    const s = await sourceOn({ path: 'vm/100:/' }, 'pbs-local');
+    expect(s).toMatchObject({ kind: 'pbs-image', covers: '/' });
+    const top = await services.fileRestore.browse(s.id, '/');
+    const image = top.entries.find((e) => e.kind === 'image')!.name;
+    const etc = await services.fileRestore.browse(s.id, `/${image}/part/2/etc`);
+    expect(etc.entries.find((e) => e.name === 'hosts')).toMatchObject({ kind: 'file', path: `/${image}/part/2/etc/hosts` });
+    await refused(services.fileRestore.plan({ sourceId: s.id }), 'invalid');
+    const plan = await services.fileRestore.plan({ sourceId: s.id, paths: [`/${image}/part/2/etc/hosts`, `/${image}/part/2/etc/ssh`], target: { kind: 'alternate', dir: '/restore/vm100' } });
+    expect(plan.commands[1]!.command).toMatch(/^PBS_PASSWORD=<secret from file \/root\/.strata-pbs-token> proxmox-file-restore extract /);
+    expect(plan.commands.filter((c) => c.command.includes('proxmox-file-restore extract'))).toHaveLength(2);
+    const r = await services.fileRestore.run(plan);
+    expect(r).toMatchObject({ state: 'restored' });
+    expect(r.checks[0]).toMatchObject({ state: 'passed', detail: expect.stringContaining('2 files') });
+    expect(lab.state.hosts.pbs1!.fs.files['/restore/vm100/hosts']!.content).toContain('localhost');
+    expect(lab.state.hosts.pbs1!.fs.files['/restore/vm100/ssh/sshd_config']).toBeDefined();
   });
 });
 

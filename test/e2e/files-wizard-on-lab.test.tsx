@@ -176,6 +176,51 @@ describe('a dataset', () => {
   }, 120_000);
 });
 
+describe("a guest's files", () => {
+  it('F on a container: its PBS archive browsed from /, a file chosen, restored by proxmox-backup-client to a new directory and checked', async () => {
+    const { store, v } = await panel('ct/102');
+    await v.press('F');
+    await v.waitFor('best first', 20_000);
+    const sources = store.getState().files!.sources!;
+    if (sources.state !== 'ready') throw new Error('no sources');
+    expect(sources.value.sources[0]).toMatchObject({ kind: 'pbs-archive', covers: '/' });
+    await v.press(KEY.enter);
+    await v.waitFor(/^\/ · \d+ entries/m, 20_000);
+    const root = store.getState().browser!.listings['/'];
+    const names = root?.state === 'ready' ? root.value.entries.map((e) => e.name) : [];
+    for (let i = 0; i < names.indexOf('etc'); i++) await v.press('j');
+    await v.press(KEY.enter);
+    await v.waitFor(/\/etc · \d+ entr/, 20_000);
+    const etc = store.getState().browser!.listings['/etc'];
+    const firstFile = etc?.state === 'ready' ? etc.value.entries.findIndex((e) => e.kind === 'file') : -1;
+    expect(firstFile).toBeGreaterThanOrEqual(0);
+    for (let i = 0; i < firstFile; i++) await v.press('j');
+    await v.press(' ');
+    await v.waitFor('Chosen: 1 file');
+    await v.press('c');
+    await v.waitFor('[Target]');
+    await v.press(KEY.enter);
+    await v.waitFor(/Every check passed|A check failed|Cannot plan/, 30_000);
+    await v.press(KEY.enter);
+    expect(await v.waitFor('[Plan]')).toContain('proxmox-backup-client');
+    await v.press(KEY.enter, 'y');
+    await v.waitFor(/RESTORED and checked|FAILED/, 30_000);
+    expect(store.getState().files?.run?.result?.state).toBe('restored');
+  }, 120_000);
+
+  it("F on a VM: its disk images are listed, and Enter opens one like a directory (proxmox-file-restore list)", async () => {
+    const { store, v } = await panel('vm/100');
+    await v.press('F');
+    await v.waitFor('best first', 20_000);
+    await v.press(KEY.enter);
+    const images = await v.waitFor(/^\/ · \d+ entr/m, 60_000);
+    expect(images).toMatch(/\.img\.fidx\//);
+    await v.press(KEY.enter);
+    await v.waitFor(/^\/drive-\S+\.img\.fidx · \d+ entr/m, 60_000);
+    expect(store.getState().browser!.dir).toMatch(/^\/drive-.*\.img\.fidx$/);
+  }, 120_000);
+});
+
 describe('cold storage', () => {
   it('a Glacier copy: the thaw step shows wait and cost, the request is saved, q leaves, and a restarted panel resumes it from W once thawed', async () => {
     const first = await panel('dataset/tank/data');

@@ -33,10 +33,14 @@ export { RestoreError, type RestoreErrorCode } from './api.js';
  * (`parseFileTarget`), or a dataset `tank/data`. `host` is an inventory
  * host name.
  */
-export type FileTarget = { readonly kind: 'path'; readonly host: string; readonly path: string } | { readonly kind: 'dataset'; readonly dataset: string };
+export type FileTarget =
+  | { readonly kind: 'path'; readonly host: string; readonly path: string }
+  | { readonly kind: 'dataset'; readonly dataset: string }
+  /** A guest's file (`vm/100:/etc/hosts`, `ct/102:/etc`): from its PBS backups. */
+  | { readonly kind: 'guest'; readonly assetId: string; readonly path: string };
 
 export interface FileSourceQuery {
-  /** `HOST:/etc/nginx`, or a files workload id `files/docker1:/srv/app`. */
+  /** `HOST:/etc/nginx`, a files workload id `files/docker1:/srv/app`, or a guest's `vm/100:/` / `ct/102:/etc`. */
   readonly path?: string;
   /** `tank/data` or `dataset/tank/data`. */
   readonly dataset?: string;
@@ -52,6 +56,12 @@ export type FileSourceKind =
   | 'restic'
   /** A pxar archive of a PBS host or container backup: catalog dump / restore --pattern (or file-restore extract). */
   | 'pbs-archive'
+  /**
+   * A VM image of a PBS snapshot through proxmox-file-restore (list /
+   * extract): paths are the image's own, `/drive-scsi0.img.fidx/part/2/etc/hosts`
+   * (`covers` and `start` are `/`, the snapshot's archives).
+   */
+  | 'pbs-image'
   /** A ZFS snapshot: its `.zfs/snapshot/<name>` directory (or a read-only clone where there is none). */
   | 'zfs-snapshot'
   /** The replica of a ZFS replication layer: its snapshot directory, or `zfs send -I | zfs recv` back. */
@@ -303,9 +313,9 @@ export interface FileRestoreEngine {
   resume(id: string, opts?: FileRunOptions): Promise<FileRestoreResult>;
 }
 
-/** `pve1:/etc/nginx` or `files/pve1:/etc/nginx`; undefined for anything else. */
+/** `pve1:/etc/nginx`, `files/pve1:/etc/nginx` or a guest's `vm/100:/etc` (host `vm/100`); undefined for anything else. */
 export function parseFileTarget(text: string): { host: string; path: string } | undefined {
-  const m = /^(?:files\/)?([A-Za-z0-9][A-Za-z0-9._-]*):(\/.*)$/.exec(text);
+  const m = /^(?:files\/)?((?:vm|ct)\/[1-9]\d{2,8}|[A-Za-z0-9][A-Za-z0-9._-]*):(\/.*)$/.exec(text);
   if (!m) return undefined;
   const path = m[2]!.length > 1 ? m[2]!.replace(/\/+$/, '') : m[2]!;
   if (/\0|\/\.\.?(\/|$)/.test(path)) return undefined;

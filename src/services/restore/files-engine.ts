@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { listDirectory as listHostDirectory } from '../../adapters/files/index.js';
-import { catalog, clientVersion, listSnapshots as listPbsSnapshots, pbsClientFeatures, type PbsFileAccess } from '../../adapters/pbs/index.js';
+import { catalog, clientVersion, fileRestoreList, listSnapshots as listPbsSnapshots, pbsClientFeatures, type PbsFileAccess } from '../../adapters/pbs/index.js';
 import type { RcloneAccess } from '../../adapters/rclone/commands.js';
 import { copyBack, listDirectory as listRemoteDirectory, requestThaw, thawStatus as readThawStatus, version as rcloneVersion } from '../../adapters/rclone/index.js';
 import { hasRestoreStatus, includeRule, lsjsonDirCommand, parseLsjsonDir } from '../../adapters/rclone/restore.js';
@@ -46,7 +46,7 @@ import type {
   ThawProgress,
 } from './files-api.js';
 import { parseFileTarget } from './files-api.js';
-import { listOrThrow, planPbsFiles, planRclone, planResticFiles, planZfs, type PlanParts } from './files-plan.js';
+import { listOrThrow, planPbsFiles, planPbsImage, planRclone, planResticFiles, planZfs, type PlanParts } from './files-plan.js';
 import { fileCandidates, mountKey, rebase, under, type InternalSource } from './files-sources.js';
 import { listThaws, loadThaw, saveThaw } from './thaw-file.js';
 
@@ -98,6 +98,7 @@ export function createFileRestoreEngine(deps: FileEngineDeps): FileRestoreEngine
     }
     const p = q.path !== undefined ? parseFileTarget(q.path) : undefined;
     if (!p) fail('invalid', `not HOST:/path: ${q.path ?? '(nothing)'}`);
+    if (/^(vm|ct)\//.test(p.host)) return { kind: 'guest', assetId: p.host, path: p.path };
     if (!inventory.hosts.some((h) => h.name === p.host)) fail('not-found', `no host ${p.host} in the inventory`);
     return { kind: 'path', ...p };
   }
@@ -120,9 +121,9 @@ export function createFileRestoreEngine(deps: FileEngineDeps): FileRestoreEngine
   }
 
   /** The pxar archives of the host snapshots of PBS layers (from the snapshot list's manifests). */
-  async function pbsArchives(layers: readonly Layer[], host: string | undefined): Promise<Map<string, string[]>> {
+  async function pbsArchives(layers: readonly Layer[], group: { type: string; id: string } | undefined): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>();
-    if (!host) return out;
+    if (!group) return out;
     await Promise.all(
       layers
         .filter((l) => l.kind === 'pbs')
@@ -130,8 +131,8 @@ export function createFileRestoreEngine(deps: FileEngineDeps): FileRestoreEngine
           const r = await listPbsSnapshots(runner(l.host), accessOf(l) as PbsFileAccess, { timeoutMs: 30_000 }).catch(() => undefined);
           if (!r?.ok) return;
           for (const s of r.value) {
-            if (s.type !== 'host' || s.id !== host) continue;
-            out.set(`${l.id}\u0000host/${s.id}/${isoTime(s.timeSec).replace(/\.\d+Z$/, 'Z')}`, s.files.filter((f) => f.endsWith('.pxar.didx')));
+            if (s.type !== group.type || s.id !== group.id) continue;
+            out.set(`${l.id}\u0000${s.type}/${s.id}/${isoTime(s.timeSec).replace(/\.\d+Z$/, 'Z')}`, [...s.files]);
           }
         }),
     );
@@ -159,13 +160,14 @@ export function createFileRestoreEngine(deps: FileEngineDeps): FileRestoreEngine
 
   async function sources(q: FileSourceQuery): Promise<FileSourceList> {
     const target = targetOf(q);
-    const layers = inventory.layers.filter((l) => ['restic', 'pbs', 'zfs-snapshots', 'zfs-replication', 'rclone'].includes(l.kind) && (q.layerId === undefined || l.id === q.layerId));
+    const kinds = target.kind === 'guest' ? ['pbs'] : ['restic', 'pbs', 'zfs-snapshots', 'zfs-replication', 'rclone'];
+    const layers = inventory.layers.filter((l) => kinds.includes(l.kind) && (q.layerId === undefined || l.id === q.layerId));
     if (q.layerId !== undefined && layers.length === 0) fail('no-source', `layer ${q.layerId} ${inventory.layers.some((l) => l.id === q.layerId) ? 'holds no files Strata restores' : 'is not in the inventory'}`);
-    const [{ collection }, mounts, archives] = await Promise.all([deps.readStatus({ layers: layers.map((l) => l.id) }), mountpoints(), pbsArchives(layers, target.kind === 'path' ? target.host : undefined)]);
+    const [{ collection }, mounts, archives] = await Promise.all([deps.readStatus({ layers: layers.map((l) => l.id) }), mountpoints(), pbsArchives(layers, target.kind === 'path' ? { type: 'host', id: target.host } : target.kind === 'guest' ? { type: target.assetId.split('/')[0]!, id: target.assetId.split('/')[1]! } : undefined)]);
     const observations: Record<string, LayerObservation> = Object.fromEntries(collection.layers.map((l) => [l.layerId, l]));
     await replicaPoints(layers, observations);
     const ev = deps.evidence();
-    const assetKey = target.kind === 'dataset' ? `dataset/${target.dataset}` : undefined;
+    const assetKey = target.kind === 'dataset' ? `dataset/${target.dataset}` : target.kind === 'guest' ? target.assetId : undefined;
     const list = fileCandidates({
       inventory,
       target,
@@ -187,7 +189,7 @@ export function createFileRestoreEngine(deps: FileEngineDeps): FileRestoreEngine
       .filter((o): o is LayerObservation => o !== undefined && o.errors.length > 0 && o.points.length === 0)
       .map((o) => ({ layerId: o.layerId, reason: o.errors.map((e) => e.message).join('; ') }));
     if (list.length === 0 && unreadable.length === 0) {
-      fail('not-found', `no layer holds ${target.kind === 'dataset' ? `dataset ${target.dataset}` : `${target.host}:${target.path}`}${q.point?.kind === 'at' ? ` at ${isoTime(q.point.timeSec)}` : ''}`);
+      fail('not-found', `no layer holds ${target.kind === 'dataset' ? `dataset ${target.dataset}` : `${target.kind === 'guest' ? target.assetId : target.host}:${target.path}`}${q.point?.kind === 'at' ? ` at ${isoTime(q.point.timeSec)}` : ''}`);
     }
     return { target, sources: list.map((s) => s.source), unreadable, readAtSec: collection.finishedAtSec };
   }
@@ -233,6 +235,10 @@ export function createFileRestoreEngine(deps: FileEngineDeps): FileRestoreEngine
       const tree = must(await treeOf(s, opts.signal), `reading ${s.source.id}`);
       const inner = s.origin.kind === 'pbs-archive' ? `/${s.origin.archive}${rebase(d, s.source.covers, '/') === '/' ? '' : rebase(d, s.source.covers, '/')}` : d;
       entries = tree.list(inner) ?? fail('no-source', `${d} is not in ${s.source.id}`);
+    } else if (s.origin.kind === 'pbs-image') {
+      const r = await fileRestoreList(runner(layer.host), accessOf(layer) as PbsFileAccess, { snapshot: s.origin.snapshot, path: d, timeoutSec: 120 }, { timeoutMs: 300_000, ...(opts.signal ? { signal: opts.signal } : {}) });
+      const l = must(r, `listing ${d} in ${s.source.id}`);
+      entries = [...l.entries];
     } else if (s.origin.kind === 'zfs-snapshot' || s.origin.kind === 'zfs-replica') {
       const r = await listHostDirectory(runner(layer.host), { dir: snapshotDirectory(s.origin.mountpoint, s.origin.snapshot, s.sourcePath(d)), as: d, limit }, o);
       const l = must(r, `listing ${d} in ${s.source.id}`);
@@ -261,6 +267,11 @@ const v = must(await resticVersion(runner(host), { timeoutMs: 20_000 }), 'restic
       const v = await clientVersion(runner(host), { timeoutMs: 20_000 });
       const tree = must(await treeOf(s), `reading ${s.source.id}`);
       return planPbsFiles({ s, access: accessOf(layer) as PbsFileAccess, hasPattern: v.ok && pbsClientFeatures(v.value).restorePattern, tree, request, paths, nowSec });
+    }
+    if (s.origin.kind === 'pbs-image') {
+      const snapshot = s.origin.snapshot;
+      const access = accessOf(layer) as PbsFileAccess;
+      return planPbsImage({ s, access, request, paths, nowSec, list: async (dir) => must(await fileRestoreList(runner(host), access, { snapshot, path: dir, timeoutSec: 120 }, { timeoutMs: 300_000 }), `listing ${dir} in ${s.source.id}`).entries });
     }
     if (s.origin.kind === 'zfs-snapshot' || s.origin.kind === 'zfs-replica') {
       const o = s.origin;

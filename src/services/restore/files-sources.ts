@@ -18,6 +18,7 @@ export type SourceOrigin =
   | { readonly kind: 'restic'; readonly snapshot: string }
   /** `archive`: `etc.pxar.didx`; `inner` of `covers` is the archive's root. */
   | { readonly kind: 'pbs-archive'; readonly snapshot: string; readonly archive: string }
+  | { readonly kind: 'pbs-image'; readonly snapshot: string }
   /** `mountpoint` of the dataset whose snapshot this is (for a replica: the replica's). */
   | { readonly kind: 'zfs-snapshot' | 'zfs-replica'; readonly dataset: string; readonly snapshot: string; readonly mountpoint: string; readonly original?: { readonly dataset: string; readonly mountpoint: string; readonly host: string } }
   /** `dir`: below the remote's root, the directory `covers` maps to. */
@@ -136,17 +137,27 @@ function drafts(input: FileCandidateInput): Draft[] {
         break;
       }
       case 'pbs': {
-        if (t.kind !== 'path') break;
-        const point = pointFor(own(layer, (id) => id === `host/${t.host}`), input.wanted);
+        if (t.kind === 'dataset') break;
+        const assetId = t.kind === 'guest' ? t.assetId : `host/${t.host}`;
+        const point = pointFor(own(layer, (id) => id === assetId), input.wanted);
         if (!point) break;
         const archives = input.pbsArchives.get(`${layer.id}\u0000${point.ref}`) ?? [];
-        const archive = archives.map((a) => ({ a, root: archiveRoot(a) })).filter((x) => under(t.path, x.root) || under(x.root, t.path)).sort((a, b) => b.root.length - a.root.length)[0];
+        if (t.kind === 'guest' && assetId.startsWith('vm/')) {
+          // A VM's files are inside its disk images: browsed in the images' own paths.
+          out.push({ layer, kind: 'pbs-image', assetId, point, covers: '/', start: t.path.startsWith('/drive-') ? t.path : '/', methods: ['files'], origin: { kind: 'pbs-image', snapshot: point.ref }, sourcePath: (p) => p });
+          break;
+        }
+        const archive = archives
+          .filter((a) => a.endsWith('.pxar.didx'))
+          .map((a) => ({ a, root: archiveRoot(a) }))
+          .filter((x) => under(t.path, x.root) || under(x.root, t.path))
+          .sort((a, b) => b.root.length - a.root.length)[0];
         if (!archive) break;
         const root = archive.root;
         out.push({
           layer,
           kind: 'pbs-archive',
-          assetId: `host/${t.host}`,
+          assetId,
           point,
           covers: root,
           start: under(t.path, root) ? t.path : root,
@@ -159,7 +170,7 @@ function drafts(input: FileCandidateInput): Draft[] {
       case 'zfs-snapshots': {
         for (const dataset of layer.datasets) {
           const mount = input.mountpoints.get(mountKey(layer.host, dataset));
-          const asked = t.kind === 'dataset' ? t.dataset === dataset : mount !== undefined && t.host === layer.host && (under(t.path, mount) || under(mount, t.path));
+          const asked = t.kind === 'dataset' ? t.dataset === dataset : t.kind === 'path' && mount !== undefined && t.host === layer.host && (under(t.path, mount) || under(mount, t.path));
           if (!asked || !mount) continue;
           const point = pointFor(own(layer, (id) => id === `dataset/${dataset}`), input.wanted);
           if (!point) continue;
@@ -189,6 +200,8 @@ function drafts(input: FileCandidateInput): Draft[] {
           if (t.dataset !== layer.source.dataset && t.dataset !== layer.target.dataset) break;
           covers = t.dataset === layer.source.dataset && srcMount ? srcMount : dstMount;
           start = covers;
+        } else if (t.kind === 'guest') {
+          break;
         } else if (srcMount && t.host === srcHost && (under(t.path, srcMount) || under(srcMount, t.path))) {
           covers = srcMount;
           start = under(t.path, srcMount) ? t.path : srcMount;
@@ -219,6 +232,7 @@ function drafts(input: FileCandidateInput): Draft[] {
         if (!layer.source) break;
         const src = layer.source;
         let covers: string | undefined;
+        if (t.kind === 'guest') break;
         if (t.kind === 'dataset') {
           // A copy of a replica's mountpoint holds the dataset's files.
           const repl = input.inventory.layers.find((l) => l.kind === 'zfs-replication' && (l.source.dataset === t.dataset || l.target.dataset === t.dataset) && input.mountpoints.get(mountKey(l.host, l.target.dataset)) === src);
@@ -269,7 +283,7 @@ function stepsOf(d: Draft): FileSourceStep[] {
   if (d.cold) steps.push({ kind: 'thaw', label: `thaw ${d.cold.objects.length} ${d.cold.info.storageClass} object${d.cold.objects.length === 1 ? '' : 's'} first (Standard: ${d.cold.info.tiers.find((x) => x.priority === 'Standard')?.wait})`, planned: true });
   const m = d.methods[0]!;
   const label: Record<FileMethod, string> = {
-    files: d.kind === 'restic' ? 'restic restore of the chosen paths' : d.kind === 'pbs-archive' ? 'proxmox-backup-client restore of the chosen paths' : d.kind === 'rclone' ? 'rclone copy of the chosen paths, then rclone check --download' : 'copy of the chosen paths out of the snapshot directory',
+    files: d.kind === 'restic' ? 'restic restore of the chosen paths' : d.kind === 'pbs-archive' ? 'proxmox-backup-client restore of the chosen paths' : d.kind === 'pbs-image' ? 'proxmox-file-restore extract of the chosen paths from the VM image' : d.kind === 'rclone' ? 'rclone copy of the chosen paths, then rclone check --download' : 'copy of the chosen paths out of the snapshot directory',
     clone: 'zfs clone of the snapshot to a new dataset (nothing destroyed)',
     rollback: 'zfs rollback -r (destroys every newer snapshot)',
     receive: 'zfs send -I | zfs recv from the replica',
