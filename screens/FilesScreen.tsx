@@ -5,7 +5,7 @@
  * nothing and a run or a saved thaw goes on.
  */
 import { Box, Text } from 'ink';
-import type { ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { StepTrail } from '../components/StepTrail.js';
 import { FILES_STEP_TITLES, filesSteps, selectedFileSource, type FilesWizard } from '../src/store/index.js';
 import { useTicker } from '../src/hooks/use-ticker.js';
@@ -27,8 +27,22 @@ function RunningClock({ children }: { readonly children: (nowMs: number) => Reac
   return <>{children(now)}</>;
 }
 
+/** How often the waiting view reads the thaw again by itself (r reads it at once). */
+const THAW_READ_MS = 20_000;
+
+/** While the waiting view is on screen, and only then, the thaw's state is read again now and then. */
+function useThawPolling(isWaiting: boolean): void {
+  const { store } = useStoreContext();
+  useEffect(() => {
+    if (!isWaiting) return;
+    const timer = setInterval(() => store.getState().filesReadThaw(), THAW_READ_MS);
+    return () => clearInterval(timer);
+  }, [isWaiting, store]);
+}
+
 function FilesScreen({ width, height }: ScreenProps<'files'>) {
   const wizard = useAppState((s) => s.files);
+  useThawPolling(wizard?.step.kind === 'waiting');
   const browser = useAppState((s) => s.browser);
   const isColor = useAppState((s) => s.color);
   const frameNow = useNow();
