@@ -20,7 +20,8 @@ function BrowseScreen({ width, height }: ScreenProps<'browse'>) {
 export const browseScreen: ScreenSpec<'browse'> = {
   kind: 'browse',
   name: 'File browser',
-  summary: 'The files of one backup point, a directory at a time: Space chooses, Enter goes in, Backspace goes up, / filters. Read-only.',
+  summary:
+    "The files of one backup point, a directory at a time (read-only): the file wizard's Files step shows the same browser with the same keys (its own screen is what the browser's tests and `npm run bench -- tui browser` open). Space chooses, Enter goes in, Backspace goes up, / filters.",
   bindings: BROWSER_BINDINGS,
   reads: [],
   title: () => 'files',
