@@ -256,15 +256,20 @@ describe('ZFS', () => {
 
 describe('cold storage', () => {
   it('requests a thaw after saying its wait and cost, saves it, and a new engine resumes it once thawed', async () => {
-    const s = await sourceOn({ path: 'nas1:/tank/data/db' }, 'nas-glacier');
+    const s = await sourceOn({ path: 'nas1:/tank/data' }, 'nas-glacier');
     const plan = await services.fileRestore.plan({ sourceId: s.id, target: { kind: 'alternate', dir: '/restore/cold' }, thaw: { priority: 'Bulk', lifetimeDays: 2 } });
     expect(plan.thaw).toMatchObject({ priority: 'Bulk', wait: '5-12 hours', cost: 'lowest', storageClass: 'GLACIER' });
-    expect(plan.thaw!.command.command).toMatch(/rclone backend restore glacier:strata-nas\/data --include \/db .*-o '?priority=Bulk'? -o '?lifetime=2'?$/);
+    // Every archived object under the path, not only those the layer's points name.
+    const bucket = lab.state.cloud.buckets['strata-nas']!;
+    const archived = Object.entries(bucket).filter(([k, o]) => k.startsWith('data/') && o.tier === 'GLACIER').map(([k]) => k.slice('data/'.length)).sort();
+    expect(archived.length).toBeGreaterThan(1);
+    expect([...plan.thaw!.objects].sort()).toEqual(archived);
+    expect(plan.thaw!.command.command).toMatch(/rclone backend restore glacier:strata-nas\/data --include '\/\*\*' -o '?priority=Bulk'? -o '?lifetime=2'?$/);
     const r = await services.fileRestore.run(plan);
     expect(r.state).toBe('thawing');
     const id = r.thaw!.id;
     expect(r.thaw).toMatchObject({ readBy: 'restore-status', ready: false });
-    expect(r.thaw!.counts.thawing).toBeGreaterThan(0);
+    expect(r.thaw!.counts.thawing).toBe(archived.length);
     expect((await services.fileRestore.thaws()).map((t) => t.id)).toContain(id);
     // A restart: a new composition root over the same state directory.
     const v = validateInventory(lab.config);
