@@ -178,6 +178,23 @@ describe('PBS', () => {
     expect(files('pbs1', '/restore/etc/').length).toBeGreaterThan(0);
   });
 
+  it('an encryption key by reference: --keyfile in argv, its passphrase only in the environment, by name', async () => {
+    const withKey = { ...lab.config, layers: lab.config.layers.map((l) => (l.id === 'pbs-local' ? { ...l, keyfile: '/root/pbs-enc.key', keySecret: { file: '/root/.pbs-key-pass' } } : l)) };
+    const v = validateInventory(withKey);
+    if (!v.ok) throw new Error(JSON.stringify(v.problems));
+    const keyed = composeServices({ inventory: v.inventory, configPath: lab.configPath, env });
+    try {
+      const s = (await keyed.fileRestore.sources({ path: 'pve1:/etc/pve', layerId: 'pbs-local' })).sources[0]!;
+      const plan = await keyed.fileRestore.plan({ sourceId: s.id, target: { kind: 'alternate', dir: '/restore/keyed' } });
+      const cmd = plan.commands.find((c) => c.command.includes('proxmox-backup-client restore'))!.command;
+      expect(cmd).toContain('--keyfile /root/pbs-enc.key');
+      expect(cmd).toMatch(/PBS_ENCRYPTION_PASSWORD\w*=\S*\/root\/.pbs-key-pass/);
+      expect(plan.action.steps.find((x) => x.command.argv.includes('--keyfile'))!.command.argv.join(' ')).not.toContain('pbs-key-pass');
+    } finally {
+      await keyed.close();
+    }
+  });
+
   it('a 3.x client without --pattern extracts each path with proxmox-file-restore', async () => {
     lab.state.hosts.pbs1!.tools = { pbsClient: '3.2.7' };
     try {

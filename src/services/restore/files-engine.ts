@@ -82,7 +82,14 @@ export function createFileRestoreEngine(deps: FileEngineDeps): FileRestoreEngine
     if (layer.kind === 'restic') return must(resticAccess(layer, lookup), 'restic access');
     if (layer.kind === 'pbs') {
       const secret = layer.secret ? must(resolveSecret(layer.secret, lookup), 'PBS password') : undefined;
-      return { repository: layer.repository, ...(layer.namespace ? { namespace: layer.namespace } : {}), ...(layer.fingerprint ? { fingerprint: layer.fingerprint } : {}), ...(secret ? { password: secret } : {}) };
+      const keyPassword = layer.keySecret ? must(resolveSecret(layer.keySecret, lookup), 'PBS encryption key passphrase') : undefined;
+      return {
+        repository: layer.repository,
+        ...(layer.namespace ? { namespace: layer.namespace } : {}),
+        ...(layer.fingerprint ? { fingerprint: layer.fingerprint } : {}),
+        ...(secret ? { password: secret } : {}),
+        ...(layer.keyfile ? { key: { keyfile: layer.keyfile, ...(keyPassword ? { password: keyPassword } : {}) } } : {}),
+      };
     }
     if (layer.kind === 'rclone') {
       const more = must(resolveSecretMap(layer.secretEnv, lookup), 'rclone secret environment');
