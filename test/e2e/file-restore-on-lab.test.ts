@@ -178,6 +178,23 @@ describe('PBS', () => {
     expect(files('pbs1', '/restore/etc/').length).toBeGreaterThan(0);
   });
 
+  it('an encryption key by reference: --keyfile in argv, its passphrase only in the environment, by name', async () => {
+    const withKey = { ...lab.config, layers: lab.config.layers.map((l) => (l.id === 'pbs-local' ? { ...l, keyfile: '/root/pbs-enc.key', keySecret: { file: '/root/.pbs-key-pass' } } : l)) };
+    const v = validateInventory(withKey);
+    if (!v.ok) throw new Error(JSON.stringify(v.problems));
+    const keyed = composeServices({ inventory: v.inventory, configPath: lab.configPath, env });
+    try {
+      const s = (await keyed.fileRestore.sources({ path: 'pve1:/etc/pve', layerId: 'pbs-local' })).sources[0]!;
+      const plan = await keyed.fileRestore.plan({ sourceId: s.id, target: { kind: 'alternate', dir: '/restore/keyed' } });
+      const cmd = plan.commands.find((c) => c.command.includes('proxmox-backup-client restore'))!.command;
+      expect(cmd).toContain('--keyfile /root/pbs-enc.key');
+      expect(cmd).toMatch(/PBS_ENCRYPTION_PASSWORD\w*=\S*\/root\/.pbs-key-pass/);
+      expect(plan.action.steps.find((x) => x.command.argv.includes('--keyfile'))!.command.argv.join(' ')).not.toContain('pbs-key-pass');
+    } finally {
+      await keyed.close();
+    }
+  });
+
   it('a 3.x client without --pattern extracts each path with proxmox-file-restore', async () => {
     lab.state.hosts.pbs1!.tools = { pbsClient: '3.2.7' };
     try {
@@ -256,15 +273,20 @@ describe('ZFS', () => {
 
 describe('cold storage', () => {
   it('requests a thaw after saying its wait and cost, saves it, and a new engine resumes it once thawed', async () => {
-    const s = await sourceOn({ path: 'nas1:/tank/data/db' }, 'nas-glacier');
+    const s = await sourceOn({ path: 'nas1:/tank/data' }, 'nas-glacier');
     const plan = await services.fileRestore.plan({ sourceId: s.id, target: { kind: 'alternate', dir: '/restore/cold' }, thaw: { priority: 'Bulk', lifetimeDays: 2 } });
     expect(plan.thaw).toMatchObject({ priority: 'Bulk', wait: '5-12 hours', cost: 'lowest', storageClass: 'GLACIER' });
-    expect(plan.thaw!.command.command).toMatch(/rclone backend restore glacier:strata-nas\/data --include \/db .*-o '?priority=Bulk'? -o '?lifetime=2'?$/);
+    // Every archived object under the path, not only those the layer's points name.
+    const bucket = lab.state.cloud.buckets['strata-nas']!;
+    const archived = Object.entries(bucket).filter(([k, o]) => k.startsWith('data/') && o.tier === 'GLACIER').map(([k]) => k.slice('data/'.length)).sort();
+    expect(archived.length).toBeGreaterThan(1);
+    expect([...plan.thaw!.objects].sort()).toEqual(archived);
+    expect(plan.thaw!.command.command).toMatch(/rclone backend restore glacier:strata-nas\/data --include '\/\*\*' -o '?priority=Bulk'? -o '?lifetime=2'?$/);
     const r = await services.fileRestore.run(plan);
     expect(r.state).toBe('thawing');
     const id = r.thaw!.id;
     expect(r.thaw).toMatchObject({ readBy: 'restore-status', ready: false });
-    expect(r.thaw!.counts.thawing).toBeGreaterThan(0);
+    expect(r.thaw!.counts.thawing).toBe(archived.length);
     expect((await services.fileRestore.thaws()).map((t) => t.id)).toContain(id);
     // A restart: a new composition root over the same state directory.
     const v = validateInventory(lab.config);

@@ -197,6 +197,8 @@ export interface ThawPlan {
   readonly wait: string;
   readonly cost: string;
   readonly storageClass: string;
+  /** The archived objects under the chosen paths (relative to the remote's root): what must be thawed. */
+  readonly objects: readonly string[];
   /** The thaw request as the operator reads it. */
   readonly command: PlannedCommand;
 }

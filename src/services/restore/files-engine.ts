@@ -39,6 +39,7 @@ import type {
   FileRestoreResult,
   FileRestoreState,
   FileRunOptions,
+  FileSource,
   FileSourceList,
   FileSourceQuery,
   FileTarget,
@@ -47,7 +48,7 @@ import type {
 } from './files-api.js';
 import { parseFileTarget } from './files-api.js';
 import { listOrThrow, planPbsFiles, planPbsImage, planRclone, planResticFiles, planZfs, type PlanParts } from './files-plan.js';
-import { fileCandidates, mountKey, rebase, under, type InternalSource } from './files-sources.js';
+import { fileCandidates, mountKey, rebase, thawTiers, under, type InternalSource } from './files-sources.js';
 import { listThaws, loadThaw, saveThaw } from './thaw-file.js';
 
 export interface FileEngineDeps extends Omit<EngineDeps, 'rotationPath' | 'agentWaitMs'> {
@@ -81,7 +82,14 @@ export function createFileRestoreEngine(deps: FileEngineDeps): FileRestoreEngine
     if (layer.kind === 'restic') return must(resticAccess(layer, lookup), 'restic access');
     if (layer.kind === 'pbs') {
       const secret = layer.secret ? must(resolveSecret(layer.secret, lookup), 'PBS password') : undefined;
-      return { repository: layer.repository, ...(layer.namespace ? { namespace: layer.namespace } : {}), ...(layer.fingerprint ? { fingerprint: layer.fingerprint } : {}), ...(secret ? { password: secret } : {}) };
+      const keyPassword = layer.keySecret ? must(resolveSecret(layer.keySecret, lookup), 'PBS encryption key passphrase') : undefined;
+      return {
+        repository: layer.repository,
+        ...(layer.namespace ? { namespace: layer.namespace } : {}),
+        ...(layer.fingerprint ? { fingerprint: layer.fingerprint } : {}),
+        ...(secret ? { password: secret } : {}),
+        ...(layer.keyfile ? { key: { keyfile: layer.keyfile, ...(keyPassword ? { password: keyPassword } : {}) } } : {}),
+      };
     }
     if (layer.kind === 'rclone') {
       const more = must(resolveSecretMap(layer.secretEnv, lookup), 'rclone secret environment');
@@ -290,23 +298,32 @@ const v = must(await resticVersion(runner(host), { timeoutMs: 20_000 }), 'restic
       });
     }
     const access = accessOf(layer) as RcloneAccess;
-    const cold = s.source.cold ? await coldObjectsOf(s, access, paths) : undefined;
-    return planRclone({ s: cold ? { ...s, coldObjects: cold } : s, access, request, paths, nowSec });
+    // The layer's points name only some objects: what the chosen paths hold is read, so no archived object is missed.
+    const cold = await coldObjectsOf(s, access, paths);
+    if (cold.objects.length === 0) return planRclone({ s: { ...s, source: withoutCold(s.source), coldObjects: [] }, access, request, paths, nowSec });
+    const storageClass = s.source.cold?.storageClass ?? cold.storageClass!;
+    const source = { ...s.source, cold: s.source.cold ?? { storageClass, tiers: thawTiers(storageClass) } };
+    return planRclone({ s: { ...s, source, coldObjects: cold.objects }, access, request, paths, nowSec });
   }
 
   /** Every archived object under the chosen paths (relative to the remote's root), read recursively. */
-  async function coldObjectsOf(s: InternalSource, access: RcloneAccess, paths: readonly string[]): Promise<string[]> {
+  async function coldObjectsOf(s: InternalSource, access: RcloneAccess, paths: readonly string[]): Promise<{ objects: string[]; storageClass?: string }> {
     const h = runner(s.source.host);
     const out = new Set<string>();
+    let storageClass: string | undefined;
     for (const p of paths) {
       const rel = s.sourcePath(p);
       const slash = rel.lastIndexOf('/');
       const parent = slash < 0 ? '' : rel.slice(0, slash);
       const isDir = rel === '' || must(await listRemoteDirectory(h, access, { dir: parent }, { timeoutMs: 120_000 }), `listing ${parent || '/'} of ${access.remote}`).entries.find((e) => e.name === rel.slice(slash + 1))?.kind === 'dir';
       const r = must(await runParsed(h, () => ({ ...lsjsonDirCommand(access, rel), argv: [...lsjsonDirCommand(access, rel).argv.slice(0, 2), '-R', '--files-only', ...lsjsonDirCommand(access, rel).argv.slice(2)] }), parseLsjsonDir('/'), { timeoutMs: 300_000 }), `listing ${rel} of ${access.remote}`);
-      for (const e of r.entries) if (e.tier !== undefined && /GLACIER|DEEP_ARCHIVE/i.test(e.tier)) out.add(isDir ? `${rel === '' ? '' : `${rel}/`}${e.path.slice(1)}` : rel);
+      for (const e of r.entries) {
+        if (e.tier === undefined || !/GLACIER|DEEP_ARCHIVE/i.test(e.tier)) continue;
+        out.add(isDir ? `${rel === '' ? '' : `${rel}/`}${e.path.slice(1)}` : rel);
+        if (storageClass === undefined || /DEEP/i.test(e.tier)) storageClass = e.tier.toUpperCase();
+      }
     }
-    return [...out].sort();
+    return { objects: [...out].sort(), ...(storageClass ? { storageClass } : {}) };
   }
 
   async function plan(request: FileRestoreRequest): Promise<FileRestorePlan> {
@@ -446,7 +463,7 @@ const v = must(await resticVersion(runner(host), { timeoutMs: 20_000 }), 'restic
     const r = await requestThaw(runner(layer.host), access, { dir: '', include, priority: thaw.priority, lifetimeDays: thaw.lifetimeDays }, { timeoutMs: 300_000, ...(opts.signal ? { signal: opts.signal } : {}) });
     if (!r.ok) return { state: 'failed', summary: `thaw request failed: ${r.error.message}`, checks: [], leftover: null, restoreSeconds: null, durationMs: Date.now() - started, exitCode: 2 };
     const failed = r.value.entries.filter((e) => e.outcome === 'failed');
-    const objects = (s.coldObjects ?? []).filter((o) => include.length === 0 || plan.paths.some((p) => { const rel = s.sourcePath(p); return rel === '' || o === rel || o.startsWith(`${rel}/`); }));
+    const objects = [...thaw.objects];
     const id = `thaw-${new Date(deps.planContext.nowSec() * 1000).toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
     const saved: SavedThaw = {
       id,
@@ -543,6 +560,11 @@ const v = must(await resticVersion(runner(host), { timeoutMs: 20_000 }), 'restic
     },
     resume,
   };
+}
+
+function withoutCold(s: FileSource): FileSource {
+  const { cold: _cold, ...rest } = s;
+  return rest;
 }
 
 function resultOf(plan: FileRestorePlan, outcome: ActionOutcome): FileRestoreResult {

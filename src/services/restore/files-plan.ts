@@ -474,7 +474,7 @@ export function planRclone(i: RclonePlanInput): PlanParts {
     if (!tier?.available) throw new RestoreError('unsupported', `${priority} is not offered for ${s.source.cold.storageClass}`);
     const lifetimeDays = request.thaw?.lifetimeDays ?? 3;
     const cmd = rcloneThawCommand(i.access, { dir: '', include, priority, lifetimeDays });
-    thaw = { priority, lifetimeDays, wait: tier.wait, cost: tier.cost, storageClass: s.source.cold.storageClass, command: { host, command: describeCommand(cmd), description: `request a ${priority} thaw of ${s.coldObjects.length} object${s.coldObjects.length === 1 ? '' : 's'} (kept ${lifetimeDays} days)` } };
+    thaw = { priority, lifetimeDays, wait: tier.wait, cost: tier.cost, storageClass: s.source.cold.storageClass, objects: s.coldObjects, command: { host, command: describeCommand(cmd), description: `request a ${priority} thaw of ${s.coldObjects.length} object${s.coldObjects.length === 1 ? '' : 's'} (kept ${lifetimeDays} days)` } };
   }
   return {
     method: 'files',
