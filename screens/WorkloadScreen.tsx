@@ -10,7 +10,7 @@ import { DataTable } from '../components/DataTable.js';
 import { HealthBadge } from '../components/HealthBadge.js';
 import { KeyValues } from '../components/KeyValues.js';
 import { Pane } from '../components/Pane.js';
-import { DRILL_BINDING, LAYER_ACTION_BINDINGS } from './keys/global-bindings.js';
+import { DRILL_BINDING, GUEST_FILES_BINDING, LAYER_ACTION_BINDINGS } from './keys/global-bindings.js';
 import type { AssetStatus } from '../src/domain/status-report.js';
 import { clock } from './restore/rows.js';
 import { shortAge, shortTime } from './rows/format.js';
@@ -64,7 +64,7 @@ export const workloadScreen: ScreenSpec<'workload'> = {
   kind: 'workload',
   name: 'Workload',
   summary: 'One workload across every layer: newest point per layer, direct or through a chain, hop lags, last proven restorable, measured restore time and last drill.',
-  bindings: [...LAYER_ACTION_BINDINGS, DRILL_BINDING],
+  bindings: [...LAYER_ACTION_BINDINGS, DRILL_BINDING, GUEST_FILES_BINDING],
   reads: ['report', 'reportReadAtMs', 'inventory'],
   title: (route) => `workload ${route.assetId}`,
   panes: (state, route, nowMs) => [

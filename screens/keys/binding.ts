@@ -42,7 +42,20 @@ export type CommandId =
   | 'restore.yes'
   | 'restore.no'
   | 'restore.cancel'
-  | 'restore.log';
+  | 'restore.log'
+  | 'browse.select'
+  | 'browse.up'
+  | 'browse.filter'
+  | 'files.next'
+  | 'files.continue'
+  | 'files.back'
+  | 'files.change'
+  | 'files.yes'
+  | 'files.no'
+  | 'files.read'
+  | 'files.quit'
+  | 'view.waiting'
+  | 'action.restoreFiles';
 
 export type BindingGroup = 'Navigation' | 'Views' | 'Actions' | 'General';
 

@@ -5,7 +5,7 @@
  */
 import { actionChangesHostOnEveryKind } from '../../src/store/index.js';
 import type { Binding } from './binding.js';
-import { actionTarget, gridReason } from './list-commands.js';
+import { actionTarget, gridReason, restoreOpening } from './list-commands.js';
 import type { KeyContext } from './binding.js';
 
 export const NAVIGATION_BINDINGS: readonly Binding[] = [
@@ -47,6 +47,13 @@ export const VIEW_BINDINGS: readonly Binding[] = [
     description: 'Output of the latest job',
     group: 'Views',
     disabledReason: (ctx) => (ctx.state.jobOrder.length > 0 ? null : 'no job has run yet'),
+  },
+  {
+    keys: ['W'],
+    command: 'view.waiting',
+    description: 'Waiting restores: file restores saved while cold storage thaws, to read their state and resume one',
+    group: 'Views',
+    disabledReason: (ctx) => (ctx.state.filesAvailable ? null : 'this session has no file restore engine'),
   },
 ];
 
@@ -115,8 +122,10 @@ export const LAYER_ACTION_BINDINGS: readonly Binding[] = [
   },
 ];
 
-/** Why R and d do nothing here: no engine in this session. */
+/** Why R and d do nothing here: no engine in this session (files and datasets have their own). */
 function restoreReason(ctx: KeyContext): string | null {
+  const { assetId } = restoreOpening(ctx);
+  if (assetId && ctx.state.isFileWorkload(assetId)) return ctx.state.filesAvailable ? null : 'this session has no file restore engine';
   return ctx.state.restoreAvailable ? null : 'this session has no restore engine';
 }
 
@@ -127,5 +136,23 @@ export const DRILL_BINDING: Binding = {
   description: 'Drill: restore this workload to a scratch guest with its links down, start and check it, destroy it (the wizard, drill chosen)',
   group: 'Actions',
   dangerous: true,
-  disabledReason: restoreReason,
+  disabledReason: (ctx) => {
+    const { assetId } = restoreOpening(ctx);
+    if (assetId && ctx.state.isFileWorkload(assetId)) return 'a drill restores a guest; files and datasets are restored with R';
+    return restoreReason(ctx);
+  },
+};
+
+/** F on a guest's workload: files from inside its backups (a container's root.pxar, a VM's disk images), through the file wizard. */
+export const GUEST_FILES_BINDING: Binding = {
+  keys: ['F'],
+  command: 'action.restoreFiles',
+  description: "Restore files from inside this guest's backups (a container's archive, a VM's disk images): the file wizard",
+  group: 'Actions',
+  dangerous: true,
+  disabledReason: (ctx) => {
+    const { assetId } = restoreOpening(ctx);
+    if (!assetId || !/^(vm|ct)\//.test(assetId)) return 'files from inside a backup are for guests (vm/…, ct/…); R restores files workloads';
+    return ctx.state.filesAvailable ? null : 'this session has no file restore engine';
+  },
 };

@@ -56,7 +56,14 @@ export const DEFAULT_HANDLERS: Record<CommandId, Handler> = {
     if (t) void ctx.state.requestAction({ kind: 'verify', ...t });
   },
   'action.restore': (ctx) => {
-    ctx.state.openRestore(restoreOpening(ctx));
+    const opening = restoreOpening(ctx);
+    // Files, datasets and host backups go to the file wizard; guests to the guest wizard.
+    if (opening.assetId && ctx.state.isFileWorkload(opening.assetId)) {
+      ctx.state.openFiles(opening);
+      ctx.state.navigate({ kind: 'files' });
+      return;
+    }
+    ctx.state.openRestore(opening);
     ctx.state.navigate({ kind: 'restore' });
   },
   'action.drill': (ctx) => {
@@ -75,4 +82,25 @@ export const DEFAULT_HANDLERS: Record<CommandId, Handler> = {
   'restore.no': () => undefined,
   'restore.cancel': () => undefined,
   'restore.log': () => undefined,
+  'browse.select': () => undefined,
+  'browse.up': () => undefined,
+  'browse.filter': () => undefined,
+  'files.next': () => undefined,
+  'files.continue': () => undefined,
+  'files.back': () => undefined,
+  'files.change': () => undefined,
+  'files.yes': () => undefined,
+  'files.no': () => undefined,
+  'files.read': () => undefined,
+  'files.quit': () => undefined,
+  'action.restoreFiles': (ctx) => {
+    const { assetId } = restoreOpening(ctx);
+    if (!assetId) return;
+    ctx.state.openFiles({ assetId, guestFiles: true });
+    ctx.state.navigate({ kind: 'files' });
+  },
+  'view.waiting': (ctx) => {
+    ctx.state.openFiles({ waiting: true });
+    ctx.state.navigate({ kind: 'files' });
+  },
 };

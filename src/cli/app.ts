@@ -32,7 +32,7 @@ export function appStore(services: Services, opts: AppStoreOptions = {}): AppSto
     },
     ui: { readOnly: opts.readOnly ?? false, color: opts.color ?? false },
     ...(opts.pollIntervalMs ? { pollIntervalMs: opts.pollIntervalMs } : {}),
-    ...(opts.withActions ? { actions: services.actions, restore: services.restore } : {}),
+    ...(opts.withActions ? { actions: services.actions, restore: services.restore, fileRestore: services.fileRestore } : {}),
   });
   store.getState().setInventory(services.inventory);
   if (opts.notifyOnRefresh && services.notifier.targets.length > 0) notifyOnRefresh(services, store);

@@ -11,6 +11,7 @@ import { commandFlags, configFlag } from './args.js';
 import { formatPlan, formatSources } from './format-restore.js';
 import { EXIT, type CliIo } from './io.js';
 import { runPlan } from './restore-run.js';
+import { FILES_USAGE, runFiles } from './restore-files.js';
 import { closeSession, openSession, printProblems } from './session.js';
 
 export const USAGE = `Usage: strata restore --asset vm/N|ct/N [--from LAYER|SOURCE] [--point latest|ISO-TIME]
@@ -34,9 +35,13 @@ Without --yes nothing is changed.
   --confirm W   the word the plan shows, for a plan that destroys anything
 Exit codes: 0 restored and checked (or, without --yes, a plan that can run),
 1 restored with a failed check, 2 failed or cannot run, 64 usage (also a
-missing or wrong --confirm: nothing was run), 78 bad config.`;
+missing or wrong --confirm: nothing was run), 78 bad config.
+
+${FILES_USAGE}`;
 
 export async function run(args: string[], io: CliIo): Promise<number> {
+  // Files and datasets have their own options (restore-files.ts).
+  if (args.some((a) => /^--(path|dataset|resume)(=|$)/.test(a))) return runFiles(args, io);
   const parsed = commandFlags(
     args,
     {

@@ -96,6 +96,10 @@ export interface PbsLayerFile extends LayerFileBase {
   readonly namespace?: string;
   /** Datastore name for proxmox-backup-manager (verify, GC); defaults to the repository's datastore. */
   readonly datastore?: string;
+  /** Encryption key file on the layer's host (`--keyfile`), for file restores of encrypted snapshots. */
+  readonly keyfile?: string;
+  /** The key's passphrase (PBS_ENCRYPTION_PASSWORD[_FILE|_CMD]), by reference. */
+  readonly keySecret?: SecretRef;
 }
 
 export interface ZfsSnapshotsLayerFile extends LayerFileBase {

@@ -146,6 +146,12 @@ export const layerSchema = z.discriminatedUnion(
         .optional(),
       namespace: z.string().max(TEXT_MAX_CHARS, tooLong(TEXT_MAX_CHARS)).optional(),
       datastore: name('a datastore name').optional(),
+      keyfile: z
+        .string()
+        .max(TEXT_MAX_CHARS, tooLong(TEXT_MAX_CHARS))
+        .regex(/^\/[^\0\n]*$/, { error: (i) => `${show(i.input)} is not an absolute path on the host` })
+        .optional(),
+      keySecret: secretRef.optional(),
     }),
     z.strictObject({ ...layerBase, kind: z.literal('zfs-snapshots'), datasets: z.array(dataset).min(1, { error: 'must name at least one dataset' }) }),
     z.strictObject({

@@ -28,6 +28,21 @@ export interface ActionRequest {
   readonly jobId?: string;
   /** Restores and drills: the point restored, how, and onto what (the journal's evidence). */
   readonly restore?: RestoreRequestFacts;
+  /** File and dataset restores: what came back, how, and where to. */
+  readonly files?: FileRestoreFacts;
+}
+
+export interface FileRestoreFacts {
+  readonly pointRef: string;
+  /** ISO 8601. */
+  readonly pointAt: string;
+  readonly method: 'files' | 'clone' | 'rollback' | 'receive';
+  readonly targetHost: string;
+  /** The directory files landed in, or the dataset written. */
+  readonly targetPath: string;
+  /** Host paths restored (files). */
+  readonly paths: readonly string[];
+  readonly overwrites: boolean;
 }
 
 export interface RestoreRequestFacts {
@@ -108,7 +123,17 @@ export type CheckOutput =
   /** `qm guest cmd ID ping` answers. */
   | { readonly kind: 'agent-ping' }
   /** `qm|pct status ID` says running. */
-  | { readonly kind: 'guest-running' };
+  | { readonly kind: 'guest-running' }
+  /**
+   * Restored files read back (`find -printf` of `root`): as many files and
+   * bytes as the source's listing said, and each listed path there with its
+   * size (`expect`, relative to `root`, at most a few thousand). Without
+   * `files` the source gave no listing (`unknownWhy`): what is there is
+   * read and counted, and the detail says nothing was compared.
+   */
+  | { readonly kind: 'files-match'; readonly root: string; readonly files?: number; readonly bytes?: number; readonly expect?: Readonly<Record<string, number>>; readonly unknownWhy?: string }
+  /** `rclone check --download --one-way` of what came back against the remote: every file read on both sides. */
+  | { readonly kind: 'rclone-check-back' };
 
 export interface CheckOutcome {
   readonly id: string;
@@ -148,6 +173,8 @@ export type StepOutput =
   | { readonly kind: 'guest-restore'; readonly type: 'qemu' | 'lxc'; readonly vmid: number; readonly overwrites: boolean; readonly assetId: string }
   /** A guest task run from the CLI (rollback, clone, start, stop, destroy, set): its exit and the tool's refusal. */
   | { readonly kind: 'guest-task'; readonly what: string; readonly type: 'qemu' | 'lxc'; readonly vmid: number }
+  /** `restic restore`: JSON status lines (0.16+) for progress, errors, a partial restore (exit 1, "There were N errors"). */
+  | { readonly kind: 'restic-restore' }
   /** A restored guest's config: one `--netN ...,link_down=1` step follows per NIC still linked. */
   | { readonly kind: 'guest-links-down'; readonly host: string; readonly type: 'qemu' | 'lxc'; readonly vmid: number };
 
@@ -225,7 +252,8 @@ export interface ActionOutcome {
  */
 export interface StepProgress {
   readonly step: number;
-  readonly format?: 'vma' | 'pbs' | 'ct';
+  /** `restic`: 0.16+ JSON status; `files`: bytes measured under the target (restic 0.14, pxar, cp, rclone). */
+  readonly format?: 'vma' | 'pbs' | 'ct' | 'restic' | 'files';
   /** Null where the tool gives none (containers). */
   readonly percent: number | null;
   /** What the percent is of. */

@@ -8,6 +8,7 @@ import type { ActionPlan, CheckOutput, PlanStep, StepGuard, StepOutput } from '.
 import { stopPbsTask } from './pbs/cancel.js';
 import { awaitRestoreTask } from './shared/guest/cancel.js';
 import { judgeCheck as judgeGuestCheck, type CheckVerdict } from './shared/guest/checks.js';
+import { judgeFilesMatch, judgeRcloneCheckBack } from './shared/files/checks.js';
 import { guestCreatedGuard, type GuardAnswer, type StepsSoFar } from './shared/guest/guard.js';
 import type { StepVerdict } from './shared/step-reading.js';
 import { judgeReplication } from './zfs-replication/compare.js';
@@ -47,6 +48,12 @@ export function guardAllows(guard: StepGuard, runner: Runner, steps: StepsSoFar,
 
 /** A check after the steps, judged from the answer of its command. */
 export function judgeCheck(output: CheckOutput, stdout: string, stderr: string, exitCode: number): CheckVerdict {
+  try {
+    if (output.kind === 'files-match') return judgeFilesMatch(output, stdout, stderr, exitCode);
+    if (output.kind === 'rclone-check-back') return judgeRcloneCheckBack(stdout, stderr, exitCode);
+  } catch (e) {
+    return { state: 'failed', detail: `the answer could not be read: ${e instanceof Error ? e.message : String(e)}` };
+  }
   return judgeGuestCheck(output, stdout, stderr, exitCode);
 }
 

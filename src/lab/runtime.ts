@@ -21,6 +21,7 @@ import { getFile, isDir, resolvePath, writeText } from './state/fs.js';
 import { Rng } from './state/ids.js';
 import type { HostState, LabState } from './state/types.js';
 import type { SecretSource } from '../transport/command.js';
+import { readFs } from './state/zfs-files.js';
 import { programFor } from './tools/index.js';
 import { sleep } from './sleep.js';
 
@@ -223,7 +224,8 @@ export class LabRuntime implements LabServices {
       env[name] = value;
     }
     const cwd = spec.cwd === undefined ? '/root' : resolvePath('/root', spec.cwd);
-    if (!isDir(host.fs, cwd)) {
+    // A snapshot's directory under `.zfs/snapshot` is a directory too.
+    if (!isDir(readFs(host, cwd), cwd)) {
       io.err(`sh: 1: cd: can't cd to ${spec.cwd}\n`);
       return 1;
     }

@@ -17,6 +17,9 @@ import { describeCommand } from '../transport/shell-script.js';
 import { executePlan, type ExecuteDeps } from './actions/execute.js';
 import type { PlanContext } from '../kinds/planner-context.js';
 import { createRestoreEngine } from './restore/engine.js';
+import { createFileRestoreEngine } from './restore/files-engine.js';
+import type { FileRestoreEngine } from './restore/files-api.js';
+import { THAW_DIR } from './restore/thaw-file.js';
 import type { RestoreEngine } from './restore/api.js';
 import { ROTATION_FILE } from './restore/rotation-file.js';
 import { planAction } from './actions/plan.js';
@@ -42,6 +45,8 @@ export interface ServicesOptions {
   readonly readOnly?: boolean;
   /** How long a restore's check waits for a booting guest's agent (tests shorten it). */
   readonly agentWaitMs?: number;
+  /** How often a file restore without a percent measures the bytes under its target (default 2 s). */
+  readonly filePollMs?: number;
 }
 
 export interface Services {
@@ -58,6 +63,8 @@ export interface Services {
   readonly restore: RestoreEngine;
   /** Messages on health changes to the inventory's notification targets (`strata notify`, the panel). */
   readonly notifier: Notifier;
+  /** File and dataset restores, cold storage thaws (src/services/restore/files-api.ts). */
+  readonly fileRestore: FileRestoreEngine;
   readonly actions: {
     plan(request: ActionRequest): Promise<ActionPlan>;
     execute(plan: ActionPlan, opts: { readonly signal: AbortSignal; readonly onOutput: (line: OutputLine) => void }): Promise<ActionOutcome>;
@@ -133,6 +140,16 @@ export function composeServices(opts: ServicesOptions): Services {
       execute: (plan, o) => execute(plan, o),
       describeStep: (step) => describeCommand(step.command),
     },
+    fileRestore: createFileRestoreEngine({
+      inventory,
+      readStatus,
+      evidence: () => ({ verifications: evidence.verifications(), restores: evidence.restoreRuns() }),
+      catchUpEvidence: () => evidence.catchUp(),
+      planContext,
+      execute,
+      thawDir: statePath(THAW_DIR, env),
+      ...(opts.filePollMs !== undefined ? { pollMs: opts.filePollMs } : {}),
+    }),
     restore: createRestoreEngine({
       inventory,
       readStatus,

@@ -5,6 +5,8 @@
  * `strata status` passes only the status deps; the TUI passes the rest.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { createBrowserSlice, type BrowserSlice } from './browser-slice.js';
+import { createFilesSlice, type FilesDeps, type FilesSlice } from './files-slice.js';
 import { createJobsSlice, type ActionDeps, type JobsSlice } from './jobs-slice.js';
 import { createJournalSlice, type JournalDeps, type JournalSlice } from './journal-slice.js';
 import { createPollingSlice, type PollingSlice } from './polling-slice.js';
@@ -12,13 +14,15 @@ import { createRestoreSlice, type RestoreDeps, type RestoreSlice } from './resto
 import { createStatusSlice, type StatusDeps, type StatusSlice } from './status-slice.js';
 import { createUiSlice, type UiOptions, type UiSlice } from './ui-slice.js';
 
-export type AppState = StatusSlice & UiSlice & JobsSlice & JournalSlice & PollingSlice & RestoreSlice;
+export type AppState = StatusSlice & UiSlice & JobsSlice & JournalSlice & PollingSlice & RestoreSlice & BrowserSlice & FilesSlice;
 export type AppStore = StoreApi<AppState>;
 
 export interface AppDeps extends StatusDeps {
   readonly actions?: ActionDeps;
   /** The restore engine, for the wizard; without it R says the session has none. */
   readonly restore?: RestoreDeps;
+  /** The file and dataset restore engine, for the file wizard; without it R on a files workload says the session has none. */
+  readonly fileRestore?: FilesDeps;
   readonly journal?: JournalDeps;
   readonly ui?: UiOptions;
   /** Poll interval override (tests, benchmarks); default the inventory's refreshSeconds. */
@@ -34,11 +38,13 @@ export function createAppStore(deps: AppDeps): AppStore {
     ...createJobsSlice(deps.actions ?? {}, { nowMs: deps.nowMs, ...(deps.jobLineCapacity ? { lineCapacity: deps.jobLineCapacity } : {}) })(set, get, api),
     ...createJournalSlice(deps.journal ?? {})(set, get, api),
     ...createPollingSlice({ nowMs: deps.nowMs, ...(deps.pollIntervalMs ? { intervalMs: deps.pollIntervalMs } : {}) })(set, get, api),
+    ...createBrowserSlice()(set, get, api),
+    ...createFilesSlice(deps.fileRestore ?? {}, { nowMs: deps.nowMs, ...(deps.jobLineCapacity ? { lineCapacity: deps.jobLineCapacity } : {}) })(set, get, api),
     ...createRestoreSlice(deps.restore ?? {}, { nowMs: deps.nowMs, ...(deps.jobLineCapacity ? { lineCapacity: deps.jobLineCapacity } : {}) })(set, get, api),
   }));
   // Quitting cancels what runs on hosts: the jobs and the wizard's restore alike.
   const cancelJobs = store.getState().cancelAll;
-  store.setState({ cancelAll: async () => void (await Promise.all([cancelJobs(), store.getState().cancelRestore()])) });
+  store.setState({ cancelAll: async () => void (await Promise.all([cancelJobs(), store.getState().cancelRestore(), store.getState().cancelFiles()])) });
   return store;
 }
 
@@ -54,6 +60,11 @@ export type { StatusDeps, Observations } from './status-slice.js';
 export { LineBuffer } from './line-buffer.js';
 export type { RestoreDeps, RestoreOpening, BackResult } from './restore-slice.js';
 export * from './restore-wizard.js';
+export type { BrowserOpening } from './browser-slice.js';
+export * from './file-browser.js';
+export type { FilesDeps, FilesOpening, FilesBackResult } from './files-slice.js';
+export * from './files-wizard.js';
+export type { FileRestorePlan, FileRestoreResult, FileSource, FileSourceList, SavedThaw, ThawProgress, ThawTier, OverwritePolicy } from '../services/restore/files-api.js';
 export type { CheckResult, PreflightCheck, RestorePlan, RestoreResult, RestoreSource, SourceList, StepProgress } from '../services/restore/api.js';
 /** Whether an action writes to a host on every layer kind (read-only mode then drops its key outright). */
 export { changesHostOnEveryKind as actionChangesHostOnEveryKind } from '../services/actions/index.js';

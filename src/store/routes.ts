@@ -11,11 +11,15 @@ export type Route =
   | { readonly kind: 'job'; readonly jobId: string }
   | { readonly kind: 'journal' }
   /** The restore wizard: one at a time, its state in the store's restore slice. */
-  | { readonly kind: 'restore' };
+  | { readonly kind: 'restore' }
+  /** The file browser over one point: its state in the store's browser slice. */
+  | { readonly kind: 'browse' }
+  /** The file-restore wizard: one at a time, its state in the store's files slice. */
+  | { readonly kind: 'files' };
 
 export type RouteKind = Route['kind'];
 
-export const ROUTE_KINDS: readonly RouteKind[] = ['dashboard', 'host', 'layer', 'workload', 'job', 'journal', 'restore'];
+export const ROUTE_KINDS: readonly RouteKind[] = ['dashboard', 'host', 'layer', 'workload', 'job', 'journal', 'restore', 'browse', 'files'];
 
 /** A stable key for per-screen state (cursor, pane, filter). */
 export function routeKey(route: Route): string {
@@ -23,6 +27,8 @@ export function routeKey(route: Route): string {
     case 'dashboard':
     case 'journal':
     case 'restore':
+    case 'browse':
+    case 'files':
       return route.kind;
     case 'host':
       return `host:${route.host}`;

@@ -43,6 +43,21 @@ import {
   parseZpoolList,
   parseZpoolStatus,
 } from '../../src/adapters/zfs/parse.js';
+import { parseDuBytes, parseFindListing, parseQuietSuccess } from '../../src/adapters/files/parse.js';
+import { pbsCatalogFold } from '../../src/adapters/pbs/catalog.js';
+import { parsePbsClientVersion } from '../../src/adapters/pbs/file-access.js';
+import { parseFileRestoreList, parsePbsFileRestore } from '../../src/adapters/pbs/file-restore.js';
+import {
+  parseLsjsonDir,
+  parseRcloneVersion,
+  parseThawRequest,
+  parseThawStatus,
+  rcloneCopyBackFold,
+} from '../../src/adapters/rclone/restore.js';
+import { resticLsFold } from '../../src/adapters/restic/ls.js';
+import { resticRestoreFold } from '../../src/adapters/restic/restore.js';
+import { parseResticVersion } from '../../src/adapters/restic/version.js';
+import { parseMountpoint, parseSnapshotOrder, parseZfsChange } from '../../src/adapters/zfs/restore.js';
 import { rng } from '../helpers/nasty-strings.js';
 import { allFixtures, fixture } from '../helpers/fixtures.js';
 
@@ -80,13 +95,33 @@ const PARSERS: Record<string, Parser<unknown>> = {
   parseAbout,
   parseArchiveList,
   parseArchiveDirectory: parseArchiveDirectory('/tmp/fx/empty-dir-nope'),
+  parseResticVersion,
+  resticLsFold: (stdout, stderr, exitCode) => foldOutput(resticLsFold(), stdout, stderr, exitCode),
+  resticLsDirFold: (stdout, stderr, exitCode) => foldOutput(resticLsFold({ dir: '/srv/app', maxEntries: 5 }), stdout, stderr, exitCode),
+  resticRestoreFold: (stdout, stderr, exitCode) => foldOutput(resticRestoreFold(), stdout, stderr, exitCode),
+  parseFindListing: parseFindListing('/tank/data', 2),
+  parseDuBytes,
+  parseCpQuiet: parseQuietSuccess('cp'),
+  pbsCatalogFold: (stdout, stderr, exitCode) => foldOutput(pbsCatalogFold({ zone: { timeZone: 'Europe/Berlin' } }), stdout, stderr, exitCode),
+  parsePbsClientVersion,
+  parseFileRestoreList: parseFileRestoreList('/root.pxar.didx/etc'),
+  parsePbsFileRestore: parsePbsFileRestore('proxmox-backup-client restore'),
+  parseMountpoint,
+  parseSnapshotOrder: parseSnapshotOrder('tank/data'),
+  parseZfsChange: parseZfsChange('zfs rollback'),
+  parseZfsPipe: parseZfsChange('zfs send | zfs recv', { pipe: true }),
+  parseRcloneVersion,
+  parseLsjsonDir: parseLsjsonDir('/documents'),
+  rcloneCopyBackFold: (stdout, stderr, exitCode) => foldOutput(rcloneCopyBackFold(), stdout, stderr, exitCode),
+  parseThawRequest,
+  parseThawStatus: parseThawStatus(1_706_666_400),
 };
 
 /** Listings where empty output with exit 0 truly means "nothing there" (no points, so never healthy). */
-const EMPTY_MEANS_NONE = new Set(['parseZfsSnapshotList', 'parseZfsGetSnapshots', 'parseZpoolList', 'parseArchiveList', 'parseArchiveDirectory']);
+const EMPTY_MEANS_NONE = new Set(['parseZfsSnapshotList', 'parseZfsGetSnapshots', 'parseZpoolList', 'parseArchiveList', 'parseArchiveDirectory', 'parseSnapshotOrder']);
 
 /** Commands that print nothing when they succeed (restore-formats §0): their exit code is the answer. */
-const EXIT_CODE_IS_THE_ANSWER = new Set(['parseAgentPing', 'parseGuestTask']);
+const EXIT_CODE_IS_THE_ANSWER = new Set(['parseAgentPing', 'parseGuestTask', 'parseCpQuiet', 'parsePbsFileRestore', 'parseZfsChange', 'parseZfsPipe']);
 
 const EXIT_CODES = [0, 1, 2, 3, 10, 11, 12, 127, 130, 255];
 

@@ -1,7 +1,7 @@
 /**
  * Recorded tool outputs under test/fixtures/<tool>/: `<case>.stdout`, and when
  * not empty/zero `<case>.stderr` and `<case>.exit`. Names say the command and
- * the case (`snapshots-0.14-locked`); "zfs-fuse", "1.60", "0.14" mark outputs
+ * the case (`snapshots-0.14-locked`); "zfs-fuse", "1.60", "0.14", "gnu" mark outputs
  * recorded from the real tool on this machine.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';

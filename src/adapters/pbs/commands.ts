@@ -32,7 +32,7 @@ export interface PbsAccess {
   readonly password?: ResolvedSecret;
 }
 
-function checkWord(what: string, v: string): string {
+export function checkWord(what: string, v: string): string {
   if (v === '' || v.startsWith('-') || /[\s\0]/.test(v)) throw new TypeError(`not a PBS ${what}: ${JSON.stringify(v)}`);
   return v;
 }
@@ -43,7 +43,7 @@ export function datastoreOfRepository(repository: string): string {
   return i < 0 ? repository : repository.slice(i + 1);
 }
 
-function clientEnv(a: PbsAccess): CommandEnv {
+export function clientEnv(a: PbsAccess): CommandEnv {
   return mergeEnv(
     a.fingerprint ? { env: { PBS_FINGERPRINT: a.fingerprint } } : {},
     a.password ? secretEnv(a.password, PBS_PASSWORD_VARS) : {},

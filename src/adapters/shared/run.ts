@@ -9,6 +9,7 @@ import type { Command } from '../../transport/command.js';
 import { isTransportError } from '../../transport/errors.js';
 import type { RunResult, Runner } from '../../transport/runner.js';
 import { errorText } from '../../domain/error-text.js';
+import type { LineFold } from './line-fold.js';
 
 export interface OpOptions {
   readonly signal?: AbortSignal;
@@ -64,4 +65,32 @@ export async function runParsed<T>(
 ): Promise<Result<T>> {
   const r = await runCommand(runner, build, opts);
   return r.ok ? applyParser(parse, r.value) : r;
+}
+
+/**
+ * Streams a command through a fold, line by line, so output of any length
+ * is read without being held (a listing of a million files). The fold's
+ * verdict is the result; a transport failure is an error value as in `runCommand`.
+ */
+export async function runFolded<T>(runner: Runner, build: () => Command, fold: LineFold<T>, opts: OpOptions = {}): Promise<Result<T>> {
+  const built = buildCommand(build);
+  if (!built.ok) return built;
+  const cmd: Command = opts.timeoutMs === undefined ? built.value : { ...built.value, timeoutMs: opts.timeoutMs };
+  let exitCode: number;
+  try {
+    const r = await runner.stream(cmd, {
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      onStdout: (l) => fold.line('stdout', l),
+      onStderr: (l) => fold.line('stderr', l),
+    });
+    exitCode = r.exitCode;
+  } catch (e) {
+    if (isTransportError(e)) return err('transport', e.message);
+    return err('transport', `running ${cmd.argv[0] ?? 'a command'} on ${runner.host} failed: ${messageOf(e)}`);
+  }
+  try {
+    return fold.finish(exitCode);
+  } catch (e) {
+    return err('parse', `fold failed: ${messageOf(e)}`);
+  }
 }

@@ -2,10 +2,41 @@
 import { parseBackupOutput, parseCheckOutput } from '../../adapters/restic/parse.js';
 import { excerpt } from '../../adapters/shared/json.js';
 import type { StepOutput } from '../action-types.js';
-import { always, collecting, never, plural, unreadable, type StepOutputSpecs } from '../shared/step-reading.js';
+import { resticRestoreFold, type ResticRestoreProgress } from '../../adapters/restic/restore.js';
+import type { StepProgress } from '../action-types.js';
+import { always, collecting, never, plural, unreadable, type StepOutputSpecs, type StepReader } from '../shared/step-reading.js';
 import { formatBytes } from '../shared/words.js';
 
-export type ResticOutput = Extract<StepOutput, { readonly kind: 'restic-backup' | 'restic-check' }>;
+export type ResticOutput = Extract<StepOutput, { readonly kind: 'restic-backup' | 'restic-check' | 'restic-restore' }>;
+
+/** restic restore: progress from 0.16+'s JSON status; a partial restore is a warning (the checks say what is missing). */
+function restoreReader(): StepReader {
+  const fold = resticRestoreFold();
+  let last: ResticRestoreProgress | undefined;
+  let shown: Omit<StepProgress, 'step'> | undefined;
+  return {
+    line: (stream, text) => fold.line(stream, text),
+    progress() {
+      const p = fold.progress();
+      if (!p || p === last) return shown;
+      last = p;
+      shown = { format: 'restic', percent: p.percent ?? null, scope: p.percent !== undefined ? 'whole' : 'none', disksDone: 0, bytesRead: p.bytesRestored, ...(p.totalBytes !== undefined ? { totalBytes: p.totalBytes } : {}) };
+      return shown;
+    },
+    finish(result) {
+      const r = fold.finish(result.exitCode);
+      if (!r.ok) return unreadable('restic restore', r);
+      const v = r.value;
+      const counts = v.form === 'json' ? `${plural(v.filesRestored ?? 0, 'file')}, ${formatBytes(v.bytesRestored ?? 0)}` : 'done (this restic prints no counts: the check reads what landed)';
+      const verified = v.verifiedFiles !== undefined ? `; verified ${plural(v.verifiedFiles, 'file')}` : '';
+      if (v.outcome === 'partial') {
+        const first = v.errors[0];
+        return { state: 'warn', summary: `restic restore: ${counts}, but ${plural(v.errorCount, 'error')}${first ? ` (${excerpt(`${first.item}: ${first.message}`, 120)})` : ''}` };
+      }
+      return { state: 'ok', summary: `restic restore: ${counts}${verified}` };
+    },
+  };
+}
 
 export const resticVerdicts: StepOutputSpecs<ResticOutput> = {
   'restic-backup': {
@@ -36,4 +67,5 @@ export const resticVerdicts: StepOutputSpecs<ResticOutput> = {
           : { state: 'ok', summary: 'restic check: no errors were found in the structure (no data read: add --read-data-subset to prove restores)' };
       }),
   },
+  'restic-restore': { verifies: never, reader: restoreReader },
 };

@@ -10,7 +10,8 @@ import { walk, writeFile } from '../state/fs.js';
 import { pbsUpid } from '../state/ids.js';
 import { PROXY_PID, PROXY_PSTART } from '../state/pbs.js';
 import { keepOptions } from '../state/retention.js';
-import type { HostState, PbsSnapshot } from '../state/types.js';
+import { relativeFiles } from '../state/file-sets.js';
+import type { FileSet, HostState, PbsSnapshot } from '../state/types.js';
 import type { HistoryContext } from './context.js';
 import { survivors, timesOfDay } from './schedule.js';
 
@@ -74,16 +75,21 @@ export function generateHostBackups(h: HistoryContext, host: HostState, pbsHost:
     { filename: 'etc.pxar.didx', size: 1_248_112, cryptMode: 'none' },
     { filename: 'index.json.blob', size: 402, cryptMode: 'none' },
   ];
+  // What /etc held then: files changed since are dated no later than the backup.
+  const etc = relativeFiles(host.fs, '/etc');
+  const etcAt = (t: number): Record<string, FileSet> => ({
+    'etc.pxar.didx': Object.fromEntries(Object.entries(etc).map(([p, f]) => [p, { ...f, mtime: Math.min(f.mtime, t) }])),
+  });
   const upids = times.map((t) => {
     const taskId = pbs.nextTaskId++;
     const base = { node: pbsHost.hostname, pid: PROXY_PID, pstart: PROXY_PSTART, taskId, starttime: t, workerType: 'backup', workerId: `${datastore}:host/${host.hostname}`, user: 'root@pam' };
     const upid = pbsUpid(base);
     pbs.tasks.push({ upid, ...base, endtime: t + 4, status: 'OK' });
-    h.pbsEvents.push({ type: 'host', id: host.hostname, time: t, files, owner: 'root@pam', backupUpid: upid, endedAt: t + 4, runStart: t });
+    h.pbsEvents.push({ type: 'host', id: host.hostname, time: t, files, owner: 'root@pam', archives: etcAt(t), backupUpid: upid, endedAt: t + 4, runStart: t });
     return upid;
   });
   const mask = survivors({ times, keep: keepOptions(TIER_RETENTION.tier0), semantics: 'pbs', timeZone: pbsHost.timeZone });
   times.forEach((t, i) => {
-    if (mask[i]) ds.snapshots.push({ type: 'host', id: host.hostname, time: t, files: files.map((f) => ({ ...f })), owner: 'root@pam', protected: false, verification: { state: 'ok', upid: upids[i]! } });
+    if (mask[i]) ds.snapshots.push({ type: 'host', id: host.hostname, time: t, files: files.map((f) => ({ ...f })), owner: 'root@pam', protected: false, verification: { state: 'ok', upid: upids[i]! }, archives: etcAt(t) });
   });
 }

@@ -1,7 +1,7 @@
 /** What the history generators share while they replay the ninety days. */
 import type { ScenarioPlan } from '../scenarios/types.js';
 import type { Rng } from '../state/ids.js';
-import type { GuestTemplate, LabState, PbsBackupType, PbsSnapshot } from '../state/types.js';
+import type { FileSet, GuestTemplate, LabState, PbsBackupType, PbsSnapshot } from '../state/types.js';
 
 export const HISTORY_DAYS = 90;
 
@@ -14,6 +14,8 @@ export interface PbsEvent {
   readonly owner: string;
   readonly comment?: string;
   readonly guest?: GuestTemplate;
+  /** The files of its pxar archives, when the lab knows them. */
+  readonly archives?: Record<string, FileSet>;
   /** The backup task, whose verification (verify-new) marks the snapshot. */
   readonly backupUpid: string;
   /** When the backup task ended. */

@@ -5,6 +5,7 @@
  */
 import { SCHEDULES, SECRETS } from '../homelab/topology.js';
 import { DAY, HOUR, rfc3339Nano } from '../state/clock.js';
+import { captureFiles } from '../state/file-sets.js';
 import { filesUnder, mkdirs, writeFile } from '../state/fs.js';
 import { newRepo } from '../state/restic.js';
 import { keepOptions } from '../state/retention.js';
@@ -99,6 +100,8 @@ function replay(h: HistoryContext, host: HostState, s: Series): void {
         },
         fileCount,
         totalBytes,
+        // What the files were then: the ones changed since are dated no later than the backup.
+        files: captureFiles(host.fs, s.paths, t),
       };
       s.repo.snapshots.push(snap);
     }

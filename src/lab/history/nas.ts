@@ -11,7 +11,8 @@ import { syncoidSnapName } from '../tools/syncoid.js';
 import { DAY, HOUR, localParts, localToEpoch, startOfLocalDay } from '../state/clock.js';
 import { md5Object } from '../state/cloud.js';
 import { mkdirs, writeFile } from '../state/fs.js';
-import type { CloudObject, HostState, SimFile, ZfsDataset, ZfsPool, ZfsSnapshot, ZfsState } from '../state/types.js';
+import type { CloudObject, FileSet, HostState, SimFile, ZfsDataset, ZfsPool, ZfsSnapshot, ZfsState } from '../state/types.js';
+import { relativeFiles } from '../state/file-sets.js';
 import type { HistoryContext } from './context.js';
 import { everyHours } from './schedule.js';
 
@@ -173,6 +174,21 @@ export function generateNasHistory(h: HistoryContext, host: HostState): void {
   for (const root of ['/tank/media', '/backup/media']) {
     writeFile(host.fs, `${root}/movies/holiday-2023.mkv`, { size: 14.2 * GB, mtime: h.start - 190 * DAY });
     writeFile(host.fs, `${root}/movies/wedding.mkv`, { size: 21.7 * GB, mtime: h.start - 510 * DAY });
+  }
+
+  // Each snapshot keeps the files as they were when it was taken (what `.zfs/snapshot/<name>` shows).
+  const dataAt = (t: number): FileSet => {
+    const out: FileSet = {};
+    for (const f of files) {
+      const v = version(f, t);
+      if (v) out[`/${f.path}`] = v;
+    }
+    return out;
+  };
+  for (const d of [data, replica]) for (const snap of d.snapshots) snap.files = dataAt(snap.creation);
+  for (const d of [media, mediaReplica]) {
+    const movies = relativeFiles(host.fs, d.mountpoint!);
+    for (const snap of d.snapshots) snap.files = movies;
   }
 
   const uploads = everyHours(tz, h.start, h.now - 60, SCHEDULES.rcloneEveryHours, SCHEDULES.rcloneMinute, SCHEDULES.rcloneFirstHour);

@@ -110,6 +110,7 @@ export function generatePbsHistory(h: HistoryContext, pbs1: HostState, pbs2: Hos
         protected: false,
         ...(a.e.comment !== undefined ? { comment: a.e.comment } : {}),
         ...(a.e.guest ? { guest: a.e.guest } : {}),
+        ...(a.e.archives ? { archives: a.e.archives } : {}),
         ...(a.sync.verifyUpid ? { verification: { state: 'ok' as const, upid: a.sync.verifyUpid } } : {}),
       };
       offsite.snapshots.push(snap);

@@ -1,7 +1,7 @@
 /** restic repositories: where a repository string points, and snapshots as restic prints them. */
 import { rfc3339Nano } from './clock.js';
 import type { Rng } from './ids.js';
-import type { HostState, LabState, ResticRepo, ResticSnapshot, ResticSummary } from './types.js';
+import type { FileSet, HostState, LabState, ResticRepo, ResticSnapshot, ResticSummary } from './types.js';
 
 export const RESTIC_VERSION = '0.17.3';
 
@@ -64,6 +64,10 @@ export interface NewSnapshot {
   /** Bytes new since the parent (what the repository grows by). */
   changedBytes: number;
   tags?: string[];
+  /** The files backed up, by absolute path. */
+  files?: FileSet;
+  /** The restic that made it (`program_version`). */
+  version?: string;
 }
 
 export function makeSnapshot(rng: Rng, repo: ResticRepo, n: NewSnapshot): ResticSnapshot {
@@ -97,10 +101,11 @@ export function makeSnapshot(rng: Rng, repo: ResticRepo, n: NewSnapshot): Restic
     hostname: n.hostname,
     username: 'root',
     ...(n.tags && n.tags.length > 0 ? { tags: n.tags } : {}),
-    program_version: `restic ${RESTIC_VERSION}`,
+    program_version: `restic ${n.version ?? RESTIC_VERSION}`,
     summary,
     fileCount: n.fileCount,
     totalBytes: n.totalBytes,
+    ...(n.files ? { files: n.files } : {}),
   };
   repo.snapshots.push(snap);
   repo.storedBytes += summary.data_added_packed;

@@ -35,8 +35,20 @@ export interface HostState {
   resticRepos?: Record<string, ResticRepo>;
   /** Remotes of this host's rclone.conf, by name. */
   rcloneRemotes?: Record<string, RcloneRemote>;
+  /** Versions of the tools whose behaviour changes between versions (defaults in state/tool-versions.ts). */
+  tools?: HostTools;
+  /** Snapshots whose VM images proxmox-file-restore has booted its helper VM for (later calls are quick). */
+  fileRestoreVms?: string[];
   /** Next PID handed to a simulated process. */
   nextPid: number;
+}
+
+/** `0.14.0`, `1.60.1`, `3.2.7`: a host's tools, switchable per host so each version's output is exercised. */
+export interface HostTools {
+  restic?: string;
+  rclone?: string;
+  /** proxmox-backup-client and proxmox-file-restore. */
+  pbsClient?: string;
 }
 
 // ---------------------------------------------------------------------------
@@ -50,7 +62,12 @@ export interface SimFile {
   content?: string;
   /** For archives made by `tar`: the paths inside. */
   members?: string[];
+  /** The MD5 of an object this file was copied from (rclone keeps the object's hash). */
+  md5?: string;
 }
+
+/** A file tree by absolute path inside the tree (`/etc/hosts`): what a snapshot or an archive holds. */
+export type FileSet = Record<string, SimFile>;
 
 export interface SimFs {
   /** Absolute path -> file. */
@@ -270,6 +287,8 @@ export interface PbsSnapshot {
   partial?: boolean;
   /** What a restore of this snapshot creates. */
   guest?: GuestTemplate;
+  /** The files of each pxar archive (`root.pxar.didx`); history snapshots without it get a generated tree. */
+  archives?: Record<string, FileSet>;
 }
 
 export interface PbsGcStatus {
@@ -382,6 +401,10 @@ export interface ZfsDataset {
   creation: number;
   guid: string;
   snapshots: ZfsSnapshot[];
+  /** A clone: the snapshot it was made from (`tank/data@daily`). */
+  origin?: string;
+  /** `zfs clone -o readonly=on` / `zfs set readonly=on`. */
+  readonly?: boolean;
 }
 
 export interface ZfsSnapshot {
@@ -392,6 +415,8 @@ export interface ZfsSnapshot {
   referenced: number;
   guid: string;
   createtxg: number;
+  /** The dataset's files at the snapshot, relative to its mountpoint (`/documents/x.ods`). */
+  files?: FileSet;
 }
 
 // ---------------------------------------------------------------------------
@@ -427,6 +452,8 @@ export interface ResticSnapshot {
   /** Files in the snapshot: path -> size (for restore and stats). */
   fileCount: number;
   totalBytes: number;
+  /** The files the snapshot holds, by absolute path (what `ls` lists and `restore` writes). */
+  files?: FileSet;
 }
 
 export interface ResticSummary {
@@ -463,6 +490,8 @@ export interface CloudObject {
   restoredUntil?: number;
   /** Glacier objects: a restore request is in progress until this time. */
   restoreReadyAt?: number;
+  /** The priority the pending or done restore was asked with. */
+  restorePriority?: string;
 }
 
 export interface CloudState {

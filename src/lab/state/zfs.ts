@@ -3,7 +3,7 @@
  * destroys newer snapshots, and the stream `zfs send` writes and `zfs recv`
  * applies (a text stream here: the snapshots it carries, not data).
  */
-import type { ZfsDataset, ZfsSnapshot, ZfsState } from './types.js';
+import type { FileSet, ZfsDataset, ZfsSnapshot, ZfsState } from './types.js';
 
 export const STREAM_MAGIC = 'ZFS-LAB-STREAM v1';
 
@@ -64,6 +64,8 @@ export interface StreamSnapshot {
   guid: string;
   used: number;
   referenced: number;
+  /** The snapshot's files (the stream's data). */
+  files?: FileSet;
 }
 
 export interface ZfsStream {
@@ -97,7 +99,7 @@ export function makeStream(ds: ZfsDataset, to: ZfsSnapshot, from?: ZfsSnapshot, 
   return {
     source: ds.name,
     ...(from ? { from: { name: from.name, guid: from.guid } } : {}),
-    snapshots: carried.map((s) => ({ name: s.name, creation: s.creation, guid: s.guid, used: s.used, referenced: s.referenced })),
+    snapshots: carried.map((s) => ({ name: s.name, creation: s.creation, guid: s.guid, used: s.used, referenced: s.referenced, ...(s.files ? { files: s.files } : {}) })),
     referenced: to.referenced,
   };
 }
@@ -142,7 +144,7 @@ export function receiveStream(
   for (const s of stream.snapshots) {
     if (target.snapshots.some((x) => x.name === s.name)) return `cannot receive incremental stream: destination ${targetName}@${s.name} already exists`;
     const txg = zfs.nextTxg++;
-    target.snapshots.push({ name: s.name, creation: s.creation, used: s.used, referenced: s.referenced, guid: s.guid, createtxg: txg });
+    target.snapshots.push({ name: s.name, creation: s.creation, used: s.used, referenced: s.referenced, guid: s.guid, createtxg: txg, ...(s.files ? { files: s.files } : {}) });
     target.used += s.used;
   }
   target.referenced = stream.referenced;

@@ -9,6 +9,7 @@ import { runShellText } from '../shell/mini-shell.js';
 import type { SignalName, Tool, ToolContext } from '../shell/types.js';
 import { dateDefault, strftime, zoneFor } from '../state/clock.js';
 import { getFile, globToRegExp, isDir, mkdirs, resolvePath, walk, writeFile, writeText } from '../state/fs.js';
+import { readFs } from '../state/zfs-files.js';
 
 export const hostname: Tool = async (ctx) => {
   const extra = ctx.argv.slice(1).filter((a) => !/^-[sfA]$|^--(short|fqdn)$/.test(a));
@@ -176,9 +177,10 @@ export const cat: Tool = async (ctx) => {
   let code = 0;
   for (const f of files) {
     const path = resolvePath(ctx.cwd, f);
-    const file = getFile(ctx.host.fs, path);
+    const fs = readFs(ctx.host, path);
+    const file = getFile(fs, path);
     if (!file) {
-      ctx.err(`cat: ${f}: ${isDir(ctx.host.fs, path) ? 'Is a directory' : 'No such file or directory'}\n`);
+      ctx.err(`cat: ${f}: ${isDir(fs, path) ? 'Is a directory' : 'No such file or directory'}\n`);
       code = 1;
       continue;
     }
@@ -189,20 +191,23 @@ export const cat: Tool = async (ctx) => {
 
 export const head: Tool = async (ctx) => {
   let n = 10;
+  let zero = false;
   const files: string[] = [];
   const args = ctx.argv.slice(1);
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    if (a === '-n') n = Number(args[++i]);
+    if (a === '-z' || a === '--zero-terminated') zero = true;
+    else if (a === '-n') n = Number(args[++i]);
     else if (/^-n\d+$/.test(a)) n = Number(a.slice(2));
     else if (/^-\d+$/.test(a)) n = Number(a.slice(1));
     else files.push(a);
   }
   const text =
     files.length === 0 ? await ctx.stdin() : (getFile(ctx.host.fs, resolvePath(ctx.cwd, files[0]!))?.content ?? '');
-  const lines = text.split('\n');
+  const sep = zero ? '\0' : '\n';
+  const lines = text.split(sep);
   const kept = lines.slice(0, n);
-  ctx.out(kept.join('\n') + (lines.length > n ? '\n' : ''));
+  ctx.out(kept.join(sep) + (lines.length > n ? sep : ''));
   return 0;
 };
 
@@ -393,7 +398,8 @@ export const tar: Tool = async (ctx) => {
 
 /** GNU find with the predicates config backups use. */
 export const find: Tool = async (ctx) => {
-  const args = ctx.argv.slice(1);
+  // -H/-L/-P (how to treat symbolic links) come before the start points; the lab has no links.
+  const args = ctx.argv.slice(1).filter((a, k, all) => !(/^-[HLP]$/.test(a) && all.slice(0, k).every((b) => /^-[HLP]$/.test(b))));
   const roots: string[] = [];
   let i = 0;
   while (i < args.length && !args[i]!.startsWith('-')) roots.push(args[i++]!);
@@ -430,28 +436,34 @@ export const find: Tool = async (ctx) => {
   let code = 0;
   for (const root of roots) {
     const abs = resolvePath(ctx.cwd, root);
-    if (!getFile(ctx.host.fs, abs) && !isDir(ctx.host.fs, abs)) {
+    const fs = readFs(ctx.host, abs);
+    if (!getFile(fs, abs) && !isDir(fs, abs)) {
       ctx.err(`find: '${root}': No such file or directory\n`);
       code = 1;
       continue;
     }
-    for (const e of walk(ctx.host.fs, abs)) {
+    for (const e of getFile(fs, abs) ? [{ path: abs, type: 'f' as const, depth: 0, file: getFile(fs, abs) }] : walk(fs, abs)) {
       if (e.depth > maxdepth || e.depth < mindepth) continue;
       if (type && e.type !== type) continue;
       if (name && !name.test(posix.basename(e.path))) continue;
       const shown = root === abs ? e.path : posix.join(root, posix.relative(abs, e.path)) || root;
-      ctx.out(printf === undefined ? `${shown}\n` : findPrintf(printf, shown, e.file?.size ?? 4096, e.file?.mtime ?? ctx.now()));
+      ctx.out(printf === undefined ? `${shown}\n` : findPrintf(printf, { path: shown, relative: posix.relative(abs, e.path), type: e.type, size: e.file?.size ?? 4096, mtime: e.file?.mtime ?? ctx.now() }));
     }
   }
   return code;
 };
 
-function findPrintf(format: string, path: string, size: number, mtime: number): string {
-  return format.replace(/%(T@|[psf%])|\\([nt\\0])/g, (_m, d: string | undefined, esc: string | undefined) => {
+function findPrintf(format: string, e: { path: string; relative: string; type: 'f' | 'd'; size: number; mtime: number }): string {
+  const { path, size, mtime } = e;
+  return format.replace(/%(T@|[psfyP%])|\\([nt\\0])/g, (_m, d: string | undefined, esc: string | undefined) => {
     if (esc !== undefined) return ({ n: '\n', t: '\t', '\\': '\\', '0': '\0' } as Record<string, string>)[esc]!;
     switch (d) {
       case 'p':
         return path;
+      case 'P':
+        return e.relative;
+      case 'y':
+        return e.type;
       case 'f':
         return posix.basename(path);
       case 's':

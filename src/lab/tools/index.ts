@@ -2,7 +2,9 @@
 import type { Tool, ToolEntry } from '../shell/types.js';
 import type { HostState } from '../state/types.js';
 import * as core from './coreutils.js';
+import { cp, du } from './file-copy.js';
 import { proxmoxBackupClient } from './pbs-client.js';
+import { proxmoxFileRestore } from './pbs-file-restore.js';
 import { proxmoxBackupManager } from './pbs-manager.js';
 import { pvesh } from './pvesh.js';
 import { gzip, pvesm, zstd } from './pvesm.js';
@@ -31,6 +33,8 @@ const PROGRAMS: Readonly<Record<string, ToolEntry>> = {
   mkdir: { run: core.mkdir },
   tar: { run: core.tar },
   find: { run: core.find },
+  cp: { run: cp },
+  du: { run: du },
   sh: { run: core.sh },
   bash: { run: core.bash },
   pass: { run: core.pass, packages: ['pass'] },
@@ -43,6 +47,7 @@ const PROGRAMS: Readonly<Record<string, ToolEntry>> = {
   qmrestore: { run: qmrestore, packages: ['pve'] },
   vzdump: { run: vzdump, packages: ['pve'] },
   'proxmox-backup-client': { run: proxmoxBackupClient, packages: ['pbs', 'pbs-client', 'pve'] },
+  'proxmox-file-restore': { run: proxmoxFileRestore, packages: ['pbs-client', 'pve'] },
   'proxmox-backup-manager': { run: proxmoxBackupManager, packages: ['pbs'] },
   zfs: { run: zfsTool, packages: ['zfs'] },
   zpool: { run: zpoolTool, packages: ['zfs'] },

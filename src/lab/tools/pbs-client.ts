@@ -26,6 +26,10 @@ import type { HostState, PbsDatastore, PbsSnapshot } from '../state/types.js';
 import { isArgError, last, parseArgs, type OptionSpec } from './args.js';
 import { goBytes } from './format.js';
 import { boxTable, fail, keepFromArgs, outputFormat, printData } from './pbs-common.js';
+import { catalogLines, selectedFiles } from './pbs-files.js';
+import { pxarFiles } from '../state/pbs-files.js';
+import { writeFileSet } from '../state/file-sets.js';
+import { atLeast, toolVersion } from '../state/tool-versions.js';
 import { keepOptions } from '../state/retention.js';
 
 const COMMON = { repository: 'value', ns: 'value', 'output-format': 'value', keyfile: 'value', 'crypt-mode': 'value' } as const;
@@ -39,6 +43,8 @@ const SPECS: Record<string, OptionSpec> = {
     long: { ...COMMON, 'dry-run': 'flag', quiet: 'flag', 'keep-last': 'value', 'keep-hourly': 'value', 'keep-daily': 'value', 'keep-weekly': 'value', 'keep-monthly': 'value', 'keep-yearly': 'value' },
   },
   restore: { long: { ...COMMON, 'allow-existing-dirs': 'flag', overwrite: 'flag', 'ignore-acls': 'flag' } },
+  'restore with pattern': { long: { ...COMMON, 'allow-existing-dirs': 'flag', overwrite: 'flag', 'ignore-acls': 'flag', pattern: 'value' } },
+  'catalog dump': { long: COMMON },
   backup: { long: { ...COMMON, 'backup-type': 'value', 'backup-id': 'value', 'backup-time': 'value', include: 'value', exclude: 'value', 'skip-lost-and-found': 'flag', 'change-detection-mode': 'value' } },
 };
 
@@ -72,7 +78,7 @@ interface Connected {
   ds: PbsDatastore;
 }
 
-async function connect(ctx: ToolContext, repoText: string | undefined): Promise<Connected | string> {
+export async function connect(ctx: ToolContext, repoText: string | undefined): Promise<Connected | string> {
   const text = repoText ?? ctx.env.PBS_REPOSITORY;
   if (!text) return 'unable to get (default) repository';
   const repo = parseRepository(text);
@@ -132,15 +138,19 @@ function archiveContent(s: PbsSnapshot, archive: string): string | undefined {
 export async function proxmoxBackupClient(ctx: ToolContext): Promise<number> {
   let words = ctx.argv.slice(1);
   let sub = words[0];
-  if (sub === 'snapshot' && words[1] === 'list') {
-    sub = 'snapshot list';
+  if ((sub === 'snapshot' && words[1] === 'list') || (sub === 'catalog' && words[1] === 'dump')) {
+    sub = `${sub} ${words[1]}`;
     words = words.slice(2);
   } else words = words.slice(1);
   if (sub === 'version') {
-    ctx.out('client version: 3.2.7\n');
+    const [major = '4', minor = '0', release = '0'] = toolVersion(ctx.host, 'pbsClient').split('.');
+    if (words.includes('json')) ctx.out(`${JSON.stringify({ client: { version: `${major}.${minor}`, release, repoid: 'c0ffee' } })}\n`);
+    else ctx.out(`client version: ${major}.${minor}.${release}\n`);
     return 0;
   }
-  const spec = sub === undefined ? undefined : SPECS[sub];
+  // `--pattern` is an option of restore from client 4.0; 3.x refuses it.
+  const specName = sub === 'restore' && atLeast(ctx.host, 'pbsClient', '4.0') ? 'restore with pattern' : sub;
+  const spec = specName === undefined ? undefined : SPECS[specName];
   if (!spec) {
     ctx.err(`Error: ${sub === undefined ? 'no command specified' : `no such command '${sub}'`}\n`);
     return 255;
@@ -154,6 +164,17 @@ export async function proxmoxBackupClient(ctx: ToolContext): Promise<number> {
   const { ds, server } = conn;
 
   switch (sub) {
+    case 'catalog dump': {
+      const snapText = args.positionals[0];
+      if (snapText === undefined) return fail(ctx, 'parameter verification failed\n\nsnapshot: parameter is missing and it is not optional.');
+      const snap = snapshotByPath(ds, snapText);
+      if (!snap) return fail(ctx, `unable to find snapshot '${snapText}'`);
+      const lines = catalogLines(snap, ctx.host.timeZone);
+      if (!lines) return fail(ctx, "manifest does not contain file 'catalog.pcat1.didx'");
+      await ctx.pace(100 + lines.length / 50);
+      for (const l of lines) ctx.err(`${l}\n`);
+      return 0;
+    }
     case 'snapshot list':
     case 'snapshots': {
       const filter = args.positionals[0];
@@ -254,7 +275,9 @@ export async function proxmoxBackupClient(ctx: ToolContext): Promise<number> {
           return fail(ctx, `error extracting archive - directory already exists: '${path}'`);
         }
         mkdirs(ctx.host.fs, path);
-        writeFile(ctx.host.fs, posix.join(path, '.pxar-restored'), { size: file.size, mtime: ctx.now(), content: `${pbsSnapshotPath(snap)}\n` });
+        const kept = pxarFiles(snap, file.filename) ?? {};
+        if (Object.keys(kept).length === 0) writeFile(ctx.host.fs, posix.join(path, '.pxar-restored'), { size: file.size, mtime: ctx.now(), content: `${pbsSnapshotPath(snap)}\n` });
+        else writeFileSet(ctx.host.fs, path, selectedFiles(kept, args.values.pattern ?? []));
       } else {
         if (!isDir(ctx.host.fs, posix.dirname(path))) return fail(ctx, `unable to create target file '${target}' - No such file or directory (os error 2)`);
         writeFile(ctx.host.fs, path, { size: file.size, mtime: ctx.now(), ...(file.size < 1 << 20 ? { content } : {}) });

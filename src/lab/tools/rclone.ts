@@ -7,6 +7,7 @@
  * Remotes come from the host's rclone.conf or RCLONE_CONFIG_<NAME>_TYPE.
  */
 import { posix } from 'node:path';
+import { atLeast, toolVersion } from '../state/tool-versions.js';
 import type { ToolContext } from '../shell/types.js';
 import { rfc3339Fixed, strftime } from '../state/clock.js';
 import { md5Object } from '../state/cloud.js';
@@ -16,7 +17,8 @@ import { goJson } from '../state/restic.js';
 import { goBytes } from './format.js';
 
 /** How long a Glacier restore request takes at time scale 1 (hours in reality). */
-const THAW_MS = 4000;
+/** Thaw times by priority, scaled by the lab's time scale (S3: minutes, hours, half a day). */
+const THAW_MS: Readonly<Record<string, number>> = { Expedited: 1_000, Standard: 4_000, Bulk: 40_000 };
 
 interface Place {
   kind: 'local' | 's3';
@@ -118,15 +120,28 @@ function excludeFilter(patterns: readonly string[]): (path: string) => boolean {
   return (path) => tests.some((t) => t(path));
 }
 
-async function transfer(ctx: ToolContext, flags: Set<string>, src: Place, dst: Place, deleteExtra: boolean, excludes: readonly string[] = []): Promise<number> {
+/** rclone's --include rules as Strata writes them: `/a/b` that path, `/a/**` everything below `a`; none includes all. */
+function includeFilter(rules: readonly string[]): (path: string) => boolean {
+  if (rules.length === 0) return () => true;
+  const tests = rules.map((r) => {
+    const rule = r.replace(/^\//, '').replace(/\\(.)/g, '$1');
+    if (rule === '**') return () => true;
+    if (rule.endsWith('/**')) return (path: string) => path.startsWith(rule.slice(0, -2));
+    return (path: string) => path === rule;
+  });
+  return (path) => tests.some((t) => t(path));
+}
+
+async function transfer(ctx: ToolContext, flags: Set<string>, src: Place, dst: Place, deleteExtra: boolean, excludes: readonly string[] = [], includes: readonly string[] = []): Promise<number> {
   const json = flags.has('use-json-log');
   const verbose = flags.has('v') || flags.has('verbose') || flags.has('vv') || json;
   const dryRun = flags.has('dry-run');
   const excluded = excludeFilter(excludes);
-  const from = entries(ctx, src).filter((e) => !excluded(e.path));
+  const included = includeFilter(includes);
+  const from = entries(ctx, src).filter((e) => !excluded(e.path) && included(e.path));
   let to: Entry[] = [];
   try {
-    to = entries(ctx, dst).filter((e) => !excluded(e.path));
+    to = entries(ctx, dst).filter((e) => !excluded(e.path) && included(e.path));
   } catch {
     to = [];
   }
@@ -143,7 +158,8 @@ async function transfer(ctx: ToolContext, flags: Set<string>, src: Place, dst: P
     await ctx.pace(120);
     if (src.kind === 's3' && e.object && ['GLACIER', 'DEEP_ARCHIVE'].includes(e.object.tier) && !(e.object.restoredUntil !== undefined && (e.object.restoreReadyAt ?? 0) <= ctx.now() && e.object.restoredUntil > ctx.now())) {
       errors++;
-      ctx.err(logLine(ctx, json, 'ERROR', e.path, `Failed to copy: failed to open source object: InvalidObjectState: The operation is not valid for the object's storage class\n\tstatus code: 403, request id: ${ctx.lab.rng.hex(8).toUpperCase()}, host id: `));
+      // rclone's s3 Open turns S3's InvalidObjectState into this (restore-formats §7).
+      ctx.err(logLine(ctx, json, 'ERROR', e.path, `Failed to copy: failed to open source object: Object in ${e.object.tier}, restore first: bucket="${src.root}", key="${src.prefix ? `${src.prefix}/${e.path}` : e.path}"`));
       continue;
     }
     if (failing && transfers === 0) {
@@ -293,7 +309,7 @@ function backendRestore(ctx: ToolContext, values: Record<string, string[]>, p: P
       out.push({ Status: 'RestoreAlreadyInProgress: Object restore is already in progress\n\tstatus code: 409', Remote: e.path });
       continue;
     }
-    o.restoreReadyAt = now + (THAW_MS * ctx.lab.timeScale) / 1000;
+    o.restoreReadyAt = now + ((THAW_MS[opts.priority ?? 'Standard'] ?? THAW_MS.Standard!) * ctx.lab.timeScale) / 1000;
     o.restoredUntil = o.restoreReadyAt + lifetime * 86_400;
     out.push({ Status: 'OK', Remote: e.path });
   }
@@ -375,7 +391,7 @@ export async function rclone(ctx: ToolContext): Promise<number> {
     await ctx.pace(40);
     switch (cmd) {
       case 'version':
-        ctx.out('rclone v1.60.1-DEV\n- os/version: debian 12.4 (64 bit)\n- os/kernel: 6.8.12-4-pve (x86_64)\n- os/type: linux\n- os/arch: amd64\n- go/version: go1.19.8\n- go/linking: dynamic\n- go/tags: none\n');
+        ctx.out(`rclone v${toolVersion(ctx.host, 'rclone')}${atLeast(ctx.host, 'rclone', '1.64') ? '' : '-DEV'}\n- os/version: debian 12.4 (64 bit)\n- os/kernel: 6.8.12-4-pve (x86_64)\n- os/type: linux\n- os/arch: amd64\n- go/version: go1.19.8\n- go/linking: dynamic\n- go/tags: none\n`);
         return 0;
       case 'lsjson':
         if (rest.length !== 1) throw new RcloneFail(`Command lsjson needs 1 arguments maximum: you provided ${rest.length} non flag arguments: ${JSON.stringify(rest)}`, 1);
@@ -392,7 +408,7 @@ export async function rclone(ctx: ToolContext): Promise<number> {
       case 'copy':
         if (rest.length !== 2) throw new RcloneFail(`Command ${cmd} needs 2 arguments minimum: you provided ${rest.length} non flag arguments: ${JSON.stringify(rest)}`, 1);
         try {
-          return await transfer(ctx, flags, place(ctx, rest[0]!), place(ctx, rest[1]!), cmd === 'sync', values.exclude ?? []);
+          return await transfer(ctx, flags, place(ctx, rest[0]!), place(ctx, rest[1]!), cmd === 'sync', values.exclude ?? [], values.include ?? []);
         } catch (e) {
           if (e instanceof RcloneFail && e.message === 'directory not found') throw new RcloneFail(`Failed to ${cmd}: directory not found`, 3);
           throw e;
@@ -405,7 +421,8 @@ export async function rclone(ctx: ToolContext): Promise<number> {
         return check(ctx, flags, stringValues, place(ctx, rest[0]!), place(ctx, rest[1]!));
       case 'backend':
         if (rest[0] === 'restore') return backendRestore(ctx, values, place(ctx, rest[1] ?? ''));
-        if (rest[0] === 'restore-status') return restoreStatus(ctx, place(ctx, rest[1] ?? ''));
+        // restore-status came with rclone 1.64.
+        if (rest[0] === 'restore-status' && atLeast(ctx.host, 'rclone', '1.64')) return restoreStatus(ctx, place(ctx, rest[1] ?? ''));
         throw new RcloneFail(`Failed to backend: command "${rest[0] ?? ''}" failed: command not found`, 1);
       case undefined:
         ctx.out('Usage:\n  rclone [flags]\n  rclone [command]\n');

@@ -1,28 +1,31 @@
 /**
- * restic 0.17 over the lab's repositories (local paths of the host, or S3
+ * restic over the lab's repositories (local paths of the host, or S3
  * repositories in the lab's cloud): `snapshots`, `backup` (JSON status lines
  * over a few scaled seconds), `check`, `forget` (with the retention engine's
- * restic semantics), `stats`, `restore`, `cat config`, `init`, `unlock`,
- * `version`. Exit codes of 0.17.1+: 1 failure, 3 partial backup, 10 no
- * repository, 11 locked, 12 wrong password, 130 interrupted.
+ * restic semantics), `stats`, `ls` and `restore` (restic-files.ts), `cat
+ * config`, `init`, `unlock`, `version`. The host's version (0.17.3 unless
+ * `host.tools.restic` says otherwise) decides the forms: exit codes of
+ * 0.17.1+ are 1 failure, 3 partial backup, 10 no repository, 11 locked, 12
+ * wrong password, 130 interrupted; before 0.17 every failure is 1.
  */
-import { posix } from 'node:path';
-import { splitWords } from '../../transport/shell-script.js';
 import type { ToolContext } from '../shell/types.js';
 import { strftime } from '../state/clock.js';
-import { filesUnder, getFile, isDir, mkdirs, resolvePath, writeFile } from '../state/fs.js';
+import { filesUnder, getFile, isDir, mkdirs, resolvePath } from '../state/fs.js';
 import {
   findRepo,
   goJson,
   isCloudLocation,
   makeSnapshot,
   newRepo,
-  RESTIC_VERSION,
   snapshotEpoch,
   snapshotJson,
 } from '../state/restic.js';
 import { keepOptions, planPrune } from '../state/retention.js';
-import type { ResticRepo, ResticSnapshot } from '../state/types.js';
+import { captureFiles } from '../state/file-sets.js';
+import { atLeast, toolVersion } from '../state/tool-versions.js';
+import { byTime, Fatal, findSnapshot, matches, open, opened, password } from './restic-repo.js';
+import { ls, restore } from './restic-files.js';
+import type { ResticSnapshot } from '../state/types.js';
 import { isArgError, last, parseArgs, type OptionSpec } from './args.js';
 import { elapsed, goBytes } from './format.js';
 
@@ -56,118 +59,36 @@ const COMMAND_OPTIONS: Record<string, Record<string, 'value' | 'flag'>> = {
   forget: { 'dry-run': 'flag', prune: 'flag', host: 'value', path: 'value', tag: 'value', 'group-by': 'value', compact: 'flag', 'max-unused': 'value', ...Object.fromEntries(KEEP.map((k) => [k, 'value' as const])) },
   stats: { mode: 'value', host: 'value', path: 'value', tag: 'value' },
   restore: { target: 'value', include: 'value', exclude: 'value', host: 'value', path: 'value', tag: 'value', verify: 'flag', 'dry-run': 'flag', overwrite: 'value', delete: 'flag' },
+  ls: { recursive: 'flag', long: 'flag', host: 'value', path: 'value', tag: 'value' },
   cat: {},
   init: { 'copy-chunker-params': 'flag', 'from-repo': 'value', 'repository-version': 'value' },
   unlock: { 'remove-all': 'flag' },
   version: {},
 };
 
+/** A command's options on the host's restic: restore's --overwrite, --dry-run and --delete are 0.17's. */
+function commandOptions(ctx: ToolContext, command: string): Record<string, 'value' | 'flag'> | undefined {
+  const own = Object.hasOwn(COMMAND_OPTIONS, command) ? COMMAND_OPTIONS[command] : undefined;
+  if (command !== 'restore' || !own || atLeast(ctx.host, 'restic', '0.17')) return own;
+  const { overwrite: _o, 'dry-run': _d, delete: _x, ...older } = own;
+  return older;
+}
+
+/** Exit codes before 0.17 (no repository 10, locked 11) and 0.17.1 (wrong password 12) are all 1. */
+function exitCodeOf(ctx: ToolContext, code: number): number {
+  if ((code === 10 || code === 11) && !atLeast(ctx.host, 'restic', '0.17')) return 1;
+  if (code === 12 && !atLeast(ctx.host, 'restic', '0.17.1')) return 1;
+  return code;
+}
+
 const SHORT: Record<string, string> = { r: 'repo', p: 'password-file', q: 'quiet', v: 'verbose', o: 'option', t: 'target', H: 'host', n: 'dry-run', l: 'keep-last', d: 'keep-daily', w: 'keep-weekly', m: 'keep-monthly', y: 'keep-yearly' };
 
-class Fatal extends Error {
-  constructor(
-    message: string,
-    readonly code = 1,
-  ) {
-    super(message);
-  }
-}
-
-interface Opened {
-  repo: ResticRepo;
-  location: string;
-}
-
-async function password(ctx: ToolContext, file: string | undefined, command: string | undefined): Promise<string> {
-  if (file && command) throw new Fatal('Password file and command are mutually exclusive options');
-  if (command) {
-    const argv = splitWords(command);
-    if ('error' in argv || argv.length === 0) throw new Fatal(`password command failed: unable to parse "${command}"`);
-    const r = await ctx.run({ argv, env: ctx.env, cwd: ctx.cwd });
-    if (r.code !== 0) {
-      ctx.err(r.stderr);
-      throw new Fatal(`password command failed: exit status ${r.code}`);
-    }
-    return r.stdout.replace(/\n$/, '');
-  }
-  if (file) {
-    const f = getFile(ctx.host.fs, resolvePath(ctx.cwd, file));
-    if (!f) throw new Fatal(`${file} does not exist`);
-    return (f.content ?? '').trim();
-  }
-  return ctx.env.RESTIC_PASSWORD ?? '';
-}
-
-async function open(ctx: ToolContext, values: Readonly<Record<string, string[]>>, needLock: 'none' | 'shared' | 'exclusive'): Promise<Opened> {
-  let location = values.repo?.at(-1) ?? ctx.env.RESTIC_REPOSITORY;
-  const repoFile = values['repository-file']?.at(-1) ?? ctx.env.RESTIC_REPOSITORY_FILE;
-  if (!location && repoFile) {
-    const f = getFile(ctx.host.fs, resolvePath(ctx.cwd, repoFile));
-    if (!f) throw new Fatal(`unable to read repository file: open ${repoFile}: no such file or directory`);
-    location = (f.content ?? '').trim();
-  }
-  if (!location) throw new Fatal('Please specify repository location (-r or --repository-file)');
-  const pw = await password(
-    ctx,
-    values['password-file']?.at(-1) ?? ctx.env.RESTIC_PASSWORD_FILE,
-    values['password-command']?.at(-1) ?? ctx.env.RESTIC_PASSWORD_COMMAND,
-  );
-  if (pw === '' && values['insecure-no-password'] === undefined) {
-    throw new Fatal('an empty password is not allowed by default. Pass the flag `--insecure-no-password` to restic to disable this check');
-  }
-  await ctx.pace(150);
-  const repo = findRepo(ctx.lab.state, ctx.host, location);
-  if (isCloudLocation(location) && location.startsWith('s3:')) {
-    const creds = repo?.s3Credentials;
-    if (!ctx.env.AWS_ACCESS_KEY_ID || !ctx.env.AWS_SECRET_ACCESS_KEY || (creds && (creds.accessKeyId !== ctx.env.AWS_ACCESS_KEY_ID || creds.secretAccessKey !== ctx.env.AWS_SECRET_ACCESS_KEY))) {
-      throw new Fatal(`unable to open config file: Stat: Access Denied.\nIs there a repository at the following location?\n${location}`);
-    }
-  }
-  if (!repo) {
-    const why = isCloudLocation(location) ? 'Stat: The specified key does not exist.' : `stat ${location.replace(/\/+$/, '')}/config: no such file or directory`;
-    throw new Fatal(`repository does not exist: unable to open config file: ${why}\nIs there a repository at the following location?\n${location}`, 10);
-  }
-  if (repo.password !== pw) throw new Fatal('wrong password or no key found', 12);
-  if (needLock !== 'none' && repo.lock && values['no-lock'] === undefined && (repo.lock.exclusive || needLock === 'exclusive')) {
-    const ago = Math.max(0, Math.floor(ctx.now() - repo.lock.time));
-    throw new Fatal(
-      `unable to create lock in backend: repository is already locked ${repo.lock.exclusive ? 'exclusively ' : ''}by PID ${repo.lock.pid} on ${repo.lock.host} by ${repo.lock.user} (UID 0, GID 0)\nlock was created at ${strftime('%Y-%m-%d %H:%M:%S', repo.lock.time, ctx.host.timeZone)} (${Math.floor(ago / 3600)}h${Math.floor((ago % 3600) / 60)}m${ago % 60}s ago)\nstorage ID ${repo.id.slice(0, 8)}\nthe \`unlock\` command can be used to remove stale locks`,
-      11,
-    );
-  }
-  return { repo, location };
-}
-
-function opened(ctx: ToolContext, o: Opened, json: boolean): void {
-  if (!json) ctx.out(`repository ${o.repo.id.slice(0, 8)} opened (version 2, compression level auto)\n`);
-}
-
-function matches(s: ResticSnapshot, values: Readonly<Record<string, string[]>>): boolean {
-  const hosts = values.host ?? [];
-  const paths = values.path ?? [];
-  const tags = values.tag ?? [];
-  return (
-    (hosts.length === 0 || hosts.includes(s.hostname)) &&
-    (paths.length === 0 || paths.every((p) => s.paths.includes(p))) &&
-    (tags.length === 0 || tags.some((t) => t.split(',').every((x) => s.tags?.includes(x))))
-  );
-}
-
-function byTime(a: ResticSnapshot, b: ResticSnapshot): number {
-  return snapshotEpoch(a) - snapshotEpoch(b);
-}
-
-function findSnapshot(repo: ResticRepo, ref: string, values: Readonly<Record<string, string[]>>): ResticSnapshot {
-  const [id] = ref.split(':') as [string];
-  if (id === 'latest') {
-    const s = repo.snapshots.filter((x) => matches(x, values)).sort(byTime).at(-1);
-    if (!s) throw new Fatal('failed to find snapshot: no snapshot found');
-    return s;
-  }
-  const found = repo.snapshots.filter((s) => s.id.startsWith(id));
-  if (found.length === 0) throw new Fatal(`failed to find snapshot: no matching ID found for prefix "${id}"`);
-  if (found.length > 1) throw new Fatal(`failed to find snapshot: multiple IDs with prefix "${id}" found`);
-  return found[0]!;
+/** `snapshots --json` as the host's version prints it: program_version from 0.16, summary from 0.17. */
+function versionedSnapshotJson(ctx: ToolContext, x: ResticSnapshot): Record<string, unknown> {
+  const j = snapshotJson(x);
+  if (!atLeast(ctx.host, 'restic', '0.16')) delete j.program_version;
+  if (!atLeast(ctx.host, 'restic', '0.17')) delete j.summary;
+  return j;
 }
 
 function table(ctx: ToolContext, snaps: readonly ResticSnapshot[], extra?: (s: ResticSnapshot) => string): string {
@@ -227,6 +148,8 @@ async function backup(ctx: ToolContext, values: Readonly<Record<string, string[]
     totalBytes,
     changedBytes: Math.round(totalBytes * 0.02) + 4096,
     ...(values.tag ? { tags: values.tag.flatMap((t) => t.split(',')) } : {}),
+    files: captureFiles(ctx.host.fs, present),
+    version: toolVersion(ctx.host, 'restic'),
   });
   const sum = snap.summary!;
   if (json) {
@@ -370,32 +293,6 @@ async function stats(ctx: ToolContext, values: Readonly<Record<string, string[]>
   return 0;
 }
 
-async function restore(ctx: ToolContext, values: Readonly<Record<string, string[]>>, ids: string[]): Promise<number> {
-  const target = values.target?.at(-1);
-  if (!target) throw new Fatal('Please specify a directory to restore to (--target)');
-  if (ids.length !== 1) throw new Fatal(ids.length === 0 ? 'no snapshot ID specified, specify snapshot ID or use special ID \'latest\'' : 'more than one snapshot ID specified');
-  const o = await open(ctx, values, 'shared');
-  const snap = findSnapshot(o.repo, ids[0]!, values);
-  const dest = resolvePath(ctx.cwd, target);
-  const when = strftime('%Y-%m-%d %H:%M:%S', snapshotEpoch(snap), ctx.host.timeZone);
-  ctx.out(`restoring <Snapshot ${snap.id.slice(0, 8)} of [${snap.paths.join(' ')}] at ${when} by ${snap.username}@${snap.hostname}> to ${dest}\n`);
-  const includes = values.include ?? [];
-  const source = Object.values(ctx.lab.state.hosts).find((h) => h.hostname === snap.hostname);
-  const files = source ? snap.paths.flatMap((p) => filesUnder(source.fs, p)).filter(([, f]) => f.mtime <= snapshotEpoch(snap) + 1) : [];
-  const chosen = files.filter(([p]) => includes.length === 0 || includes.some((i) => p === i || p.startsWith(`${i.replace(/\/$/, '')}/`)));
-  await ctx.pace(300 + Math.min(2000, chosen.length * 20));
-  const dryRun = values['dry-run'] !== undefined;
-  if (!dryRun) {
-    mkdirs(ctx.host.fs, dest);
-    for (const [p, f] of chosen) writeFile(ctx.host.fs, posix.join(dest, p), { ...f });
-    if (chosen.length === 0) writeFile(ctx.host.fs, posix.join(dest, snap.paths[0] ?? '/', '.restored'), { size: 0, mtime: ctx.now() });
-  }
-  const bytes = chosen.reduce((n, [, f]) => n + f.size, 0) || snap.totalBytes;
-  ctx.out(`Summary: ${dryRun ? 'Would restore' : 'Restored'} ${chosen.length || snap.fileCount} files/dirs (${goBytes(bytes)}) in ${elapsed(1)}\n`);
-  if (values.verify !== undefined) ctx.out(`verifying files in ${dest}\nfinished verifying ${chosen.length || snap.fileCount} files in ${dest} (took 0.5s)\n`);
-  return 0;
-}
-
 async function init(ctx: ToolContext, values: Readonly<Record<string, string[]>>): Promise<number> {
   const location = values.repo?.at(-1) ?? ctx.env.RESTIC_REPOSITORY;
   if (!location) throw new Fatal('Please specify repository location (-r or --repository-file)');
@@ -423,7 +320,7 @@ export async function restic(ctx: ToolContext): Promise<number> {
     ctx.out('\nrestic is a backup program which allows saving multiple revisions of files and\ndirectories in an encrypted repository stored on different backends.\n');
     return 0;
   }
-  const own = COMMAND_OPTIONS[command];
+  const own = commandOptions(ctx, command);
   if (!own) {
     ctx.err(`Error: unknown command "${command}" for "restic"\nRun 'restic --help' for usage.\n`);
     return 1;
@@ -438,15 +335,19 @@ export async function restic(ctx: ToolContext): Promise<number> {
   const args = [...parsed.positionals];
   try {
     switch (command) {
-      case 'version':
-        ctx.out(`restic ${RESTIC_VERSION} compiled with go1.22.8 on linux/amd64\n`);
+      case 'version': {
+        const version = toolVersion(ctx.host, 'restic');
+        const go = atLeast(ctx.host, 'restic', '0.17') ? 'go1.23.3' : atLeast(ctx.host, 'restic', '0.16') ? 'go1.21.6' : 'go1.19.8';
+        if (v.json !== undefined && atLeast(ctx.host, 'restic', '0.17')) ctx.out(`${goJson({ version, go_version: go, go_os: 'linux', go_arch: 'amd64' })}\n`);
+        else ctx.out(`restic ${version} compiled with ${go} on linux/amd64\n`);
         return 0;
+      }
       case 'snapshots': {
         const o = await open(ctx, v, 'none');
         let snaps = (args.length > 0 ? args.map((id) => findSnapshot(o.repo, id, v)) : o.repo.snapshots.filter((s) => matches(s, v))).sort(byTime);
         const latest = last(parsed, 'latest');
         if (latest !== undefined) snaps = snaps.slice(-Number(latest));
-        if (v.json !== undefined) ctx.out(`${goJson(snaps.map(snapshotJson))}\n`);
+        if (v.json !== undefined) ctx.out(`${goJson(snaps.map((x) => versionedSnapshotJson(ctx, x)))}\n`);
         else {
           opened(ctx, o, false);
           ctx.out(`${table(ctx, snaps)}${snaps.length} snapshots\n`);
@@ -463,6 +364,8 @@ export async function restic(ctx: ToolContext): Promise<number> {
         return await stats(ctx, v, args);
       case 'restore':
         return await restore(ctx, v, args);
+      case 'ls':
+        return await ls(ctx, v, args);
       case 'init':
         return await init(ctx, v);
       case 'unlock': {
@@ -482,7 +385,7 @@ export async function restic(ctx: ToolContext): Promise<number> {
   } catch (e) {
     if (e instanceof Fatal) {
       ctx.err(`Fatal: ${e.message}\n`);
-      return e.code;
+      return exitCodeOf(ctx, e.code);
     }
     throw e;
   }

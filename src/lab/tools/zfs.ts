@@ -1,7 +1,8 @@
 /**
  * `zfs` of OpenZFS 2.x on a simulated host: `list` and `get` (with -H
  * tab-separated, -p exact numbers and epoch times), `snapshot`, `rollback`
- * (refusing without -r when newer snapshots exist), `destroy` of snapshots,
+ * (refusing without -r when newer snapshots exist, without -R when clones of
+ * them exist), `clone`, `set readonly`, `destroy` of snapshots and datasets,
  * and `send` / `recv` of a stream that carries the snapshots.
  */
 import type { ToolContext } from '../shell/types.js';
@@ -20,7 +21,9 @@ import {
   sortedSnapshots,
   subtree,
 } from '../state/zfs.js';
-import type { ZfsDataset, ZfsSnapshot, ZfsState } from '../state/types.js';
+import type { FileSet, ZfsDataset, ZfsSnapshot, ZfsState } from '../state/types.js';
+import { datasetFiles, dropDatasetFiles, replaceDatasetFiles } from '../state/zfs-files.js';
+import { mkdirs } from '../state/fs.js';
 import { alignColumns, zfsNicenum } from './format.js';
 import { zfsModule } from './zfs-module.js';
 
@@ -42,6 +45,8 @@ function usage(ctx: ToolContext, msg: string, sub: string): number {
     destroy: '\tdestroy [-fnpRrv] <filesystem|volume>\n\tdestroy [-dnpRrv] <filesystem|volume>@<snap>[%<snap>][,...]',
     send: '\tsend [-DLPbcehnpsVvw] [-i|-I snapshot] [-R [-X dataset[,dataset]...]] <snapshot>',
     receive: '\treceive [-vMnsFhu] [-o <property>=<value>] ... [-x <property>] ...\n\t    <filesystem|volume|snapshot>',
+    clone: '\tclone [-p] [-o property=value] ... <snapshot> <filesystem|volume>',
+    set: '\tset <property=value> ... <filesystem|volume|snapshot> ...',
   };
   ctx.err(`${msg ? `${msg}\n` : ''}usage:\n${lines[sub] ?? ''}\n`);
   return 2;
@@ -276,7 +281,7 @@ function snapshot(ctx: ToolContext, zfs: ZfsState, args: readonly string[]): num
       ctx.err(`cannot create snapshot '${full}': dataset already exists\n`);
       return 1;
     }
-    for (const d of targets) createSnapshot(zfs, d, snapName, ctx.now(), 0);
+    for (const d of targets) createSnapshot(zfs, d, snapName, ctx.now(), 0).files = datasetFiles(ctx.host, d);
   }
   return 0;
 }
@@ -298,8 +303,100 @@ function rollback(ctx: ToolContext, zfs: ZfsState, args: readonly string[]): num
     ctx.err(`cannot rollback to '${full}': more recent snapshots or bookmarks exist\nuse '-r' to force deletion of the following snapshots and bookmarks:\n${newer.map((s) => `${ds.name}@${s.name}\n`).join('')}`);
     return 1;
   }
+  const clones = Object.values(zfs.datasets).filter((d) => newer.some((s) => d.origin === `${ds.name}@${s.name}`));
+  if (clones.length > 0 && !flags.includes('R')) {
+    ctx.err(`cannot rollback to '${full}': clones of previous snapshots exist\nuse '-R' to force deletion of the following clones and dependents:\n${clones.map((d) => `${d.name}\n`).join('')}`);
+    return 1;
+  }
+  for (const c of clones) {
+    dropDatasetFiles(ctx.host, c);
+    delete zfs.datasets[c.name];
+  }
   for (const s of newer) destroySnapshot(ds, s);
   ds.referenced = snap.referenced;
+  if (snap.files) replaceDatasetFiles(ctx.host, ds, snap.files);
+  return 0;
+}
+
+function sameFiles(a: FileSet, b: FileSet): boolean {
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  return ka.every((k) => Object.hasOwn(b, k) && a[k]!.size === b[k]!.size && Math.abs(a[k]!.mtime - b[k]!.mtime) < 1 && a[k]!.content === b[k]!.content);
+}
+
+/** `zfs clone [-p] [-o readonly=on] DS@SNAP NEW`: a new file system with the snapshot's files; nothing is destroyed. */
+function clone(ctx: ToolContext, zfs: ZfsState, args: readonly string[]): number {
+  let parents = false;
+  let readonly = false;
+  const names: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '-p') parents = true;
+    else if (a === '-o') {
+      const prop = args[++i] ?? '';
+      if (!/^[a-z:._-]+=/.test(prop)) return usage(ctx, `missing property=value argument`, 'clone');
+      if (prop === 'readonly=on') readonly = true;
+    } else if (a.startsWith('-')) return usage(ctx, `invalid option '${a.slice(1)}'`, 'clone');
+    else names.push(a);
+  }
+  if (names.length !== 2) return usage(ctx, names.length < 2 ? 'missing source dataset argument' : 'too many arguments', 'clone');
+  const [source, target] = names as [string, string];
+  const [dsName, snapName] = source.split('@') as [string, string | undefined];
+  const ds = dataset(zfs, dsName);
+  const snap = ds && snapName !== undefined ? findSnapshot(ds, snapName) : undefined;
+  if (!ds || !snap) {
+    ctx.err(`cannot open '${source}': dataset does not exist\n`);
+    return 1;
+  }
+  if (dataset(zfs, target)) {
+    ctx.err(`cannot create '${target}': dataset already exists\n`);
+    return 1;
+  }
+  const parent = target.includes('/') ? target.slice(0, target.lastIndexOf('/')) : undefined;
+  if (poolOf(target) !== poolOf(dsName)) {
+    ctx.err(`cannot create '${target}': source and target pools differ\n`);
+    return 1;
+  }
+  if (parent && !dataset(zfs, parent)) {
+    if (!parents) {
+      ctx.err(`cannot create '${target}': parent does not exist\n`);
+      return 1;
+    }
+    for (let p = parent; p.includes('/') && !dataset(zfs, p); p = p.slice(0, p.lastIndexOf('/'))) newFilesystem(ctx, zfs, p);
+  }
+  const made = newFilesystem(ctx, zfs, target);
+  made.origin = `${ds.name}@${snap.name}`;
+  made.referenced = snap.referenced;
+  if (readonly) made.readonly = true;
+  if (made.mountpoint && snap.files) replaceDatasetFiles(ctx.host, made, snap.files);
+  return 0;
+}
+
+/** A file system mounted under its parent's mountpoint, as `zfs create` (and clone -p) makes it. */
+function newFilesystem(ctx: ToolContext, zfs: ZfsState, name: string): ZfsDataset {
+  const parent = name.includes('/') ? dataset(zfs, name.slice(0, name.lastIndexOf('/'))) : undefined;
+  const mountpoint = parent?.mountpoint ? `${parent.mountpoint === '/' ? '' : parent.mountpoint}/${name.slice(name.lastIndexOf('/') + 1)}` : `/${name}`;
+  const d: ZfsDataset = { name, type: 'filesystem', used: 0, referenced: 0, mountpoint, creation: Math.floor(ctx.now()), guid: String(13_000_000_000_000_000_000n + BigInt(zfs.nextTxg++)), snapshots: [] };
+  zfs.datasets[name] = d;
+  mkdirs(ctx.host.fs, mountpoint);
+  return d;
+}
+
+/** `zfs set readonly=on|off DS` (the property a browsing clone gets). */
+function set(ctx: ToolContext, zfs: ZfsState, args: readonly string[]): number {
+  const [prop, name] = args;
+  const ds = name ? dataset(zfs, name) : undefined;
+  if (!prop || !name) return usage(ctx, 'missing property=value argument', 'set');
+  if (!ds) {
+    ctx.err(`cannot open '${name}': dataset does not exist\n`);
+    return 1;
+  }
+  const m = /^readonly=(on|off)$/.exec(prop);
+  if (!m) {
+    ctx.err(`cannot set property for '${name}': the lab sets only readonly\n`);
+    return 1;
+  }
+  ds.readonly = m[1] === 'on';
   return 0;
 }
 
@@ -319,7 +416,15 @@ function destroy(ctx: ToolContext, zfs: ZfsState, args: readonly string[]): numb
       ctx.err(`cannot destroy '${full}': filesystem has children\nuse '-r' to destroy the following datasets:\n${ds.snapshots.map((s) => `${full}@${s.name}\n`).join('')}`);
       return 1;
     }
-    if (!flags.includes('n')) delete zfs.datasets[full];
+    const dependents = Object.values(zfs.datasets).filter((d) => d.origin?.startsWith(`${full}@`));
+    if (dependents.length > 0 && !flags.includes('R')) {
+      ctx.err(`cannot destroy '${full}': filesystem has dependent clones\nuse '-R' to destroy the following datasets:\n${dependents.map((d) => `${d.name}\n`).join('')}`);
+      return 1;
+    }
+    if (!flags.includes('n')) {
+      dropDatasetFiles(ctx.host, ds);
+      delete zfs.datasets[full];
+    }
     return 0;
   }
   const ds = dataset(zfs, full.slice(0, at));
@@ -331,6 +436,11 @@ function destroy(ctx: ToolContext, zfs: ZfsState, args: readonly string[]): numb
   const found = wanted.map((n) => findSnapshot(ds, n)).filter((s): s is ZfsSnapshot => s !== undefined);
   if (found.length === 0) {
     ctx.err(`could not find any snapshots to destroy; check snapshot names.\n`);
+    return 1;
+  }
+  const cloned = found.find((x) => Object.values(zfs.datasets).some((d) => d.origin === `${ds.name}@${x.name}`));
+  if (cloned) {
+    ctx.err(`cannot destroy '${ds.name}@${cloned.name}': snapshot has dependent clones\nuse '-R' to destroy the following datasets:\n${Object.values(zfs.datasets).filter((d) => d.origin === `${ds.name}@${cloned.name}`).map((d) => `${d.name}\n`).join('')}`);
     return 1;
   }
   for (const s of found) {
@@ -396,11 +506,21 @@ async function receive(ctx: ToolContext, zfs: ZfsState, args: readonly string[])
     return 1;
   }
   await ctx.pace(200);
+  const existing = dataset(zfs, target);
+  const newest = existing ? sortedSnapshots(existing).at(-1) : undefined;
+  // Files changed since the newest snapshot: only -F (a rollback first) lets the stream in.
+  if (existing && stream.from && !flags.includes('F') && newest?.files && !sameFiles(datasetFiles(ctx.host, existing), newest.files)) {
+    ctx.err(`cannot receive incremental stream: destination ${target} has been modified\nsince most recent snapshot\n`);
+    return 1;
+  }
   const problem = receiveStream(zfs, target, stream, flags.includes('F'), ctx.now());
   if (problem) {
     ctx.err(`${problem}\n`);
     return 1;
   }
+  const received = dataset(zfs, target)!;
+  const top = sortedSnapshots(received).at(-1);
+  if (top?.files && !flags.includes('u')) replaceDatasetFiles(ctx.host, received, top.files);
   if (flags.includes('v')) ctx.out(`receiving ${stream.from ? 'incremental' : 'full'} stream of ${stream.source}@${stream.snapshots.at(-1)?.name ?? ''} into ${target}@${stream.snapshots.at(-1)?.name ?? ''}\n`);
   return 0;
 }
@@ -421,6 +541,10 @@ export async function zfsTool(ctx: ToolContext): Promise<number> {
       return rollback(ctx, zfs, args);
     case 'destroy':
       return destroy(ctx, zfs, args);
+    case 'clone':
+      return clone(ctx, zfs, args);
+    case 'set':
+      return set(ctx, zfs, args);
     case 'send':
       return send(ctx, zfs, args);
     case 'recv':

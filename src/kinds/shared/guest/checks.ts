@@ -17,7 +17,9 @@ export interface CheckVerdict {
 
 type Judge<O extends CheckOutput> = (output: O, stdout: string, stderr: string, exitCode: number) => CheckVerdict;
 
-const JUDGES: { readonly [K in CheckOutput['kind']]: Judge<Extract<CheckOutput, { readonly kind: K }>> } = {
+export type GuestCheckOutput = Extract<CheckOutput, { readonly kind: 'guest-disks' | 'agent-ping' | 'guest-running' }>;
+
+const JUDGES: { readonly [K in GuestCheckOutput['kind']]: Judge<Extract<GuestCheckOutput, { readonly kind: K }>> } = {
   'guest-disks': (o, stdout, stderr, code) => {
     const r = parseGuestConfig(stdout, stderr, code);
     if (!r.ok) return { state: 'failed', detail: r.error.kind === 'not-found' ? 'the guest does not exist' : `its config could not be read: ${r.error.message}` };
@@ -42,9 +44,9 @@ const JUDGES: { readonly [K in CheckOutput['kind']]: Judge<Extract<CheckOutput, 
   },
 };
 
-export function judgeCheck(output: CheckOutput, stdout: string, stderr: string, exitCode: number): CheckVerdict {
+export function judgeCheck(output: GuestCheckOutput, stdout: string, stderr: string, exitCode: number): CheckVerdict {
   try {
-    return (JUDGES[output.kind] as Judge<CheckOutput>)(output, stdout, stderr, exitCode);
+    return (JUDGES[output.kind] as Judge<GuestCheckOutput>)(output, stdout, stderr, exitCode);
   } catch (e) {
     return { state: 'failed', detail: `the answer could not be read: ${e instanceof Error ? e.message : String(e)}` };
   }
