@@ -255,6 +255,16 @@ describe('ZFS', () => {
     expect(lab.state.hosts.nas1!.zfs!.datasets['tank/data']!.snapshots.map((x) => x.name).at(-1)).toBe(older.name);
   });
 
+  it("files from the replica: the same path of the original, read from the replica's snapshot directory", async () => {
+    const s = await sourceOn({ path: 'nas1:/tank/data/db' }, 'nas-repl');
+    expect(s).toMatchObject({ kind: 'zfs-replica', covers: '/tank/data', start: '/tank/data/db' });
+    const plan = await services.fileRestore.plan({ sourceId: s.id, target: { kind: 'alternate', dir: '/restore/from-replica' } });
+    expect(plan.commands.map((c) => c.command).join('\n')).toContain('/backup/data/.zfs/snapshot/');
+    const r = await services.fileRestore.run(plan);
+    expect(r).toMatchObject({ state: 'restored', checks: [{ state: 'passed' }] });
+    expect(files('nas1', '/restore/from-replica/db/').length).toBeGreaterThan(0);
+  });
+
   it('copies files out of the snapshot directory, and clones the whole dataset by default', async () => {
     const s = await sourceOn({ path: 'nas1:/tank/data/db' }, 'nas-snap');
     const plan = await services.fileRestore.plan({ sourceId: s.id, target: { kind: 'alternate', dir: '/restore/db' } });
