@@ -146,6 +146,21 @@ describe('restic', () => {
   });
 });
 
+describe('a restore that fails part way', () => {
+  it('restic goes on past write errors (a warning), and the check that reads the files back fails: exit 1', async () => {
+    const s = await sourceOn({ path: 'docker1:/srv/app' }, 'restic-usb');
+    lab.inject('docker1', { kind: 'failing-job', program: 'restic', message: 'no space left on device' });
+    try {
+      const r = await services.fileRestore.run(await services.fileRestore.plan({ sourceId: s.id, target: { kind: 'alternate', dir: '/restore/full-disk' } }));
+      expect(r).toMatchObject({ state: 'check-failed', exitCode: 1 });
+      expect(r.checks[0]).toMatchObject({ state: 'failed', detail: expect.stringContaining('missing') });
+      expect(r.outcome!.details!.join(' ')).toMatch(/but 3 errors \(.*no space left on/);
+    } finally {
+      lab.clear('docker1');
+    }
+  });
+});
+
 describe('restic 0.14 progress', () => {
   it('no percent from this restic: elapsed time and the bytes measured under the target while it runs', async () => {
     docker().tools = { restic: '0.14.0' };
