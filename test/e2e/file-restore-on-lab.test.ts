@@ -146,6 +146,21 @@ describe('restic', () => {
   });
 });
 
+describe('a restore that fails part way', () => {
+  it('restic goes on past write errors (a warning), and the check that reads the files back fails: exit 1', async () => {
+    const s = await sourceOn({ path: 'docker1:/srv/app' }, 'restic-usb');
+    lab.inject('docker1', { kind: 'failing-job', program: 'restic', message: 'no space left on device' });
+    try {
+      const r = await services.fileRestore.run(await services.fileRestore.plan({ sourceId: s.id, target: { kind: 'alternate', dir: '/restore/full-disk' } }));
+      expect(r).toMatchObject({ state: 'check-failed', exitCode: 1 });
+      expect(r.checks[0]).toMatchObject({ state: 'failed', detail: expect.stringContaining('missing') });
+      expect(r.outcome!.details!.join(' ')).toMatch(/but 3 errors \(.*no space left on/);
+    } finally {
+      lab.clear('docker1');
+    }
+  });
+});
+
 describe('restic 0.14 progress', () => {
   it('no percent from this restic: elapsed time and the bytes measured under the target while it runs', async () => {
     docker().tools = { restic: '0.14.0' };
@@ -253,6 +268,16 @@ describe('ZFS', () => {
     const r = await services.fileRestore.run(plan, { confirm: 'tank/data' });
     expect(r).toMatchObject({ state: 'restored' });
     expect(lab.state.hosts.nas1!.zfs!.datasets['tank/data']!.snapshots.map((x) => x.name).at(-1)).toBe(older.name);
+  });
+
+  it("files from the replica: the same path of the original, read from the replica's snapshot directory", async () => {
+    const s = await sourceOn({ path: 'nas1:/tank/data/db' }, 'nas-repl');
+    expect(s).toMatchObject({ kind: 'zfs-replica', covers: '/tank/data', start: '/tank/data/db' });
+    const plan = await services.fileRestore.plan({ sourceId: s.id, target: { kind: 'alternate', dir: '/restore/from-replica' } });
+    expect(plan.commands.map((c) => c.command).join('\n')).toContain('/backup/data/.zfs/snapshot/');
+    const r = await services.fileRestore.run(plan);
+    expect(r).toMatchObject({ state: 'restored', checks: [{ state: 'passed' }] });
+    expect(files('nas1', '/restore/from-replica/db/').length).toBeGreaterThan(0);
   });
 
   it('copies files out of the snapshot directory, and clones the whole dataset by default', async () => {

@@ -408,11 +408,20 @@ const v = must(await resticVersion(runner(host), { timeoutMs: 20_000 }), 'restic
     const stepStart = new Map<number, number>();
     const restoreStep = action.steps.findIndex((x) => x.measuresRestore);
     let poll: ReturnType<typeof setInterval> | undefined;
+    let last: Promise<void> | undefined;
+    const pollDir = plan.progress === 'bytes' && plan.method === 'files' ? plan.target.path : undefined;
+    const measure = (index: number, started: number, final: boolean): Promise<void> =>
+      measureBytes(runner(plan.target.host), pollDir!, { timeoutMs: 10_000 }).then((r) => {
+        if (r.ok && (poll || final)) emit({ type: 'progress', progress: { step: index, format: 'files', percent: null, scope: 'none', disksDone: 0, bytesRead: r.value }, elapsedMs: Date.now() - started, etaSeconds: null });
+      });
+    let polling: { index: number; started: number } | undefined;
+    /** The restore step ended: one last measure says what it wrote, however short it was. */
     const stopPoll = () => {
       if (poll) clearInterval(poll);
       poll = undefined;
+      if (polling) last = measure(polling.index, polling.started, true);
+      polling = undefined;
     };
-    const pollDir = plan.progress === 'bytes' && plan.method === 'files' ? plan.target.path : undefined;
     try {
       const outcome = await deps.execute(action, {
         ...(opts.signal ? { signal: opts.signal } : {}),
@@ -424,23 +433,25 @@ const v = must(await resticVersion(runner(host), { timeoutMs: 20_000 }), 'restic
           emit({ type: 'step', index, of: action.steps.length, description: action.steps[index]?.description ?? '' });
           if (index === restoreStep && pollDir && pollDir !== '/') {
             const started = Date.now();
-            poll = setInterval(() => {
-              void measureBytes(runner(plan.target.host), pollDir, { timeoutMs: 10_000 }).then((r) => {
-                if (r.ok && poll) emit({ type: 'progress', progress: { step: index, format: 'files', percent: null, scope: 'none', disksDone: 0, bytesRead: r.value }, elapsedMs: Date.now() - started, etaSeconds: null });
-              });
-            }, deps.pollMs ?? 2_000);
+            polling = { index, started };
+            poll = setInterval(() => void measure(index, started, false), deps.pollMs ?? 2_000);
           }
         },
         onProgress: (progress) => {
           const elapsedMs = Date.now() - (stepStart.get(progress.step) ?? Date.now());
           emit({ type: 'progress', progress, elapsedMs, etaSeconds: etaSeconds({ percent: progress.percent, elapsedMs }) });
         },
-        onCheck: (check) => emit({ type: 'check', check }),
+        onCheck: (check) => {
+          stopPoll();
+          emit({ type: 'check', check });
+        },
         onCleanup: (text) => emit({ type: 'cleanup', text }),
       });
+      stopPoll();
+      await last?.catch(() => undefined);
       return resultOf(plan, outcome);
     } finally {
-      stopPoll();
+      if (poll) clearInterval(poll);
     }
   }
 
