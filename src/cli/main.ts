@@ -17,6 +17,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   commands: { summary: 'list the commands Strata may run on each host', load: () => import('./commands-list.js') },
   retention: { summary: 'show what a prune keeps (PBS, PVE or restic rules)', load: () => import('./retention.js') },
   journal: { summary: 'print the journal of actions and the commands they ran (--json)', load: () => import('./journal.js') },
+  dr: { summary: 'dr card: the disaster-recovery page to keep on paper or a USB stick', load: () => import('./dr.js') },
 };
 
 export function helpText(): string {
