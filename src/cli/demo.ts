@@ -16,7 +16,7 @@ import { stateDir } from '../services/state-dir.js';
 import { statusReport } from './status.js';
 
 export const USAGE = `Usage: strata demo [--scenario healthy|degraded|disaster] [--hosts N] [--latency MS]
-                   [--status [--json]] [--read-only]
+                   [--status [--json]] [--read-only] [--serve]
 
 Starts a simulated homelab (Proxmox node, local and remote PBS, Docker host
 with restic, ZFS NAS with replication and a Glacier copy) on 127.0.0.1 and
@@ -26,7 +26,10 @@ opens Strata on it. Nothing outside this process is touched.
   --hosts N      add N more Proxmox nodes with a dozen guests each (scale)
   --latency MS   every simulated host waits this long before each answer
   --status       print the status instead of opening the screen; exit code as
-                 \`strata status\` (--json for the JSON contract)`;
+                 \`strata status\` (--json for the JSON contract)
+  --serve        keep the lab running and print its inventory path, so any
+                 command (status, restore, drill) can be run against it from
+                 another shell; Ctrl-C (or TERM) stops it`;
 
 export interface DemoOptions {
   readonly scenario: ScenarioName;
@@ -42,6 +45,7 @@ export function parseDemoArgs(args: string[]) {
     status: { type: 'boolean' },
     json: { type: 'boolean' },
     'read-only': { type: 'boolean' },
+    serve: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   const scenario = values.scenario ?? 'healthy';
@@ -62,6 +66,7 @@ export function parseDemoArgs(args: string[]) {
     status: values.status ?? false,
     json: values.json ?? false,
     readOnly: values['read-only'] ?? false,
+    serve: values.serve ?? false,
     help: values.help ?? false,
   };
 }
@@ -102,6 +107,7 @@ export async function run(args: string[], outerIo: CliIo): Promise<number> {
     io.out(USAGE);
     return EXIT.ok;
   }
+  if (parsed.serve) return serve(parsed.demo, io, untilSignalled());
   const { lab, session } = await startDemo(parsed.demo, io.env, { readOnly: parsed.readOnly });
   try {
     if (parsed.status || !io.isTTY) {
@@ -117,6 +123,51 @@ export async function run(args: string[], outerIo: CliIo): Promise<number> {
     return await runTui({ session, readOnly: parsed.readOnly, io, title: `demo: ${parsed.demo.scenario}` });
   } finally {
     await closeSession(session, io);
+    await lab.stop();
+  }
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+function untilSignalled(): Promise<string> {
+  return new Promise((resolve) => {
+    const done = (sig: string) => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      resolve(sig);
+    };
+    const onInt = () => done('SIGINT');
+    const onTerm = () => done('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+  });
+}
+
+/**
+ * `strata demo --serve`: the lab keeps running until `until` resolves; its
+ * inventory and a state directory of its own (so its journal never mixes
+ * with a real one) are printed as the lines to paste into another shell.
+ */
+export async function serve(opts: DemoOptions, io: CliIo, until: Promise<unknown>): Promise<number> {
+  const lab = await startLab({ scenario: opts.scenario, extraPveNodes: opts.extraPveNodes, latencyMs: opts.latencyMs });
+  try {
+    const state = join(lab.dir, 'state');
+    io.out(
+      [
+        `Strata demo lab (${opts.scenario}) is running: ${lab.hosts.filter((h) => h.up).map((h) => `${h.name}:${h.port}`).join(', ')}`,
+        `inventory: ${lab.configPath}`,
+        '',
+        'In another shell:',
+        `  export STRATA_CONFIG=${lab.configPath} STRATA_STATE_DIR=${state}`,
+        '  strata status',
+        '  strata restore --asset vm/100',
+        '  strata drill --asset vm/100',
+        '',
+        `Stop it with Ctrl-C here (or kill ${process.pid}); the lab's files are removed then.`,
+      ].join('\n'),
+    );
+    await until;
+    return EXIT.ok;
+  } finally {
     await lab.stop();
   }
 }

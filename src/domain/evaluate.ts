@@ -26,14 +26,23 @@ export function evaluate(inventory: Inventory, input: EvaluationInput, now: numb
   const chains = buildChainIndex(ctx);
 
   const proven = new Map<string, number>();
+  const drilled = new Map<string, number>();
+  const measured = new Map<string, { atSec: number; seconds: number }>();
   for (const e of input.restoreEvidence ?? []) {
     if (!Number.isFinite(e.atSec)) continue;
-    proven.set(e.assetId, Math.max(proven.get(e.assetId) ?? Number.NEGATIVE_INFINITY, e.atSec));
+    if (e.proven !== false) proven.set(e.assetId, Math.max(proven.get(e.assetId) ?? Number.NEGATIVE_INFINITY, e.atSec));
+    if (e.kind === 'drill') drilled.set(e.assetId, Math.max(drilled.get(e.assetId) ?? Number.NEGATIVE_INFINITY, e.atSec));
+    const m = measured.get(e.assetId);
+    if (e.restoreSeconds !== undefined && Number.isFinite(e.restoreSeconds) && (m === undefined || e.atSec > m.atSec)) measured.set(e.assetId, { atSec: e.atSec, seconds: e.restoreSeconds });
   }
 
   const hosts = inventory.hosts.map((h) => evaluateHost(ctx, h));
   const layers = inventory.layers.map((l) => evaluateLayer(ctx, l, assetById));
-  const assetStatuses = assets.map((a) => evaluateAsset(ctx, chains, a, proven.get(a.id)));
+  const assetStatuses = assets.map((a) => ({
+    ...evaluateAsset(ctx, chains, a, proven.get(a.id)),
+    measuredRestoreSeconds: measured.has(a.id) ? Math.round(measured.get(a.id)!.seconds) : null,
+    lastDrillAt: drilled.has(a.id) ? isoTime(drilled.get(a.id)!) : null,
+  }));
   return {
     version: 1,
     generatedAt: isoTime(now),

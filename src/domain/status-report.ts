@@ -110,6 +110,10 @@ export interface AssetStatus {
    * could not be read but had one at the last reading (so a dead host does not erase it).
    */
   readonly seenOn: string[];
+  /** Seconds the newest measured restore of it took (a drill or a real restore), from the journal; null when none was measured. */
+  readonly measuredRestoreSeconds?: number | null;
+  /** When it was last drilled (whatever the drill found); null when never. */
+  readonly lastDrillAt?: string | null;
 }
 
 export interface StatusReport {

@@ -9,8 +9,16 @@ import type { Command } from '../transport/command.js';
 
 export type ActionKind = 'run' | 'verify';
 
+/**
+ * Restores and drills run through the same executor and journal as runs and
+ * verifies; the restore engine (src/services/restore) plans them, not
+ * planAction. `layerId` is then the source layer, so a drill's proof counts
+ * as that layer's "last proven restorable" like a verify's.
+ */
+export type RestoreActionKind = 'restore' | 'drill';
+
 export interface ActionRequest {
-  readonly kind: ActionKind;
+  readonly kind: ActionKind | RestoreActionKind;
   readonly layerId: string;
   /** Limit to one workload where the tool can (vzdump of one guest, PBS verify of one group). */
   readonly assetId?: string;
@@ -18,6 +26,19 @@ export interface ActionRequest {
   readonly readDataSubset?: string;
   /** vzdump run: only this backup job (default: every enabled job writing to the layer's storage). */
   readonly jobId?: string;
+  /** Restores and drills: the point restored, how, and onto what (the journal's evidence). */
+  readonly restore?: RestoreRequestFacts;
+}
+
+export interface RestoreRequestFacts {
+  /** The point's own name: volid, PBS snapshot path, snapshot name. */
+  readonly pointRef: string;
+  /** When the point was taken, ISO 8601. */
+  readonly pointAt: string;
+  readonly method: 'restore' | 'rollback' | 'clone';
+  readonly targetHost: string;
+  readonly targetVmid: number;
+  readonly overwrites: boolean;
 }
 
 export interface PlanStep {
@@ -37,7 +58,64 @@ export interface PlanStep {
    * PBS task runs in the server, so a cancel also stops the task of this type
    * started since the step began whose worker id has this part.
    */
-  readonly onCancel?: { readonly kind: 'pbs-task'; readonly workerType: string; readonly workerIdSegment: string };
+  readonly onCancel?:
+    | { readonly kind: 'pbs-task'; readonly workerType: string; readonly workerIdSegment: string }
+    /** A guest restore: TERM reaches its task, whose own clean-up then runs; wait for it to end and say what it left. */
+    | { readonly kind: 'pve-restore'; readonly node: string; readonly type: 'qemu' | 'lxc'; readonly vmid: number };
+  /**
+   * For a clean-up or tear-down step: run it only when this holds on the host
+   * now. A restore's clean-up never removes a guest this plan did not create.
+   */
+  readonly guard?: StepGuard;
+  /** The step's duration is the measured restore time (evidence for the workload's RTO). */
+  readonly measuresRestore?: boolean;
+}
+
+/**
+ * What must hold before a guarded step runs, read on the host when it is
+ * due. `guest-created`: the guest exists, the plan's step `byStep` started
+ * and was not refused (the tool changed nothing, so the id may be another's),
+ * and, with `stubOnly`, the guest is the stub a failed restore leaves (no
+ * disks); with `runningOnly`, it runs (a stop is due). A restore task still
+ * cleaning up after a cancel holds the config lock: the guard waits for it.
+ */
+export type StepGuard = {
+  readonly kind: 'guest-created';
+  readonly node: string;
+  readonly type: 'qemu' | 'lxc';
+  readonly vmid: number;
+  readonly byStep: number;
+  readonly stubOnly?: boolean;
+  readonly runningOnly?: boolean;
+};
+
+/** A read-only check after the steps, judged passed, failed or not run. */
+export interface PlanCheck {
+  /** `guest-exists`, `disks`, `agent`, `ct-running`. */
+  readonly id: string;
+  readonly label: string;
+  readonly host: string;
+  readonly command: Command;
+  readonly output: CheckOutput;
+  /** Ask again while the answer is "not yet" (a guest still booting), up to this long. */
+  readonly retryForMs?: number;
+  readonly retryEveryMs?: number;
+}
+
+export type CheckOutput =
+  /** The guest's config exists with these disk keys (scsi0, rootfs, ...). */
+  | { readonly kind: 'guest-disks'; readonly expect: readonly string[] }
+  /** `qm guest cmd ID ping` answers. */
+  | { readonly kind: 'agent-ping' }
+  /** `qm|pct status ID` says running. */
+  | { readonly kind: 'guest-running' };
+
+export interface CheckOutcome {
+  readonly id: string;
+  readonly label: string;
+  /** A check that could not run is `not-run`, never `passed`. */
+  readonly state: 'passed' | 'failed' | 'not-run';
+  readonly detail: string;
 }
 
 /**
@@ -65,7 +143,13 @@ export type StepOutput =
   /** A snapshot list; with `expect`, the named snapshot must be in it (the proof a send/recv arrived). */
   | { readonly kind: 'zfs-snapshots'; readonly dataset: string; readonly side: 'source' | 'target'; readonly expect?: string; readonly form: 'list' | 'get' }
   | { readonly kind: 'zpool-scrub'; readonly pool: string; readonly maxAgeSeconds: number | null }
-  | { readonly kind: 'tar-list'; readonly archive: string; readonly paths: readonly string[] };
+  | { readonly kind: 'tar-list'; readonly archive: string; readonly paths: readonly string[] }
+  /** qmrestore / pct restore, read with restoreFold (progress, refusal, what a failure left). */
+  | { readonly kind: 'guest-restore'; readonly type: 'qemu' | 'lxc'; readonly vmid: number; readonly overwrites: boolean; readonly assetId: string }
+  /** A guest task run from the CLI (rollback, clone, start, stop, destroy, set): its exit and the tool's refusal. */
+  | { readonly kind: 'guest-task'; readonly what: string; readonly type: 'qemu' | 'lxc'; readonly vmid: number }
+  /** A restored guest's config: one `--netN ...,link_down=1` step follows per NIC still linked. */
+  | { readonly kind: 'guest-links-down'; readonly host: string; readonly type: 'qemu' | 'lxc'; readonly vmid: number };
 
 export interface ActionPlan {
   readonly id: string;
@@ -93,6 +177,16 @@ export interface ActionPlan {
    * between two hosts): the plan has no steps and this says what to do instead.
    */
   readonly blocked?: string;
+  /**
+   * Read-only checks once the steps ended ok (a restored guest exists with its
+   * disks, starts, answers). Steps that did not all run leave them not run.
+   */
+  readonly checks?: readonly PlanCheck[];
+  /**
+   * Run after the steps and checks whatever happened (a drill stops and
+   * destroys its scratch guest), each only when its guard allows.
+   */
+  readonly teardown?: readonly PlanStep[];
   /** Judge the steps together: a replication verify compares both sides' snapshot lists. */
   readonly compare?: { readonly kind: 'zfs-replication'; readonly source: string; readonly target: string; readonly maxLagSeconds: number | null };
 }
@@ -116,6 +210,32 @@ export interface ActionOutcome {
    * that scrub, not as of now.
    */
   readonly provenAtSec?: number;
+  /** The plan's checks after, in order. */
+  readonly checks?: readonly CheckOutcome[];
+  /** Seconds the step that measures a restore took, when it ended ok. */
+  readonly restoreSeconds?: number;
+  /** What a failed step left on its host and what to do (a restore's stub config). */
+  readonly leftover?: string;
+}
+
+/**
+ * How far a long step is, where its tool says so: a restore's percent (VMA:
+ * the whole archive; PBS: the current disk, restarting at 1 %) or, for a
+ * container, only bytes and time.
+ */
+export interface StepProgress {
+  readonly step: number;
+  readonly format?: 'vma' | 'pbs' | 'ct';
+  /** Null where the tool gives none (containers). */
+  readonly percent: number | null;
+  /** What the percent is of. */
+  readonly scope: 'whole' | 'disk' | 'none';
+  /** PBS: the disk being written, 1-based, of `count` when known. */
+  readonly disk?: { readonly index: number; readonly name: string; readonly count?: number };
+  readonly disksDone: number;
+  readonly bytesRead: number;
+  /** VMA: every device's size together. */
+  readonly totalBytes?: number;
 }
 
 export interface OutputLine {

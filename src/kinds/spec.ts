@@ -14,6 +14,10 @@ import type { Command } from '../transport/command.js';
 import type { ActionKind } from './action-types.js';
 import type { LayerOf, PlanDraft, PlannerContext } from './planner-context.js';
 import type { ReaderContext } from './reader-context.js';
+import type { RestoreContext, RestoreDraft } from './restore-types.js';
+import type { RestoreMethod, SourceStep } from '../domain/restore/types.js';
+import type { PveStorageEntry } from '../adapters/pve/storage-config.js';
+import type { HostFile } from '../domain/inventory-file.js';
 
 /** A layer as the inventory file states it, of one kind. */
 export type LayerFileOf<K extends LayerKind> = Extract<LayerFile, { readonly kind: K }>;
@@ -50,6 +54,30 @@ export interface KindSpec<K extends LayerKind> {
   readonly actions: { readonly [A in ActionKind]: ActionRule<K> };
   /** The exact steps of a run or a verify, found with read-only probes. */
   plan(layer: LayerOf<K>, ctx: PlannerContext): Promise<Result<PlanDraft>>;
+  /** How a point of this layer becomes a guest again; absent where Strata does not restore from it (yet). */
+  readonly restore?: RestoreRule<K>;
+}
+
+export interface RestoreRule<K extends LayerKind> {
+  /** What this layer's points restore by: an archive's restore, a snapshot's rollback or clone. */
+  readonly methods: readonly RestoreMethod[];
+  /** Preflight probes and the exact plan, for the point, method and target the engine asks; only reads. */
+  plan(layer: LayerOf<K>, ctx: RestoreContext): Promise<Result<RestoreDraft>>;
+  /**
+   * Why a point of this layer cannot be restored onto the target as things
+   * are (no PBS storage entry on the node, archives on another node), with
+   * the step that would be needed first; undefined when it can. Pure.
+   */
+  blocker?(layer: LayerOf<K>, where: RestoreWhere): { readonly why: string; readonly step?: SourceStep } | undefined;
+}
+
+/** Where a restore would go, as the sources list knows it before planning. */
+export interface RestoreWhere {
+  readonly targetHost?: string;
+  readonly node?: string;
+  readonly hosts: readonly HostFile[];
+  /** The target node's storage.cfg, or why it could not be read. */
+  readonly storageConfig?: Result<readonly PveStorageEntry[]>;
 }
 
 export type KindRegistry = { readonly [K in LayerKind]: KindSpec<K> };

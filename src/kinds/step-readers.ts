@@ -9,6 +9,7 @@ import { configBackupVerdicts } from './config-backup/verdicts.js';
 import { pbsVerdicts } from './pbs/verdicts.js';
 import { rcloneVerdicts } from './rclone/verdicts.js';
 import { resticVerdicts } from './restic/verdicts.js';
+import { guestVerdicts } from './shared/guest/verdicts.js';
 import { defaultReader, type StepOutputSpec, type StepOutputSpecs, type StepReader } from './shared/step-reading.js';
 import { vzdumpVerdicts } from './vzdump/verdicts.js';
 import { zfsVerdicts } from './zfs-snapshots/verdicts.js';
@@ -22,6 +23,7 @@ const STEP_OUTPUTS: StepOutputSpecs<StepOutput> = {
   ...rcloneVerdicts,
   ...zfsVerdicts,
   ...configBackupVerdicts,
+  ...guestVerdicts,
 };
 
 const specOf = (output: StepOutput): StepOutputSpec<StepOutput> => STEP_OUTPUTS[output.kind] as StepOutputSpec<StepOutput>;
@@ -30,6 +32,9 @@ const specOf = (output: StepOutput): StepOutputSpec<StepOutput> => STEP_OUTPUTS[
 export function readerFor(output: StepOutput | undefined, cmd: Command, now: () => number): StepReader {
   return output ? specOf(output).reader(output, cmd, now) : defaultReader(cmd);
 }
+
+/** How far a step is, where its reader can tell (a restore's percent). */
+export type { StepProgress } from './action-types.js';
 
 /** Whether a step of this kind proves (or disproves) that copies are sound. */
 export function verifies(output: StepOutput | undefined): boolean {

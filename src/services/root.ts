@@ -15,7 +15,11 @@ import type { ActionOutcome, ActionPlan, ActionRequest, OutputLine, PlanStep } f
 import { errorText } from '../domain/error-text.js';
 import { RunnerPool, type Runner } from '../transport/index.js';
 import { describeCommand } from '../transport/shell-script.js';
-import { executePlan } from './actions/execute.js';
+import { executePlan, type ExecuteDeps } from './actions/execute.js';
+import type { PlanContext } from '../kinds/planner-context.js';
+import { createRestoreEngine } from './restore/engine.js';
+import type { RestoreEngine } from './restore/api.js';
+import { ROTATION_FILE } from './restore/rotation-file.js';
 import { planAction } from './actions/plan.js';
 import { collect, type Collection, type CollectOptions, type CollectorDeps } from './collector.js';
 import { JOURNAL_FILE, operatorName } from './journal/entry.js';
@@ -36,6 +40,8 @@ export interface ServicesOptions {
   readonly env: StateEnv & Readonly<Record<string, string | undefined>>;
   /** --read-only: no plan that changes a host. */
   readonly readOnly?: boolean;
+  /** How long a restore's check waits for a booting guest's agent (tests shorten it). */
+  readonly agentWaitMs?: number;
 }
 
 export interface Services {
@@ -48,6 +54,8 @@ export interface Services {
   readStatus(opts?: CollectOptions): Promise<{ readonly collection: Collection }>;
   /** "Last proven restorable" evidence, from the journal as of the last reading. */
   restoreEvidence(layers: Readonly<Record<string, LayerObservation>>): readonly RestoreEvidence[];
+  /** Restores and drills: sources, plans, runs (src/services/restore/api.ts). */
+  readonly restore: RestoreEngine;
   readonly actions: {
     plan(request: ActionRequest): Promise<ActionPlan>;
     execute(plan: ActionPlan, opts: { readonly signal: AbortSignal; readonly onOutput: (line: OutputLine) => void }): Promise<ActionOutcome>;
@@ -64,6 +72,8 @@ export interface Services {
   /** Writes the probe log's last entries and ends every connection. */
   close(): Promise<void>;
 }
+
+type ExecuteIo = Omit<ExecuteDeps, 'runnerFor' | 'journal' | 'operator'>;
 
 export function composeServices(opts: ServicesOptions): Services {
   const { inventory, configPath, env } = opts;
@@ -88,36 +98,49 @@ export function composeServices(opts: ServicesOptions): Services {
   const journal = new Journal(statePath(JOURNAL_FILE, env));
   const evidence = new JournalEvidence(journal.path);
   const now = () => Math.floor(Date.now() / 1000);
+  const planContext: PlanContext = { inventory, runnerFor: probeRunner, lookupEnv: collector.lookupEnv, nowSec: now, readOnly: opts.readOnly ?? false };
+  const execute = async (plan: ActionPlan, io: ExecuteIo): Promise<ActionOutcome> => {
+    // The state directory is created on the first action: its journal is the evidence.
+    const writable = await Journal.open(env).catch((e: unknown) => e);
+    if (!(writable instanceof Journal)) {
+      return { state: 'failed', exitCode: null, summary: `not started: there is no journal to record it in (${errorText(writable)})`, durationMs: 0 };
+    }
+    return executePlan(plan, { runnerFor: (h) => pool.get(h), journal: writable, operator, ...io });
+  };
+  const readStatus = async (o: CollectOptions = {}) => {
+    const [collected] = await Promise.all([collect(inventory, collector, o), evidence.catchUp()]);
+    const runs = evidence.strataRuns();
+    return { collection: runs.length > 0 ? { ...collected, layers: withStrataRuns(collected.layers, runs) } : collected };
+  };
 
   return {
     inventory,
     configPath,
     pool,
     collector,
-    async readStatus(o = {}) {
-      const [collected] = await Promise.all([collect(inventory, collector, o), evidence.catchUp()]);
-      const runs = evidence.strataRuns();
-      return { collection: runs.length > 0 ? { ...collected, layers: withStrataRuns(collected.layers, runs) } : collected };
-    },
-    restoreEvidence: (layers) => restoreEvidence(evidence.verifications(), layers),
+    readStatus,
+    restoreEvidence: (layers) => restoreEvidence(evidence.verifications(), layers, evidence.restoreRuns()),
     actions: {
       async plan(request) {
         // A planner's reads are probes: they go to the probe log like the collector's.
-        const r = await planAction(request, { inventory, runnerFor: probeRunner, lookupEnv: collector.lookupEnv, nowSec: now, readOnly: opts.readOnly ?? false });
+        const r = await planAction(request, planContext);
         if (!r.ok) throw new Error(r.error.message);
         return r.value;
       },
-      async execute(plan, o) {
-        // The state directory is created on the first action: its journal is the evidence.
-        const writable = await Journal.open(env).catch((e: unknown) => e);
-        if (!(writable instanceof Journal)) {
-          return { state: 'failed', exitCode: null, summary: `not started: there is no journal to record it in (${errorText(writable)})`, durationMs: 0 };
-        }
-        return executePlan(plan, { runnerFor: (h) => pool.get(h), journal: writable, operator, signal: o.signal, onOutput: o.onOutput });
-      },
+      execute: (plan, o) => execute(plan, o),
       describeStep: (step) => describeCommand(step.command),
     },
     readDrCardFacts: (timeoutMs) => readCardFacts({ inventory, runnerFor: probeRunner, timeoutMs }),
+    restore: createRestoreEngine({
+      inventory,
+      readStatus,
+      evidence: () => ({ verifications: evidence.verifications(), restores: evidence.restoreRuns() }),
+      catchUpEvidence: () => evidence.catchUp(),
+      planContext,
+      execute,
+      rotationPath: statePath(ROTATION_FILE, env),
+      ...(opts.agentWaitMs !== undefined ? { agentWaitMs: opts.agentWaitMs } : {}),
+    }),
     readJournal: () => journal.read(),
     loadSavedStatus: () => loadSavedStatus(configPath, env),
     saveStatus: (report, readAtMs) => saveStatus(configPath, { report, readAtMs }, env),

@@ -26,6 +26,7 @@ import {
   parseTaskLogWithEnd,
   parseTaskStatus,
 } from '../../src/adapters/pve/guest-parse.js';
+import { parseNodeStorages, parseStorageConfig } from '../../src/adapters/pve/storage-config.js';
 import { restoreFold } from '../../src/adapters/pve/restore-progress.js';
 import { foldOutput } from '../../src/adapters/shared/line-fold.js';
 import { parseAbout, parseLsjson } from '../../src/adapters/rclone/parse.js';
@@ -61,6 +62,8 @@ const PARSERS: Record<string, Parser<unknown>> = {
   parseTaskLogWithEnd,
   parseAgentPing,
   parseGuestTask,
+  parseStorageConfig,
+  parseNodeStorages,
   restoreFold: (stdout, stderr, exitCode) => foldOutput(restoreFold(), stdout, stderr, exitCode),
   parseSnapshotList,
   parseDatastoreStatus,

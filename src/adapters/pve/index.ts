@@ -111,3 +111,4 @@ export const readTaskStatus = (runner: Runner, p: { node: string; upid: string }
 
 export const readTaskLog = (runner: Runner, p: { node: string; upid: string; start?: number; limit?: number }, opts?: OpOptions): Promise<Result<TaskLog>> =>
   runParsed(runner, () => taskLogCommand(p.node, p.upid, { ...(p.start !== undefined ? { start: p.start } : {}), ...(p.limit !== undefined ? { limit: p.limit } : {}) }), parseTaskLogWithEnd, opts);
+export * from './storage-config.js';

@@ -10,9 +10,25 @@ import type { LastKnownAsset } from './last-known.js';
 export interface EvaluationInput {
   readonly hosts: readonly HostObservation[];
   readonly layers: readonly LayerObservation[];
-  readonly restoreEvidence?: readonly { readonly assetId: string; readonly layerId?: string; readonly atSec: number }[];
+  readonly restoreEvidence?: readonly RestoreEvidenceItem[];
   /** The workloads of the previous reading: each stays listed while what could hold it cannot be read. */
   readonly lastKnown?: readonly LastKnownAsset[];
+}
+
+/**
+ * What the journal proves about a workload: a verify, restore or drill that
+ * proved it restorable, or (with `proven: false`) a restore or drill that ran
+ * without proving it. `restoreSeconds` is a measured restore time.
+ */
+export interface RestoreEvidenceItem {
+  readonly assetId: string;
+  readonly layerId?: string;
+  readonly atSec: number;
+  /** `verify`, `restore`, `drill`. */
+  readonly kind?: string;
+  readonly restoreSeconds?: number;
+  /** Default true. */
+  readonly proven?: boolean;
 }
 
 export interface Readability {

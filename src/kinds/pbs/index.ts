@@ -4,6 +4,7 @@
  * changes the host.
  */
 import type { KindSpec } from '../spec.js';
+import { pbsRestore } from './restore.js';
 import { planPbs } from './planner.js';
 import { pbsProbes } from './probes.js';
 import { readPbs } from './reader.js';
@@ -16,4 +17,5 @@ export const pbs: KindSpec<'pbs'> = {
     verify: { label: 'verify the datastore', changesHost: true },
   },
   plan: planPbs,
+  restore: pbsRestore,
 };

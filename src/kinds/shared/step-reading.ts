@@ -10,7 +10,7 @@ import type { ZfsSnapshot } from '../../adapters/zfs/parse.js';
 import type { Result } from '../../domain/types.js';
 import type { Command } from '../../transport/command.js';
 import type { RunResult } from '../../transport/runner.js';
-import type { StepOutput } from '../action-types.js';
+import type { PlanStep, StepOutput, StepProgress } from '../action-types.js';
 
 export type VerdictState = 'ok' | 'warn' | 'failed';
 
@@ -23,11 +23,22 @@ export interface StepVerdict {
   readonly provenAtSec?: number;
   /** Snapshot lists, for the replication comparison. */
   readonly snapshots?: readonly ZfsSnapshot[];
+  /** The tool refused before changing anything (a VMID in use, a running guest): nothing to clean up. */
+  readonly refused?: boolean;
+  /**
+   * Steps found from this step's output, run right after it (a drill reads
+   * the restored guest's NICs, then cuts each one's link with its own value).
+   */
+  readonly followUp?: readonly PlanStep[];
+  /** What a failure left on the host and what to do, in words (a restore's stub config). */
+  readonly leftover?: string;
 }
 
 export interface StepReader {
   line(stream: OutputStream, text: string): void;
   finish(result: RunResult): StepVerdict;
+  /** How far the step is, where its tool says so; a new object whenever it changed. */
+  progress?(): Omit<StepProgress, 'step'> | undefined;
 }
 
 /** How the steps with one kind of output are read. */

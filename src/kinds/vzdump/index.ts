@@ -1,5 +1,6 @@
 /** vzdump archives on a PVE storage: run the storage's backup jobs; verify tests the newest archives. */
 import type { KindSpec } from '../spec.js';
+import { vzdumpRestore } from './restore.js';
 import { planVzdump } from './planner.js';
 import { vzdumpProbes } from './probes.js';
 import { readVzdump } from './reader.js';
@@ -12,4 +13,5 @@ export const vzdump: KindSpec<'vzdump'> = {
     verify: { label: 'test the newest archives', changesHost: false },
   },
   plan: planVzdump,
+  restore: vzdumpRestore,
 };

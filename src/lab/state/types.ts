@@ -156,8 +156,8 @@ export interface PveStorage {
   used: number;
   shared: 0 | 1;
   archives?: VzdumpArchive[];
-  /** PBS storages: the lab host serving the datastore. */
-  pbs?: { host: string; datastore: string; username: string };
+  /** PBS storages: the lab host serving the datastore; `server` as storage.cfg names it (default the host's name). */
+  pbs?: { host: string; datastore: string; username: string; server?: string; namespace?: string };
   /** zfspool storages: the dataset holding the volumes. */
   pool?: string;
 }

@@ -10,7 +10,7 @@ import type { ToolContext } from '../shell/types.js';
 import { DAY, localParts, localToEpoch } from '../state/clock.js';
 import { pveStorageStatus } from '../state/pbs.js';
 import { backupContent, jobGuests, notBackedUp, taskLog } from '../state/pve.js';
-import type { PveGuest, PveState, PveTask } from '../state/types.js';
+import type { PveGuest, PveState, PveStorage, PveTask } from '../state/types.js';
 import { canonicalJson, pveTable } from './format.js';
 import { guestConfig, storageOf } from '../state/guest-config.js';
 
@@ -168,6 +168,26 @@ function findTask(pve: PveState, upid: string): PveTask {
   return t;
 }
 
+/** One storage.cfg entry as `pvesh get /storage` prints it. */
+function storageConfig(ctx: ToolContext, s: PveStorage): Record<string, unknown> {
+  const base = { storage: s.id, type: s.type, content: s.content.join(','), digest: 'f1c2d3e4b5a69788796a5b4c3d2e1f0a9b8c7d6e', ...(s.shared ? { shared: 1 } : {}) };
+  if (s.type === 'pbs' && s.pbs) {
+    const server = ctx.lab.state.hosts[s.pbs.host];
+    return {
+      ...base,
+      server: s.pbs.server ?? s.pbs.host,
+      datastore: s.pbs.datastore,
+      username: s.pbs.username,
+      ...(s.pbs.namespace ? { namespace: s.pbs.namespace } : {}),
+      ...(server?.pbs ? { fingerprint: server.pbs.certFingerprint } : {}),
+      'prune-backups': 'keep-all=1',
+    };
+  }
+  if (s.type === 'zfspool') return { ...base, pool: s.pool ?? 'rpool/data', sparse: 1 };
+  if (s.type === 'lvmthin') return { ...base, thinpool: 'data', vgname: 'pve' };
+  return { ...base, path: s.path ?? '/var/lib/vz', 'prune-backups': 'keep-all=1' };
+}
+
 /** datacenter.cfg `next-id` (its defaults). */
 const NEXT_ID = { lower: 100, upper: 999_999_999 };
 
@@ -189,6 +209,16 @@ const ROUTES: readonly Route[] = [
       if (p.type === 'sdn') return [];
       return [nodeResource(ctx, pve), ...guests, ...storages];
     },
+  },
+  {
+    // storage.cfg as the API lists it: a PBS entry names its server, datastore and namespace (secrets stay in /etc/pve/priv).
+    pattern: /^\/storage$/,
+    options: ['type'],
+    enums: { type: ['btrfs', 'cephfs', 'cifs', 'dir', 'esxi', 'glusterfs', 'iscsi', 'iscsidirect', 'lvm', 'lvmthin', 'nfs', 'pbs', 'rbd', 'zfs', 'zfspool'] },
+    handle: (ctx, pve, _m, p) =>
+      Object.values(pve.storages)
+        .filter((s) => !p.type || s.type === p.type)
+        .map((s) => storageConfig(ctx, s)),
   },
   {
     pattern: /^\/cluster\/nextid$/,

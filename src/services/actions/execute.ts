@@ -6,30 +6,50 @@
  * judged by the tools' own results.
  */
 import { errorText } from '../../domain/error-text.js';
-import type { ActionOutcome, ActionPlan, OutputLine } from '../../kinds/action-types.js';
+import type { ActionOutcome, ActionPlan, CheckOutcome, OutputLine, StepProgress } from '../../kinds/action-types.js';
 import { judgeTogether } from '../../kinds/plan-hooks.js';
 import type { StepVerdict } from '../../kinds/step-readers.js';
 import { describeCommand } from '../../transport/shell-script.js';
 import { startExecution, type Execution, type ExecutionDeps } from './execution.js';
-import { proof, summarize, withTogether } from './outcome.js';
-import { runCleanup, runSteps, type StepsResult } from './run-steps.js';
+import { checkedProof, proof, summarize, withTogether } from './outcome.js';
+import { runChecks, runCleanup, runSteps, type StepsResult } from './run-steps.js';
 
 export { CLEANUP_TIMEOUT_MS } from './run-steps.js';
 
 export interface ExecuteDeps extends ExecutionDeps {
   readonly signal?: AbortSignal;
   onOutput?(line: OutputLine): void;
+  /** A plan step starts. */
+  onStep?(index: number): void;
+  /** A step's tool said how far it is (a restore's percent, or its bytes). */
+  onProgress?(progress: StepProgress): void;
+  /** A check after the steps ended. */
+  onCheck?(check: CheckOutcome): void;
+  /** A clean-up or tear-down step ran, or its guard kept it from running. */
+  onCleanup?(text: string): void;
 }
 
 export async function executePlan(plan: ActionPlan, deps: ExecuteDeps): Promise<ActionOutcome> {
   const x = startExecution(plan, deps);
   const refused = await journalStart(x, deps);
   if (refused) return refused;
-  const steps = await runSteps(x, { ...(deps.signal ? { signal: deps.signal } : {}), ...(deps.onOutput ? { onOutput: deps.onOutput } : {}) });
+  const io = {
+    ...(deps.signal ? { signal: deps.signal } : {}),
+    ...(deps.onOutput ? { onOutput: deps.onOutput } : {}),
+    ...(deps.onStep ? { onStep: deps.onStep } : {}),
+    ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
+    ...(deps.onCheck ? { onCheck: deps.onCheck } : {}),
+  };
+  const steps = await runSteps(x, io);
   const together = judgedTogether(x, steps);
   const details = steps.ran.map((r) => `${r.step.host}: ${x.scrub(r.verdict.summary)}`);
-  if (steps.needsCleanup && plan.cleanup && plan.cleanup.length > 0) details.push(...(await runCleanup(x, plan.cleanup)));
-  return journalEnd(x, deps, conclude(x, steps, together, details));
+  const checks = plan.checks && plan.checks.length > 0 ? await runChecks(x, steps, io) : undefined;
+  const cleanups: string[] = [];
+  if (steps.needsCleanup && plan.cleanup && plan.cleanup.length > 0) cleanups.push(...(await runCleanup(x, plan.cleanup, steps)));
+  if (plan.teardown && plan.teardown.length > 0) cleanups.push(...(await runCleanup(x, plan.teardown, steps)));
+  for (const c of cleanups) deps.onCleanup?.(c);
+  details.push(...cleanups);
+  return journalEnd(x, deps, conclude(x, steps, together, details, checks));
 }
 
 async function journalStart(x: Execution, deps: ExecuteDeps): Promise<ActionOutcome | null> {
@@ -58,15 +78,36 @@ function judgedTogether(x: Execution, steps: StepsResult): StepVerdict | undefin
   return judgeTogether(x.plan.compare, steps.ran.map((r) => ({ ...(r.step.output ? { output: r.step.output } : {}), verdict: r.verdict })), x.nowMs() / 1000);
 }
 
-function conclude(x: Execution, steps: StepsResult, together: StepVerdict | undefined, details: string[]): ActionOutcome {
+function conclude(x: Execution, steps: StepsResult, together: StepVerdict | undefined, details: string[], checks: readonly CheckOutcome[] | undefined): ActionOutcome {
   let state = withTogether(steps.state, together);
   let summary = x.scrub(steps.summary || summarize(steps.ran, together));
+  const failedChecks = checks?.filter((c) => c.state === 'failed') ?? [];
+  if (failedChecks.length > 0 && (state === 'ok' || state === 'warn')) {
+    // The steps did their work; what they made does not pass: worth a look, not a failed job.
+    state = 'warn';
+    summary += `; check failed: ${failedChecks.map((c) => `${c.label} (${c.detail})`).join('; ')}`;
+  }
   if (x.journalProblems.length > 0) {
     details.push(...x.journalProblems);
     if (state === 'ok') state = 'warn';
     summary += ` (${x.journalProblems.length} command${x.journalProblems.length === 1 ? '' : 's'} missing from the journal)`;
   }
-  return { state, exitCode: steps.exitCode, summary, ...proof(steps, state, together), durationMs: x.nowMs() - x.startedMs, details };
+  return {
+    state,
+    exitCode: steps.exitCode,
+    summary,
+    ...(checks ? checkedProof(steps, checks) : proof(steps, state, together)),
+    durationMs: x.nowMs() - x.startedMs,
+    details,
+    ...(checks ? { checks } : {}),
+    ...(steps.restoreSeconds !== undefined ? { restoreSeconds: steps.restoreSeconds } : {}),
+    ...leftoverOf(steps),
+  };
+}
+
+function leftoverOf(steps: StepsResult): Pick<ActionOutcome, 'leftover'> {
+  const left = steps.ran.find((r) => r.verdict.leftover !== undefined)?.verdict.leftover;
+  return left !== undefined ? { leftover: left } : {};
 }
 
 async function journalEnd(x: Execution, deps: ExecuteDeps, outcome: ActionOutcome): Promise<ActionOutcome> {
@@ -85,6 +126,8 @@ async function journalEnd(x: Execution, deps: ExecuteDeps, outcome: ActionOutcom
       ...(outcome.verified ? { verified: outcome.verified } : {}),
       ...(outcome.provenAtSec !== undefined ? { provenAt: new Date(outcome.provenAtSec * 1000).toISOString() } : {}),
       durationMs: outcome.durationMs,
+      ...(outcome.checks ? { checks: outcome.checks } : {}),
+      ...(outcome.restoreSeconds !== undefined ? { restoreSeconds: outcome.restoreSeconds } : {}),
     });
     return outcome;
   } catch (e) {

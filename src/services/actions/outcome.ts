@@ -3,7 +3,7 @@
  * line for the operator, and, for verifies, whether the copies were proven
  * sound (every verifying step said so) and as of when.
  */
-import type { ActionOutcome, ActionState } from '../../kinds/action-types.js';
+import type { ActionOutcome, ActionState, CheckOutcome } from '../../kinds/action-types.js';
 import { verifies, type StepVerdict } from '../../kinds/step-readers.js';
 import type { StepRun, StepsResult } from './run-steps.js';
 
@@ -31,4 +31,15 @@ export function proof(steps: StepsResult, state: ActionState, together: StepVerd
   if (state === 'failed' || state === 'cancelled' || verdicts.length === 0 || !verdicts.every((v) => v.verified === 'ok')) return {};
   const times = verdicts.map((v) => v.provenAtSec).filter((t): t is number => t !== undefined);
   return times.length > 0 ? { verified: 'ok', provenAtSec: Math.min(...times) } : { verified: 'ok' };
+}
+
+/**
+ * A plan with checks after (a restore, a drill) proves the workload
+ * restorable when its steps ended well, no check failed and at least one
+ * passed; a failed check disproves it. Checks not run prove nothing.
+ */
+export function checkedProof(steps: StepsResult, checks: readonly CheckOutcome[]): Pick<ActionOutcome, 'verified'> {
+  if (steps.state !== 'ok' && steps.state !== 'warn') return {};
+  if (checks.some((c) => c.state === 'failed')) return { verified: 'failed' };
+  return checks.some((c) => c.state === 'passed') ? { verified: 'ok' } : {};
 }

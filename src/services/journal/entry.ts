@@ -6,7 +6,7 @@
  */
 import { userInfo } from 'node:os';
 import { z } from 'zod';
-import type { ActionRequest, ActionState } from '../../kinds/action-types.js';
+import type { ActionRequest, ActionState, CheckOutcome } from '../../kinds/action-types.js';
 
 export const JOURNAL_VERSION = 1;
 export const JOURNAL_FILE = 'journal.jsonl';
@@ -58,6 +58,10 @@ export interface ActionEndEntry extends EntryBase {
   /** When the verified state dates from, if earlier than the end (a scrub read back), ISO 8601. */
   readonly provenAt?: string;
   readonly durationMs: number;
+  /** Restores and drills: the checks after, each passed, failed or not run. */
+  readonly checks?: readonly CheckOutcome[];
+  /** Restores and drills: seconds the restore itself took (the measured restore time). */
+  readonly restoreSeconds?: number;
 }
 
 export type JournalEntry = ActionStartEntry | CommandEntry | ActionEndEntry;
@@ -81,6 +85,16 @@ const request = z.looseObject({
   layerId: z.string(),
   assetId: z.string().optional(),
   readDataSubset: z.string().optional(),
+  restore: z
+    .looseObject({
+      pointRef: z.string(),
+      pointAt: z.string(),
+      method: z.enum(['restore', 'rollback', 'clone']),
+      targetHost: z.string(),
+      targetVmid: z.number().int(),
+      overwrites: z.boolean(),
+    })
+    .optional(),
 });
 
 const base = { v: z.literal(1), at: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not a time'), operator: z.string() };
@@ -121,5 +135,7 @@ export const journalEntrySchema = z.discriminatedUnion('type', [
     verified: z.enum(['ok', 'failed']).optional(),
     provenAt: z.string().optional(),
     durationMs: z.number(),
+    checks: z.array(z.looseObject({ id: z.string(), label: z.string(), state: z.enum(['passed', 'failed', 'not-run']), detail: z.string() })).optional(),
+    restoreSeconds: z.number().nonnegative().optional(),
   }),
 ]);

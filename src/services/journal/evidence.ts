@@ -15,9 +15,10 @@ import { dirname, join } from 'node:path';
 import { parseJournalLine } from './read.js';
 import { foldStrataRun, type NewestRuns, type StrataRun } from './strata-runs.js';
 import { foldVerification, verificationList, type NewestVerifications, type VerificationRecord } from './verifications.js';
+import { foldRestoreRun, restoreRunList, type NewestRestoreRuns, type RestoreRunRecord } from './restore-runs.js';
 
 const NL = 0x0a;
-const CACHE_VERSION = 2;
+const CACHE_VERSION = 3;
 /** Bytes before the offset whose hash must match for a saved position to be trusted. */
 const FINGERPRINT_BYTES = 512;
 
@@ -28,6 +29,7 @@ interface SavedPosition {
   readonly fingerprint: string;
   readonly verified: readonly (readonly [string, VerificationRecord])[];
   readonly runs: readonly (readonly [string, StrataRun])[];
+  readonly restores: readonly (readonly [string, RestoreRunRecord])[];
 }
 
 export class JournalEvidence {
@@ -37,6 +39,7 @@ export class JournalEvidence {
   private inode: number | undefined;
   private verified: NewestVerifications = new Map();
   private runs: NewestRuns = new Map();
+  private restores: NewestRestoreRuns = new Map();
   private reading: Promise<void> = Promise.resolve();
   private resumed = false;
 
@@ -61,6 +64,11 @@ export class JournalEvidence {
     return [...this.runs.values()];
   }
 
+  /** The newest restore and drill per workload, layer and kind, newest first. */
+  restoreRuns(): RestoreRunRecord[] {
+    return restoreRunList(this.restores);
+  }
+
   /** Bytes of the journal folded in so far, saved position included. */
   get bytesRead(): number {
     return this.offset;
@@ -73,6 +81,7 @@ export class JournalEvidence {
     this.offset = 0;
     this.verified = new Map();
     this.runs = new Map();
+    this.restores = new Map();
   }
 
   private async readNew(): Promise<void> {
@@ -98,6 +107,7 @@ export class JournalEvidence {
       this.offset = saved.offset;
       this.verified = new Map(saved.verified);
       this.runs = new Map(saved.runs);
+      this.restores = new Map(saved.restores);
     } catch {
       // No saved position, or one that does not read: fold the journal from its start.
     }
@@ -112,6 +122,7 @@ export class JournalEvidence {
       fingerprint: await this.fingerprintAt(this.offset),
       verified: [...this.verified],
       runs: [...this.runs],
+      restores: [...this.restores],
     };
     const tmp = `${this.cachePath}.${process.pid}.tmp`;
     try {
@@ -175,5 +186,6 @@ export class JournalEvidence {
     if (!r.ok) return;
     foldVerification(this.verified, r.entry);
     foldStrataRun(this.runs, r.entry);
+    foldRestoreRun(this.restores, r.entry);
   }
 }

@@ -29,6 +29,8 @@ export type NewestRuns = Map<string, StrataRun>;
 
 export function foldStrataRun(newest: NewestRuns, e: JournalEntry): void {
   if (e.type !== 'action-end' || e.state === 'cancelled') return;
+  // A restore or drill is evidence about the workload, not a job of the layer it read from.
+  if (e.request.kind !== 'run' && e.request.kind !== 'verify') return;
   const endedAt = Math.floor(Date.parse(e.at) / 1000);
   if (!Number.isFinite(endedAt)) return;
   const run: JobRun = {
