@@ -39,6 +39,7 @@ export async function tuiStore(opts: RunTuiOptions & { readonly color: boolean }
     color: opts.color,
     saveReports: true,
     withActions: true,
+    notifyOnRefresh: true,
     ...(opts.pollIntervalMs ? { pollIntervalMs: opts.pollIntervalMs } : {}),
   });
   const saved = await opts.session.loadSavedStatus();
