@@ -22,6 +22,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   journal: { summary: 'print the journal of actions and the commands they ran (--json, --markdown, --since)', load: () => import('./journal.js') },
   restore: { summary: 'restore a guest: ranked sources and the exact plan; runs with --yes', load: () => import('./restore.js') },
   drill: { summary: 'restore drill: a scratch copy, links down, started, checked, destroyed; journaled', load: () => import('./drill.js') },
+  dr: { summary: 'disaster recovery: dr plan, dr run (the resumable rebuild), dr report, dr card', load: () => import('./dr.js') },
 };
 
 export function helpText(): string {

@@ -162,7 +162,7 @@ export interface TierFile {
   readonly offsite: number;
   /** `keep-daily=7,keep-weekly=4,keep-monthly=3` */
   readonly retention?: string;
-  /** How long a restore of one of its workloads may take (a target; drills measure it). */
+  /** How long bringing one of its workloads back may take: a target that drills and restores measure, and the disaster-recovery rebuild orders and reports against. */
   readonly rto?: string;
   /** Asset ids: `vm/100`, `ct/101`, `dataset/tank/data`, `files/docker1:/srv`, `host/pve1`. */
   readonly assets: readonly string[];

@@ -31,7 +31,7 @@ export type Layer = LayerFile & {
 
 export type Tier = TierFile & {
   readonly rpoSeconds: number;
-  /** The tier's restore time target; null when it sets none. */
+  /** The tier's recovery time objective; null when the tier states none. */
   readonly rtoSeconds: number | null;
   readonly keep: KeepOptions | null;
 };

@@ -7,6 +7,7 @@
  * folded into every reading.
  */
 import type { Inventory } from '../domain/inventory.js';
+import type { DrFacts } from '../domain/dr-card.js';
 import type { StatusReport } from '../domain/status-report.js';
 import type { LayerObservation } from '../domain/types.js';
 import { readLayer } from '../kinds/read.js';
@@ -22,6 +23,11 @@ import type { FileRestoreEngine } from './restore/files-api.js';
 import { THAW_DIR } from './restore/thaw-file.js';
 import type { RestoreEngine } from './restore/api.js';
 import { ROTATION_FILE } from './restore/rotation-file.js';
+import { readDrPlan } from './dr/plan-reader.js';
+import { createDrEngine } from './dr/engine.js';
+import { KNOWN_HOSTS_FILE, REBUILD_FILE } from './dr/rebuild-file.js';
+import { buildReport, reportSummary } from './dr/report.js';
+import type { DrEngine } from './dr/api.js';
 import { planAction } from './actions/plan.js';
 import { collect, type Collection, type CollectOptions, type CollectorDeps } from './collector.js';
 import { JOURNAL_FILE, operatorName } from './journal/entry.js';
@@ -30,6 +36,7 @@ import { Journal, type JournalContents } from './journal/journal-file.js';
 import { journalingRunner } from './journal/journaling-runner.js';
 import { ProbeLog } from './journal/probe-log.js';
 import { withStrataRuns } from './journal/strata-runs.js';
+import { readCardFacts } from './dr/card-facts.js';
 import { restoreEvidence, type RestoreEvidence } from './restore-evidence.js';
 import { targetFor } from './runner-targets.js';
 import { statePath, type StateEnv } from './state-dir.js';
@@ -70,6 +77,10 @@ export interface Services {
     execute(plan: ActionPlan, opts: { readonly signal: AbortSignal; readonly onOutput: (line: OutputLine) => void }): Promise<ActionOutcome>;
     describeStep(step: PlanStep): string;
   };
+  /** What the DR card reads from the hosts that answer (certificates, datastores, key fingerprints), each host within timeoutMs. */
+  readDrCardFacts(timeoutMs: number): Promise<DrFacts>;
+  /** Disaster recovery: the plan and the resumable rebuild (src/services/dr/api.ts). */
+  readonly dr: DrEngine;
   /** The whole journal, for the Journal screen. */
   readJournal(): Promise<JournalContents>;
   loadSavedStatus(): Promise<SavedStatus | null>;
@@ -123,6 +134,41 @@ export function composeServices(opts: ServicesOptions): Services {
     return { collection: runs.length > 0 ? { ...collected, layers: withStrataRuns(collected.layers, runs) } : collected };
   };
 
+  const drPlanDeps = {
+    inventory,
+    readStatus,
+    evidence: () => ({ verifications: evidence.verifications(), restores: evidence.restoreRuns() }),
+    readCardFacts: (timeoutMs: number) => readCardFacts({ inventory, runnerFor: probeRunner, timeoutMs }),
+    runnerFor: probeRunner,
+    lookupEnv: collector.lookupEnv,
+  };
+  const dr = createDrEngine({
+    inventory,
+    configPath,
+    plan: (o) => readDrPlan(drPlanDeps, o),
+    statePath: statePath(REBUILD_FILE, env),
+    knownHostsPath: statePath(KNOWN_HOSTS_FILE, env),
+    // The rebuild reaches the new node as the lost host: the same root, with the inventory the rebuild sees.
+    rebuiltServices: (rebuilt) => {
+      const s = composeServices({ ...opts, inventory: rebuilt });
+      return { restore: s.restore, runner: (h) => s.pool.get(h), execute: (p, io) => s.actions.execute(p, io), close: () => s.close() };
+    },
+    runnerFor: (h) => pool.get(h),
+    lookupEnv: collector.lookupEnv,
+    async journalReport(state) {
+      const writable = await Journal.open(env);
+      const report = buildReport(state);
+      const at = new Date().toISOString();
+      const actionId = `dr-${state.id.slice(0, 8)}-report`;
+      const request = { kind: 'dr' as const, layerId: '' };
+      const title = `DR rebuild of ${state.lost.node}: report`;
+      await writable.append({ type: 'action-start', at, operator, actionId, title, request, changesHost: false, steps: [] });
+      await writable.append({ type: 'action-end', at, operator, actionId, title, request, state: 'ok', exitCode: 0, summary: reportSummary(report), durationMs: 0 });
+    },
+    nowSec: now,
+    readOnly: opts.readOnly ?? false,
+  });
+
   return {
     inventory,
     configPath,
@@ -150,6 +196,8 @@ export function composeServices(opts: ServicesOptions): Services {
       thawDir: statePath(THAW_DIR, env),
       ...(opts.filePollMs !== undefined ? { pollMs: opts.filePollMs } : {}),
     }),
+    readDrCardFacts: (timeoutMs) => readCardFacts({ inventory, runnerFor: probeRunner, timeoutMs }),
+    dr,
     restore: createRestoreEngine({
       inventory,
       readStatus,

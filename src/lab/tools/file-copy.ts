@@ -5,18 +5,23 @@
  */
 import { posix } from 'node:path';
 import type { Tool } from '../shell/types.js';
-import { filesUnder, getFile, isDir, mkdirs, resolvePath, walk, writeFile } from '../state/fs.js';
+import { filesUnder, getFile, isDir, mkdirs, parentExists, resolvePath, walk, writeFile } from '../state/fs.js';
 import { readFs } from '../state/zfs-files.js';
 
 export const cp: Tool = async (ctx) => {
   let recursive = false;
   let parents = false;
+  let preserve = false;
   const operands: string[] = [];
   let options = true;
   for (const a of ctx.argv.slice(1)) {
     if (options && a === '--') options = false;
     else if (options && a === '--parents') parents = true;
-    else if (options && /^-[aRrpdv]+$/.test(a)) recursive ||= /[aRr]/.test(a);
+    else if (options && a === '--preserve') preserve = true;
+    else if (options && /^-[aRrpdv]+$/.test(a)) {
+      recursive ||= /[aRr]/.test(a);
+      preserve ||= /[ap]/.test(a);
+    }
     else if (options && a.startsWith('-')) {
       ctx.err(`cp: unrecognized option '${a}'\nTry 'cp --help' for more information.\n`);
       return 1;
@@ -51,8 +56,17 @@ export const cp: Tool = async (ctx) => {
     // --parents keeps the path as given (relative to the cwd); else the last component lands in DEST.
     const to = parents ? posix.join(dest, posix.normalize(src).replace(/^\/+/, '')) : destIsDir ? posix.join(dest, posix.basename(from)) : dest;
     if (file) {
-      mkdirs(ctx.host.fs, posix.dirname(to));
-      writeFile(ctx.host.fs, to, { ...file });
+      if (parents) mkdirs(ctx.host.fs, posix.dirname(to));
+      else if (!parentExists(ctx.host.fs, to)) {
+        ctx.err(`cp: cannot create regular file '${operands.at(-1)}': No such file or directory\n`);
+        code = 1;
+        continue;
+      }
+      const existing = getFile(ctx.host.fs, to);
+      // Without -p/-a an existing file keeps its mode and a new one gets the source's under umask 022 (the config.db swap checks 0600).
+      const mode = preserve ? (file.mode ?? 0o644) : existing ? (existing.mode ?? 0o644) : (file.mode ?? 0o644) & ~0o022;
+      writeFile(ctx.host.fs, to, { ...file, mode, ...(preserve ? {} : { mtime: ctx.now() }) });
+      await ctx.pace(Math.min(500, file.size / 2 ** 24));
       continue;
     }
     mkdirs(ctx.host.fs, to);

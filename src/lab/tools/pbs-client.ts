@@ -8,6 +8,7 @@
  */
 import { configFileText, guestOfTemplate } from '../state/guest-config.js';
 import { posix } from 'node:path';
+import { keyShow } from './pbs-keys.js';
 import type { ToolContext } from '../shell/types.js';
 import { isoUtc } from '../state/clock.js';
 import { filesUnder, getFile, isDir, mkdirs, resolvePath, writeFile } from '../state/fs.js';
@@ -148,6 +149,7 @@ export async function proxmoxBackupClient(ctx: ToolContext): Promise<number> {
     else ctx.out(`client version: ${major}.${minor}.${release}\n`);
     return 0;
   }
+  if (sub === 'key' && words[0] === 'show') return keyShow(ctx, words.slice(1));
   // `--pattern` is an option of restore from client 4.0; 3.x refuses it.
   const specName = sub === 'restore' && atLeast(ctx.host, 'pbsClient', '4.0') ? 'restore with pattern' : sub;
   const spec = specName === undefined ? undefined : SPECS[specName];

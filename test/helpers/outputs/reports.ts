@@ -39,7 +39,7 @@ export function asset(id: string, over: Partial<AssetStatus> = {}): AssetStatus 
     reasons: [],
     kind: null,
     host: null,
-    required: { copies: 2, media: 1, offsite: 0, rpoSeconds: 86_400 },
+    required: { copies: 2, media: 1, offsite: 0, rpoSeconds: 86_400, rtoSeconds: null },
     layers: [],
     lastProvenRestorableAt: null,
     seenOn: [],

@@ -58,7 +58,7 @@ describe('the status as metrics', () => {
       layer('snap', { kind: 'zfs-snapshots', host: 'pve1', health: 'crit', rpoSeconds: null, pools: [{ name: 'tank', state: 'DEGRADED', healthy: false, usedPercent: 10, detail: null }] }),
     ],
     assets: [
-      asset('vm/100', { name: 'web01', tier: 'tier0', kind: 'vm', host: 'pve1', health: 'crit', copies: 2, offsite: 0, required: { copies: 3, media: 2, offsite: 1, rpoSeconds: 93_600 }, lastProvenRestorableAt: '2026-01-20T00:00:00Z', layers: [{ layerId: 'dump', newestAt: '2026-01-30T00:00:00Z', via: [], hopLagSeconds: [], fresh: true, countsAsCopy: true, media: 'hdd', offsite: false }] }),
+      asset('vm/100', { name: 'web01', tier: 'tier0', kind: 'vm', host: 'pve1', health: 'crit', copies: 2, offsite: 0, required: { copies: 3, media: 2, offsite: 1, rpoSeconds: 93_600, rtoSeconds: null }, lastProvenRestorableAt: '2026-01-20T00:00:00Z', layers: [{ layerId: 'dump', newestAt: '2026-01-30T00:00:00Z', via: [], hopLagSeconds: [], fresh: true, countsAsCopy: true, media: 'hdd', offsite: false }] }),
       asset('ct/101', { lastDrillAt: '2026-01-15T00:00:00Z', measuredRestoreSeconds: 312 }),
     ],
   });
