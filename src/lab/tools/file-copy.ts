@@ -64,8 +64,8 @@ export const cp: Tool = async (ctx) => {
       }
       const existing = getFile(ctx.host.fs, to);
       // Without -p/-a an existing file keeps its mode and a new one gets the source's under umask 022 (the config.db swap checks 0600).
-      const mode = preserve ? (file.mode ?? 0o644) : existing ? (existing.mode ?? 0o644) : (file.mode ?? 0o644) & ~0o022;
-      writeFile(ctx.host.fs, to, { ...file, mode, ...(preserve ? {} : { mtime: ctx.now() }) });
+      if (preserve) writeFile(ctx.host.fs, to, { ...file });
+      else writeFile(ctx.host.fs, to, { ...file, mode: existing ? (existing.mode ?? 0o644) : (file.mode ?? 0o644) & ~0o022, mtime: ctx.now() });
       await ctx.pace(Math.min(500, file.size / 2 ** 24));
       continue;
     }

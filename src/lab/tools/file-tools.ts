@@ -2,9 +2,8 @@
  * `chmod` and `stat -c` of GNU coreutils, with their own error texts: the
  * config.db swap (copied by file-copy.ts's cp) is made 0600 and checked.
  */
-import { posix } from 'node:path';
 import type { ToolContext } from '../shell/types.js';
-import { getFile, isDir, parentExists, resolvePath, writeFile } from '../state/fs.js';
+import { getFile, resolvePath } from '../state/fs.js';
 
 export async function chmod(ctx: ToolContext): Promise<number> {
   const [mode, ...files] = ctx.argv.slice(1);
