@@ -94,7 +94,7 @@ describe('strata restore --path / --dataset / --resume', () => {
         );
       });
     let res = await child();
-    for (let i = 0; i < 20 && res.code === 75; i++) {
+    for (let i = 0; i < 40 && res.code === 75; i++) {
       await new Promise((f) => setTimeout(f, 250));
       res = await child();
     }

@@ -319,7 +319,7 @@ describe('cold storage', () => {
     const again = composeServices({ inventory: v.inventory, configPath: lab.configPath, env });
     try {
       let res = await again.fileRestore.resume(id);
-      for (let i = 0; i < 40 && res.state === 'thawing'; i++) {
+      for (let i = 0; i < 160 && res.state === 'thawing'; i++) {
         await new Promise((f) => setTimeout(f, 250));
         res = await again.fileRestore.resume(id);
       }
@@ -330,7 +330,7 @@ describe('cold storage', () => {
     } finally {
       await again.close();
     }
-  });
+  }, 120_000);
 
   it('rclone before 1.64 has no restore-status: a copy attempt tells frozen objects ("Object in GLACIER") from thawed ones', async () => {
     lab.state.hosts.nas1!.tools = { rclone: '1.60.1' };
@@ -341,7 +341,7 @@ describe('cold storage', () => {
       const r = await services.fileRestore.run(plan);
       expect(r).toMatchObject({ state: 'thawing', thaw: { readBy: 'copy-attempt', ready: false } });
       let res = await services.fileRestore.resume(r.thaw!.id);
-      for (let i = 0; i < 60 && res.state === 'thawing'; i++) {
+      for (let i = 0; i < 160 && res.state === 'thawing'; i++) {
         await new Promise((f) => setTimeout(f, 250));
         res = await services.fileRestore.resume(r.thaw!.id);
       }
@@ -349,5 +349,5 @@ describe('cold storage', () => {
     } finally {
       lab.state.hosts.nas1!.tools = {};
     }
-  });
+  }, 120_000);
 });

@@ -149,7 +149,9 @@ describeWithTools(['sshd', 'restic', 'rclone', 'zfs-fuse'], 'file and dataset re
     expect(readFileSync(join(mnt(), 'restored/ledger.ods'), 'utf8')).toBe('ledger v3');
     sh(`zfs destroy ${pool}/restored || (sleep 2; zfs destroy ${pool}/restored)`);
 
-    const s1 = (await services.fileRestore.sources({ dataset: `${pool}/data`, point: { kind: 'at', timeSec: snap.point.timeSec - 2 } })).sources.find((x) => x.layerId === 'snap')!;
+    // The newest point at or before s1's own creation time (zfs get -p: epoch seconds).
+    const s1At = Number(sh(`zfs get -Hp -o value creation ${pool}/data@s1`).trim());
+    const s1 = (await services.fileRestore.sources({ dataset: `${pool}/data`, point: { kind: 'at', timeSec: s1At } })).sources.find((x) => x.layerId === 'snap')!;
     expect(s1.point.ref).toBe(`${pool}/data@s1`);
     const rollback = await services.fileRestore.plan({ sourceId: s1.id, method: 'rollback' });
     expect(rollback.confirmWord).toBe(`${pool}/data`);

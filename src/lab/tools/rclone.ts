@@ -18,7 +18,7 @@ import { goBytes } from './format.js';
 
 /** How long a Glacier restore request takes at time scale 1 (hours in reality). */
 /** Thaw times by priority, scaled by the lab's time scale (S3: minutes, hours, half a day). */
-const THAW_MS: Readonly<Record<string, number>> = { Expedited: 1_000, Standard: 4_000, Bulk: 40_000 };
+const THAW_MS: Readonly<Record<string, number>> = { Expedited: 1_000, Standard: 4_000, Bulk: 100_000 };
 
 interface Place {
   kind: 'local' | 's3';

@@ -271,6 +271,8 @@ export interface SavedThaw {
   readonly target: FileRestoreTarget;
   readonly priority: ThawPriority;
   readonly lifetimeDays: number;
+  /** `GLACIER`, `DEEP_ARCHIVE`: the waits to expect. */
+  readonly storageClass?: string;
   /** Objects the request named, relative to the remote directory. */
   readonly objects: readonly string[];
   readonly state: 'thawing' | 'restored' | 'failed';

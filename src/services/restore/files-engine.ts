@@ -10,8 +10,8 @@ import { randomUUID } from 'node:crypto';
 import { listDirectory as listHostDirectory } from '../../adapters/files/index.js';
 import { catalog, clientVersion, fileRestoreList, listSnapshots as listPbsSnapshots, pbsClientFeatures, type PbsFileAccess } from '../../adapters/pbs/index.js';
 import type { RcloneAccess } from '../../adapters/rclone/commands.js';
-import { copyBack, listDirectory as listRemoteDirectory, requestThaw, thawStatus as readThawStatus, version as rcloneVersion } from '../../adapters/rclone/index.js';
-import { hasRestoreStatus, includeRule, lsjsonDirCommand, parseLsjsonDir } from '../../adapters/rclone/restore.js';
+import { listDirectory as listRemoteDirectory } from '../../adapters/rclone/index.js';
+import { lsjsonDirCommand, parseLsjsonDir } from '../../adapters/rclone/restore.js';
 import { runParsed } from '../../adapters/shared/run.js';
 import { listSnapshotFiles, resticFeatures, version as resticVersion, type ResticAccess } from '../../adapters/restic/index.js';
 import { resolveSecret, resolveSecretMap } from '../../adapters/secrets.js';
@@ -43,13 +43,12 @@ import type {
   FileSourceList,
   FileSourceQuery,
   FileTarget,
-  SavedThaw,
-  ThawProgress,
 } from './files-api.js';
 import { parseFileTarget } from './files-api.js';
 import { listOrThrow, planPbsFiles, planPbsImage, planRclone, planResticFiles, planZfs, type PlanParts } from './files-plan.js';
 import { fileCandidates, mountKey, rebase, thawTiers, under, type InternalSource } from './files-sources.js';
-import { listThaws, loadThaw, saveThaw } from './thaw-file.js';
+import { createThaws } from './files-thaw.js';
+import { listThaws } from './thaw-file.js';
 
 export interface FileEngineDeps extends Omit<EngineDeps, 'rotationPath' | 'agentWaitMs'> {
   /** Directory of saved thaws (`<state>/thaws`). */
@@ -457,107 +456,32 @@ const v = must(await resticVersion(runner(host), { timeoutMs: 20_000 }), 'restic
 
   async function run(plan: FileRestorePlan, opts: FileRunOptions = {}): Promise<FileRestoreResult> {
     checkRunnable(plan, opts);
-    if (plan.thaw) return startThaw(plan, opts);
+    if (plan.thaw) return cold.start(plan, sourceOf(plan.source.id), opts);
     return execute(plan, plan.action, opts);
   }
 
-  // -------------------------------------------------------------------------
-  // Cold storage
-
-  async function startThaw(plan: FileRestorePlan, opts: FileRunOptions): Promise<FileRestoreResult> {
-    const started = Date.now();
-    const s = sourceOf(plan.source.id);
-    const layer = layerOf(s.source.layerId);
-    const access = accessOf(layer) as RcloneAccess;
-    const include = plan.paths.map((p) => s.sourcePath(p)).flatMap((r) => (r === '' ? ['/**'] : [includeRule(r, false), includeRule(r, true)]));
-    const thaw = plan.thaw!;
-    const r = await requestThaw(runner(layer.host), access, { dir: '', include, priority: thaw.priority, lifetimeDays: thaw.lifetimeDays }, { timeoutMs: 300_000, ...(opts.signal ? { signal: opts.signal } : {}) });
-    if (!r.ok) return { state: 'failed', summary: `thaw request failed: ${r.error.message}`, checks: [], leftover: null, restoreSeconds: null, durationMs: Date.now() - started, exitCode: 2 };
-    const failed = r.value.entries.filter((e) => e.outcome === 'failed');
-    const objects = [...thaw.objects];
-    const id = `thaw-${new Date(deps.planContext.nowSec() * 1000).toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
-    const saved: SavedThaw = {
-      id,
-      createdAtSec: deps.planContext.nowSec(),
-      request: plan.request,
-      sourceId: plan.source.id,
-      layerId: layer.id,
-      paths: plan.paths,
-      target: plan.target,
-      priority: thaw.priority,
-      lifetimeDays: thaw.lifetimeDays,
-      objects,
-      state: 'thawing',
-    };
-    await saveThaw(deps.thawDir, saved);
-    const status = await statusOf(saved);
-    await saveThaw(deps.thawDir, { ...saved, last: status });
-    const emitted: ThawProgress = { ...status, detail: `${r.value.counts.requested} requested, ${r.value.counts['already-in-progress']} already thawing, ${r.value.counts['not-archived']} not archived, ${failed.length} failed${failed[0] ? ` (${failed[0].remote}: ${failed[0].status})` : ''}; ${status.detail}` };
-    opts.onEvent?.({ type: 'thaw', status: emitted });
-    const summary = `thaw of ${objects.length} ${thaw.storageClass} object${objects.length === 1 ? '' : 's'} requested (${thaw.priority}: ${thaw.wait}); saved as ${id}: strata restore --resume ${id}`;
-    return { state: failed.length > 0 && failed.length === r.value.entries.length ? 'failed' : 'thawing', summary: failed.length > 0 ? `${summary}; ${failed.length} entr${failed.length === 1 ? 'y' : 'ies'} failed: ${failed.slice(0, 3).map((f) => `${f.remote}: ${f.status}`).join('; ')}` : summary, checks: [], leftover: null, restoreSeconds: null, durationMs: Date.now() - started, exitCode: failed.length > 0 && failed.length === r.value.entries.length ? 2 : 0, thaw: emitted };
-  }
-
-  async function statusOf(t: SavedThaw): Promise<ThawProgress> {
-    const layer = layerOf(t.layerId);
-    const access = accessOf(layer) as RcloneAccess;
-    const h = runner(layer.host);
-    const tier = t.priority;
-    const wait = layer.kind === 'rclone' ? (tier === 'Expedited' ? '1-5 minutes' : tier === 'Bulk' ? '5-12 hours' : '3-5 hours') : '';
-    const base = { id: t.id, requestedAtSec: t.createdAtSec, wait };
-    const v = await rcloneVersion(h, { timeoutMs: 20_000 });
-    if (v.ok && hasRestoreStatus(v.value)) {
-      const st = must(await readThawStatus(h, access, { dir: '', all: true, nowSec: deps.planContext.nowSec() }, { timeoutMs: 120_000 }), 'rclone backend restore-status');
-      if (st.supported) {
-        const remoteRoot = access.remote.replace(/\/+$/, '');
-        const byPath = new Map(st.entries.map((e) => [e.remote.startsWith(`${remoteRoot}/`) ? e.remote.slice(remoteRoot.length + 1) : e.remote, e.state]));
-        const counts = { thawed: 0, thawing: 0, notRequested: 0, failed: 0 };
-        for (const o of t.objects) {
-          const state = byPath.get(o) ?? 'not-requested';
-          if (state === 'thawed') counts.thawed++;
-          else if (state === 'thawing') counts.thawing++;
-          else if (state === 'expired') counts.failed++;
-          else counts.notRequested++;
-        }
-        return { ...base, counts, ready: counts.thawed === t.objects.length, readBy: 'restore-status', detail: `${counts.thawed} thawed, ${counts.thawing} thawing, ${counts.notRequested} not requested${counts.failed > 0 ? `, ${counts.failed} expired` : ''} of ${t.objects.length}` };
+  const cold = createThaws({
+    thawDir: deps.thawDir,
+    nowSec: () => deps.planContext.nowSec(),
+    runner,
+    layerOf,
+    rcloneAccess: (layer) => accessOf(layer) as RcloneAccess,
+    known: (id) => known.get(id),
+    async findSource(t) {
+      if (!known.has(t.sourceId)) {
+        const layer = layerOf(t.layerId);
+        if (layer.kind !== 'rclone' || !layer.source) fail('no-source', `${t.layerId} is not an rclone copy`);
+        await sources({ path: `${layer.host}:${t.paths[0] ?? layer.source}`, layerId: t.layerId }).catch(() => undefined);
       }
-    }
-    // rclone before 1.64: a copy attempt names the objects still frozen ("Object in GLACIER, restore first").
-    const s = known.get(t.sourceId);
-    const include = t.paths.map((p) => (s ? s.sourcePath(p) : p.replace(/^\/+/, ''))).flatMap((r) => (r === '' ? ['/**'] : [includeRule(r, false), includeRule(r, true)]));
-    const staging = `${t.target.path === '/' ? '/var/tmp/strata-restore' : t.target.path}`;
-    const c = must(await copyBack(h, access, { dir: '', local: staging, include }, { timeoutMs: 600_000 }), 'rclone copy (to see which objects are still frozen)');
-    const frozen = new Set(c.frozen.map((f) => f.replace(/^\/+/, '')));
-    const stillFrozen = t.objects.filter((o) => frozen.has(o) || [...frozen].some((f) => f.endsWith(`/${o}`) || o.endsWith(`/${f}`))).length || (c.outcome === 'frozen' ? Math.max(c.frozenCount, 1) : 0);
-    const counts = { thawed: t.objects.length - Math.min(stillFrozen, t.objects.length), thawing: Math.min(stillFrozen, t.objects.length), notRequested: 0, failed: 0 };
-    return { ...base, counts, ready: counts.thawing === 0, readBy: 'copy-attempt', detail: `rclone ${v.ok ? v.value.text : ''} has no restore-status: a copy attempt found ${counts.thawing} still frozen (thawing or not requested) of ${t.objects.length}` };
-  }
-
-  async function resume(id: string, opts: FileRunOptions = {}): Promise<FileRestoreResult> {
-    const started = Date.now();
-    const t = (await loadThaw(deps.thawDir, id)) ?? fail('not-found', `no saved restore ${id} in ${deps.thawDir}`);
-    if (t.state !== 'thawing') fail('invalid', `restore ${id} is already ${t.state}`);
-    const status = await statusOf(t);
-    await saveThaw(deps.thawDir, { ...t, last: status });
-    opts.onEvent?.({ type: 'thaw', status });
-    if (!status.ready) {
-      return { state: 'thawing', summary: `restore ${id}: ${status.detail}; run strata restore --resume ${id} again later`, checks: [], leftover: null, restoreSeconds: null, durationMs: Date.now() - started, exitCode: 0, thaw: status };
-    }
-    // Every object thawed: the same plan without its thaw, from the saved request.
-    if (!known.has(t.sourceId)) {
-      const layer = layerOf(t.layerId);
-      if (layer.kind !== 'rclone' || !layer.source) fail('no-source', `${t.layerId} is not an rclone copy`);
-      const first = t.paths[0] ?? layer.source;
-      await sources({ path: `${layer.host}:${first}`, layerId: t.layerId }).catch(() => undefined);
-    }
-    const s = known.get(t.sourceId) ?? [...known.values()].find((x) => x.source.layerId === t.layerId) ?? fail('no-source', `${t.layerId} no longer holds ${t.paths.join(', ')}`);
-    const parts = planRclone({ s, access: accessOf(layerOf(t.layerId)) as RcloneAccess, request: t.request, paths: [...t.paths], nowSec: deps.planContext.nowSec() });
-    const { thaw: _thaw, ...noThaw } = parts;
-    const plan = assemble(s, t.request, { ...noThaw, target: t.target, steps: noThaw.steps.map((x) => x) });
-    const result = await execute(plan, plan.action, opts);
-    await saveThaw(deps.thawDir, { ...t, last: status, state: result.state === 'restored' ? 'restored' : result.state === 'check-failed' || result.state === 'failed' ? 'failed' : 'thawing' });
-    return { ...result, thaw: status };
-  }
+      return known.get(t.sourceId) ?? [...known.values()].find((x) => x.source.layerId === t.layerId) ?? fail('no-source', `${t.layerId} no longer holds ${t.paths.join(', ')}`);
+    },
+    copyAndCheck(s, t, opts) {
+      const parts = planRclone({ s, access: accessOf(layerOf(t.layerId)) as RcloneAccess, request: t.request, paths: [...t.paths], nowSec: deps.planContext.nowSec() });
+      const { thaw: _thaw, ...noThaw } = parts;
+      const plan = assemble(s, t.request, { ...noThaw, target: t.target });
+      return execute(plan, plan.action, opts);
+    },
+  });
 
   return {
     sources,
@@ -565,11 +489,8 @@ const v = must(await resticVersion(runner(host), { timeoutMs: 20_000 }), 'restic
     plan,
     run,
     thaws: () => listThaws(deps.thawDir),
-    async thawStatus(id) {
-      const t = (await loadThaw(deps.thawDir, id)) ?? fail('not-found', `no saved restore ${id}`);
-      return statusOf(t);
-    },
-    resume,
+    thawStatus: (id) => cold.status(id),
+    resume: (id, opts) => cold.resume(id, opts),
   };
 }
 
