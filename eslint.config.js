@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'coverage/**', 'test/fixtures/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'build/**', 'coverage/**', 'test/fixtures/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -19,5 +19,11 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // The single file's main script: Node 20 runs it as CommonJS (bin/strata-sea.cjs says why).
+    files: ['**/*.cjs'],
+    languageOptions: { globals: { ...globals.node, ...globals.commonjs }, sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -74,7 +74,8 @@ function summary(path: string, inv: Inventory): string {
   const tw = pad(inv.tiers.map((t) => t.name));
   for (const t of inv.tiers) {
     const keep = t.keep ? `, retention ${formatKeepOptions(t.keep)}` : '';
-    lines.push(`  ${t.name.padEnd(tw)}  RPO ${formatDuration(t.rpoSeconds)}, ${t.copies} copies / ${t.media} media / ${t.offsite} off-site${keep}`);
+    const rto = t.rtoSeconds !== null ? `, RTO ${formatDuration(t.rtoSeconds)}` : '';
+    lines.push(`  ${t.name.padEnd(tw)}  RPO ${formatDuration(t.rpoSeconds)}${rto}, ${t.copies} copies / ${t.media} media / ${t.offsite} off-site${keep}`);
     lines.push(`  ${''.padEnd(tw)}  ${t.assets.length ? t.assets.join(', ') : '(no assets)'}`);
   }
   const d = inv.defaultTier;

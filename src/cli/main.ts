@@ -19,6 +19,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   journal: { summary: 'print the journal of actions and the commands they ran (--json)', load: () => import('./journal.js') },
   restore: { summary: 'restore a guest: ranked sources and the exact plan; runs with --yes', load: () => import('./restore.js') },
   drill: { summary: 'restore drill: a scratch copy, links down, started, checked, destroyed; journaled', load: () => import('./drill.js') },
+  dr: { summary: 'dr card: the disaster-recovery page to keep on paper or a USB stick', load: () => import('./dr.js') },
 };
 
 export function helpText(): string {

@@ -153,6 +153,8 @@ export type LayerFile =
 export interface TierFile {
   readonly name: string;
   readonly rpo: string;
+  /** How long bringing the tier's workloads back may take (the disaster-recovery target). */
+  readonly rto?: string;
   readonly copies: number;
   readonly media: number;
   readonly offsite: number;

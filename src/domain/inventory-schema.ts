@@ -200,6 +200,7 @@ const retention = z.custom<string>((v) => typeof v === 'string' && parseKeepOpti
 export const tierSchema = z.strictObject({
   name: name('a tier name'),
   rpo: duration,
+  rto: duration.optional(),
   copies: count(1),
   media: count(1),
   offsite: count(0),

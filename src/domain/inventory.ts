@@ -31,6 +31,8 @@ export type Layer = LayerFile & {
 
 export type Tier = TierFile & {
   readonly rpoSeconds: number;
+  /** The tier's recovery time objective; null when the tier states none. */
+  readonly rtoSeconds: number | null;
   readonly keep: KeepOptions | null;
 };
 
@@ -203,7 +205,7 @@ function normalize(file: z.infer<typeof inventorySchema>): Inventory {
   }));
   const tiers: Tier[] = (file.tiers ?? []).map((tier) => {
     const keep = tier.retention === undefined ? null : parseKeepOptions(tier.retention);
-    return { ...tier, rpoSeconds: seconds(tier.rpo)!, keep: keep?.ok ? keep.value : null };
+    return { ...tier, rpoSeconds: seconds(tier.rpo)!, rtoSeconds: seconds(tier.rto), keep: keep?.ok ? keep.value : null };
   });
   const d = file.defaultTier ?? {};
   return {

@@ -95,7 +95,14 @@ export interface AssetStatus {
   readonly reasons: string[];
   readonly kind: AssetKind | null;
   readonly host: string | null;
-  readonly required: { readonly copies: number; readonly media: number; readonly offsite: number; readonly rpoSeconds: number | null };
+  readonly required: {
+    readonly copies: number;
+    readonly media: number;
+    readonly offsite: number;
+    readonly rpoSeconds: number | null;
+    /** The tier's recovery time objective; null in the default tier or a tier without `rto`. */
+    readonly rtoSeconds: number | null;
+  };
   readonly layers: AssetLayerStatus[];
   readonly lastProvenRestorableAt: string | null;
   /**

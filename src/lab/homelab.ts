@@ -5,17 +5,19 @@
  * the inventory file pointing Strata at the lab's SSH servers.
  */
 import type { InventoryFile, LayerFile } from '../domain/inventory-file.js';
-import { generateConfigArchives, generateHostBackups, writeEtc } from './history/config.js';
+import { generateConfigArchives, generateConfigCopies, generateHostBackups, writeEtc, writeStorageSecrets } from './history/config.js';
 import type { HistoryContext } from './history/context.js';
 import { HISTORY_DAYS } from './history/context.js';
 import { generateDockerHistory } from './history/docker.js';
 import { generateNasHistory } from './history/nas.js';
 import { generatePbsHistory, JOB_IDS } from './history/pbs.js';
 import { generateGuestSnapshots, generatePveHistory, jobConfig, makeGuests } from './history/pve.js';
-import { PBS_CERT_FINGERPRINT, PVE1_GUESTS, PVE1_JOBS, SCHEDULES, SECRETS, type GuestSpec, type JobSpec } from './homelab/topology.js';
+import { freshPveNode, LOST_NODE_LINKS } from './homelab/fresh-node.js';
+import { PBS_CERT_FINGERPRINT, PVE1_GUESTS, PVE1_JOBS, PVE1_KEY, SCHEDULES, SECRETS, type GuestSpec, type JobSpec } from './homelab/topology.js';
 import { SCENARIO_PLANS, type ScenarioName } from './scenarios/index.js';
 import { DAY, HOUR } from './state/clock.js';
 import { emptyFs, mkdirs, writeFile } from './state/fs.js';
+import { writeConfigDb } from './state/pmxcfs.js';
 import { Rng } from './state/ids.js';
 import { newPbsTask, finishTask, verifySnapshots } from './state/pbs.js';
 import type { HostPackage, HostState, LabState, PbsState, PveState } from './state/types.js';
@@ -98,7 +100,8 @@ export function buildHomelabState(o: BuildOptions): LabState {
     goneAt: (name) => (plan.gone?.hosts.includes(name) ? goneSince : Infinity),
   };
 
-  const pve1 = host('pve1', ['pve', 'pbs-client'], tz, 2_000_000);
+  const pve1 = host('pve1', ['pve', 'pbs-client', 'rclone'], tz, 2_000_000);
+  pve1.links = [...LOST_NODE_LINKS];
   const pbs1 = host('pbs1', ['pbs', 'pbs-client'], tz, 41_000);
   const pbs2 = host('pbs2', ['pbs', 'pbs-client'], tz, 52_000);
   const docker1 = host('docker1', ['restic', 'rclone', 'pass'], tz, 310_000);
@@ -131,8 +134,11 @@ export function buildHomelabState(o: BuildOptions): LabState {
     ],
   });
   writeEtc(h, pve1);
+  writeStorageSecrets(h, pve1, { storage: 'pbs1', password: SECRETS.pbs1Root, key: PVE1_KEY });
+  writeConfigDb(pve1, h.now - 3_600);
   mkdirs(pve1.fs, '/var/backups/strata');
   generateConfigArchives(h, pve1, '/var/backups/strata');
+  generateConfigCopies(h, pve1, '/var/backups/strata', { bucket: 'strata-config', prefix: 'pve1' });
   generateHostBackups(h, pve1, pbs1, 'usb');
 
   generatePbsHistory(h, pbs1, pbs2);
@@ -159,6 +165,11 @@ export function buildHomelabState(o: BuildOptions): LabState {
   }
 
   applyFinalState(h, o.now);
+  if (plan.freshNodeFor) {
+    const lost = state.hosts[plan.freshNodeFor]!;
+    const fresh = freshPveNode(lost, o.now - 1_800, 5_000);
+    state.hosts[fresh.name] = fresh;
+  }
   return state;
 }
 
@@ -257,7 +268,29 @@ const HOMELAB_LAYERS: readonly LayerFile[] = [
     copyOf: ['nas-repl'],
     description: 'rclone of the replica to S3 Glacier (objects need a thaw before restore)',
   },
-  { id: 'pve1-config', kind: 'config-backup', host: 'pve1', paths: ['/etc/pve', '/etc/network'], directory: '/var/backups/strata', media: 'nvme', rpo: '7d', description: 'Host configuration archives written by Strata' },
+  {
+    id: 'pve1-config',
+    kind: 'config-backup',
+    host: 'pve1',
+    // config.db is what the documented recovery swaps in (restore-formats §5); /etc/pve is its view, for picking single files.
+    paths: ['/etc/pve', '/etc/network', '/var/lib/pve-cluster/config.db'],
+    directory: '/var/backups/strata',
+    media: 'nvme',
+    rpo: '7d',
+    description: 'Host configuration archives written by Strata',
+  },
+  {
+    id: 'pve1-config-offsite',
+    kind: 'rclone',
+    host: 'pve1',
+    source: '/var/backups/strata',
+    remote: 'offsite:strata-config/pve1',
+    media: 'cloud',
+    offsite: true,
+    rpo: '7d',
+    copyOf: ['pve1-config'],
+    description: 'The config archives synced to S3 after each archive: what survives the node',
+  },
 ];
 
 /** The inventory file for the lab: the layers of examples/homelab.json, hosts on 127.0.0.1 with pinned keys. */
@@ -265,7 +298,8 @@ export function homelabInventory(state: LabState, endpoints: Readonly<Record<str
   const extra = Object.keys(state.hosts).filter((n) => /^pve\d+$/.test(n) && n !== 'pve1');
   return {
     version: 1,
-    hosts: Object.values(state.hosts).map((x) => ({
+    // A node that stands in for a lost one is not in the estate yet: the rebuild trusts it after comparing its key.
+    hosts: Object.values(state.hosts).filter((x) => x.replaces === undefined).map((x) => ({
       name: x.name,
       address: '127.0.0.1',
       port: endpoints[x.name]!.port,
@@ -282,10 +316,10 @@ export function homelabInventory(state: LabState, endpoints: Readonly<Record<str
       ]),
     ],
     tiers: [
-      { name: 'tier0', rpo: '1d', copies: 3, media: 2, offsite: 1, retention: 'keep-daily=7,keep-weekly=4,keep-monthly=3', assets: ['host/pve1', 'vm/100', 'vm/101', 'ct/102'] },
-      { name: 'tier1', rpo: '1d', copies: 3, media: 2, offsite: 1, retention: 'keep-daily=7,keep-weekly=4,keep-monthly=2', assets: ['ct/103', 'vm/104', 'ct/105', 'dataset/tank/data', 'files/docker1:/srv/app'] },
-      { name: 'tier2', rpo: '7d', copies: 2, media: 1, offsite: 0, retention: 'keep-daily=5,keep-weekly=2,keep-monthly=0', assets: ['vm/110', 'vm/111'] },
-      { name: 'tier3', rpo: '7d', copies: 2, media: 1, offsite: 0, retention: 'keep-daily=2,keep-weekly=0,keep-monthly=0', assets: ['vm/120', 'vm/121', 'vm/122'] },
+      { name: 'tier0', rpo: '1d', rto: '4h', copies: 3, media: 2, offsite: 1, retention: 'keep-daily=7,keep-weekly=4,keep-monthly=3', assets: ['host/pve1', 'vm/100', 'vm/101', 'ct/102'] },
+      { name: 'tier1', rpo: '1d', rto: '8h', copies: 3, media: 2, offsite: 1, retention: 'keep-daily=7,keep-weekly=4,keep-monthly=2', assets: ['ct/103', 'vm/104', 'ct/105', 'dataset/tank/data', 'files/docker1:/srv/app'] },
+      { name: 'tier2', rpo: '7d', rto: '1d', copies: 2, media: 1, offsite: 0, retention: 'keep-daily=5,keep-weekly=2,keep-monthly=0', assets: ['vm/110', 'vm/111'] },
+      { name: 'tier3', rpo: '7d', rto: '3d', copies: 2, media: 1, offsite: 0, retention: 'keep-daily=2,keep-weekly=0,keep-monthly=0', assets: ['vm/120', 'vm/121', 'vm/122'] },
     ],
     defaultTier: { copies: 2, media: 1, offsite: 0, rpo: '1d' },
     thresholds: { rpoCritFactor: 2, capacityWarnPercent: 80, capacityCritPercent: 90, clockSkewWarnSeconds: 60 },

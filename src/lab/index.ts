@@ -57,6 +57,13 @@ export interface LabHost {
   readonly up: boolean;
 }
 
+/** The freshly installed node of the disaster scenario: not in the inventory, reached as the rebuild reaches it. */
+export interface FreshNode extends LabHost {
+  /** The lost host it replaces (same hostname and address; a new host key, a new port here). */
+  readonly replaces: string;
+  readonly hostname: string;
+}
+
 export interface Lab {
   readonly config: InventoryFile;
   /** The config written as JSON. */
@@ -66,6 +73,8 @@ export interface Lab {
   readonly identityFile: string;
   readonly hosts: readonly LabHost[];
   readonly scenario: ScenarioName;
+  /** The disaster scenario's rebuild target (undefined in the others). */
+  readonly freshNode?: FreshNode;
   /** The live state, for tests to read (and to prepare cases). */
   readonly state: LabState;
   inject(host: string, fault: Fault): void;
@@ -116,6 +125,7 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
   writeFileSync(`${identityFile}.pub`, `${client.publicKey}\n`, { mode: 0o644 });
 
   const gone = new Set(SCENARIO_PLANS[scenario].gone?.hosts ?? []);
+  for (const name of gone) runtime.markGone(name);
   const servers = new Map<string, HostServer>();
   const endpoints: Record<string, HostEndpoint> = {};
   const hosts: LabHost[] = [];
@@ -134,6 +144,10 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
     }),
   );
   for (const name of Object.keys(state.hosts)) hosts.push({ name, ...endpoints[name]!, up: !gone.has(name) });
+  const freshState = Object.values(state.hosts).find((x) => x.replaces !== undefined);
+  const freshNode: FreshNode | undefined = freshState
+    ? { name: freshState.name, ...endpoints[freshState.name]!, up: true, replaces: freshState.replaces!, hostname: freshState.hostname }
+    : undefined;
 
   const config = homelabInventory(state, endpoints, identityFile);
   const configPath = join(dir, 'strata.json');
@@ -150,6 +164,7 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
     identityFile,
     hosts,
     scenario,
+    ...(freshNode ? { freshNode } : {}),
     state,
     inject(host, fault) {
       known(host);

@@ -81,6 +81,7 @@ export class LabRuntime implements LabServices {
   readonly latencyMs: number;
   readonly serverTasks = new Map<string, () => void>();
   private readonly faultsByHost = new Map<string, Fault[]>();
+  private readonly gone = new Set<string>();
   private readonly procs = new Map<string, Map<number, Proc>>();
   private readonly work = new Set<Promise<void>>();
   private readonly stopping = new AbortController();
@@ -115,7 +116,12 @@ export class LabRuntime implements LabServices {
   }
 
   isReachable(name: string): boolean {
-    return this.host(name) !== undefined && !this.hasFault(name, 'unreachable');
+    return this.host(name) !== undefined && !this.gone.has(name) && !this.hasFault(name, 'unreachable');
+  }
+
+  /** A host the scenario destroyed: no other host reaches it either (a PBS sync, a PVE node adding its storage). */
+  markGone(name: string): void {
+    this.gone.add(name);
   }
 
   background(_host: string, work: (signal: AbortSignal) => Promise<void>): void {

@@ -7,6 +7,7 @@
  * folded into every reading.
  */
 import type { Inventory } from '../domain/inventory.js';
+import type { DrFacts } from '../domain/dr-card.js';
 import type { StatusReport } from '../domain/status-report.js';
 import type { LayerObservation } from '../domain/types.js';
 import { readLayer } from '../kinds/read.js';
@@ -27,6 +28,7 @@ import { Journal, type JournalContents } from './journal/journal-file.js';
 import { journalingRunner } from './journal/journaling-runner.js';
 import { ProbeLog } from './journal/probe-log.js';
 import { withStrataRuns } from './journal/strata-runs.js';
+import { readCardFacts } from './dr/card-facts.js';
 import { restoreEvidence, type RestoreEvidence } from './restore-evidence.js';
 import { targetFor } from './runner-targets.js';
 import { statePath, type StateEnv } from './state-dir.js';
@@ -59,6 +61,8 @@ export interface Services {
     execute(plan: ActionPlan, opts: { readonly signal: AbortSignal; readonly onOutput: (line: OutputLine) => void }): Promise<ActionOutcome>;
     describeStep(step: PlanStep): string;
   };
+  /** What the DR card reads from the hosts that answer (certificates, datastores, key fingerprints), each host within timeoutMs. */
+  readDrCardFacts(timeoutMs: number): Promise<DrFacts>;
   /** The whole journal, for the Journal screen. */
   readJournal(): Promise<JournalContents>;
   loadSavedStatus(): Promise<SavedStatus | null>;
@@ -126,6 +130,7 @@ export function composeServices(opts: ServicesOptions): Services {
       execute: (plan, o) => execute(plan, o),
       describeStep: (step) => describeCommand(step.command),
     },
+    readDrCardFacts: (timeoutMs) => readCardFacts({ inventory, runnerFor: probeRunner, timeoutMs }),
     restore: createRestoreEngine({
       inventory,
       readStatus,

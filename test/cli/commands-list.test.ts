@@ -28,7 +28,8 @@ describe('strata config check', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`${example} is valid: 5 hosts, 10 layers, 4 tiers`);
     expect(r.stdout).toContain('  pbs-remote    pbs on pbs2, media hdd, off-site, RPO 2 d, copy of pbs-local');
-    expect(r.stdout).toContain('  tier0  RPO 24 h, 3 copies / 2 media / 1 off-site, retention keep-daily=7,keep-weekly=4,keep-monthly=3');
+    expect(r.stdout).toContain('  tier0  RPO 24 h, RTO 4 h, 3 copies / 2 media / 1 off-site, retention keep-daily=7,keep-weekly=4,keep-monthly=3');
+    expect(r.stdout).toContain('  tier3  RPO 7 d, RTO 3 d, 2 copies / 1 media / 0 off-site');
     expect(r.stderr).toBe('');
   });
 

@@ -41,6 +41,21 @@ describe('validateInventory', () => {
       ['tier3', 604_800, { daily: 2, weekly: 0, monthly: 0 }],
     ]);
     expect(inv.tiers[0]!.assets).toEqual(['host/pve1', 'vm/100', 'vm/101', 'ct/102']);
+    expect(inv.tiers.map((t) => [t.name, t.rtoSeconds])).toEqual([
+      ['tier0', 4 * 3_600],
+      ['tier1', 8 * 3_600],
+      ['tier2', 86_400],
+      ['tier3', 3 * 86_400],
+    ]);
+  });
+
+  it('a tier without an rto has none (null), and a wrong rto is refused with its path', () => {
+    const tier = { name: 't', rpo: '1d', copies: 1, media: 1, offsite: 0, assets: [] };
+    const none = validateInventory({ ...minimal(), tiers: [tier] });
+    expect(none.ok && none.inventory.tiers[0]!.rtoSeconds).toBeNull();
+    const bad = validateInventory({ ...minimal(), tiers: [{ ...tier, rto: '4 hours' }] });
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && bad.problems.map((p) => p.path)).toEqual(['tiers[0].rto']);
   });
 
   it('fills every threshold and the default tier', () => {

@@ -6,11 +6,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'vitest';
 
-export type Tool = 'sshd' | 'ssh' | 'restic' | 'rclone' | 'zfs-fuse' | 'netns' | 'tmpfs';
+export type Tool = 'sshd' | 'ssh' | 'restic' | 'rclone' | 'zfs-fuse' | 'netns' | 'tmpfs' | 'postject';
 
 const INSTALL: Record<Tool, string> = {
   sshd: 'apt-get install openssh-server',
@@ -20,6 +21,7 @@ const INSTALL: Record<Tool, string> = {
   'zfs-fuse': 'apt-get install zfs-fuse',
   netns: 'run as root with iproute2 (apt-get install iproute2)',
   tmpfs: 'run as root where `mount -t tmpfs` is allowed',
+  postject: 'npm install --save-dev postject@1.0.0-alpha.6 (npm run package injects the blob with it)',
 };
 
 const cache = new Map<Tool, boolean>();
@@ -38,6 +40,13 @@ function probe(tool: Tool): boolean {
       return existsSync('/usr/sbin/zfs-fuse') && spawnSync('zpool', ['-?']).error === undefined;
     case 'netns':
       return process.getuid?.() === 0 && spawnSync('ip', ['netns', 'list']).status === 0;
+    case 'postject':
+      try {
+        createRequire(join(process.cwd(), 'package.json')).resolve('postject');
+        return true;
+      } catch {
+        return false;
+      }
     case 'tmpfs': {
       if (process.getuid?.() !== 0) return false;
       const dir = mkdtempSync(join(tmpdir(), 'strata-tmpfs-probe-'));

@@ -34,8 +34,8 @@ export function evaluateAsset(
   const tier = asset.tier;
   const d = ctx.inventory.defaultTier;
   const required = tier
-    ? { copies: tier.copies, media: tier.media, offsite: tier.offsite, rpoSeconds: tier.rpoSeconds }
-    : { copies: d.copies, media: d.media, offsite: d.offsite, rpoSeconds: null };
+    ? { copies: tier.copies, media: tier.media, offsite: tier.offsite, rpoSeconds: tier.rpoSeconds, rtoSeconds: tier.rtoSeconds }
+    : { copies: d.copies, media: d.media, offsite: d.offsite, rpoSeconds: null, rtoSeconds: null };
 
   const entries: (AssetLayerStatus & { time: number; age: number; rollback: boolean })[] = [];
   for (const layer of ctx.inventory.layers) {

@@ -10,7 +10,10 @@ import { walk, writeFile } from '../state/fs.js';
 import { pbsUpid } from '../state/ids.js';
 import { PROXY_PID, PROXY_PSTART } from '../state/pbs.js';
 import { keepOptions } from '../state/retention.js';
-import type { HostState, PbsSnapshot } from '../state/types.js';
+import type { CloudObject, HostState, PbsSnapshot } from '../state/types.js';
+import { md5Object } from '../state/cloud.js';
+import { keyFileJson } from '../tools/pbs-keys.js';
+import { mkdirs } from '../state/fs.js';
 import type { HistoryContext } from './context.js';
 import { survivors, timesOfDay } from './schedule.js';
 
@@ -56,7 +59,9 @@ export function writeEtc(h: HistoryContext, host: HostState): void {
 export function generateConfigArchives(h: HistoryContext, host: HostState, directory: string): void {
   const until = Math.min(h.now, h.goneAt(host.name));
   const times = timesOfDay('UTC', h.start, until - 10, SCHEDULES.configArchive).slice(-SCHEDULES.configArchiveKeep);
-  const members = [...walk(host.fs, '/etc/pve'), ...walk(host.fs, '/etc/network')].map((e) => e.path.slice(1) + (e.type === 'd' ? '/' : ''));
+  const members = [...walk(host.fs, '/etc/pve'), ...walk(host.fs, '/etc/network'), ...walk(host.fs, '/var/lib/pve-cluster').filter((e) => e.type === 'f')].map(
+    (e) => e.path.slice(1) + (e.type === 'd' ? '/' : ''),
+  );
   for (const t of times) {
     const name = `strata-config-${host.name}-${isoUtc(t).replace(/[-:]/g, '')}.tar.gz`;
     writeFile(host.fs, posix.join(directory, name), { size: 38_000 + h.rng.int(0, 6_000), mtime: t + 1 + h.rng.int(0, 999) / 1000, members });
@@ -85,5 +90,41 @@ export function generateHostBackups(h: HistoryContext, host: HostState, pbsHost:
   const mask = survivors({ times, keep: keepOptions(TIER_RETENTION.tier0), semantics: 'pbs', timeZone: pbsHost.timeZone });
   times.forEach((t, i) => {
     if (mask[i]) ds.snapshots.push({ type: 'host', id: host.hostname, time: t, files: files.map((f) => ({ ...f })), owner: 'root@pam', protected: false, verification: { state: 'ok', upid: upids[i]! } });
+  });
+}
+
+/** What PVE keeps for a PBS storage in /etc/pve/priv/storage: its password and its encryption key (mode 0600). */
+export function writeStorageSecrets(h: HistoryContext, host: HostState, s: { storage: string; password: string; key: { fingerprint: string; data: string } }): void {
+  const at = h.start - 150 * 86_400;
+  const dir = '/etc/pve/priv/storage';
+  mkdirs(host.fs, dir);
+  const pw = `${s.password}\n`;
+  writeFile(host.fs, `${dir}/${s.storage}.pw`, { size: pw.length, mtime: at, content: pw, mode: 0o600 });
+  const key = keyFileJson({ createdSec: at, fingerprint: s.key.fingerprint, data: s.key.data });
+  writeFile(host.fs, `${dir}/${s.storage}.enc`, { size: key.length, mtime: at, content: key, mode: 0o600 });
+}
+
+/**
+ * The off-site copy of the config archives: after each archive the node
+ * syncs its directory to S3 (`rclone sync` then the `.strata-synced` mark),
+ * so the bucket mirrors the directory as of the last archive.
+ */
+export function generateConfigCopies(h: HistoryContext, host: HostState, directory: string, to: { bucket: string; prefix: string }): void {
+  const archives = walk(host.fs, directory).filter((e) => e.type === 'f');
+  const objects: Record<string, CloudObject> = {};
+  let newest = 0;
+  for (const e of archives) {
+    const f = e.file!;
+    const rel = e.path.slice(directory.length + 1);
+    objects[`${to.prefix}/${rel}`] = { size: f.size, modTime: f.mtime, tier: 'STANDARD', md5: md5Object(rel, f) };
+    newest = Math.max(newest, f.mtime);
+  }
+  if (newest > 0) objects[`${to.prefix}/.strata-synced`] = { size: 0, modTime: Math.floor(newest) + 5, tier: 'STANDARD', md5: 'd41d8cd98f00b204e9800998ecf8427e' };
+  h.state.cloud.buckets[to.bucket] = objects;
+  host.rcloneRemotes = { ...(host.rcloneRemotes ?? {}), offsite: { type: 's3', provider: 'AWS', storageClass: 'STANDARD' } };
+  writeFile(host.fs, '/root/.config/rclone/rclone.conf', {
+    size: 90,
+    mtime: h.start - 300 * 86_400,
+    content: '[offsite]\ntype = s3\nprovider = AWS\nenv_auth = true\nregion = eu-central-1\n',
   });
 }

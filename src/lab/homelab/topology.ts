@@ -140,3 +140,13 @@ export const PBS_CERT_FINGERPRINT = {
   pbs1: '7a:3f:c4:19:88:02:5e:b1:6d:0c:aa:41:93:e7:58:2f:b6:11:d0:4e:9a:63:ce:27:f5:80:1b:3d:72:e9:c6:04',
   pbs2: 'e1:55:0b:9c:3a:74:d2:68:af:13:87:f0:4c:29:b5:6e:02:d8:91:3f:a7:c0:5b:e4:16:78:2d:9e:43:b1:0a:f6',
 } as const;
+
+/**
+ * The encryption key of pve1's PBS storage (a `key create --kdf none` file in
+ * /etc/pve/priv/storage/pbs1.enc): its fingerprint goes on the DR card, its
+ * data never may.
+ */
+export const PVE1_KEY = {
+  fingerprint: '5c:9e:21:d7:03:8a:f4:6b:b0:17:e2:4d:93:6f:08:c1:7a:25:de:41:b9:0c:63:f8:2e:95:1d:a7:4c:38:e0:5b',
+  data: 'cGxhbnRlZC1wYnMtZW5jcnlwdGlvbi1rZXktZGF0YS1uZXZlci1vbi10aGUtY2FyZA==',
+} as const;

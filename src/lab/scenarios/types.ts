@@ -28,4 +28,6 @@ export interface ScenarioPlan {
   readonly clockSkew: Readonly<Record<string, number>>;
   /** These hosts are gone (their ports refuse connections) since this many hours ago. */
   readonly gone?: { readonly hosts: readonly string[]; readonly hoursAgo: number };
+  /** A freshly installed PVE node stands ready to replace this lost one (lab name `<host>-new`, same hostname and address). */
+  readonly freshNodeFor?: string;
 }

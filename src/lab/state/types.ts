@@ -37,6 +37,22 @@ export interface HostState {
   rcloneRemotes?: Record<string, RcloneRemote>;
   /** Next PID handed to a simulated process. */
   nextPid: number;
+  /** Network links as `ip link` lists them (a default set when absent). */
+  links?: HostLink[];
+  /** A freshly installed node that stands in for the lost host of this name (the disaster scenario's rebuild target). */
+  replaces?: string;
+}
+
+export interface HostLink {
+  readonly ifname: string;
+  readonly mac: string;
+  readonly mtu: number;
+  readonly up: boolean;
+  /** A bridge's port (`master` in `ip link`). */
+  readonly master?: string;
+  /** `ether` or `loopback`. */
+  readonly linkType: 'ether' | 'loopback';
+  readonly address?: string;
 }
 
 // ---------------------------------------------------------------------------
@@ -48,6 +64,8 @@ export interface SimFile {
   mtime: number;
   /** Text content, when it matters (secrets, configs). */
   content?: string;
+  /** Permission bits (`chmod`, `stat -c %a`); 0644 when absent. */
+  mode?: number;
   /** For archives made by `tar`: the paths inside. */
   members?: string[];
 }
@@ -69,6 +87,8 @@ export interface PveState {
   backupJobs: PveBackupJob[];
   /** Oldest first. */
   tasks: PveTask[];
+  /** `systemctl stop pve-cluster`: /etc/pve is unmounted and the PVE tools cannot reach pmxcfs. */
+  pmxcfsStopped?: boolean;
 }
 
 export type GuestType = 'qemu' | 'lxc';
@@ -338,6 +358,8 @@ export interface ZfsState {
   pools: Record<string, ZfsPool>;
   datasets: Record<string, ZfsDataset>;
   nextTxg: number;
+  /** Pools on the host's disks that are not imported (`zpool import` lists them), with their datasets. */
+  exported?: Record<string, { pool: ZfsPool; datasets: Record<string, ZfsDataset> }>;
 }
 
 export interface ZfsVdev {

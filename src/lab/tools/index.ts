@@ -2,6 +2,8 @@
 import type { Tool, ToolEntry } from '../shell/types.js';
 import type { HostState } from '../state/types.js';
 import * as core from './coreutils.js';
+import { chmod, cp, stat } from './file-tools.js';
+import { ip } from './ip.js';
 import { proxmoxBackupClient } from './pbs-client.js';
 import { proxmoxBackupManager } from './pbs-manager.js';
 import { pvesh } from './pvesh.js';
@@ -11,6 +13,7 @@ import { restic } from './restic.js';
 import { pct, qm } from './qm.js';
 import { qmrestore } from './restore.js';
 import { syncoid } from './syncoid.js';
+import { systemctl } from './systemctl.js';
 import { vzdump } from './vzdump.js';
 import { zfsTool } from './zfs.js';
 import { zpoolTool } from './zpool.js';
@@ -31,6 +34,11 @@ const PROGRAMS: Readonly<Record<string, ToolEntry>> = {
   mkdir: { run: core.mkdir },
   tar: { run: core.tar },
   find: { run: core.find },
+  cp: { run: cp },
+  chmod: { run: chmod },
+  stat: { run: stat },
+  ip: { run: ip },
+  systemctl: { run: systemctl },
   sh: { run: core.sh },
   bash: { run: core.bash },
   pass: { run: core.pass, packages: ['pass'] },
@@ -53,11 +61,20 @@ const PROGRAMS: Readonly<Record<string, ToolEntry>> = {
 
 const SYSTEM_DIRS = /^\/(usr\/)?(local\/)?s?bin\//;
 
+/** PVE's tools talk to pmxcfs through its IPC socket; with pve-cluster stopped they fail at once. */
+const NEEDS_PMXCFS = new Set(['pvesh', 'pvesm', 'qm', 'pct', 'qmrestore', 'vzdump']);
+
+const withoutPmxcfs: Tool = async (ctx) => {
+  ctx.err('ipcc_send_rec[1] failed: Connection refused\nipcc_send_rec[2] failed: Connection refused\nipcc_send_rec[3] failed: Connection refused\nUnable to load access control list: Connection refused\n');
+  return 111;
+};
+
 /** The program `name` (bare or under a system bin directory) if the host has it installed. */
 export function programFor(host: HostState, name: string): Tool | undefined {
   const bare = SYSTEM_DIRS.test(name) ? name.replace(SYSTEM_DIRS, '') : name;
   if (!Object.hasOwn(PROGRAMS, bare)) return undefined;
   const entry = PROGRAMS[bare]!;
   if (entry.packages && !entry.packages.some((p) => host.packages.includes(p as HostState['packages'][number]))) return undefined;
+  if (host.pve?.pmxcfsStopped && NEEDS_PMXCFS.has(bare)) return withoutPmxcfs;
   return entry.run;
 }

@@ -8,6 +8,7 @@
  */
 import { configFileText, guestOfTemplate } from '../state/guest-config.js';
 import { posix } from 'node:path';
+import { keyShow } from './pbs-keys.js';
 import type { ToolContext } from '../shell/types.js';
 import { isoUtc } from '../state/clock.js';
 import { filesUnder, getFile, isDir, mkdirs, resolvePath, writeFile } from '../state/fs.js';
@@ -140,6 +141,7 @@ export async function proxmoxBackupClient(ctx: ToolContext): Promise<number> {
     ctx.out('client version: 3.2.7\n');
     return 0;
   }
+  if (sub === 'key' && words[0] === 'show') return keyShow(ctx, words.slice(1));
   const spec = sub === undefined ? undefined : SPECS[sub];
   if (!spec) {
     ctx.err(`Error: ${sub === undefined ? 'no command specified' : `no such command '${sub}'`}\n`);

@@ -92,6 +92,10 @@ export async function proxmoxBackupManager(ctx: ToolContext): Promise<number> {
       ctx.out((t.log ?? [t.status === 'OK' ? 'TASK OK' : `TASK ERROR: ${t.status ?? ''}`]).map((l) => `${l}\n`).join(''));
       return 0;
     }
+    case 'cert info': {
+      ctx.out(certInfoText(ctx.host.hostname, pbs.certFingerprint, ctx.lab.state.createdAt));
+      return 0;
+    }
     case 'datastore list': {
       const rows = Object.values(pbs.datastores).map((d) => ({ comment: d.comment, 'gc-schedule': d.gcSchedule, name: d.name, path: d.path }));
       printData(ctx, format, rows, () => boxTable([{ key: 'name', title: 'name' }, { key: 'path', title: 'path' }, { key: 'comment', title: 'comment' }], rows.map((r) => ({ name: r.name, path: r.path, comment: r.comment ?? '' }))));
@@ -237,3 +241,30 @@ function verify(
   });
 }
 
+/**
+ * `cert info` (proxmox-backup src/bin/proxmox_backup_manager/cert.rs): the
+ * self-signed certificate every PBS makes at install, valid for two years.
+ */
+function certInfoText(hostname: string, fingerprint: string, nowSec: number): string {
+  const day = 86_400;
+  const from = Math.floor(nowSec / day) * day - 400 * day;
+  const when = (t: number) => {
+    const d = new Date(t * 1000);
+    const mon = d.toUTCString().slice(8, 11);
+    return `${mon} ${String(d.getUTCDate()).padStart(2)} ${d.toISOString().slice(11, 19)} ${d.getUTCFullYear()} GMT`;
+  };
+  return [
+    `Subject: CN = ${hostname}, O = Proxmox Backup Server, OU = ${fingerprint.replace(/:/g, '').slice(0, 32)}`,
+    `    DNS:${hostname}`,
+    '    DNS:localhost',
+    '    IP:[127, 0, 0, 1]',
+    `Issuer: CN = ${hostname}, O = Proxmox Backup Server, OU = ${fingerprint.replace(/:/g, '').slice(0, 32)}`,
+    'Validity:',
+    `    Not Before: ${when(from)}`,
+    `    Not After : ${when(from + 730 * day)}`,
+    `Fingerprint (sha256): ${fingerprint}`,
+    'Public key type: rsaEncryption',
+    'Public key bits: 4096',
+    '',
+  ].join('\n');
+}

@@ -8,6 +8,7 @@ import { pveStorageStatus } from '../state/pbs.js';
 import { backupContent } from '../state/pve.js';
 import { getFile, resolvePath } from '../state/fs.js';
 import type { HostState, VzdumpArchive } from '../state/types.js';
+import { addPbs, scanPbs } from './pvesm-pbs.js';
 
 const VOLID = /^([a-z][a-z0-9_.-]*[a-z0-9]):(.+)$/i;
 
@@ -90,6 +91,11 @@ export async function pvesm(ctx: ToolContext): Promise<number> {
       for (const r of rows) ctx.out(`${r.volid.padEnd(w)} ${r.format.padEnd(7)} backup ${String(r.size).padStart(15)} ${r.vmid}\n`);
       return 0;
     }
+    case 'scan':
+    case 'add':
+      if (args[0] === 'pbs') return sub === 'scan' ? scanPbs(ctx, args.slice(1)) : addPbs(ctx, args.slice(1));
+      ctx.err(`${sub} of storage type '${args[0] ?? ''}' is not simulated in the lab\n`);
+      return 255;
     default:
       ctx.err(`ERROR: unknown command 'pvesm ${sub ?? ''}'\nUSAGE: pvesm <COMMAND> [ARGS] [OPTIONS]\n`);
       return 255;

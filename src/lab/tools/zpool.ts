@@ -218,6 +218,54 @@ function scrub(ctx: ToolContext, zfs: ZfsState, args: readonly string[]): number
   return 0;
 }
 
+/**
+ * `zpool import` lists the pools on the host's disks that are not imported
+ * (OpenZFS zpool_main.c: "no pools available to import" on stderr, exit 1,
+ * when there are none); `zpool import NAME|ID` imports one.
+ */
+function importPools(ctx: ToolContext, zfs: ZfsState, args: readonly string[]): number {
+  const exported = zfs.exported ?? {};
+  const names = args.filter((a) => !a.startsWith('-'));
+  const id = (p: ZfsPool) => listValue(p, 'guid', true);
+  if (names.length === 0) {
+    const pools = Object.values(exported).map((e) => e.pool);
+    if (pools.length === 0) {
+      ctx.err('no pools available to import\n');
+      return 1;
+    }
+    const blocks = pools.map((p) => {
+      const width = nameWidth(p.vdevs, 1);
+      return [
+        `   pool: ${p.name}`,
+        `     id: ${id(p)}`,
+        `  state: ${p.health}`,
+        ' action: The pool can be imported using its name or numeric identifier.',
+        ' config:',
+        '',
+        `\t${p.name.padEnd(width)}  ${p.health}`,
+        ...configLines(p.vdevs, 1, width).map((l) => l.replace(/\s+\d+\s+\d+\s+\d+$/, '')),
+      ].join('\n');
+    });
+    ctx.out(`${blocks.join('\n\n')}\n`);
+    return 0;
+  }
+  const wanted = names[0]!;
+  const entry = Object.entries(exported).find(([name, e]) => name === wanted || id(e.pool) === wanted);
+  if (!entry) {
+    ctx.err(`cannot import '${wanted}': no such pool available\n`);
+    return 1;
+  }
+  const [name, e] = entry;
+  if (zfs.pools[name]) {
+    ctx.err(`cannot import '${wanted}': a pool with that name already exists\nuse the form 'zpool import <pool | id> <newpool>' to give it a new name\n`);
+    return 1;
+  }
+  zfs.pools[name] = e.pool;
+  for (const [dsName, ds] of Object.entries(e.datasets)) zfs.datasets[dsName] = ds;
+  delete exported[name];
+  return 0;
+}
+
 export async function zpoolTool(ctx: ToolContext): Promise<number> {
   const zfs = await zfsModule(ctx);
   if (!zfs) return 1;
@@ -229,6 +277,8 @@ export async function zpoolTool(ctx: ToolContext): Promise<number> {
       return status(ctx, zfs, args);
     case 'scrub':
       return scrub(ctx, zfs, args);
+    case 'import':
+      return importPools(ctx, zfs, args);
     case undefined:
       ctx.err('usage: zpool command args ...\n');
       return 2;

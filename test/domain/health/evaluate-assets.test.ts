@@ -50,7 +50,7 @@ describe('3-2-1 per asset', () => {
       reasons: [],
       kind: 'vm',
       host: 'pve1',
-      required: { copies: 3, media: 2, offsite: 1, rpoSeconds: D },
+      required: { copies: 3, media: 2, offsite: 1, rpoSeconds: D, rtoSeconds: 4 * H },
     });
     expect(vm100.layers).toEqual([
       { layerId: 'pbs-local', newestAt: '2026-02-01T21:40:00Z', via: [], hopLagSeconds: [], fresh: true, countsAsCopy: true, media: 'usb-ssd', offsite: false },
@@ -215,7 +215,7 @@ describe('3-2-1 per asset', () => {
     );
     const forgotten = asset(report, 'vm/130');
     expect(forgotten).toMatchObject({ name: 'forgotten', tier: null, copies: 1, media: 0, offsite: 0, health: 'crit', newest: {} });
-    expect(forgotten.required).toEqual({ copies: 2, media: 1, offsite: 0, rpoSeconds: null });
+    expect(forgotten.required).toEqual({ copies: 2, media: 1, offsite: 0, rpoSeconds: null, rtoSeconds: null });
     expect(forgotten.reasons).toEqual(['vm/130: no recovery point on any layer; 1 of 2 copies', 'vm/130: 0 of 1 media']);
   });
 

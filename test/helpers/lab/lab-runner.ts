@@ -9,7 +9,11 @@ import { startLab, type Lab, type LabOptions } from '../../../src/lab/index.js';
 import { createRunner, type Runner, type SshTarget } from '../../../src/transport/index.js';
 
 export function labTarget(lab: Lab, host: string, extra: Partial<SshTarget> = {}): SshTarget {
-  const h = lab.config.hosts.find((x) => x.name === host);
+  const fresh = lab.freshNode?.name === host ? lab.freshNode : undefined;
+  // The disaster's fresh node is in no inventory: reached on its own port, its new key pinned.
+  const h = fresh
+    ? { name: fresh.name, address: '127.0.0.1', port: fresh.port, user: 'root', identityFile: lab.identityFile, hostKeyFingerprint: fresh.fingerprint }
+    : lab.config.hosts.find((x) => x.name === host);
   if (!h) throw new Error(`no lab host ${host}`);
   return {
     name: h.name,

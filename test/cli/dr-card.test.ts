@@ -1,0 +1,145 @@
+/**
+ * `strata dr card` against the lab: the certificate and key fingerprints
+ * read from the hosts that answer (and compared with the inventory's), what
+ * could not be read and why, within its bound even when a host hangs; no
+ * secret value in either output though every secret is planted where the
+ * card looks; the text form fits 80 columns.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memoryIo } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
+import type { InventoryFile, LayerFile } from '../../src/domain/inventory-file.js';
+import { startLab, type Lab } from '../../src/lab/index.js';
+import { PVE1_KEY, SECRETS } from '../../src/lab/homelab/topology.js';
+
+async function card(configPath: string, args: string[] = [], env: Record<string, string> = {}) {
+  const io = memoryIo('', env);
+  const started = Date.now();
+  const code = await main(['dr', 'card', '--config', configPath, ...args], io);
+  return { code, stdout: io.stdout, stderr: io.stderr, ms: Date.now() - started };
+}
+
+/** The lab's inventory with some layers changed, written beside it. */
+function variant(lab: Lab, name: string, change: (l: LayerFile) => LayerFile): string {
+  const file: InventoryFile = { ...lab.config, layers: lab.config.layers.map(change) };
+  const path = join(lab.dir, `${name}.json`);
+  writeFileSync(path, JSON.stringify(file));
+  return path;
+}
+
+describe('on a healthy estate', () => {
+  let lab: Lab;
+  beforeAll(async () => {
+    lab = await startLab({ scenario: 'healthy' });
+  });
+  afterAll(async () => lab?.stop());
+
+  it('reads each PBS certificate and datastore and the PVE node encryption key, and compares with the inventory', async () => {
+    const pbs1 = lab.state.hosts.pbs1!.pbs!.certFingerprint;
+    const pbs2 = lab.state.hosts.pbs2!.pbs!.certFingerprint;
+    const wrong = '00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff';
+    const path = variant(lab, 'pinned', (l) => (l.id === 'pbs-local' ? { ...l, fingerprint: pbs1 } : l.id === 'pbs-remote' ? { ...l, fingerprint: wrong } : l));
+    const r = await card(path);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`fingerprint read now from pbs1: ${pbs1} (matches the inventory)`);
+    expect(r.stdout).toContain(`fingerprint read now from pbs2: ${pbs2} (DIFFERS from the inventory`);
+    expect(r.stdout).toContain('datastore usb: path /mnt/usb/pbs');
+    expect(r.stdout).toContain('datastore offsite: path /mnt/datastore/offsite');
+    expect(r.stdout).toContain(`- pve1: \`/etc/pve/priv/storage/pbs1.enc\` (kdf none), fingerprint \`${PVE1_KEY.fingerprint}\``);
+    expect(r.stdout).not.toContain('Not read when printed');
+    expect(r.stdout).toContain(`--fingerprint ${pbs1}`);
+  });
+
+  it('lists the rebuild in order, guests by tier with their RTO, and the config archive with its off-site copy', async () => {
+    const r = await card(lab.configPath);
+    const titles = [...r.stdout.matchAll(/^\d+\. \*\*(.+?)\.\*\*/gm)].map((m) => m[1]);
+    expect(titles).toEqual([
+      'Reinstall Proxmox VE with the same hostname and address',
+      'Network: the archived interfaces file against the new NIC names',
+      'Host configuration: the config.db route',
+      'Storage: pools, the encryption key, then the surviving PBS',
+      'Guests of tier0 (RTO 4 h)',
+      'Guests of tier1 (RTO 8 h)',
+      'Guests of tier2 (RTO 24 h)',
+      'Guests of tier3 (RTO 3 d)',
+      'Start in order, check services, re-enable the backup jobs',
+    ]);
+    expect(r.stdout).toContain('pve1-config-offsite (copy, offsite:strata-config/pve1)');
+    expect(r.stdout).toContain('qmrestore pbs-remote:backup/vm/100/<time> 100 --storage local-lvm');
+    expect(r.stdout).toContain('pct restore 102 pbs-remote:backup/ct/102/<time> --storage local-lvm');
+  });
+
+  it('never prints a secret: planted in files, a key, a command and the environment, only where each lives appears', async () => {
+    const envSecret = 'env-planted-secret-0b6c2f';
+    const path = variant(lab, 'env-secret', (l) => (l.id === 'pbs-remote' ? { ...l, secret: { env: 'STRATA_PBS2_TOKEN' } } : l));
+    const env = { STRATA_PBS2_TOKEN: envSecret };
+    const markdown = await card(path, ['--markdown'], env);
+    const text = await card(path, ['--text'], env);
+    const planted = [envSecret, PVE1_KEY.data, ...Object.values(SECRETS)];
+    // They are where the card looks: the key file the node keeps, the password files the layers name.
+    expect(lab.state.hosts.pve1!.fs.files['/etc/pve/priv/storage/pbs1.enc']!.content).toContain(PVE1_KEY.data);
+    expect(lab.state.hosts.pbs1!.fs.files['/root/.strata-pbs-token']!.content).toContain(SECRETS.pbs1Token);
+    for (const printed of [markdown.stdout, text.stdout]) {
+      for (const secret of planted) expect(printed).not.toContain(secret);
+      // The text form wraps at 80 columns: read it as one line.
+      const out = printed.replace(/\s+/g, ' ');
+      expect(out).toContain('environment variable STRATA_PBS2_TOKEN of the Strata process');
+      expect(out).toContain('file /root/.strata-pbs-token on pbs1');
+      expect(out).toContain('printed by the command `pass show s3/strata` on docker1');
+    }
+  });
+
+  it('prints Markdown when not on a terminal, and text of at most 80 columns with --text', async () => {
+    const md = await card(lab.configPath);
+    expect(md.stdout.startsWith('# Strata DR card\n')).toBe(true);
+    const text = await card(lab.configPath, ['--text']);
+    expect(text.stdout.startsWith('STRATA DR CARD\n')).toBe(true);
+    const long = text.stdout.split('\n').filter((l) => l.length > 80);
+    expect(long).toEqual([]);
+    expect(text.stdout).toContain('$ systemctl stop pve-cluster');
+  });
+
+  it('says within its bound what a hanging host did not answer', async () => {
+    lab.inject('pbs2', { kind: 'hang', program: 'proxmox-backup-manager' });
+    try {
+      const r = await card(lab.configPath, ['--timeout', '2']);
+      expect(r.code).toBe(0);
+      expect(r.ms).toBeLessThan(15_000);
+      expect(r.stdout).toMatch(/- pbs2: certificate \(proxmox-backup-manager cert info\): .*(timed out|no answer within 2 s)/);
+      expect(r.stdout).toContain(`fingerprint read now from pbs1: ${lab.state.hosts.pbs1!.pbs!.certFingerprint}`);
+    } finally {
+      lab.clear('pbs2');
+    }
+  });
+});
+
+describe('in a disaster', () => {
+  let lab: Lab;
+  beforeAll(async () => {
+    lab = await startLab({ scenario: 'disaster' });
+  });
+  afterAll(async () => lab?.stop());
+
+  it('reads what survives and says which hosts did not answer', async () => {
+    const r = await card(lab.configPath);
+    expect(r.code).toBe(0);
+    const unread = r.stdout.slice(r.stdout.indexOf('**Not read when printed**'), r.stdout.indexOf('## Hosts and roles'));
+    expect(unread).toMatch(/- pbs1: certificate \(proxmox-backup-manager cert info\): host pbs1 is unreachable/);
+    expect(unread).toMatch(/- pve1: encryption keys \(proxmox-backup-client key show\): host pve1 is unreachable/);
+    expect(unread).not.toContain('pbs2');
+    expect(r.stdout).toContain(`fingerprint read now from pbs2: ${lab.state.hosts.pbs2!.pbs!.certFingerprint}`);
+    expect(r.stdout).toContain('| pbs2 |');
+  });
+});
+
+describe('its arguments', () => {
+  it('refuses a bad --timeout and both formats at once (exit 64)', async () => {
+    expect((await card('/nonexistent.json', ['--timeout', 'soon'])).code).toBe(64);
+    expect((await card('/nonexistent.json', ['--text', '--markdown'])).code).toBe(64);
+    const io = memoryIo();
+    expect(await main(['dr', 'plan'], io)).toBe(64);
+    expect(io.stderr).toContain('unknown subcommand "plan"');
+  });
+});
