@@ -2,17 +2,28 @@
  * `strata dr card [--config F] [--markdown|--text] [--timeout S]`: the page to
  * keep on paper or a USB stick (docs/disaster-recovery.md). Reads what
  * answers within the bound and says what did not: it is printed in a
- * disaster too. The plan and the rebuild wizard come later as `dr plan` and
- * `dr run` beside it.
+ * disaster too. `dr plan` reads the rebuild's plan (src/services/dr).
  */
 import { buildDrCard } from '../domain/dr-card.js';
 import { commandFlags, configFlag } from './args.js';
 import { cardMarkdown, cardText } from './dr-card-format.js';
+import { planText } from './dr-plan-format.js';
 import { EXIT, type CliIo } from './io.js';
 import { closeSession, openSession, printProblems } from './session.js';
 
-export const USAGE = `Usage: strata dr card [--config FILE] [--markdown | --text] [--timeout SECONDS]
+export const USAGE = `Usage: strata dr plan [--config FILE] [--json] [--lost HOST] [--parallel N] [--timeout SECONDS]
+       strata dr card [--config FILE] [--markdown | --text] [--timeout SECONDS]
 
+dr plan: the rebuild of a lost PVE node from what answers now: which copies
+survive, each guest's way back (directly from a surviving PBS, or a chain
+through a copy of its datastore), the prerequisites that must exist off-site
+(config archive, PBS fingerprint, encryption key, passwords), each checked,
+and the guests by tier with the tier's RTO and the expected time per step.
+  --json          the plan as JSON
+  --lost HOST     the inventory host to rebuild (default: the PVE node that does not answer)
+  --parallel N    guest restores at once per target storage (default 2)
+
+dr card:
 Prints the disaster-recovery card: hosts and roles, PBS servers with their
 certificate fingerprints and datastores, repositories and buckets, encryption
 key fingerprints, where each secret lives (never a secret), the rebuild steps
@@ -24,12 +35,53 @@ Hosts that do not answer are listed; the rest of the card comes from the invento
 
 const DEFAULT_TIMEOUT_SECONDS = 10;
 
+function timeoutOf(flag: string | undefined, name: string, io: CliIo): number | null {
+  const seconds = flag === undefined ? DEFAULT_TIMEOUT_SECONDS : Number(flag);
+  if (!/^\d+$/.test(flag ?? '10') || seconds < 1 || seconds > 600) {
+    io.err(`${name}: --timeout: "${flag}" is not a whole number of seconds from 1 to 600\n\n${USAGE}`);
+    return null;
+  }
+  return seconds;
+}
+
+async function planCommand(args: string[], io: CliIo): Promise<number> {
+  const parsed = commandFlags(args, { json: { type: 'boolean' }, lost: { type: 'string' }, parallel: { type: 'string' }, timeout: { type: 'string' } }, { io, name: 'strata dr plan', usage: USAGE });
+  if ('exit' in parsed) return parsed.exit;
+  const f = parsed.values;
+  const timeout = timeoutOf(f.timeout, 'strata dr plan', io);
+  if (timeout === null) return EXIT.usage;
+  const parallel = f.parallel === undefined ? undefined : Number(f.parallel);
+  if (parallel !== undefined && !(Number.isInteger(parallel) && parallel >= 1 && parallel <= 16)) {
+    io.err(`strata dr plan: --parallel: "${f.parallel}" is not a whole number from 1 to 16\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  const opened = await openSession(configFlag(f, io.env), io);
+  if (!opened.ok) {
+    printProblems(io, opened.path, opened.problems, opened.stopped);
+    return EXIT.config;
+  }
+  const { session } = opened;
+  try {
+    if (f.lost !== undefined && !session.inventory.hosts.some((h) => h.name === f.lost)) {
+      io.err(`strata dr plan: --lost: no host "${f.lost}" in the inventory`);
+      return EXIT.usage;
+    }
+    const plan = await session.dr.plan({ timeoutMs: timeout * 1000, ...(f.lost !== undefined ? { lostHost: f.lost } : {}), ...(parallel !== undefined ? { parallelPerStorage: parallel } : {}) });
+    io.out(f.json ? `${JSON.stringify(plan, null, 2)}\n` : planText(plan));
+    // Exit 1 when a guest has no way back or a prerequisite is missing: a script sees the plan is not whole.
+    return plan.blockers.length > 0 ? EXIT.warn : EXIT.ok;
+  } finally {
+    await closeSession(session, io);
+  }
+}
+
 export async function run(args: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === undefined || sub === '-h' || sub === '--help') {
     io.out(USAGE);
     return sub === undefined ? EXIT.usage : EXIT.ok;
   }
+  if (sub === 'plan') return planCommand(rest, io);
   if (sub !== 'card') {
     io.err(`strata dr: unknown subcommand "${sub}"\n\n${USAGE}`);
     return EXIT.usage;
@@ -41,11 +93,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.err(`strata dr card: --markdown and --text exclude each other\n\n${USAGE}`);
     return EXIT.usage;
   }
-  const timeoutSeconds = flags.timeout === undefined ? DEFAULT_TIMEOUT_SECONDS : Number(flags.timeout);
-  if (!/^\d+$/.test(flags.timeout ?? '10') || timeoutSeconds < 1 || timeoutSeconds > 600) {
-    io.err(`strata dr card: --timeout: "${flags.timeout}" is not a whole number of seconds from 1 to 600\n\n${USAGE}`);
-    return EXIT.usage;
-  }
+  const timeoutSeconds = timeoutOf(flags.timeout, 'strata dr card', io);
+  if (timeoutSeconds === null) return EXIT.usage;
   const opened = await openSession(configFlag(flags, io.env), io);
   if (!opened.ok) {
     printProblems(io, opened.path, opened.problems, opened.stopped);

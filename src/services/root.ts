@@ -20,6 +20,8 @@ import type { PlanContext } from '../kinds/planner-context.js';
 import { createRestoreEngine } from './restore/engine.js';
 import type { RestoreEngine } from './restore/api.js';
 import { ROTATION_FILE } from './restore/rotation-file.js';
+import { readDrPlan } from './dr/plan-reader.js';
+import type { DrEngine } from './dr/api.js';
 import { planAction } from './actions/plan.js';
 import { collect, type Collection, type CollectOptions, type CollectorDeps } from './collector.js';
 import { JOURNAL_FILE, operatorName } from './journal/entry.js';
@@ -63,6 +65,8 @@ export interface Services {
   };
   /** What the DR card reads from the hosts that answer (certificates, datastores, key fingerprints), each host within timeoutMs. */
   readDrCardFacts(timeoutMs: number): Promise<DrFacts>;
+  /** Disaster recovery: the plan and the resumable rebuild (src/services/dr/api.ts). */
+  readonly dr: Pick<DrEngine, 'plan'>;
   /** The whole journal, for the Journal screen. */
   readJournal(): Promise<JournalContents>;
   loadSavedStatus(): Promise<SavedStatus | null>;
@@ -131,6 +135,20 @@ export function composeServices(opts: ServicesOptions): Services {
       describeStep: (step) => describeCommand(step.command),
     },
     readDrCardFacts: (timeoutMs) => readCardFacts({ inventory, runnerFor: probeRunner, timeoutMs }),
+    dr: {
+      plan: (o) =>
+        readDrPlan(
+          {
+            inventory,
+            readStatus,
+            evidence: () => ({ verifications: evidence.verifications(), restores: evidence.restoreRuns() }),
+            readCardFacts: (timeoutMs) => readCardFacts({ inventory, runnerFor: probeRunner, timeoutMs }),
+            runnerFor: probeRunner,
+            lookupEnv: collector.lookupEnv,
+          },
+          o,
+        ),
+    },
     restore: createRestoreEngine({
       inventory,
       readStatus,

@@ -1,0 +1,214 @@
+/**
+ * The DR engine (issue 14 §1, §2, §5 of the design): the plan of a rebuild
+ * from what answers now, and the rebuild itself as resumable steps whose
+ * state is saved in the state directory after every change. The CLI
+ * (`strata dr plan|run|report`) and the TUI's rebuild wizard both drive it;
+ * /work/briefs/dr-api.md says the same in prose.
+ */
+import type { DrPlan } from '../../domain/dr/types.js';
+import type { OutputLine } from '../../kinds/action-types.js';
+import type { PlanOptions } from './plan-reader.js';
+
+export type { DrPlan, GuestPath, PathStep, PlannedGuest, Prerequisite, RebuildStepSummary, SurvivingCopy, TierPlan } from '../../domain/dr/types.js';
+export type { PlanOptions } from './plan-reader.js';
+
+/** `node`, `identity`, `network`, `host-config`, `storage`, `chains`, `tier:<name>` per tier, `report`. */
+export type RebuildStepId = string;
+
+/**
+ * - `pending`: not started; `running`: started and not ended (after a crash: interrupted, run again on resume)
+ * - `done`: ran to its end now; `already-done`: its check found it done before it ran (nothing was run)
+ * - `failed`: ran and failed (run it again after fixing what `detail` says)
+ * - `blocked`: cannot run until the operator does something (`detail` says what)
+ */
+export type RebuildStepState = 'pending' | 'running' | 'done' | 'already-done' | 'failed' | 'blocked';
+
+export interface RebuildCommand {
+  readonly host: string;
+  /** As the operator reads it (secrets by name only). */
+  readonly command: string;
+  readonly description: string;
+  /** Shown only, never run by Strata (the network file, `ifreload -a`). */
+  readonly shownOnly?: boolean;
+}
+
+/** One guest of a tier step. */
+export interface GuestRun {
+  readonly assetId: string;
+  readonly vmid: number;
+  readonly type: 'qemu' | 'lxc';
+  readonly name?: string;
+  /** `layer@ref` restored from. */
+  readonly sourceId: string | null;
+  /** When the point restored was taken (epoch seconds): the data lost is the time before the disaster after it. */
+  readonly pointTimeSec: number | null;
+  /**
+   * `pending` -> `restoring` -> `checked` (restored, started, checks passed); `already-there` (found running
+   * before any restore); `check-failed` (restored, a check failed); `failed`; `no-source`.
+   */
+  readonly state: 'pending' | 'restoring' | 'checked' | 'already-there' | 'check-failed' | 'failed' | 'no-source';
+  readonly detail: string;
+  /** Target storage the restore writes to. */
+  readonly storage: string;
+  readonly startedAtSec?: number;
+  readonly endedAtSec?: number;
+  /** Seconds the restore itself took. */
+  readonly restoreSeconds?: number;
+  /** How many times a restore of it was started (a resume after a kill restores an interrupted guest again). */
+  readonly attempts: number;
+}
+
+export interface RebuildStep {
+  readonly id: RebuildStepId;
+  readonly title: string;
+  /** Whether running it changes the new node (then it is confirmed first). */
+  readonly writes: boolean;
+  readonly commands: readonly RebuildCommand[];
+  readonly state: RebuildStepState;
+  /** What its check or its run found, in words. */
+  readonly detail: string;
+  /** Epoch seconds. */
+  readonly startedAtSec?: number;
+  readonly endedAtSec?: number;
+  /** How many times it was started. */
+  readonly runs: number;
+  /** Tier steps only. */
+  readonly tier?: { readonly name: string; readonly rtoSeconds: number | null };
+  readonly guests?: readonly GuestRun[];
+}
+
+export interface RebuildTarget {
+  /** Address Strata reaches the new node at (default: the lost node's). */
+  readonly address: string;
+  readonly port: number;
+  /** The host key fingerprint the operator typed and Strata verified; null until the node step ran. */
+  readonly hostKeyFingerprint: string | null;
+}
+
+export interface RebuildState {
+  readonly version: 1;
+  readonly id: string;
+  readonly configPath: string;
+  /** Epoch seconds. */
+  readonly startedAtSec: number;
+  readonly updatedAtSec: number;
+  readonly finishedAtSec: number | null;
+  readonly lost: DrPlan['lost'];
+  readonly target: RebuildTarget;
+  /** Where the config.db from the off-site archive is on the new node. */
+  readonly configDbPath: string;
+  /** Storage guests are restored to. */
+  readonly storage: string;
+  readonly parallelPerStorage: number;
+  readonly steps: readonly RebuildStep[];
+}
+
+export interface StartOptions {
+  /** Default: the lost node's inventory address and port. */
+  readonly address?: string;
+  readonly port?: number;
+  /** Default /root/strata-restore/config.db. */
+  readonly configDbPath?: string;
+  /** Default local-lvm. */
+  readonly storage?: string;
+  /** Default 2. */
+  readonly parallelPerStorage?: number;
+  readonly lostHost?: string;
+  /** Replace a saved rebuild that has not finished (it is otherwise refused: resume it). */
+  readonly restart?: boolean;
+}
+
+export type RebuildEvent =
+  | { readonly type: 'step'; readonly step: RebuildStep }
+  | { readonly type: 'guest'; readonly stepId: RebuildStepId; readonly guest: GuestRun }
+  | { readonly type: 'output'; readonly stepId: RebuildStepId; readonly assetId?: string; readonly line: OutputLine }
+  | { readonly type: 'progress'; readonly stepId: RebuildStepId; readonly assetId: string; readonly percent: number | null; readonly etaSeconds: number | null };
+
+export interface StepRunOptions {
+  /** The operator said yes to this step's commands (steps that write refuse without it). */
+  readonly confirm?: boolean;
+  /** The node step: the fingerprint the operator typed after comparing it on the node's console. */
+  readonly typedFingerprint?: string;
+  readonly signal?: AbortSignal;
+  onEvent?(event: RebuildEvent): void;
+}
+
+export interface HostKeyOffer {
+  /** `SHA256:...`, as `ssh-keygen -lf` prints it. */
+  readonly fingerprint: string;
+  readonly keyType: string;
+}
+
+export interface Rebuild {
+  /** The state as saved (a new object after each change). */
+  state(): RebuildState;
+  /** The first step not done (`done` or `already-done`), or null when the rebuild is finished. */
+  next(): RebuildStep | null;
+  /** What the new node offers as its host key (the node step shows it; nothing is trusted). */
+  offeredHostKey(): Promise<HostKeyOffer>;
+  /**
+   * Read-only: whether the step is done already. A step found done is saved
+   * as `already-done` and never run. Steps after `node` need it done first.
+   */
+  check(stepId: RebuildStepId): Promise<RebuildStep>;
+  /**
+   * Checks the step, then runs it unless it is done. Rejects with DrError
+   * before anything ran (`confirmation-required`, `fingerprint-mismatch`,
+   * `out-of-order`); afterwards the outcome is in the returned step.
+   */
+  run(stepId: RebuildStepId, opts?: StepRunOptions): Promise<RebuildStep>;
+  close(): Promise<void>;
+}
+
+export interface TierOutcome {
+  readonly name: string;
+  readonly rtoSeconds: number | null;
+  /** From the rebuild's start until the last guest of the tier was checked; null when not all were. */
+  readonly achievedSeconds: number | null;
+  readonly met: boolean | null;
+  readonly guests: readonly GuestRun[];
+}
+
+export interface DrReport {
+  readonly rebuildId: string;
+  readonly lost: DrPlan['lost'];
+  readonly target: RebuildTarget;
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
+  readonly tiers: readonly TierOutcome[];
+  /** Per guest: the point restored and its age at the disaster's reading (the data lost). */
+  readonly guests: readonly (GuestRun & { readonly tier: string; readonly pointAt: string | null; readonly dataLostSeconds: number | null })[];
+  readonly steps: readonly { readonly id: string; readonly title: string; readonly state: RebuildStepState; readonly detail: string }[];
+}
+
+export interface DrEngine {
+  plan(opts?: PlanOptions): Promise<DrPlan>;
+  /** The saved rebuild, or null when none was started. */
+  saved(): Promise<RebuildState | null>;
+  /** A new rebuild from a fresh plan; refused (`rebuild-in-progress`) while an unfinished one is saved, unless `restart`. */
+  start(opts?: StartOptions): Promise<Rebuild>;
+  /** The saved rebuild, to continue (`no-rebuild` when there is none). */
+  resume(): Promise<Rebuild>;
+  /** The report of the saved rebuild (finished or not), or null. */
+  report(): Promise<DrReport | null>;
+}
+
+export type DrErrorCode =
+  | 'no-rebuild'
+  | 'rebuild-in-progress'
+  | 'confirmation-required'
+  | 'fingerprint-mismatch'
+  | 'out-of-order'
+  | 'unknown-step'
+  | 'unreadable'
+  | 'read-only';
+
+export class DrError extends Error {
+  constructor(
+    readonly code: DrErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DrError';
+  }
+}
