@@ -7,18 +7,8 @@
  * comparing it with the console.
  */
 import { Box, Text } from 'ink';
+import { fingerprintMatches } from '../src/domain/host-key-fingerprint.js';
 import { wrapText } from './PlanView.js';
-
-/** The fingerprint without its `SHA256:` label and surrounding blanks (what people copy varies). */
-export function bareFingerprint(text: string): string {
-  return text.trim().replace(/^SHA256:/i, '');
-}
-
-/** True when `typed` is the fingerprint, `SHA256:` written or not. Base64 is case-sensitive: so is this. */
-export function fingerprintMatches(typed: string, fingerprint: string): boolean {
-  const want = bareFingerprint(fingerprint);
-  return want.length > 0 && bareFingerprint(typed) === want;
-}
 
 export interface FingerprintConfirmProps {
   /** The host whose key it is, and where Strata reached it. */

@@ -25,6 +25,10 @@ export function Router({ route, width, height }: RouterProps) {
       return <SCREENS.journal.Component key={key} route={route} width={width} height={height} />;
     case 'restore':
       return <SCREENS.restore.Component key={key} route={route} width={width} height={height} />;
+    case 'dr':
+      return <SCREENS.dr.Component key={key} route={route} width={width} height={height} />;
+    case 'rebuild':
+      return <SCREENS.rebuild.Component key={key} route={route} width={width} height={height} />;
     default:
       return assertNever(route);
   }

@@ -1,6 +1,8 @@
 /** Every screen by route kind. A new route kind without a screen here does not compile. */
 import type { Route, RouteKind } from '../src/store/index.js';
 import { dashboardScreen } from './DashboardScreen.js';
+import { rebuildScreen } from './RebuildScreen.js';
+import { drScreen } from './DrScreen.js';
 import { hostScreen } from './HostScreen.js';
 import { jobScreen } from './JobScreen.js';
 import { journalScreen } from './JournalScreen.js';
@@ -17,6 +19,8 @@ export const SCREENS: { readonly [K in RouteKind]: ScreenSpec<K> } = {
   job: jobScreen,
   journal: journalScreen,
   restore: restoreScreen,
+  dr: drScreen,
+  rebuild: rebuildScreen,
 };
 
 export const specFor = (route: Route): AnyScreenSpec => SCREENS[route.kind] as AnyScreenSpec;

@@ -24,6 +24,7 @@ export type CommandId =
   | 'view.dashboard'
   | 'view.journal'
   | 'view.job'
+  | 'view.dr'
   | 'app.help'
   | 'app.palette'
   | 'app.filter'
@@ -42,7 +43,14 @@ export type CommandId =
   | 'restore.yes'
   | 'restore.no'
   | 'restore.cancel'
-  | 'restore.log';
+  | 'restore.log'
+  | 'dr.rebuild'
+  | 'rebuild.next'
+  | 'rebuild.back'
+  | 'rebuild.yes'
+  | 'rebuild.no'
+  | 'rebuild.log'
+  | 'rebuild.cancel';
 
 export type BindingGroup = 'Navigation' | 'Views' | 'Actions' | 'General';
 

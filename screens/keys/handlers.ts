@@ -35,6 +35,7 @@ export const DEFAULT_HANDLERS: Record<CommandId, Handler> = {
   },
   'view.dashboard': (ctx) => ctx.state.goHome(),
   'view.journal': (ctx) => ctx.state.navigate({ kind: 'journal' }),
+  'view.dr': (ctx) => ctx.state.navigate({ kind: 'dr' }),
   'view.job': (ctx) => {
     const id = ctx.state.jobOrder[ctx.state.jobOrder.length - 1];
     if (id) ctx.state.navigate({ kind: 'job', jobId: id });
@@ -75,4 +76,14 @@ export const DEFAULT_HANDLERS: Record<CommandId, Handler> = {
   'restore.no': () => undefined,
   'restore.cancel': () => undefined,
   'restore.log': () => undefined,
+  'dr.rebuild': (ctx) => {
+    ctx.state.openRebuild();
+    ctx.state.navigate({ kind: 'rebuild' });
+  },
+  'rebuild.next': () => undefined,
+  'rebuild.back': () => undefined,
+  'rebuild.yes': () => undefined,
+  'rebuild.no': () => undefined,
+  'rebuild.log': () => undefined,
+  'rebuild.cancel': () => undefined,
 };

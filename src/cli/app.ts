@@ -31,6 +31,8 @@ export function appStore(services: Services, opts: AppStoreOptions = {}): AppSto
     ui: { readOnly: opts.readOnly ?? false, color: opts.color ?? false },
     ...(opts.pollIntervalMs ? { pollIntervalMs: opts.pollIntervalMs } : {}),
     ...(opts.withActions ? { actions: services.actions, restore: services.restore } : {}),
+    // The DR plan only reads; the rebuild (which writes) comes with the actions.
+    dr: opts.withActions ? services.dr : { plan: () => services.dr.plan() },
   });
   store.getState().setInventory(services.inventory);
   return store;

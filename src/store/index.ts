@@ -8,17 +8,23 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { createJobsSlice, type ActionDeps, type JobsSlice } from './jobs-slice.js';
 import { createJournalSlice, type JournalDeps, type JournalSlice } from './journal-slice.js';
 import { createPollingSlice, type PollingSlice } from './polling-slice.js';
+import { createDrSlice, type DrPlanDeps, type DrSlice } from './dr-slice.js';
+import { createRebuildSlice, type RebuildDeps, type RebuildOptions, type RebuildSlice } from './rebuild-slice.js';
 import { createRestoreSlice, type RestoreDeps, type RestoreSlice } from './restore-slice.js';
 import { createStatusSlice, type StatusDeps, type StatusSlice } from './status-slice.js';
 import { createUiSlice, type UiOptions, type UiSlice } from './ui-slice.js';
 
-export type AppState = StatusSlice & UiSlice & JobsSlice & JournalSlice & PollingSlice & RestoreSlice;
+export type AppState = StatusSlice & UiSlice & JobsSlice & JournalSlice & PollingSlice & RestoreSlice & DrSlice & RebuildSlice;
 export type AppStore = StoreApi<AppState>;
 
 export interface AppDeps extends StatusDeps {
   readonly actions?: ActionDeps;
   /** The restore engine, for the wizard; without it R says the session has none. */
   readonly restore?: RestoreDeps;
+  /** The DR engine, for the DR screen; without it X says the session has none. */
+  readonly dr?: DrPlanDeps & Partial<RebuildDeps>;
+  /** How the rebuild wizard starts a new rebuild (the new node's address, the guests' storage). */
+  readonly rebuild?: Omit<RebuildOptions, 'lineCapacity'>;
   readonly journal?: JournalDeps;
   readonly ui?: UiOptions;
   /** Poll interval override (tests, benchmarks); default the inventory's refreshSeconds. */
@@ -35,10 +41,12 @@ export function createAppStore(deps: AppDeps): AppStore {
     ...createJournalSlice(deps.journal ?? {})(set, get, api),
     ...createPollingSlice({ nowMs: deps.nowMs, ...(deps.pollIntervalMs ? { intervalMs: deps.pollIntervalMs } : {}) })(set, get, api),
     ...createRestoreSlice(deps.restore ?? {}, { nowMs: deps.nowMs, ...(deps.jobLineCapacity ? { lineCapacity: deps.jobLineCapacity } : {}) })(set, get, api),
+    ...createDrSlice(deps.dr ?? {})(set, get, api),
+    ...createRebuildSlice(deps.dr ?? {}, { ...(deps.rebuild ?? {}), ...(deps.jobLineCapacity ? { lineCapacity: deps.jobLineCapacity } : {}) })(set, get, api),
   }));
   // Quitting cancels what runs on hosts: the jobs and the wizard's restore alike.
   const cancelJobs = store.getState().cancelAll;
-  store.setState({ cancelAll: async () => void (await Promise.all([cancelJobs(), store.getState().cancelRestore()])) });
+  store.setState({ cancelAll: async () => void (await Promise.all([cancelJobs(), store.getState().cancelRestore(), store.getState().cancelRebuild()])) });
   return store;
 }
 
@@ -54,6 +62,11 @@ export type { StatusDeps, Observations } from './status-slice.js';
 export { LineBuffer } from './line-buffer.js';
 export type { RestoreDeps, RestoreOpening, BackResult } from './restore-slice.js';
 export * from './restore-wizard.js';
+export type { DrPlanDeps } from './dr-slice.js';
+export type { RebuildDeps, RebuildOptions } from './rebuild-slice.js';
+export * from './rebuild-wizard.js';
+export type { DrReport, GuestRun, HostKeyOffer, RebuildCommand, RebuildState, RebuildStep } from '../services/dr/api.js';
+export type { DrPlan, GuestPath, PlannedGuest, Prerequisite, SurvivingCopy, TierPlan } from '../domain/dr/types.js';
 export type { CheckResult, PreflightCheck, RestorePlan, RestoreResult, RestoreSource, SourceList, StepProgress } from '../services/restore/api.js';
 /** Whether an action writes to a host on every layer kind (read-only mode then drops its key outright). */
 export { changesHostOnEveryKind as actionChangesHostOnEveryKind } from '../services/actions/index.js';

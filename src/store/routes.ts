@@ -11,11 +11,15 @@ export type Route =
   | { readonly kind: 'job'; readonly jobId: string }
   | { readonly kind: 'journal' }
   /** The restore wizard: one at a time, its state in the store's restore slice. */
-  | { readonly kind: 'restore' };
+  | { readonly kind: 'restore' }
+  /** The disaster-recovery plan: what survives, each guest's way back, what is missing. */
+  | { readonly kind: 'dr' }
+  /** The rebuild wizard: one at a time, its state in the store's rebuild slice (and the engine's on disk, for a resume). */
+  | { readonly kind: 'rebuild' };
 
 export type RouteKind = Route['kind'];
 
-export const ROUTE_KINDS: readonly RouteKind[] = ['dashboard', 'host', 'layer', 'workload', 'job', 'journal', 'restore'];
+export const ROUTE_KINDS: readonly RouteKind[] = ['dashboard', 'host', 'layer', 'workload', 'job', 'journal', 'restore', 'dr', 'rebuild'];
 
 /** A stable key for per-screen state (cursor, pane, filter). */
 export function routeKey(route: Route): string {
@@ -23,6 +27,8 @@ export function routeKey(route: Route): string {
     case 'dashboard':
     case 'journal':
     case 'restore':
+    case 'dr':
+    case 'rebuild':
       return route.kind;
     case 'host':
       return `host:${route.host}`;

@@ -1,6 +1,7 @@
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
-import { FingerprintConfirm, fingerprintMatches } from '../../components/FingerprintConfirm.js';
+import { FingerprintConfirm } from '../../components/FingerprintConfirm.js';
+import { fingerprintMatches } from '../../src/domain/host-key-fingerprint.js';
 
 const FP = 'SHA256:n3Wq4a+Vh1X0c9z7yQm2Lk5pE8rT6uJ1bF4dG7hK0sA';
 
