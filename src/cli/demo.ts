@@ -161,8 +161,14 @@ export async function serve(opts: DemoOptions, io: CliIo, until: Promise<unknown
         'In another shell:',
         `  export STRATA_CONFIG=${lab.configPath} STRATA_STATE_DIR=${state}`,
         '  strata status',
-        '  strata restore --asset vm/100',
-        '  strata drill --asset vm/100',
+        ...(lab.freshNode
+          ? [
+              '  strata dr plan',
+              `  strata dr run --port ${lab.freshNode.port}            (shows the steps; add --yes to run them)`,
+              `  strata dr run --port ${lab.freshNode.port} --yes --trust-host-key ${lab.freshNode.fingerprint}`,
+              `(the new node ${lab.freshNode.name} answers on port ${lab.freshNode.port}; on real hardware you read its key on its console)`,
+            ]
+          : ['  strata restore --asset vm/100', '  strata drill --asset vm/100']),
         '',
         `Stop it with Ctrl-C here (or kill ${process.pid}); the lab's files are removed then.`,
       ].join('\n'),

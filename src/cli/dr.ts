@@ -8,6 +8,7 @@ import { buildDrCard } from '../domain/dr-card.js';
 import { commandFlags, configFlag } from './args.js';
 import { cardMarkdown, cardText } from './dr-card-format.js';
 import { planText } from './dr-plan-format.js';
+import { reportCommand, runCommand, RUN_USAGE } from './dr-run.js';
 import { EXIT, type CliIo } from './io.js';
 import { closeSession, openSession, printProblems } from './session.js';
 
@@ -78,10 +79,12 @@ async function planCommand(args: string[], io: CliIo): Promise<number> {
 export async function run(args: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === undefined || sub === '-h' || sub === '--help') {
-    io.out(USAGE);
+    io.out(`${USAGE}\n\n${RUN_USAGE}`);
     return sub === undefined ? EXIT.usage : EXIT.ok;
   }
   if (sub === 'plan') return planCommand(rest, io);
+  if (sub === 'run') return runCommand(rest, io);
+  if (sub === 'report') return reportCommand(rest, io);
   if (sub !== 'card') {
     io.err(`strata dr: unknown subcommand "${sub}"\n\n${USAGE}`);
     return EXIT.usage;

@@ -17,8 +17,11 @@ export type ActionKind = 'run' | 'verify';
  */
 export type RestoreActionKind = 'restore' | 'drill';
 
+/** The steps of a disaster-recovery rebuild that change the new node (src/services/dr): journaled, no layer's job. */
+export type DrActionKind = 'dr';
+
 export interface ActionRequest {
-  readonly kind: ActionKind | RestoreActionKind;
+  readonly kind: ActionKind | RestoreActionKind | DrActionKind;
   readonly layerId: string;
   /** Limit to one workload where the tool can (vzdump of one guest, PBS verify of one group). */
   readonly assetId?: string;

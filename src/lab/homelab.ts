@@ -17,7 +17,7 @@ import { PBS_CERT_FINGERPRINT, PVE1_GUESTS, PVE1_JOBS, PVE1_KEY, SCHEDULES, SECR
 import { SCENARIO_PLANS, type ScenarioName } from './scenarios/index.js';
 import { DAY, HOUR } from './state/clock.js';
 import { emptyFs, mkdirs, writeFile } from './state/fs.js';
-import { writeConfigDb } from './state/pmxcfs.js';
+import { CONFIG_DB, writeConfigDb } from './state/pmxcfs.js';
 import { Rng } from './state/ids.js';
 import { newPbsTask, finishTask, verifySnapshots } from './state/pbs.js';
 import type { HostPackage, HostState, LabState, PbsState, PveState } from './state/types.js';
@@ -168,9 +168,28 @@ export function buildHomelabState(o: BuildOptions): LabState {
   if (plan.freshNodeFor) {
     const lost = state.hosts[plan.freshNodeFor]!;
     const fresh = freshPveNode(lost, o.now - 1_800, 5_000);
+    stageArchivedConfig(fresh, lost, o.now - 600);
     state.hosts[fresh.name] = fresh;
   }
   return state;
+}
+
+/**
+ * What the operator brought to the new node before the rebuild (docs/disaster-recovery.md):
+ * config.db and the interfaces file of the newest config archive, fetched off-site and taken
+ * out of the archive, under /root/strata-restore. The lab's archives list their members
+ * without content, so this is where the lab hands the files over.
+ */
+function stageArchivedConfig(fresh: HostState, lost: HostState, at: number): void {
+  for (const [from, to] of [
+    [CONFIG_DB, '/root/strata-restore/config.db'],
+    ['/etc/network/interfaces', '/root/strata-restore/etc/network/interfaces'],
+  ] as const) {
+    const file = lost.fs.files[from];
+    if (!file) continue;
+    mkdirs(fresh.fs, to.slice(0, to.lastIndexOf('/')));
+    writeFile(fresh.fs, to, { ...file, mtime: at, mode: 0o600 });
+  }
 }
 
 /** What the scenario changes at the end of the history: fill levels, a failed verification, clocks. */

@@ -21,6 +21,9 @@ import { createRestoreEngine } from './restore/engine.js';
 import type { RestoreEngine } from './restore/api.js';
 import { ROTATION_FILE } from './restore/rotation-file.js';
 import { readDrPlan } from './dr/plan-reader.js';
+import { createDrEngine } from './dr/engine.js';
+import { KNOWN_HOSTS_FILE, REBUILD_FILE } from './dr/rebuild-file.js';
+import { buildReport, reportSummary } from './dr/report.js';
 import type { DrEngine } from './dr/api.js';
 import { planAction } from './actions/plan.js';
 import { collect, type Collection, type CollectOptions, type CollectorDeps } from './collector.js';
@@ -66,7 +69,7 @@ export interface Services {
   /** What the DR card reads from the hosts that answer (certificates, datastores, key fingerprints), each host within timeoutMs. */
   readDrCardFacts(timeoutMs: number): Promise<DrFacts>;
   /** Disaster recovery: the plan and the resumable rebuild (src/services/dr/api.ts). */
-  readonly dr: Pick<DrEngine, 'plan'>;
+  readonly dr: DrEngine;
   /** The whole journal, for the Journal screen. */
   readJournal(): Promise<JournalContents>;
   loadSavedStatus(): Promise<SavedStatus | null>;
@@ -117,6 +120,41 @@ export function composeServices(opts: ServicesOptions): Services {
     return { collection: runs.length > 0 ? { ...collected, layers: withStrataRuns(collected.layers, runs) } : collected };
   };
 
+  const drPlanDeps = {
+    inventory,
+    readStatus,
+    evidence: () => ({ verifications: evidence.verifications(), restores: evidence.restoreRuns() }),
+    readCardFacts: (timeoutMs: number) => readCardFacts({ inventory, runnerFor: probeRunner, timeoutMs }),
+    runnerFor: probeRunner,
+    lookupEnv: collector.lookupEnv,
+  };
+  const dr = createDrEngine({
+    inventory,
+    configPath,
+    plan: (o) => readDrPlan(drPlanDeps, o),
+    statePath: statePath(REBUILD_FILE, env),
+    knownHostsPath: statePath(KNOWN_HOSTS_FILE, env),
+    // The rebuild reaches the new node as the lost host: the same root, with the inventory the rebuild sees.
+    rebuiltServices: (rebuilt) => {
+      const s = composeServices({ ...opts, inventory: rebuilt });
+      return { restore: s.restore, runner: (h) => s.pool.get(h), execute: (p, io) => s.actions.execute(p, io), close: () => s.close() };
+    },
+    runnerFor: (h) => pool.get(h),
+    lookupEnv: collector.lookupEnv,
+    async journalReport(state) {
+      const writable = await Journal.open(env);
+      const report = buildReport(state);
+      const at = new Date().toISOString();
+      const actionId = `dr-${state.id.slice(0, 8)}-report`;
+      const request = { kind: 'dr' as const, layerId: '' };
+      const title = `DR rebuild of ${state.lost.node}: report`;
+      await writable.append({ type: 'action-start', at, operator, actionId, title, request, changesHost: false, steps: [] });
+      await writable.append({ type: 'action-end', at, operator, actionId, title, request, state: 'ok', exitCode: 0, summary: reportSummary(report), durationMs: 0 });
+    },
+    nowSec: now,
+    readOnly: opts.readOnly ?? false,
+  });
+
   return {
     inventory,
     configPath,
@@ -135,20 +173,7 @@ export function composeServices(opts: ServicesOptions): Services {
       describeStep: (step) => describeCommand(step.command),
     },
     readDrCardFacts: (timeoutMs) => readCardFacts({ inventory, runnerFor: probeRunner, timeoutMs }),
-    dr: {
-      plan: (o) =>
-        readDrPlan(
-          {
-            inventory,
-            readStatus,
-            evidence: () => ({ verifications: evidence.verifications(), restores: evidence.restoreRuns() }),
-            readCardFacts: (timeoutMs) => readCardFacts({ inventory, runnerFor: probeRunner, timeoutMs }),
-            runnerFor: probeRunner,
-            lookupEnv: collector.lookupEnv,
-          },
-          o,
-        ),
-    },
+    dr,
     restore: createRestoreEngine({
       inventory,
       readStatus,

@@ -47,3 +47,4 @@ export class RunnerPool {
     await Promise.all(all.map((r) => r.close()));
   }
 }
+export { knownHostsLine, scanHostKey, type OfferedHostKey } from './host-key-scan.js';

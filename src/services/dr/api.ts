@@ -100,6 +100,8 @@ export interface RebuildState {
   /** Storage guests are restored to. */
   readonly storage: string;
   readonly parallelPerStorage: number;
+  /** The surviving PBS layers the storage step adds, with the certificate fingerprint the plan read (or the inventory pins). */
+  readonly pbs: readonly { readonly layerId: string; readonly host: string; readonly fingerprint: string | null }[];
   readonly steps: readonly RebuildStep[];
 }
 
@@ -187,6 +189,8 @@ export interface DrEngine {
   saved(): Promise<RebuildState | null>;
   /** A new rebuild from a fresh plan; refused (`rebuild-in-progress`) while an unfinished one is saved, unless `restart`. */
   start(opts?: StartOptions): Promise<Rebuild>;
+  /** The rebuild `start` would begin, not saved and nothing run: to show before the operator says yes. */
+  preview(opts?: StartOptions): Promise<RebuildState>;
   /** The saved rebuild, to continue (`no-rebuild` when there is none). */
   resume(): Promise<Rebuild>;
   /** The report of the saved rebuild (finished or not), or null. */

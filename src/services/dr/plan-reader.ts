@@ -66,7 +66,7 @@ function secretWhere(ref: SecretRef, host: string): string {
 /** `stat -c %s FILE`: present when it exists and is not empty; the content is never read. */
 async function fileState(runner: Runner, path: string, timeoutMs: number): Promise<Pick<Prerequisite, 'state' | 'detail'>> {
   try {
-    const r = await runner.run({ argv: ['stat', '-c', '%s', '--', path], timeoutMs });
+    const r = await runner.run({ argv: ['stat', '-c', '%s', path], timeoutMs });
     if (r.exitCode === 0) return Number(r.stdout.trim()) > 0 ? { state: 'present', detail: `${path} exists (${r.stdout.trim()} bytes)` } : { state: 'missing', detail: `${path} is empty` };
     return /No such file/i.test(r.stderr) ? { state: 'missing', detail: `${path}: no such file` } : { state: 'unknown', detail: `stat ${path}: ${r.stderr.trim() || `exit ${r.exitCode}`}` };
   } catch (e) {

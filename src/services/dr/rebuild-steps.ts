@@ -1,0 +1,196 @@
+/**
+ * The rebuild's steps as data, made once from the plan (restore-formats §9
+ * in order): the exact commands each will run on the new node, whether it
+ * writes, and the guests of each tier with the point each comes back from.
+ */
+import { randomUUID } from 'node:crypto';
+import type { DrPlan } from '../../domain/dr/types.js';
+import type { Inventory, Layer } from '../../domain/inventory.js';
+import { repositoryServer } from '../../kinds/pbs/storage-entry.js';
+import { datastoreOfRepository } from '../../adapters/pbs/commands.js';
+import type { Command } from '../../transport/command.js';
+import { describeCommand } from '../../transport/shell-script.js';
+import type { GuestRun, RebuildCommand, RebuildState, RebuildStep } from './api.js';
+
+export const CONFIG_DB = '/var/lib/pve-cluster/config.db';
+export const DEFAULT_CONFIG_DB_PATH = '/root/strata-restore/config.db';
+export const DEFAULT_STORAGE = 'local-lvm';
+
+export type PbsLayer = Extract<Layer, { kind: 'pbs' }>;
+
+/** `user@realm[!token]` of a repository string, if it names one. */
+export function authIdOf(repository: string): string | undefined {
+  const at = repository.lastIndexOf('@');
+  if (at < 0) return undefined;
+  const id = repository.slice(0, at);
+  return id.includes('@') ? id : undefined;
+}
+
+/** What a PVE node connects to: the repository's server, else the PBS host's inventory name (a loopback address means nothing from another machine). */
+export function pbsServerFor(layer: PbsLayer): string {
+  return repositoryServer(layer.repository) ?? layer.host;
+}
+
+export const datastoreOf = (layer: PbsLayer) => layer.datastore ?? datastoreOfRepository(layer.repository);
+
+/**
+ * `pvesm add pbs` takes the password only as an argument (it cannot read
+ * stdin; without a value it asks on a terminal): the value travels in the
+ * SSH channel as PBS_PASSWORD and the node's own shell puts it on pvesm's
+ * argument list, so no argument list Strata sends carries it.
+ */
+export function addPbsCommand(o: { id: string; server: string; datastore: string; username: string; fingerprint: string; namespace?: string; keyFile?: string; password: string }): Command {
+  const args = ['sh', o.id, o.server, o.datastore, o.username, o.fingerprint];
+  let script = 'pvesm add pbs "$1" --server "$2" --datastore "$3" --username "$4" --fingerprint "$5" --password "$PBS_PASSWORD"';
+  if (o.namespace !== undefined) {
+    args.push(o.namespace);
+    script += ` --namespace "$${args.length - 1}"`;
+  }
+  if (o.keyFile !== undefined) {
+    args.push(o.keyFile);
+    script += ` --encryption-key "$${args.length - 1}"`;
+  }
+  return { argv: ['sh', '-c', script, ...args], secrets: { PBS_PASSWORD: o.password } };
+}
+
+export const configDbCommands = (path: string): Command[] => [
+  { argv: ['systemctl', 'stop', 'pve-cluster'] },
+  { argv: ['cp', path, CONFIG_DB] },
+  { argv: ['chmod', '0600', CONFIG_DB] },
+  { argv: ['systemctl', 'start', 'pve-cluster'] },
+];
+
+const shown = (host: string, cmd: Command | string, description: string, shownOnly = false): RebuildCommand => ({
+  host,
+  command: typeof cmd === 'string' ? cmd : describeCommand(cmd),
+  description,
+  ...(shownOnly ? { shownOnly: true } : {}),
+});
+
+function step(id: string, title: string, writes: boolean, commands: RebuildCommand[], extra: Partial<RebuildStep> = {}): RebuildStep {
+  return { id, title, writes, commands, state: 'pending', detail: '', runs: 0, ...extra };
+}
+
+export interface InitialStateInput {
+  readonly plan: DrPlan;
+  readonly inventory: Inventory;
+  readonly configPath: string;
+  readonly address: string;
+  readonly port: number;
+  readonly configDbPath: string;
+  readonly storage: string;
+  readonly parallelPerStorage: number;
+  readonly knownHostsPath: string;
+  readonly nowSec: number;
+}
+
+export function initialState(i: InitialStateInput): RebuildState {
+  const node = i.plan.lost.host;
+  const archiveDir = i.configDbPath.slice(0, i.configDbPath.lastIndexOf('/')) || '/';
+  const configCopies = i.inventory.layers.filter((l) => l.copyOf?.some((c) => i.inventory.layers.some((x) => x.id === c && x.kind === 'config-backup' && x.host === node)));
+  const fetch = configCopies.flatMap((l) =>
+    l.kind === 'rclone'
+      ? [
+          shown(node, `rclone copy ${l.remote}/strata-config-${node}-<newest>.tar.gz ${archiveDir}/`, `fetch the newest config archive from ${l.id} (rclone and its config for the remote from the USB stick)`, true),
+          shown(node, `tar -xzf ${archiveDir}/strata-config-${node}-<newest>.tar.gz -C ${archiveDir} var/lib/pve-cluster/config.db etc/network/interfaces && mv ${archiveDir}/var/lib/pve-cluster/config.db ${i.configDbPath}`, 'take config.db and the interfaces file out of it', true),
+        ]
+      : [],
+  );
+  const pbs = i.plan.copies
+    .filter((c) => c.kind === 'pbs' && c.state === 'answers')
+    .map((c) => {
+      const fp = i.plan.prerequisites.find((p) => p.id === `fingerprint:${c.layerId}`);
+      const fingerprint = fp && fp.state === 'present' && /^[0-9a-f]{2}(:[0-9a-f]{2}){31}$/i.test(fp.where) ? fp.where : null;
+      return { layerId: c.layerId, host: c.host, fingerprint };
+    });
+  const pbsLayers = pbs.map((p) => i.inventory.layers.find((l) => l.id === p.layerId) as PbsLayer);
+
+  const steps: RebuildStep[] = [
+    step('node', 'The new node: reachable, its host key compared and trusted', true, [
+      shown(node, 'ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub', "on the new node's console: the fingerprint to compare with the one Strata shows", true),
+      shown(node, `(the key's line) >> ${i.knownHostsPath}`, 'trust it: the line is written to the rebuild\'s known_hosts only after the typed fingerprint matched'),
+    ]),
+    step('identity', `Identity: hostname and address of ${i.plan.lost.node}`, false, [shown(node, { argv: ['hostname'] }, `must print ${i.plan.lost.node}`), shown(node, { argv: ['ip', '-br', 'addr'] }, `the addresses (${i.plan.lost.address} in the inventory)`)]),
+    step('network', 'Network: the archived interfaces file beside the new NIC names (shown, not applied)', false, [
+      shown(node, { argv: ['ip', '-j', 'link'] }, 'the NIC names of the new hardware'),
+      shown(node, { argv: ['cat', '/etc/network/interfaces'] }, 'the interfaces file the installer wrote'),
+      shown(node, { argv: ['cat', `${archiveDir}/etc/network/interfaces`] }, 'the archived one, if it was taken out of the archive'),
+      shown(node, `diff -u ${archiveDir}/etc/network/interfaces /etc/network/interfaces`, 'compare; rename NICs in the old file or pin the names first', true),
+      shown(node, 'ifreload -a', 'apply when the file is right: Strata does not (names change with hardware)', true),
+    ]),
+    step('host-config', 'Host configuration: the config.db route (never an old /etc/pve onto the live mount)', true, [
+      ...fetch,
+      shown(node, { argv: ['stat', '-c', '%s', i.configDbPath] }, 'the config.db from the archive is on the node'),
+      ...configDbCommands(i.configDbPath).map((c, n) => shown(node, c, ['stop pmxcfs (nothing else is running)', 'put the archived database in place', 'mode 0600 as pmxcfs wants', 'start pmxcfs: /etc/pve is the lost node\'s again'][n]!)),
+      shown(node, { argv: ['stat', '-c', '%a', CONFIG_DB] }, 'check the mode'),
+    ]),
+    step('storage', 'Storage: the encryption key, the surviving PBS with its fingerprint, pools', true, [
+      ...pbsLayers.map((l, n) =>
+        shown(
+          node,
+          addPbsCommand({ id: l.id, server: pbsServerFor(l), datastore: datastoreOf(l), username: authIdOf(l.repository) ?? 'root@pam', fingerprint: pbs[n]!.fingerprint ?? '<fingerprint>', ...(l.namespace ? { namespace: l.namespace } : {}), keyFile: '/etc/pve/priv/storage/<lost storage>.enc', password: '-' }),
+          `add ${l.id} (${l.host}); the key file the restored configuration holds for the storage it copies, if any`,
+        ),
+      ),
+      shown(node, { argv: ['zpool', 'import'] }, 'pools that survived on disks of this node'),
+      shown(node, 'zpool import <pool>', 'each pool listed'),
+      shown(node, { argv: ['pvesm', 'status'] }, 'the storages now'),
+    ]),
+    step('chains', 'Chains: datastores restored from copies first', true, chainCommands(i.plan)),
+  ];
+  for (const t of i.plan.tiers) {
+    const guests: GuestRun[] = t.guests.map((id) => {
+      const g = i.plan.guests.find((x) => x.assetId === id)!;
+      const direct = g.path?.kind === 'direct' ? g.path : null;
+      return {
+        assetId: g.assetId,
+        vmid: g.vmid,
+        type: g.type,
+        ...(g.name ? { name: g.name } : {}),
+        sourceId: direct ? `${direct.layerId}@${direct.point.ref}` : null,
+        pointTimeSec: direct ? direct.point.timeSec : (g.path?.point.timeSec ?? null),
+        state: direct ? 'pending' : 'no-source',
+        detail: direct ? '' : g.path ? `needs the chain through ${g.path.layerId} first` : (g.why ?? 'no way back'),
+        storage: i.storage,
+        attempts: 0,
+      };
+    });
+    steps.push(
+      step(
+        `tier:${t.name}`,
+        `Guests of ${t.name}`,
+        true,
+        guests.map((g) => shown(node, g.type === 'lxc' ? `pct restore ${g.vmid} <${g.sourceId ?? 'no source'}> --storage ${g.storage}; pct start ${g.vmid}` : `qmrestore <${g.sourceId ?? 'no source'}> ${g.vmid} --storage ${g.storage}; qm start ${g.vmid}`, `restore, start and check ${g.assetId}`)),
+        { tier: { name: t.name, rtoSeconds: t.rtoSeconds }, guests },
+      ),
+    );
+  }
+  steps.push(step('report', 'The report: RTO achieved per tier, the data lost per guest; into the journal', true, [shown(node, 'strata dr report --markdown', 'the report, any time after')]));
+  return {
+    version: 1,
+    id: randomUUID(),
+    configPath: i.configPath,
+    startedAtSec: i.nowSec,
+    updatedAtSec: i.nowSec,
+    finishedAtSec: null,
+    lost: i.plan.lost,
+    target: { address: i.address, port: i.port, hostKeyFingerprint: null },
+    configDbPath: i.configDbPath,
+    storage: i.storage,
+    parallelPerStorage: i.parallelPerStorage,
+    pbs,
+    steps,
+  };
+}
+
+function chainCommands(plan: DrPlan): RebuildCommand[] {
+  const out: RebuildCommand[] = [];
+  const seen = new Set<string>();
+  for (const g of plan.guests) {
+    const p = g.path;
+    if (p?.kind !== 'chain' || seen.has(p.layerId)) continue;
+    seen.add(p.layerId);
+    for (const s of p.steps) if (s.kind !== 'guest-restore') out.push(shown(p.host, s.label, `chain for the guests ${p.via[0]} held`, true));
+  }
+  return out;
+}

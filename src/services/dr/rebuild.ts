@@ -1,0 +1,472 @@
+/**
+ * The rebuild as resumable steps (issue 14 §2). Every step checks first
+ * whether it is done (then it is `already-done` and runs nothing), steps
+ * that write need the operator's yes, and the state is saved after every
+ * change, so a dropped session or a killed process resumes where it
+ * stopped: a step left `running` is checked again, and a guest whose
+ * restore was cut off is restored again over the stub it left (only a guest
+ * this rebuild started restoring; any other guest found there is left be).
+ */
+import { clusterResourcesCommand, parseGuests, type PveGuest } from '../../adapters/pve/index.js';
+import { parseStorageConfig, storageConfigCommand } from '../../adapters/pve/storage-config.js';
+import { errorText } from '../../domain/error-text.js';
+import type { HostFile } from '../../domain/inventory-file.js';
+import type { Inventory } from '../../domain/inventory.js';
+import type { ActionOutcome, ActionPlan, OutputLine } from '../../kinds/action-types.js';
+import { findPbsStorage } from '../../kinds/pbs/storage-entry.js';
+import type { Command } from '../../transport/command.js';
+import { knownHostsLine, scanHostKey, type OfferedHostKey } from '../../transport/index.js';
+import type { Runner } from '../../transport/runner.js';
+import { describeCommand } from '../../transport/shell-script.js';
+import type { RestoreEngine } from '../restore/api.js';
+import { DrError, type GuestRun, type HostKeyOffer, type Rebuild, type RebuildEvent, type RebuildState, type RebuildStep, type RebuildStepId, type StepRunOptions } from './api.js';
+import { addKnownHost, saveRebuild } from './rebuild-file.js';
+import { addPbsCommand, authIdOf, CONFIG_DB, configDbCommands, datastoreOf, pbsServerFor, type PbsLayer } from './rebuild-steps.js';
+
+/** What the rebuild reaches the new node through: the inventory with the lost host's address, port and known_hosts replaced. */
+export interface RebuiltServices {
+  readonly restore: RestoreEngine;
+  runner(host: string): Runner;
+  execute(plan: ActionPlan, io: { readonly signal: AbortSignal; readonly onOutput: (line: OutputLine) => void }): Promise<ActionOutcome>;
+  close(): Promise<void>;
+}
+
+export interface RebuildDeps {
+  readonly inventory: Inventory;
+  readonly statePath: string;
+  readonly knownHostsPath: string;
+  rebuiltServices(inventory: Inventory): RebuiltServices;
+  /** A surviving host's runner (a PBS secret is read there to hand to pvesm). */
+  runnerFor(host: string): Runner;
+  lookupEnv(name: string): string | undefined;
+  /** Writes the rebuild's report into the journal. */
+  journalReport(state: RebuildState): Promise<void>;
+  nowSec(): number;
+  readonly readOnly: boolean;
+}
+
+const PROBE_MS = 30_000;
+const KEYSCAN_MS = 10_000;
+
+/** The inventory as the rebuild sees it: the lost host is the new node, trusted through the rebuild's known_hosts. */
+export function rebuiltInventory(inventory: Inventory, state: RebuildState, knownHostsPath: string): Inventory {
+  const hosts = inventory.hosts.map((h): HostFile => {
+    if (h.name !== state.lost.host) return h;
+    const { hostKeyFingerprint: _old, ...rest } = h;
+    return { ...rest, address: state.target.address, port: state.target.port, knownHostsFile: knownHostsPath };
+  });
+  return { ...inventory, hosts };
+}
+
+const normalFp = (fp: string) => fp.trim().replace(/^SHA256:/i, '').replace(/=+$/, '');
+
+export class RebuildRun implements Rebuild {
+  private current: RebuildState;
+  private services: RebuiltServices | undefined;
+  private saving: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly deps: RebuildDeps,
+    state: RebuildState,
+  ) {
+    this.current = state;
+  }
+
+  state(): RebuildState {
+    return this.current;
+  }
+
+  next(): RebuildStep | null {
+    return this.current.steps.find((s) => s.state !== 'done' && s.state !== 'already-done') ?? null;
+  }
+
+  async offeredHostKey(): Promise<HostKeyOffer> {
+    const k = await this.scan();
+    return { fingerprint: k.fingerprint, keyType: k.keyType };
+  }
+
+  private scan(): Promise<OfferedHostKey> {
+    const t = this.current.target;
+    return scanHostKey({ name: this.current.lost.host, address: t.address, port: t.port, timeoutMs: KEYSCAN_MS });
+  }
+
+  async close(): Promise<void> {
+    await this.saving;
+    await this.services?.close();
+    this.services = undefined;
+  }
+
+  // -------------------------------------------------------------------------
+  // State
+
+  private stepOf(id: RebuildStepId): RebuildStep {
+    const s = this.current.steps.find((x) => x.id === id);
+    if (!s) throw new DrError('unknown-step', `no step ${id} in this rebuild (${this.current.steps.map((x) => x.id).join(', ')})`);
+    return s;
+  }
+
+  private async update(id: RebuildStepId, change: Partial<RebuildStep>, onEvent?: StepRunOptions['onEvent']): Promise<RebuildStep> {
+    const steps = this.current.steps.map((s) => (s.id === id ? { ...s, ...change } : s));
+    const finished = steps.every((s) => s.state === 'done' || s.state === 'already-done');
+    this.current = { ...this.current, steps, updatedAtSec: this.deps.nowSec(), finishedAtSec: finished ? (this.current.finishedAtSec ?? this.deps.nowSec()) : null };
+    await this.persist();
+    const step = this.stepOf(id);
+    onEvent?.({ type: 'step', step });
+    return step;
+  }
+
+  private async updateGuest(stepId: RebuildStepId, assetId: string, change: Partial<GuestRun>, onEvent?: StepRunOptions['onEvent']): Promise<void> {
+    const steps = this.current.steps.map((s) => (s.id === stepId ? { ...s, guests: (s.guests ?? []).map((g) => (g.assetId === assetId ? { ...g, ...change } : g)) } : s));
+    this.current = { ...this.current, steps, updatedAtSec: this.deps.nowSec() };
+    await this.persist();
+    const guest = this.stepOf(stepId).guests!.find((g) => g.assetId === assetId)!;
+    onEvent?.({ type: 'guest', stepId, guest });
+  }
+
+  /** Saves in order: parallel guests each save, and the last write is the newest state. */
+  private persist(): Promise<void> {
+    const snapshot = this.current;
+    this.saving = this.saving.then(() => saveRebuild(this.deps.statePath, snapshot));
+    return this.saving;
+  }
+
+  private node(): Runner {
+    return this.rebuilt().runner(this.current.lost.host);
+  }
+
+  private rebuilt(): RebuiltServices {
+    this.services ??= this.deps.rebuiltServices(rebuiltInventory(this.deps.inventory, this.current, this.deps.knownHostsPath));
+    return this.services;
+  }
+
+  private async onNode(cmd: Command): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+    return this.node().run({ ...cmd, timeoutMs: cmd.timeoutMs ?? PROBE_MS });
+  }
+
+  /** Runs the commands through the journaling executor as one action. */
+  private async execute(id: RebuildStepId, title: string, commands: readonly { command: Command; description: string }[], opts: StepRunOptions): Promise<ActionOutcome> {
+    const plan: ActionPlan = {
+      id: `dr-${this.current.id.slice(0, 8)}-${id.replace(/[^a-z0-9]+/gi, '-')}-${Date.now().toString(36)}`,
+      request: { kind: 'dr', layerId: '', },
+      title: `DR rebuild of ${this.current.lost.node}: ${title}`,
+      steps: commands.map((c) => ({ host: this.current.lost.host, command: c.command, description: c.description })),
+      changesHost: true,
+      affectedLayers: [],
+    };
+    return this.rebuilt().execute(plan, { signal: opts.signal ?? new AbortController().signal, onOutput: (line) => opts.onEvent?.({ type: 'output', stepId: id, line }) });
+  }
+
+  // -------------------------------------------------------------------------
+  // Checks and runs
+
+  async check(id: RebuildStepId): Promise<RebuildStep> {
+    const step = this.stepOf(id);
+    if (step.state === 'done' || step.state === 'already-done') return step;
+    this.inOrder(id);
+    const found = await this.isDone(id);
+    if (found.done) return this.update(id, { state: 'already-done', detail: found.detail });
+    return step.detail === found.detail ? step : this.update(id, { detail: found.detail });
+  }
+
+  async run(id: RebuildStepId, opts: StepRunOptions = {}): Promise<RebuildStep> {
+    const step = this.stepOf(id);
+    if (step.state === 'done' || step.state === 'already-done') return step;
+    this.inOrder(id);
+    if (this.deps.readOnly && step.writes) throw new DrError('read-only', 'read-only mode: the rebuild changes the new node');
+    if (id === 'node') return this.runNode(opts);
+    const found = await this.isDone(id);
+    if (found.done) return this.update(id, { state: 'already-done', detail: found.detail }, opts.onEvent);
+    if (step.writes && !opts.confirm) throw new DrError('confirmation-required', `step ${id} changes the new node: confirm it first`);
+    await this.update(id, { state: 'running', startedAtSec: this.deps.nowSec(), runs: step.runs + 1, detail: 'running' }, opts.onEvent);
+    try {
+      const r = await this.perform(id, opts);
+      return this.update(id, { state: r.state, detail: r.detail, endedAtSec: this.deps.nowSec() }, opts.onEvent);
+    } catch (e) {
+      return this.update(id, { state: 'failed', detail: errorText(e), endedAtSec: this.deps.nowSec() }, opts.onEvent);
+    }
+  }
+
+  private inOrder(id: RebuildStepId): void {
+    for (const s of this.current.steps) {
+      if (s.id === id) return;
+      if (s.state !== 'done' && s.state !== 'already-done') throw new DrError('out-of-order', `step ${s.id} (${s.title}) is not done yet`);
+    }
+  }
+
+  private async isDone(id: RebuildStepId): Promise<{ done: boolean; detail: string }> {
+    if (id === 'node') return this.nodeTrusted();
+    if (id === 'identity' || id === 'network') return { done: false, detail: '' };
+    if (id === 'host-config') return this.hostConfigBack();
+    if (id === 'storage') return this.storagesThere();
+    if (id === 'chains') return this.chainsNeeded();
+    if (id.startsWith('tier:')) return this.tierUp(id);
+    return { done: false, detail: '' };
+  }
+
+  private async perform(id: RebuildStepId, opts: StepRunOptions): Promise<{ state: RebuildStep['state']; detail: string }> {
+    if (id === 'identity') return this.checkIdentity();
+    if (id === 'network') return this.showNetwork();
+    if (id === 'host-config') return this.restoreHostConfig(opts);
+    if (id === 'storage') return this.addStorage(opts);
+    if (id === 'chains') return { state: 'blocked', detail: 'a guest needs its datastore restored from a copy first: do the chain commands shown by hand (Strata does not run chains yet), then resume' };
+    if (id.startsWith('tier:')) return this.restoreTier(id, opts);
+    if (id === 'report') {
+      await this.deps.journalReport(this.current);
+      return { state: 'done', detail: 'the report is in the journal; strata dr report --markdown prints it' };
+    }
+    throw new DrError('unknown-step', `no step ${id}`);
+  }
+
+  // node ----------------------------------------------------------------------
+
+  private async nodeTrusted(): Promise<{ done: boolean; detail: string }> {
+    if (this.current.target.hostKeyFingerprint === null) return { done: false, detail: '' };
+    try {
+      const r = await this.onNode({ argv: ['hostname'] });
+      return { done: r.exitCode === 0, detail: `the new node answers with the trusted key ${this.current.target.hostKeyFingerprint}` };
+    } catch (e) {
+      return { done: false, detail: errorText(e) };
+    }
+  }
+
+  private async runNode(opts: StepRunOptions): Promise<RebuildStep> {
+    const found = await this.nodeTrusted();
+    if (found.done) return this.update('node', { state: 'already-done', detail: found.detail }, opts.onEvent);
+    let offered: OfferedHostKey;
+    try {
+      offered = await this.scan();
+    } catch (e) {
+      return this.update('node', { state: 'failed', detail: `the new node does not answer: ${errorText(e)}`, runs: this.stepOf('node').runs + 1 }, opts.onEvent);
+    }
+    if (opts.typedFingerprint === undefined) throw new DrError('confirmation-required', `compare the new node's host key on its console and type it: it offers ${offered.fingerprint} (${offered.keyType})`);
+    if (normalFp(opts.typedFingerprint) !== normalFp(offered.fingerprint)) {
+      throw new DrError('fingerprint-mismatch', `the typed fingerprint ${opts.typedFingerprint.trim()} is not the one the node offers (${offered.fingerprint}): nothing was trusted`);
+    }
+    const t = this.current.target;
+    await addKnownHost(this.deps.knownHostsPath, knownHostsLine(t.address, t.port, offered));
+    this.current = { ...this.current, target: { ...t, hostKeyFingerprint: offered.fingerprint } };
+    await this.services?.close();
+    this.services = undefined;
+    const runs = this.stepOf('node').runs + 1;
+    try {
+      const r = await this.onNode({ argv: ['hostname'] });
+      if (r.exitCode !== 0) throw new Error(r.stderr.trim() || `hostname exited ${r.exitCode}`);
+    } catch (e) {
+      return this.update('node', { state: 'failed', detail: `trusted ${offered.fingerprint}, but Strata could not log in: ${errorText(e)}`, runs }, opts.onEvent);
+    }
+    return this.update('node', { state: 'done', detail: `trusted ${offered.fingerprint} (${offered.keyType}), written to ${this.deps.knownHostsPath}; pin it in the inventory (hostKeyFingerprint of host ${this.current.lost.host}) once the rebuild is done`, runs, startedAtSec: this.deps.nowSec(), endedAtSec: this.deps.nowSec() }, opts.onEvent);
+  }
+
+  // identity and network (read-only) -----------------------------------------
+
+  private async checkIdentity(): Promise<{ state: RebuildStep['state']; detail: string }> {
+    const want = this.current.lost.node;
+    const host = (await this.onNode({ argv: ['hostname'] })).stdout.trim();
+    const addr = (await this.onNode({ argv: ['ip', '-br', 'addr'] })).stdout;
+    const address = this.current.lost.address;
+    const loopback = /^(127\.|::1$|localhost$)/.test(address);
+    const addrNote = loopback ? `the inventory reaches it at ${address} (a loopback address, not compared)` : new RegExp(`\\s${address.replace(/\./g, '\\.')}/`).test(addr) ? `address ${address} is on it` : null;
+    if (host !== want) return { state: 'failed', detail: `hostname is ${host || '(empty)'}, not ${want}: guests belong to the node of their name. Strata does not change it: reinstall, or set /etc/hostname and /etc/hosts, then run this step again` };
+    if (addrNote === null) return { state: 'failed', detail: `hostname ${host}, but ${address} is not among its addresses (ip -br addr): set it as on the lost node, then run this step again` };
+    return { state: 'done', detail: `hostname ${host}; ${addrNote}` };
+  }
+
+  private async showNetwork(): Promise<{ state: RebuildStep['state']; detail: string }> {
+    const links = (await this.onNode({ argv: ['ip', '-j', 'link'] })).stdout;
+    let names: string[] = [];
+    try {
+      names = (JSON.parse(links) as { ifname: string; link_type?: string }[]).filter((l) => l.link_type !== 'loopback').map((l) => l.ifname);
+    } catch {
+      names = [];
+    }
+    const dir = this.current.configDbPath.slice(0, this.current.configDbPath.lastIndexOf('/')) || '/';
+    const archived = await this.onNode({ argv: ['cat', `${dir}/etc/network/interfaces`] });
+    const now = `NICs now: ${names.join(', ') || 'none read'}`;
+    if (archived.exitCode !== 0) return { state: 'done', detail: `${now}; the archived interfaces file is not at ${dir}/etc/network/interfaces (take it out of the archive to compare). Nothing applied.` };
+    const used = [...new Set([...archived.stdout.matchAll(/(?:bridge-ports|bond-slaves)\s+([^\n]+)/g)].flatMap((m) => m[1]!.trim().split(/\s+/)).filter((n) => n !== 'none'))];
+    const missing = used.filter((n) => !names.includes(n));
+    return { state: 'done', detail: `${now}; the archived file uses ${used.join(', ') || 'no bridge port'}${missing.length > 0 ? `; ${missing.join(', ')} does not exist here: rename it in the old file or pin the names before ifreload -a` : ''}. Nothing applied.` };
+  }
+
+  // host-config ---------------------------------------------------------------
+
+  private async hostConfigBack(): Promise<{ done: boolean; detail: string }> {
+    const r = await this.onNode(storageConfigCommand());
+    const parsed = parseStorageConfig(r.stdout, r.stderr, r.exitCode);
+    if (!parsed.ok) return { done: false, detail: `storage configuration not read: ${parsed.error.message}` };
+    const others = parsed.value.filter((e) => e.id !== 'local').map((e) => e.id);
+    return others.length > 0 ? { done: true, detail: `the node's configuration already holds the lost node's storages (${others.join(', ')})` } : { done: false, detail: 'only the installer\'s local storage: the configuration is not back yet' };
+  }
+
+  private async restoreHostConfig(opts: StepRunOptions): Promise<{ state: RebuildStep['state']; detail: string }> {
+    const path = this.current.configDbPath;
+    const there = await this.onNode({ argv: ['stat', '-c', '%s', path] });
+    if (there.exitCode !== 0 || Number(there.stdout.trim()) === 0) {
+      return { state: 'blocked', detail: `no config.db at ${path} on the new node: take it from the newest off-site config archive (the commands shown), then run this step again` };
+    }
+    const out = await this.execute('host-config', 'the config.db route', configDbCommands(path).map((command) => ({ command, description: describeCommand(command) })), opts);
+    if (out.state !== 'ok') return { state: 'failed', detail: `${out.summary}${/start/.test(out.summary) ? '' : ''}. pve-cluster may be stopped: systemctl start pve-cluster after fixing` };
+    const mode = (await this.onNode({ argv: ['stat', '-c', '%a', CONFIG_DB] })).stdout.trim();
+    const back = await this.hostConfigBack();
+    if (mode !== '600') return { state: 'failed', detail: `config.db has mode ${mode}, not 600` };
+    return back.done ? { state: 'done', detail: `config.db from ${path} in place (0600), pve-cluster running: ${back.detail.replace(/^the node's configuration already holds/, 'it holds')}` } : { state: 'failed', detail: back.detail };
+  }
+
+  // storage -------------------------------------------------------------------
+
+  private pbsLayers(): PbsLayer[] {
+    return this.current.pbs.map((p) => this.deps.inventory.layers.find((l) => l.id === p.layerId) as PbsLayer).filter(Boolean);
+  }
+
+  private async storageActive(id: string): Promise<boolean> {
+    const r = await this.onNode({ argv: ['pvesm', 'status', '--storage', id] });
+    return r.exitCode === 0 && new RegExp(`^${id}\\s+pbs\\s+active`, 'm').test(r.stdout);
+  }
+
+  private async storagesThere(): Promise<{ done: boolean; detail: string }> {
+    const layers = this.pbsLayers();
+    if (layers.length === 0) return { done: false, detail: 'no surviving PBS to add' };
+    const active = await Promise.all(layers.map((l) => this.storageActive(l.id)));
+    return active.every(Boolean) ? { done: true, detail: `${layers.map((l) => l.id).join(', ')} already active on the node` } : { done: false, detail: '' };
+  }
+
+  private async secretOf(layer: PbsLayer): Promise<string> {
+    const ref = layer.secret;
+    if (!ref) throw new Error(`${layer.id} names no secret: pvesm add pbs needs the password or token secret of ${authIdOf(layer.repository) ?? 'its user'}`);
+    if ('env' in ref) {
+      const v = this.deps.lookupEnv(ref.env);
+      if (!v) throw new Error(`${ref.env} is not set in Strata's environment`);
+      return v;
+    }
+    const cmd: Command = 'file' in ref ? { argv: ['cat', ref.file] } : { argv: ['sh', '-c', ref.command] };
+    const r = await this.deps.runnerFor(layer.host).run({ ...cmd, timeoutMs: PROBE_MS });
+    const value = r.stdout.split('\n')[0] ?? '';
+    if (r.exitCode !== 0 || value === '') throw new Error(`the secret of ${layer.id} could not be read on ${layer.host} (${'file' in ref ? `file ${ref.file}` : 'its command'}): exit ${r.exitCode}`);
+    return value;
+  }
+
+  /** The key file the restored configuration keeps for the storage that reached the PBS this one copies. */
+  private async keyFileFor(layer: PbsLayer): Promise<string | undefined> {
+    const r = await this.onNode(storageConfigCommand());
+    const entries = parseStorageConfig(r.stdout, r.stderr, r.exitCode);
+    if (!entries.ok) return undefined;
+    for (const originId of [layer.id, ...(layer.copyOf ?? [])]) {
+      const origin = this.deps.inventory.layers.find((l) => l.id === originId);
+      if (origin?.kind !== 'pbs') continue;
+      const m = findPbsStorage(entries.value, origin, this.deps.inventory.hosts, this.current.lost.node);
+      if (!m.entry) continue;
+      const path = `/etc/pve/priv/storage/${m.entry.id}.enc`;
+      if ((await this.onNode({ argv: ['stat', '-c', '%s', path] })).exitCode === 0) return path;
+    }
+    return undefined;
+  }
+
+  private async addStorage(opts: StepRunOptions): Promise<{ state: RebuildStep['state']; detail: string }> {
+    const notes: string[] = [];
+    for (const layer of this.pbsLayers()) {
+      if (await this.storageActive(layer.id)) {
+        notes.push(`${layer.id} was already active`);
+        continue;
+      }
+      const fp = this.current.pbs.find((p) => p.layerId === layer.id)?.fingerprint ?? layer.fingerprint;
+      if (!fp) return { state: 'blocked', detail: `no certificate fingerprint for ${layer.host}: read it there with proxmox-backup-manager cert info and pin it in the inventory (${layer.id}.fingerprint), then run this step again` };
+      const keyFile = await this.keyFileFor(layer);
+      const password = await this.secretOf(layer);
+      const command = addPbsCommand({ id: layer.id, server: pbsServerFor(layer), datastore: datastoreOf(layer), username: authIdOf(layer.repository) ?? 'root@pam', fingerprint: fp, ...(layer.namespace ? { namespace: layer.namespace } : {}), ...(keyFile ? { keyFile } : {}), password });
+      const out = await this.execute('storage', `add ${layer.id}`, [{ command, description: `pvesm add pbs ${layer.id} (${layer.host}) with its fingerprint${keyFile ? ` and the key ${keyFile}` : ''}` }], opts);
+      if (out.state !== 'ok') return { state: 'failed', detail: `pvesm add pbs ${layer.id}: ${out.summary}` };
+      if (!(await this.storageActive(layer.id))) return { state: 'failed', detail: `${layer.id} was added but pvesm status does not show it active` };
+      notes.push(`${layer.id} added (${fp.slice(0, 11)}...)${keyFile ? ` with the encryption key ${keyFile}` : ' without an encryption key file (the restored configuration has none for it)'}`);
+    }
+    const pools = await this.onNode({ argv: ['zpool', 'import'] });
+    const names = [...pools.stdout.matchAll(/^\s*pool:\s*(\S+)/gm)].map((m) => m[1]!);
+    for (const pool of names) {
+      const out = await this.execute('storage', `zpool import ${pool}`, [{ command: { argv: ['zpool', 'import', pool] }, description: `import the pool ${pool} that survived` }], opts);
+      if (out.state !== 'ok') return { state: 'failed', detail: `zpool import ${pool}: ${out.summary}` };
+    }
+    notes.push(names.length > 0 ? `pools imported: ${names.join(', ')}` : 'no pool to import');
+    return { state: 'done', detail: notes.join('; ') };
+  }
+
+  // chains --------------------------------------------------------------------
+
+  private async chainsNeeded(): Promise<{ done: boolean; detail: string }> {
+    const needing = this.current.steps.flatMap((s) => (s.guests ?? []).filter((g) => g.state === 'no-source' && /chain/.test(g.detail)).map((g) => g.assetId));
+    return needing.length === 0 ? { done: true, detail: 'no guest needs a chain: each comes back directly from a surviving PBS' } : { done: false, detail: `${needing.join(', ')} need a chain` };
+  }
+
+  // guests by tier --------------------------------------------------------------
+
+  private async guestsOnNode(): Promise<PveGuest[]> {
+    const r = await this.onNode(clusterResourcesCommand());
+    const parsed = parseGuests(r.stdout, r.stderr, r.exitCode);
+    if (!parsed.ok) throw new Error(`the guests of the new node could not be read: ${parsed.error.message}`);
+    return parsed.value;
+  }
+
+  private async tierUp(id: RebuildStepId): Promise<{ done: boolean; detail: string }> {
+    const guests = this.stepOf(id).guests ?? [];
+    const live = await this.guestsOnNode();
+    const up = guests.filter((g) => g.state === 'checked' || (g.state === 'pending' && live.some((x) => x.vmid === g.vmid && x.status === 'running' && !x.lock)));
+    return up.length === guests.length && guests.length > 0 && guests.every((g) => g.state === 'checked') ? { done: true, detail: `${guests.length} guests restored and checked` } : { done: false, detail: '' };
+  }
+
+  private async restoreTier(id: RebuildStepId, opts: StepRunOptions): Promise<{ state: RebuildStep['state']; detail: string }> {
+    const step = this.stepOf(id);
+    const live = await this.guestsOnNode();
+    const todo: GuestRun[] = [];
+    for (const g of step.guests ?? []) {
+      if (g.state === 'checked' || g.state === 'already-there' || g.state === 'no-source') continue;
+      const there = live.find((x) => x.vmid === g.vmid);
+      // Running and unlocked before this rebuild touched it: someone else's guest, or one restored earlier by hand.
+      if (there && g.attempts === 0 && there.status === 'running' && !there.lock) {
+        await this.updateGuest(id, g.assetId, { state: 'already-there', detail: `${g.type === 'lxc' ? 'CT' : 'VM'} ${g.vmid} already runs on the node: not restored`, endedAtSec: this.deps.nowSec() }, opts.onEvent);
+        continue;
+      }
+      todo.push(g);
+    }
+    // One queue per target storage, each with its bound: tiers restore in parallel, never more than the storage takes.
+    const byStorage = new Map<string, GuestRun[]>();
+    for (const g of todo) byStorage.set(g.storage, [...(byStorage.get(g.storage) ?? []), g]);
+    await Promise.all(
+      [...byStorage.values()].map(async (queue) => {
+        const workers = Array.from({ length: Math.min(this.current.parallelPerStorage, queue.length) }, async () => {
+          for (let g = queue.shift(); g; g = queue.shift()) {
+            if (opts.signal?.aborted) return;
+            await this.restoreGuest(id, g, live.some((x) => x.vmid === g.vmid), opts);
+          }
+        });
+        await Promise.all(workers);
+      }),
+    );
+    const after = this.stepOf(id).guests ?? [];
+    const bad = after.filter((g) => g.state !== 'checked' && g.state !== 'already-there');
+    if (bad.length === 0) return { state: 'done', detail: `${after.length} guests up and checked` };
+    return { state: bad.every((g) => g.state === 'no-source') ? 'blocked' : 'failed', detail: bad.map((g) => `${g.assetId}: ${g.state}${g.detail ? ` (${g.detail})` : ''}`).join('; ') };
+  }
+
+  private async restoreGuest(stepId: RebuildStepId, g: GuestRun, exists: boolean, opts: StepRunOptions): Promise<void> {
+    const restore = this.rebuilt().restore;
+    const at = g.sourceId!.indexOf('@');
+    const layerId = g.sourceId!.slice(0, at);
+    await this.updateGuest(stepId, g.assetId, { state: 'restoring', detail: exists ? 'restoring again over what an interrupted restore left' : 'restoring', startedAtSec: this.deps.nowSec(), attempts: g.attempts + 1 }, opts.onEvent);
+    try {
+      const plan = await restore.plan({ assetId: g.assetId, sourceId: g.sourceId!, target: exists ? { kind: 'original' } : { kind: 'new', vmid: g.vmid }, storage: g.storage, start: true, unique: false });
+      if (!plan.ready) throw new Error(plan.preflight.filter((p) => p.state === 'failed').map((p) => `${p.label}: ${p.detail}`).join('; ') || 'the restore plan is not ready');
+      const result = await restore.run(plan, {
+        ...(plan.confirmWord !== null ? { confirm: plan.confirmWord } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        onEvent: (e) => {
+          if (e.type === 'output') opts.onEvent?.({ type: 'output', stepId, assetId: g.assetId, line: e.line });
+          if (e.type === 'progress') opts.onEvent?.({ type: 'progress', stepId, assetId: g.assetId, percent: e.progress.percent, etaSeconds: e.etaSeconds });
+        },
+      });
+      const state: GuestRun['state'] = result.state === 'restored' ? 'checked' : result.state === 'check-failed' ? 'check-failed' : 'failed';
+      await this.updateGuest(stepId, g.assetId, { state, detail: `${result.summary}${result.leftover ? `; ${result.leftover}` : ''}`, endedAtSec: this.deps.nowSec(), ...(result.restoreSeconds !== null ? { restoreSeconds: result.restoreSeconds } : {}) }, opts.onEvent);
+    } catch (e) {
+      await this.updateGuest(stepId, g.assetId, { state: 'failed', detail: `${layerId}: ${errorText(e)}`, endedAtSec: this.deps.nowSec() }, opts.onEvent);
+    }
+  }
+}
+
+export type { RebuildEvent };
