@@ -20,7 +20,8 @@ function whereLine(w: RebuildWizard): string {
   if (!s) return '';
   const at = w.stepId === null ? s.steps.length : s.steps.findIndex((x) => x.id === w.stepId);
   const opened = w.opening.state === 'ready' ? (w.opening.value === 'resumed' ? 'resumed from the saved state' : 'started') : '';
-  return `Rebuild of ${s.lost.host} onto ${s.target.address}:${s.target.port} · ${opened} · step ${Math.min(at + 1, s.steps.length)} of ${s.steps.length}`;
+  const where = w.stepId === null ? 'every step done' : `step ${at + 1} of ${s.steps.length}`;
+  return `Rebuild of ${s.lost.host} onto ${s.target.address}:${s.target.port} · ${opened} · ${where}`;
 }
 
 /** Ticks every second while a step runs, so elapsed times move without new output. */
@@ -41,7 +42,7 @@ function RebuildScreen({ width, height }: ScreenProps<'rebuild'>) {
   const body = (nowMs: number) => <RebuildStepView wizard={wizard} width={width} height={Math.max(3, height - 2)} isColor={isColor} nowMs={nowMs} />;
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <StepTrail steps={steps.map((s) => stepLabel(s.id))} current={current} width={width} />
+      <StepTrail steps={[...steps.map((s) => stepLabel(s.id)), 'Done']} current={current} width={width} />
       <Text dimColor wrap="truncate-end">{whereLine(wizard)}</Text>
       {wizard.phase.kind === 'running' ? <RunningClock>{(now) => body(Math.max(now, frameNow))}</RunningClock> : body(frameNow)}
     </Box>

@@ -17,12 +17,12 @@ import {
   type RebuildStepKind,
   type RebuildWizard,
 } from '../../src/store/index.js';
-import { shortAge } from '../rows/format.js';
+import { shortAge, shortTime } from '../rows/format.js';
 import { expected, rtoText } from '../dr/plan-lines.js';
 import { clock } from '../restore/rows.js';
 
 const STATE_WORD: Record<RebuildStep['state'], string> = {
-  pending: '· not run yet',
+  pending: 'not run yet',
   running: '⟳ RUNNING',
   done: '✔ DONE',
   'already-done': '✔ ALREADY DONE (found done; nothing was run)',
@@ -121,7 +121,7 @@ export function reportLines(r: DrReport, width: number): DocViewLine[] {
   const out: DocViewLine[] = [];
   out.push(...wrap(`Rebuild of ${r.lost.host} onto ${r.target.address}: started ${r.startedAt}${r.finishedAt ? `, finished ${r.finishedAt}` : ', NOT finished'}`, width, 'title'));
   out.push(line(''));
-  out.push(line('RTO per tier (from the start of the rebuild until its last guest was up and checked):', 'section'));
+  out.push(line('RTO per tier (the rebuild\'s start until its last guest was up):', 'section'));
   for (const t of r.tiers) {
     const verdict = t.met === null ? '? not all guests up' : t.met ? '✔ met' : '✖ MISSED';
     out.push(line(`  ${verdict.padEnd(20)} tier ${t.name}: ${t.achievedSeconds === null ? 'not reached' : clock(t.achievedSeconds)} against ${rtoText(t.rtoSeconds)}`, t.met === false ? 'bad' : t.met ? 'good' : 'unknown'));
@@ -130,7 +130,7 @@ export function reportLines(r: DrReport, width: number): DocViewLine[] {
   out.push(line('Data lost per guest (age of the point restored at the disaster):', 'section'));
   for (const g of r.guests) {
     const lost = g.dataLostSeconds === null ? 'unknown' : shortAge(g.dataLostSeconds);
-    out.push(...wrap(`  ${guestWord(g).padEnd(16)} ${`${g.assetId}${g.name ? ` ${g.name}` : ''}`.padEnd(18)} point ${g.pointAt ?? 'none'} · ${lost} of data lost`, width, g.state === 'checked' || g.state === 'already-there' ? 'plain' : 'bad', '      '));
+    out.push(...wrap(`  ${guestWord(g).padEnd(16)} ${`${g.assetId}${g.name ? ` ${g.name}` : ''}`.padEnd(18)} ${g.pointAt ? shortTime(g.pointAt) : 'no point'} · ${lost} lost`, width, g.state === 'checked' || g.state === 'already-there' ? 'plain' : 'bad', '      '));
   }
   return out;
 }
@@ -139,8 +139,11 @@ export function reportLines(r: DrReport, width: number): DocViewLine[] {
 export function stepLines(w: RebuildWizard, step: RebuildStep, width: number, nowSec: number): DocViewLine[] {
   const kind = stepKindOf(step.id);
   const out: DocViewLine[] = [];
-  out.push(...wrap(`${step.title} · ${step.writes ? 'WRITES to the new node' : 'read-only'} · ${stepStateWord(step)}`, width, step.state === 'failed' || step.state === 'blocked' ? 'bad' : 'title'));
-  if (step.detail) out.push(...wrap(step.detail, width, step.state === 'failed' || step.state === 'blocked' ? 'bad' : 'plain'));
+  const bad = step.state === 'failed' || step.state === 'blocked';
+  out.push(...wrap(step.title, width, 'title'));
+  out.push(...wrap(`${step.writes ? '▲ WRITES to the new node' : 'read-only'} · ${stepStateWord(step)}${step.runs > 1 ? ` · started ${step.runs} times` : ''}`, width, bad ? 'bad' : 'plain'));
+  // A tier's detail repeats its guests', which are listed below one a line.
+  if (step.detail && !(kind === 'tier' && (step.guests ?? []).length > 0)) out.push(...wrap(step.detail, width, bad ? 'bad' : 'plain'));
   if (w.refused) out.push(...wrap(`▲ Not run: ${w.refused}`, width, 'bad'));
   if (kind === 'tier') {
     out.push(line(tierLine(step)));
