@@ -71,10 +71,17 @@ export const REBUILD_BINDINGS: readonly Binding[] = [
   },
 ];
 
-function back(ctx: KeyContext): void {
-  if (ctx.state.rebuildBack() !== 'left') return;
+function leaveScreen(ctx: KeyContext): void {
   if (ctx.state.routes.length > 1) ctx.state.back();
   else ctx.state.goHome();
+}
+
+function back(ctx: KeyContext): void {
+  if (ctx.state.rebuildBack() === 'left') leaveScreen(ctx);
+}
+
+function next(ctx: KeyContext): void {
+  if (ctx.state.rebuildNext() === 'left') leaveScreen(ctx);
 }
 
 const scroll =
@@ -84,7 +91,7 @@ const scroll =
 const page = (ctx: KeyContext) => Math.max(1, ctx.pageSize - 4);
 
 export const REBUILD_HANDLERS: Partial<Record<CommandId, Handler>> = {
-  'rebuild.next': (ctx) => ctx.state.rebuildNext(),
+  'rebuild.next': next,
   'rebuild.back': back,
   'rebuild.yes': (ctx) => ctx.state.rebuildYes(),
   'rebuild.no': (ctx) => {
@@ -106,7 +113,7 @@ export const REBUILD_HANDLERS: Partial<Record<CommandId, Handler>> = {
   'nav.open': (ctx) => {
     const reason = nextReason(ctx);
     if (reason) ctx.state.say(reason, 'warn');
-    else ctx.state.rebuildNext();
+    else next(ctx);
   },
   'nav.back': back,
 };

@@ -26,8 +26,8 @@ export interface RebuildSlice {
   openRebuild(): void;
   /** Forgets the wizard (the engine's state stays saved); refused while a step runs. */
   closeRebuild(): Promise<boolean>;
-  /** Enter. */
-  rebuildNext(): void;
+  /** Enter; 'left' when it closed the finished wizard (the screen goes back). */
+  rebuildNext(): 'left' | undefined;
   /** y: run the step shown (it writes), or yes, cancel the running one. */
   rebuildYes(): void;
   /** n: not now, or let the running step go on. */
@@ -175,7 +175,8 @@ export const createRebuildSlice =
           const step = stepOf({ ...w, state: h.state() }, id);
           setPhase({ kind: 'outcome', scroll: 0 }, fresh());
           if (step) get().say(`${step.title}: ${step.state.toUpperCase()}${step.detail ? ` · ${step.detail}` : ''}`, isDone(step) ? 'info' : 'warn');
-          await get().loadJournal().catch(() => undefined);
+          // The journal has what ran; reading it again is not part of the step.
+          void get().loadJournal().catch(() => undefined);
         } catch (e) {
           if (flushTimer) clearTimeout(flushTimer);
           flush();
@@ -187,9 +188,9 @@ export const createRebuildSlice =
           get().say(why, 'warn');
         } finally {
           controller = null;
+          running = null;
         }
       })();
-      void running.finally(() => (running = null));
     };
 
     const leave = () => {
@@ -249,8 +250,9 @@ export const createRebuildSlice =
         const w = get().rebuild;
         if (!w || !handle) return;
         if (w.stepId === null) {
-          if (w.report) leave();
-          return;
+          if (!w.report) return;
+          leave();
+          return 'left';
         }
         const step = stepOf(w);
         if (!step) return;

@@ -50,6 +50,27 @@ async function openWizard(v: Rendered): Promise<void> {
   await v.press(KEY.enter);
 }
 
+/** Answers each step as an operator who read it would (the fingerprint typed, y to what writes) until `until` is on screen for review. */
+async function walkTo(store: AppStore, v: Rendered, until: string | null): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const w = store.getState().rebuild!;
+    if (w.stepId === until && (until === null ? w.report?.state === 'ready' : w.phase.kind === 'review')) return;
+    const step = w.state?.steps.find((x) => x.id === w.stepId);
+    if (w.phase.kind === 'trust') {
+      await v.type(lab.freshNode!.fingerprint);
+      await v.press(KEY.enter);
+    } else if (w.phase.kind === 'review' && step) await v.press(step.writes && step.id !== 'node' ? 'y' : KEY.enter);
+    else if (w.phase.kind === 'outcome' && w.stepId !== null) {
+      if (step && step.state !== 'done' && step.state !== 'already-done') throw new Error(`${step.id} ${step.state}: ${step.detail}`);
+      await v.press(KEY.enter);
+    } else await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`never reached ${until}`);
+}
+
+const restoring = (store: AppStore, id: string) => store.getState().rebuild?.state?.steps.find((s) => s.id === id)?.guests?.filter((g) => g.state === 'restoring').map((g) => g.assetId) ?? [];
+
 const stepId = (store: AppStore) => store.getState().rebuild?.stepId;
 const phase = (store: AppStore) => store.getState().rebuild?.phase.kind;
 const stepState = (store: AppStore, id: string) => store.getState().rebuild?.state?.steps.find((s) => s.id === id)?.state;
@@ -64,6 +85,10 @@ describe('the rebuild wizard on the disaster lab', () => {
     expect(node).toContain(lab.freshNode!.fingerprint);
     expect(node).toContain('▲ WRITES to the new node · not run yet');
     expect(node).toMatch(/Commands \(\d+\), exactly as they run:/);
+    // 80x24 without colour (the panel's NO_COLOR): every state is a word, every line fits.
+    expect(v.widest()).toBeLessThanOrEqual(80);
+    // eslint-disable-next-line no-control-regex
+    expect(v.raw()).not.toMatch(/\u001b\[3\dm/);
     await v.press(KEY.enter);
     await v.waitFor('and type the fingerprint it prints');
     // A wrong fingerprint: nothing is trusted, nothing reaches the engine.
@@ -95,6 +120,13 @@ describe('the rebuild wizard on the disaster lab', () => {
     const host = await v.waitFor(/Run this step\? \[y\/N\]/, 30_000);
     expect(stepId(store)).toBe('host-config');
     expect(host).toContain('▲ WRITES to the new node');
+    // The whole step is there to read before answering: PgDn scrolls to the rest of its commands.
+    expect(host).toMatch(/lines 1-\d+ of \d+ · j\/k scroll/);
+    await v.press('\x1b[6~');
+    const rest = await v.waitFor(/lines \d+-(\d+) of \1/);
+    expect(rest).toContain('$ systemctl stop pve-cluster');
+    expect(rest).toContain('Run this step? [y/N]');
+    expect(v.widest()).toBeLessThanOrEqual(80);
     // Enter is not yes: nothing runs.
     await v.press(KEY.enter);
     expect(phase(store)).toBe('review');
@@ -113,4 +145,54 @@ describe('the rebuild wizard on the disaster lab', () => {
     await again.v.waitFor(/✔ (ALREADY )?DONE[\s\S]*Enter: the next step/, 60_000);
     expect(stepState(again.store, 'host-config')).toBe('done');
   }, 180_000);
+
+  it('restores each tier in parallel with every guest shown; Esc during the run asks, n lets it go on; a quit mid-tier resumes in a new panel without restoring a guest twice; the report at the end', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'strata-rebuild-'));
+    const { store, v } = await panel(stateDir);
+    await openWizard(v);
+    await walkTo(store, v, 'tier:tier0');
+    const review = await v.waitFor(/\[Tier tier0\][\s\S]*Run this step\? \[y\/N\]/);
+    expect(review).toMatch(/RTO 4h · 0 of 3 up/);
+    expect(review).toMatch(/· waiting +vm\/100 +→ local-lvm/);
+    expect(review).toMatch(/\$ qmrestore /);
+    await v.press('y');
+    // Two restores at once on local-lvm (the bound per storage), each with its own line.
+    await v.waitFor(() => restoring(store, 'tier:tier0').length === 2, 30_000);
+    const both = await v.waitFor(/⟳ restoring +vm\/100[\s\S]*⟳ restoring +vm\/101/);
+    expect(both).toMatch(/· waiting +ct\/102/);
+    expect(both).toContain('Running · Esc or q: ask to cancel');
+    await v.press(KEY.esc);
+    await v.waitFor('Cancel "Guests of tier0"? y: stop it now');
+    await v.press('n');
+    await v.waitFor((f) => !f.includes('Cancel "Guests of tier0"'));
+    expect(phase(store)).toBe('running');
+    await v.waitFor(/RTO 4h · 3 of 3 up[\s\S]*Enter: the next step/, 60_000);
+
+    // tier1 starts; the operator quits while it restores (the panel cancels what runs, as q does).
+    await v.press(KEY.enter);
+    await v.waitFor(/\[Tier tier1\][\s\S]*Run this step\? \[y\/N\]/, 30_000);
+    await v.press('y');
+    await v.waitFor(() => restoring(store, 'tier:tier1').length > 0, 30_000);
+    await store.getState().cancelAll();
+    await closePanel();
+
+    const again = await panel(stateDir);
+    await openWizard(again.v);
+    await again.v.waitFor(/resumed from the saved state/, 30_000);
+    expect(stepId(again.store)).toBe('tier:tier1');
+    await walkTo(again.store, again.v, null);
+    const report = await again.v.waitFor('The rebuild is finished', 30_000);
+    expect(report).toMatch(/✔ met +tier tier0: \S+ against 4h/);
+    expect(report).toMatch(/✔ up, checked +vm\/100 +\d{4}-\d\d-\d\d \d\d:\d\dZ · \d+h lost/);
+    const final = again.store.getState().rebuild!.state!;
+    const guests = final.steps.flatMap((s) => s.guests ?? []);
+    expect(guests).toHaveLength(11);
+    expect(guests.every((g) => g.state === 'checked' || g.state === 'already-there')).toBe(true);
+    // tier0 ran once: none of its guests was restored a second time after the resume.
+    expect(final.steps.find((s) => s.id === 'tier:tier0')!.guests!.map((g) => g.attempts)).toEqual([1, 1, 1]);
+    expect(Object.keys(lab.state.hosts['pve1-new']!.pve!.guests).sort()).toEqual(['100', '101', '102', '103', '104', '105', '110', '111', '120', '121', '122']);
+    await again.v.press(KEY.enter);
+    await again.v.waitFor('Plan read');
+    expect(again.store.getState().rebuild).toBeNull();
+  }, 240_000);
 });
