@@ -87,5 +87,15 @@ describe('strata dr run, killed mid-rebuild', () => {
     }
     const guests = lab.state.hosts['pve1-new']!.pve!.guests;
     for (const vmid of [100, 101, 102, 103, 104, 105, 110, 111, 120, 121, 122]) expect(guests[vmid], String(vmid)).toMatchObject({ status: 'running' });
+
+    // The report, as Markdown for the incident notes and as JSON.
+    const md = memoryIo('', { STRATA_STATE_DIR: state });
+    expect(await main(['dr', 'report', '--config', lab.configPath, '--markdown'], md)).toBe(0);
+    expect(md.stdout).toMatch(/^# DR rebuild of pve1\n/);
+    expect(md.stdout).toMatch(/\| tier0 \| 4 h \| \d+ s \| yes \|/);
+    expect(md.stdout).toMatch(/\| vm\/100 \| tier0 \| checked \| \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \| \d+ h/);
+    const json = memoryIo('', { STRATA_STATE_DIR: state });
+    expect(await main(['dr', 'report', '--config', lab.configPath, '--json'], json)).toBe(0);
+    expect((JSON.parse(json.stdout) as { tiers: { met: boolean }[] }).tiers.map((t) => t.met)).toEqual([true, true, true, true]);
   }, 150_000);
 });
