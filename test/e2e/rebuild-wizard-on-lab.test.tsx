@@ -195,4 +195,29 @@ describe('the rebuild wizard on the disaster lab', () => {
     await again.v.waitFor('Plan read');
     expect(again.store.getState().rebuild).toBeNull();
   }, 240_000);
+
+  it('y to "cancel?" stops the running tier: the step says so, nothing goes on by itself, and Enter checks it again and finishes it', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'strata-rebuild-'));
+    const { store, v } = await panel(stateDir);
+    await openWizard(v);
+    await walkTo(store, v, 'tier:tier0');
+    await v.press('y');
+    await v.waitFor(() => restoring(store, 'tier:tier0').length > 0, 30_000);
+    await v.press('q');
+    await v.waitFor('Cancel "Guests of tier0"? y: stop it now');
+    await v.press('y');
+    const ended = await v.waitFor(/✖ FAILED|▲ BLOCKED/, 30_000);
+    expect(phase(store)).toBe('outcome');
+    expect(ended).toContain('Enter: check it again and retry once fixed');
+    expect(stepState(store, 'tier:tier0')).not.toBe('done');
+    // Nothing more is restored until the operator says so.
+    const before = store.getState().rebuild!.state!.steps.find((s) => s.id === 'tier:tier0')!.guests!.map((g) => g.attempts);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(store.getState().rebuild!.state!.steps.find((s) => s.id === 'tier:tier0')!.guests!.map((g) => g.attempts)).toEqual(before);
+    await v.press(KEY.enter);
+    await v.waitFor(/Run this step\? \[y\/N\]|Enter: the next step/, 30_000);
+    if (phase(store) === 'review') await v.press('y');
+    await v.waitFor(/RTO 4h · 3 of 3 up[\s\S]*Enter: the next step/, 60_000);
+    expect(stepState(store, 'tier:tier0')).toMatch(/done/);
+  }, 180_000);
 });
