@@ -5,12 +5,24 @@
  * when every step is done.
  */
 import { Box, Text } from 'ink';
-import { DocView, type DocViewLine } from '../../components/DocView.js';
+import { useEffect } from 'react';
+import { DocView, docRoom, docTop, type DocViewLine } from '../../components/DocView.js';
 import { FingerprintConfirm } from '../../components/FingerprintConfirm.js';
 import { LogView } from '../../components/LogView.js';
 import { wrapText } from '../../components/PlanView.js';
 import { assertNever, type RebuildStep, type RebuildWizard } from '../../src/store/index.js';
+import { useStoreContext } from '../store-context.js';
 import { questionText, reportLines, stepLines } from './rows.js';
+
+/** j past the end leaves the scroll where the last screenful starts, so k moves at once. */
+function useClampedScroll(total: number, scroll: number, height: number): number {
+  const { store } = useStoreContext();
+  const top = docTop(total, scroll, docRoom(total, height));
+  useEffect(() => {
+    if (scroll > top) store.getState().rebuildScroll(top - scroll);
+  }, [store, scroll, top]);
+  return top;
+}
 
 export interface RebuildViewProps {
   readonly wizard: RebuildWizard;
@@ -46,6 +58,7 @@ function StepDoc({ wizard, step, lines, question, width, height, isColor }: Omit
   const showOutput = (p.kind === 'running' || p.kind === 'outcome') && wizard.log.length > 0;
   const outputRows = showOutput ? Math.min(5, Math.max(1, Math.floor(height / 4))) : 0;
   const docHeight = Math.max(1, height - 2 - (outputRows > 0 ? outputRows + 1 : 0) - (asking ? 2 : 0));
+  const top = useClampedScroll(lines.length, scroll, docHeight);
   return (
     <Box flexDirection="column" width={width} height={height}>
       {asking ? (
@@ -54,7 +67,7 @@ function StepDoc({ wizard, step, lines, question, width, height, isColor }: Omit
           <Text wrap="truncate-end">The rebuild stays saved: reopening checks this step again and goes on.</Text>
         </>
       ) : null}
-      <DocView lines={lines} scroll={scroll} width={width} height={docHeight} isColor={isColor} />
+      <DocView lines={lines} scroll={top} width={width} height={docHeight} isColor={isColor} />
       {outputRows > 0 ? (
         <>
           <Text dimColor wrap="truncate-end">{`── newest output (L: the raw log, ${wizard.log.total} lines) ${'─'.repeat(width)}`}</Text>
@@ -67,6 +80,18 @@ function StepDoc({ wizard, step, lines, question, width, height, isColor }: Omit
   );
 }
 
+function ReportDoc({ wizard, lines, width, height, isColor }: Omit<RebuildViewProps, 'nowMs'> & { readonly lines: readonly DocViewLine[] }) {
+  const scroll = wizard.phase.kind === 'outcome' ? wizard.phase.scroll : 0;
+  const top = useClampedScroll(lines.length, scroll, Math.max(1, height - 2));
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <DocView lines={lines} scroll={top} width={width} height={Math.max(1, height - 2)} isColor={isColor} />
+      <Text> </Text>
+      <Text bold wrap="truncate-end">The rebuild is finished; the journal has the report (J). Enter or Esc: close.</Text>
+    </Box>
+  );
+}
+
 export function RebuildStepView({ wizard, width, height, isColor, nowMs }: RebuildViewProps) {
   if (wizard.showLog) return <RawLog wizard={wizard} width={width} height={height} isColor={isColor} />;
   if (wizard.stepId === null) {
@@ -74,14 +99,7 @@ export function RebuildStepView({ wizard, width, height, isColor, nowMs }: Rebui
     if (!r || r.state === 'loading') return <Text>Every step is done. Reading the report…</Text>;
     if (r.state === 'failed') return <Text>{`Every step is done; the report could not be read: ${r.reason}`}</Text>;
     const lines = r.value ? reportLines(r.value, width) : [{ text: 'No report saved.', tone: 'dim' as const }];
-    const scroll = wizard.phase.kind === 'outcome' ? wizard.phase.scroll : 0;
-    return (
-      <Box flexDirection="column" width={width} height={height}>
-        <DocView lines={lines} scroll={scroll} width={width} height={Math.max(1, height - 2)} isColor={isColor} />
-        <Text> </Text>
-        <Text bold wrap="truncate-end">The rebuild is finished; the journal has the report (J). Enter or Esc: close.</Text>
-      </Box>
-    );
+    return <ReportDoc wizard={wizard} lines={lines} width={width} height={height} isColor={isColor} />;
   }
   const step = wizard.state?.steps.find((s) => s.id === wizard.stepId);
   if (!step) return <Text>{`No step ${wizard.stepId} in the saved rebuild.`}</Text>;

@@ -126,6 +126,12 @@ describe('the rebuild wizard on the disaster lab', () => {
     const rest = await v.waitFor(/lines \d+-(\d+) of \1/);
     expect(rest).toContain('$ systemctl stop pve-cluster');
     expect(rest).toContain('Run this step? [y/N]');
+    // G goes to the last screenful and k moves up from there at once.
+    await v.press('G');
+    const bottom = await v.waitFor(/lines \d+-(\d+) of \1/);
+    const from = Number(/lines (\d+)-/.exec(bottom)![1]);
+    await v.press('k');
+    await v.waitFor(`lines ${from - 1}-`);
     expect(v.widest()).toBeLessThanOrEqual(80);
     // Enter is not yes: nothing runs.
     await v.press(KEY.enter);
