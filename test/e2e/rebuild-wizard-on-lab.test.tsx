@@ -200,6 +200,27 @@ describe('the rebuild wizard on the disaster lab', () => {
     await again.v.press(KEY.enter);
     await again.v.waitFor('Plan read');
     expect(again.store.getState().rebuild).toBeNull();
+
+    // A second rebuild over the rebuilt node (started as `strata dr run` would, from another shell):
+    // the wizard resumes it, and a step whose check finds it done says so and runs nothing.
+    const second = await session!.dr.start({ address: '127.0.0.1', port: lab.freshNode!.port });
+    await second.close();
+    await again.v.press(KEY.enter);
+    await again.v.waitFor(/resumed from the saved state/, 30_000);
+    const ranBefore = lab.state.hosts['pve1-new']!.pve!.tasks.length;
+    const deadline = Date.now() + 60_000;
+    while (stepId(again.store) !== 'host-config' && Date.now() < deadline) {
+      const w = again.store.getState().rebuild!;
+      if (w.phase.kind === 'trust') {
+        await again.v.type(lab.freshNode!.fingerprint);
+        await again.v.press(KEY.enter);
+      } else if (w.phase.kind === 'review' || w.phase.kind === 'outcome') await again.v.press(KEY.enter);
+      else await new Promise((r) => setTimeout(r, 50));
+    }
+    const found = await again.v.waitFor(/\[Host config\][\s\S]*✔ ALREADY DONE \(found done; nothing was run\)[\s\S]*Enter: the next step/, 30_000);
+    expect(found).toContain('already holds the lost node\'s storages');
+    expect(stepState(again.store, 'host-config')).toBe('already-done');
+    expect(lab.state.hosts['pve1-new']!.pve!.tasks.length).toBe(ranBefore);
   }, 240_000);
 
   it('y to "cancel?" stops the running tier: the step says so, nothing goes on by itself, and Enter checks it again and finishes it', async () => {
