@@ -20,6 +20,8 @@ export interface AppStoreOptions {
   readonly withActions?: boolean;
   /** How the rebuild wizard starts a new rebuild (the demo's fresh node is on a port of its own). */
   readonly rebuild?: StartOptions;
+  /** Each live reading goes to the notifier (the panel while open); a send that fails shows in the status line. */
+  readonly notifyOnRefresh?: boolean;
 }
 
 export function appStore(services: Services, opts: AppStoreOptions = {}): AppStore {
@@ -39,5 +41,30 @@ export function appStore(services: Services, opts: AppStoreOptions = {}): AppSto
     ...(opts.rebuild ? { rebuild: { start: opts.rebuild } } : {}),
   });
   store.getState().setInventory(services.inventory);
+  if (opts.notifyOnRefresh && services.notifier.targets.length > 0) notifyOnRefresh(services, store);
   return store;
+}
+
+/**
+ * The panel tells what its refreshes find, as `strata notify` would: the
+ * same notifier, state and targets. Dead-man pings are left to the timer's
+ * runs, whose rhythm the check expects. Only live readings count (the saved
+ * status shown at start is not news).
+ */
+function notifyOnRefresh(services: Services, store: AppStore): void {
+  store.subscribe((s, prev) => {
+    if (!s.report || s.report === prev.report || s.reportIsSaved) return;
+    const nowSec = (s.reportReadAtMs ?? Date.now()) / 1000;
+    services.notifier.afterReading(s.report, nowSec).then(
+      (run) => {
+        const failed = run.outcomes.filter((o) => !o.ok);
+        if (failed.length > 0) {
+          const f = failed[0]!;
+          const more = failed.length > 1 ? ` (and ${failed.length - 1} more)` : '';
+          store.getState().say(`notify: not sent to ${f.target}: ${f.what}: ${f.error ?? 'failed'}${more}; kept for the next refresh`, 'warn');
+        } else if (run.problems.length > 0) store.getState().say(`notify: ${run.problems[0]}`, 'warn');
+      },
+      (e: unknown) => store.getState().say(`notify: ${e instanceof Error ? e.message : String(e)}`, 'error'),
+    );
+  });
 }

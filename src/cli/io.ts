@@ -16,6 +16,8 @@ export const EXIT = {
   usage: 64,
   dataErr: 65,
   software: 70,
+  /** Something could not be done now and is kept to retry (a notification not sent). */
+  tempFail: 75,
   config: 78,
 } as const;
 

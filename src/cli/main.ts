@@ -16,10 +16,12 @@ const COMMANDS: Record<string, CommandEntry> = {
   status: { summary: 'read every layer and print its health (--json for monitoring)', load: () => import('./status.js') },
   commands: { summary: 'list the commands Strata may run on each host', load: () => import('./commands-list.js') },
   retention: { summary: 'show what a prune keeps (PBS, PVE or restic rules)', load: () => import('./retention.js') },
+  metrics: { summary: 'the status for Prometheus: printed, as a textfile, or served on /metrics', load: () => import('./metrics.js') },
+  notify: { summary: 'send what changed to the notification targets (--dry-run prints it)', load: () => import('./notify.js') },
   journal: { summary: 'print the journal of actions and the commands they ran (--json)', load: () => import('./journal.js') },
   restore: { summary: 'restore a guest: ranked sources and the exact plan; runs with --yes', load: () => import('./restore.js') },
   drill: { summary: 'restore drill: a scratch copy, links down, started, checked, destroyed; journaled', load: () => import('./drill.js') },
-  dr: { summary: 'dr card: the disaster-recovery page to keep on paper or a USB stick', load: () => import('./dr.js') },
+  dr: { summary: 'disaster recovery: dr plan, dr run (the resumable rebuild), dr report, dr card', load: () => import('./dr.js') },
 };
 
 export function helpText(): string {

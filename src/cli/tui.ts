@@ -43,6 +43,7 @@ export async function tuiStore(opts: RunTuiOptions & { readonly color: boolean }
     saveReports: true,
     withActions: true,
     ...(opts.rebuild ? { rebuild: opts.rebuild } : {}),
+    notifyOnRefresh: true,
     ...(opts.pollIntervalMs ? { pollIntervalMs: opts.pollIntervalMs } : {}),
   });
   const saved = await opts.session.loadSavedStatus();

@@ -11,6 +11,8 @@ import { parseAssetId } from './asset-id.js';
 import { formatDuration } from './duration.js';
 import type { HostFile, SecretRef } from './inventory-file.js';
 import type { Inventory, Layer } from './inventory.js';
+import { asConfigBackup, asPbs, hostRole, keptAt, layerSecrets, pbsAuthId, pbsDatastore, type PbsLayer } from './layer-kinds/dr.js';
+import { hostsOfLayer } from './layer-kinds/index.js';
 
 /** A value read from a host, or why it could not be. */
 export type Reading<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
@@ -109,7 +111,7 @@ export function pveHosts(inv: Inventory): string[] {
 
 /** The hosts of PBS layers, each once. */
 export function pbsHosts(inv: Inventory): string[] {
-  return [...new Set(inv.layers.filter((l) => l.kind === 'pbs').map((l) => l.host))];
+  return [...new Set(inv.layers.filter((l) => asPbs(l) !== null).map((l) => l.host))];
 }
 
 export function buildDrCard(input: CardInput): DrCard {
@@ -128,7 +130,10 @@ export function buildDrCard(input: CardInput): DrCard {
     generatedAt: new Date(input.generatedAtSec * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
     configPath: input.configPath,
     hosts: inv.hosts.map((h) => cardHost(inv, h)),
-    pbs: inv.layers.flatMap((l) => (l.kind === 'pbs' ? [cardPbs(inv, l, certs.get(l.host)!, stores.get(l.host)!)] : [])),
+    pbs: inv.layers.flatMap((l) => {
+      const p = asPbs(l);
+      return p ? [cardPbs(inv, p, certs.get(l.host)!, stores.get(l.host)!)] : [];
+    }),
     repositories: inv.layers.flatMap((l) => cardRepository(l)),
     keys,
     secrets: inv.layers.flatMap((l) => cardSecrets(l)),
@@ -144,15 +149,13 @@ function reachOf(h: HostFile): string {
 }
 
 function cardHost(inv: Inventory, h: HostFile): CardHost {
-  const layers = inv.layers.filter((l) => l.host === h.name || (l.kind === 'zfs-replication' && (l.source.host ?? l.host) === h.name));
+  const layers = inv.layers.filter((l) => l.host === h.name || hostsOfLayer(l).includes(h.name));
   const roles = new Set<string>();
   if (pveHosts(inv).includes(h.name)) roles.add(`PVE node ${h.node ?? h.name}`);
   for (const l of layers) {
-    if (l.kind === 'pbs' && l.host === h.name) roles.add('PBS server');
-    if (l.kind === 'restic') roles.add('restic client');
-    if (l.kind === 'rclone') roles.add('rclone client');
-    if (l.kind === 'zfs-snapshots' || l.kind === 'zfs-replication') roles.add('ZFS host');
-    if (l.kind === 'config-backup') roles.add('config archives');
+    const role = hostRole(l);
+    // A PBS layer read through another host makes only its own host a server.
+    if (role && (asPbs(l) === null || l.host === h.name)) roles.add(role);
   }
   return {
     name: h.name,
@@ -164,32 +167,18 @@ function cardHost(inv: Inventory, h: HostFile): CardHost {
 }
 
 /** The server part of a repository string, else the host's address: what a PVE node connects to. */
-function pbsServer(inv: Inventory, l: Extract<Layer, { kind: 'pbs' }>): string {
+function pbsServer(inv: Inventory, l: PbsLayer): string {
   const h = inv.hosts.find((x) => x.name === l.host);
   return h?.address ?? l.host;
 }
 
-function datastoreOf(l: Extract<Layer, { kind: 'pbs' }>): string {
-  if (l.datastore) return l.datastore;
-  const i = l.repository.lastIndexOf(':');
-  return i < 0 ? l.repository : l.repository.slice(i + 1);
-}
-
-/** `user@realm[!token]` of a repository string, if it names one. */
-function authIdOf(repository: string): string | undefined {
-  const at = repository.lastIndexOf('@');
-  if (at < 0) return undefined;
-  const id = repository.slice(0, at);
-  return id.includes('@') ? id : undefined;
-}
-
 function cardPbs(
   inv: Inventory,
-  l: Extract<Layer, { kind: 'pbs' }>,
+  l: PbsLayer,
   cert: Reading<{ fingerprint: string }>,
   stores: Reading<readonly { name: string; path: string }[]>,
 ): CardPbs {
-  const datastore = datastoreOf(l);
+  const datastore = pbsDatastore(l);
   const live: Reading<string> = cert.ok ? { ok: true, value: cert.value.fingerprint } : cert;
   let comparison: string | null = null;
   if (live.ok && l.fingerprint) {
@@ -217,26 +206,8 @@ function cardPbs(
 }
 
 function cardRepository(l: Layer): CardRepository[] {
-  const offsite = l.offsite ?? false;
-  const base = { layerId: l.id, kind: l.kind, host: l.host, offsite };
-  const copy = l.copyOf?.length ? `; copy of ${l.copyOf.join(', ')}` : '';
-  switch (l.kind) {
-    case 'restic':
-      return [{ ...base, location: l.repository, detail: `${l.paths?.length ? `paths ${l.paths.join(', ')}` : 'every path'}${copy}` }];
-    case 'rclone':
-      return [{ ...base, location: l.remote, detail: `${l.source ? `from ${l.source}` : 'no source named'}${l.configFile ? `, config ${l.configFile}` : ''}${copy}` }];
-    case 'pbs':
-      return [{ ...base, location: l.repository, detail: `datastore ${datastoreOf(l)}${l.namespace ? `, namespace ${l.namespace}` : ''}${copy}` }];
-    case 'vzdump':
-      return [{ ...base, location: `PVE storage ${l.storage}`, detail: `vzdump archives${copy}` }];
-    case 'zfs-replication':
-      return [{ ...base, location: `${l.target.dataset} on ${l.host}`, detail: `replica of ${l.source.dataset} on ${l.source.host ?? l.host}` }];
-    case 'config-backup':
-      return [{ ...base, location: `${l.directory} on ${l.host}`, detail: `archives of ${l.paths.join(', ')}` }];
-    case 'pve-snapshots':
-    case 'zfs-snapshots':
-      return [];
-  }
+  const kept = keptAt(l);
+  return kept ? [{ layerId: l.id, kind: l.kind, host: l.host, offsite: l.offsite ?? false, ...kept }] : [];
 }
 
 function lives(ref: SecretRef, host: string): string {
@@ -246,12 +217,7 @@ function lives(ref: SecretRef, host: string): string {
 }
 
 function cardSecrets(l: Layer): CardSecret[] {
-  const out: CardSecret[] = [];
-  const add = (purpose: string, ref: SecretRef) => out.push({ layerId: l.id, host: l.host, purpose, lives: lives(ref, l.host) });
-  if (l.kind === 'pbs' && l.secret) add(`PBS password or token secret of ${authIdOf(l.repository) ?? 'the repository user'}`, l.secret);
-  if (l.kind === 'restic') add('restic repository password', l.secret);
-  if (l.kind === 'restic' || l.kind === 'rclone') for (const [name, ref] of Object.entries(l.secretEnv ?? {})) add(name, ref);
-  return out;
+  return layerSecrets(l).map((x) => ({ layerId: l.id, host: l.host, purpose: x.purpose, lives: lives(x.ref, l.host) }));
 }
 
 function guestsByTier(input: CardInput): { tier: string; rto: string; ids: string[] }[] {
@@ -280,9 +246,9 @@ function rebuildSteps(input: CardInput): CardStep[] {
   const inv = input.inventory;
   const pve = pveHosts(inv).map((n) => inv.hosts.find((h) => h.name === n)!);
   const nodes = pve.map((h) => `${h.node ?? h.name} (${h.address ?? h.name})`).join(', ') || 'the PVE node';
-  const configLayers = inv.layers.filter((l) => l.kind === 'config-backup');
+  const configLayers = inv.layers.flatMap((l) => asConfigBackup(l) ?? []);
   const configCopies = inv.layers.filter((l) => l.copyOf?.some((c) => configLayers.some((x) => x.id === c)));
-  const pbs = inv.layers.filter((l): l is Extract<Layer, { kind: 'pbs' }> => l.kind === 'pbs');
+  const pbs = inv.layers.flatMap((l) => asPbs(l) ?? []);
   const restoreFrom = (pbs.find((l) => l.offsite) ?? pbs[0])?.id ?? '<pbs-storage>';
 
   const steps: CardStep[] = [
@@ -299,7 +265,7 @@ function rebuildSteps(input: CardInput): CardStep[] {
     {
       title: 'Host configuration: the config.db route',
       why: `With nothing running, replace pmxcfs's database (mode 0600); never unpack an old /etc/pve onto the live mount. Config archives: ${
-        [...configLayers.map((l) => `${l.id} (${l.kind === 'config-backup' ? `${l.directory} on ${l.host}` : l.host})`), ...configCopies.map((l) => `${l.id} (copy, ${cardRepository(l)[0]?.location ?? l.host})`)].join('; ') || 'none in the inventory'
+        [...configLayers.map((l) => `${l.id} (${l.directory} on ${l.host})`), ...configCopies.map((l) => `${l.id} (copy, ${cardRepository(l)[0]?.location ?? l.host})`)].join('; ') || 'none in the inventory'
       }.`,
       commands: [
         'systemctl stop pve-cluster',
@@ -315,7 +281,7 @@ function rebuildSteps(input: CardInput): CardStep[] {
         'zpool import',
         ...pbs.map(
           (l) =>
-            `pvesm add pbs ${l.id} --server ${pbsServer(inv, l)} --datastore ${datastoreOf(l)} --username ${authIdOf(l.repository) ?? '<user@realm>'}${l.namespace ? ` --namespace ${l.namespace}` : ''} --fingerprint ${l.fingerprint ?? '<from cert info>'} --encryption-key <key file> --password`,
+            `pvesm add pbs ${l.id} --server ${pbsServer(inv, l)} --datastore ${pbsDatastore(l)} --username ${pbsAuthId(l.repository) ?? '<user@realm>'}${l.namespace ? ` --namespace ${l.namespace}` : ''} --fingerprint ${l.fingerprint ?? '<from cert info>'} --encryption-key <key file> --password`,
         ),
         'pvesm status',
       ],

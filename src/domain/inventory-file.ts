@@ -153,13 +153,13 @@ export type LayerFile =
 export interface TierFile {
   readonly name: string;
   readonly rpo: string;
-  /** How long bringing the tier's workloads back may take (the disaster-recovery target). */
-  readonly rto?: string;
   readonly copies: number;
   readonly media: number;
   readonly offsite: number;
   /** `keep-daily=7,keep-weekly=4,keep-monthly=3` */
   readonly retention?: string;
+  /** How long bringing one of its workloads back may take: a target that drills and restores measure, and the disaster-recovery rebuild orders and reports against. */
+  readonly rto?: string;
   /** Asset ids: `vm/100`, `ct/101`, `dataset/tank/data`, `files/docker1:/srv`, `host/pve1`. */
   readonly assets: readonly string[];
 }
@@ -172,6 +172,95 @@ export interface ThresholdsFile {
   readonly clockSkewWarnSeconds?: number; // default 60
   /** Default for layers without verifyMaxAge. */
   readonly verifyMaxAge?: string;
+}
+
+/** A JSON value, as a webhook's body template holds it. */
+export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+
+interface NotifyTargetBase {
+  /** The target's name in messages and in the state of what was sent. Unique. */
+  readonly name: string;
+}
+
+/** An ntfy server's topic: POST of the message text with Title, Priority and Tags headers. */
+export interface NtfyTargetFile extends NotifyTargetBase {
+  readonly kind: 'ntfy';
+  readonly url: string;
+  readonly topic: string;
+  /** An access token (Authorization: Bearer). */
+  readonly token?: SecretRef;
+}
+
+export interface GotifyTargetFile extends NotifyTargetBase {
+  readonly kind: 'gotify';
+  readonly url: string;
+  /** The application token (X-Gotify-Key). */
+  readonly token: SecretRef;
+}
+
+export interface TelegramTargetFile extends NotifyTargetBase {
+  readonly kind: 'telegram';
+  readonly botToken: SecretRef;
+  readonly chatId: string;
+  /** The Bot API's address (a local Bot API server). */
+  readonly apiUrl?: string;
+}
+
+export interface WebhookTargetFile extends NotifyTargetBase {
+  readonly kind: 'webhook';
+  readonly url: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly secretHeaders?: Readonly<Record<string, SecretRef>>;
+  /** The JSON body, with `{{title}}`, `{{text}}`, ... in its strings (docs/inventory.md lists them). */
+  readonly template?: JsonValue;
+}
+
+/** E-mail through the management host's sendmail. */
+export interface SendmailTargetFile extends NotifyTargetBase {
+  readonly kind: 'sendmail';
+  readonly to: readonly string[];
+  readonly from?: string;
+  /** The sendmail program (default /usr/sbin/sendmail). */
+  readonly command?: string;
+}
+
+/** E-mail over SMTP: STARTTLS or TLS, AUTH PLAIN or LOGIN. */
+export interface SmtpTargetFile extends NotifyTargetBase {
+  readonly kind: 'smtp';
+  readonly host: string;
+  readonly port?: number;
+  readonly tls?: 'starttls' | 'tls' | 'none';
+  readonly user?: string;
+  readonly password?: SecretRef;
+  readonly to: readonly string[];
+  readonly from: string;
+  /** CA certificates (PEM) to trust for the server, beside the system's. */
+  readonly caFile?: string;
+}
+
+/** Dead-man pings in the Healthchecks style: /start, then success or /fail with the status as body. */
+export interface HealthchecksTargetFile extends NotifyTargetBase {
+  readonly kind: 'healthchecks';
+  readonly url?: string;
+  /** The check's UUID, or `PING_KEY/slug`: whoever has it can ping, so it is a secret. */
+  readonly check: SecretRef;
+}
+
+export type NotifyTargetFile =
+  | NtfyTargetFile
+  | GotifyTargetFile
+  | TelegramTargetFile
+  | WebhookTargetFile
+  | SendmailTargetFile
+  | SmtpTargetFile
+  | HealthchecksTargetFile;
+
+export type NotifyTargetKind = NotifyTargetFile['kind'];
+
+export interface NotificationsFile {
+  /** A problem that stays is told again after this long (default 1d). */
+  readonly remindEvery?: string;
+  readonly targets: readonly NotifyTargetFile[];
 }
 
 export interface InventoryFile {
@@ -189,4 +278,6 @@ export interface InventoryFile {
   readonly thresholds?: ThresholdsFile;
   /** Seconds between refreshes in the TUI (default 60). */
   readonly refreshSeconds?: number;
+  /** Where `strata notify` (and the panel) send messages on health changes. */
+  readonly notifications?: NotificationsFile;
 }

@@ -200,11 +200,11 @@ const retention = z.custom<string>((v) => typeof v === 'string' && parseKeepOpti
 export const tierSchema = z.strictObject({
   name: name('a tier name'),
   rpo: duration,
-  rto: duration.optional(),
   copies: count(1),
   media: count(1),
   offsite: count(0),
   retention: retention.optional(),
+  rto: duration.optional(),
   assets: z.array(assetId),
 });
 
@@ -225,6 +225,67 @@ const thresholdsSchema = z.strictObject({
   verifyMaxAge: duration.optional(),
 });
 
+const httpUrl = text.refine((u) => /^https?:\/\/[^\s/]+/.test(u), { error: (i) => `${show(i.input)} is not an http:// or https:// address` });
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const headerName = z.string().max(NAME_MAX_CHARS, tooLong(NAME_MAX_CHARS)).regex(HEADER_NAME, { error: (i) => `${show(i.input)} is not an HTTP header name` });
+/** One line: a value with a line break would start a header (or a mail header) of its own. */
+const oneLineText = text.refine((v) => !/[\r\n\0]/.test(v), { error: 'must be one line' });
+const mailbox = oneLineText.refine((v) => /^[^\s@<>]+@[^\s@<>]+$/.test(v), { error: (i) => `${show(i.input)} is not an e-mail address like ops@example.com` });
+const targetBase = { name: name('a target name') };
+
+const NOTIFY_KINDS = ['ntfy', 'gotify', 'telegram', 'webhook', 'sendmail', 'smtp', 'healthchecks'] as const;
+
+export const notifyTargetSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({ ...targetBase, kind: z.literal('ntfy'), url: httpUrl, topic: name('an ntfy topic'), token: secretRef.optional() }),
+    z.strictObject({ ...targetBase, kind: z.literal('gotify'), url: httpUrl, token: secretRef }),
+    z.strictObject({
+      ...targetBase,
+      kind: z.literal('telegram'),
+      botToken: secretRef,
+      chatId: z.string().regex(/^(-?\d{1,20}|@[A-Za-z0-9_]{5,64})$/, { error: (i) => `${show(i.input)} is not a Telegram chat id (digits, -100… for a group, or @channelname)` }),
+      apiUrl: httpUrl.optional(),
+    }),
+    z.strictObject({
+      ...targetBase,
+      kind: z.literal('webhook'),
+      url: httpUrl,
+      headers: z.record(headerName, oneLineText).optional(),
+      secretHeaders: z.record(headerName, secretRef).optional(),
+      template: z.json().optional(),
+    }),
+    z.strictObject({ ...targetBase, kind: z.literal('sendmail'), to: z.array(mailbox).min(1, { error: 'must name at least one address' }), from: mailbox.optional(), command: absolutePath.optional() }),
+    z.strictObject({
+      ...targetBase,
+      kind: z.literal('smtp'),
+      host: oneLineText,
+      port: count(1).max(65_535, { error: 'must be at most 65535' }).optional(),
+      tls: z.enum(['starttls', 'tls', 'none']).optional(),
+      user: oneLineText.optional(),
+      password: secretRef.optional(),
+      to: z.array(mailbox).min(1, { error: 'must name at least one address' }),
+      from: mailbox,
+      caFile: absolutePath.optional(),
+    }),
+    z.strictObject({ ...targetBase, kind: z.literal('healthchecks'), url: httpUrl.optional(), check: secretRef }),
+  ],
+  {
+    error: (i) => {
+      if (typeof i.input !== 'object' || i.input === null || Array.isArray(i.input)) return `expected a notification target (an object), got ${show(i.input)}`;
+      const kind = (i.input as { kind?: unknown }).kind;
+      if (kind === undefined) return `missing; one of ${NOTIFY_KINDS.join(', ')}`;
+      const hint = typeof kind === 'string' ? suggest(kind, NOTIFY_KINDS) : undefined;
+      return `${show(kind)} is not a notification target kind${hint ? ` (did you mean "${hint}"?)` : ''}; one of ${NOTIFY_KINDS.join(', ')}`;
+    },
+  },
+);
+
+const notificationsSchema = z.strictObject({
+  remindEvery: duration.optional(),
+  targets: z.array(notifyTargetSchema),
+});
+
 export const inventorySchema = z.strictObject({
   version: z.literal(1, { error: (i) => `expected 1 (the only version of this file), got ${show(i.input)}` }),
   hosts: z.array(hostSchema),
@@ -233,6 +294,7 @@ export const inventorySchema = z.strictObject({
   defaultTier: defaultTierSchema.optional(),
   thresholds: thresholdsSchema.optional(),
   refreshSeconds: count(1).optional(),
+  notifications: notificationsSchema.optional(),
 });
 
 /** The schema's output is the file shape; this line fails to compile if they drift apart. */
@@ -249,7 +311,14 @@ export const KEYS_OF = {
   thresholds: Object.keys(thresholdsSchema.shape),
   replicationSource: Object.keys(replicationSourceSchema.shape),
   replicationTarget: Object.keys(replicationTargetSchema.shape),
+  notifications: Object.keys(notificationsSchema.shape),
 } as const;
+
+/** The keys of a notification target of each kind. */
+export const NOTIFY_TARGET_KEYS = Object.fromEntries(notifyTargetSchema.options.map((o) => [o.shape.kind.value, Object.keys(o.shape)])) as unknown as Record<
+  (typeof NOTIFY_KINDS)[number],
+  readonly string[]
+>;
 
 /** The keys of a layer of each kind. */
 export const LAYER_KEYS = Object.fromEntries(layerSchema.options.map((o) => [o.shape.kind.value, Object.keys(o.shape)])) as unknown as Record<LayerKind, readonly string[]>;

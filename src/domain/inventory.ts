@@ -12,7 +12,7 @@
 import type { z } from 'zod';
 import { parseAssetId } from './asset-id.js';
 import { parseDuration } from './duration.js';
-import type { HostFile, LayerFile, TierFile } from './inventory-file.js';
+import type { HostFile, LayerFile, NotifyTargetFile, TierFile } from './inventory-file.js';
 import { ProblemList, type InventoryProblem } from './inventory-problems.js';
 import { hostSchema, inventorySchema, layerSchema, NAME, tierSchema } from './inventory-schema.js';
 import { checkJsonText, type JsonLimits } from './json-error.js';
@@ -52,6 +52,14 @@ export interface DefaultTier {
   readonly rpoSeconds: number;
 }
 
+export interface Notifications {
+  /** A problem that stays is told again after this long. */
+  readonly remindEverySeconds: number;
+  readonly targets: readonly NotifyTargetFile[];
+}
+
+export const DEFAULT_REMIND_EVERY_SECONDS = 86_400;
+
 export interface Inventory {
   readonly version: 1;
   readonly hosts: readonly HostFile[];
@@ -60,6 +68,8 @@ export interface Inventory {
   readonly thresholds: Thresholds;
   readonly defaultTier: DefaultTier;
   readonly refreshSeconds: number;
+  /** Where messages go; no targets when the file has no `notifications`. */
+  readonly notifications: Notifications;
 }
 
 export type InventoryValidation =
@@ -221,6 +231,10 @@ function normalize(file: z.infer<typeof inventorySchema>): Inventory {
       rpoSeconds: seconds(d.rpo) ?? DEFAULT_TIER.rpoSeconds,
     },
     refreshSeconds: file.refreshSeconds ?? DEFAULT_REFRESH_SECONDS,
+    notifications: {
+      remindEverySeconds: seconds(file.notifications?.remindEvery) ?? DEFAULT_REMIND_EVERY_SECONDS,
+      targets: (file.notifications?.targets ?? []) as NotifyTargetFile[],
+    },
   };
 }
 
@@ -407,6 +421,17 @@ function* crossReferenceProblems(json: unknown, problems: ProblemList): Generato
       } else assetTier.set(a, name ?? `tiers[${i}]`);
       if (parsed.kind === 'files' || parsed.kind === 'host') checkHost(['tiers', i, 'assets', j], parsed.host);
     }
+  }
+
+  if (isObject(json.notifications)) {
+    const names = new Map<string, number>();
+    list(json.notifications.targets).forEach((t, i) => {
+      const n = isObject(t) ? str(t.name) : undefined;
+      if (n === undefined) return;
+      const first = names.get(n);
+      if (first !== undefined) add(['notifications', 'targets', i, 'name'], () => `${showValue(n)} is already the name of notifications.targets[${first}]`);
+      else names.set(n, i);
+    });
   }
 
   if (isObject(json.thresholds)) {

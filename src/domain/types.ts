@@ -185,6 +185,8 @@ export interface LayerObservation {
    */
   readonly noPointBecause?: string;
   readonly errors: readonly ProbeError[];
+  /** How long reading the layer took (its probes, on the management host's clock). */
+  readonly readDurationMs?: number;
 }
 
 /** What one refresh learned about one host itself. */
@@ -202,4 +204,6 @@ export interface HostObservation {
   /** How long an SSH session (worker shell) takes to start there, as the runner measured it; absent when unknown or local. */
   readonly sessionStartMs?: number;
   readonly readAtSec: number;
+  /** How long reading the host's clock took (on the management host's clock). */
+  readonly readDurationMs?: number;
 }

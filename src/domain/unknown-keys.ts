@@ -6,7 +6,7 @@
  * instead.
  */
 import { LAYER_KINDS, type LayerKind } from './inventory-file.js';
-import { KEYS_OF, LAYER_KEYS } from './inventory-schema.js';
+import { KEYS_OF, LAYER_KEYS, NOTIFY_TARGET_KEYS } from './inventory-schema.js';
 import type { ProblemList } from './inventory-problems.js';
 
 /** A key that names a secret: its value must never be in the file. */
@@ -55,6 +55,11 @@ export function keysAt(path: readonly PropertyKey[], json: unknown): readonly st
   if (top === 'thresholds' && path.length === 1) return KEYS_OF.thresholds;
   if (top === 'hosts' && path.length === 2) return KEYS_OF.host;
   if (top === 'tiers' && path.length === 2) return KEYS_OF.tier;
+  if (top === 'notifications' && path.length === 1) return KEYS_OF.notifications;
+  if (top === 'notifications' && index === 'targets' && path.length === 3 && isObject(json) && isObject(json.notifications) && Array.isArray(json.notifications.targets)) {
+    const kind = (json.notifications.targets[sub as number] as { kind?: unknown } | undefined)?.kind;
+    return typeof kind === 'string' && Object.hasOwn(NOTIFY_TARGET_KEYS, kind) ? NOTIFY_TARGET_KEYS[kind as keyof typeof NOTIFY_TARGET_KEYS] : [];
+  }
   if (top === 'layers') {
     const kind = layerKindAt(json, index);
     if (kind === undefined) return [];

@@ -67,6 +67,7 @@ export async function collect(inventory: Inventory, deps: CollectorDeps, opts: C
       const runner = deps.runnerFor(host.name);
       const onThisHost = layers.filter((l) => l.host === host.name);
       const needsNode = !host.node && onThisHost.some((l) => infoOf(l).onPveNode);
+      const probeStartedMs = performance.now();
       const probe = await probeHost(runner, {
         needHostname: needsNode,
         timeoutMs,
@@ -83,6 +84,7 @@ export async function collect(inventory: Inventory, deps: CollectorDeps, opts: C
         ...(host.node || probe.hostname ? { pveNode: host.node ?? probe.hostname! } : {}),
         ...(runner.sessionStartMs !== undefined ? { sessionStartMs: runner.sessionStartMs } : {}),
         readAtSec: readAt,
+        readDurationMs: performance.now() - probeStartedMs,
       };
       hostObs.set(host.name, obs);
       opts.onHost?.(obs);
@@ -96,6 +98,7 @@ export async function collect(inventory: Inventory, deps: CollectorDeps, opts: C
           if (unreachable) {
             result = unreadable(layer.id, readAt, unreachable.error ?? `host ${unreachable.name} is unreachable`);
           } else {
+            const readStartedMs = performance.now();
             const ctx: ReaderContext = {
               runner,
               runnerFor: deps.runnerFor,
@@ -110,6 +113,7 @@ export async function collect(inventory: Inventory, deps: CollectorDeps, opts: C
             result = await deps.readLayer(ctx, layer).catch((e: unknown) =>
               unreadable(layer.id, readAt, `reading the layer failed: ${errorText(e)}`),
             );
+            result = { ...result, readDurationMs: performance.now() - readStartedMs };
           }
           layerObs.push(result);
           opts.onLayer?.(result);

@@ -13,7 +13,7 @@ import type { LayerObservation } from '../domain/types.js';
 import { readLayer } from '../kinds/read.js';
 import type { ActionOutcome, ActionPlan, ActionRequest, OutputLine, PlanStep } from '../kinds/action-types.js';
 import { errorText } from '../domain/error-text.js';
-import { RunnerPool, type Runner } from '../transport/index.js';
+import { LocalRunner, RunnerPool, type Runner } from '../transport/index.js';
 import { describeCommand } from '../transport/shell-script.js';
 import { executePlan, type ExecuteDeps } from './actions/execute.js';
 import type { PlanContext } from '../kinds/planner-context.js';
@@ -38,6 +38,8 @@ import { restoreEvidence, type RestoreEvidence } from './restore-evidence.js';
 import { targetFor } from './runner-targets.js';
 import { statePath, type StateEnv } from './state-dir.js';
 import { loadSavedStatus, saveStatus, type SavedStatus } from './status-cache.js';
+import { Notifier } from './notify/notifier.js';
+import { notifyStatePath } from './notify/state-file.js';
 
 export interface ServicesOptions {
   readonly inventory: Inventory;
@@ -61,6 +63,8 @@ export interface Services {
   restoreEvidence(layers: Readonly<Record<string, LayerObservation>>): readonly RestoreEvidence[];
   /** Restores and drills: sources, plans, runs (src/services/restore/api.ts). */
   readonly restore: RestoreEngine;
+  /** Messages on health changes to the inventory's notification targets (`strata notify`, the panel). */
+  readonly notifier: Notifier;
   readonly actions: {
     plan(request: ActionRequest): Promise<ActionPlan>;
     execute(plan: ActionPlan, opts: { readonly signal: AbortSignal; readonly onOutput: (line: OutputLine) => void }): Promise<ActionOutcome>;
@@ -79,6 +83,9 @@ export interface Services {
   /** Writes the probe log's last entries and ends every connection. */
   close(): Promise<void>;
 }
+
+/** One attempt to reach a notification target. */
+const NOTIFY_TIMEOUT_MS = 15_000;
 
 type ExecuteIo = Omit<ExecuteDeps, 'runnerFor' | 'journal' | 'operator'>;
 
@@ -183,6 +190,14 @@ export function composeServices(opts: ServicesOptions): Services {
       execute,
       rotationPath: statePath(ROTATION_FILE, env),
       ...(opts.agentWaitMs !== undefined ? { agentWaitMs: opts.agentWaitMs } : {}),
+    }),
+    notifier: new Notifier({
+      inventory,
+      configPath,
+      statePath: notifyStatePath(configPath, env),
+      env,
+      // Targets' secrets and sendmail are on the management host: this machine, not a layer's host.
+      send: { fetch, timeoutMs: NOTIFY_TIMEOUT_MS, now: () => new Date(), runner: new LocalRunner('localhost'), lookupEnv: collector.lookupEnv },
     }),
     readJournal: () => journal.read(),
     loadSavedStatus: () => loadSavedStatus(configPath, env),

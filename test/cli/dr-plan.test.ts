@@ -52,7 +52,7 @@ describe('strata dr plan on the disaster lab', () => {
       'config:pve1-config': 'unknown',
       'key:pve1': 'unknown',
       'fingerprint:pbs-remote': 'present',
-      'secret:pbs-remote:PBS password or token secret': 'present',
+      'secret:pbs-remote:PBS password or token secret of strata@pbs!ro': 'present',
       'secret:restic-cloud:AWS_SECRET_ACCESS_KEY': 'present',
     });
     expect(pre['fingerprint:pbs-local']).toBeUndefined();
@@ -75,9 +75,9 @@ describe('strata dr plan on the disaster lab', () => {
     const r = await plan(path, ['--json']);
     expect(r.code).toBe(1);
     const p = JSON.parse(r.stdout) as DrPlan;
-    const secret = p.prerequisites.find((x) => x.id === 'secret:pbs-remote:PBS password or token secret')!;
+    const secret = p.prerequisites.find((x) => x.id === 'secret:pbs-remote:PBS password or token secret of strata@pbs!ro')!;
     expect(secret).toMatchObject({ state: 'missing', detail: '/root/.no-such-token: no such file', where: 'file /root/.no-such-token on pbs2' });
-    expect(p.blockers.some((b) => b.startsWith('PBS password or token secret of pbs-remote: missing'))).toBe(true);
+    expect(p.blockers.some((b) => b.startsWith('PBS password or token secret of strata@pbs!ro of pbs-remote: missing'))).toBe(true);
     expect((await plan(lab.configPath, ['--parallel', '0'])).code).toBe(64);
   });
 });

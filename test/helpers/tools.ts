@@ -1,6 +1,7 @@
 /**
  * Tests that need a real tool (sshd, restic, rclone, zfs-fuse, network
- * namespaces, a tmpfs mount) run only where it exists. Elsewhere they are skipped with a line
+ * namespaces, a tmpfs mount, Prometheus and promtool, systemd-analyze, an
+ * SMTP server library) run only where it exists. Elsewhere they are skipped with a line
  * naming the tool and how to install it, unless STRATA_REQUIRE_REAL_TOOLS=1
  * (set by .ci/run), under which a missing tool fails the suite.
  */
@@ -11,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'vitest';
 
-export type Tool = 'sshd' | 'ssh' | 'restic' | 'rclone' | 'zfs-fuse' | 'netns' | 'tmpfs' | 'postject';
+export type Tool = 'sshd' | 'ssh' | 'restic' | 'rclone' | 'zfs-fuse' | 'netns' | 'tmpfs' | 'postject' | 'prometheus' | 'systemd-analyze' | 'aiosmtpd';
 
 const INSTALL: Record<Tool, string> = {
   sshd: 'apt-get install openssh-server',
@@ -22,6 +23,9 @@ const INSTALL: Record<Tool, string> = {
   netns: 'run as root with iproute2 (apt-get install iproute2)',
   tmpfs: 'run as root where `mount -t tmpfs` is allowed',
   postject: 'npm install --save-dev postject@1.0.0-alpha.6 (npm run package injects the blob with it)',
+  prometheus: 'apt-get install prometheus (prometheus and promtool)',
+  'systemd-analyze': 'apt-get install systemd',
+  aiosmtpd: 'apt-get install python3-aiosmtpd (an SMTP server library, run with /usr/bin/python3)',
 };
 
 const cache = new Map<Tool, boolean>();
@@ -47,6 +51,12 @@ function probe(tool: Tool): boolean {
       } catch {
         return false;
       }
+    case 'prometheus':
+      return spawnSync('prometheus', ['--version']).status === 0 && spawnSync('promtool', ['--version']).status === 0;
+    case 'systemd-analyze':
+      return spawnSync('systemd-analyze', ['--version']).status === 0;
+    case 'aiosmtpd':
+      return spawnSync('/usr/bin/python3', ['-c', 'import aiosmtpd.controller']).status === 0;
     case 'tmpfs': {
       if (process.getuid?.() !== 0) return false;
       const dir = mkdtempSync(join(tmpdir(), 'strata-tmpfs-probe-'));

@@ -4,6 +4,7 @@ import { never, ownHost, type LayerKindInfo } from './types.js';
 export const configBackup: LayerKindInfo<'config-backup'> = {
   label: 'host configuration archives',
   column: 'config',
+  store: 'archive directory',
   order: 7,
   onPveNode: false,
   snapshotsOfLiveData: false,

@@ -4,6 +4,7 @@ import { isGuest, never, none, ownHost, type LayerKindInfo } from './types.js';
 export const pbs: LayerKindInfo<'pbs'> = {
   label: 'Proxmox Backup Server',
   column: 'pbs',
+  store: 'datastore',
   order: 3,
   onPveNode: false,
   snapshotsOfLiveData: false,

@@ -4,6 +4,7 @@ import { isGuest, never, none, onHostOf, ownHost, type LayerKindInfo } from './t
 export const pveSnapshots: LayerKindInfo<'pve-snapshots'> = {
   label: 'guest snapshots',
   column: 'snap',
+  store: 'guest snapshots',
   order: 0,
   onPveNode: true,
   snapshotsOfLiveData: true,

@@ -7,6 +7,7 @@ const pathOf = (layer: LayerOfKind<'rclone'>) => layer.source ?? layer.remote;
 export const rclone: LayerKindInfo<'rclone'> = {
   label: 'rclone copy',
   column: 'rclone',
+  store: 'bucket',
   order: 6,
   onPveNode: false,
   snapshotsOfLiveData: false,

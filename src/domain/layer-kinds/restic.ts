@@ -8,6 +8,7 @@ import { never, ownHost, type LayerKindInfo } from './types.js';
 export const restic: LayerKindInfo<'restic'> = {
   label: 'restic repository',
   column: 'restic',
+  store: 'repository',
   order: 5,
   onPveNode: false,
   snapshotsOfLiveData: false,

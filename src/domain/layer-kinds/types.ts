@@ -29,6 +29,8 @@ export interface LayerKindInfo<K extends LayerKind = LayerKind> {
   readonly label: string;
   /** The dashboard matrix's column header, short enough for 80 columns. */
   readonly column: string;
+  /** What holds its copies, in a message about it failing: "datastore pbs-local", "bucket nas-glacier". */
+  readonly store: string;
   /** From the copy nearest the data (0) to the one furthest away. */
   readonly order: number;
   /** It lives on a PVE node: reading needs the node name, and the node's guests must be covered by a guest list. */

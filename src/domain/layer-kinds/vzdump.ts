@@ -4,6 +4,7 @@ import { isGuest, never, none, onHostOf, ownHost, type LayerKindInfo } from './t
 export const vzdump: LayerKindInfo<'vzdump'> = {
   label: 'vzdump archives',
   column: 'vzdump',
+  store: 'storage',
   order: 2,
   onPveNode: true,
   snapshotsOfLiveData: false,

@@ -10,6 +10,7 @@ const sameHost = (layer: LayerOfKind<'zfs-replication'>) => (layer.source.host ?
 export const zfsReplication: LayerKindInfo<'zfs-replication'> = {
   label: 'ZFS replication',
   column: 'zfs-repl',
+  store: 'replica',
   order: 4,
   onPveNode: false,
   snapshotsOfLiveData: false,

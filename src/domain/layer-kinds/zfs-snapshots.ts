@@ -4,6 +4,7 @@ import { datasetAsset, never, ownHost, poolOfRef, under, type LayerKindInfo } fr
 export const zfsSnapshots: LayerKindInfo<'zfs-snapshots'> = {
   label: 'ZFS snapshots',
   column: 'zfs-snap',
+  store: 'snapshots',
   order: 1,
   onPveNode: false,
   snapshotsOfLiveData: true,

@@ -11,6 +11,7 @@ import { pbsHosts, pveHosts, type DrFacts } from '../../domain/dr-card.js';
 import { buildDrPlan, type GuestInput } from '../../domain/dr/plan.js';
 import type { DrPlan, Prerequisite, SurvivingCopy } from '../../domain/dr/types.js';
 import { errorText } from '../../domain/error-text.js';
+import { asConfigBackup, asPbs, keptAt, layerSecrets } from '../../domain/layer-kinds/dr.js';
 import type { SecretRef } from '../../domain/inventory-file.js';
 import type { Inventory, Layer } from '../../domain/inventory.js';
 import { rankSources } from '../../domain/restore/rank.js';
@@ -140,7 +141,7 @@ function carriedChains(inventory: Inventory, assetId: string, observations: Read
     const carriers = l.carriers ?? [];
     if (carriers.length === 0 || !observations[l.id] || (observations[l.id]!.errors.length > 0 && observations[l.id]!.points.length === 0)) continue;
     for (const origin of l.copyOf ?? []) {
-      const pbs = inventory.layers.find((x) => x.id === origin && x.kind === 'pbs');
+      const pbs = asPbs(inventory.layers.find((x) => x.id === origin));
       if (!pbs || hostUp.get(pbs.host) !== false) continue;
       const points = observations[l.id]!.points.filter((p) => carriers.includes(p.assetId) && !p.partial);
       const newest = points.reduce<(typeof points)[number] | undefined>((a, p) => (a === undefined || p.timeSec > a.timeSec ? p : a), undefined);
@@ -186,13 +187,13 @@ async function readPrerequisites(deps: PlanReaderDeps, ctx: PrereqContext): Prom
   const state = (id: string) => ctx.answering.get(id);
 
   // The config archive of /etc/pve and /etc/network: a copy of the lost node's config-backup layer that is off the node.
-  for (const l of inventory.layers) {
-    if (l.kind !== 'config-backup' || l.host !== ctx.lostHost) continue;
+  for (const l of inventory.layers.flatMap((x) => asConfigBackup(x) ?? [])) {
+    if (l.host !== ctx.lostHost) continue;
     const covers = ['/etc/pve', '/etc/network'].filter((p) => l.paths.some((x) => x === p || x.startsWith(`${p}/`) || p.startsWith(`${x}/`)));
     const copiesOf = inventory.layers.filter((c) => c.copyOf?.includes(l.id));
     const elsewhere = copiesOf.map((c) => ({ c, s: state(c.id) }));
     const answered = elsewhere.find((e) => e.s?.state === 'answers');
-    const where = copiesOf.map((c) => `${c.id} (${c.kind === 'rclone' ? c.remote : c.kind === 'restic' ? c.repository : c.host})`).join(', ') || 'no copy in the inventory';
+    const where = copiesOf.map((c) => `${c.id} (${keptAt(c)?.location ?? c.host})`).join(', ') || 'no copy in the inventory';
     const label = `config archive of ${covers.join(' and ') || l.paths.join(', ')} (${l.id})`;
     if (copiesOf.length === 0) out.push({ id: `config:${l.id}`, kind: 'config-archive', label, state: 'missing', detail: `${l.id} is kept on ${l.host} only, which is the node being rebuilt`, where: `${l.directory} on ${l.host}` });
     else if (answered) out.push({ id: `config:${l.id}`, kind: 'config-archive', label, state: 'present', detail: `${answered.c.id} answered now with its archives`, where });
@@ -215,9 +216,9 @@ async function readPrerequisites(deps: PlanReaderDeps, ctx: PrereqContext): Prom
   }
 
   // Each surviving PBS: its certificate fingerprint, pinned or read now.
-  for (const l of inventory.layers) {
+  for (const l of inventory.layers.flatMap((x) => asPbs(x) ?? [])) {
     // Only a PBS that may survive is a way back; a gone one's fingerprint helps no one.
-    if (l.kind !== 'pbs' || !pbsHosts(inventory).includes(l.host) || state(l.id)?.state === 'gone') continue;
+    if (!pbsHosts(inventory).includes(l.host) || state(l.id)?.state === 'gone') continue;
     const cert = ctx.facts.certs[l.host];
     const live = cert?.ok ? cert.value.fingerprint : undefined;
     const pinned = l.fingerprint;
@@ -235,10 +236,7 @@ async function readPrerequisites(deps: PlanReaderDeps, ctx: PrereqContext): Prom
   for (const l of inventory.layers) {
     const copy = state(l.id);
     if (!copy || copy.state === 'gone') continue;
-    const refs: [string, SecretRef][] = [];
-    if ((l.kind === 'pbs' || l.kind === 'restic') && l.secret) refs.push([l.kind === 'pbs' ? 'PBS password or token secret' : 'restic repository password', l.secret]);
-    if (l.kind === 'restic' || l.kind === 'rclone') for (const [name, ref] of Object.entries(l.secretEnv ?? {})) refs.push([name, ref]);
-    for (const [purpose, ref] of refs) {
+    for (const { purpose, ref } of layerSecrets(l)) {
       const base = { id: `secret:${l.id}:${purpose}`, kind: 'secret' as const, label: `${purpose} of ${l.id}`, where: secretWhere(ref, l.host) };
       if (copy.state === 'answers') {
         secretChecks.push(Promise.resolve({ ...base, state: 'present', detail: `${l.id} was read with it just now` }));

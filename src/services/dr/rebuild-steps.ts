@@ -5,9 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DrPlan } from '../../domain/dr/types.js';
-import type { Inventory, Layer } from '../../domain/inventory.js';
+import type { Inventory } from '../../domain/inventory.js';
+import { asConfigBackup, asPbs, fetchFileCommand, pbsAuthId, pbsDatastore, type PbsLayer } from '../../domain/layer-kinds/dr.js';
 import { repositoryServer } from '../../kinds/pbs/storage-entry.js';
-import { datastoreOfRepository } from '../../adapters/pbs/commands.js';
 import type { Command } from '../../transport/command.js';
 import { describeCommand } from '../../transport/shell-script.js';
 import type { GuestRun, RebuildCommand, RebuildState, RebuildStep } from './api.js';
@@ -16,22 +16,15 @@ export const CONFIG_DB = '/var/lib/pve-cluster/config.db';
 export const DEFAULT_CONFIG_DB_PATH = '/root/strata-restore/config.db';
 export const DEFAULT_STORAGE = 'local-lvm';
 
-export type PbsLayer = Extract<Layer, { kind: 'pbs' }>;
-
-/** `user@realm[!token]` of a repository string, if it names one. */
-export function authIdOf(repository: string): string | undefined {
-  const at = repository.lastIndexOf('@');
-  if (at < 0) return undefined;
-  const id = repository.slice(0, at);
-  return id.includes('@') ? id : undefined;
-}
+export type { PbsLayer };
+export const authIdOf = pbsAuthId;
 
 /** What a PVE node connects to: the repository's server, else the PBS host's inventory name (a loopback address means nothing from another machine). */
 export function pbsServerFor(layer: PbsLayer): string {
   return repositoryServer(layer.repository) ?? layer.host;
 }
 
-export const datastoreOf = (layer: PbsLayer) => layer.datastore ?? datastoreOfRepository(layer.repository);
+export const datastoreOf = pbsDatastore;
 
 /**
  * `pvesm add pbs` takes the password only as an argument (it cannot read
@@ -87,23 +80,25 @@ export interface InitialStateInput {
 export function initialState(i: InitialStateInput): RebuildState {
   const node = i.plan.lost.host;
   const archiveDir = i.configDbPath.slice(0, i.configDbPath.lastIndexOf('/')) || '/';
-  const configCopies = i.inventory.layers.filter((l) => l.copyOf?.some((c) => i.inventory.layers.some((x) => x.id === c && x.kind === 'config-backup' && x.host === node)));
-  const fetch = configCopies.flatMap((l) =>
-    l.kind === 'rclone'
+  const configCopies = i.inventory.layers.filter((l) => l.copyOf?.some((c) => asConfigBackup(i.inventory.layers.find((x) => x.id === c))?.host === node));
+  const archive = `strata-config-${node}-<newest>.tar.gz`;
+  const fetch = configCopies.flatMap((l) => {
+    const command = fetchFileCommand(l, archive, archiveDir);
+    return command
       ? [
-          shown(node, `rclone copy ${l.remote}/strata-config-${node}-<newest>.tar.gz ${archiveDir}/`, `fetch the newest config archive from ${l.id} (rclone and its config for the remote from the USB stick)`, true),
-          shown(node, `tar -xzf ${archiveDir}/strata-config-${node}-<newest>.tar.gz -C ${archiveDir} var/lib/pve-cluster/config.db etc/network/interfaces && mv ${archiveDir}/var/lib/pve-cluster/config.db ${i.configDbPath}`, 'take config.db and the interfaces file out of it', true),
+          shown(node, command, `fetch the newest config archive from ${l.id} (the tool and its configuration from the USB stick)`, true),
+          shown(node, `tar -xzf ${archiveDir}/${archive} -C ${archiveDir} var/lib/pve-cluster/config.db etc/network/interfaces && mv ${archiveDir}/var/lib/pve-cluster/config.db ${i.configDbPath}`, 'take config.db and the interfaces file out of it', true),
         ]
-      : [],
-  );
+      : [];
+  });
   const pbs = i.plan.copies
-    .filter((c) => c.kind === 'pbs' && c.state === 'answers')
+    .filter((c) => c.state === 'answers' && asPbs(i.inventory.layers.find((l) => l.id === c.layerId)) !== null)
     .map((c) => {
       const fp = i.plan.prerequisites.find((p) => p.id === `fingerprint:${c.layerId}`);
       const fingerprint = fp && fp.state === 'present' && /^[0-9a-f]{2}(:[0-9a-f]{2}){31}$/i.test(fp.where) ? fp.where : null;
       return { layerId: c.layerId, host: c.host, fingerprint };
     });
-  const pbsLayers = pbs.map((p) => i.inventory.layers.find((l) => l.id === p.layerId) as PbsLayer);
+  const pbsLayers = pbs.map((p) => asPbs(i.inventory.layers.find((l) => l.id === p.layerId))!);
 
   const steps: RebuildStep[] = [
     step('node', 'The new node: reachable, its host key compared and trusted', true, [

@@ -10,6 +10,7 @@
 import { clusterResourcesCommand, parseGuests, type PveGuest } from '../../adapters/pve/index.js';
 import { parseStorageConfig, storageConfigCommand } from '../../adapters/pve/storage-config.js';
 import { errorText } from '../../domain/error-text.js';
+import { asPbs } from '../../domain/layer-kinds/dr.js';
 import type { HostFile } from '../../domain/inventory-file.js';
 import type { Inventory } from '../../domain/inventory.js';
 import type { ActionOutcome, ActionPlan, OutputLine } from '../../kinds/action-types.js';
@@ -315,7 +316,7 @@ export class RebuildRun implements Rebuild {
   // storage -------------------------------------------------------------------
 
   private pbsLayers(): PbsLayer[] {
-    return this.current.pbs.map((p) => this.deps.inventory.layers.find((l) => l.id === p.layerId) as PbsLayer).filter(Boolean);
+    return this.current.pbs.flatMap((p) => asPbs(this.deps.inventory.layers.find((l) => l.id === p.layerId)) ?? []);
   }
 
   private async storageActive(id: string): Promise<boolean> {
@@ -351,8 +352,8 @@ export class RebuildRun implements Rebuild {
     const entries = parseStorageConfig(r.stdout, r.stderr, r.exitCode);
     if (!entries.ok) return undefined;
     for (const originId of [layer.id, ...(layer.copyOf ?? [])]) {
-      const origin = this.deps.inventory.layers.find((l) => l.id === originId);
-      if (origin?.kind !== 'pbs') continue;
+      const origin = asPbs(this.deps.inventory.layers.find((l) => l.id === originId));
+      if (!origin) continue;
       const m = findPbsStorage(entries.value, origin, this.deps.inventory.hosts, this.current.lost.node);
       if (!m.entry) continue;
       const path = `/etc/pve/priv/storage/${m.entry.id}.enc`;

@@ -129,6 +129,11 @@ describe('the rebuild onto the fresh node', () => {
     // The first one finished: a new one starts without --restart, and trusts the node again (the same line, once).
     const again = await services.dr.start({ port: lab.freshNode!.port });
     await again.run('node', { typedFingerprint: lab.freshNode!.fingerprint });
+    await again.run('identity');
+    await again.run('network');
+    // The wizard's read-only look before it asks: found done, saved so, nothing run.
+    expect((await again.check('host-config')).state).toBe('already-done');
+    expect((await services.dr.saved())!.steps.find((s) => s.id === 'host-config')!.state).toBe('already-done');
     for (let s = again.next(); s; s = again.next()) await again.run(s.id, { confirm: true });
     const states = Object.fromEntries(again.state().steps.map((s) => [s.id, s.state]));
     expect(readFileSync(join(state, 'dr-known_hosts'), 'utf8').trim().split('\n')).toHaveLength(1);
