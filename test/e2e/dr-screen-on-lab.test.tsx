@@ -77,7 +77,7 @@ describe('the DR screen on the disaster lab', () => {
     expect(all).toMatch(/✔ answers +restic-cloud/);
     expect(all).toContain('── Prerequisites off-site');
     expect(all).toMatch(/✔ present +PBS certificate fingerprint of pbs2 \(pbs-remote\)/);
-    expect(all).toMatch(/✔ present +PBS password or token secret of pbs-remote\n +file \/root\/\.strata-pbs-token on pbs2/);
+    expect(all).toMatch(/✔ present +PBS password or token secret of \S+ of pbs-remote\n +file \/root\/\.strata-pbs-token on pbs2/);
     // The config archive's copy lives on the lost node's uploads: not readable now, so UNKNOWN, never present.
     expect(all).toMatch(/\? UNKNOWN +config archive of \/etc\/pve and \/etc\/network \(pve1-config\)/);
     expect(all).toMatch(/Tier tier0 · RTO 4h · restores ~\S+ · up after ~\S+ · ✔ within RTO/);

@@ -222,6 +222,11 @@ describe('the rebuild wizard on the disaster lab', () => {
     expect(stepState(again.store, 'host-config')).toBe('already-done');
     expect(lab.state.hosts['pve1-new']!.pve!.tasks.length).toBe(ranBefore);
   }, 240_000);
+});
+
+// The other tests leave the guests restored: cancelling needs a lab where they are not.
+describe('cancelling the rebuild on a fresh disaster lab', () => {
+  useLab({ scenario: 'disaster', timeScale: 0.02 }, (l, _runners, inv) => ((lab = l), (inventory = inv)));
 
   it('y to "cancel?" stops the running tier: the step says so, nothing goes on by itself, and Enter checks it again and finishes it', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'strata-rebuild-'));
