@@ -19,6 +19,7 @@ function DrScreen({ width, height }: ScreenProps<'dr'>) {
   const scroll = useAppState((s) => s.drScroll);
   const available = useAppState((s) => s.drAvailable);
   const isColor = useAppState((s) => s.color);
+  const canRebuild = useAppState((s) => s.rebuildAvailable && !s.readOnly);
   const now = useNow();
   useEffect(() => {
     void store.getState().loadDrPlan();
@@ -36,7 +37,7 @@ function DrScreen({ width, height }: ScreenProps<'dr'>) {
       ? 'Reading what answers now (every layer, the surviving PBS, the prerequisites; nothing is changed)…'
       : plan.state === 'failed'
         ? `✖ The plan could not be read: ${plan.reason} (r: try again)`
-        : `Plan read ${shortAge(now / 1000 - plan.value.readAtSec)} ago${reading ? ' · reading again…' : ''} · Enter: the rebuild wizard · r: read again`;
+        : `Plan read ${shortAge(now / 1000 - plan.value.readAtSec)} ago${reading ? ' · reading again…' : ''}${canRebuild ? ' · Enter: the rebuild wizard' : ''} · r: read again`;
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text bold wrap="truncate-end">{head}</Text>

@@ -73,6 +73,7 @@ describe('the DR screen on the disaster lab', () => {
     expect(first).toMatch(/✔ answers +pbs-remote +pbs +pbs2 +off-site · 11 guests/);
     expect(first).toMatch(/lines 1-\d+ of \d+ · j\/k scroll/);
     expect(v.widest()).toBeLessThanOrEqual(80);
+    expect(first).toMatch(/Enter rebuild/);
     const all = await wholePlan(v);
     expect(all).toMatch(/✔ answers +restic-cloud/);
     expect(all).toContain('── Prerequisites off-site');
@@ -127,5 +128,19 @@ describe('the DR screen on the disaster lab', () => {
     await coloured.v.waitFor('Plan read', 30_000);
     // eslint-disable-next-line no-control-regex
     expect(coloured.v.raw()).toMatch(/\u001b\[31m[^\n]*GONE/);
+  }, 90_000);
+
+  it('in --read-only mode the plan is there (it only reads) and Enter opens no rebuild (it writes)', async () => {
+    const { store, v } = await panel({ readOnly: true });
+    await v.press('X');
+    await v.waitFor(() => store.getState().drPlan?.state === 'ready', 30_000);
+    const plan = await v.waitFor('Nothing blocks the rebuild');
+    expect(plan).not.toMatch(/Enter rebuild|Enter: the rebuild wizard/);
+    await v.press(KEY.enter);
+    await v.press('?');
+    const help = await v.waitFor('Help');
+    expect(help).not.toContain('The rebuild wizard');
+    expect(store.getState().rebuild).toBeNull();
+    expect(store.getState().routes.at(-1)).toEqual({ kind: 'dr' });
   }, 90_000);
 });
