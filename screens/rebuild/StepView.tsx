@@ -53,7 +53,7 @@ function RawLog({ wizard, width, height, isColor }: Omit<RebuildViewProps, 'nowM
 
 function StepDoc({ wizard, step, lines, question, width, height, isColor }: Omit<RebuildViewProps, 'nowMs'> & { readonly step: RebuildStep; readonly lines: readonly DocViewLine[]; readonly question: string }) {
   const p = wizard.phase;
-  const scroll = p.kind === 'review' || p.kind === 'outcome' ? p.scroll : 0;
+  const scroll = p.kind === 'review' || p.kind === 'outcome' || p.kind === 'running' ? p.scroll : 0;
   const asking = p.kind === 'running' && p.askingCancel;
   const showOutput = (p.kind === 'running' || p.kind === 'outcome') && wizard.log.length > 0;
   const outputRows = showOutput ? Math.min(5, Math.max(1, Math.floor(height / 4))) : 0;

@@ -165,7 +165,7 @@ export const createRebuildSlice =
       const gen = generation;
       const ac = new AbortController();
       controller = ac;
-      setPhase({ kind: 'running', askingCancel: false, cancelling: false }, { refused: null, progress: {} });
+      setPhase({ kind: 'running', askingCancel: false, cancelling: false, scroll: 0 }, { refused: null, progress: {} });
       running = (async () => {
         try {
           await h.run(id, { ...runOpts, signal: ac.signal, onEvent: onEvent(w) });
@@ -351,7 +351,8 @@ export const createRebuildSlice =
       rebuildScroll: (delta) =>
         update((w) => {
           const p = w.phase;
-          if (p.kind === 'review' || p.kind === 'outcome') return { phase: { ...p, scroll: Math.max(0, p.scroll + delta) } };
+          // The run too: a tier with more guests than the screen holds is read while it restores.
+          if (p.kind === 'review' || p.kind === 'outcome' || p.kind === 'running') return { phase: { ...p, scroll: Math.max(0, p.scroll + delta) } };
           return null;
         }),
 

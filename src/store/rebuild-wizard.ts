@@ -72,7 +72,7 @@ export type RebuildPhase =
   | { readonly kind: 'checking' }
   | { readonly kind: 'review'; readonly scroll: number }
   | { readonly kind: 'trust'; readonly typed: string; readonly rejected: boolean }
-  | { readonly kind: 'running'; readonly askingCancel: boolean; readonly cancelling: boolean }
+  | { readonly kind: 'running'; readonly askingCancel: boolean; readonly cancelling: boolean; readonly scroll: number }
   | { readonly kind: 'outcome'; readonly scroll: number };
 
 /** A guest restore's progress as the tool tells it. */

@@ -167,6 +167,11 @@ describe('the rebuild wizard on the disaster lab', () => {
     const both = await v.waitFor(/⟳ restoring +vm\/100[\s\S]*⟳ restoring +vm\/101/);
     expect(both).toMatch(/· waiting +ct\/102/);
     expect(both).toContain('Running · Esc or q: ask to cancel');
+    // The step scrolls while it runs (a tier can hold more guests than the screen).
+    await v.press('j');
+    await v.waitFor(/lines 2-\d+ of \d+ · j\/k scroll/);
+    expect(phase(store)).toBe('running');
+    await v.press('k');
     await v.press(KEY.esc);
     await v.waitFor('Cancel "Guests of tier0"? y: stop it now');
     await v.press('n');

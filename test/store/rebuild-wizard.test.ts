@@ -32,7 +32,7 @@ describe('the rebuild wizard as data', () => {
     expect(previousPhase(wizard({ kind: 'review', scroll: 3 }))).toBe('leave');
     expect(previousPhase(wizard({ kind: 'checking' }))).toBe('leave');
     expect(previousPhase(wizard({ kind: 'outcome', scroll: 0 }))).toBe('leave');
-    expect(previousPhase(wizard({ kind: 'running', askingCancel: false, cancelling: false }))).toBe('ask');
+    expect(previousPhase(wizard({ kind: 'running', askingCancel: false, cancelling: false, scroll: 0 }))).toBe('ask');
   });
 
   it('sums a tier up: up counts what is checked or already there, failures in capitals', () => {
