@@ -18,12 +18,14 @@ export const RUN_USAGE = `Usage: strata dr run [--config FILE] [--yes] [--resume
        strata dr report [--config FILE] [--markdown | --json]
 
 dr run: the rebuild of the lost PVE node onto a freshly installed one, step by
-step: the node (its host key typed to be trusted), identity, network (shown,
+step (on a terminal without --yes it asks before each step that writes, and
+for the new node's fingerprint): the node (its host key typed to be trusted), identity, network (shown,
 not applied), host configuration (config.db), storage (pvesm add pbs, zpool
 import), chains, guests by tier (in parallel, each started and checked), the
 report. Each step checks first whether it is done; the state is saved in the
 state directory after each, so a dropped session continues with --resume.
-  --yes              run the steps (without it: show them, change nothing)
+  --yes              run the steps without asking (without it and off a
+                     terminal: show them, change nothing)
   --resume           continue the saved rebuild
   --restart          start over although a rebuild is saved
   --trust-host-key FP  the new node's fingerprint as you read it on its console
@@ -105,10 +107,12 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
       io.err('strata dr run: --resume: no rebuild was started here');
       return EXIT.usage;
     }
-    if (!f.yes) return preview(io, f.resume ? saved! : await session.dr.preview(start));
+    // On a terminal, without --yes, each step that writes is asked for; elsewhere the steps are only shown.
+    const ask = !f.yes && io.isTTY ? io.ask : undefined;
+    if (!f.yes && !ask) return preview(io, f.resume ? saved! : await session.dr.preview(start));
     const rebuild = f.resume ? await session.dr.resume() : await session.dr.start(start);
     try {
-      return await runAll(rebuild, io, f['trust-host-key']);
+      return await runAll(rebuild, io, f['trust-host-key'], ask?.bind(io));
     } finally {
       await rebuild.close();
     }
@@ -130,7 +134,8 @@ function preview(io: CliIo, state: RebuildState): number {
   return EXIT.ok;
 }
 
-async function runAll(rebuild: Rebuild, io: CliIo, typed: string | undefined): Promise<number> {
+async function runAll(rebuild: Rebuild, io: CliIo, trusted: string | undefined, ask?: (question: string) => Promise<string>): Promise<number> {
+  let typed = trusted;
   const steps = rebuild.state().steps;
   for (let s = rebuild.next(); s; s = rebuild.next()) {
     const n = steps.findIndex((x) => x.id === s!.id) + 1;
@@ -143,8 +148,28 @@ async function runAll(rebuild: Rebuild, io: CliIo, typed: string | undefined): P
         return EXIT.warn;
       }
       const o = offer as { fingerprint: string; keyType: string };
-      io.out(`   the new node offers ${o.fingerprint} (${o.keyType}). Compare it on its console, then run again with --trust-host-key <what you read there>.`);
-      return EXIT.warn;
+      if (!ask) {
+        io.out(`   the new node offers ${o.fingerprint} (${o.keyType}). Compare it on its console, then run again with --trust-host-key <what you read there>.`);
+        return EXIT.warn;
+      }
+      io.out(`   the new node offers ${o.fingerprint} (${o.keyType}).`);
+      typed = (await ask('   Type the fingerprint you read on its console (ssh-keygen -lf ...), or nothing to stop: ')).trim();
+      if (typed === '') {
+        io.out('\nStopped: nothing was trusted. Continue later with strata dr run --resume.');
+        return EXIT.warn;
+      }
+    } else if (ask && s.writes && s.id !== 'node') {
+      // Checked first: a step found done is not asked for.
+      const checked = await rebuild.check(s.id);
+      if (checked.state === 'already-done') {
+        io.out(`   -> ${MARK[checked.state]}: ${checked.detail}`);
+        continue;
+      }
+      const answer = (await ask(`   Run step ${n} on the new node? [y/N] `)).trim().toLowerCase();
+      if (answer !== 'y' && answer !== 'yes') {
+        io.out(`\nStopped before step ${n}: nothing of it ran. Continue later with strata dr run --resume.`);
+        return EXIT.warn;
+      }
     }
     const ran = await rebuild.run(s.id, { confirm: true, ...(typed !== undefined ? { typedFingerprint: typed } : {}), onEvent: onEvent(io) });
     io.out(`   -> ${MARK[ran.state]}${ran.detail ? `: ${ran.detail}` : ''}`);

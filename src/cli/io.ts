@@ -3,6 +3,8 @@ export interface CliIo {
   out(text: string): void;
   err(text: string): void;
   readStdin(): Promise<string>;
+  /** Asks one question on the terminal and returns the answered line; only where both ends are a terminal. */
+  ask?(question: string): Promise<string>;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly isTTY: boolean;
 }
@@ -29,6 +31,15 @@ export function processIo(): CliIo {
       const chunks: Buffer[] = [];
       for await (const c of process.stdin) chunks.push(c as Buffer);
       return Buffer.concat(chunks).toString('utf8');
+    },
+    async ask(question: string) {
+      const { createInterface } = await import('node:readline/promises');
+      const rl = createInterface({ input: process.stdin, output: process.stdout });
+      try {
+        return await rl.question(question);
+      } finally {
+        rl.close();
+      }
     },
     env: process.env,
     isTTY: Boolean(process.stdout.isTTY && process.stdin.isTTY),

@@ -7,6 +7,7 @@
  * restore was cut off is restored again over the stub it left (only a guest
  * this rebuild started restoring; any other guest found there is left be).
  */
+import { isIP } from 'node:net';
 import { clusterResourcesCommand, parseGuests, type PveGuest } from '../../adapters/pve/index.js';
 import { parseStorageConfig, storageConfigCommand } from '../../adapters/pve/storage-config.js';
 import { errorText } from '../../domain/error-text.js';
@@ -266,7 +267,15 @@ export class RebuildRun implements Rebuild {
     const addr = (await this.onNode({ argv: ['ip', '-br', 'addr'] })).stdout;
     const address = this.current.lost.address;
     const loopback = /^(127\.|::1$|localhost$)/.test(address);
-    const addrNote = loopback ? `the inventory reaches it at ${address} (a loopback address, not compared)` : new RegExp(`\\s${address.replace(/\./g, '\\.')}/`).test(addr) ? `address ${address} is on it` : null;
+    const literal = isIP(address) !== 0;
+    const listed = addr.split(/\s+/).some((w) => w.split('/')[0] === address);
+    const addrNote = loopback
+      ? `the inventory reaches it at ${address} (a loopback address, not compared)`
+      : !literal
+        ? `the inventory names it ${address} (a name, not an address: check that it resolves to this node)`
+        : listed
+          ? `address ${address} is on it`
+          : null;
     if (host !== want) return { state: 'failed', detail: `hostname is ${host || '(empty)'}, not ${want}: guests belong to the node of their name. Strata does not change it: reinstall, or set /etc/hostname and /etc/hosts, then run this step again` };
     if (addrNote === null) return { state: 'failed', detail: `hostname ${host}, but ${address} is not among its addresses (ip -br addr): set it as on the lost node, then run this step again` };
     return { state: 'done', detail: `hostname ${host}; ${addrNote}` };
