@@ -1,6 +1,7 @@
 /**
- * `npm run bench -- tui [runs]`: the TUI's three targets, printed, not asserted
- * (`npm run bench -- tui keys`: only the keypress figure, in seconds).
+ * `npm run bench -- tui [runs]`: the TUI's targets, printed, not asserted
+ * (`npm run bench -- tui keys`: only the keypress figure, in seconds;
+ * `npm run bench -- tui restore`: only the restore wizard's).
  *
  * 1. Start-up to the first frame showing the saved status (target < 400 ms):
  *    the real `node bin/strata.js --config <lab>` under node-pty, from spawn
@@ -14,15 +15,24 @@
  *    mode bin/strata.js sets), a fake executor
  *    streaming, and k / f alternated on the Job screen; the time from the key
  *    to the first frame written that shows its effect.
+ * 2b. Keypress-to-frame while a restore streams progress (p95 < 50 ms): the
+ *    same in-process mount, the store wired as the panel wires it
+ *    (composeServices + tuiStore) against the lab over real SSH (the lab in a
+ *    process of its own, bench/_lab-process.ts, as an operator's hosts are), the restore
+ *    wizard running a PBS restore of vm/101 (two disks, a progress line per
+ *    percent, the lab's durations stretched so it lasts the whole
+ *    measurement); L alternated (raw log, progress), the time from the key to
+ *    the first frame written that shows its effect. `npm run bench -- tui
+ *    restore`: only this figure.
  * 3. Peak RSS with 50 hosts (target < 150 MB): the real process against the
  *    simulated lab with 45 extra Proxmox nodes (50 hosts, ~640 workloads) over
  *    real SSH, after its first full refresh and a walk through the screens;
  *    VmHWM of the strata process itself (the lab runs in this process).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import v8 from 'node:v8';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventEmitter } from 'node:events';
 import { fileURLToPath } from 'node:url';
@@ -245,7 +255,127 @@ async function keypressWhileStreaming(presses: number): Promise<{ p50: number; p
   }
 }
 
+/** The lab in a child process (bench/_lab-process.ts): its SSH servers and simulated tasks do not share the panel's event loop. */
+async function labProcess(timeScale: number): Promise<{ configPath: string; stop: () => Promise<void> }> {
+  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'bench/_lab-process.ts'), String(timeScale)], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const configPath = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    child.stdout.on('data', (d: Buffer) => {
+      buf += d.toString('utf8');
+      const nl = buf.indexOf('\n');
+      if (nl >= 0) resolve((JSON.parse(buf.slice(0, nl)) as { configPath: string }).configPath);
+    });
+    void exited.then(() => reject(new Error('bench: the lab process ended before it started')));
+  });
+  return {
+    configPath,
+    stop: async () => {
+      child.stdin.end();
+      await Promise.race([exited, sleep(10_000)]);
+      if (child.exitCode === null) child.kill();
+    },
+  };
+}
+
+export async function keypressWhileRestoring(presses: number): Promise<{ p50: number; p95: number; max: number; progressPerSecond: number; ranThrough: boolean; load: number }> {
+  process.env.NODE_ENV = 'production';
+  v8.setFlagsFromString('--optimize-for-size');
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
+  const [{ mountApp }, { composeServices }, { tuiStore }, { memoryIo }, { validateInventory }] = await Promise.all([
+    import('../screens/mount.js'),
+    import('../src/services/root.js'),
+    import('../src/cli/tui.js'),
+    import('../src/cli/io.js'),
+    import('../src/domain/inventory.js'),
+  ]);
+  // Eight times the lab's restore durations: the restore outlasts every key press.
+  const lab = await labProcess(8);
+  const state = mkdtempSync(join(tmpdir(), 'strata-bench-restore-'));
+  const v = validateInventory(JSON.parse(readFileSync(lab.configPath, 'utf8')));
+  if (!v.ok) throw new Error('the lab wrote an invalid inventory');
+  const io = memoryIo('', { STRATA_STATE_DIR: state });
+  const session = composeServices({ inventory: v.inventory, configPath: lab.configPath, env: io.env });
+  const store = await tuiStore({ session, io, color: true, pollIntervalMs: 3_600_000 });
+  const out = new TtyOut();
+  const input = new TtyIn();
+  const app = mountApp(store, { stdout: out as unknown as NodeJS.WriteStream, stdin: input as unknown as NodeJS.ReadStream });
+  const until = async (test: () => boolean, what: string, timeoutMs = 30_000) => {
+    for (const end = Date.now() + timeoutMs; !test(); ) {
+      if (Date.now() > end) throw new Error(`bench: ${what} did not happen`);
+      await sleep(20);
+    }
+  };
+  const key = async (k: string) => {
+    input.write(k);
+    await sleep(60);
+  };
+  const waitForWrite = (marker: string, timeoutMs = 2_000) =>
+    new Promise<number>((resolve, reject) => {
+      const t0 = performance.now();
+      const timer = setTimeout(() => reject(new Error(`no frame with "${marker}"`)), timeoutMs);
+      out.onWrite = (text) => {
+        if (!text.includes(marker)) return;
+        clearTimeout(timer);
+        out.onWrite = () => undefined;
+        resolve(performance.now() - t0);
+      };
+    });
+  try {
+    const w = () => store.getState().wizard;
+    store.getState().navigate({ kind: 'workload', assetId: 'vm/101' });
+    await sleep(300);
+    await key('R');
+    await until(() => w()?.sources?.state === 'ready', 'reading the sources');
+    const sources = w()!.sources!;
+    const at = sources.state === 'ready' ? sources.value.sources.findIndex((x) => x.layerId === 'pbs-local') : -1;
+    if (at < 0) throw new Error('bench: vm/101 has no pbs-local source');
+    for (let i = 0; i < at; i++) await key('j');
+    await key('\r'); // the source
+    await key('\r'); // the target as it is: a new VMID
+    await until(() => w()?.plan?.state === 'ready', 'planning');
+    await key('\r');
+    await key('\r');
+    await key('y');
+    await until(() => (w()?.run?.progress?.percent ?? 0) > 0, 'the first progress line');
+    let updates = 0;
+    const stop = store.subscribe((s, prev) => {
+      if (s.wizard?.run?.progress !== prev.wizard?.run?.progress) updates++;
+    });
+    const startAt = performance.now();
+    const times: number[] = [];
+    for (let i = 0; i < presses; i++) {
+      const marker = w()?.showLog ? '── newest output' : 'Raw log:';
+      const seen = waitForWrite(marker);
+      input.write('L');
+      times.push(await seen);
+      await sleep(20 + (i % 3) * 10);
+    }
+    stop();
+    const ranThrough = w()?.run?.result === null;
+    return { p50: pct(times, 50), p95: pct(times, 95), max: Math.max(...times), progressPerSecond: (updates / (performance.now() - startAt)) * 1000, ranThrough, load: loadavg()[0]! };
+  } finally {
+    await store.getState().cancelAll();
+    app.unmount();
+    await session.close();
+    await lab.stop();
+    rmSync(state, { recursive: true, force: true });
+  }
+}
+
+export const restoreLine = (r: Awaited<ReturnType<typeof keypressWhileRestoring>>) =>
+  `  p50 ${f1(r.p50)} ms  p95 ${f1(r.p95)} ms  max ${f1(r.max)} ms (${f1(r.progressPerSecond)} progress updates/s on screen${r.ranThrough ? '' : '; the restore ended before the last key'}; load average ${f1(r.load)} on ${availableParallelism()} cores)`;
+
 export async function run(args: string[]): Promise<void> {
+  if (args[0] === 'restore') {
+    const r = await keypressWhileRestoring(60);
+    process.stdout.write(`keypress to frame in the restore wizard while a PBS restore streams progress (target p95 < 50 ms):\n${restoreLine(r)}\n`);
+    return;
+  }
   if (args[0] === 'keys') {
     const keys = await keypressWhileStreaming(100);
     process.stdout.write(`keypress to frame while streaming ${Math.round(keys.linesPerSecond)} lines/s: p50 ${f1(keys.p50)} ms  p95 ${f1(keys.p95)} ms  max ${f1(keys.max)} ms\n`);
@@ -272,6 +402,7 @@ export async function run(args: string[]): Promise<void> {
     }
 
     const keys = await keypressWhileStreaming(60);
+    const restoring = await keypressWhileRestoring(60);
 
     process.stdout.write(
       [
@@ -281,6 +412,8 @@ export async function run(args: string[]): Promise<void> {
         `  from source (STRATA_FROM_SOURCE=1, tsx, warm cache)        median ${f1(pct(sourceTimes, 50))} ms  min ${f1(Math.min(...sourceTimes))} ms`,
         `keypress to frame on the Job screen while streaming ${Math.round(keys.linesPerSecond)} lines/s (target p95 < 50 ms):`,
         `  p50 ${f1(keys.p50)} ms  p95 ${f1(keys.p95)} ms  max ${f1(keys.max)} ms`,
+        'keypress to frame in the restore wizard while a PBS restore streams progress (target p95 < 50 ms):',
+        restoreLine(restoring),
         `peak RSS of strata with 50 hosts after a full refresh and a walk through the screens (target < 150 MB):`,
         `  node bin/strata.js (bundle)  ${f1(shipped.rssMb)} MB (first full refresh on screen after ${f1(shipped.firstRefreshMs)} ms)`,
         `  from source (tsx)            ${f1(source.rssMb)} MB (first full refresh on screen after ${f1(source.firstRefreshMs)} ms)`,

@@ -76,6 +76,21 @@ describe('strata restore', () => {
     expect(right.out).toContain('RESTORED: restore of ct/105 from pve1-dump to CT 105');
   });
 
+  it('restored, but a check failed: exit 1, the guest is there and the failed check is said', async () => {
+    // A disk added to the guest after its backups: the restored copy comes back without it.
+    const live = pve().guests['104']!;
+    const disks = live.disks;
+    live.disks = [...disks, { key: 'scsi3', volume: 'local-lvm:vm-104-disk-3', size: 8 * 1024 ** 3 }];
+    try {
+      const r = await cli(restore, ['--asset', 'vm/104', '--from', 'pve1-dump', '--to', '932', '--yes']);
+      expect(r.code).toBe(1);
+      expect(r.err + r.out).toMatch(/FAILED.*missing disk scsi3/);
+      expect(pve().guests['932']).toMatchObject({ name: 'monitor01' });
+    } finally {
+      live.disks = disks;
+    }
+  });
+
   it('a plan whose preflight fails exits 2 and runs nothing', async () => {
     const r = await cli(restore, ['--asset', 'vm/100', '--from', 'pve1-dump', '--to', 'original', '--yes', '--confirm', '100']);
     expect(r.code).toBe(2);

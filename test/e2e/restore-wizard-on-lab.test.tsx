@@ -170,7 +170,7 @@ describe('the wizard on the lab', () => {
     expect(await v.waitFor('[Plan]')).toMatch(new RegExp(`\\$ pct clone 102 \\d+ --snapname ${mine[1]!.p.ref}`));
   }, 60_000);
 
-  it('d on a workload drills it: a scratch guest restored, started, checked and destroyed; the original untouched', async () => {
+  it('d on a workload drills it: a scratch guest restored, started, checked and destroyed; the original untouched; its screen then shows it proven, the measured restore time and the drill', async () => {
     const { store, v } = await panel({ assetId: 'vm/120' });
     const before = store.getState().report!.assets.find((a) => a.id === 'vm/120');
     await v.press('d');
@@ -191,6 +191,13 @@ describe('the wizard on the lab', () => {
     for (const until = Date.now() + 20_000; store.getState().report?.assets.some((a) => a.id === `vm/${scratch}`) && Date.now() < until; ) await new Promise((r) => setTimeout(r, 50));
     expect(store.getState().report?.assets.map((a) => a.id)).not.toContain(`vm/${scratch}`);
     expect(store.getState().report?.assets.find((a) => a.id === 'vm/120')?.name).toBe(before?.name);
+    // The drill is the workload's evidence: proven restorable, the measured restore time and the drill, on its screen.
+    expect(before?.lastDrillAt ?? null).toBeNull();
+    await v.press(KEY.esc);
+    const w = await v.waitFor(/Restore time +\d+s measured/, 20_000);
+    expect(w).toContain('workload vm/120');
+    expect(w).toMatch(/Proven restorable +\d{4}-\d\d-\d\d \d\d:\d\dZ \(\d+s ago\)/);
+    expect(w).toMatch(/Restore time +\d+s measured · last drill \d{4}-\d\d-\d\d \d\d:\d\dZ \(\d+s ago\)/);
   }, 90_000);
 
   it("a container from PBS: pct restore's default storage refused by the preflight, another typed; no percent, the elapsed time instead", async () => {

@@ -62,6 +62,7 @@ describe.each([80, 120])('navigation at %i columns', (columns) => {
     expect(w).toMatch(/3-2-1 +4\/3 copies · 3\/2 media · 1\/1 off-site/);
     expect(w).toMatch(/pbs-local +4h +yes/);
     expect(w).toMatch(/Proven restorable +NEVER/);
+    expect(w).toMatch(/Restore time +not measured yet · never drilled \(d drills it\)/);
     await view.press(KEY.shiftTab, KEY.esc);
     await view.waitFor('Hosts × layers');
     expect(view.frame()).toMatch(/▶ Workloads/);

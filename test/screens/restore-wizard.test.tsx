@@ -280,12 +280,14 @@ describe('the run', () => {
     expect(f).toMatch(/Elapsed \d+s · ETA \d/);
     expect(f).toMatch(/Read [\d.]+ [KMG]iB of 32\.0 GiB \(one stream over every disk\)/);
     expect(f).toMatch(/progress \d+% \(read/);
+    expect(v.widest()).toBeLessThanOrEqual(80);
   });
 
   it('PBS: the percent is per disk, restarting at 1 %, and says which disk of how many', async () => {
     const { store, view: v } = await run({ shape: 'pbs', tickMs: 5 });
     const second = await v.waitFor(/disk 2 of 3 \[/, 5000);
     expect(second).toMatch(/1 disk done · now drive-scsi1/);
+    expect(v.widest()).toBeLessThanOrEqual(80);
     const p = store.getState().wizard!.run!.progress!;
     expect(p.percent).toBeLessThan(50); // restarted, not 50 + something
   });
@@ -296,6 +298,7 @@ describe('the run', () => {
     expect(f).not.toMatch(/\[█/);
     expect(f).toContain('the tool gives no percent: elapsed time and bytes only');
     expect(f).toMatch(/Elapsed \d+s · no percent from the tool: the estimate was 4m 00s \(measured\)/);
+    expect(v.widest()).toBeLessThanOrEqual(80);
   });
 
   it('L shows the whole raw log and back; j/k scroll it', async () => {
@@ -304,6 +307,7 @@ describe('the run', () => {
     await v.press('L');
     const log = await v.waitFor('Raw log:');
     expect(log).toContain('following');
+    expect(v.widest()).toBeLessThanOrEqual(80);
     await v.press('g');
     expect(await v.waitFor(/lines 1-\d+ of \d+/)).toMatch(/progress 1% \(read/);
     await v.press('L');
@@ -315,6 +319,8 @@ describe('the run', () => {
     await v.press(KEY.esc);
     const ask = await v.waitFor('Cancel the restore? y: stop the remote task now');
     expect(ask).toContain('If cancelled: VM 123 is removed again');
+    expect(v.widest()).toBeLessThanOrEqual(80);
+    expect(ask.split('\n').length).toBeLessThanOrEqual(24);
     await v.press('n');
     await sleep(60);
     expect(v.frame()).not.toContain('Cancel the restore?');
@@ -387,6 +393,24 @@ describe('drills', () => {
     await v.press(KEY.enter);
     expect(await v.waitFor('[Plan]')).toContain('Drill: restore vm/100 from pbs-local to scratch VMID 123');
   });
+
+  it('R, then the target step: → to a drill with a scratch VMID typed; the engine plans a drill, y runs it', async () => {
+    const { restore, store, view: v } = await open({ ticks: 5 });
+    await toTarget(v);
+    await v.press(KEY.right, KEY.right);
+    const t = await v.waitFor('a DRILL: a scratch copy');
+    expect(t).not.toContain('Start after'); // a drill always starts its scratch copy
+    await v.press(KEY.down);
+    await v.type('990');
+    await v.press(KEY.enter);
+    await v.waitFor('Every check passed');
+    expect(restore.planned.at(-1)).toEqual({ assetId: 'vm/100', sourceId: expect.stringMatching(/^pbs-local@/), scratchVmid: 990 });
+    await v.press(KEY.enter, KEY.enter, 'y');
+    await v.waitFor('[Done]', 5000);
+    expect(restore.runs).toHaveLength(1);
+    const plan = store.getState().wizard?.plan;
+    expect(plan?.state === 'ready' ? plan.value.kind : plan?.state).toBe('drill');
+  });
 });
 
 describe('on an 80x24 terminal and with NO_COLOR', () => {
@@ -455,6 +479,27 @@ describe('on an 80x24 terminal and with NO_COLOR', () => {
     } finally {
       chalk.level = level;
     }
+  });
+});
+
+describe('its keys', () => {
+  it('? in the wizard lists its keys from the binding registry, with why one does nothing yet; Esc closes the help, the step stays', async () => {
+    const { store, view: v } = await open({}, { columns: 120, rows: 40 });
+    await v.press('R');
+    await v.waitFor('[Workload]');
+    await v.press(KEY.enter);
+    await v.waitFor('best first');
+    await v.press('?');
+    const help = await v.waitFor('Help —');
+    expect(help).toContain('Restore wizard');
+    expect(help).toMatch(/Enter +Choose and go on to the next step/);
+    expect(help).toMatch(/Esc +Back one step \(nothing runs\); once the run started, ask whether to cancel it/);
+    expect(help).toMatch(/y +Yes: run a plan that destroys nothing; or yes, cancel the running restore/);
+    expect(help).toMatch(/L +The raw log of the run, whole and scrollable.*\(disabled: nothing/);
+    expect(help).toMatch(/q Ctrl-C +While the restore runs: ask whether to cancel it first/);
+    await v.press(KEY.esc);
+    await v.waitFor('best first');
+    expect(stepOf(store)).toBe('point');
   });
 });
 
