@@ -128,8 +128,9 @@ export const createRebuildSlice =
       try {
         const step = await h.check(id);
         if (gen !== generation) return;
-        // Found done already: said so, and Enter goes on; nothing is run.
-        if (isDone(step) || step.state === 'blocked') setPhase({ kind: 'outcome', scroll: 0 }, fresh());
+        // Found done already: said so, and Enter goes on; nothing is run. Anything else
+        // (pending, or failed or blocked last time) is shown and asked again.
+        if (isDone(step)) setPhase({ kind: 'outcome', scroll: 0 }, fresh());
         else setPhase({ kind: 'review', scroll: 0 }, fresh());
       } catch (e) {
         if (gen !== generation) return;

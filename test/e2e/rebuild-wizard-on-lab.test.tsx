@@ -258,3 +258,27 @@ describe('cancelling the rebuild on a fresh disaster lab', () => {
     expect(stepState(store, 'tier:tier0')).toMatch(/done/);
   }, 180_000);
 });
+
+describe('a step that waits for the operator', () => {
+  useLab({ scenario: 'disaster', timeScale: 0.02 }, (l, _runners, inv) => ((lab = l), (inventory = inv)));
+
+  it('host config without config.db on the node is BLOCKED with what to do; once the file is there, Enter checks again and y runs it', async () => {
+    const { store, v } = await panel(mkdtempSync(join(tmpdir(), 'strata-rebuild-')));
+    await openWizard(v);
+    await walkTo(store, v, 'host-config');
+    const files = lab.state.hosts['pve1-new']!.fs.files;
+    const staged = files['/root/strata-restore/config.db']!;
+    delete files['/root/strata-restore/config.db'];
+    await v.press('y');
+    const blocked = await v.waitFor(/▲ BLOCKED[\s\S]*Enter: check it again and retry once fixed/, 30_000);
+    expect(blocked).toMatch(/no config\.db at\s+\/root\/strata-restore\/config\.db/);
+    expect(stepState(store, 'host-config')).toBe('blocked');
+    // The operator puts the file there (from the off-site archive) and presses Enter: checked again, asked again.
+    files['/root/strata-restore/config.db'] = staged;
+    await v.press(KEY.enter);
+    await v.waitFor(/Run this step\? \[y\/N\]/, 30_000);
+    await v.press('y');
+    await v.waitFor(/✔ DONE[\s\S]*Enter: the next step/, 30_000);
+    expect(stepState(store, 'host-config')).toBe('done');
+  }, 120_000);
+});
