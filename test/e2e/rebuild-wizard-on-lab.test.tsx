@@ -133,6 +133,13 @@ describe('the rebuild wizard on the disaster lab', () => {
     await v.press('k');
     await v.waitFor(`lines ${from - 1}-`);
     expect(v.widest()).toBeLessThanOrEqual(80);
+    // ? lists the wizard's keys from the binding registry, with why one does nothing now.
+    await v.press('?');
+    const help = await v.waitFor('Help');
+    expect(help).toContain('Yes: run the step shown (it writes to the new node)');
+    expect(help).toMatch(/The raw output of the steps run in this session/);
+    await v.press(KEY.esc);
+    await v.waitFor('Run this step? [y/N]');
     // Enter is not yes: nothing runs.
     await v.press(KEY.enter);
     expect(phase(store)).toBe('review');
