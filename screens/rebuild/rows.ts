@@ -18,7 +18,7 @@ import {
   type RebuildWizard,
 } from '../../src/store/index.js';
 import { shortAge, shortTime } from '../rows/format.js';
-import { expected, rtoText } from '../dr/plan-lines.js';
+import { rtoText } from '../dr/plan-lines.js';
 import { clock } from '../restore/rows.js';
 
 const STATE_WORD: Record<RebuildStep['state'], string> = {
@@ -175,6 +175,3 @@ export function questionText(w: RebuildWizard, step: RebuildStep): string {
       return assertNever(p);
   }
 }
-
-/** `Expected ~4m` for the header of a step. */
-export const expectedText = (seconds: number | null | undefined): string => (seconds === undefined ? '' : `expected ${expected(seconds)}`);

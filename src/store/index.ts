@@ -9,7 +9,7 @@ import { createJobsSlice, type ActionDeps, type JobsSlice } from './jobs-slice.j
 import { createJournalSlice, type JournalDeps, type JournalSlice } from './journal-slice.js';
 import { createPollingSlice, type PollingSlice } from './polling-slice.js';
 import { createDrSlice, type DrPlanDeps, type DrSlice } from './dr-slice.js';
-import { createRebuildSlice, type RebuildDeps, type RebuildOptions, type RebuildSlice } from './rebuild-slice.js';
+import { createRebuildSlice, type RebuildWizardDeps, type RebuildOptions, type RebuildSlice } from './rebuild-slice.js';
 import { createRestoreSlice, type RestoreDeps, type RestoreSlice } from './restore-slice.js';
 import { createStatusSlice, type StatusDeps, type StatusSlice } from './status-slice.js';
 import { createUiSlice, type UiOptions, type UiSlice } from './ui-slice.js';
@@ -22,7 +22,7 @@ export interface AppDeps extends StatusDeps {
   /** The restore engine, for the wizard; without it R says the session has none. */
   readonly restore?: RestoreDeps;
   /** The DR engine, for the DR screen; without it X says the session has none. */
-  readonly dr?: DrPlanDeps & Partial<RebuildDeps>;
+  readonly dr?: DrPlanDeps & Partial<RebuildWizardDeps>;
   /** How the rebuild wizard starts a new rebuild (the new node's address, the guests' storage). */
   readonly rebuild?: Omit<RebuildOptions, 'lineCapacity'>;
   readonly journal?: JournalDeps;
@@ -63,7 +63,7 @@ export { LineBuffer } from './line-buffer.js';
 export type { RestoreDeps, RestoreOpening, BackResult } from './restore-slice.js';
 export * from './restore-wizard.js';
 export type { DrPlanDeps } from './dr-slice.js';
-export type { RebuildDeps, RebuildOptions } from './rebuild-slice.js';
+export type { RebuildWizardDeps, RebuildOptions } from './rebuild-slice.js';
 export * from './rebuild-wizard.js';
 export type { DrReport, GuestRun, HostKeyOffer, RebuildCommand, RebuildState, RebuildStep } from '../services/dr/api.js';
 export type { DrPlan, GuestPath, PlannedGuest, Prerequisite, SurvivingCopy, TierPlan } from '../domain/dr/types.js';

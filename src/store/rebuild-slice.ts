@@ -17,7 +17,7 @@ import { LineBuffer } from './line-buffer.js';
 import { isDone, previousPhase, stepKindOf, stepOf, type GuestProgress, type RebuildPhase, type RebuildWizard } from './rebuild-wizard.js';
 import { assertNever } from './routes.js';
 
-export type RebuildDeps = Pick<DrEngine, 'saved' | 'start' | 'resume' | 'report'>;
+export type RebuildWizardDeps = Pick<DrEngine, 'saved' | 'start' | 'resume' | 'report'>;
 
 export interface RebuildSlice {
   rebuild: RebuildWizard | null;
@@ -44,7 +44,6 @@ export interface RebuildSlice {
 }
 
 interface Needs {
-  readOnly: boolean;
   say(text: string, tone?: 'info' | 'warn' | 'error'): void;
   loadJournal(): Promise<void>;
 }
@@ -58,7 +57,7 @@ export interface RebuildOptions {
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export const createRebuildSlice =
-  (deps: Partial<RebuildDeps>, opts: RebuildOptions = {}): StateCreator<RebuildSlice & Needs, [], [], RebuildSlice> =>
+  (deps: Partial<RebuildWizardDeps>, opts: RebuildOptions = {}): StateCreator<RebuildSlice & Needs, [], [], RebuildSlice> =>
   (set, get) => {
     let handle: Rebuild | null = null;
     let controller: AbortController | null = null;

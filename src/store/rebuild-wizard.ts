@@ -108,8 +108,6 @@ export const stepOf = (w: RebuildWizard, id: string | null = w.stepId): RebuildS
 /** Done now or found done before: either way it is not run again. */
 export const isDone = (s: RebuildStep): boolean => s.state === 'done' || s.state === 'already-done';
 
-export const isRunningStep = (w: RebuildWizard): boolean => w.phase.kind === 'running';
-
 /** Where Esc goes: a phase of the same step, out of the wizard (the state is saved), or the cancel question. */
 export function previousPhase(w: RebuildWizard): RebuildPhase | 'leave' | 'ask' {
   const p = w.phase;
