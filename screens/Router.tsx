@@ -29,6 +29,10 @@ export function Router({ route, width, height }: RouterProps) {
       return <SCREENS.browse.Component key={key} route={route} width={width} height={height} />;
     case 'files':
       return <SCREENS.files.Component key={key} route={route} width={width} height={height} />;
+    case 'dr':
+      return <SCREENS.dr.Component key={key} route={route} width={width} height={height} />;
+    case 'rebuild':
+      return <SCREENS.rebuild.Component key={key} route={route} width={width} height={height} />;
     default:
       return assertNever(route);
   }

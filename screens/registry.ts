@@ -3,6 +3,8 @@ import type { Route, RouteKind } from '../src/store/index.js';
 import { dashboardScreen } from './DashboardScreen.js';
 import { browseScreen } from './BrowseScreen.js';
 import { filesScreen } from './FilesScreen.js';
+import { rebuildScreen } from './RebuildScreen.js';
+import { drScreen } from './DrScreen.js';
 import { hostScreen } from './HostScreen.js';
 import { jobScreen } from './JobScreen.js';
 import { journalScreen } from './JournalScreen.js';
@@ -21,6 +23,8 @@ export const SCREENS: { readonly [K in RouteKind]: ScreenSpec<K> } = {
   restore: restoreScreen,
   browse: browseScreen,
   files: filesScreen,
+  dr: drScreen,
+  rebuild: rebuildScreen,
 };
 
 export const specFor = (route: Route): AnyScreenSpec => SCREENS[route.kind] as AnyScreenSpec;

@@ -24,6 +24,7 @@ export type CommandId =
   | 'view.dashboard'
   | 'view.journal'
   | 'view.job'
+  | 'view.dr'
   | 'app.help'
   | 'app.palette'
   | 'app.filter'
@@ -55,7 +56,14 @@ export type CommandId =
   | 'files.read'
   | 'files.quit'
   | 'view.waiting'
-  | 'action.restoreFiles';
+  | 'action.restoreFiles'
+  | 'dr.rebuild'
+  | 'rebuild.next'
+  | 'rebuild.back'
+  | 'rebuild.yes'
+  | 'rebuild.no'
+  | 'rebuild.log'
+  | 'rebuild.cancel';
 
 export type BindingGroup = 'Navigation' | 'Views' | 'Actions' | 'General';
 

@@ -42,6 +42,13 @@ export const VIEW_BINDINGS: readonly Binding[] = [
     disabledReason: (ctx) => (ctx.state.journal.available ? null : 'this session has no journal'),
   },
   {
+    keys: ['X'],
+    command: 'view.dr',
+    description: 'Disaster recovery: the plan for rebuilding a lost node (what survives, each guest\'s way back, what is missing), then the rebuild wizard',
+    group: 'Views',
+    disabledReason: (ctx) => (ctx.state.drAvailable ? null : 'this session has no DR engine'),
+  },
+  {
     keys: ['o'],
     command: 'view.job',
     description: 'Output of the latest job',

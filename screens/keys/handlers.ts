@@ -35,6 +35,7 @@ export const DEFAULT_HANDLERS: Record<CommandId, Handler> = {
   },
   'view.dashboard': (ctx) => ctx.state.goHome(),
   'view.journal': (ctx) => ctx.state.navigate({ kind: 'journal' }),
+  'view.dr': (ctx) => ctx.state.navigate({ kind: 'dr' }),
   'view.job': (ctx) => {
     const id = ctx.state.jobOrder[ctx.state.jobOrder.length - 1];
     if (id) ctx.state.navigate({ kind: 'job', jobId: id });
@@ -103,4 +104,14 @@ export const DEFAULT_HANDLERS: Record<CommandId, Handler> = {
     ctx.state.openFiles({ waiting: true });
     ctx.state.navigate({ kind: 'files' });
   },
+  'dr.rebuild': (ctx) => {
+    ctx.state.openRebuild();
+    ctx.state.navigate({ kind: 'rebuild' });
+  },
+  'rebuild.next': () => undefined,
+  'rebuild.back': () => undefined,
+  'rebuild.yes': () => undefined,
+  'rebuild.no': () => undefined,
+  'rebuild.log': () => undefined,
+  'rebuild.cancel': () => undefined,
 };

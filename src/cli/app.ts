@@ -4,6 +4,7 @@
  * come read, evaluate and act through the same services with the same
  * evidence. Tests build stores with fakes through createAppStore directly.
  */
+import type { StartOptions } from '../services/dr/api.js';
 import type { Services } from '../services/root.js';
 import { createAppStore, type AppStore } from '../store/index.js';
 import { journalViews } from '../store/journal-view.js';
@@ -17,6 +18,8 @@ export interface AppStoreOptions {
   readonly saveReports?: boolean;
   /** Runs, verifies and the restore wizard from the keyboard (the panel); without it the store only reads. */
   readonly withActions?: boolean;
+  /** How the rebuild wizard starts a new rebuild (the demo's fresh node is on a port of its own). */
+  readonly rebuild?: StartOptions;
   /** Each live reading goes to the notifier (the panel while open); a send that fails shows in the status line. */
   readonly notifyOnRefresh?: boolean;
 }
@@ -33,6 +36,9 @@ export function appStore(services: Services, opts: AppStoreOptions = {}): AppSto
     ui: { readOnly: opts.readOnly ?? false, color: opts.color ?? false },
     ...(opts.pollIntervalMs ? { pollIntervalMs: opts.pollIntervalMs } : {}),
     ...(opts.withActions ? { actions: services.actions, restore: services.restore, fileRestore: services.fileRestore } : {}),
+    // The DR plan only reads; the rebuild (which writes) comes with the actions.
+    dr: opts.withActions ? services.dr : { plan: () => services.dr.plan() },
+    ...(opts.rebuild ? { rebuild: { start: opts.rebuild } } : {}),
   });
   store.getState().setInventory(services.inventory);
   if (opts.notifyOnRefresh && services.notifier.targets.length > 0) notifyOnRefresh(services, store);

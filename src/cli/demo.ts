@@ -120,7 +120,9 @@ export async function run(args: string[], outerIo: CliIo): Promise<number> {
       return exitCodeFor(report);
     }
     const { runTui } = await import('./tui.js');
-    return await runTui({ session, readOnly: parsed.readOnly, io, title: `demo: ${parsed.demo.scenario}` });
+    // The disaster's fresh node listens on a port of its own (the lost node's address is the lab's loopback).
+    const rebuild = lab.freshNode ? { rebuild: { address: '127.0.0.1', port: lab.freshNode.port } } : {};
+    return await runTui({ session, readOnly: parsed.readOnly, io, title: `demo: ${parsed.demo.scenario}`, ...rebuild });
   } finally {
     await closeSession(session, io);
     await lab.stop();

@@ -5,6 +5,7 @@
  * and mounts the Ink app until the operator quits. Running jobs are cancelled
  * (their remote processes ended) before it returns.
  */
+import type { StartOptions } from '../services/dr/api.js';
 import type { AppStore } from '../store/index.js';
 import { appStore } from './app.js';
 import { EXIT, type CliIo } from './io.js';
@@ -21,6 +22,8 @@ export interface RunTuiOptions {
   readonly stdout?: NodeJS.WriteStream;
   /** Overrides the inventory's refreshSeconds (tests, benchmarks). */
   readonly pollIntervalMs?: number;
+  /** How the rebuild wizard starts a new rebuild (the demo's fresh node). */
+  readonly rebuild?: StartOptions;
   /** Called with the store once it exists (tests, benchmarks). */
   readonly onStore?: (store: AppStore) => void;
 }
@@ -39,6 +42,7 @@ export async function tuiStore(opts: RunTuiOptions & { readonly color: boolean }
     color: opts.color,
     saveReports: true,
     withActions: true,
+    ...(opts.rebuild ? { rebuild: opts.rebuild } : {}),
     notifyOnRefresh: true,
     ...(opts.pollIntervalMs ? { pollIntervalMs: opts.pollIntervalMs } : {}),
   });

@@ -10,11 +10,13 @@ import { createFilesSlice, type FilesDeps, type FilesSlice } from './files-slice
 import { createJobsSlice, type ActionDeps, type JobsSlice } from './jobs-slice.js';
 import { createJournalSlice, type JournalDeps, type JournalSlice } from './journal-slice.js';
 import { createPollingSlice, type PollingSlice } from './polling-slice.js';
+import { createDrSlice, type DrPlanDeps, type DrSlice } from './dr-slice.js';
+import { createRebuildSlice, type RebuildWizardDeps, type RebuildOptions, type RebuildSlice } from './rebuild-slice.js';
 import { createRestoreSlice, type RestoreDeps, type RestoreSlice } from './restore-slice.js';
 import { createStatusSlice, type StatusDeps, type StatusSlice } from './status-slice.js';
 import { createUiSlice, type UiOptions, type UiSlice } from './ui-slice.js';
 
-export type AppState = StatusSlice & UiSlice & JobsSlice & JournalSlice & PollingSlice & RestoreSlice & BrowserSlice & FilesSlice;
+export type AppState = StatusSlice & UiSlice & JobsSlice & JournalSlice & PollingSlice & RestoreSlice & BrowserSlice & FilesSlice & DrSlice & RebuildSlice;
 export type AppStore = StoreApi<AppState>;
 
 export interface AppDeps extends StatusDeps {
@@ -23,6 +25,10 @@ export interface AppDeps extends StatusDeps {
   readonly restore?: RestoreDeps;
   /** The file and dataset restore engine, for the file wizard; without it R on a files workload says the session has none. */
   readonly fileRestore?: FilesDeps;
+  /** The DR engine, for the DR screen; without it X says the session has none. */
+  readonly dr?: DrPlanDeps & Partial<RebuildWizardDeps>;
+  /** How the rebuild wizard starts a new rebuild (the new node's address, the guests' storage). */
+  readonly rebuild?: Omit<RebuildOptions, 'lineCapacity'>;
   readonly journal?: JournalDeps;
   readonly ui?: UiOptions;
   /** Poll interval override (tests, benchmarks); default the inventory's refreshSeconds. */
@@ -41,10 +47,12 @@ export function createAppStore(deps: AppDeps): AppStore {
     ...createBrowserSlice()(set, get, api),
     ...createFilesSlice(deps.fileRestore ?? {}, { nowMs: deps.nowMs, ...(deps.jobLineCapacity ? { lineCapacity: deps.jobLineCapacity } : {}) })(set, get, api),
     ...createRestoreSlice(deps.restore ?? {}, { nowMs: deps.nowMs, ...(deps.jobLineCapacity ? { lineCapacity: deps.jobLineCapacity } : {}) })(set, get, api),
+    ...createDrSlice(deps.dr ?? {})(set, get, api),
+    ...createRebuildSlice(deps.dr ?? {}, { ...(deps.rebuild ?? {}), ...(deps.jobLineCapacity ? { lineCapacity: deps.jobLineCapacity } : {}) })(set, get, api),
   }));
   // Quitting cancels what runs on hosts: the jobs and the wizard's restore alike.
   const cancelJobs = store.getState().cancelAll;
-  store.setState({ cancelAll: async () => void (await Promise.all([cancelJobs(), store.getState().cancelRestore(), store.getState().cancelFiles()])) });
+  store.setState({ cancelAll: async () => void (await Promise.all([cancelJobs(), store.getState().cancelRestore(), store.getState().cancelFiles(), store.getState().cancelRebuild()])) });
   return store;
 }
 
@@ -65,6 +73,11 @@ export * from './file-browser.js';
 export type { FilesDeps, FilesOpening, FilesBackResult } from './files-slice.js';
 export * from './files-wizard.js';
 export type { FileRestorePlan, FileRestoreResult, FileSource, FileSourceList, SavedThaw, ThawProgress, ThawTier, OverwritePolicy } from '../services/restore/files-api.js';
+export type { DrPlanDeps } from './dr-slice.js';
+export type { RebuildWizardDeps, RebuildOptions } from './rebuild-slice.js';
+export * from './rebuild-wizard.js';
+export type { DrReport, GuestRun, HostKeyOffer, RebuildCommand, RebuildState, RebuildStep } from '../services/dr/api.js';
+export type { DrPlan, GuestPath, PlannedGuest, Prerequisite, SurvivingCopy, TierPlan } from '../domain/dr/types.js';
 export type { CheckResult, PreflightCheck, RestorePlan, RestoreResult, RestoreSource, SourceList, StepProgress } from '../services/restore/api.js';
 /** Whether an action writes to a host on every layer kind (read-only mode then drops its key outright). */
 export { changesHostOnEveryKind as actionChangesHostOnEveryKind } from '../services/actions/index.js';

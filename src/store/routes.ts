@@ -15,11 +15,15 @@ export type Route =
   /** The file browser over one point: its state in the store's browser slice. */
   | { readonly kind: 'browse' }
   /** The file-restore wizard: one at a time, its state in the store's files slice. */
-  | { readonly kind: 'files' };
+  | { readonly kind: 'files' }
+  /** The disaster-recovery plan: what survives, each guest's way back, what is missing. */
+  | { readonly kind: 'dr' }
+  /** The rebuild wizard: one at a time, its state in the store's rebuild slice (and the engine's on disk, for a resume). */
+  | { readonly kind: 'rebuild' };
 
 export type RouteKind = Route['kind'];
 
-export const ROUTE_KINDS: readonly RouteKind[] = ['dashboard', 'host', 'layer', 'workload', 'job', 'journal', 'restore', 'browse', 'files'];
+export const ROUTE_KINDS: readonly RouteKind[] = ['dashboard', 'host', 'layer', 'workload', 'job', 'journal', 'restore', 'browse', 'files', 'dr', 'rebuild'];
 
 /** A stable key for per-screen state (cursor, pane, filter). */
 export function routeKey(route: Route): string {
@@ -29,6 +33,8 @@ export function routeKey(route: Route): string {
     case 'restore':
     case 'browse':
     case 'files':
+    case 'dr':
+    case 'rebuild':
       return route.kind;
     case 'host':
       return `host:${route.host}`;
