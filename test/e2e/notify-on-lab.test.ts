@@ -169,7 +169,7 @@ describe('strata notify on the burned site (the disaster lab)', () => {
       const r = await strata(['notify', '--config', config, '--dry-run'], { env: { STRATA_STATE_DIR: mkdtempSync(join(tmpdir(), 'strata-notify-state-')), HOME: lab.dir } });
       expect(r.code).toBe(0);
       expect(r.stdout.match(/^\[problem\] .*$/gm)).toEqual(['[problem] UNKNOWN: host pbs1', '[problem] UNKNOWN: host pve1']);
-      expect(r.stdout).toMatch(/Failing with it: 3 layers \(pve1-snap, pve1-dump, pve1-config\); 7 workloads \(host\/pve1, vm\/100, /);
+      expect(r.stdout).toMatch(/Failing with it: 4 layers \(pve1-snap, pve1-dump, pve1-config, pve1-config-offsite\); 8 workloads \(host\/pve1, vm\/100, /);
     } finally {
       await lab.stop();
     }

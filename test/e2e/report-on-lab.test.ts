@@ -73,13 +73,15 @@ describe('strata report on the degraded lab', () => {
     expect(cells[10]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ, proven$/);
     expect(cells[11]).toMatch(/^\d+ s \/ 4 h$/);
     expect(row(report, 'tier0')).toEqual(['tier0', '4', expect.stringMatching(/^\d of 4$/), '3', '2', '1', '24 h', '4 h', expect.stringMatching(/^\d+ s \(`ct\/102`\)$/), '1 of 3 guests']);
-    expect(row(report, 'tier3')[7]).toBe('none');
+    expect(row(report, 'tier3')[7]).toBe('3 d');
     expect(row(report, '(default)').slice(6, 8)).toEqual(['per layer, else 24 h', 'none']);
     expect(row(report, '`ct/102`')[0]).toBe('`ct/102`');
     expect(report).toMatch(/\| `ct\/102` \| drill \| [^|]+ \| `[^`]+` \| proven restorable \| \d+ s \| 4 h \|/);
     expect(report).toContain('- Tier tier0 sets an RTO of 4 h; no drill or restore has measured 3 of its 4 workloads: `host/pve1`, `vm/100`, `vm/101` (`strata drill --rotate tier0` drills its guests one per run)');
     expect(report).toContain('- Tier tier1 sets an RTO of 8 h; no drill or restore has measured any of its 5 workloads: ');
-    expect(report).not.toContain('Tier tier3 sets');
+    expect(report).toContain('Tier tier3 sets an RTO of 3 d');
+    // A tier without an RTO (the default) names no RTO gap.
+    expect(report).not.toMatch(/Tier \(default\) sets/);
     expect(report).toMatch(/Guests never drilled: `vm\/100`, `vm\/101`, `ct\/103`/);
     expect(report).not.toMatch(/Guests never drilled: .*`ct\/102`/);
     expect(report).not.toMatch(/Guests never drilled: .*`host\/pve1`/);
