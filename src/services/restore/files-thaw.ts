@@ -16,7 +16,8 @@ import type { Result } from '../../domain/types.js';
 import type { Runner } from '../../transport/runner.js';
 import { RestoreError } from './api.js';
 import type { FileRestorePlan, FileRestoreResult, FileRunOptions, SavedThaw, ThawProgress } from './files-api.js';
-import { thawTiers, type InternalSource } from './files-sources.js';
+import type { InternalSource } from '../../kinds/files-rule.js';
+import { thawTiers } from '../../kinds/rclone/files.js';
 import { loadThaw, saveThaw } from './thaw-file.js';
 
 export interface ThawContext {
