@@ -9,16 +9,14 @@
  * and resumed by id from any process (files-thaw.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { measureBytes } from '../../adapters/files/index.js';
 import { joinTreePath } from '../../adapters/shared/file-tree.js';
 import { mountpoint as zfsMountpoint } from '../../adapters/zfs/index.js';
 import { isoTime } from '../../domain/format.js';
 import type { Layer } from '../../domain/inventory.js';
 import type { LayerKind } from '../../domain/inventory-file.js';
-import { etaSeconds } from '../../domain/restore/estimate.js';
 import type { LayerObservation, Result } from '../../domain/types.js';
 import type { FileTree } from '../../adapters/shared/file-tree.js';
-import type { ActionOutcome, ActionPlan, ActionRequest } from '../../kinds/action-types.js';
+import type { ActionPlan, ActionRequest } from '../../kinds/action-types.js';
 import { mountKey, type FileContext, type FileRule, type InternalSource, type Mirror, type PlanParts } from '../../kinds/files-rule.js';
 import { rcloneFileAccess } from '../../kinds/rclone/files.js';
 import { planRclone } from '../../kinds/rclone/files-plan.js';
@@ -27,17 +25,15 @@ import { fail, must } from '../../kinds/shared/files/must.js';
 import { under } from '../../kinds/shared/files/paths.js';
 import type { Runner } from '../../transport/runner.js';
 import { describeCommand } from '../../transport/shell-script.js';
-import { RestoreError, type CheckResult } from './api.js';
+import { RestoreError } from './api.js';
 import type { EngineDeps } from './engine.js';
 import type {
   BrowseResult,
   FileMethod,
   FileRestoreEngine,
-  FileRestoreEvent,
   FileRestorePlan,
   FileRestoreRequest,
   FileRestoreResult,
-  FileRestoreState,
   FileRunOptions,
   FileSourceList,
   FileSourceQuery,
@@ -45,6 +41,7 @@ import type {
 } from './files-api.js';
 import { parseFileTarget } from './files-api.js';
 import { fileCandidates, type Draft } from './files-sources.js';
+import { runFilePlan, type FileRunDeps } from './files-run.js';
 import { createThaws } from './files-thaw.js';
 import { listThaws } from './thaw-file.js';
 
@@ -85,6 +82,8 @@ export function createFileRestoreEngine(deps: FileEngineDeps): FileRestoreEngine
       return t;
     },
   };
+
+  const runDeps: FileRunDeps = { execute: (a, io) => deps.execute(a, io), runner, ...(deps.pollMs !== undefined ? { pollMs: deps.pollMs } : {}) };
 
   /** A layer's file rule, or why it has none. */
   function ruleOf(layer: Layer): FileRule<LayerKind> {
@@ -247,68 +246,10 @@ export function createFileRestoreEngine(deps: FileEngineDeps): FileRestoreEngine
     }
   }
 
-  async function execute(plan: FileRestorePlan, action: ActionPlan, opts: FileRunOptions): Promise<FileRestoreResult> {
-    const emit = (e: FileRestoreEvent) => {
-      try {
-        opts.onEvent?.(e);
-      } catch {
-        // A listener's fault must not stop a restore half way.
-      }
-    };
-    const stepStart = new Map<number, number>();
-    const restoreStep = action.steps.findIndex((x) => x.measuresRestore);
-    let poll: ReturnType<typeof setInterval> | undefined;
-    let last: Promise<void> | undefined;
-    const pollDir = plan.progress === 'bytes' && plan.method === 'files' ? plan.target.path : undefined;
-    const measure = (index: number, started: number, final: boolean): Promise<void> =>
-      measureBytes(runner(plan.target.host), pollDir!, { timeoutMs: 10_000 }).then((r) => {
-        if (r.ok && (poll || final)) emit({ type: 'progress', progress: { step: index, format: 'files', percent: null, scope: 'none', disksDone: 0, bytesRead: r.value }, elapsedMs: Date.now() - started, etaSeconds: null });
-      });
-    let polling: { index: number; started: number } | undefined;
-    /** The restore step ended: one last measure says what it wrote, however short it was. */
-    const stopPoll = () => {
-      if (poll) clearInterval(poll);
-      poll = undefined;
-      if (polling) last = measure(polling.index, polling.started, true);
-      polling = undefined;
-    };
-    try {
-      const outcome = await deps.execute(action, {
-        ...(opts.signal ? { signal: opts.signal } : {}),
-        onOutput: (line) => emit({ type: 'output', line }),
-        onStep: (index) => {
-          if (stepStart.has(index)) return;
-          stepStart.set(index, Date.now());
-          stopPoll();
-          emit({ type: 'step', index, of: action.steps.length, description: action.steps[index]?.description ?? '' });
-          if (index === restoreStep && pollDir && pollDir !== '/') {
-            const started = Date.now();
-            polling = { index, started };
-            poll = setInterval(() => void measure(index, started, false), deps.pollMs ?? 2_000);
-          }
-        },
-        onProgress: (progress) => {
-          const elapsedMs = Date.now() - (stepStart.get(progress.step) ?? Date.now());
-          emit({ type: 'progress', progress, elapsedMs, etaSeconds: etaSeconds({ percent: progress.percent, elapsedMs }) });
-        },
-        onCheck: (check) => {
-          stopPoll();
-          emit({ type: 'check', check });
-        },
-        onCleanup: (text) => emit({ type: 'cleanup', text }),
-      });
-      stopPoll();
-      await last?.catch(() => undefined);
-      return resultOf(plan, outcome);
-    } finally {
-      if (poll) clearInterval(poll);
-    }
-  }
-
   async function run(plan: FileRestorePlan, opts: FileRunOptions = {}): Promise<FileRestoreResult> {
     checkRunnable(plan, opts);
     if (plan.thaw) return cold.start(plan, sourceOf(plan.source.id), opts);
-    return execute(plan, plan.action, opts);
+    return runFilePlan(runDeps, plan, opts);
   }
 
   const cold = createThaws({
@@ -330,7 +271,7 @@ export function createFileRestoreEngine(deps: FileEngineDeps): FileRestoreEngine
       const parts = planRclone({ s, access: must(rcloneFileAccess(layerOf(t.layerId), (n) => deps.planContext.lookupEnv(n)), 'rclone access'), request: t.request, paths: [...t.paths], nowSec: deps.planContext.nowSec() });
       const { thaw: _thaw, ...noThaw } = parts;
       const plan = assemble(s, t.request, { ...noThaw, target: t.target });
-      return execute(plan, plan.action, opts);
+      return runFilePlan(runDeps, plan, opts);
     },
   });
 
@@ -342,27 +283,5 @@ export function createFileRestoreEngine(deps: FileEngineDeps): FileRestoreEngine
     thaws: () => listThaws(deps.thawDir),
     thawStatus: (id) => cold.status(id),
     resume: (id, opts) => cold.resume(id, opts),
-  };
-}
-
-function resultOf(plan: FileRestorePlan, outcome: ActionOutcome): FileRestoreResult {
-  const checks: CheckResult[] = [...(outcome.checks ?? [])];
-  const state: FileRestoreState =
-    outcome.state === 'cancelled' ? 'cancelled' : outcome.state === 'failed' ? 'failed' : checks.some((c) => c.state === 'failed') ? 'check-failed' : 'restored';
-  const counts = (['passed', 'failed', 'not-run'] as const).map((k) => [k, checks.filter((c) => c.state === k).length] as const).filter(([, n]) => n > 0);
-  const secs = outcome.restoreSeconds !== undefined ? ` in ${outcome.restoreSeconds < 10 ? outcome.restoreSeconds.toFixed(1) : Math.round(outcome.restoreSeconds)} s` : '';
-  const what = `${plan.method === 'files' ? `restore of ${plan.paths.join(', ')}` : `${plan.method} of ${plan.source.assetId.replace(/^dataset\//, '')}`} from ${plan.source.layerId} to ${plan.target.host}:${plan.target.path}`;
-  const checkText = counts.length > 0 ? `; checks: ${counts.map(([k, n]) => `${n} ${k.replace('-', ' ')}`).join(', ')}` : '';
-  const summary = state === 'restored' || state === 'check-failed' ? `${what}: done${secs}${checkText}` : `${what}: ${state}: ${outcome.summary}`;
-  const exitCode = state === 'restored' ? 0 : state === 'check-failed' ? 1 : 2;
-  return {
-    state,
-    summary,
-    checks,
-    leftover: state === 'failed' || state === 'cancelled' ? (outcome.leftover ?? plan.onFailure) : null,
-    restoreSeconds: outcome.restoreSeconds ?? null,
-    durationMs: outcome.durationMs,
-    exitCode,
-    outcome,
   };
 }
