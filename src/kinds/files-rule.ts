@@ -11,7 +11,7 @@ import type { LayerObservation, RecoveryPoint, Result } from '../domain/types.js
 import type { FileEntry, FileTree } from '../adapters/shared/file-tree.js';
 import type { Runner } from '../transport/runner.js';
 import type { PlanCheck, PlanStep } from './action-types.js';
-import type { ColdInfo, FileMethod, FileRestoreRequest, FileRestoreTarget, FileSource, FileSourceKind, FileTarget, ThawPlan } from './files-types.js';
+import type { ColdInfo, FileMethod, FileRestoreRequest, FileRestoreTarget, FileSource, FileSourceKind, FileTarget, ThawCounts, ThawPlan, ThawTier } from './files-types.js';
 import type { LayerOf } from './planner-context.js';
 import type { PreflightCheck } from './restore-types.js';
 
@@ -121,6 +121,28 @@ export interface FileRule<K extends LayerKind> {
   browse(layer: LayerOf<K>, s: InternalSource, dir: string, ctx: FileContext, opts: BrowseOptions): Promise<{ readonly entries: readonly FileEntry[]; readonly truncated: boolean }>;
   /** Preflight and the exact steps and checks of a restore from one of its sources; only reads. */
   plan(layer: LayerOf<K>, s: InternalSource, ask: { readonly request: FileRestoreRequest; readonly method: FileMethod; readonly paths: readonly string[] }, ctx: FileContext): Promise<PlanParts>;
+  /** Where its objects can be in cold storage: the thaw first, the copy later (the engine saves the thaw between). */
+  readonly cold?: ColdRule<K>;
+}
+
+/** A thaw as saved: what the cold rule needs to read how far it is. */
+export interface SavedThawRef {
+  readonly sourceId: string;
+  readonly paths: readonly string[];
+  readonly target: FileRestoreTarget;
+  /** Objects the request named, relative to the copy's root. */
+  readonly objects: readonly string[];
+}
+
+export interface ColdRule<K extends LayerKind> {
+  /** How long a thaw of a storage class takes at each priority, and its cost. */
+  tiers(storageClass: string): ThawTier[];
+  /** Requests the thaw of a plan's objects; `failed` lists the entries the store refused. */
+  request(layer: LayerOf<K>, s: InternalSource, ask: { readonly paths: readonly string[]; readonly thaw: ThawPlan }, ctx: FileContext, signal?: AbortSignal): Promise<Result<{ readonly failed: readonly { readonly remote: string; readonly status: string }[]; readonly total: number; readonly detail: string }>>;
+  /** How far a saved thaw is (`s`: its source when this process has listed it). */
+  state(layer: LayerOf<K>, t: SavedThawRef, s: InternalSource | undefined, ctx: FileContext): Promise<{ readonly counts: ThawCounts; readonly ready: boolean; readonly readBy: 'restore-status' | 'copy-attempt'; readonly detail: string }>;
+  /** The copy and check once every object is thawed. */
+  copy(layer: LayerOf<K>, s: InternalSource, ask: { readonly request: FileRestoreRequest; readonly paths: readonly string[] }, ctx: FileContext): PlanParts;
   /** The path to list its sources again by when a saved thaw is resumed in a new process. */
-  resumePath?(layer: LayerOf<K>, paths: readonly string[]): string | undefined;
+  resumePath(layer: LayerOf<K>, paths: readonly string[]): string | undefined;
 }

@@ -147,3 +147,11 @@ export interface ThawPlan {
   /** The thaw request as the operator reads it. */
   readonly command: PlannedCommand;
 }
+
+export interface ThawCounts {
+  readonly thawed: number;
+  readonly thawing: number;
+  readonly notRequested: number;
+  /** Entries the thaw request reported failed, or whose thawed copy expired. */
+  readonly failed: number;
+}

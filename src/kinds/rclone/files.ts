@@ -2,16 +2,14 @@
  * Files from an rclone copy of a directory: shown in the asked path's
  * terms (the copy of a replica's /backup/data holds /tank/data's files),
  * browsed with lsjson, copied back and checked with `check --download`.
- * Objects in a cold storage class are thawed first (files-thaw.ts in the
- * engine saves and resumes the thaw).
+ * Objects in a cold storage class are thawed first (thaw.ts; the engine
+ * saves the thaw and resumes it).
  */
 import type { RcloneAccess } from '../../adapters/rclone/commands.js';
 import { listDirectory as listRemoteDirectory } from '../../adapters/rclone/index.js';
 import { lsjsonDirCommand, parseLsjsonDir } from '../../adapters/rclone/restore.js';
 import { resolveSecretMap } from '../../adapters/secrets.js';
 import { runParsed } from '../../adapters/shared/run.js';
-import type { Layer } from '../../domain/inventory.js';
-import { err, ok, type Result } from '../../domain/types.js';
 import type { FileContext, FileRule, InternalSource, Mirror } from '../files-rule.js';
 import type { FileSource, ThawTier } from '../files-types.js';
 import type { LayerOf } from '../planner-context.js';
@@ -38,15 +36,9 @@ export function thawTiers(storageClass: string): ThawTier[] {
       ];
 }
 
-function accessOf(layer: LayerOf<'rclone'>, lookup: (name: string) => string | undefined): RcloneAccess {
+export function accessOf(layer: LayerOf<'rclone'>, lookup: (name: string) => string | undefined): RcloneAccess {
   const more = must(resolveSecretMap(layer.secretEnv, lookup), 'rclone secret environment');
   return { remote: layer.remote, ...(layer.configFile ? { configFile: layer.configFile } : {}), ...(Object.keys(more).length > 0 ? { secretEnv: more } : {}) };
-}
-
-/** The access of an rclone layer for a saved thaw (which names its layer by id), or why not. */
-export function rcloneFileAccess(layer: Layer, lookup: (name: string) => string | undefined): Result<RcloneAccess> {
-  if (layer.kind !== 'rclone') return err('not-found', `${layer.id} is not an rclone copy`);
-  return ok(accessOf(layer, lookup));
 }
 
 /** Equivalent host paths: the asked one, and the same path under each replica's mountpoint. */
@@ -146,5 +138,4 @@ export const rcloneFiles: FileRule<'rclone'> = {
     return planRclone({ s: { ...s, source, coldObjects: cold.objects }, access, request, paths, nowSec });
   },
 
-  resumePath: (layer, paths) => (layer.source ? (paths[0] ?? layer.source) : undefined),
 };

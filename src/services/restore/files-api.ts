@@ -23,8 +23,8 @@ import type { CheckResult, CheckSpec, PlannedCommand, RestoreEvent, RunOptions }
 
 export type { FileEntry, FileKind } from '../../adapters/shared/file-tree.js';
 export { RestoreError, type RestoreErrorCode } from './api.js';
-export type { FileTarget, FileSourceKind, FileMethod, FileSourceStep, ColdInfo, ThawPriority, ThawTier, FileSource, OverwritePolicy, FileRestoreTargetChoice, FileRestoreRequest, FileRestoreTarget, ThawPlan } from '../../kinds/files-types.js';
-import type { FileTarget, FileMethod, ThawPriority, FileSource, FileRestoreRequest, FileRestoreTarget, ThawPlan } from '../../kinds/files-types.js';
+export type { FileTarget, FileSourceKind, FileMethod, FileSourceStep, ColdInfo, ThawPriority, ThawTier, FileSource, OverwritePolicy, FileRestoreTargetChoice, FileRestoreRequest, FileRestoreTarget, ThawPlan, ThawCounts } from '../../kinds/files-types.js';
+import type { FileTarget, FileMethod, ThawPriority, FileSource, FileRestoreRequest, FileRestoreTarget, ThawPlan, ThawCounts } from '../../kinds/files-types.js';
 
 // ---------------------------------------------------------------------------
 // What is restored
@@ -98,14 +98,6 @@ export type FileRestoreEvent = RestoreEvent | { readonly type: 'thaw'; readonly 
 
 export interface FileRunOptions extends Omit<RunOptions, 'onEvent'> {
   onEvent?(event: FileRestoreEvent): void;
-}
-
-export interface ThawCounts {
-  readonly thawed: number;
-  readonly thawing: number;
-  readonly notRequested: number;
-  /** Entries the thaw request reported failed, or whose thawed copy expired. */
-  readonly failed: number;
 }
 
 export interface ThawProgress {

@@ -17,11 +17,9 @@ import type { LayerKind } from '../../domain/inventory-file.js';
 import type { LayerObservation, Result } from '../../domain/types.js';
 import type { FileTree } from '../../adapters/shared/file-tree.js';
 import type { ActionPlan, ActionRequest } from '../../kinds/action-types.js';
-import { mountKey, type FileContext, type FileRule, type InternalSource, type Mirror, type PlanParts } from '../../kinds/files-rule.js';
-import { rcloneFileAccess } from '../../kinds/rclone/files.js';
-import { planRclone } from '../../kinds/rclone/files-plan.js';
+import { mountKey, type ColdRule, type FileContext, type FileRule, type InternalSource, type Mirror, type PlanParts } from '../../kinds/files-rule.js';
 import { specOf } from '../../kinds/registry.js';
-import { fail, must } from '../../kinds/shared/files/must.js';
+import { fail } from '../../kinds/shared/files/must.js';
 import { under } from '../../kinds/shared/files/paths.js';
 import type { Runner } from '../../transport/runner.js';
 import { describeCommand } from '../../transport/shell-script.js';
@@ -84,6 +82,11 @@ export function createFileRestoreEngine(deps: FileEngineDeps): FileRestoreEngine
   };
 
   const runDeps: FileRunDeps = { execute: (a, io) => deps.execute(a, io), runner, ...(deps.pollMs !== undefined ? { pollMs: deps.pollMs } : {}) };
+
+  /** A layer's cold rule (thaw first), or why it has none. */
+  function coldOf(layer: Layer): ColdRule<LayerKind> {
+    return filesOf(layer)?.cold ?? fail('no-source', `${layer.id} is not an rclone copy`);
+  }
 
   /** A layer's file rule, or why it has none. */
   function ruleOf(layer: Layer): FileRule<LayerKind> {
@@ -254,23 +257,22 @@ export function createFileRestoreEngine(deps: FileEngineDeps): FileRestoreEngine
 
   const cold = createThaws({
     thawDir: deps.thawDir,
-    nowSec: () => deps.planContext.nowSec(),
-    runner,
+    files: ctx,
     layerOf,
-    rcloneAccess: (layer) => must(rcloneFileAccess(layer, (n) => deps.planContext.lookupEnv(n)), 'rclone access'),
+    coldOf,
     known: (id) => known.get(id),
     async findSource(t) {
       if (!known.has(t.sourceId)) {
         const layer = layerOf(t.layerId);
-        const path = filesOf(layer)?.resumePath?.(layer, t.paths) ?? fail('no-source', `${t.layerId} is not an rclone copy`);
+        const path = coldOf(layer).resumePath(layer, t.paths) ?? fail('no-source', `${t.layerId} is not an rclone copy`);
         await sources({ path: `${layer.host}:${path}`, layerId: t.layerId }).catch(() => undefined);
       }
       return known.get(t.sourceId) ?? [...known.values()].find((x) => x.source.layerId === t.layerId) ?? fail('no-source', `${t.layerId} no longer holds ${t.paths.join(', ')}`);
     },
     copyAndCheck(s, t, opts) {
-      const parts = planRclone({ s, access: must(rcloneFileAccess(layerOf(t.layerId), (n) => deps.planContext.lookupEnv(n)), 'rclone access'), request: t.request, paths: [...t.paths], nowSec: deps.planContext.nowSec() });
-      const { thaw: _thaw, ...noThaw } = parts;
-      const plan = assemble(s, t.request, { ...noThaw, target: t.target });
+      const layer = layerOf(t.layerId);
+      const parts = coldOf(layer).copy(layer, s, { request: t.request, paths: [...t.paths] }, ctx);
+      const plan = assemble(s, t.request, { ...parts, target: t.target });
       return runFilePlan(runDeps, plan, opts);
     },
   });
