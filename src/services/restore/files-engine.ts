@@ -148,9 +148,11 @@ export function createFileRestoreEngine(deps: FileEngineDeps): FileRestoreEngine
       nowSec: collection.finishedAtSec,
     });
     for (const s of list) known.set(s.source.id, s);
+    // A layer that gave a source was read well enough (a replica's own snapshots, read by its kind, count).
+    const gave = new Set(list.map((s) => s.source.layerId));
     const unreadable = layers
       .map((l) => observations[l.id])
-      .filter((o): o is LayerObservation => o !== undefined && o.errors.length > 0 && o.points.length === 0)
+      .filter((o): o is LayerObservation => o !== undefined && o.errors.length > 0 && o.points.length === 0 && !gave.has(o.layerId))
       .map((o) => ({ layerId: o.layerId, reason: o.errors.map((e) => e.message).join('; ') }));
     if (list.length === 0 && unreadable.length === 0) {
       fail('not-found', `no layer holds ${target.kind === 'dataset' ? `dataset ${target.dataset}` : `${target.kind === 'guest' ? target.assetId : target.host}:${target.path}`}${q.point?.kind === 'at' ? ` at ${isoTime(q.point.timeSec)}` : ''}`);
