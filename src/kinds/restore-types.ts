@@ -88,3 +88,41 @@ export interface RestoreDraft {
   /** What a failure or cancel leaves, and what to do. */
   readonly onFailure: string;
 }
+
+/** A command of a plan as the operator reads it. */
+export interface PlannedCommand {
+  readonly host: string;
+  /** As the operator reads it (secrets by name only). */
+  readonly command: string;
+  readonly description: string;
+}
+
+export type RestoreErrorCode =
+  /** The asset id is not a guest, or nothing in the inventory holds it. */
+  | 'not-found'
+  /** The source id is not among the workload's sources, or cannot be planned (a step Strata does not plan). */
+  | 'no-source'
+  /** The method does not fit the source (rollback of an archive) or the target. */
+  | 'unsupported'
+  /** Bad input: a VMID out of range, a target equal to the original for a drill. */
+  | 'invalid'
+  /** --read-only. */
+  | 'read-only'
+  /** A probe the plan needs could not be read (host down, output unreadable). */
+  | 'unreadable'
+  /** `run` of a plan whose preflight failed. */
+  | 'preflight-failed'
+  /** `run` of a destructive plan without `confirm`. */
+  | 'confirmation-required'
+  /** `run` with a `confirm` that is not the shown word. */
+  | 'confirmation-mismatch';
+
+export class RestoreError extends Error {
+  constructor(
+    readonly code: RestoreErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RestoreError';
+  }
+}

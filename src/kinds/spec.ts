@@ -15,6 +15,7 @@ import type { ActionKind } from './action-types.js';
 import type { LayerOf, PlanDraft, PlannerContext } from './planner-context.js';
 import type { ReaderContext } from './reader-context.js';
 import type { RestoreContext, RestoreDraft } from './restore-types.js';
+import type { FileRule } from './files-rule.js';
 import type { RestoreMethod, SourceStep } from '../domain/restore/types.js';
 import type { PveStorageEntry } from '../adapters/pve/storage-config.js';
 import type { HostFile } from '../domain/inventory-file.js';
@@ -56,6 +57,8 @@ export interface KindSpec<K extends LayerKind> {
   plan(layer: LayerOf<K>, ctx: PlannerContext): Promise<Result<PlanDraft>>;
   /** How a point of this layer becomes a guest again; absent where Strata does not restore from it (yet). */
   readonly restore?: RestoreRule<K>;
+  /** How its layers give files and datasets back (files-rule.ts); absent where they hold none Strata restores. */
+  readonly files?: FileRule<K>;
 }
 
 export interface RestoreRule<K extends LayerKind> {

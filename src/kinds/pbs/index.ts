@@ -8,6 +8,7 @@ import { pbsRestore } from './restore.js';
 import { planPbs } from './planner.js';
 import { pbsProbes } from './probes.js';
 import { readPbs } from './reader.js';
+import { pbsFiles } from './files.js';
 
 export const pbs: KindSpec<'pbs'> = {
   read: readPbs,
@@ -18,4 +19,5 @@ export const pbs: KindSpec<'pbs'> = {
   },
   plan: planPbs,
   restore: pbsRestore,
+  files: pbsFiles,
 };

@@ -3,6 +3,8 @@ import type { KindSpec } from '../spec.js';
 import { planRclone } from './planner.js';
 import { rcloneProbes } from './probes.js';
 import { readRclone } from './reader.js';
+import { rcloneFiles } from './files.js';
+import { rcloneCold } from './thaw.js';
 
 const noSource = (layer: { readonly source?: string }) => (layer.source ? null : 'the layer has no source');
 
@@ -14,4 +16,5 @@ export const rclone: KindSpec<'rclone'> = {
     verify: { label: 'run rclone check', changesHost: false, notOffered: noSource },
   },
   plan: planRclone,
+  files: { ...rcloneFiles, cold: rcloneCold },
 };

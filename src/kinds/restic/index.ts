@@ -3,6 +3,7 @@ import type { KindSpec } from '../spec.js';
 import { planRestic } from './planner.js';
 import { resticProbes } from './probes.js';
 import { readRestic } from './reader.js';
+import { resticFiles } from './files.js';
 
 export const restic: KindSpec<'restic'> = {
   read: readRestic,
@@ -12,4 +13,5 @@ export const restic: KindSpec<'restic'> = {
     verify: { label: 'run restic check', changesHost: false },
   },
   plan: planRestic,
+  files: resticFiles,
 };

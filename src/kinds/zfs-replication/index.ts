@@ -7,6 +7,7 @@ import type { KindSpec } from '../spec.js';
 import { planZfsReplication } from './planner.js';
 import { zfsReplicationProbes } from './probes.js';
 import { readZfsReplication } from './reader.js';
+import { zfsReplicaFiles } from './files.js';
 
 export const zfsReplication: KindSpec<'zfs-replication'> = {
   read: readZfsReplication,
@@ -21,4 +22,5 @@ export const zfsReplication: KindSpec<'zfs-replication'> = {
     verify: { label: 'compare both sides', changesHost: false },
   },
   plan: planZfsReplication,
+  files: zfsReplicaFiles,
 };

@@ -3,6 +3,7 @@ import type { KindSpec } from '../spec.js';
 import { planZfsSnapshots } from './planner.js';
 import { zfsSnapshotsProbes } from './probes.js';
 import { readZfsSnapshots } from './reader.js';
+import { zfsSnapshotFiles } from './files.js';
 
 export const zfsSnapshots: KindSpec<'zfs-snapshots'> = {
   read: readZfsSnapshots,
@@ -12,4 +13,5 @@ export const zfsSnapshots: KindSpec<'zfs-snapshots'> = {
     verify: { label: 'read the last scrub', changesHost: false },
   },
   plan: planZfsSnapshots,
+  files: zfsSnapshotFiles,
 };

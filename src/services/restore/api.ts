@@ -20,6 +20,9 @@
 import type { ActionOutcome, ActionPlan, OutputLine, StepProgress } from '../../kinds/action-types.js';
 import type { PreflightCheck, RestoreTarget } from '../../kinds/restore-types.js';
 import type { RestoreMethod, RestoreSource, WantedPoint } from '../../domain/restore/types.js';
+import type { PlannedCommand } from '../../kinds/restore-types.js';
+
+export { RestoreError, type PlannedCommand, type RestoreErrorCode } from '../../kinds/restore-types.js';
 
 export type { RestoreMethod, RestoreSource, SourceLocation, SourcePoint, SourceStep, TimeEstimate, EstimateBasis, WantedPoint } from '../../domain/restore/types.js';
 export type { StepProgress } from '../../kinds/action-types.js';
@@ -119,13 +122,6 @@ export interface CheckResult extends CheckSpec {
   readonly detail: string;
 }
 
-export interface PlannedCommand {
-  readonly host: string;
-  /** As the operator reads it (secrets by name only). */
-  readonly command: string;
-  readonly description: string;
-}
-
 export interface RestorePlan {
   readonly kind: 'restore' | 'drill';
   readonly id: string;
@@ -193,36 +189,6 @@ export interface RestoreResult {
   /** 0 restored and checked, 1 restored with a failed check, 2 failed or cancelled. */
   readonly exitCode: 0 | 1 | 2;
   readonly outcome: ActionOutcome;
-}
-
-export type RestoreErrorCode =
-  /** The asset id is not a guest, or nothing in the inventory holds it. */
-  | 'not-found'
-  /** The source id is not among the workload's sources, or cannot be planned (a step Strata does not plan). */
-  | 'no-source'
-  /** The method does not fit the source (rollback of an archive) or the target. */
-  | 'unsupported'
-  /** Bad input: a VMID out of range, a target equal to the original for a drill. */
-  | 'invalid'
-  /** --read-only. */
-  | 'read-only'
-  /** A probe the plan needs could not be read (host down, output unreadable). */
-  | 'unreadable'
-  /** `run` of a plan whose preflight failed. */
-  | 'preflight-failed'
-  /** `run` of a destructive plan without `confirm`. */
-  | 'confirmation-required'
-  /** `run` with a `confirm` that is not the shown word. */
-  | 'confirmation-mismatch';
-
-export class RestoreError extends Error {
-  constructor(
-    readonly code: RestoreErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'RestoreError';
-  }
 }
 
 /** Restore evidence of one workload from the journal (drills and restores). */
