@@ -3,7 +3,7 @@
  * from what answers now, and the rebuild itself as resumable steps whose
  * state is saved in the state directory after every change. The CLI
  * (`strata dr plan|run|report`) and the TUI's rebuild wizard both drive it;
- * /work/briefs/dr-api.md says the same in prose.
+ * docs/architecture.md traces a rebuild through it.
  */
 import type { DrPlan } from '../../domain/dr/types.js';
 import type { OutputLine } from '../../kinds/action-types.js';
