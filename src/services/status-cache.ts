@@ -6,7 +6,8 @@
  * of another shape is no saved status, never an error: the refresh decides.
  */
 import { createHash } from 'node:crypto';
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { replaceFile } from './atomic-file.js';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { StatusReport } from '../domain/status-report.js';
@@ -63,14 +64,6 @@ export async function loadSavedStatus(configPath: string, env: StateEnv = proces
 export async function saveStatus(configPath: string, saved: SavedStatus, env: StateEnv = process.env): Promise<void> {
   await ensureStateDir(env);
   const path = statusCachePath(configPath, env);
-  const tmp = `${path}.${process.pid}.tmp`;
   const body = { version: 1, configPath: resolve(configPath), readAtMs: saved.readAtMs, report: saved.report };
-  try {
-    await writeFile(tmp, JSON.stringify(body), { mode: 0o600 });
-    await rename(tmp, path);
-  } catch (e) {
-    // A full disk leaves the temporary file half written: it would only take the room the next write needs.
-    await unlink(tmp).catch(() => undefined);
-    throw e;
-  }
+  await replaceFile(path, JSON.stringify(body), 0o600);
 }

@@ -5,7 +5,8 @@
  * the one after, never half of one. The new node's known_hosts line lives
  * beside it (`dr-known_hosts`).
  */
-import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { replaceFile } from '../atomic-file.js';
 import { dirname } from 'node:path';
 import type { RebuildState } from './api.js';
 
@@ -26,13 +27,9 @@ export async function loadRebuild(path: string): Promise<RebuildState | null> {
   return v;
 }
 
-let sequence = 0;
-
 export async function saveRebuild(path: string, state: RebuildState): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const tmp = `${path}.${process.pid}.${++sequence}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
-  await rename(tmp, path);
+  await replaceFile(path, `${JSON.stringify(state, null, 2)}\n`, 0o600);
 }
 
 /** Adds a line unless the file already has it. */

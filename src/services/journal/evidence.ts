@@ -10,7 +10,8 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
+import { replaceFile } from '../atomic-file.js';
 import { dirname, join } from 'node:path';
 import { parseJournalLine } from './read.js';
 import { foldStrataRun, type NewestRuns, type StrataRun } from './strata-runs.js';
@@ -124,14 +125,8 @@ export class JournalEvidence {
       runs: [...this.runs],
       restores: [...this.restores],
     };
-    const tmp = `${this.cachePath}.${process.pid}.tmp`;
-    try {
-      await writeFile(tmp, JSON.stringify(saved));
-      await rename(tmp, this.cachePath);
-    } catch {
-      // A position that cannot be saved only costs the next process a full read; a half-written one must not take the room.
-      await unlink(tmp).catch(() => undefined);
-    }
+    // A position that cannot be saved only costs the next process a full read.
+    await replaceFile(this.cachePath, JSON.stringify(saved), 0o600).catch(() => undefined);
   }
 
   /** A hash of the bytes just before `offset`: a journal rewritten in place under the same inode does not match. */

@@ -6,7 +6,8 @@
  * never a secret: a target is named, its token is not.
  */
 import { createHash } from 'node:crypto';
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { replaceFile } from '../atomic-file.js';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { ToldProblem } from '../../domain/notify/changes.js';
@@ -76,13 +77,6 @@ export async function loadNotifyState(path: string, configPath: string): Promise
 
 export async function saveNotifyState(path: string, configPath: string, state: NotifyState, env: StateEnv): Promise<void> {
   await ensureStateDir(env);
-  const tmp = `${path}.${process.pid}.tmp`;
   const body = { version: 1, configPath: resolve(configPath), told: state.told, pending: state.pending };
-  try {
-    await writeFile(tmp, JSON.stringify(body), { mode: 0o600 });
-    await rename(tmp, path);
-  } catch (e) {
-    await unlink(tmp).catch(() => undefined);
-    throw e;
-  }
+  await replaceFile(path, JSON.stringify(body), 0o600);
 }

@@ -3,7 +3,8 @@
  * per tier, when each guest was last drilled. A file that cannot be read is
  * an empty rotation (the next drill starts at the tier's first guest).
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { replaceFile } from '../atomic-file.js';
 import { dirname } from 'node:path';
 import { EMPTY_ROTATION, type RotationState } from '../../domain/restore/rotation.js';
 
@@ -30,7 +31,5 @@ export async function saveRotation(path: string, tier: string, state: RotationSt
   const saved = await load(path);
   const next: Saved = { version: 1, tiers: { ...saved.tiers, [tier]: state } };
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
-  await rename(tmp, path);
+  await replaceFile(path, `${JSON.stringify(next, null, 2)}\n`, 0o600);
 }

@@ -3,7 +3,8 @@
  * (`<state>/thaws/<id>.json`), written whole through a temporary file and a
  * rename, so a restart (or a crash) finds either the old or the new state.
  */
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { replaceFile } from '../atomic-file.js';
 import { join } from 'node:path';
 import type { SavedThaw } from './files-api.js';
 
@@ -15,9 +16,7 @@ export async function saveThaw(dir: string, t: SavedThaw): Promise<void> {
   if (!ID.test(t.id)) throw new TypeError(`not a thaw id: ${t.id}`);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const path = join(dir, `${t.id}.json`);
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, `${JSON.stringify(t, null, 2)}\n`, { mode: 0o600 });
-  await rename(tmp, path);
+  await replaceFile(path, `${JSON.stringify(t, null, 2)}\n`, 0o600);
 }
 
 function parse(text: string): SavedThaw | undefined {
