@@ -11,7 +11,7 @@ import { DrError, type Rebuild, type RebuildEvent, type RebuildState, type Rebui
 import { reportMarkdown } from '../services/dr/report.js';
 import { commandFlags, configFlag } from './args.js';
 import { EXIT, type CliIo } from './io.js';
-import { closeSession, openSession, printProblems } from './session.js';
+import { closeSession, openSessionOrExplain } from './session.js';
 
 export const RUN_USAGE = `Usage: strata dr run [--config FILE] [--yes] [--resume | --restart] [--trust-host-key FP]
                     [--address A] [--port N] [--config-db PATH] [--storage S] [--parallel N] [--lost HOST]
@@ -91,12 +91,8 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     ...(f.lost !== undefined ? { lostHost: f.lost } : {}),
     ...(f.restart ? { restart: true } : {}),
   };
-  const opened = await openSession(configFlag(f, io.env), io);
-  if (!opened.ok) {
-    printProblems(io, opened.path, opened.problems, opened.stopped);
-    return EXIT.config;
-  }
-  const { session } = opened;
+  const session = await openSessionOrExplain(configFlag(f, io.env), io);
+  if (!session) return EXIT.config;
   try {
     const saved = await session.dr.saved();
     if (saved && saved.finishedAtSec === null && !f.resume && !f.restart) {
@@ -192,12 +188,8 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
     io.err(`strata dr report: --markdown and --json exclude each other\n\n${RUN_USAGE}`);
     return EXIT.usage;
   }
-  const opened = await openSession(configFlag(f, io.env), io);
-  if (!opened.ok) {
-    printProblems(io, opened.path, opened.problems, opened.stopped);
-    return EXIT.config;
-  }
-  const { session } = opened;
+  const session = await openSessionOrExplain(configFlag(f, io.env), io);
+  if (!session) return EXIT.config;
   try {
     const report = await session.dr.report();
     if (!report) {

@@ -10,7 +10,7 @@ import { cardMarkdown, cardText } from './dr-card-format.js';
 import { planText } from './dr-plan-format.js';
 import { reportCommand, runCommand, RUN_USAGE } from './dr-run.js';
 import { EXIT, type CliIo } from './io.js';
-import { closeSession, openSession, printProblems } from './session.js';
+import { closeSession, openSessionOrExplain } from './session.js';
 
 export const USAGE = `Usage: strata dr plan [--config FILE] [--json] [--lost HOST] [--parallel N] [--timeout SECONDS]
        strata dr card [--config FILE] [--markdown | --text] [--timeout SECONDS]
@@ -56,12 +56,8 @@ async function planCommand(args: string[], io: CliIo): Promise<number> {
     io.err(`strata dr plan: --parallel: "${f.parallel}" is not a whole number from 1 to 16\n\n${USAGE}`);
     return EXIT.usage;
   }
-  const opened = await openSession(configFlag(f, io.env), io);
-  if (!opened.ok) {
-    printProblems(io, opened.path, opened.problems, opened.stopped);
-    return EXIT.config;
-  }
-  const { session } = opened;
+  const session = await openSessionOrExplain(configFlag(f, io.env), io);
+  if (!session) return EXIT.config;
   try {
     if (f.lost !== undefined && !session.inventory.hosts.some((h) => h.name === f.lost)) {
       io.err(`strata dr plan: --lost: no host "${f.lost}" in the inventory`);
@@ -98,12 +94,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   const timeoutSeconds = timeoutOf(flags.timeout, 'strata dr card', io);
   if (timeoutSeconds === null) return EXIT.usage;
-  const opened = await openSession(configFlag(flags, io.env), io);
-  if (!opened.ok) {
-    printProblems(io, opened.path, opened.problems, opened.stopped);
-    return EXIT.config;
-  }
-  const { session } = opened;
+  const session = await openSessionOrExplain(configFlag(flags, io.env), io);
+  if (!session) return EXIT.config;
   try {
     const [facts, saved] = await Promise.all([session.readDrCardFacts(timeoutSeconds * 1000), session.loadSavedStatus().catch(() => null)]);
     const card = buildDrCard({

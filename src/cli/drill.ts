@@ -12,7 +12,7 @@ import { formatPlan } from './format-restore.js';
 import { EXIT, type CliIo } from './io.js';
 import { withoutAction } from './restore.js';
 import { runPlan } from './restore-run.js';
-import { closeSession, openSession, printProblems } from './session.js';
+import { closeSession, openSessionOrExplain } from './session.js';
 
 export const USAGE = `Usage: strata drill (--asset vm/N|ct/N | --rotate TIER) [--from SOURCE]
                     [--scratch VMID] [--storage S] [--plan] [--json] [--config FILE]
@@ -42,12 +42,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   };
   if ((f.asset === undefined) === (f.rotate === undefined)) return usage('give either --asset or --rotate');
   if (f.scratch !== undefined && !/^[1-9]\d{2,8}$/.test(f.scratch)) return usage(`--scratch: "${f.scratch}" is not a VMID`);
-  const opened = await openSession(configFlag(f, io.env), io);
-  if (!opened.ok) {
-    printProblems(io, opened.path, opened.problems, opened.stopped);
-    return EXIT.config;
-  }
-  const { session } = opened;
+  const session = await openSessionOrExplain(configFlag(f, io.env), io);
+  if (!session) return EXIT.config;
   try {
     let plan: RestorePlan;
     try {

@@ -12,7 +12,7 @@ import { writeTextfile } from '../services/metrics/textfile.js';
 import { commandFlags, configFlag } from './args.js';
 import { estateReader } from './estate-reading.js';
 import { EXIT, type CliIo } from './io.js';
-import { closeSession, openSession, printProblems, type Session } from './session.js';
+import { closeSession, openSessionOrExplain, type Session } from './session.js';
 
 export const DEFAULT_MIN_INTERVAL = '60s';
 
@@ -51,12 +51,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const interval = parseDuration(flags['min-interval'] ?? DEFAULT_MIN_INTERVAL);
   if (!interval.ok) return usage(`--min-interval: ${interval.error.message}`);
 
-  const opened = await openSession(configFlag(flags, io.env), io, { readOnly: true });
-  if (!opened.ok) {
-    printProblems(io, opened.path, opened.problems, opened.stopped);
-    return EXIT.config;
-  }
-  const { session } = opened;
+  const session = await openSessionOrExplain(configFlag(flags, io.env), io, { readOnly: true });
+  if (!session) return EXIT.config;
   try {
     if (address) {
       const served = await listen(session, address, interval.value * 1000);

@@ -10,7 +10,7 @@ import { errorText } from '../domain/error-text.js';
 import { commandFlags, configFlag } from './args.js';
 import { estateReader } from './estate-reading.js';
 import { EXIT, type CliIo } from './io.js';
-import { closeSession, openSession, printProblems } from './session.js';
+import { closeSession, openSessionOrExplain } from './session.js';
 
 export const USAGE = `Usage: strata notify [--config FILE] [--dry-run]
 
@@ -30,12 +30,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const parsed = commandFlags(args, { 'dry-run': { type: 'boolean' } }, { io, name: 'strata notify', usage: USAGE });
   if ('exit' in parsed) return parsed.exit;
   const dryRun = parsed.values['dry-run'] === true;
-  const opened = await openSession(configFlag(parsed.values, io.env), io, { readOnly: true });
-  if (!opened.ok) {
-    printProblems(io, opened.path, opened.problems, opened.stopped);
-    return EXIT.config;
-  }
-  const { session } = opened;
+  const session = await openSessionOrExplain(configFlag(parsed.values, io.env), io, { readOnly: true });
+  if (!session) return EXIT.config;
   const notifier = session.notifier;
   try {
     if (notifier.targets.length === 0 && !dryRun) {

@@ -9,7 +9,7 @@ import { defaultConfigPath } from '../services/inventory-loader.js';
 import { commandFlags, configFlag } from './args.js';
 import { formatStatus } from './format-status.js';
 import { EXIT, type CliIo } from './io.js';
-import { closeSession, openSession, printProblems } from './session.js';
+import { closeSession, openSessionOrExplain } from './session.js';
 import { statusReport } from './status.js';
 
 export const USAGE = `Usage: strata [--config FILE] [--read-only]
@@ -42,12 +42,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     const demo = await import('./demo.js');
     return demo.run(flags['read-only'] ? ['--read-only'] : [], io);
   }
-  const opened = await openSession(named, io, { readOnly: flags['read-only'] ?? false });
-  if (!opened.ok) {
-    printProblems(io, opened.path, opened.problems, opened.stopped);
-    return EXIT.config;
-  }
-  const { session } = opened;
+  const session = await openSessionOrExplain(named, io, { readOnly: flags['read-only'] ?? false });
+  if (!session) return EXIT.config;
   try {
     if (!io.isTTY) {
       const report = await statusReport(session);

@@ -9,7 +9,7 @@ import { protectionMarkdown } from '../services/report/protection-markdown.js';
 import { commandFlags, configFlag } from './args.js';
 import { estateReader } from './estate-reading.js';
 import { EXIT, type CliIo } from './io.js';
-import { closeSession, openSession, printProblems } from './session.js';
+import { closeSession, openSessionOrExplain } from './session.js';
 
 export const USAGE = `Usage: strata report [--config FILE]
 
@@ -29,12 +29,8 @@ Exit codes: 0 printed (whatever the health: \`strata status\` exits by it),
 export async function run(args: string[], io: CliIo): Promise<number> {
   const parsed = commandFlags(args, {}, { io, name: 'strata report', usage: USAGE });
   if ('exit' in parsed) return parsed.exit;
-  const opened = await openSession(configFlag(parsed.values, io.env), io, { readOnly: true });
-  if (!opened.ok) {
-    printProblems(io, opened.path, opened.problems, opened.stopped);
-    return EXIT.config;
-  }
-  const { session } = opened;
+  const session = await openSessionOrExplain(configFlag(parsed.values, io.env), io, { readOnly: true });
+  if (!session) return EXIT.config;
   try {
     const reader = await estateReader(session);
     let text: string;

@@ -23,7 +23,7 @@ import {
 import { commandFlags, configFlag } from './args.js';
 import { formatCheck } from './format-restore.js';
 import { EXIT, type CliIo } from './io.js';
-import { closeSession, openSession, printProblems, type Session } from './session.js';
+import { closeSession, openSessionOrExplain, type Session } from './session.js';
 
 /** A thaw was requested (or is still under way): run `--resume ID` later. */
 export const EXIT_THAWING = 75;
@@ -177,12 +177,8 @@ export async function runFiles(args: string[], io: CliIo): Promise<number> {
   if (f.to !== undefined && f.to !== 'original' && !f.to.startsWith('/')) return usage(`--to: "${f.to}" is not an absolute directory or original`);
   if (f.confirm !== undefined && !f.yes) return usage('--confirm goes with --yes');
 
-  const opened = await openSession(configFlag(f, io.env), io);
-  if (!opened.ok) {
-    printProblems(io, opened.path, opened.problems, opened.stopped);
-    return EXIT.config;
-  }
-  const { session } = opened;
+  const session = await openSessionOrExplain(configFlag(f, io.env), io);
+  if (!session) return EXIT.config;
   const json = f.json ?? false;
   try {
     if (f.resume !== undefined) {

@@ -12,7 +12,7 @@ import { formatPlan, formatSources } from './format-restore.js';
 import { EXIT, type CliIo } from './io.js';
 import { runPlan } from './restore-run.js';
 import { FILES_USAGE, runFiles } from './restore-files.js';
-import { closeSession, openSession, printProblems } from './session.js';
+import { closeSession, openSessionOrExplain } from './session.js';
 
 export const USAGE = `Usage: strata restore --asset vm/N|ct/N [--from LAYER|SOURCE] [--point latest|ISO-TIME]
                       [--to new|original|VMID] [--method restore|rollback|clone]
@@ -75,12 +75,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   if (f.unique && f['keep-macs']) return usage('--unique and --keep-macs contradict each other');
   if (f.confirm !== undefined && !f.yes) return usage('--confirm goes with --yes');
 
-  const opened = await openSession(configFlag(f, io.env), io);
-  if (!opened.ok) {
-    printProblems(io, opened.path, opened.problems, opened.stopped);
-    return EXIT.config;
-  }
-  const { session } = opened;
+  const session = await openSessionOrExplain(configFlag(f, io.env), io);
+  if (!session) return EXIT.config;
   try {
     const fromLayer = f.from?.includes('@') ? f.from.slice(0, f.from.indexOf('@')) : f.from;
     let list: SourceList;

@@ -13,11 +13,19 @@ export type Session = Services;
 
 export type SessionResult = { ok: true; session: Session } | { ok: false; path: string; problems: InventoryProblem[]; stopped?: boolean };
 
-export async function openSession(configFlag: string | undefined, io: CliIo, opts: { readOnly?: boolean } = {}): Promise<SessionResult> {
+async function openSession(configFlag: string | undefined, io: CliIo, opts: { readOnly?: boolean } = {}): Promise<SessionResult> {
   const path = resolveConfigPath({ ...(configFlag ? { configFlag } : {}), env: io.env });
   const loaded = await loadInventory(path);
   if (!loaded.ok) return { ok: false, path, problems: loaded.problems, ...(loaded.stopped ? { stopped: true } : {}) };
   return { ok: true, session: composeServices({ inventory: loaded.inventory, configPath: loaded.path, env: io.env, ...opts }) };
+}
+
+/** Opens the session, or says on stderr what is wrong with the inventory (the caller then exits with EXIT.config). */
+export async function openSessionOrExplain(configFlag: string | undefined, io: CliIo, opts: { readOnly?: boolean } = {}): Promise<Session | undefined> {
+  const opened = await openSession(configFlag, io, opts);
+  if (opened.ok) return opened.session;
+  printProblems(io, opened.path, opened.problems, opened.stopped);
+  return undefined;
 }
 
 /** Closes the session and says on stderr what it could not do (the screen, if any, is gone by then). */

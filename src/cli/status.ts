@@ -8,7 +8,7 @@ import { appStore } from './app.js';
 import { commandFlags, configFlag } from './args.js';
 import { formatStatus } from './format-status.js';
 import { EXIT, type CliIo } from './io.js';
-import { closeSession, openSession, printProblems, type Session } from './session.js';
+import { closeSession, openSessionOrExplain, type Session } from './session.js';
 
 export const USAGE = `Usage: strata status [--config FILE] [--json] [--host NAME]... [--layer ID]...
 
@@ -28,12 +28,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   );
   if ('exit' in parsed) return parsed.exit;
   const flags = parsed.values;
-  const opened = await openSession(configFlag(flags, io.env), io);
-  if (!opened.ok) {
-    printProblems(io, opened.path, opened.problems, opened.stopped);
-    return EXIT.config;
-  }
-  const { session } = opened;
+  const session = await openSessionOrExplain(configFlag(flags, io.env), io);
+  if (!session) return EXIT.config;
   try {
     const unknown = unknownNames(session, flags.host ?? [], flags.layer ?? []);
     if (unknown) {
