@@ -13,13 +13,12 @@
  */
 import type { StateCreator } from 'zustand/vanilla';
 import { isoTime } from '../domain/format.js';
-import { RestoreError, type StepProgress } from '../services/restore/api.js';
+import { RestoreError } from '../services/restore/api.js';
 import type { FileRestoreEngine, FileRestoreEvent, FileRestorePlan, FileRestoreResult, FileRunOptions } from '../services/restore/files-api.js';
 import type { Browser, BrowseLoader } from './file-browser.js';
 import { selectedPaths } from './file-browser.js';
 import type { BrowserOpening } from './browser-slice.js';
-import { FLUSH_MS } from './jobs-slice.js';
-import { LineBuffer } from './line-buffer.js';
+import { newRestoreRun, restoreRunFeed } from './restore-run.js';
 import {
   DEFAULT_FILES_TARGET,
   fileQueryOf,
@@ -95,8 +94,6 @@ export const createFilesSlice =
     let asked = 0;
     let controller: AbortController | null = null;
     let running: Promise<void> | null = null;
-    let flushTimer: ReturnType<typeof setTimeout> | null = null;
-    let pending: Partial<FilesRun> & { grew?: boolean } = {};
     /** The source whose files the browser shows (coming back to the step keeps its choices). */
     let browsing: string | null = null;
 
@@ -108,17 +105,7 @@ export const createFilesSlice =
       });
     const setStep = (step: FilesStep, extra: Partial<FilesWizard> = {}) => update(() => ({ step, ...extra }));
     const patchRun = (change: Partial<FilesRun>) => update((w) => (w.run ? { run: { ...w.run, ...change } } : null));
-    const flush = () => {
-      flushTimer = null;
-      const { grew, ...change } = pending;
-      pending = {};
-      update((w) => (w.run ? { run: { ...w.run, ...change, revision: w.run.revision + (grew ? 1 : 0) } } : null));
-    };
-    const later = (change: Partial<FilesRun> & { grew?: boolean }) => {
-      pending = { ...pending, ...change, grew: (pending.grew ?? false) || (change.grew ?? false) };
-      flushTimer ??= setTimeout(flush, FLUSH_MS);
-    };
-
+    const patchFed = (change: Partial<FilesRun>, grew: boolean) => update((w) => (w.run ? { run: { ...w.run, ...change, revision: w.run.revision + (grew ? 1 : 0) } } : null));
     const loadSources = (w: FilesWizard) => {
       if (!w.query || !deps.sources) return;
       const n = ++asked;
@@ -168,64 +155,25 @@ export const createFilesSlice =
       );
     };
 
-    const newRun = (): FilesRun => ({
-      startedAtMs: opts.nowMs(),
-      step: null,
-      progress: null,
-      elapsedMs: 0,
-      etaSeconds: null,
-      checks: [],
-      cleanup: [],
-      result: null,
-      refused: null,
-      cancelling: false,
-      askingCancel: false,
-      log: new LineBuffer(opts.lineCapacity),
-      revision: 0,
-    });
-
     /** Runs the plan (or resumes a saved thaw) with the engine's events feeding the wizard. */
     const start = (title: string, call: (o: FileRunOptions) => Promise<FileRestoreResult>, onRefused: () => void) => {
       if (running) return;
       const ac = new AbortController();
       controller = ac;
-      const run = newRun();
+      const run = newRestoreRun<FileRestoreResult>(opts.nowMs(), opts.lineCapacity);
       setStep({ kind: 'progress' }, { run });
-      const checks: FilesRun['checks'][number][] = [];
-      const cleanup: string[] = [];
+      const feed = restoreRunFeed(run, patchFed, () => {
+        if (get().files?.step.kind === 'progress') setStep({ kind: 'checks' });
+      });
       const onEvent = (e: FileRestoreEvent) => {
-        switch (e.type) {
-          case 'output':
-            run.log.push(e.line);
-            later({ grew: true });
-            return;
-          case 'progress':
-            later({ progress: e.progress as StepProgress, elapsedMs: e.elapsedMs, etaSeconds: e.etaSeconds });
-            return;
-          case 'step':
-            later({ step: { index: e.index, of: e.of, description: e.description } });
-            return;
-          case 'check':
-            checks.push(e.check);
-            later({ checks: [...checks] });
-            if (get().files?.step.kind === 'progress') setStep({ kind: 'checks' });
-            return;
-          case 'cleanup':
-            cleanup.push(e.text);
-            later({ cleanup: [...cleanup] });
-            return;
-          case 'thaw':
-            update(() => ({ thaw: { id: e.status.id, status: { state: 'ready', value: e.status } } }));
-            return;
-          default:
-            return assertNever(e);
-        }
+        // A thaw's counts are the wizard's, not the run's.
+        if (e.type === 'thaw') update(() => ({ thaw: { id: e.status.id, status: { state: 'ready', value: e.status } } }));
+        else feed.onEvent(e);
       };
       running = (async () => {
         try {
           const result = await call({ signal: ac.signal, onEvent });
-          if (flushTimer) clearTimeout(flushTimer);
-          flush();
+          feed.flushNow();
           patchRun({ result, cancelling: false, askingCancel: false });
           if (result.state === 'thawing' && result.thaw) {
             const t = result.thaw;
@@ -236,8 +184,7 @@ export const createFilesSlice =
             get().say(`${title}: ${result.summary}`, result.state === 'restored' ? 'info' : 'warn');
           }
         } catch (e) {
-          if (flushTimer) clearTimeout(flushTimer);
-          flush();
+          feed.flushNow();
           const why = e instanceof RestoreError ? e.message : `not started: ${message(e)}`;
           patchRun({ refused: why });
           onRefused();

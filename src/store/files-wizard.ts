@@ -26,9 +26,8 @@ import type {
   ThawPriority,
   ThawProgress,
 } from '../services/restore/files-api.js';
-import type { CheckResult, StepProgress } from '../services/restore/api.js';
-import type { LineBuffer } from './line-buffer.js';
 import type { Loadable } from './restore-wizard.js';
+import type { RestoreRun } from './restore-run.js';
 import { assertNever } from './routes.js';
 
 export type FilesStepKind = 'thaws' | 'point' | 'browse' | 'target' | 'thaw' | 'preflight' | 'plan' | 'confirm' | 'waiting' | 'progress' | 'checks' | 'done';
@@ -88,22 +87,7 @@ export type FilesTargetField = 'kind' | 'dir' | 'overwrite';
 
 export const OVERWRITE_POLICIES: readonly OverwritePolicy[] = ['if-changed', 'if-newer', 'never', 'always'];
 
-export interface FilesRun {
-  readonly startedAtMs: number;
-  readonly step: { readonly index: number; readonly of: number; readonly description: string } | null;
-  readonly progress: StepProgress | null;
-  readonly elapsedMs: number;
-  readonly etaSeconds: number | null;
-  readonly checks: readonly CheckResult[];
-  readonly cleanup: readonly string[];
-  readonly result: FileRestoreResult | null;
-  /** The engine refused to start it (nothing ran): why. */
-  readonly refused: string | null;
-  readonly cancelling: boolean;
-  readonly askingCancel: boolean;
-  readonly log: LineBuffer;
-  readonly revision: number;
-}
+export type FilesRun = RestoreRun<FileRestoreResult>;
 
 export interface FilesWizard {
   /** What is restored, as the engine is asked (a path or a dataset); null when opened on the waiting restores. */

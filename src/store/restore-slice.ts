@@ -11,9 +11,8 @@
  */
 import type { StateCreator } from 'zustand/vanilla';
 import type { StatusReport } from '../domain/status-report.js';
-import { RestoreError, type RestoreEngine, type RestoreEvent, type RestorePlan, type StepProgress } from '../services/restore/api.js';
-import { FLUSH_MS } from './jobs-slice.js';
-import { LineBuffer } from './line-buffer.js';
+import { RestoreError, type RestoreEngine, type RestorePlan, type RestoreResult } from '../services/restore/api.js';
+import { newRestoreRun, restoreRunFeed } from './restore-run.js';
 import {
   DEFAULT_TARGET,
   isRunning,
@@ -100,8 +99,6 @@ export const createRestoreSlice =
     let asked = 0;
     let controller: AbortController | null = null;
     let running: Promise<void> | null = null;
-    let flushTimer: ReturnType<typeof setTimeout> | null = null;
-    let pending: Partial<WizardRun> & { grew?: boolean } = {};
 
     const update = (change: (w: Wizard) => Partial<Wizard> | null) =>
       set((s) => {
@@ -111,18 +108,7 @@ export const createRestoreSlice =
       });
     const setStep = (step: WizardStep, extra: Partial<Wizard> = {}) => update(() => ({ step, ...extra }));
     const patchRun = (change: Partial<WizardRun>) => update((w) => (w.run ? { run: { ...w.run, ...change } } : null));
-
-    const flush = () => {
-      flushTimer = null;
-      const p = pending;
-      pending = {};
-      const { grew, ...change } = p;
-      update((w) => (w.run ? { run: { ...w.run, ...change, revision: w.run.revision + (grew ? 1 : 0) } } : null));
-    };
-    const later = (change: Partial<WizardRun> & { grew?: boolean }) => {
-      pending = { ...pending, ...change, grew: (pending.grew ?? false) || (change.grew ?? false) };
-      flushTimer ??= setTimeout(flush, FLUSH_MS);
-    };
+    const patchFed = (change: Partial<WizardRun>, grew: boolean) => update((w) => (w.run ? { run: { ...w.run, ...change, revision: w.run.revision + (grew ? 1 : 0) } } : null));
 
     const loadSources = (w: Wizard) => {
       const assetId = w.assetId;
@@ -166,62 +152,20 @@ export const createRestoreSlice =
       if (!deps.run || running) return;
       const ac = new AbortController();
       controller = ac;
-      const startedAtMs = opts.nowMs();
-      const log = new LineBuffer(opts.lineCapacity);
-      const run: WizardRun = {
-        startedAtMs,
-        step: null,
-        progress: null,
-        elapsedMs: 0,
-        etaSeconds: null,
-        checks: [],
-        cleanup: [],
-        result: null,
-        refused: null,
-        cancelling: false,
-        askingCancel: false,
-        log,
-        revision: 0,
-      };
+      const run = newRestoreRun<RestoreResult>(opts.nowMs(), opts.lineCapacity);
       setStep({ kind: 'progress' }, { run, showLog: false, logTop: -1 });
-      const checks: WizardRun['checks'][number][] = [];
-      const cleanup: string[] = [];
-      const onEvent = (e: RestoreEvent) => {
-        switch (e.type) {
-          case 'output':
-            log.push(e.line);
-            later({ grew: true });
-            return;
-          case 'progress':
-            later({ progress: e.progress as StepProgress, elapsedMs: e.elapsedMs, etaSeconds: e.etaSeconds });
-            return;
-          case 'step':
-            later({ step: { index: e.index, of: e.of, description: e.description } });
-            return;
-          case 'check':
-            checks.push(e.check);
-            later({ checks: [...checks] });
-            if (get().wizard?.step.kind === 'progress') setStep({ kind: 'checks' });
-            return;
-          case 'cleanup':
-            cleanup.push(e.text);
-            later({ cleanup: [...cleanup] });
-            return;
-          default:
-            return assertNever(e);
-        }
-      };
+      const feed = restoreRunFeed(run, patchFed, () => {
+        if (get().wizard?.step.kind === 'progress') setStep({ kind: 'checks' });
+      });
       running = (async () => {
         try {
-          const result = await deps.run!(plan, { ...(confirm === undefined ? {} : { confirm }), signal: ac.signal, onEvent });
-          if (flushTimer) clearTimeout(flushTimer);
-          flush();
+          const result = await deps.run!(plan, { ...(confirm === undefined ? {} : { confirm }), signal: ac.signal, onEvent: feed.onEvent });
+          feed.flushNow();
           patchRun({ result, cancelling: false, askingCancel: false });
           setStep({ kind: 'done' });
           get().say(`${plan.title}: ${result.summary}`, result.state === 'restored' ? 'info' : 'warn');
         } catch (e) {
-          if (flushTimer) clearTimeout(flushTimer);
-          flush();
+          feed.flushNow();
           // The engine refused before anything ran: back to the question, with why.
           const why = e instanceof RestoreError ? e.message : `not started: ${message(e)}`;
           patchRun({ refused: why });

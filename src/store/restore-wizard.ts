@@ -9,10 +9,10 @@
  *
  * Esc steps back until the run starts; from then on it asks whether to cancel.
  */
-import type { CheckResult, RestorePlan, RestoreRequest, RestoreResult, DrillRequest, SourceList, StepProgress, RestoreSource } from '../services/restore/api.js';
+import type { RestorePlan, RestoreRequest, RestoreResult, DrillRequest, SourceList, RestoreSource } from '../services/restore/api.js';
 import type { AssetStatus, StatusReport } from '../domain/status-report.js';
-import type { LineBuffer } from './line-buffer.js';
 import { assertNever } from './routes.js';
+import type { RestoreRun } from './restore-run.js';
 
 export type WizardStepKind = 'workload' | 'point' | 'target' | 'preflight' | 'plan' | 'confirm' | 'progress' | 'checks' | 'done';
 
@@ -71,23 +71,7 @@ export type WizardStep =
   | { readonly kind: 'done' };
 
 /** A run as the wizard shows it; `log` is mutable and bounded, `revision` moves when it grew. */
-export interface WizardRun {
-  readonly startedAtMs: number;
-  readonly step: { readonly index: number; readonly of: number; readonly description: string } | null;
-  readonly progress: StepProgress | null;
-  readonly elapsedMs: number;
-  readonly etaSeconds: number | null;
-  readonly checks: readonly CheckResult[];
-  readonly cleanup: readonly string[];
-  readonly result: RestoreResult | null;
-  /** The engine refused to start it (nothing ran): why. */
-  readonly refused: string | null;
-  readonly cancelling: boolean;
-  /** Esc (or q) during the run: the question "cancel it?" is open. */
-  readonly askingCancel: boolean;
-  readonly log: LineBuffer;
-  readonly revision: number;
-}
+export type WizardRun = RestoreRun<RestoreResult>;
 
 export interface Wizard {
   /** The workload chosen (or given by where R was pressed). */
