@@ -6,11 +6,13 @@
  * docs/architecture.md traces a rebuild through it.
  */
 import type { DrPlan } from '../../domain/dr/types.js';
+import type { SideBySide } from '../../domain/side-by-side.js';
 import type { OutputLine } from '../../kinds/action-types.js';
 import type { PlanOptions } from './plan-reader.js';
 
 export type { DrPlan, GuestPath, PathStep, PlannedGuest, Prerequisite, RebuildStepSummary, SurvivingCopy, TierPlan } from '../../domain/dr/types.js';
 export type { PlanOptions } from './plan-reader.js';
+export type { SideBySide } from '../../domain/side-by-side.js';
 
 /** `node`, `identity`, `network`, `host-config`, `storage`, `chains`, `tier:<name>` per tier, `report`. */
 export type RebuildStepId = string;
@@ -40,14 +42,6 @@ export interface RebuildCommand {
  *   cluster keys and guest configurations are not among them.
  */
 export type HostConfigRoute = 'config-db' | 'files';
-
-/** Two texts beside each other (the network step: the archived interfaces file and the node's). */
-export interface SideBySide {
-  readonly left: { readonly title: string; readonly lines: readonly string[] };
-  readonly right: { readonly title: string; readonly lines: readonly string[] };
-  /** Names (NICs) the left side uses that do not exist on the node: their lines are marked. */
-  readonly missing: readonly string[];
-}
 
 /** One guest of a tier step. */
 export interface GuestRun {
