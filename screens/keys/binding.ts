@@ -63,6 +63,7 @@ export type CommandId =
   | 'rebuild.yes'
   | 'rebuild.no'
   | 'rebuild.log'
+  | 'rebuild.route'
   | 'rebuild.cancel';
 
 export type BindingGroup = 'Navigation' | 'Views' | 'Actions' | 'General';

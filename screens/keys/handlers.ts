@@ -113,5 +113,6 @@ export const DEFAULT_HANDLERS: Record<CommandId, Handler> = {
   'rebuild.yes': () => undefined,
   'rebuild.no': () => undefined,
   'rebuild.log': () => undefined,
+  'rebuild.route': () => undefined,
   'rebuild.cancel': () => undefined,
 };

@@ -55,6 +55,18 @@ export const REBUILD_BINDINGS: readonly Binding[] = [
     disabledReason: (ctx) => (asking(wizardOf(ctx)) || askedToRun(wizardOf(ctx)) ? null : 'nothing to answer no to'),
   },
   {
+    keys: ['m'],
+    command: 'rebuild.route',
+    description: 'Host configuration step, before it runs: the other route (the config.db swap, or selected files of the archived /etc/pve copied one by one)',
+    group: 'Actions',
+    hint: 'route',
+    disabledReason: (ctx) => {
+      const w = wizardOf(ctx);
+      const step = w ? stepOf(w) : undefined;
+      return step?.id === 'host-config' && w?.phase.kind === 'review' && !isDone(step) ? null : 'only on the host configuration step, before it runs';
+    },
+  },
+  {
     keys: ['L'],
     command: 'rebuild.log',
     description: 'The raw output of the steps run in this session (again: back to the step)',
@@ -99,6 +111,7 @@ export const REBUILD_HANDLERS: Partial<Record<CommandId, Handler>> = {
     else back(ctx);
   },
   'rebuild.log': (ctx) => ctx.state.toggleRebuildLog(),
+  'rebuild.route': (ctx) => ctx.state.rebuildSwitchRoute(),
   'rebuild.cancel': (ctx) => {
     const w = wizardOf(ctx);
     if (w?.phase.kind === 'running') ctx.state.rebuildBack();

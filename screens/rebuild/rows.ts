@@ -9,6 +9,7 @@ import { progressBarText } from '../../components/ProgressBar.js';
 import {
   assertNever,
   guestCounts,
+  isDone,
   stepKindOf,
   type DrReport,
   type GuestProgress,
@@ -17,6 +18,7 @@ import {
   type RebuildStepKind,
   type RebuildWizard,
 } from '../../src/store/index.js';
+import { sideBySideLines } from '../../src/domain/side-by-side.js';
 import { shortAge, shortTime } from '../rows/format.js';
 import { rtoText } from '../dr/plan-lines.js';
 import { clock } from '../restore/rows.js';
@@ -76,9 +78,18 @@ export function kindLines(kind: RebuildStepKind, w: RebuildWizard, step: Rebuild
     case 'identity':
       return wrap('Strata checks the hostname and address against the lost node\'s and does not change them (guests belong to a node by its name).', width, 'dim');
     case 'network':
-      return wrap('The archived /etc/network/interfaces is shown beside the new one and the NIC names: Strata does NOT apply it (names change with the hardware). Edit it on the console, then ifreload -a.', width, 'unknown');
-    case 'host-config':
-      return wrap('The documented route: pve-cluster stopped, config.db replaced (mode 0600), started. An old /etc/pve is never unpacked onto the live mount.', width, 'dim');
+      return [
+        ...wrap('The archived /etc/network/interfaces is shown beside the new one and the NIC names: Strata does NOT apply it (names change with the hardware). Edit it on the console, then ifreload -a.', width, 'unknown'),
+        ...(step.compare ? sideBySideLines(step.compare, width).map((t) => line(t, t.startsWith('▲') ? 'unknown' : 'plain')) : []),
+      ];
+    case 'host-config': {
+      const files = (w.state?.hostConfigRoute ?? 'config-db') === 'files';
+      const route = files
+        ? 'Selected files of the archived /etc/pve (storage.cfg, jobs.cfg, the firewall, the storages\' key and password files), copied one by one with pve-cluster running; users, cluster keys and guest configurations stay the new node\'s.'
+        : 'The documented route: pve-cluster stopped, config.db replaced (mode 0600), started.';
+      const other = isDone(step) ? '' : ` m: the other route (${files ? 'the config.db swap' : 'selected files'}).`;
+      return wrap(`${route} An old /etc/pve is never unpacked onto the live mount.${other}`, width, 'dim');
+    }
     case 'storage':
       return wrap('The encryption key file goes back first (without it, backups would be written unencrypted), then pvesm add pbs with the surviving PBS\'s fingerprint, and zpool import where pools survive.', width, 'dim');
     case 'chains':

@@ -8,19 +8,21 @@
  */
 import { formatDuration } from '../domain/duration.js';
 import { DrError, type Rebuild, type RebuildEvent, type RebuildState, type RebuildStep, type StartOptions } from '../services/dr/api.js';
+import { sideBySideLines } from '../domain/side-by-side.js';
 import { reportMarkdown } from '../services/dr/report.js';
 import { commandFlags, configFlag } from './args.js';
 import { EXIT, type CliIo } from './io.js';
 import { closeSession, openSessionOrExplain } from './session.js';
 
 export const RUN_USAGE = `Usage: strata dr run [--config FILE] [--yes] [--resume | --restart] [--trust-host-key FP]
-                    [--address A] [--port N] [--config-db PATH] [--storage S] [--parallel N] [--lost HOST]
+                    [--address A] [--port N] [--config-db PATH] [--host-config ROUTE]
+                    [--storage S] [--parallel N] [--lost HOST]
        strata dr report [--config FILE] [--markdown | --json]
 
 dr run: the rebuild of the lost PVE node onto a freshly installed one, step by
 step (on a terminal without --yes it asks before each step that writes, and
 for the new node's fingerprint): the node (its host key typed to be trusted), identity, network (shown,
-not applied), host configuration (config.db), storage (pvesm add pbs, zpool
+not applied), host configuration (config.db or selected files), storage (pvesm add pbs, zpool
 import), chains, guests by tier (in parallel, each started and checked), the
 report. Each step checks first whether it is done; the state is saved in the
 state directory after each, so a dropped session continues with --resume.
@@ -31,7 +33,12 @@ state directory after each, so a dropped session continues with --resume.
   --trust-host-key FP  the new node's fingerprint as you read it on its console
                      (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub)
   --address A, --port N  where the new node answers (default: the lost node's)
-  --config-db PATH   the archived config.db on the new node (default /root/strata-restore/config.db)
+  --config-db PATH   the archived config.db on the new node (default /root/strata-restore/config.db);
+                     what else was taken out of the archive is beside it (etc/pve, etc/network)
+  --host-config ROUTE  config-db (default: pve-cluster stopped, config.db swapped in) or
+                     files (storage.cfg, jobs.cfg, the firewall and the storages' key
+                     files copied one by one onto the running node); with --resume it
+                     changes the route of a host configuration step not done yet
   --storage S        storage guests are restored to (default local-lvm)
   --parallel N       guest restores at once per storage (default 2)
 dr report: the saved rebuild's report (RTO per tier, data lost per guest).
@@ -45,6 +52,7 @@ const FLAGS = {
   address: { type: 'string' },
   port: { type: 'string' },
   'config-db': { type: 'string' },
+  'host-config': { type: 'string' },
   storage: { type: 'string' },
   parallel: { type: 'string' },
   lost: { type: 'string' },
@@ -57,9 +65,15 @@ function usage(io: CliIo, text: string): number {
   return EXIT.usage;
 }
 
+/** A console at the new node's screen: 80 columns. */
+const COLUMNS = 80;
+/** What a step read to put side by side (the network files), indented under it. */
+const compareText = (s: RebuildStep): string[] => (s.compare ? sideBySideLines(s.compare, COLUMNS - 3).map((l) => `   ${l}`) : []);
+
 function stepText(s: RebuildStep, n: number): string {
   const lines = [`${n}. ${s.title} [${MARK[s.state]}]${s.writes ? '' : ' (reads only)'}`];
   if (s.detail && s.detail !== 'running') lines.push(`   ${s.detail}`);
+  lines.push(...compareText(s));
   for (const c of s.commands) lines.push(`   ${c.shownOnly ? '(shown)' : '$'} ${c.host}: ${c.command}`);
   return lines.join('\n');
 }
@@ -82,7 +96,10 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) return usage(io, `--port: "${f.port}" is not a port`);
   const parallel = f.parallel === undefined ? undefined : Number(f.parallel);
   if (parallel !== undefined && !(Number.isInteger(parallel) && parallel >= 1 && parallel <= 16)) return usage(io, `--parallel: "${f.parallel}" is not a whole number from 1 to 16`);
+  const route = f['host-config'];
+  if (route !== undefined && route !== 'config-db' && route !== 'files') return usage(io, `--host-config: "${route}" is not a route (config-db or files)`);
   const start: StartOptions = {
+    ...(route !== undefined ? { hostConfigRoute: route } : {}),
     ...(f.address !== undefined ? { address: f.address } : {}),
     ...(port !== undefined ? { port } : {}),
     ...(f['config-db'] !== undefined ? { configDbPath: f['config-db'] } : {}),
@@ -108,6 +125,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     if (!f.yes && !ask) return preview(io, f.resume ? saved! : await session.dr.preview(start));
     const rebuild = f.resume ? await session.dr.resume() : await session.dr.start(start);
     try {
+      if (f.resume && route !== undefined && rebuild.state().hostConfigRoute !== route) await rebuild.chooseHostConfigRoute(route);
       return await runAll(rebuild, io, f['trust-host-key'], ask?.bind(io));
     } finally {
       await rebuild.close();
@@ -169,6 +187,7 @@ async function runAll(rebuild: Rebuild, io: CliIo, trusted: string | undefined, 
     }
     const ran = await rebuild.run(s.id, { confirm: true, ...(typed !== undefined ? { typedFingerprint: typed } : {}), onEvent: onEvent(io) });
     io.out(`   -> ${MARK[ran.state]}${ran.detail ? `: ${ran.detail}` : ''}`);
+    for (const l of compareText(ran)) io.out(l);
     if (ran.state !== 'done' && ran.state !== 'already-done') {
       io.out(`\nStopped at step ${n}. Fix what it says, then: strata dr run --resume --yes`);
       return EXIT.warn;

@@ -176,20 +176,20 @@ export function buildHomelabState(o: BuildOptions): LabState {
 
 /**
  * What the operator brought to the new node before the rebuild (docs/disaster-recovery.md):
- * config.db and the interfaces file of the newest config archive, fetched off-site and taken
- * out of the archive, under /root/strata-restore. The lab's archives list their members
- * without content, so this is where the lab hands the files over.
+ * config.db, the interfaces file and the /etc/pve files of the newest config archive,
+ * fetched off-site and taken out of the archive, under /root/strata-restore. The lab's
+ * archives list their members without content, so this is where the lab hands the files over.
  */
 function stageArchivedConfig(fresh: HostState, lost: HostState, at: number): void {
-  for (const [from, to] of [
-    [CONFIG_DB, '/root/strata-restore/config.db'],
-    ['/etc/network/interfaces', '/root/strata-restore/etc/network/interfaces'],
-  ] as const) {
+  const staged = (from: string, to: string) => {
     const file = lost.fs.files[from];
-    if (!file) continue;
+    if (!file) return;
     mkdirs(fresh.fs, to.slice(0, to.lastIndexOf('/')));
     writeFile(fresh.fs, to, { ...file, mtime: at, mode: 0o600 });
-  }
+  };
+  staged(CONFIG_DB, '/root/strata-restore/config.db');
+  staged('/etc/network/interfaces', '/root/strata-restore/etc/network/interfaces');
+  for (const path of Object.keys(lost.fs.files)) if (path.startsWith('/etc/pve/')) staged(path, `/root/strata-restore${path}`);
 }
 
 /** What the scenario changes at the end of the history: fill levels, a failed verification, clocks. */

@@ -39,6 +39,8 @@ export interface RebuildSlice {
   rebuildText(): string | null;
   rebuildSetText(text: string): void;
   toggleRebuildLog(): void;
+  /** m on the host configuration step before it ran: the other route (config.db swap / selected files). */
+  rebuildSwitchRoute(): void;
   /** Stops a running step and waits until it ended (quitting the panel). */
   cancelRebuild(): Promise<void>;
 }
@@ -365,6 +367,23 @@ export const createRebuildSlice =
         update((w) => (w.phase.kind === 'trust' ? { phase: { kind: 'trust', typed: text.replace(/\s/g, '').slice(0, 100), rejected: false } } : null)),
 
       toggleRebuildLog: () => update((w) => ({ showLog: !w.showLog })),
+
+      rebuildSwitchRoute: () => {
+        const w = get().rebuild;
+        const h = handle;
+        const step = w ? stepOf(w) : undefined;
+        if (!w || !h || w.phase.kind !== 'review' || step?.id !== 'host-config') return;
+        const gen = generation;
+        const route = (w.state?.hostConfigRoute ?? 'config-db') === 'config-db' ? 'files' : 'config-db';
+        h.chooseHostConfigRoute(route).then(
+          () => {
+            if (gen === generation) update(() => ({ ...fresh(), phase: { kind: 'review', scroll: 0 } }));
+          },
+          (e: unknown) => {
+            if (gen === generation) get().say(`the route did not change: ${message(e)}`, 'warn');
+          },
+        );
+      },
 
       cancelRebuild: async () => {
         controller?.abort();

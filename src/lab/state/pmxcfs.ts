@@ -54,6 +54,13 @@ export function mountConfigDb(host: HostState, files: Readonly<Record<string, st
   if (host.pve && cfg !== undefined) host.pve.storages = storagesOf(cfg, host.pve.storages);
 }
 
+/** A file written onto the mounted /etc/pve: pmxcfs serves it at once, so a new storage.cfg decides the storages. */
+export function pmxcfsWrote(host: HostState, path: string): void {
+  if (path !== '/etc/pve/storage.cfg' || !host.pve || host.pve.pmxcfsStopped === true) return;
+  const cfg = getFile(host.fs, path)?.content;
+  if (cfg !== undefined) host.pve.storages = storagesOf(cfg, host.pve.storages);
+}
+
 const DEFAULT_SIZE: Readonly<Record<PveStorage['type'], number>> = { dir: 100_861_726_720, lvmthin: 1_798_651_625_472, zfspool: 1_888_946_495_488, pbs: 0 };
 
 /** storage.cfg's sections (`type: id`, then tab-indented `key value`) as the lab's storages; sizes kept from the node's own where ids match. */

@@ -6,6 +6,7 @@
 import { posix } from 'node:path';
 import type { Tool } from '../shell/types.js';
 import { filesUnder, getFile, isDir, mkdirs, parentExists, resolvePath, walk, writeFile } from '../state/fs.js';
+import { pmxcfsWrote } from '../state/pmxcfs.js';
 import { readFs } from '../state/zfs-files.js';
 
 export const cp: Tool = async (ctx) => {
@@ -66,6 +67,7 @@ export const cp: Tool = async (ctx) => {
       // Without -p/-a an existing file keeps its mode and a new one gets the source's under umask 022 (the config.db swap checks 0600).
       if (preserve) writeFile(ctx.host.fs, to, { ...file });
       else writeFile(ctx.host.fs, to, { ...file, mode: existing ? (existing.mode ?? 0o644) : (file.mode ?? 0o644) & ~0o022, mtime: ctx.now() });
+      if (to.startsWith('/etc/pve/')) pmxcfsWrote(ctx.host, to);
       await ctx.pace(Math.min(500, file.size / 2 ** 24));
       continue;
     }

@@ -6,11 +6,13 @@
  * docs/architecture.md traces a rebuild through it.
  */
 import type { DrPlan } from '../../domain/dr/types.js';
+import type { SideBySide } from '../../domain/side-by-side.js';
 import type { OutputLine } from '../../kinds/action-types.js';
 import type { PlanOptions } from './plan-reader.js';
 
 export type { DrPlan, GuestPath, PathStep, PlannedGuest, Prerequisite, RebuildStepSummary, SurvivingCopy, TierPlan } from '../../domain/dr/types.js';
 export type { PlanOptions } from './plan-reader.js';
+export type { SideBySide } from '../../domain/side-by-side.js';
 
 /** `node`, `identity`, `network`, `host-config`, `storage`, `chains`, `tier:<name>` per tier, `report`. */
 export type RebuildStepId = string;
@@ -31,6 +33,15 @@ export interface RebuildCommand {
   /** Shown only, never run by Strata (the network file, `ifreload -a`). */
   readonly shownOnly?: boolean;
 }
+
+/**
+ * How the host configuration comes back (restore-formats §5):
+ * - `config-db`: the documented route: pve-cluster stopped, the archived config.db in place (0600), started;
+ * - `files`: selected files of the archived /etc/pve copied one by one onto the running node
+ *   (storage.cfg, jobs.cfg, the firewall, the storages' key and password files); users,
+ *   cluster keys and guest configurations are not among them.
+ */
+export type HostConfigRoute = 'config-db' | 'files';
 
 /** One guest of a tier step. */
 export interface GuestRun {
@@ -75,6 +86,8 @@ export interface RebuildStep {
   /** Tier steps only. */
   readonly tier?: { readonly name: string; readonly rtoSeconds: number | null };
   readonly guests?: readonly GuestRun[];
+  /** What the step read to put beside each other (the network step). */
+  readonly compare?: SideBySide;
 }
 
 export interface RebuildTarget {
@@ -95,8 +108,10 @@ export interface RebuildState {
   readonly finishedAtSec: number | null;
   readonly lost: DrPlan['lost'];
   readonly target: RebuildTarget;
-  /** Where the config.db from the off-site archive is on the new node. */
+  /** Where the config.db from the off-site archive is on the new node; its directory holds what else was taken out of the archive. */
   readonly configDbPath: string;
+  /** Absent in a rebuild saved before the choice existed: `config-db`. */
+  readonly hostConfigRoute?: HostConfigRoute;
   /** Storage guests are restored to. */
   readonly storage: string;
   readonly parallelPerStorage: number;
@@ -111,6 +126,8 @@ export interface StartOptions {
   readonly port?: number;
   /** Default /root/strata-restore/config.db. */
   readonly configDbPath?: string;
+  /** Default `config-db`. */
+  readonly hostConfigRoute?: HostConfigRoute;
   /** Default local-lvm. */
   readonly storage?: string;
   /** Default 2. */
@@ -159,6 +176,11 @@ export interface Rebuild {
    * `out-of-order`); afterwards the outcome is in the returned step.
    */
   run(stepId: RebuildStepId, opts?: StepRunOptions): Promise<RebuildStep>;
+  /**
+   * Chooses how the host configuration comes back; its step's commands
+   * change with it. Refused (`already-done`) once the step is done.
+   */
+  chooseHostConfigRoute(route: HostConfigRoute): Promise<RebuildStep>;
   close(): Promise<void>;
 }
 
@@ -205,7 +227,8 @@ export type DrErrorCode =
   | 'out-of-order'
   | 'unknown-step'
   | 'unreadable'
-  | 'read-only';
+  | 'read-only'
+  | 'already-done';
 
 export class DrError extends Error {
   constructor(

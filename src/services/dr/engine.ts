@@ -31,6 +31,7 @@ export function createDrEngine(deps: DrEngineDeps): DrEngine {
       address: opts.address ?? lost.address ?? lost.name,
       port: opts.port ?? lost.port ?? 22,
       configDbPath: opts.configDbPath ?? DEFAULT_CONFIG_DB_PATH,
+      hostConfigRoute: opts.hostConfigRoute ?? 'config-db',
       storage: opts.storage ?? DEFAULT_STORAGE,
       parallelPerStorage: parallel,
       knownHostsPath: deps.knownHostsPath,

@@ -7,10 +7,11 @@ import { randomUUID } from 'node:crypto';
 import type { DrPlan } from '../../domain/dr/types.js';
 import type { Inventory } from '../../domain/inventory.js';
 import { asConfigBackup, asPbs, fetchFileCommand, pbsAuthId, pbsDatastore, type PbsLayer } from '../../domain/layer-kinds/dr.js';
+import { storageConfigCommand } from '../../adapters/pve/storage-config.js';
 import { repositoryServer } from '../../kinds/pbs/storage-entry.js';
 import type { Command } from '../../transport/command.js';
 import { describeCommand } from '../../transport/shell-script.js';
-import type { GuestRun, RebuildCommand, RebuildState, RebuildStep } from './api.js';
+import type { GuestRun, HostConfigRoute, RebuildCommand, RebuildState, RebuildStep } from './api.js';
 
 export const CONFIG_DB = '/var/lib/pve-cluster/config.db';
 export const DEFAULT_CONFIG_DB_PATH = '/root/strata-restore/config.db';
@@ -53,6 +54,71 @@ export const configDbCommands = (path: string): Command[] => [
   { argv: ['systemctl', 'start', 'pve-cluster'] },
 ];
 
+/** The directory the operator took the archive's files out into: config.db's. */
+export const archiveDirOf = (configDbPath: string): string => configDbPath.slice(0, configDbPath.lastIndexOf('/')) || '/';
+
+/**
+ * The files of an archived /etc/pve the `files` route copies: what a
+ * standalone node needs to reach its storages, run its jobs and filter its
+ * traffic. Not users, tokens or passwords (a stale shadow.cfg or token.cfg
+ * locks the operator out), not corosync.conf or the cluster's keys (the
+ * node's own identity), not guest configurations (a guest comes back with
+ * its disks, from its backup).
+ */
+const SELECTED_FILES: readonly RegExp[] = [/^storage\.cfg$/, /^jobs\.cfg$/, /^vzdump\.cron$/, /^datacenter\.cfg$/, /^firewall\/[^/]+\.fw$/, /^nodes\/[^/]+\/host\.fw$/, /^priv\/storage\/[^/]+\.(enc|pw)$/];
+const SELECTED_WORDS = 'storage.cfg, jobs.cfg, vzdump.cron, datacenter.cfg, firewall/*.fw, nodes/<node>/host.fw, priv/storage/*.enc and *.pw';
+
+/** Of the files taken out of the archive (paths under etc/pve), the ones the `files` route copies, for this node only. */
+export function selectedConfigFiles(files: readonly string[], node: string): string[] {
+  return files.filter((f) => SELECTED_FILES.some((r) => r.test(f)) && (!f.startsWith('nodes/') || f.startsWith(`nodes/${node}/`))).sort();
+}
+
+/** Lists what was taken out of the archive under DIR/etc/pve, one path per line relative to it. */
+export const stagedFilesCommand = (archiveDir: string): Command => ({ argv: ['find', `${archiveDir}/etc/pve`, '-type', 'f', '-printf', '%P\n'] });
+
+/**
+ * Copies the chosen files onto the live /etc/pve one by one. Plain cp: pmxcfs
+ * takes no chown or chmod (cp -a fails there), and it gives priv/ its own
+ * modes.
+ */
+export function selectedFilesCommands(archiveDir: string, files: readonly string[]): Command[] {
+  const dirs = [...new Set(files.map((f) => f.slice(0, f.lastIndexOf('/'))).filter((d) => d !== ''))].sort();
+  return [...(dirs.length > 0 ? [{ argv: ['mkdir', '-p', ...dirs.map((d) => `/etc/pve/${d}`)] }] : []), ...files.map((f) => ({ argv: ['cp', `${archiveDir}/etc/pve/${f}`, `/etc/pve/${f}`] }))];
+}
+
+export const hostConfigTitle = (route: HostConfigRoute): string =>
+  route === 'config-db' ? 'Host configuration: the config.db route (never an old /etc/pve onto the live mount)' : 'Host configuration: selected files of the archived /etc/pve, copied one by one (never the whole tree)';
+
+/** The host-config step's commands for a route: fetching the archive, then the route's own. */
+export function hostConfigCommands(inventory: Inventory, node: string, configDbPath: string, route: HostConfigRoute): RebuildCommand[] {
+  const archiveDir = archiveDirOf(configDbPath);
+  const configCopies = inventory.layers.filter((l) => l.copyOf?.some((c) => asConfigBackup(inventory.layers.find((x) => x.id === c))?.host === node));
+  const archive = `strata-config-${node}-<newest>.tar.gz`;
+  const fetch = configCopies.flatMap((l) => {
+    const command = fetchFileCommand(l, archive, archiveDir);
+    return command
+      ? [
+          shown(node, command, `fetch the newest config archive from ${l.id} (the tool and its configuration from the USB stick)`, true),
+          shown(node, `tar -xzf ${archiveDir}/${archive} -C ${archiveDir} var/lib/pve-cluster/config.db etc/network/interfaces etc/pve && mv ${archiveDir}/var/lib/pve-cluster/config.db ${configDbPath}`, 'take config.db, the interfaces file and the /etc/pve files out of it (into the staging directory, never onto /etc/pve)', true),
+        ]
+      : [];
+  });
+  if (route === 'files') {
+    return [
+      ...fetch,
+      shown(node, stagedFilesCommand(archiveDir), `the files taken out of the archive under ${archiveDir}/etc/pve`),
+      shown(node, `cp ${archiveDir}/etc/pve/<file> /etc/pve/<file>`, `each of ${SELECTED_WORDS} that is there, one by one onto the running node (mkdir -p for its directory first)`),
+      shown(node, storageConfigCommand(), 'check: the lost node\'s storages are configured'),
+    ];
+  }
+  return [
+    ...fetch,
+    shown(node, { argv: ['stat', '-c', '%s', configDbPath] }, 'the config.db from the archive is on the node'),
+    ...configDbCommands(configDbPath).map((c, n) => shown(node, c, ['stop pmxcfs (nothing else is running)', 'put the archived database in place', 'mode 0600 as pmxcfs wants', 'start pmxcfs: /etc/pve is the lost node\'s again'][n]!)),
+    shown(node, { argv: ['stat', '-c', '%a', CONFIG_DB] }, 'check the mode'),
+  ];
+}
+
 const shown = (host: string, cmd: Command | string, description: string, shownOnly = false): RebuildCommand => ({
   host,
   command: typeof cmd === 'string' ? cmd : describeCommand(cmd),
@@ -71,6 +137,7 @@ export interface InitialStateInput {
   readonly address: string;
   readonly port: number;
   readonly configDbPath: string;
+  readonly hostConfigRoute: HostConfigRoute;
   readonly storage: string;
   readonly parallelPerStorage: number;
   readonly knownHostsPath: string;
@@ -79,18 +146,8 @@ export interface InitialStateInput {
 
 export function initialState(i: InitialStateInput): RebuildState {
   const node = i.plan.lost.host;
-  const archiveDir = i.configDbPath.slice(0, i.configDbPath.lastIndexOf('/')) || '/';
-  const configCopies = i.inventory.layers.filter((l) => l.copyOf?.some((c) => asConfigBackup(i.inventory.layers.find((x) => x.id === c))?.host === node));
-  const archive = `strata-config-${node}-<newest>.tar.gz`;
-  const fetch = configCopies.flatMap((l) => {
-    const command = fetchFileCommand(l, archive, archiveDir);
-    return command
-      ? [
-          shown(node, command, `fetch the newest config archive from ${l.id} (the tool and its configuration from the USB stick)`, true),
-          shown(node, `tar -xzf ${archiveDir}/${archive} -C ${archiveDir} var/lib/pve-cluster/config.db etc/network/interfaces && mv ${archiveDir}/var/lib/pve-cluster/config.db ${i.configDbPath}`, 'take config.db and the interfaces file out of it', true),
-        ]
-      : [];
-  });
+  const route = i.hostConfigRoute;
+  const archiveDir = archiveDirOf(i.configDbPath);
   const pbs = i.plan.copies
     .filter((c) => c.state === 'answers' && asPbs(i.inventory.layers.find((l) => l.id === c.layerId)) !== null)
     .map((c) => {
@@ -113,12 +170,7 @@ export function initialState(i: InitialStateInput): RebuildState {
       shown(node, `diff -u ${archiveDir}/etc/network/interfaces /etc/network/interfaces`, 'compare; rename NICs in the old file or pin the names first', true),
       shown(node, 'ifreload -a', 'apply when the file is right: Strata does not (names change with hardware)', true),
     ]),
-    step('host-config', 'Host configuration: the config.db route (never an old /etc/pve onto the live mount)', true, [
-      ...fetch,
-      shown(node, { argv: ['stat', '-c', '%s', i.configDbPath] }, 'the config.db from the archive is on the node'),
-      ...configDbCommands(i.configDbPath).map((c, n) => shown(node, c, ['stop pmxcfs (nothing else is running)', 'put the archived database in place', 'mode 0600 as pmxcfs wants', 'start pmxcfs: /etc/pve is the lost node\'s again'][n]!)),
-      shown(node, { argv: ['stat', '-c', '%a', CONFIG_DB] }, 'check the mode'),
-    ]),
+    step('host-config', hostConfigTitle(route), true, hostConfigCommands(i.inventory, node, i.configDbPath, route)),
     step('storage', 'Storage: the encryption key, the surviving PBS with its fingerprint, pools', true, [
       ...pbsLayers.map((l, n) =>
         shown(
@@ -171,6 +223,7 @@ export function initialState(i: InitialStateInput): RebuildState {
     lost: i.plan.lost,
     target: { address: i.address, port: i.port, hostKeyFingerprint: null },
     configDbPath: i.configDbPath,
+    hostConfigRoute: route,
     storage: i.storage,
     parallelPerStorage: i.parallelPerStorage,
     pbs,

@@ -21,9 +21,23 @@ import { knownHostsLine, scanHostKey, type OfferedHostKey } from '../../transpor
 import type { Runner } from '../../transport/runner.js';
 import { describeCommand } from '../../transport/shell-script.js';
 import type { RestoreEngine } from '../restore/api.js';
-import { DrError, type GuestRun, type HostKeyOffer, type Rebuild, type RebuildEvent, type RebuildState, type RebuildStep, type RebuildStepId, type StepRunOptions } from './api.js';
+import { DrError, type GuestRun, type HostConfigRoute, type HostKeyOffer, type Rebuild, type RebuildEvent, type RebuildState, type RebuildStep, type RebuildStepId, type SideBySide, type StepRunOptions } from './api.js';
 import { addKnownHost, saveRebuild } from './rebuild-file.js';
-import { addPbsCommand, authIdOf, CONFIG_DB, configDbCommands, datastoreOf, pbsServerFor, type PbsLayer } from './rebuild-steps.js';
+import {
+  addPbsCommand,
+  archiveDirOf,
+  authIdOf,
+  CONFIG_DB,
+  configDbCommands,
+  datastoreOf,
+  hostConfigCommands,
+  hostConfigTitle,
+  pbsServerFor,
+  selectedConfigFiles,
+  selectedFilesCommands,
+  stagedFilesCommand,
+  type PbsLayer,
+} from './rebuild-steps.js';
 
 /** What the rebuild reaches the new node through: the inventory with the lost host's address, port and known_hosts replaced. */
 export interface RebuiltServices {
@@ -90,6 +104,18 @@ export class RebuildRun implements Rebuild {
   private scan(): Promise<OfferedHostKey> {
     const t = this.current.target;
     return scanHostKey({ name: this.current.lost.host, address: t.address, port: t.port, timeoutMs: KEYSCAN_MS });
+  }
+
+  async chooseHostConfigRoute(route: HostConfigRoute): Promise<RebuildStep> {
+    const step = this.stepOf('host-config');
+    if (step.state === 'done' || step.state === 'already-done') throw new DrError('already-done', `the host configuration is back already (${step.detail}): the route cannot change now`);
+    if (step.state === 'running') throw new DrError('out-of-order', 'the host configuration step is running');
+    this.current = { ...this.current, hostConfigRoute: route };
+    return this.update('host-config', { title: hostConfigTitle(route), commands: hostConfigCommands(this.deps.inventory, this.current.lost.host, this.current.configDbPath, route), detail: '' });
+  }
+
+  private route(): HostConfigRoute {
+    return this.current.hostConfigRoute ?? 'config-db';
   }
 
   async close(): Promise<void> {
@@ -182,7 +208,7 @@ export class RebuildRun implements Rebuild {
     await this.update(id, { state: 'running', startedAtSec: this.deps.nowSec(), runs: step.runs + 1, detail: 'running' }, opts.onEvent);
     try {
       const r = await this.perform(id, opts);
-      return this.update(id, { state: r.state, detail: r.detail, endedAtSec: this.deps.nowSec() }, opts.onEvent);
+      return this.update(id, { state: r.state, detail: r.detail, ...(r.compare ? { compare: r.compare } : {}), endedAtSec: this.deps.nowSec() }, opts.onEvent);
     } catch (e) {
       return this.update(id, { state: 'failed', detail: errorText(e), endedAtSec: this.deps.nowSec() }, opts.onEvent);
     }
@@ -205,7 +231,7 @@ export class RebuildRun implements Rebuild {
     return { done: false, detail: '' };
   }
 
-  private async perform(id: RebuildStepId, opts: StepRunOptions): Promise<{ state: RebuildStep['state']; detail: string }> {
+  private async perform(id: RebuildStepId, opts: StepRunOptions): Promise<{ state: RebuildStep['state']; detail: string; compare?: SideBySide }> {
     if (id === 'identity') return this.checkIdentity();
     if (id === 'network') return this.showNetwork();
     if (id === 'host-config') return this.restoreHostConfig(opts);
@@ -281,7 +307,7 @@ export class RebuildRun implements Rebuild {
     return { state: 'done', detail: `hostname ${host}; ${addrNote}` };
   }
 
-  private async showNetwork(): Promise<{ state: RebuildStep['state']; detail: string }> {
+  private async showNetwork(): Promise<{ state: RebuildStep['state']; detail: string; compare?: SideBySide }> {
     const links = (await this.onNode({ argv: ['ip', '-j', 'link'] })).stdout;
     let names: string[] = [];
     try {
@@ -289,13 +315,19 @@ export class RebuildRun implements Rebuild {
     } catch {
       names = [];
     }
-    const dir = this.current.configDbPath.slice(0, this.current.configDbPath.lastIndexOf('/')) || '/';
-    const archived = await this.onNode({ argv: ['cat', `${dir}/etc/network/interfaces`] });
+    const archivedPath = `${archiveDirOf(this.current.configDbPath)}/etc/network/interfaces`;
+    const archived = await this.onNode({ argv: ['cat', archivedPath] });
+    const current = await this.onNode({ argv: ['cat', '/etc/network/interfaces'] });
     const now = `NICs now: ${names.join(', ') || 'none read'}`;
-    if (archived.exitCode !== 0) return { state: 'done', detail: `${now}; the archived interfaces file is not at ${dir}/etc/network/interfaces (take it out of the archive to compare). Nothing applied.` };
+    if (archived.exitCode !== 0) return { state: 'done', detail: `${now}; the archived interfaces file is not at ${archivedPath} (take it out of the archive to compare). Nothing applied.` };
     const used = [...new Set([...archived.stdout.matchAll(/(?:bridge-ports|bond-slaves)\s+([^\n]+)/g)].flatMap((m) => m[1]!.trim().split(/\s+/)).filter((n) => n !== 'none'))];
     const missing = used.filter((n) => !names.includes(n));
-    return { state: 'done', detail: `${now}; the archived file uses ${used.join(', ') || 'no bridge port'}${missing.length > 0 ? `; ${missing.join(', ')} does not exist here: rename it in the old file or pin the names before ifreload -a` : ''}. Nothing applied.` };
+    const compare: SideBySide = {
+      left: { title: `archived ${archivedPath}`, lines: archived.stdout.replace(/\n$/, '').split('\n') },
+      right: { title: current.exitCode === 0 ? '/etc/network/interfaces now' : `/etc/network/interfaces not read (exit ${current.exitCode})`, lines: current.exitCode === 0 ? current.stdout.replace(/\n$/, '').split('\n') : [] },
+      missing,
+    };
+    return { state: 'done', compare, detail: `${now}; the archived file uses ${used.join(', ') || 'no bridge port'}${missing.length > 0 ? `; ${missing.join(', ')} does not exist here: rename it in the old file or pin the names before ifreload -a` : ''}. Nothing applied.` };
   }
 
   // host-config ---------------------------------------------------------------
@@ -308,7 +340,26 @@ export class RebuildRun implements Rebuild {
     return others.length > 0 ? { done: true, detail: `the node's configuration already holds the lost node's storages (${others.join(', ')})` } : { done: false, detail: 'only the installer\'s local storage: the configuration is not back yet' };
   }
 
-  private async restoreHostConfig(opts: StepRunOptions): Promise<{ state: RebuildStep['state']; detail: string }> {
+  private restoreHostConfig(opts: StepRunOptions): Promise<{ state: RebuildStep['state']; detail: string }> {
+    return this.route() === 'files' ? this.copySelectedFiles(opts) : this.swapConfigDb(opts);
+  }
+
+  /** The `files` route: pve-cluster stays up; only the chosen files of the archived /etc/pve go onto it, each by itself. */
+  private async copySelectedFiles(opts: StepRunOptions): Promise<{ state: RebuildStep['state']; detail: string }> {
+    const dir = archiveDirOf(this.current.configDbPath);
+    const listed = await this.onNode(stagedFilesCommand(dir));
+    const files = listed.exitCode === 0 ? selectedConfigFiles(listed.stdout.split('\n').filter(Boolean), this.current.lost.node) : [];
+    if (!files.includes('storage.cfg')) {
+      return { state: 'blocked', detail: `no storage.cfg under ${dir}/etc/pve on the new node: take the /etc/pve files out of the newest off-site config archive there (the commands shown), then run this step again` };
+    }
+    const commands = selectedFilesCommands(dir, files).map((command) => ({ command, description: describeCommand(command) }));
+    const out = await this.execute('host-config', 'selected files of the archived /etc/pve', commands, opts);
+    if (out.state !== 'ok') return { state: 'failed', detail: `${out.summary}: the files before the failing one are in place; fix it and run this step again (copying a file twice changes nothing)` };
+    const back = await this.hostConfigBack();
+    return back.done ? { state: 'done', detail: `copied ${files.join(', ')} from ${dir}/etc/pve; pve-cluster kept running: ${back.detail.replace(/^the node's configuration already holds/, 'it holds')}` } : { state: 'failed', detail: back.detail };
+  }
+
+  private async swapConfigDb(opts: StepRunOptions): Promise<{ state: RebuildStep['state']; detail: string }> {
     const path = this.current.configDbPath;
     const there = await this.onNode({ argv: ['stat', '-c', '%s', path] });
     if (there.exitCode !== 0 || Number(there.stdout.trim()) === 0) {
