@@ -8,12 +8,12 @@ import { useShallow } from 'zustand/react/shallow';
 import { Footer } from '../components/Footer.js';
 import { useTerminalSize } from '../src/hooks/use-terminal-size.js';
 import { currentRoute, routeKey, type AppState, type AppStore } from '../src/store/index.js';
-import { offered } from './keys/binding.js';
 import { keyContext } from './keys/context.js';
 import { dispatchKey } from './keys/dispatch.js';
+import { footerHints } from './keys/footer-hints.js';
 import { GLOBAL_BINDINGS } from './keys/global-bindings.js';
 import { helpSections } from './keys/help-sections.js';
-import { charKeyName, keyName, showKey } from './keys/key-name.js';
+import { charKeyName, keyName } from './keys/key-name.js';
 import { ConfirmOverlay } from './overlays/ConfirmOverlay.js';
 import { HelpOverlay } from './overlays/HelpOverlay.js';
 import { NoticeOverlay } from './overlays/NoticeOverlay.js';
@@ -90,18 +90,8 @@ function Shell() {
   } else if (ui.overlay?.kind === 'notice') body = <NoticeOverlay title={ui.overlay.title} lines={ui.overlay.lines} height={bodyHeight} />;
   else body = <Router route={ui.route} width={width} height={bodyHeight} />;
 
-  // One hint per key, saying what it does now: a disabled binding (Esc "cancel" once the job
-  // has ended) gives way to an enabled one of the same key (Esc "back"); a key with none
-  // enabled keeps its hint (pressing it says why not).
   const { ctx: hintCtx } = keyContext(store, nowMs(), bodyHeight, exit);
-  const withHints = offered([...spec.bindings, ...GLOBAL_BINDINGS], ui.readOnly).filter((b) => b.hint);
-  const hintFor = new Map<string, (typeof withHints)[number]>();
-  for (const b of withHints) {
-    const key = b.keys[0]!;
-    const held = hintFor.get(key);
-    if (!held || (held.disabledReason?.(hintCtx) && !b.disabledReason?.(hintCtx))) hintFor.set(key, b);
-  }
-  const hints = [...hintFor.values()].map((b) => ({ key: showKey(b.keys[0]!), label: b.hint! }));
+  const hints = footerHints(spec, GLOBAL_BINDINGS, hintCtx, ui.readOnly);
   // Inside the shell, so a frame the shell draws (a resize) reads the clock afresh too.
   return (
     <ClockProvider>

@@ -78,6 +78,7 @@ const browseKeys: readonly Binding[] = BROWSER_BINDINGS.map((b): Binding => {
       if (onTarget && isTarget(ctx)) return null;
       return 'only while choosing files';
     },
+    hintWhile: (ctx: KeyContext) => isBrowsing(ctx) || Boolean(onTarget && isTarget(ctx)),
   };
 });
 

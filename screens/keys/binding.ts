@@ -103,6 +103,12 @@ export interface Binding {
   readonly hint?: string;
   /** Why the binding does nothing right now (shown in the help and when pressed), or null. */
   readonly disabledReason?: (ctx: KeyContext) => string | null;
+  /**
+   * Whether the footer offers the key now (default: always, enabled or not, so a key
+   * that waits for the right row is still seen): false for keys of another step of a
+   * wizard. The help lists the binding either way.
+   */
+  readonly hintWhile?: (ctx: KeyContext) => boolean;
 }
 
 /** Bindings offered in this mode: read-only drops every dangerous one. */

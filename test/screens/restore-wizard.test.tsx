@@ -281,6 +281,10 @@ describe('the run', () => {
     expect(f).toMatch(/Read [\d.]+ [KMG]iB of 32\.0 GiB \(one stream over every disk\)/);
     expect(f).toMatch(/progress \d+% \(read/);
     expect(v.widest()).toBeLessThanOrEqual(80);
+    // Enter is the wizard's "next" (not the global "open") and waits while it runs.
+    const footer = f.split('\n').at(-1)!;
+    expect(footer).not.toContain('Enter open');
+    expect(footer).toMatch(/^Enter next {2}Esc back/);
   });
 
   it('PBS: the percent is per disk, restarting at 1 %, and says which disk of how many', async () => {
