@@ -264,7 +264,7 @@ function rebuildSteps(input: CardInput): CardStep[] {
     },
     {
       title: 'Host configuration: the config.db route',
-      why: `With nothing running, replace pmxcfs's database (mode 0600); never unpack an old /etc/pve onto the live mount. Config archives: ${
+      why: `With nothing running, replace pmxcfs's database (mode 0600); never unpack an old /etc/pve onto the live mount. Or copy only selected files of the archived /etc/pve one by one (storage.cfg, jobs.cfg, firewall, priv/storage keys): strata dr run --host-config files. Config archives: ${
         [...configLayers.map((l) => `${l.id} (${l.directory} on ${l.host})`), ...configCopies.map((l) => `${l.id} (copy, ${cardRepository(l)[0]?.location ?? l.host})`)].join('; ') || 'none in the inventory'
       }.`,
       commands: [

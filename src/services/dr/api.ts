@@ -61,6 +61,8 @@ export interface GuestRun {
   readonly detail: string;
   /** Target storage the restore writes to. */
   readonly storage: string;
+  /** What the plan expects its restore, start and check to take (seconds); the longest of a tier start first. Absent: not estimated. */
+  readonly expectedSeconds?: number;
   readonly startedAtSec?: number;
   readonly endedAtSec?: number;
   /** Seconds the restore itself took. */

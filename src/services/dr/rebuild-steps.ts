@@ -189,6 +189,7 @@ export function initialState(i: InitialStateInput): RebuildState {
     const guests: GuestRun[] = t.guests.map((id) => {
       const g = i.plan.guests.find((x) => x.assetId === id)!;
       const direct = g.path?.kind === 'direct' ? g.path : null;
+      const expected = g.path?.steps.find((x) => x.kind === 'guest-restore')?.expectedSeconds;
       return {
         assetId: g.assetId,
         vmid: g.vmid,
@@ -200,6 +201,7 @@ export function initialState(i: InitialStateInput): RebuildState {
         detail: direct ? '' : g.path ? `needs the chain through ${g.path.layerId} first` : (g.why ?? 'no way back'),
         storage: i.storage,
         attempts: 0,
+        ...(expected !== null && expected !== undefined ? { expectedSeconds: expected } : {}),
       };
     });
     steps.push(

@@ -10,6 +10,7 @@
 import { isIP } from 'node:net';
 import { clusterResourcesCommand, parseGuests, type PveGuest } from '../../adapters/pve/index.js';
 import { parseStorageConfig, storageConfigCommand } from '../../adapters/pve/storage-config.js';
+import { longestFirst } from '../../domain/dr/plan.js';
 import { errorText } from '../../domain/error-text.js';
 import { asPbs } from '../../domain/layer-kinds/dr.js';
 import type { HostFile } from '../../domain/inventory-file.js';
@@ -488,7 +489,7 @@ export class RebuildRun implements Rebuild {
     }
     // One queue per target storage, each with its bound: tiers restore in parallel, never more than the storage takes.
     const byStorage = new Map<string, GuestRun[]>();
-    for (const g of todo) byStorage.set(g.storage, [...(byStorage.get(g.storage) ?? []), g]);
+    for (const g of longestFirst(todo, (x) => x.expectedSeconds)) byStorage.set(g.storage, [...(byStorage.get(g.storage) ?? []), g]);
     await Promise.all(
       [...byStorage.values()].map(async (queue) => {
         const workers = Array.from({ length: Math.min(this.current.parallelPerStorage, queue.length) }, async () => {

@@ -4,7 +4,7 @@
  * its RTO said so, a guest with no way back a blocker.
  */
 import { describe, expect, it } from 'vitest';
-import { buildDrPlan, parallelSeconds, START_CHECK_SECONDS, type GuestInput } from '../../../src/domain/dr/plan.js';
+import { buildDrPlan, longestFirst, parallelSeconds, START_CHECK_SECONDS, type GuestInput } from '../../../src/domain/dr/plan.js';
 import type { SurvivingCopy } from '../../../src/domain/dr/types.js';
 import type { Inventory } from '../../../src/domain/inventory.js';
 import type { RestoreSource } from '../../../src/domain/restore/types.js';
@@ -15,6 +15,19 @@ describe('parallelSeconds', () => {
     expect(parallelSeconds([30, 10, 10, 10], 2)).toBe(30);
     expect(parallelSeconds([10, 10, 10], 1)).toBe(30);
     expect(parallelSeconds([], 2)).toBe(0);
+  });
+
+  it('starts the longest first, so a long restore listed last does not run alone at the end', () => {
+    // In the given order: 10 and 10 side by side, then 30 alone: 40. Longest first: 30 beside 10+10: 30.
+    expect(parallelSeconds([10, 10, 30], 2)).toBe(30);
+  });
+});
+
+describe('longestFirst', () => {
+  it('orders by expected time, longest first; not estimated counts as longest; ties keep their order', () => {
+    const g = (id: string, s: number | null) => ({ id, s });
+    const order = longestFirst([g('a', 10), g('b', 30), g('c', null), g('d', 10), g('e', 20)], (x) => x.s).map((x) => x.id);
+    expect(order).toEqual(['c', 'b', 'e', 'a', 'd']);
   });
 });
 
