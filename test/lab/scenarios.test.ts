@@ -203,6 +203,8 @@ describe('disaster', () => {
     const ids = new Set(offsite.snapshots.map((s) => `${s.type}/${s.id}`));
     for (const id of ['vm/100', 'vm/101', 'ct/102', 'ct/103', 'vm/104', 'ct/105', 'vm/110', 'vm/120', 'host/pve1']) expect(ids).toContain(id);
     expect(ids).not.toContain('vm/111');
+    const copy = lab.state.cloud.resticRepos['s3:https://s3.example.com/strata-restic']!.snapshots.filter((s) => s.paths.includes('/mnt/usb/pbs')).sort((a, b) => (a.time < b.time ? -1 : 1)).at(-1)!;
+    expect(Object.keys(copy.files!).some((p) => /^\/mnt\/usb\/pbs\/vm\/111\/[^/]+\/index\.json\.blob$/.test(p))).toBe(true);
     expect(lab.state.hosts.pbs2!.pbs!.syncJobs[0]!['group-filter']).toEqual(['exclude:group:vm/111']);
     expect(lab.state.cloud.resticRepos['s3:https://s3.example.com/strata-restic']!.snapshots.length).toBeGreaterThan(10);
     expect(Object.keys(lab.state.cloud.buckets['strata-nas']!).length).toBeGreaterThan(20);
