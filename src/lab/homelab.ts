@@ -13,7 +13,7 @@ import { generateNasHistory } from './history/nas.js';
 import { generatePbsHistory, JOB_IDS } from './history/pbs.js';
 import { generateGuestSnapshots, generatePveHistory, jobConfig, makeGuests } from './history/pve.js';
 import { freshPveNode, LOST_NODE_LINKS } from './homelab/fresh-node.js';
-import { PBS_CERT_FINGERPRINT, PVE1_GUESTS, PVE1_JOBS, PVE1_KEY, SCHEDULES, SECRETS, type GuestSpec, type JobSpec } from './homelab/topology.js';
+import { PBS_CERT_FINGERPRINT, PVE1_GUESTS, PVE1_JOBS, PVE1_KEY, SCHEDULES, SECRETS, WAN_EXCLUDED_GROUP, type GuestSpec, type JobSpec } from './homelab/topology.js';
 import { SCENARIO_PLANS, type ScenarioName } from './scenarios/index.js';
 import { DAY, HOUR } from './state/clock.js';
 import { emptyFs, mkdirs, writeFile } from './state/fs.js';
@@ -116,7 +116,7 @@ export function buildHomelabState(o: BuildOptions): LabState {
   pbs2.pbs = emptyPbs(PBS_CERT_FINGERPRINT.pbs2, { 'strata@pbs!ro': SECRETS.pbs2Token, 'root@pam': SECRETS.pbs1Root });
   pbs2.pbs.datastores.offsite = { name: 'offsite', path: '/mnt/datastore/offsite', total: 8_001_563_222_016, used: 0, comment: 'off-site copy of pbs1', gcSchedule: '07:30', snapshots: [] };
   pbs2.pbs.remotes.pbs1 = { host: 'pbs1', authId: 'sync@pbs!pull' };
-  pbs2.pbs.syncJobs.push({ id: JOB_IDS.sync, store: 'offsite', remote: 'pbs1', 'remote-store': 'usb', schedule: `${SCHEDULES.syncFirstHour}/${SCHEDULES.syncEveryHours}:${SCHEDULES.syncMinute}`, 'remove-vanished': false, owner: 'root@pam', comment: 'pull from pbs1' });
+  pbs2.pbs.syncJobs.push({ id: JOB_IDS.sync, store: 'offsite', remote: 'pbs1', 'remote-store': 'usb', schedule: `${SCHEDULES.syncFirstHour}/${SCHEDULES.syncEveryHours}:${SCHEDULES.syncMinute}`, 'remove-vanished': false, owner: 'root@pam', comment: 'pull from pbs1', 'group-filter': [`exclude:group:${WAN_EXCLUDED_GROUP}`] });
   pbs2.pbs.verifyJobs.push({ id: JOB_IDS.remoteVerify, store: 'offsite', schedule: `${SCHEDULES.syncFirstHour}/${SCHEDULES.syncEveryHours}:${SCHEDULES.remoteVerifyMinute}`, 'ignore-verified': true, 'outdated-after': 30, comment: 'verify what arrived' });
   pbs2.pbs.pruneJobs.push({ id: JOB_IDS.remotePrune, store: 'offsite', schedule: '06:00', keep: { 'keep-daily': 14, 'keep-weekly': 8, 'keep-monthly': 6 }, comment: 'off-site retention' });
   writeSecretFile(pbs2, '/root/.strata-pbs-token', SECRETS.pbs2Token);

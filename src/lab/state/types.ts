@@ -343,6 +343,8 @@ export interface PbsSyncJob {
   'remove-vanished': boolean;
   owner?: string;
   comment?: string;
+  /** PBS 3.3 group filters as sync.cfg holds them (`exclude:group:vm/111`, `type:ct`, `regex:...`). */
+  'group-filter'?: string[];
 }
 
 export interface PbsPruneJob {

@@ -112,7 +112,7 @@ export async function proxmoxBackupManager(ctx: ToolContext): Promise<number> {
       return 0;
     }
     case 'sync-job list': {
-      const rows = pbs.syncJobs.map((j) => ({ comment: j.comment, id: j.id, owner: j.owner, remote: j.remote, 'remote-store': j['remote-store'], 'remove-vanished': j['remove-vanished'], schedule: j.schedule, store: j.store }));
+      const rows = pbs.syncJobs.map((j) => ({ comment: j.comment, 'group-filter': j['group-filter'], id: j.id, owner: j.owner, remote: j.remote, 'remote-store': j['remote-store'], 'remove-vanished': j['remove-vanished'], schedule: j.schedule, store: j.store }));
       printData(ctx, format, rows, () => boxTable([{ key: 'id', title: 'id' }, { key: 'store', title: 'store' }, { key: 'remote', title: 'remote' }, { key: 'remote-store', title: 'remote-store' }, { key: 'schedule', title: 'schedule' }], rows.map((r) => ({ id: r.id, store: r.store, remote: r.remote, 'remote-store': r['remote-store'], schedule: r.schedule }))));
       return 0;
     }
@@ -139,7 +139,7 @@ export async function proxmoxBackupManager(ctx: ToolContext): Promise<number> {
         const src = ctx.lab.state.hosts[remote.host]?.pbs?.datastores[job['remote-store']];
         if (!src) throw new PbsTaskError(`datastore '${job['remote-store']}' does not exist`);
         const failing = ctx.fault('failing-job');
-        const r = pullSync(src, dst, job.owner ?? 'root@pam', workerId);
+        const r = pullSync(src, dst, job.owner ?? 'root@pam', workerId, job['group-filter']);
         for (const line of r.log) {
           t.log(line);
           await t.pace(15);
