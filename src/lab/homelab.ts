@@ -103,7 +103,8 @@ export function buildHomelabState(o: BuildOptions): LabState {
   const pve1 = host('pve1', ['pve', 'pbs-client', 'rclone'], tz, 2_000_000);
   pve1.links = [...LOST_NODE_LINKS];
   const pbs1 = host('pbs1', ['pbs', 'pbs-client'], tz, 41_000);
-  const pbs2 = host('pbs2', ['pbs', 'pbs-client'], tz, 52_000);
+  // restic too: the DR chain restores the copy of pbs1's datastore directory onto pbs2 (chain-commands.md).
+  const pbs2 = host('pbs2', ['pbs', 'pbs-client', 'restic'], tz, 52_000);
   const docker1 = host('docker1', ['restic', 'rclone', 'pass'], tz, 310_000);
   const nas1 = host('nas1', ['zfs', 'sanoid', 'rclone'], tz, 18_000);
   for (const x of [pve1, pbs1, pbs2, docker1, nas1]) state.hosts[x.name] = x;

@@ -65,3 +65,44 @@ describe("restic-cloud's copy of pbs1's datastore", () => {
     expect(newest.totalBytes).toBe(Object.values(newest.files!).reduce((n, f) => n + f.size, 0));
   });
 });
+
+const DIR = '/mnt/datastore/strata-pbs-local';
+const STORE = `${DIR}/mnt/usb/pbs`;
+
+describe('the chain on pbs2, commands 1-3: restic restores the copy', () => {
+  it('1. restic is installed on pbs2', async () => {
+    const r = await on('pbs2', ['restic', 'version']);
+    expect([r.exitCode, r.stdout]).toEqual([0, 'restic 0.17.3 compiled with go1.23.3 on linux/amd64\n']);
+  });
+
+  it('2. snapshots --json --path /mnt/usb/pbs latest names the newest copy; without the secrets the repository stays shut', async () => {
+    const r = await restic('pbs2', ['snapshots', '--json', '--path', '/mnt/usb/pbs', 'latest']);
+    expect(r.exitCode).toBe(0);
+    const [snap, ...more] = JSON.parse(r.stdout) as { id: string; short_id: string; time: string; paths: string[]; hostname: string }[];
+    expect(more).toEqual([]);
+    expect(snap).toMatchObject({ id: pbsCopies().at(-1)!.id, paths: ['/mnt/usb/pbs'], hostname: 'docker1' });
+    const shut = await on('pbs2', { argv: ['restic', '-r', REPO, 'snapshots', '--json'], secrets: { RESTIC_PASSWORD: SECRETS.resticCloud } });
+    expect([shut.exitCode, shut.stderr]).toEqual([1, `Fatal: unable to open config file: Stat: Access Denied.\nIs there a repository at the following location?\n${REPO}\n`]);
+  });
+
+  it('3. restore <id> --target DIR --include /mnt/usb/pbs writes the datastore under DIR on pbs2, with restic text, over seconds that grow with its size', async () => {
+    const copy = pbsCopies().at(-1)!;
+    const before = await on('pbs2', ['stat', '-c', '%F', `${STORE}/.chunks`]);
+    expect(before.exitCode).toBe(1);
+    const started = Date.now();
+    const r = await restic('pbs2', ['restore', copy.id, '--target', DIR, '--include', '/mnt/usb/pbs']);
+    const ms = Date.now() - started;
+    expect([r.exitCode, r.stderr]).toEqual([0, '']);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^restoring <Snapshot ${copy.id.slice(0, 8)} of \\[/mnt/usb/pbs\\] at \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\\.\\d+ (?:[+-]\\d{4} [+-]\\d{4}|\\+0000 UTC) by root@docker1> to ${DIR}$`));
+    const count = Object.keys(copy.files!).length;
+    expect(lines.at(-1)).toMatch(new RegExp(`^Summary: Restored ${count} files/dirs \\(1\\.0\\d+ TiB\\) in 0:0\\d$`));
+    // 1.16 TB: five steps of 60 + 580 ms, at the lab's time scale of 0.05 (a 1 MB copy would take 5 x 60 ms).
+    expect(ms).toBeGreaterThan(5 * 640 * 0.05 * 0.8);
+    const pbs2 = lab.state.hosts.pbs2!.fs;
+    const written = Object.keys(pbs2.files).filter((p) => p.startsWith(`${STORE}/`));
+    expect(written.sort()).toEqual(Object.keys(copy.files!).map((p) => `${DIR}${p}`).sort());
+    expect((await on('pbs2', ['stat', '-c', '%F', `${STORE}/.chunks`])).stdout).toBe('directory\n');
+    expect((await on('pbs2', ['stat', '-c', '%U:%G', `${STORE}/vm/111/owner`])).stdout).toBe('root:root\n');
+  });
+});

@@ -82,6 +82,8 @@ export interface SimFile {
   members?: string[];
   /** The MD5 of an object this file was copied from (rclone keeps the object's hash). */
   md5?: string;
+  /** `user:group` (`chown`); root:root when absent. */
+  owner?: string;
 }
 
 /** A file tree by absolute path inside the tree (`/etc/hosts`): what a snapshot or an archive holds. */
@@ -92,6 +94,8 @@ export interface SimFs {
   files: Record<string, SimFile>;
   /** Directories that exist even when empty (parents of files exist implicitly). */
   dirs: string[];
+  /** `user:group` of directories `chown` gave away (root:root when absent). */
+  dirOwners?: Record<string, string>;
 }
 
 // ---------------------------------------------------------------------------
