@@ -179,14 +179,15 @@ describe('the chain on pbs2, commands 4-6: the restored directory becomes datast
 describe('the chain on the fresh node, commands 7-8: the guest only the chain held comes back', () => {
   const fresh = (cmd: Command | string[]) => on('pve1-new', cmd);
 
-  it('7. pvesm add pbs NAME with the ro token and pbs2 fingerprint: the storage is active and lists vm/111', async () => {
+  it('7. pvesm add pbs NAME with the ro token, pbs2 fingerprint and the restored key: the storage is active and lists vm/111', async () => {
     // The host config comes first (the rebuild's step 4): config.db from the off-site archive.
     for (const argv of [['systemctl', 'stop', 'pve-cluster'], ['cp', '/root/strata-restore/config.db', '/var/lib/pve-cluster/config.db'], ['chmod', '0600', '/var/lib/pve-cluster/config.db'], ['systemctl', 'start', 'pve-cluster']]) {
       expect((await fresh(argv)).exitCode, argv.join(' ')).toBe(0);
     }
     const fp = lab.state.hosts.pbs2!.pbs!.certFingerprint;
-    const add = await fresh({ argv: ['pvesm', 'add', 'pbs', NAME, '--server', 'pbs2', '--datastore', NAME, '--username', AUTHID, '--fingerprint', fp, '--password', SECRETS.pbs2Token] });
+    const add = await fresh({ argv: ['pvesm', 'add', 'pbs', NAME, '--server', 'pbs2', '--datastore', NAME, '--username', AUTHID, '--fingerprint', fp, '--password', SECRETS.pbs2Token, '--encryption-key', '/etc/pve/priv/storage/pbs1.enc'] });
     expect([add.exitCode, add.stdout, add.stderr]).toEqual([0, '', '']);
+    expect((await fresh(['stat', '-c', '%a', `/etc/pve/priv/storage/${NAME}.enc`])).stdout).toBe('600\n');
     expect((await fresh(['pvesm', 'status', '--storage', NAME])).stdout).toMatch(new RegExp(`^${NAME}\\s+pbs\\s+active\\s+\\d+`, 'm'));
     const content = JSON.parse((await fresh(['pvesh', 'get', `/nodes/pve1/storage/${NAME}/content`, '--output-format', 'json'])).stdout) as { volid: string; vmid: number; format: string }[];
     expect(content.filter((c) => c.vmid === 111).length).toBeGreaterThan(1);

@@ -1,6 +1,7 @@
 /**
  * `proxmox-backup-manager` on a simulated PBS server: `task list|log`,
- * `datastore list|create` and `acl list|update` (pbs-datastore.ts), `verify`, `verify-job|sync-job|prune-job list|run`,
+ * `datastore list|create` and `acl list|update` (pbs-datastore.ts),
+ * `verify`, `verify-job|sync-job|prune-job list|run`,
  * `garbage-collection start|status`, `remote list`, `version`. The task list
  * is the one snake_case output of PBS. A task started in json mode only
  * prints its UPID and runs on; in text mode its log is followed.
