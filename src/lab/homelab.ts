@@ -112,6 +112,13 @@ export function buildHomelabState(o: BuildOptions): LabState {
   pbs1.pbs = emptyPbs(PBS_CERT_FINGERPRINT.pbs1, { 'strata@pbs!ro': SECRETS.pbs1Token, 'root@pam': SECRETS.pbs1Root, 'sync@pbs!pull': SECRETS.syncToken });
   pbs1.pbs.datastores.usb = { name: 'usb', path: '/mnt/usb/pbs', total: 2_000_398_934_016, used: 0, comment: 'USB SSD', gcSchedule: '07:00', snapshots: [] };
   pbs1.pbs.verifyJobs.push({ id: JOB_IDS.localVerify, store: 'usb', schedule: 'sun 05:00', 'ignore-verified': true, 'outdated-after': 30, comment: 'weekly re-verification' });
+  // Strata's user may read every datastore; its ro token only the one it watches (the chain grants it the restored one).
+  pbs1.pbs.acl = [
+    { path: '/datastore', ugid: 'strata@pbs', propagate: true, roleid: 'DatastoreReader' },
+    { path: '/datastore/usb', ugid: 'strata@pbs!ro', propagate: true, roleid: 'DatastoreReader' },
+    { path: '/datastore/usb', ugid: 'sync@pbs', propagate: true, roleid: 'DatastoreReader' },
+    { path: '/datastore/usb', ugid: 'sync@pbs!pull', propagate: true, roleid: 'DatastoreReader' },
+  ];
   writeSecretFile(pbs1, '/root/.strata-pbs-token', SECRETS.pbs1Token);
 
   pbs2.pbs = emptyPbs(PBS_CERT_FINGERPRINT.pbs2, { 'strata@pbs!ro': SECRETS.pbs2Token, 'root@pam': SECRETS.pbs1Root });
@@ -120,6 +127,10 @@ export function buildHomelabState(o: BuildOptions): LabState {
   pbs2.pbs.syncJobs.push({ id: JOB_IDS.sync, store: 'offsite', remote: 'pbs1', 'remote-store': 'usb', schedule: `${SCHEDULES.syncFirstHour}/${SCHEDULES.syncEveryHours}:${SCHEDULES.syncMinute}`, 'remove-vanished': false, owner: 'root@pam', comment: 'pull from pbs1', 'group-filter': [`exclude:group:${WAN_EXCLUDED_GROUP}`] });
   pbs2.pbs.verifyJobs.push({ id: JOB_IDS.remoteVerify, store: 'offsite', schedule: `${SCHEDULES.syncFirstHour}/${SCHEDULES.syncEveryHours}:${SCHEDULES.remoteVerifyMinute}`, 'ignore-verified': true, 'outdated-after': 30, comment: 'verify what arrived' });
   pbs2.pbs.pruneJobs.push({ id: JOB_IDS.remotePrune, store: 'offsite', schedule: '06:00', keep: { 'keep-daily': 14, 'keep-weekly': 8, 'keep-monthly': 6 }, comment: 'off-site retention' });
+  pbs2.pbs.acl = [
+    { path: '/datastore', ugid: 'strata@pbs', propagate: true, roleid: 'DatastoreReader' },
+    { path: '/datastore/offsite', ugid: 'strata@pbs!ro', propagate: true, roleid: 'DatastoreReader' },
+  ];
   writeSecretFile(pbs2, '/root/.strata-pbs-token', SECRETS.pbs2Token);
 
   pve1.pve = pveState('pve1', PVE1_GUESTS, o.now, true);

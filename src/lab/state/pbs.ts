@@ -6,6 +6,7 @@
  */
 import type { LabServices } from '../shell/types.js';
 import { isoUtc } from './clock.js';
+import { canSeeDatastore } from './pbs-acl.js';
 import { pbsUpid } from './ids.js';
 import { pbsSnapshotPath, pbsSnapshotSize } from './pve.js';
 import { planPrune, type KeepOptions } from './retention.js';
@@ -60,7 +61,8 @@ export function datastoreStatus(ds: PbsDatastore): { total: number; used: number
 /** What PVE reports for one of its storages (a PBS storage reads its datastore over the network). */
 export function pveStorageStatus(lab: LabServices, s: PveStorage): { active: boolean; total: number; used: number; avail: number } {
   if (s.type === 'pbs' && s.pbs) {
-    const ds = lab.isReachable(s.pbs.host) ? lab.state.hosts[s.pbs.host]?.pbs?.datastores[s.pbs.datastore] : undefined;
+    const pbs = lab.isReachable(s.pbs.host) ? lab.state.hosts[s.pbs.host]?.pbs : undefined;
+    const ds = pbs && canSeeDatastore(pbs, s.pbs.username, s.pbs.datastore) ? pbs.datastores[s.pbs.datastore] : undefined;
     if (!ds) return { active: false, total: 0, used: 0, avail: 0 };
     return { active: true, ...datastoreStatus(ds) };
   }

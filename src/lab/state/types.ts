@@ -278,12 +278,23 @@ export interface PbsState {
   credentials: Record<string, string>;
   /** SHA-256 fingerprint of the server certificate, `aa:bb:...`. */
   certFingerprint: string;
+  /** acl.cfg: who may do what where (root@pam may do everything); absent, the lab does not check. */
+  acl?: PbsAclEntry[];
   /** Oldest first. */
   tasks: PbsTask[];
   nextTaskId: number;
 }
 
 export type PbsBackupType = 'vm' | 'ct' | 'host';
+
+/** One line of acl.cfg, as `acl list` prints it. */
+export interface PbsAclEntry {
+  path: string;
+  /** A user (`strata@pbs`) or an API token (`strata@pbs!ro`). */
+  ugid: string;
+  propagate: boolean;
+  roleid: string;
+}
 
 export interface PbsDatastore {
   name: string;

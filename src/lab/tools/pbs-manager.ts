@@ -1,6 +1,7 @@
 /**
  * `proxmox-backup-manager` on a simulated PBS server: `task list|log`,
- * `datastore list`, `verify`, `verify-job|sync-job|prune-job list|run`,
+ * `datastore list|create` and `acl list|update` (pbs-datastore.ts),
+ * `verify`, `verify-job|sync-job|prune-job list|run`,
  * `garbage-collection start|status`, `remote list`, `version`. The task list
  * is the one snake_case output of PBS. A task started in json mode only
  * prints its UPID and runs on; in text mode its log is followed.
@@ -21,6 +22,7 @@ import { pbsSnapshotPath } from '../state/pve.js';
 import { keepOptions } from '../state/retention.js';
 import type { PbsState } from '../state/types.js';
 import { has, isArgError, last, parseArgs } from './args.js';
+import { aclList, aclUpdate, datastoreCreate } from './pbs-datastore.js';
 import { boxTable, fail, outputFormat, PbsTaskError, printData, runPbsTask, type OutputFormat } from './pbs-common.js';
 
 const PER_SNAPSHOT_MS = 120;
@@ -47,6 +49,12 @@ export async function proxmoxBackupManager(ctx: ToolContext): Promise<number> {
       since: 'value',
       typefilter: 'value',
       errors: 'bool',
+      'reuse-datastore': 'bool',
+      comment: 'value',
+      'gc-schedule': 'value',
+      'auth-id': 'value',
+      propagate: 'bool',
+      delete: 'bool',
     },
   });
   if (isArgError(args)) return fail(ctx, `parameter verification failed\n\n${args.option.replace(/^-+/, '')}: schema does not allow additional properties.`);
@@ -101,6 +109,12 @@ export async function proxmoxBackupManager(ctx: ToolContext): Promise<number> {
       printData(ctx, format, rows, () => boxTable([{ key: 'name', title: 'name' }, { key: 'path', title: 'path' }, { key: 'comment', title: 'comment' }], rows.map((r) => ({ name: r.name, path: r.path, comment: r.comment ?? '' }))));
       return 0;
     }
+    case 'datastore create':
+      return datastoreCreate(ctx, pbs, args, format);
+    case 'acl list':
+      return aclList(ctx, pbs, format);
+    case 'acl update':
+      return aclUpdate(ctx, pbs, args);
     case 'remote list': {
       const rows = Object.entries(pbs.remotes).map(([name, r]) => ({ 'auth-id': r.authId, host: r.host, name }));
       printData(ctx, format, rows, () => boxTable([{ key: 'name', title: 'name' }, { key: 'host', title: 'host' }, { key: 'auth-id', title: 'auth-id' }], rows));
@@ -188,7 +202,8 @@ export async function proxmoxBackupManager(ctx: ToolContext): Promise<number> {
     return verify(ctx, pbs, ds.name, { ignoreVerified: args.values['ignore-verified'] === undefined ? true : has(args, 'ignore-verified'), ...(outdated !== undefined ? { outdatedAfterDays: Number(outdated) } : {}) }, { workerType: 'verify', workerId: ds.name }, follow, format);
   }
   if (words[0] === 'version' || words[0] === 'versions') {
-    ctx.out('proxmox-backup-server 3.2.4-1 running version: 3.2.4\n');
+    // 3.3: the first with `datastore create --reuse-datastore`.
+    ctx.out('proxmox-backup-server 3.3.2-1 running version: 3.3.2\n');
     return 0;
   }
   return fail(ctx, words[0] === undefined ? 'no command specified' : `no such command '${words.slice(0, 2).join(' ')}'`);
