@@ -64,6 +64,25 @@ function groupKeep(e: Pick<PbsEvent, 'type' | 'id'>): string {
   return PVE1_JOBS.find((j) => j.storage === 'pbs1' && j.vmids?.includes(Number(e.id)))?.prune ?? TIER_RETENTION.tier0;
 }
 
+const stepsMemo = new Map<string, number[][]>();
+
+/** Which points are left after each one is added and the prune that follows it runs (indices into `times`); the same runs in labs built the same day share it. */
+function pruneSteps(times: readonly number[], keep: string, timeZone: string): number[][] {
+  const key = `${timeZone}|${keep}|${times.join(',')}`;
+  const hit = stepsMemo.get(key);
+  if (hit) return hit;
+  const options = keepOptions(keep);
+  let alive: { i: number; time: number }[] = [];
+  const steps = times.map((time, i) => {
+    alive.push({ i, time });
+    alive = planPrune(alive, options, 'pbs', timeZone, time).keep;
+    return alive.map((a) => a.i);
+  });
+  if (stepsMemo.size > 200) stepsMemo.clear();
+  stepsMemo.set(key, steps);
+  return steps;
+}
+
 /**
  * pbs1's datastore `usb` through the history: per group, the snapshots left
  * after each backup and the job's prune that followed it (as schedule.ts
@@ -95,14 +114,8 @@ function usbHistory(h: HistoryContext): (t: number) => PbsSnapshot[] {
     };
   const groups = [...byGroup.values()].map((events) => {
     events.sort((a, b) => a.time - b.time);
-    const keep = keepOptions(groupKeep(events[0]!));
-    let alive: { e: PbsEvent; time: number }[] = [];
-    const steps = events.map((e) => {
-      alive.push({ e, time: e.runStart });
-      alive = planPrune(alive, keep, 'pbs', pbs1.timeZone, e.runStart).keep;
-      return { endedAt: e.endedAt, held: alive.map((a) => a.e) };
-    });
-    return steps;
+    const held = pruneSteps(events.map((e) => e.runStart), groupKeep(events[0]!), pbs1.timeZone);
+    return events.map((e, i) => ({ endedAt: e.endedAt, held: held[i]!.map((k) => events[k]!) }));
   });
   const snapshots = new Map<PbsEvent, PbsSnapshot>();
   return (t) =>
