@@ -12,7 +12,7 @@ import { filesUnder, mkdirs, writeFile } from '../state/fs.js';
 import { groupKey } from '../state/pbs.js';
 import { datastoreLayout, snapshotDirFiles } from '../state/pbs-layout.js';
 import { newRepo } from '../state/restic.js';
-import { keepOptions } from '../state/retention.js';
+import { keepOptions, planPrune } from '../state/retention.js';
 import type { FileSet, HostState, PbsSnapshot, ResticRepo, ResticSnapshot } from '../state/types.js';
 import type { HistoryContext, PbsEvent } from './context.js';
 import { everyHours, survivors, timesOfDay } from './schedule.js';
@@ -64,44 +64,69 @@ function groupKeep(e: Pick<PbsEvent, 'type' | 'id'>): string {
   return PVE1_JOBS.find((j) => j.storage === 'pbs1' && j.vmids?.includes(Number(e.id)))?.prune ?? TIER_RETENTION.tier0;
 }
 
+const stepsMemo = new Map<string, number[][]>();
+
+/** Which points are left after each one is added and the prune that follows it runs (indices into `times`); the same runs in labs built the same day share it. */
+function pruneSteps(times: readonly number[], keep: string, timeZone: string): number[][] {
+  const key = `${timeZone}|${keep}|${times.join(',')}`;
+  const hit = stepsMemo.get(key);
+  if (hit) return hit;
+  const options = keepOptions(keep);
+  let alive: { i: number; time: number }[] = [];
+  const steps = times.map((time, i) => {
+    alive.push({ i, time });
+    alive = planPrune(alive, options, 'pbs', timeZone, time).keep;
+    return alive.map((a) => a.i);
+  });
+  if (stepsMemo.size > 200) stepsMemo.clear();
+  stepsMemo.set(key, steps);
+  return steps;
+}
+
 /**
- * pbs1's datastore `usb` at a moment of the history: per group the snapshots
- * finished by then that the job's prune after each run had left, replayed as
- * the history made them (a snapshot still there now is that very snapshot).
+ * pbs1's datastore `usb` through the history: per group, the snapshots left
+ * after each backup and the job's prune that followed it (as schedule.ts
+ * `survivors` replays them, here keeping every step), so that what it held
+ * at any moment is the step of the last backup finished by then. A snapshot
+ * still there now is that very snapshot.
  */
-export function usbSnapshotsAt(h: HistoryContext, t: number): PbsSnapshot[] {
+function usbHistory(h: HistoryContext): (t: number) => PbsSnapshot[] {
   const pbs1 = h.state.hosts.pbs1!;
   const now = new Map(pbs1.pbs!.datastores.usb!.snapshots.map((s) => [`${groupKey(s)}/${s.time}`, s]));
   const byGroup = new Map<string, PbsEvent[]>();
   for (const e of h.pbsEvents) {
-    if (e.endedAt > t) continue;
     const list = byGroup.get(groupKey(e)) ?? [];
     list.push(e);
     byGroup.set(groupKey(e), list);
   }
-  const out: PbsSnapshot[] = [];
-  for (const events of byGroup.values()) {
+  const asSnapshot = (e: PbsEvent): PbsSnapshot =>
+    now.get(`${groupKey(e)}/${e.time}`) ?? {
+      type: e.type,
+      id: e.id,
+      time: e.time,
+      files: e.files.map((f) => ({ ...f })),
+      owner: e.owner,
+      protected: false,
+      ...(e.comment !== undefined ? { comment: e.comment } : {}),
+      verification: { state: 'ok', upid: e.backupUpid },
+      ...(e.guest ? { guest: e.guest } : {}),
+      ...(e.archives ? { archives: e.archives } : {}),
+    };
+  const groups = [...byGroup.values()].map((events) => {
     events.sort((a, b) => a.time - b.time);
-    const mask = survivors({ times: events.map((e) => e.runStart), keep: keepOptions(groupKeep(events[0]!)), semantics: 'pbs', timeZone: pbs1.timeZone });
-    events.forEach((e, i) => {
-      if (!mask[i]) return;
-      out.push(
-        now.get(`${groupKey(e)}/${e.time}`) ?? {
-          type: e.type,
-          id: e.id,
-          time: e.time,
-          files: e.files.map((f) => ({ ...f })),
-          owner: e.owner,
-          protected: false,
-          ...(e.comment !== undefined ? { comment: e.comment } : {}),
-          verification: { state: 'ok', upid: e.backupUpid },
-          ...(e.guest ? { guest: e.guest } : {}),
-          ...(e.archives ? { archives: e.archives } : {}),
-        },
-      );
+    const held = pruneSteps(events.map((e) => e.runStart), groupKeep(events[0]!), pbs1.timeZone);
+    return events.map((e, i) => ({ endedAt: e.endedAt, held: held[i]!.map((k) => events[k]!) }));
+  });
+  const snapshots = new Map<PbsEvent, PbsSnapshot>();
+  return (t) =>
+    groups.flatMap((steps) => {
+      const last = steps.filter((s) => s.endedAt <= t).at(-1);
+      return (last?.held ?? []).map((e) => {
+        let s = snapshots.get(e);
+        if (!s) snapshots.set(e, (s = asSnapshot(e)));
+        return s;
+      });
     });
-  }
-  return out;
 }
 
 /** The datastore directory's files at each copy: snapshot directories built once and shared between the copies holding them. */
@@ -115,7 +140,8 @@ function usbLayoutAt(h: HistoryContext): (t: number) => FileSet {
     if (!files) dirs.set(key, (files = snapshotDirFiles(s)));
     return files;
   };
-  return (t) => datastoreLayout(usb.path, usbSnapshotsAt(h, t), { at: t, chunkBytes, dirFiles });
+  const heldAt = usbHistory(h);
+  return (t) => datastoreLayout(usb.path, heldAt(t), { at: t, chunkBytes, dirFiles });
 }
 
 /** Runs of one backup series; the snapshots `forget` left, with parents linking every run. */
