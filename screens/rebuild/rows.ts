@@ -98,15 +98,26 @@ export function kindLines(kind: RebuildStepKind, w: RebuildWizard, step: Rebuild
   }
 }
 
-const PHASE_WORD: Record<ChainPhase, string> = {
-  restic: 'restic installed on the PBS host',
-  snapshot: 'the copy\'s newest snapshot of the directory',
-  restore: 'restic restore of the directory',
-  owner: 'owned by PBS\'s backup user',
-  datastore: 'datastore created over it',
-  acl: 'the surviving token reads it',
-  storage: 'added to the new node',
-};
+function phaseWord(phase: ChainPhase, c: ChainRun): string {
+  switch (phase) {
+    case 'tool':
+      return `${c.copyKind} installed on the PBS host`;
+    case 'source':
+      return c.copyKind === 'restic' ? "the copy's newest snapshot of the directory" : c.cold ? "the copy's cold objects thawed" : 'the copy read at once (no thaw)';
+    case 'restore':
+      return `${c.copyKind === 'restic' ? 'restic restore' : 'rclone copy'} of the directory`;
+    case 'owner':
+      return "owned by PBS's backup user";
+    case 'datastore':
+      return 'datastore created over it';
+    case 'acl':
+      return 'the surviving token reads it';
+    case 'storage':
+      return 'added to the new node';
+    default:
+      return assertNever(phase);
+  }
+}
 
 /** Each chain with its phases: done, the one it is at (running, failed or blocked there), still to do. */
 export function chainLines(chains: readonly ChainRun[], width: number): DocViewLine[] {
@@ -118,8 +129,8 @@ export function chainLines(chains: readonly ChainRun[], width: number): DocViewL
     const at = c.reached === null ? 0 : CHAIN_PHASES.indexOf(c.reached) + 1;
     CHAIN_PHASES.forEach((phase, i) => {
       const mark = i < at ? '✔' : i === at && c.state === 'running' ? '⟳' : i === at && bad ? (c.state === 'blocked' ? '▲' : '✖') : '·';
-      const extra = phase === 'snapshot' && c.snapshot ? ` ${c.snapshot.id.slice(0, 8)} of ${shortTime(new Date(c.snapshot.timeSec * 1000).toISOString())}` : phase === 'restore' && c.restoreRuns > 1 ? ` (started ${c.restoreRuns} times)` : '';
-      out.push(line(`  ${mark} ${i + 1}. ${PHASE_WORD[phase]}${extra}`.slice(0, width), i < at ? 'plain' : i === at && bad ? 'bad' : 'dim'));
+      const extra = phase === 'source' && c.snapshot ? ` ${c.snapshot.id.slice(0, 8)} of ${shortTime(new Date(c.snapshot.timeSec * 1000).toISOString())}` : phase === 'restore' && c.restoreRuns > 1 ? ` (started ${c.restoreRuns} times)` : '';
+      out.push(line(`  ${mark} ${i + 1}. ${phaseWord(phase, c)}${extra}`.slice(0, width), i < at ? 'plain' : i === at && bad ? 'bad' : 'dim'));
     });
     if (c.detail) out.push(...wrap(`    ${c.detail}`, width, bad ? 'bad' : 'dim', '      '));
   }

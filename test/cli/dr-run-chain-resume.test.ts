@@ -67,7 +67,7 @@ describe('strata dr run, killed while the chain restores the datastore', () => {
       }
       // Killed once restic has written part of the datastore directory on pbs2, before the chain saw it end.
       const chain = s?.chains?.[0];
-      if (chain && chain.restoreRuns === 1 && chain.reached === 'snapshot' && restoredFiles() > 0) {
+      if (chain && chain.restoreRuns === 1 && chain.reached === 'source' && restoredFiles() > 0) {
         child.kill('SIGKILL');
         killedAt = s;
         break;

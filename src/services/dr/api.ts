@@ -64,7 +64,8 @@ export interface GuestRun {
 }
 
 /** A chain's phases (chain-commands.md 1-7), in order. */
-export const CHAIN_PHASES = ['restic', 'snapshot', 'restore', 'owner', 'datastore', 'acl', 'storage'] as const;
+/** `tool`: restic or rclone on H; `source`: the restic snapshot chosen, or an rclone copy's cold objects thawed. */
+export const CHAIN_PHASES = ['tool', 'source', 'restore', 'owner', 'datastore', 'acl', 'storage'] as const;
 export type ChainPhase = (typeof CHAIN_PHASES)[number];
 
 /**
@@ -76,9 +77,14 @@ export type ChainPhase = (typeof CHAIN_PHASES)[number];
 export interface ChainRun {
   /** `<copy>:<origin>`, e.g. `restic-cloud:pbs-local`. */
   readonly id: string;
-  /** The copy (a restic layer) and the host its secrets are read on. */
+  /** The copy (a restic or rclone layer) and the host its secrets are read on. */
   readonly copyLayerId: string;
+  readonly copyKind: 'restic' | 'rclone';
   readonly copyHost: string;
+  /** An rclone copy in a cold storage class: its objects are thawed first. */
+  readonly cold: boolean;
+  /** The thaw asked for (an rclone cold copy): when, and how many objects. */
+  readonly thaw: { readonly requestedAtSec: number; readonly objects: number } | null;
   /** The lost PBS layer whose datastore the copy carries. */
   readonly originLayerId: string;
   /** The datastore directory as the copy carries it (`/mnt/usb/pbs`). */

@@ -1,6 +1,7 @@
 /**
  * A chain (chain-commands.md; issue 14 §2.6): the datastore directory of a
- * lost PBS restored from a restic copy onto a surviving PBS host H, added
+ * lost PBS restored from a restic or rclone copy onto a surviving PBS host H
+ * (an rclone copy in a cold storage class thawed first), added
  * there as a datastore the surviving token may read, and added to the new
  * node as a PBS storage; the tier steps then restore its guests from it.
  * Every phase checks first whether it is done and the chain is saved after
@@ -8,6 +9,10 @@
  * and did not see end is run again into the same directory (restic writes
  * over what it finds): a half-written `.chunks` is no proof of anything.
  */
+import type { RcloneAccess } from '../../adapters/rclone/commands.js';
+import { configDumpCommand, configEnvName, parseConfigDump, remoteConfigEnv, remoteName } from '../../adapters/rclone/config-dump.js';
+import { parseRcloneVersion, parseThawRequest, parseThawStatus, rcloneThawCommand, rcloneThawStatusCommand, rcloneVersionCommand, remoteAt } from '../../adapters/rclone/restore.js';
+import { resolveSecretMap } from '../../adapters/secrets.js';
 import { aclGrants, aclListCommand, aclUpdateCommand, datastoreCreateCommand, datastorePath, parseAclList } from '../../adapters/pbs/datastore-admin.js';
 import { datastoreListCommand, parseDatastoreList } from '../../adapters/pbs/dr-facts.js';
 import { repositoryHoldsCredentials } from '../../adapters/restic/commands.js';
@@ -30,6 +35,7 @@ import { addPbsCommand, authIdOf, pbsServerFor } from './rebuild-pbs.js';
 import { secretWhere } from './rebuild-secrets.js';
 
 type ResticLayer = LayerOfKind<'restic'>;
+type RcloneLayer = LayerOfKind<'rclone'>;
 
 const PROBE_MS = 30_000;
 /** The role the surviving token gets on the restored datastore: it reads, as the node and Strata need. */
@@ -46,6 +52,8 @@ export interface ChainContext {
   /** Runs the commands as one journaled action on `host`, output lines as events. */
   execute(host: string, title: string, commands: readonly { command: Command; description: string }[]): Promise<ActionOutcome>;
   readSecret(ref: SecretRef, host: string, what: string): Promise<string>;
+  lookupEnv(name: string): string | undefined;
+  nowSec(): number;
   /** The encryption key file the restored configuration keeps for the lost PBS's storage, if any. */
   keyFileFor(origin: PbsLayer): Promise<string | undefined>;
   /** Saves the chain's new state (and tells the listener). */
@@ -59,8 +67,8 @@ const after = (a: ChainPhase | null, b: ChainPhase) => a !== null && CHAIN_PHASE
 
 /**
  * The chains the plan's chosen paths need, one per copy and origin: onto the
- * host of the first surviving PBS layer. Only restic copies (rclone's are
- * shown, not run); none without a surviving PBS to restore onto.
+ * host of the first surviving PBS layer. Restic and rclone copies; none
+ * without a surviving PBS to restore onto.
  */
 export function chainsFromPlan(plan: DrPlan, inventory: Inventory, pbs: RebuildState['pbs']): ChainRun[] {
   const onto = pbs[0];
@@ -72,7 +80,7 @@ export function chainsFromPlan(plan: DrPlan, inventory: Inventory, pbs: RebuildS
     const copy = inventory.layers.find((l) => l.id === p.layerId);
     const originId = p.via[0];
     const origin = asPbs(inventory.layers.find((l) => l.id === originId));
-    if (copy?.kind !== 'restic' || !origin) continue;
+    if ((copy?.kind !== 'restic' && copy?.kind !== 'rclone') || !origin) continue;
     const id = `${copy.id}:${origin.id}`;
     const have = out.get(id);
     if (have) {
@@ -85,7 +93,10 @@ export function chainsFromPlan(plan: DrPlan, inventory: Inventory, pbs: RebuildS
     out.set(id, {
       id,
       copyLayerId: copy.id,
+      copyKind: copy.kind,
       copyHost: copy.host,
+      cold: p.steps.some((x) => x.kind === 'thaw'),
+      thaw: null,
       originLayerId: origin.id,
       carriedPath,
       host: onto.host,
@@ -144,7 +155,7 @@ export function restoredLayers(inventory: Inventory, state: Pick<RebuildState, '
 // Commands
 
 interface ChainLayers {
-  readonly copy: ResticLayer;
+  readonly copy: ResticLayer | RcloneLayer;
   readonly origin: PbsLayer;
   readonly via: PbsLayer;
   readonly authId: string;
@@ -154,7 +165,7 @@ function layersOf(inventory: Inventory, c: ChainRun): ChainLayers | string {
   const copy = inventory.layers.find((l) => l.id === c.copyLayerId);
   const origin = asPbs(inventory.layers.find((l) => l.id === c.originLayerId));
   const via = asPbs(inventory.layers.find((l) => l.id === c.pbsLayerId));
-  if (copy?.kind !== 'restic') return `${c.copyLayerId} is not a restic layer of the inventory`;
+  if (copy?.kind !== 'restic' && copy?.kind !== 'rclone') return `${c.copyLayerId} is not a restic or rclone layer of the inventory`;
   if (!origin) return `${c.originLayerId} is not a PBS layer of the inventory`;
   if (!via) return `${c.pbsLayerId} is not a PBS layer of the inventory`;
   const authId = authIdOf(via.repository);
@@ -165,9 +176,15 @@ function layersOf(inventory: Inventory, c: ChainRun): ChainLayers | string {
 /** `-r REPO`, unless the repository holds its own credentials (then it is a secret: RESTIC_REPOSITORY). */
 const repoArgs = (copy: ResticLayer): string[] => (repositoryHoldsCredentials(copy.repository) ? [] : ['-r', copy.repository]);
 
-/** The copy's secrets by variable name, and where each is read. */
-function copySecretRefs(copy: ResticLayer): { name: string; ref: SecretRef }[] {
-  return [{ name: 'RESTIC_PASSWORD', ref: copy.secret }, ...Object.entries(copy.secretEnv ?? {}).map(([name, ref]) => ({ name, ref }))];
+/**
+ * The copy's secrets by variable name, and where each is read: restic's password
+ * and further variables; an rclone copy's further variables (its remote's own
+ * settings come from its config file), without the config file's password,
+ * which opens a file H does not read.
+ */
+function copySecretRefs(copy: ResticLayer | RcloneLayer): { name: string; ref: SecretRef }[] {
+  const more = Object.entries(copy.secretEnv ?? {}).map(([name, ref]) => ({ name, ref }));
+  return copy.kind === 'restic' ? [{ name: 'RESTIC_PASSWORD', ref: copy.secret }, ...more] : more.filter((s) => s.name !== 'RCLONE_CONFIG_PASS');
 }
 
 type Secrets = Readonly<Record<string, string>>;
@@ -182,6 +199,27 @@ export const restoreCommand = (copy: ResticLayer, c: ChainRun, snapshotId: strin
 const chunksCommand = (c: ChainRun): Command => ({ argv: ['stat', '-c', '%F', `${c.store}/.chunks`], timeoutMs: PROBE_MS });
 const ownerCommand = (c: ChainRun): Command => ({ argv: ['stat', '-c', '%U:%G', c.store, `${c.store}/.chunks`], timeoutMs: PROBE_MS });
 const chownCommand = (c: ChainRun): Command => ({ argv: ['chown', '-R', 'backup:backup', c.store] });
+/** The remote directory holding the carried path: the remote holds what `source` holds (all of it without one). */
+function remoteOf(copy: RcloneLayer, carriedPath: string): string {
+  const src = copy.source?.replace(/\/+$/, '');
+  return src && carriedPath.startsWith(`${src}/`) ? remoteAt(copy.remote, carriedPath.slice(src.length)) : copy.remote;
+}
+
+export const rcloneCopyCommand = (copy: RcloneLayer, c: ChainRun, secrets: Secrets): Command => ({
+  argv: ['rclone', 'copy', remoteOf(copy, c.carriedPath), c.store, '--stats', '10s', '--stats-one-line', '--stats-log-level', 'NOTICE'],
+  ...(Object.keys(secrets).length > 0 ? { secrets } : {}),
+});
+
+/** The copy as its own host reads it: its config file, its further secrets resolved there (files and commands read by the host itself). */
+function rcloneAccess(copy: RcloneLayer, lookupEnv: (name: string) => string | undefined): RcloneAccess {
+  const r = resolveSecretMap(copy.secretEnv, lookupEnv);
+  if (!r.ok) throw new Error(`${copy.id}: ${r.error.message}`);
+  return { remote: copy.remote, ...(copy.configFile ? { configFile: copy.configFile } : {}), secretEnv: r.value };
+}
+
+/** Thawed objects stay readable this long: the copy and a retry fit in it. */
+const THAW_DAYS = 7;
+
 const storageStatusCommand = (name: string): Command => ({ argv: ['pvesm', 'status', '--storage', name], timeoutMs: PROBE_MS });
 
 /** The commands of a chain as the operator reads them (secrets by name), in order, with the host each runs on. */
@@ -191,10 +229,27 @@ export function chainShownCommands(inventory: Inventory, c: ChainRun, node: stri
   const names = Object.fromEntries(copySecretRefs(l.copy).map((s) => [s.name, '-']));
   const show = (host: string, cmd: Command, description: string): RebuildCommand => ({ host, command: describeCommand(cmd), description });
   const fp = '<fingerprint of ' + l.via.host + '>';
+  const copy = l.copy;
+  const fetch =
+    copy.kind === 'restic'
+      ? [
+          show(c.host, resticVersionCommand(), `restic must be installed on ${c.host}`),
+          show(c.host, snapshotsCommand(copy, c.carriedPath, names), `the newest snapshot of ${c.carriedPath} in ${c.copyLayerId} (secrets read on ${c.copyHost})`),
+          show(c.host, restoreCommand(copy, c, '<snapshot id>', names), `restore ${c.originLayerId}'s datastore directory into ${c.dir}`),
+        ]
+      : [
+          show(c.host, rcloneVersionCommand(), `rclone must be installed on ${c.host}`),
+          ...(c.cold
+            ? [
+                show(c.copyHost, rcloneThawCommand(rcloneAccess(copy, () => '-'), { dir: '', priority: 'Standard', lifetimeDays: THAW_DAYS }), `thaw the cold objects of ${c.copyLayerId} (Standard: hours); the step waits until they are thawed`),
+                show(c.copyHost, rcloneThawStatusCommand(rcloneAccess(copy, () => '-'), { dir: '', all: true }), 'how many are thawed'),
+              ]
+            : []),
+          show(c.copyHost, configDumpCommand(rcloneAccess(copy, () => '-')), `the settings of ${remoteName(copy.remote)}, passed to ${c.host} as RCLONE_CONFIG_${remoteName(copy.remote).toUpperCase()}_* secrets`),
+          show(c.host, rcloneCopyCommand(copy, c, { [configEnvName(remoteName(copy.remote), 'type')]: '-', ...names }), `copy ${c.originLayerId}'s datastore directory into ${c.store}`),
+        ];
   return [
-    show(c.host, resticVersionCommand(), `restic must be installed on ${c.host}`),
-    show(c.host, snapshotsCommand(l.copy, c.carriedPath, names), `the newest snapshot of ${c.carriedPath} in ${c.copyLayerId} (secrets read on ${c.copyHost})`),
-    show(c.host, restoreCommand(l.copy, c, '<snapshot id>', names), `restore ${c.originLayerId}'s datastore directory into ${c.dir}`),
+    ...fetch,
     show(c.host, chunksCommand(c), 'done when it prints "directory"'),
     show(c.host, chownCommand(c), "PBS refuses a datastore its backup user cannot write"),
     show(c.host, datastoreCreateCommand(c.name, c.store), 'take the restored directory with its chunks as a datastore (PBS 3.3+)'),
@@ -255,6 +310,73 @@ export async function chainInPlace(ctx: ChainContext, c: ChainRun): Promise<bool
 // ---------------------------------------------------------------------------
 // The run
 
+type PhaseResult = { state: 'done'; detail: string; change?: Partial<ChainRun> } | { state: 'failed' | 'blocked'; detail: string };
+
+async function toolOn(ctx: ChainContext, c: ChainRun, tool: 'restic' | 'rclone'): Promise<{ ok: true; version: string } | { ok: false; reason: string }> {
+  const cmd = tool === 'restic' ? resticVersionCommand() : rcloneVersionCommand();
+  const r = await ctx.runner(c.host).run({ ...cmd, timeoutMs: PROBE_MS });
+  const v = tool === 'restic' ? parseResticVersion(r.stdout, r.stderr, r.exitCode) : parseRcloneVersion(r.stdout, r.stderr, r.exitCode);
+  return v.ok ? { ok: true, version: v.value.text } : { ok: false, reason: v.error.message };
+}
+
+async function chooseSnapshot(ctx: ChainContext, c: ChainRun, copy: ResticLayer, copySecrets: () => Promise<Secrets>): Promise<PhaseResult> {
+  const r = await ctx.runner(c.host).run(snapshotsCommand(copy, c.carriedPath, await copySecrets()));
+  const snaps = parseResticSnapshots(r.stdout, r.stderr, r.exitCode);
+  if (!snaps.ok) {
+    if (snaps.error.kind === 'auth') {
+      const where = copySecretRefs(copy).map((s) => `${s.name}: ${secretWhere(s.ref, copy.host)}`).join(', ');
+      return { state: 'blocked', detail: `${copy.id}'s password does not open ${copy.repository} (${snaps.error.message}): fix what its secret references hold (${where}), then resume` };
+    }
+    return { state: 'failed', detail: `the snapshots of ${copy.id} could not be read on ${c.host}: ${snaps.error.message}` };
+  }
+  const newest = snaps.value.at(-1);
+  if (!newest) return { state: 'blocked', detail: `${copy.id} holds no snapshot of ${c.carriedPath}: ${c.originLayerId}'s guests cannot come back through it (restore them from another copy, or drop them from the rebuild)` };
+  return { state: 'done', change: { snapshot: { id: newest.id, timeSec: newest.timeSec } }, detail: `snapshot ${newest.shortId} of ${new Date(newest.timeSec * 1000).toISOString()}` };
+}
+
+/**
+ * An rclone copy in a cold class: the thaw asked once (on the copy's host,
+ * with its own configuration), then how far it is; the step waits (blocked,
+ * "thawing N of M") until every object is readable, and a resume asks again.
+ */
+async function thawed(ctx: ChainContext, c: ChainRun, copy: RcloneLayer, save: (change: Partial<ChainRun>) => Promise<void>): Promise<PhaseResult> {
+  if (!c.cold) return { state: 'done', detail: `${copy.remote} is in a storage class read at once: no thaw` };
+  const access = rcloneAccess(copy, (n) => ctx.lookupEnv(n));
+  const h = ctx.runner(copy.host);
+  let thaw = c.thaw;
+  if (thaw === null) {
+    const r = await h.run({ ...rcloneThawCommand(access, { dir: '', priority: 'Standard', lifetimeDays: THAW_DAYS }), timeoutMs: 300_000 });
+    const asked = parseThawRequest(r.stdout, r.stderr, r.exitCode);
+    if (!asked.ok) return { state: 'failed', detail: `the thaw of ${copy.remote} could not be asked on ${copy.host}: ${asked.error.message}` };
+    const failed = asked.value.entries.filter((e) => e.outcome === 'failed');
+    if (failed.length > 0) return { state: 'failed', detail: `${failed.length} of ${asked.value.entries.length} objects of ${copy.remote} refused the thaw (${failed[0]!.remote}: ${failed[0]!.status})` };
+    thaw = { requestedAtSec: ctx.nowSec(), objects: asked.value.entries.length };
+    await save({ thaw, detail: `thaw asked for ${thaw.objects} objects of ${copy.remote} (Standard, readable ${THAW_DAYS} days once thawed)` });
+  }
+  const r = await h.run({ ...rcloneThawStatusCommand(access, { dir: '', all: true }), timeoutMs: 120_000 });
+  const st = parseThawStatus(ctx.nowSec())(r.stdout, r.stderr, r.exitCode);
+  if (!st.ok) return { state: 'failed', detail: `how far the thaw of ${copy.remote} is could not be read on ${copy.host}: ${st.error.message}` };
+  // rclone before 1.64 cannot say: the copy tries, and a frozen object fails it (then resume later).
+  if (!st.value.supported) return { state: 'done', detail: `rclone on ${copy.host} cannot say how far the thaw is (restore-status is 1.64+): the copy tries now` };
+  const n = st.value.counts;
+  if (n.expired > 0) return { state: 'failed', detail: `${n.expired} objects of ${copy.remote} were thawed and have expired: resume asks again` , };
+  const since = Math.round((ctx.nowSec() - thaw.requestedAtSec) / 60);
+  if (n.thawing > 0) return { state: 'blocked', detail: `thawing ${n.thawing} of ${thaw.objects} objects of ${copy.remote} (${n.thawed} thawed; asked ${since} min ago, Standard takes hours): resume later` };
+  return { state: 'done', detail: `${n.thawed} of ${thaw.objects} objects thawed` };
+}
+
+/** The settings of the copy's remote (and what it wraps), read from its config on the copy's host, to pass to H as secrets. */
+async function rcloneRemoteSecrets(ctx: ChainContext, copy: RcloneLayer): Promise<Secrets> {
+  const name = remoteName(copy.remote);
+  if (name === '') throw new Error(`${copy.id}'s remote ${copy.remote} names no configured remote: H cannot reach it`);
+  const r = await ctx.runner(copy.host).run({ ...configDumpCommand(rcloneAccess(copy, (n) => ctx.lookupEnv(n))), timeoutMs: PROBE_MS });
+  const dump = parseConfigDump(r.stdout, r.stderr, r.exitCode);
+  if (!dump.ok) throw new Error(`the rclone configuration of ${copy.id} could not be read on ${copy.host}: ${dump.error.message}`);
+  const env = remoteConfigEnv(dump.value, name);
+  if (!env.ok) throw new Error(`${copy.id}: ${env.error.message}`);
+  return env.value;
+}
+
 export interface ChainOutcome {
   readonly state: 'done' | 'failed' | 'blocked';
   readonly detail: string;
@@ -285,41 +407,42 @@ export async function runChain(ctx: ChainContext, start: ChainRun): Promise<Chai
   };
 
   try {
-    // 1. restic on H.
-    if (!after(c.reached, 'restic')) {
-      const r = await ctx.runner(c.host).run({ ...resticVersionCommand(), timeoutMs: PROBE_MS });
-      const v = parseResticVersion(r.stdout, r.stderr, r.exitCode);
-      if (!v.ok) return end('blocked', `restic is not installed on ${c.host} (${v.error.message}): apt install restic there, then resume`);
-      await save({ reached: 'restic', detail: `restic ${v.value.text} on ${c.host}` });
+    // 1. The tool on H.
+    if (!after(c.reached, 'tool')) {
+      const found = await toolOn(ctx, c, l.copy.kind);
+      if (!found.ok) return end('blocked', `${l.copy.kind} is not installed on ${c.host} (${found.reason}): apt install ${l.copy.kind} there, then resume`);
+      await save({ reached: 'tool', detail: `${l.copy.kind} ${found.version} on ${c.host}` });
     }
-    // 2. The snapshot, chosen once.
-    if (!after(c.reached, 'snapshot')) {
-      const r = await ctx.runner(c.host).run(snapshotsCommand(l.copy, c.carriedPath, await copySecrets()));
-      const snaps = parseResticSnapshots(r.stdout, r.stderr, r.exitCode);
-      if (!snaps.ok) {
-        if (snaps.error.kind === 'auth') {
-          const where = copySecretRefs(l.copy).map((s) => `${s.name}: ${secretWhere(s.ref, l.copy.host)}`).join(', ');
-          return end('blocked', `${l.copy.id}'s password does not open ${l.copy.repository} (${snaps.error.message}): fix what its secret references hold (${where}), then resume`);
-        }
-        return end('failed', `the snapshots of ${l.copy.id} could not be read on ${c.host}: ${snaps.error.message}`);
-      }
-      const newest = snaps.value.at(-1);
-      if (!newest) return end('blocked', `${l.copy.id} holds no snapshot of ${c.carriedPath}: ${c.originLayerId}'s guests cannot come back through it (restore them from another copy, or drop them from the rebuild)`);
-      await save({ reached: 'snapshot', snapshot: { id: newest.id, timeSec: newest.timeSec }, detail: `snapshot ${newest.shortId} of ${new Date(newest.timeSec * 1000).toISOString()}` });
+    // 2. What is restored: restic's snapshot, chosen once; an rclone cold copy thawed.
+    if (!after(c.reached, 'source')) {
+      const r = l.copy.kind === 'restic' ? await chooseSnapshot(ctx, c, l.copy, copySecrets) : await thawed(ctx, c, l.copy, save);
+      if (r.state !== 'done') return end(r.state, r.detail);
+      await save({ reached: 'source', ...r.change, detail: r.detail });
     }
     // 3. The restore into DIR.
     if (!after(c.reached, 'restore')) {
       if (c.restoreRuns === 0 && (await chunksThere(ctx, c))) {
         await save({ reached: 'restore', detail: `${c.store}/.chunks is there already (restored before this rebuild): not restored again` });
       } else {
-        const snap = c.snapshot!;
-        await save({ restoreRuns: c.restoreRuns + 1, detail: `${c.restoreRuns > 0 ? 'restoring again (the last restore did not finish)' : 'restoring'} snapshot ${snap.id.slice(0, 8)} of ${l.copy.id} into ${c.dir} on ${c.host}` });
-        const out = await ctx.execute(c.host, `restore ${c.originLayerId}'s datastore from ${l.copy.id} onto ${c.host}`, [
-          { command: restoreCommand(l.copy, c, snap.id, await copySecrets()), description: `restic restore of ${c.carriedPath} (snapshot ${snap.id.slice(0, 8)}) into ${c.dir}` },
-        ]);
-        if (out.state !== 'ok' && out.state !== 'warn') return end('failed', `restic restore on ${c.host}: ${out.summary}. Resume restores again into ${c.dir}`);
-        if (!(await chunksThere(ctx, c))) return end('failed', `restic restored nothing at ${c.store}/.chunks: is ${c.carriedPath} (carriers of ${l.copy.id}) the datastore directory of ${c.originLayerId}?`);
-        await save({ reached: 'restore', detail: `restored into ${c.dir}` });
+        const again = c.restoreRuns > 0 ? 'again (the last one did not finish) ' : '';
+        const copy = l.copy;
+        let step: { command: Command; description: string };
+        if (copy.kind === 'restic') {
+          const snap = c.snapshot!;
+          await save({ restoreRuns: c.restoreRuns + 1, detail: `restoring ${again}snapshot ${snap.id.slice(0, 8)} of ${copy.id} into ${c.dir} on ${c.host}` });
+          step = { command: restoreCommand(copy, c, snap.id, await copySecrets()), description: `restic restore of ${c.carriedPath} (snapshot ${snap.id.slice(0, 8)}) into ${c.dir}` };
+        } else {
+          const secrets = { ...(await rcloneRemoteSecrets(ctx, copy)), ...(await copySecrets()) };
+          await save({ restoreRuns: c.restoreRuns + 1, detail: `copying ${again}${copy.remote} into ${c.store} on ${c.host}` });
+          step = { command: rcloneCopyCommand(copy, c, secrets), description: `rclone copy of ${remoteOf(copy, c.carriedPath)} into ${c.store}` };
+        }
+        const out = await ctx.execute(c.host, `restore ${c.originLayerId}'s datastore from ${copy.id} onto ${c.host}`, [step]);
+        if (out.state !== 'ok' && out.state !== 'warn') {
+          const frozen = copy.kind === 'rclone' && /GLACIER|restore first|InvalidObjectState/i.test(out.summary);
+          return end('failed', `${copy.kind} ${copy.kind === 'restic' ? 'restore' : 'copy'} on ${c.host}: ${out.summary}.${frozen ? ' Objects are still frozen: wait for the thaw, then resume.' : ''} Resume restores again into ${copy.kind === 'restic' ? c.dir : c.store}`);
+        }
+        if (!(await chunksThere(ctx, c))) return end('failed', `${copy.kind} restored nothing at ${c.store}/.chunks: is ${c.carriedPath} (carriers of ${copy.id}) the datastore directory of ${c.originLayerId}?`);
+        await save({ reached: 'restore', detail: `restored into ${c.store}` });
       }
     }
     // 4. Owned by PBS's backup user.

@@ -419,6 +419,8 @@ export class RebuildRun implements Rebuild {
       runner: (host) => this.rebuilt().runner(host),
       execute: (host, title, commands) => this.execute('chains', title, commands.map((c) => ({ ...c, host })), opts),
       readSecret: (ref, host, what) => readSecretValue(this.deps, ref, host, what),
+      lookupEnv: (name) => this.deps.lookupEnv(name),
+      nowSec: () => this.deps.nowSec(),
       keyFileFor: (origin) => this.keyFileFor(origin),
       save: (chain) => this.updateChain(chain, opts.onEvent),
     };

@@ -232,7 +232,7 @@ describe('the chains step runs the chain', () => {
     expect(step.state).toBe('done');
     hosts.assertAll();
     expect(step.detail).toContain(`usb-restored on pbs2 from restic-cloud (snapshot ${SNAPSHOT_ID.slice(0, 8)}) for vm/130`);
-    expect([...new Set(saves)]).toEqual([null, 'restic', 'snapshot', 'restore', 'owner', 'datastore', 'acl', 'storage']);
+    expect([...new Set(saves)]).toEqual([null, 'tool', 'source', 'restore', 'owner', 'datastore', 'acl', 'storage']);
     const saved = (await loadRebuild(join(dir, 'dr-rebuild.json')))!;
     expect(chainOf(saved)).toMatchObject({ state: 'done', reached: 'storage', restoreRuns: 1, snapshot: { id: SNAPSHOT_ID, timeSec: Date.parse('2026-01-30T05:40:12Z') / 1000 } });
     // restic's lines are the step's output.
@@ -269,7 +269,7 @@ describe('the chains step runs the chain', () => {
     const state = stateAtChains();
     const killed: RebuildState = {
       ...state,
-      chains: [{ ...chainOf(state), state: 'running', reached: 'snapshot', restoreRuns: 1, snapshot: { id: SNAPSHOT_ID, timeSec: NOW - 86_400 } }],
+      chains: [{ ...chainOf(state), state: 'running', reached: 'source', restoreRuns: 1, snapshot: { id: SNAPSHOT_ID, timeSec: NOW - 86_400 } }],
       steps: state.steps.map((s) => (s.id === 'chains' ? { ...s, state: 'running', runs: 1 } : s)),
     };
     const pbs2 = hosts.host('pbs2');
@@ -331,7 +331,7 @@ describe('the chains step refuses with what to do', () => {
     expect(step.detail).toContain(`restic-cloud's password does not open ${REPO}`);
     expect(step.detail).toContain('RESTIC_PASSWORD: file /root/.restic-cloud-pass on docker1');
     for (const v of Object.values(SECRET)) expect(step.detail).not.toContain(v);
-    expect(chainOf(run.state())).toMatchObject({ reached: 'restic', snapshot: null });
+    expect(chainOf(run.state())).toMatchObject({ reached: 'tool', snapshot: null });
     hosts.assertAll();
   });
 
