@@ -359,7 +359,11 @@ async function thawed(ctx: ChainContext, c: ChainRun, copy: RcloneLayer, save: (
   // rclone before 1.64 cannot say: the copy tries, and a frozen object fails it (then resume later).
   if (!st.value.supported) return { state: 'done', detail: `rclone on ${copy.host} cannot say how far the thaw is (restore-status is 1.64+): the copy tries now` };
   const n = st.value.counts;
-  if (n.expired > 0) return { state: 'failed', detail: `${n.expired} objects of ${copy.remote} were thawed and have expired: resume asks again` , };
+  if (n.expired > 0) {
+    // Asked too long ago: forgotten, so the resume asks again.
+    await save({ thaw: null });
+    return { state: 'failed', detail: `${n.expired} of ${thaw.objects} objects of ${copy.remote} were thawed and have expired before the copy: resume asks the thaw again` };
+  }
   const since = Math.round((ctx.nowSec() - thaw.requestedAtSec) / 60);
   if (n.thawing > 0) return { state: 'blocked', detail: `thawing ${n.thawing} of ${thaw.objects} objects of ${copy.remote} (${n.thawed} thawed; asked ${since} min ago, Standard takes hours): resume later` };
   return { state: 'done', detail: `${n.thawed} of ${thaw.objects} objects thawed` };

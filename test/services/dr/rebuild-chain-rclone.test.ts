@@ -180,4 +180,16 @@ describe('a chain through a cold rclone copy', () => {
     // The other remote of the config file stays where it is.
     expect(hosts.host('pbs2').calls.some((c) => Object.keys(c.secrets ?? {}).some((k) => k.startsWith('RCLONE_CONFIG_OTHER')))).toBe(false);
   });
+
+  it('objects whose thaw expired before the copy: failed, and the thaw is forgotten so the resume asks again', async () => {
+    const s = stateAtChains();
+    const asked: RebuildState = { ...s, chains: s.chains!.map((c) => ({ ...c, reached: 'tool' as const, thaw: { requestedAtSec: NOW - 30 * 86_400, objects: 1 } })) };
+    hosts.host('pbs2').on(CHUNKS, { stderr: 'No such file or directory\n', exitCode: 1 }, { times: 1 });
+    hosts.host('nas1').expect({ argv: STATUS, ...ON_NAS, reply: { stdout: JSON.stringify([{ Remote: '.chunks/0000.pack', RestoreStatus: { IsRestoreInProgress: false, RestoreExpiryDate: '2026-01-01T00:00:00Z' } }]) } });
+    const run = new RebuildRun(deps(), asked);
+    const step = await run.run('chains', { confirm: true });
+    expect([step.state, step.detail]).toEqual(['failed', expect.stringContaining('1 of 1 objects of glacier-s3:strata-pbs/usb were thawed and have expired before the copy: resume asks the thaw again')]);
+    expect(run.state().chains![0]!.thaw).toBeNull();
+    hosts.assertAll();
+  });
 });
