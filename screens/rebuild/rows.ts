@@ -101,11 +101,11 @@ export function kindLines(kind: RebuildStepKind, w: RebuildWizard, step: Rebuild
 function phaseWord(phase: ChainPhase, c: ChainRun): string {
   switch (phase) {
     case 'tool':
-      return `${c.copyKind} installed on the PBS host`;
+      return `${c.words.tool} installed on the PBS host`;
     case 'source':
-      return c.copyKind === 'restic' ? "the copy's newest snapshot of the directory" : c.cold ? "the copy's cold objects thawed" : 'the copy read at once (no thaw)';
+      return c.words.source;
     case 'restore':
-      return `${c.copyKind === 'restic' ? 'restic restore' : 'rclone copy'} of the directory`;
+      return c.words.restore;
     case 'owner':
       return "owned by PBS's backup user";
     case 'datastore':

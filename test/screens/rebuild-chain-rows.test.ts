@@ -11,6 +11,7 @@ const chain: ChainRun = {
   id: 'restic-cloud:pbs-local',
   copyLayerId: 'restic-cloud',
   copyKind: 'restic',
+  words: { tool: 'restic', source: "the copy's newest snapshot of the directory", restore: 'restic restore of the directory' },
   copyHost: 'docker1',
   cold: false,
   thaw: null,

@@ -79,7 +79,9 @@ export interface ChainRun {
   readonly id: string;
   /** The copy (a restic or rclone layer) and the host its secrets are read on. */
   readonly copyLayerId: string;
-  readonly copyKind: 'restic' | 'rclone';
+  readonly copyKind: string;
+  /** What its phases do, in the copy kind's words (the tool H needs, the source phase, the restore). */
+  readonly words: { readonly tool: string; readonly source: string; readonly restore: string };
   readonly copyHost: string;
   /** An rclone copy in a cold storage class: its objects are thawed first. */
   readonly cold: boolean;

@@ -1,41 +1,30 @@
 /**
  * A chain (chain-commands.md; issue 14 §2.6): the datastore directory of a
- * lost PBS restored from a restic or rclone copy onto a surviving PBS host H
- * (an rclone copy in a cold storage class thawed first), added
- * there as a datastore the surviving token may read, and added to the new
- * node as a PBS storage; the tier steps then restore its guests from it.
- * Every phase checks first whether it is done and the chain is saved after
- * each, so a resume goes on where it stopped. A restore this rebuild started
- * and did not see end is run again into the same directory (restic writes
- * over what it finds): a half-written `.chunks` is no proof of anything.
+ * lost PBS restored from a copy (restic, rclone: the copy's kind says how,
+ * src/kinds/<kind>/chain.ts) onto a surviving PBS host H, added there as a
+ * datastore the surviving token may read, and added to the new node as a
+ * PBS storage; the tier steps then restore its guests from it. Every phase
+ * checks first whether it is done and the chain is saved after each, so a
+ * resume goes on where it stopped. A restore this rebuild started and did
+ * not see end is run again into the same directory (the tool writes over
+ * what it finds): a half-written `.chunks` is no proof of anything.
  */
-import type { RcloneAccess } from '../../adapters/rclone/commands.js';
-import { configDumpCommand, configEnvName, parseConfigDump, remoteConfigEnv, remoteName } from '../../adapters/rclone/config-dump.js';
-import { parseRcloneVersion, parseThawRequest, parseThawStatus, rcloneThawCommand, rcloneThawStatusCommand, rcloneVersionCommand, remoteAt } from '../../adapters/rclone/restore.js';
-import { resolveSecretMap } from '../../adapters/secrets.js';
 import { aclGrants, aclListCommand, aclUpdateCommand, datastoreCreateCommand, datastorePath, parseAclList } from '../../adapters/pbs/datastore-admin.js';
 import { datastoreListCommand, parseDatastoreList } from '../../adapters/pbs/dr-facts.js';
-import { repositoryHoldsCredentials } from '../../adapters/restic/commands.js';
-import { parseResticSnapshots } from '../../adapters/restic/parse.js';
-import { includePattern } from '../../adapters/restic/restore.js';
-import { parseResticVersion, resticVersionCommand } from '../../adapters/restic/version.js';
 import { parseAssetId } from '../../domain/asset-id.js';
 import type { DrPlan } from '../../domain/dr/types.js';
 import { errorText } from '../../domain/error-text.js';
 import type { SecretRef } from '../../domain/inventory-file.js';
 import type { Inventory, Layer } from '../../domain/inventory.js';
 import { asPbs, pbsDatastore, type PbsLayer } from '../../domain/layer-kinds/dr.js';
-import type { LayerOfKind } from '../../domain/layer-kinds/types.js';
 import type { ActionOutcome } from '../../kinds/action-types.js';
+import type { ChainRule, ChainTarget } from '../../kinds/chain-rule.js';
+import { specOf } from '../../kinds/registry.js';
 import type { Command } from '../../transport/command.js';
 import type { Runner } from '../../transport/runner.js';
 import { describeCommand } from '../../transport/shell-script.js';
 import { CHAIN_PHASES, type ChainPhase, type ChainRun, type RebuildCommand, type RebuildState } from './api.js';
 import { addPbsCommand, authIdOf, pbsServerFor } from './rebuild-pbs.js';
-import { secretWhere } from './rebuild-secrets.js';
-
-type ResticLayer = LayerOfKind<'restic'>;
-type RcloneLayer = LayerOfKind<'rclone'>;
 
 const PROBE_MS = 30_000;
 /** The role the surviving token gets on the restored datastore: it reads, as the node and Strata need. */
@@ -60,6 +49,9 @@ export interface ChainContext {
   save(chain: ChainRun): Promise<void>;
 }
 
+/** The chain rule of a layer's kind, for the layer whose kind selected it. */
+const ruleOf = (l: Layer | undefined): ChainRule<Layer['kind']> | undefined => (l ? (specOf(l.kind)?.chain as ChainRule<Layer['kind']> | undefined) : undefined);
+
 const after = (a: ChainPhase | null, b: ChainPhase) => a !== null && CHAIN_PHASES.indexOf(a) >= CHAIN_PHASES.indexOf(b);
 
 // ---------------------------------------------------------------------------
@@ -67,8 +59,8 @@ const after = (a: ChainPhase | null, b: ChainPhase) => a !== null && CHAIN_PHASE
 
 /**
  * The chains the plan's chosen paths need, one per copy and origin: onto the
- * host of the first surviving PBS layer. Restic and rclone copies; none
- * without a surviving PBS to restore onto.
+ * host of the first surviving PBS layer, through copies whose kind has a
+ * chain rule; none without a surviving PBS to restore onto.
  */
 export function chainsFromPlan(plan: DrPlan, inventory: Inventory, pbs: RebuildState['pbs']): ChainRun[] {
   const onto = pbs[0];
@@ -80,7 +72,8 @@ export function chainsFromPlan(plan: DrPlan, inventory: Inventory, pbs: RebuildS
     const copy = inventory.layers.find((l) => l.id === p.layerId);
     const originId = p.via[0];
     const origin = asPbs(inventory.layers.find((l) => l.id === originId));
-    if ((copy?.kind !== 'restic' && copy?.kind !== 'rclone') || !origin) continue;
+    const rule = ruleOf(copy);
+    if (!copy || !rule || !origin) continue;
     const id = `${copy.id}:${origin.id}`;
     const have = out.get(id);
     if (have) {
@@ -88,14 +81,16 @@ export function chainsFromPlan(plan: DrPlan, inventory: Inventory, pbs: RebuildS
       continue;
     }
     const carriedPath = carriedPathOf(copy, p.point.ref);
+    const cold = p.steps.some((x) => x.kind === 'thaw');
     if (carriedPath === null) continue;
     const dir = `${CHAIN_DIR_PREFIX}${origin.id}`;
     out.set(id, {
       id,
       copyLayerId: copy.id,
       copyKind: copy.kind,
+      words: { tool: rule.tool, ...rule.words(copy, cold) },
       copyHost: copy.host,
-      cold: p.steps.some((x) => x.kind === 'thaw'),
+      cold,
       thaw: null,
       originLayerId: origin.id,
       carriedPath,
@@ -155,7 +150,8 @@ export function restoredLayers(inventory: Inventory, state: Pick<RebuildState, '
 // Commands
 
 interface ChainLayers {
-  readonly copy: ResticLayer | RcloneLayer;
+  readonly copy: Layer;
+  readonly rule: ChainRule<Layer['kind']>;
   readonly origin: PbsLayer;
   readonly via: PbsLayer;
   readonly authId: string;
@@ -163,91 +159,29 @@ interface ChainLayers {
 
 function layersOf(inventory: Inventory, c: ChainRun): ChainLayers | string {
   const copy = inventory.layers.find((l) => l.id === c.copyLayerId);
+  const rule = ruleOf(copy);
   const origin = asPbs(inventory.layers.find((l) => l.id === c.originLayerId));
   const via = asPbs(inventory.layers.find((l) => l.id === c.pbsLayerId));
-  if (copy?.kind !== 'restic' && copy?.kind !== 'rclone') return `${c.copyLayerId} is not a restic or rclone layer of the inventory`;
+  if (!copy || !rule) return `${c.copyLayerId} is not a layer of the inventory whose kind can carry a datastore`;
   if (!origin) return `${c.originLayerId} is not a PBS layer of the inventory`;
   if (!via) return `${c.pbsLayerId} is not a PBS layer of the inventory`;
   const authId = authIdOf(via.repository);
   if (!authId) return `${via.id}'s repository names no user or token: the restored datastore would be readable by no one Strata knows`;
-  return { copy, origin, via, authId };
+  return { copy, rule, origin, via, authId };
 }
 
-/** `-r REPO`, unless the repository holds its own credentials (then it is a secret: RESTIC_REPOSITORY). */
-const repoArgs = (copy: ResticLayer): string[] => (repositoryHoldsCredentials(copy.repository) ? [] : ['-r', copy.repository]);
-
-/**
- * The copy's secrets by variable name, and where each is read: restic's password
- * and further variables; an rclone copy's further variables (its remote's own
- * settings come from its config file), without the config file's password,
- * which opens a file H does not read.
- */
-function copySecretRefs(copy: ResticLayer | RcloneLayer): { name: string; ref: SecretRef }[] {
-  const more = Object.entries(copy.secretEnv ?? {}).map(([name, ref]) => ({ name, ref }));
-  return copy.kind === 'restic' ? [{ name: 'RESTIC_PASSWORD', ref: copy.secret }, ...more] : more.filter((s) => s.name !== 'RCLONE_CONFIG_PASS');
-}
-
-type Secrets = Readonly<Record<string, string>>;
-
-function resticCommand(copy: ResticLayer, args: readonly string[], secrets: Secrets): Command {
-  const all = repositoryHoldsCredentials(copy.repository) ? { ...secrets, RESTIC_REPOSITORY: copy.repository } : secrets;
-  return { argv: ['restic', ...repoArgs(copy), ...args], ...(copy.env && Object.keys(copy.env).length > 0 ? { env: copy.env } : {}), ...(Object.keys(all).length > 0 ? { secrets: all } : {}) };
-}
-
-export const snapshotsCommand = (copy: ResticLayer, path: string, secrets: Secrets): Command => ({ ...resticCommand(copy, ['snapshots', '--json', '--path', path, 'latest'], secrets), timeoutMs: PROBE_MS * 4 });
-export const restoreCommand = (copy: ResticLayer, c: ChainRun, snapshotId: string, secrets: Secrets): Command => resticCommand(copy, ['restore', snapshotId, '--target', c.dir, '--include', includePattern(c.carriedPath)], secrets);
-const chunksCommand = (c: ChainRun): Command => ({ argv: ['stat', '-c', '%F', `${c.store}/.chunks`], timeoutMs: PROBE_MS });
-const ownerCommand = (c: ChainRun): Command => ({ argv: ['stat', '-c', '%U:%G', c.store, `${c.store}/.chunks`], timeoutMs: PROBE_MS });
-const chownCommand = (c: ChainRun): Command => ({ argv: ['chown', '-R', 'backup:backup', c.store] });
-/** The remote directory holding the carried path: the remote holds what `source` holds (all of it without one). */
-function remoteOf(copy: RcloneLayer, carriedPath: string): string {
-  const src = copy.source?.replace(/\/+$/, '');
-  return src && carriedPath.startsWith(`${src}/`) ? remoteAt(copy.remote, carriedPath.slice(src.length)) : copy.remote;
-}
-
-export const rcloneCopyCommand = (copy: RcloneLayer, c: ChainRun, secrets: Secrets): Command => ({
-  argv: ['rclone', 'copy', remoteOf(copy, c.carriedPath), c.store, '--stats', '10s', '--stats-one-line', '--stats-log-level', 'NOTICE'],
-  ...(Object.keys(secrets).length > 0 ? { secrets } : {}),
-});
-
-/** The copy as its own host reads it: its config file, its further secrets resolved there (files and commands read by the host itself). */
-function rcloneAccess(copy: RcloneLayer, lookupEnv: (name: string) => string | undefined): RcloneAccess {
-  const r = resolveSecretMap(copy.secretEnv, lookupEnv);
-  if (!r.ok) throw new Error(`${copy.id}: ${r.error.message}`);
-  return { remote: copy.remote, ...(copy.configFile ? { configFile: copy.configFile } : {}), secretEnv: r.value };
-}
-
-/** Thawed objects stay readable this long: the copy and a retry fit in it. */
-const THAW_DAYS = 7;
-
+const chunksCommand = (c: ChainTarget): Command => ({ argv: ['stat', '-c', '%F', `${c.store}/.chunks`], timeoutMs: PROBE_MS });
+const ownerCommand = (c: ChainTarget): Command => ({ argv: ['stat', '-c', '%U:%G', c.store, `${c.store}/.chunks`], timeoutMs: PROBE_MS });
+const chownCommand = (c: ChainTarget): Command => ({ argv: ['chown', '-R', 'backup:backup', c.store] });
 const storageStatusCommand = (name: string): Command => ({ argv: ['pvesm', 'status', '--storage', name], timeoutMs: PROBE_MS });
 
 /** The commands of a chain as the operator reads them (secrets by name), in order, with the host each runs on. */
 export function chainShownCommands(inventory: Inventory, c: ChainRun, node: string): RebuildCommand[] {
   const l = layersOf(inventory, c);
   if (typeof l === 'string') return [{ host: c.host, command: `(${l})`, description: `chain ${c.id}`, shownOnly: true }];
-  const names = Object.fromEntries(copySecretRefs(l.copy).map((s) => [s.name, '-']));
   const show = (host: string, cmd: Command, description: string): RebuildCommand => ({ host, command: describeCommand(cmd), description });
   const fp = '<fingerprint of ' + l.via.host + '>';
-  const copy = l.copy;
-  const fetch =
-    copy.kind === 'restic'
-      ? [
-          show(c.host, resticVersionCommand(), `restic must be installed on ${c.host}`),
-          show(c.host, snapshotsCommand(copy, c.carriedPath, names), `the newest snapshot of ${c.carriedPath} in ${c.copyLayerId} (secrets read on ${c.copyHost})`),
-          show(c.host, restoreCommand(copy, c, '<snapshot id>', names), `restore ${c.originLayerId}'s datastore directory into ${c.dir}`),
-        ]
-      : [
-          show(c.host, rcloneVersionCommand(), `rclone must be installed on ${c.host}`),
-          ...(c.cold
-            ? [
-                show(c.copyHost, rcloneThawCommand(rcloneAccess(copy, () => '-'), { dir: '', priority: 'Standard', lifetimeDays: THAW_DAYS }), `thaw the cold objects of ${c.copyLayerId} (Standard: hours); the step waits until they are thawed`),
-                show(c.copyHost, rcloneThawStatusCommand(rcloneAccess(copy, () => '-'), { dir: '', all: true }), 'how many are thawed'),
-              ]
-            : []),
-          show(c.copyHost, configDumpCommand(rcloneAccess(copy, () => '-')), `the settings of ${remoteName(copy.remote)}, passed to ${c.host} as RCLONE_CONFIG_${remoteName(copy.remote).toUpperCase()}_* secrets`),
-          show(c.host, rcloneCopyCommand(copy, c, { [configEnvName(remoteName(copy.remote), 'type')]: '-', ...names }), `copy ${c.originLayerId}'s datastore directory into ${c.store}`),
-        ];
+  const fetch = l.rule.shown(l.copy, c).map((x) => show(x.host, x.command, x.description));
   return [
     ...fetch,
     show(c.host, chunksCommand(c), 'done when it prints "directory"'),
@@ -310,77 +244,6 @@ export async function chainInPlace(ctx: ChainContext, c: ChainRun): Promise<bool
 // ---------------------------------------------------------------------------
 // The run
 
-type PhaseResult = { state: 'done'; detail: string; change?: Partial<ChainRun> } | { state: 'failed' | 'blocked'; detail: string };
-
-async function toolOn(ctx: ChainContext, c: ChainRun, tool: 'restic' | 'rclone'): Promise<{ ok: true; version: string } | { ok: false; reason: string }> {
-  const cmd = tool === 'restic' ? resticVersionCommand() : rcloneVersionCommand();
-  const r = await ctx.runner(c.host).run({ ...cmd, timeoutMs: PROBE_MS });
-  const v = tool === 'restic' ? parseResticVersion(r.stdout, r.stderr, r.exitCode) : parseRcloneVersion(r.stdout, r.stderr, r.exitCode);
-  return v.ok ? { ok: true, version: v.value.text } : { ok: false, reason: v.error.message };
-}
-
-async function chooseSnapshot(ctx: ChainContext, c: ChainRun, copy: ResticLayer, copySecrets: () => Promise<Secrets>): Promise<PhaseResult> {
-  const r = await ctx.runner(c.host).run(snapshotsCommand(copy, c.carriedPath, await copySecrets()));
-  const snaps = parseResticSnapshots(r.stdout, r.stderr, r.exitCode);
-  if (!snaps.ok) {
-    if (snaps.error.kind === 'auth') {
-      const where = copySecretRefs(copy).map((s) => `${s.name}: ${secretWhere(s.ref, copy.host)}`).join(', ');
-      return { state: 'blocked', detail: `${copy.id}'s password does not open ${copy.repository} (${snaps.error.message}): fix what its secret references hold (${where}), then resume` };
-    }
-    return { state: 'failed', detail: `the snapshots of ${copy.id} could not be read on ${c.host}: ${snaps.error.message}` };
-  }
-  const newest = snaps.value.at(-1);
-  if (!newest) return { state: 'blocked', detail: `${copy.id} holds no snapshot of ${c.carriedPath}: ${c.originLayerId}'s guests cannot come back through it (restore them from another copy, or drop them from the rebuild)` };
-  return { state: 'done', change: { snapshot: { id: newest.id, timeSec: newest.timeSec } }, detail: `snapshot ${newest.shortId} of ${new Date(newest.timeSec * 1000).toISOString()}` };
-}
-
-/**
- * An rclone copy in a cold class: the thaw asked once (on the copy's host,
- * with its own configuration), then how far it is; the step waits (blocked,
- * "thawing N of M") until every object is readable, and a resume asks again.
- */
-async function thawed(ctx: ChainContext, c: ChainRun, copy: RcloneLayer, save: (change: Partial<ChainRun>) => Promise<void>): Promise<PhaseResult> {
-  if (!c.cold) return { state: 'done', detail: `${copy.remote} is in a storage class read at once: no thaw` };
-  const access = rcloneAccess(copy, (n) => ctx.lookupEnv(n));
-  const h = ctx.runner(copy.host);
-  let thaw = c.thaw;
-  if (thaw === null) {
-    const r = await h.run({ ...rcloneThawCommand(access, { dir: '', priority: 'Standard', lifetimeDays: THAW_DAYS }), timeoutMs: 300_000 });
-    const asked = parseThawRequest(r.stdout, r.stderr, r.exitCode);
-    if (!asked.ok) return { state: 'failed', detail: `the thaw of ${copy.remote} could not be asked on ${copy.host}: ${asked.error.message}` };
-    const failed = asked.value.entries.filter((e) => e.outcome === 'failed');
-    if (failed.length > 0) return { state: 'failed', detail: `${failed.length} of ${asked.value.entries.length} objects of ${copy.remote} refused the thaw (${failed[0]!.remote}: ${failed[0]!.status})` };
-    thaw = { requestedAtSec: ctx.nowSec(), objects: asked.value.entries.length };
-    await save({ thaw, detail: `thaw asked for ${thaw.objects} objects of ${copy.remote} (Standard, readable ${THAW_DAYS} days once thawed)` });
-  }
-  const r = await h.run({ ...rcloneThawStatusCommand(access, { dir: '', all: true }), timeoutMs: 120_000 });
-  const st = parseThawStatus(ctx.nowSec())(r.stdout, r.stderr, r.exitCode);
-  if (!st.ok) return { state: 'failed', detail: `how far the thaw of ${copy.remote} is could not be read on ${copy.host}: ${st.error.message}` };
-  // rclone before 1.64 cannot say: the copy tries, and a frozen object fails it (then resume later).
-  if (!st.value.supported) return { state: 'done', detail: `rclone on ${copy.host} cannot say how far the thaw is (restore-status is 1.64+): the copy tries now` };
-  const n = st.value.counts;
-  if (n.expired > 0) {
-    // Asked too long ago: forgotten, so the resume asks again.
-    await save({ thaw: null });
-    return { state: 'failed', detail: `${n.expired} of ${thaw.objects} objects of ${copy.remote} were thawed and have expired before the copy: resume asks the thaw again` };
-  }
-  const since = Math.round((ctx.nowSec() - thaw.requestedAtSec) / 60);
-  if (n.thawing > 0) return { state: 'blocked', detail: `thawing ${n.thawing} of ${thaw.objects} objects of ${copy.remote} (${n.thawed} thawed; asked ${since} min ago, Standard takes hours): resume later` };
-  return { state: 'done', detail: `${n.thawed} of ${thaw.objects} objects thawed` };
-}
-
-/** The settings of the copy's remote (and what it wraps), read from its config on the copy's host, to pass to H as secrets. */
-async function rcloneRemoteSecrets(ctx: ChainContext, copy: RcloneLayer): Promise<Secrets> {
-  const name = remoteName(copy.remote);
-  if (name === '') throw new Error(`${copy.id}'s remote ${copy.remote} names no configured remote: H cannot reach it`);
-  const r = await ctx.runner(copy.host).run({ ...configDumpCommand(rcloneAccess(copy, (n) => ctx.lookupEnv(n))), timeoutMs: PROBE_MS });
-  const dump = parseConfigDump(r.stdout, r.stderr, r.exitCode);
-  if (!dump.ok) throw new Error(`the rclone configuration of ${copy.id} could not be read on ${copy.host}: ${dump.error.message}`);
-  const env = remoteConfigEnv(dump.value, name);
-  if (!env.ok) throw new Error(`${copy.id}: ${env.error.message}`);
-  return env.value;
-}
-
 export interface ChainOutcome {
   readonly state: 'done' | 'failed' | 'blocked';
   readonly detail: string;
@@ -400,27 +263,34 @@ export async function runChain(ctx: ChainContext, start: ChainRun): Promise<Chai
   const l = layersOf(ctx.inventory, c);
   if (typeof l === 'string') return end('blocked', `${l}: fix the inventory, then resume`);
   await save({ state: 'running', detail: c.reached ? `resuming after ${c.reached}` : 'starting' });
-
-  let secrets: Secrets | undefined;
-  const copySecrets = async (): Promise<Secrets> => {
-    if (secrets) return secrets;
-    const out: Record<string, string> = {};
-    for (const s of copySecretRefs(l.copy)) out[s.name] = await ctx.readSecret(s.ref, l.copy.host, `${s.name} of ${l.copy.id}`);
-    secrets = out;
-    return out;
+  // Each secret read once in a run, however many commands carry it.
+  const read = new Map<string, Promise<string>>();
+  const kindCtx = {
+    runner: (host: string) => ctx.runner(host),
+    lookupEnv: (name: string) => ctx.lookupEnv(name),
+    nowSec: () => ctx.nowSec(),
+    readSecret: (ref: SecretRef, host: string, what: string) => {
+      const key = `${host}\0${JSON.stringify(ref)}`;
+      if (!read.has(key)) read.set(key, ctx.readSecret(ref, host, what));
+      return read.get(key)!;
+    },
   };
 
   try {
     // 1. The tool on H.
     if (!after(c.reached, 'tool')) {
-      const found = await toolOn(ctx, c, l.copy.kind);
-      if (!found.ok) return end('blocked', `${l.copy.kind} is not installed on ${c.host} (${found.reason}): apt install ${l.copy.kind} there, then resume`);
-      await save({ reached: 'tool', detail: `${l.copy.kind} ${found.version} on ${c.host}` });
+      const r = await ctx.runner(c.host).run({ ...l.rule.versionCommand(), timeoutMs: PROBE_MS });
+      const v = l.rule.parseVersion(r.stdout, r.stderr, r.exitCode);
+      if (!v.ok) return end('blocked', `${l.rule.tool} is not installed on ${c.host} (${v.error.message}): apt install ${l.rule.tool} there, then resume`);
+      await save({ reached: 'tool', detail: `${l.rule.tool} ${v.value.text} on ${c.host}` });
     }
-    // 2. What is restored: restic's snapshot, chosen once; an rclone cold copy thawed.
+    // 2. What is restored (the copy's kind says: a snapshot chosen once, a cold copy thawed).
     if (!after(c.reached, 'source')) {
-      const r = l.copy.kind === 'restic' ? await chooseSnapshot(ctx, c, l.copy, copySecrets) : await thawed(ctx, c, l.copy, save);
-      if (r.state !== 'done') return end(r.state, r.detail);
+      const r = await l.rule.source(l.copy, c, kindCtx, (change) => save({ ...change, detail: change.thaw ? `thaw asked for ${change.thaw.objects} objects of ${l.copy.id}` : c.detail }));
+      if (r.state !== 'done') {
+        if (r.change) await save(r.change);
+        return end(r.state, r.detail);
+      }
       await save({ reached: 'source', ...r.change, detail: r.detail });
     }
     // 3. The restore into DIR.
@@ -428,24 +298,14 @@ export async function runChain(ctx: ChainContext, start: ChainRun): Promise<Chai
       if (c.restoreRuns === 0 && (await chunksThere(ctx, c))) {
         await save({ reached: 'restore', detail: `${c.store}/.chunks is there already (restored before this rebuild): not restored again` });
       } else {
-        const again = c.restoreRuns > 0 ? 'again (the last one did not finish) ' : '';
-        const copy = l.copy;
-        let step: { command: Command; description: string };
-        if (copy.kind === 'restic') {
-          const snap = c.snapshot!;
-          await save({ restoreRuns: c.restoreRuns + 1, detail: `restoring ${again}snapshot ${snap.id.slice(0, 8)} of ${copy.id} into ${c.dir} on ${c.host}` });
-          step = { command: restoreCommand(copy, c, snap.id, await copySecrets()), description: `restic restore of ${c.carriedPath} (snapshot ${snap.id.slice(0, 8)}) into ${c.dir}` };
-        } else {
-          const secrets = { ...(await rcloneRemoteSecrets(ctx, copy)), ...(await copySecrets()) };
-          await save({ restoreRuns: c.restoreRuns + 1, detail: `copying ${again}${copy.remote} into ${c.store} on ${c.host}` });
-          step = { command: rcloneCopyCommand(copy, c, secrets), description: `rclone copy of ${remoteOf(copy, c.carriedPath)} into ${c.store}` };
-        }
-        const out = await ctx.execute(c.host, `restore ${c.originLayerId}'s datastore from ${copy.id} onto ${c.host}`, [step]);
+        const step = await l.rule.restore(l.copy, c, kindCtx);
+        await save({ restoreRuns: c.restoreRuns + 1, detail: `${step.description}${c.restoreRuns > 0 ? ', again (the last one did not finish)' : ''}, on ${c.host}` });
+        const out = await ctx.execute(step.host, `restore ${c.originLayerId}'s datastore from ${l.copy.id} onto ${c.host}`, [step]);
         if (out.state !== 'ok' && out.state !== 'warn') {
-          const frozen = copy.kind === 'rclone' && /GLACIER|restore first|InvalidObjectState/i.test(out.summary);
-          return end('failed', `${copy.kind} ${copy.kind === 'restic' ? 'restore' : 'copy'} on ${c.host}: ${out.summary}.${frozen ? ' Objects are still frozen: wait for the thaw, then resume.' : ''} Resume restores again into ${copy.kind === 'restic' ? c.dir : c.store}`);
+          const why = l.rule.restoreFailure?.(out.summary);
+          return end('failed', `${l.rule.words(l.copy, c.cold).restore} on ${c.host}: ${out.summary}.${why ? ` ${why}.` : ''} Resume restores again into ${c.dir}`);
         }
-        if (!(await chunksThere(ctx, c))) return end('failed', `${copy.kind} restored nothing at ${c.store}/.chunks: is ${c.carriedPath} (carriers of ${copy.id}) the datastore directory of ${c.originLayerId}?`);
+        if (!(await chunksThere(ctx, c))) return end('failed', `${l.rule.tool} restored nothing at ${c.store}/.chunks: is ${c.carriedPath} (carriers of ${l.copy.id}) the datastore directory of ${c.originLayerId}?`);
         await save({ reached: 'restore', detail: `restored into ${c.store}` });
       }
     }
