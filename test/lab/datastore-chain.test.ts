@@ -237,6 +237,19 @@ describe('datastore create refuses as PBS does', () => {
     expect(r.stderr).toBe(`Error: task failed (status unable to open existing chunk store path "${STORE}/.chunks" - permissions or owner not correct)\n`);
   });
 
+  it('--reuse-datastore on a PBS older than 3.3 (the option is not in its schema)', async () => {
+    const pbs2 = lab.state.hosts.pbs2!;
+    expect((await manager('version')).stdout).toBe('proxmox-backup-server 3.3.2-1 running version: 3.3.2\n');
+    pbs2.tools = { pbsServer: '3.2.7' };
+    try {
+      expect((await manager('version')).stdout).toBe('proxmox-backup-server 3.2.7-1 running version: 3.2.7\n');
+      const r = await manager('datastore', 'create', 'usb-old', STORE, '--reuse-datastore', 'true');
+      expect([r.exitCode, r.stdout, r.stderr]).toEqual([255, '', 'Error: parameter verification failed\n\nreuse-datastore: schema does not allow additional properties.\n']);
+    } finally {
+      pbs2.tools = {};
+    }
+  });
+
   it('an empty directory is made a new, empty datastore (the chunk store created, owned by backup); json output names the task', async () => {
     const r = await manager('datastore', 'create', 'fresh-store', '/mnt/datastore/fresh', '--output-format', 'json');
     expect(r.exitCode).toBe(0);

@@ -65,6 +65,8 @@ export interface HostTools {
   rclone?: string;
   /** proxmox-backup-client and proxmox-file-restore. */
   pbsClient?: string;
+  /** The PBS server (proxmox-backup-manager). */
+  pbsServer?: string;
 }
 
 // ---------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import type { ToolContext } from '../shell/types.js';
 import { getFile, isDir, mkdirs, walk } from '../state/fs.js';
 import { knownAuthIds, ROLES, sortedAcl, validAclPath } from '../state/pbs-acl.js';
 import { chunkStoreBytes, readDatastoreLayout } from '../state/pbs-layout.js';
+import { atLeast } from '../state/tool-versions.js';
 import type { PbsState, SimFs } from '../state/types.js';
 import { last, type ParsedArgs } from './args.js';
 import { ownerOf } from './file-tools.js';
@@ -48,6 +49,8 @@ export async function datastoreCreate(ctx: ToolContext, pbs: PbsState, args: Par
   }
   if (!NAME.test(name) || name.length < 3 || name.length > 32) return fail(ctx, 'parameter verification failed\n\nname: value does not match the regex pattern');
   const reuseText = last(args, 'reuse-datastore');
+  // The option came with PBS 3.3; an older server's schema has no such property.
+  if (reuseText !== undefined && !atLeast(ctx.host, 'pbsServer', '3.3')) return fail(ctx, 'parameter verification failed\n\nreuse-datastore: schema does not allow additional properties.');
   if (reuseText !== undefined && !BOOL.test(reuseText)) return fail(ctx, 'parameter verification failed\n\nreuse-datastore: Unable to parse boolean option.');
   const reuse = reuseText !== undefined && TRUE.test(reuseText);
   // Refusals of the API before any task (param_bail! over HTTP).

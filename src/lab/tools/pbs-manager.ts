@@ -20,6 +20,7 @@ import {
 } from '../state/pbs.js';
 import { pbsSnapshotPath } from '../state/pve.js';
 import { keepOptions } from '../state/retention.js';
+import { toolVersion } from '../state/tool-versions.js';
 import type { PbsState } from '../state/types.js';
 import { has, isArgError, last, parseArgs } from './args.js';
 import { aclList, aclUpdate, datastoreCreate } from './pbs-datastore.js';
@@ -202,8 +203,8 @@ export async function proxmoxBackupManager(ctx: ToolContext): Promise<number> {
     return verify(ctx, pbs, ds.name, { ignoreVerified: args.values['ignore-verified'] === undefined ? true : has(args, 'ignore-verified'), ...(outdated !== undefined ? { outdatedAfterDays: Number(outdated) } : {}) }, { workerType: 'verify', workerId: ds.name }, follow, format);
   }
   if (words[0] === 'version' || words[0] === 'versions') {
-    // 3.3: the first with `datastore create --reuse-datastore`.
-    ctx.out('proxmox-backup-server 3.3.2-1 running version: 3.3.2\n');
+    const v = toolVersion(ctx.host, 'pbsServer');
+    ctx.out(`proxmox-backup-server ${v}-1 running version: ${v}\n`);
     return 0;
   }
   return fail(ctx, words[0] === undefined ? 'no command specified' : `no such command '${words.slice(0, 2).join(' ')}'`);
