@@ -1,8 +1,9 @@
 /**
  * The chains step's refusals on the disaster lab, through the real engine
  * and SSH: pbs2 without restic, then restic-cloud's password file holding a
- * wrong password, each stops the step with what to do (never the secret);
- * once fixed, the same step run again goes on and finishes the chain.
+ * wrong password, then a PBS too old for --reuse-datastore, each stops the
+ * step with what to do (never the secret); once fixed, the same step run
+ * again goes on from where it stopped and finishes the chain.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,9 +64,23 @@ describe('the chains step on the disaster lab, refused and then fixed', () => {
     }
   });
 
-  it('fixed, the same step runs again and finishes the chain: restored, shared and on the node', async () => {
+  it('pbs2 on PBS 3.2 (no --reuse-datastore): failed after the restore, saying PBS 3.3 is needed; nothing restored twice later', async () => {
+    const tools = pbs2().tools;
+    pbs2().tools = { ...tools, pbsServer: '3.2.7' };
+    try {
+      const step = await rebuild.run('chains', { confirm: true });
+      expect(step.state).toBe('failed');
+      expect(step.detail).toContain('proxmox-backup-manager datastore create on pbs2');
+      expect(step.detail).toContain('(PBS 3.3 or later is needed for --reuse-datastore)');
+      expect(rebuild.state().chains![0]).toMatchObject({ reached: 'owner', restoreRuns: 1 });
+    } finally {
+      pbs2().tools = tools;
+    }
+  });
+
+  it('fixed, the same step runs again and finishes the chain from where it stopped: shared and on the node', async () => {
     const step = await rebuild.run('chains', { confirm: true });
-    expect([step.state, step.runs]).toEqual(['done', 3]);
+    expect([step.state, step.runs]).toEqual(['done', 4]);
     expect(rebuild.state().chains![0]).toMatchObject({ state: 'done', reached: 'storage', restoreRuns: 1 });
     expect(lab.state.hosts['pve1-new']!.pve!.storages['usb-restored']).toBeDefined();
   });
