@@ -8,8 +8,11 @@ import { wrapDoc, type DocViewLine } from '../../components/DocView.js';
 import { progressBarText } from '../../components/ProgressBar.js';
 import {
   assertNever,
+  CHAIN_PHASES,
   guestCounts,
   isDone,
+  type ChainPhase,
+  type ChainRun,
   stepKindOf,
   type DrReport,
   type GuestProgress,
@@ -93,7 +96,10 @@ export function kindLines(kind: RebuildStepKind, w: RebuildWizard, step: Rebuild
     case 'storage':
       return wrap('The encryption key file goes back first (without it, backups would be written unencrypted), then pvesm add pbs with the surviving PBS\'s fingerprint, and zpool import where pools survive.', width, 'dim');
     case 'chains':
-      return wrap('Only when a guest\'s only way back is a copy of a datastore: the directory restored (thawed first if cold) onto a PBS host and added as a datastore.', width, 'dim');
+      return [
+        ...wrap('Only when a guest\'s only way back is a copy of a datastore: the directory restored from the copy onto a surviving PBS host, added there as a datastore the surviving token reads, and added to the new node; its guests then restore from it with their tier.', width, 'dim'),
+        ...chainLines(w.state?.chains ?? [], width),
+      ];
     case 'tier':
       return [];
     case 'report':
@@ -101,6 +107,45 @@ export function kindLines(kind: RebuildStepKind, w: RebuildWizard, step: Rebuild
     default:
       return assertNever(kind);
   }
+}
+
+function phaseWord(phase: ChainPhase, c: ChainRun): string {
+  switch (phase) {
+    case 'tool':
+      return `${c.words.tool} installed on the PBS host`;
+    case 'source':
+      return c.words.source;
+    case 'restore':
+      return c.words.restore;
+    case 'owner':
+      return "owned by PBS's backup user";
+    case 'datastore':
+      return 'datastore created over it';
+    case 'acl':
+      return 'the surviving token reads it';
+    case 'storage':
+      return 'added to the new node';
+    default:
+      return assertNever(phase);
+  }
+}
+
+/** Each chain with its phases: done, the one it is at (running, failed or blocked there), still to do. */
+export function chainLines(chains: readonly ChainRun[], width: number): DocViewLine[] {
+  const out: DocViewLine[] = [];
+  for (const c of chains) {
+    const bad = c.state === 'failed' || c.state === 'blocked';
+    out.push(line(''));
+    out.push(...wrap(`${c.copyLayerId} → ${c.name} on ${c.host} (${c.originLayerId}'s datastore, for ${c.guests.join(', ')}): ${c.state.toUpperCase()}`, width, bad ? 'bad' : c.state === 'done' ? 'good' : 'plain'));
+    const at = c.reached === null ? 0 : CHAIN_PHASES.indexOf(c.reached) + 1;
+    CHAIN_PHASES.forEach((phase, i) => {
+      const mark = i < at ? '✔' : i === at && c.state === 'running' ? '⟳' : i === at && bad ? (c.state === 'blocked' ? '▲' : '✖') : '·';
+      const extra = phase === 'source' && c.snapshot ? ` ${c.snapshot.id.slice(0, 8)} of ${shortTime(new Date(c.snapshot.timeSec * 1000).toISOString())}` : phase === 'restore' && c.restoreRuns > 1 ? ` (started ${c.restoreRuns} times)` : '';
+      out.push(line(`  ${mark} ${i + 1}. ${phaseWord(phase, c)}${extra}`.slice(0, width), i < at ? 'plain' : i === at && bad ? 'bad' : 'dim'));
+    });
+    if (c.detail) out.push(...wrap(`    ${c.detail}`, width, bad ? 'bad' : 'dim', '      '));
+  }
+  return out;
 }
 
 /** One line per guest of a tier: state, name, where it goes, and how far the restore is. */

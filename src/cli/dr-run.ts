@@ -84,6 +84,8 @@ function onEvent(io: CliIo): (e: RebuildEvent) => void {
       const g = e.guest;
       io.out(`   ${g.assetId}${g.name ? ` ${g.name}` : ''}: ${g.state}${g.state === 'restoring' ? ` from ${g.sourceId}${g.attempts > 1 ? ` (attempt ${g.attempts})` : ''}` : g.detail ? ` - ${g.detail}` : ''}`);
     }
+    // A chain's phases as they end: what it reached and what it found.
+    if (e.type === 'chain') io.out(`   ${e.chain.id}: ${e.chain.reached ?? 'starting'} - ${e.chain.detail}`);
   };
 }
 

@@ -16,6 +16,7 @@ import type { LayerOf, PlanDraft, PlannerContext } from './planner-context.js';
 import type { ReaderContext } from './reader-context.js';
 import type { RestoreContext, RestoreDraft } from './restore-types.js';
 import type { FileRule } from './files-rule.js';
+import type { ChainRule } from './chain-rule.js';
 import type { RestoreMethod, SourceStep } from '../domain/restore/types.js';
 import type { PveStorageEntry } from '../adapters/pve/storage-config.js';
 import type { HostFile } from '../domain/inventory-file.js';
@@ -59,6 +60,8 @@ export interface KindSpec<K extends LayerKind> {
   readonly restore?: RestoreRule<K>;
   /** How its layers give files and datasets back (files-rule.ts); absent where they hold none Strata restores. */
   readonly files?: FileRule<K>;
+  /** How a copy of a lost PBS datastore's directory is brought back onto a PBS host (chain-rule.ts); absent where it cannot carry one. */
+  readonly chain?: ChainRule<K>;
 }
 
 export interface RestoreRule<K extends LayerKind> {

@@ -13,7 +13,7 @@ import { generateNasHistory } from './history/nas.js';
 import { generatePbsHistory, JOB_IDS } from './history/pbs.js';
 import { generateGuestSnapshots, generatePveHistory, jobConfig, makeGuests } from './history/pve.js';
 import { freshPveNode, LOST_NODE_LINKS } from './homelab/fresh-node.js';
-import { PBS_CERT_FINGERPRINT, PVE1_GUESTS, PVE1_JOBS, PVE1_KEY, SCHEDULES, SECRETS, type GuestSpec, type JobSpec } from './homelab/topology.js';
+import { PBS_CERT_FINGERPRINT, PVE1_GUESTS, PVE1_JOBS, PVE1_KEY, SCHEDULES, SECRETS, WAN_EXCLUDED_GROUP, type GuestSpec, type JobSpec } from './homelab/topology.js';
 import { SCENARIO_PLANS, type ScenarioName } from './scenarios/index.js';
 import { DAY, HOUR } from './state/clock.js';
 import { emptyFs, mkdirs, writeFile } from './state/fs.js';
@@ -103,7 +103,8 @@ export function buildHomelabState(o: BuildOptions): LabState {
   const pve1 = host('pve1', ['pve', 'pbs-client', 'rclone'], tz, 2_000_000);
   pve1.links = [...LOST_NODE_LINKS];
   const pbs1 = host('pbs1', ['pbs', 'pbs-client'], tz, 41_000);
-  const pbs2 = host('pbs2', ['pbs', 'pbs-client'], tz, 52_000);
+  // restic too: the DR chain restores the copy of pbs1's datastore directory onto pbs2 (chain-commands.md).
+  const pbs2 = host('pbs2', ['pbs', 'pbs-client', 'restic'], tz, 52_000);
   const docker1 = host('docker1', ['restic', 'rclone', 'pass'], tz, 310_000);
   const nas1 = host('nas1', ['zfs', 'sanoid', 'rclone'], tz, 18_000);
   for (const x of [pve1, pbs1, pbs2, docker1, nas1]) state.hosts[x.name] = x;
@@ -111,14 +112,25 @@ export function buildHomelabState(o: BuildOptions): LabState {
   pbs1.pbs = emptyPbs(PBS_CERT_FINGERPRINT.pbs1, { 'strata@pbs!ro': SECRETS.pbs1Token, 'root@pam': SECRETS.pbs1Root, 'sync@pbs!pull': SECRETS.syncToken });
   pbs1.pbs.datastores.usb = { name: 'usb', path: '/mnt/usb/pbs', total: 2_000_398_934_016, used: 0, comment: 'USB SSD', gcSchedule: '07:00', snapshots: [] };
   pbs1.pbs.verifyJobs.push({ id: JOB_IDS.localVerify, store: 'usb', schedule: 'sun 05:00', 'ignore-verified': true, 'outdated-after': 30, comment: 'weekly re-verification' });
+  // Strata's user may read every datastore; its ro token only the one it watches (the chain grants it the restored one).
+  pbs1.pbs.acl = [
+    { path: '/datastore', ugid: 'strata@pbs', propagate: true, roleid: 'DatastoreReader' },
+    { path: '/datastore/usb', ugid: 'strata@pbs!ro', propagate: true, roleid: 'DatastoreReader' },
+    { path: '/datastore/usb', ugid: 'sync@pbs', propagate: true, roleid: 'DatastoreReader' },
+    { path: '/datastore/usb', ugid: 'sync@pbs!pull', propagate: true, roleid: 'DatastoreReader' },
+  ];
   writeSecretFile(pbs1, '/root/.strata-pbs-token', SECRETS.pbs1Token);
 
   pbs2.pbs = emptyPbs(PBS_CERT_FINGERPRINT.pbs2, { 'strata@pbs!ro': SECRETS.pbs2Token, 'root@pam': SECRETS.pbs1Root });
   pbs2.pbs.datastores.offsite = { name: 'offsite', path: '/mnt/datastore/offsite', total: 8_001_563_222_016, used: 0, comment: 'off-site copy of pbs1', gcSchedule: '07:30', snapshots: [] };
   pbs2.pbs.remotes.pbs1 = { host: 'pbs1', authId: 'sync@pbs!pull' };
-  pbs2.pbs.syncJobs.push({ id: JOB_IDS.sync, store: 'offsite', remote: 'pbs1', 'remote-store': 'usb', schedule: `${SCHEDULES.syncFirstHour}/${SCHEDULES.syncEveryHours}:${SCHEDULES.syncMinute}`, 'remove-vanished': false, owner: 'root@pam', comment: 'pull from pbs1' });
+  pbs2.pbs.syncJobs.push({ id: JOB_IDS.sync, store: 'offsite', remote: 'pbs1', 'remote-store': 'usb', schedule: `${SCHEDULES.syncFirstHour}/${SCHEDULES.syncEveryHours}:${SCHEDULES.syncMinute}`, 'remove-vanished': false, owner: 'root@pam', comment: 'pull from pbs1', 'group-filter': [`exclude:group:${WAN_EXCLUDED_GROUP}`] });
   pbs2.pbs.verifyJobs.push({ id: JOB_IDS.remoteVerify, store: 'offsite', schedule: `${SCHEDULES.syncFirstHour}/${SCHEDULES.syncEveryHours}:${SCHEDULES.remoteVerifyMinute}`, 'ignore-verified': true, 'outdated-after': 30, comment: 'verify what arrived' });
   pbs2.pbs.pruneJobs.push({ id: JOB_IDS.remotePrune, store: 'offsite', schedule: '06:00', keep: { 'keep-daily': 14, 'keep-weekly': 8, 'keep-monthly': 6 }, comment: 'off-site retention' });
+  pbs2.pbs.acl = [
+    { path: '/datastore', ugid: 'strata@pbs', propagate: true, roleid: 'DatastoreReader' },
+    { path: '/datastore/offsite', ugid: 'strata@pbs!ro', propagate: true, roleid: 'DatastoreReader' },
+  ];
   writeSecretFile(pbs2, '/root/.strata-pbs-token', SECRETS.pbs2Token);
 
   pve1.pve = pveState('pve1', PVE1_GUESTS, o.now, true);

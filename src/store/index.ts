@@ -76,7 +76,8 @@ export type { FileRestorePlan, FileRestoreResult, FileSource, FileSourceList, Sa
 export type { DrPlanDeps } from './dr-slice.js';
 export type { RebuildWizardDeps, RebuildOptions } from './rebuild-slice.js';
 export * from './rebuild-wizard.js';
-export type { DrReport, GuestRun, HostKeyOffer, RebuildCommand, RebuildState, RebuildStep } from '../services/dr/api.js';
+export type { ChainPhase, ChainRun, DrReport, GuestRun, HostKeyOffer, RebuildCommand, RebuildState, RebuildStep } from '../services/dr/api.js';
+export { CHAIN_PHASES } from '../services/dr/api.js';
 export type { DrPlan, GuestPath, PlannedGuest, Prerequisite, SurvivingCopy, TierPlan } from '../domain/dr/types.js';
 export type { CheckResult, PreflightCheck, RestorePlan, RestoreResult, RestoreSource, SourceList, StepProgress } from '../services/restore/api.js';
 /** Whether an action writes to a host on every layer kind (read-only mode then drops its key outright). */

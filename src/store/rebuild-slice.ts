@@ -94,6 +94,7 @@ export const createRebuildSlice =
       switch (e.type) {
         case 'step':
         case 'guest':
+        case 'chain':
           pending.state = true;
           break;
         case 'output':

@@ -35,16 +35,21 @@ describe('strata dr plan on the disaster lab', () => {
     const state = Object.fromEntries(p.copies.map((c) => [c.layerId, c.state]));
     expect(state).toMatchObject({ 'pve1-dump': 'gone', 'pbs-local': 'gone', 'pbs-remote': 'answers', 'restic-cloud': 'answers', 'pve1-config-offsite': 'gone' });
     expect(p.guests.map((g) => g.assetId)).toEqual(['vm/100', 'vm/101', 'ct/102', 'ct/103', 'vm/104', 'ct/105', 'vm/110', 'vm/111', 'vm/120', 'vm/121', 'vm/122']);
-    for (const g of p.guests) {
+    for (const g of p.guests.filter((x) => x.assetId !== 'vm/111')) {
       expect(g.path).toMatchObject({ kind: 'direct', layerId: 'pbs-remote', host: 'pbs2' });
       expect(g.path!.ageSeconds).toBeGreaterThan(3 * 3600);
       expect(g.paths[1]).toMatchObject({ kind: 'chain', layerId: 'restic-cloud', via: ['pbs-local'] });
     }
+    // pbs2's sync leaves vm/111 out: its only way back is the chain through restic-cloud's copy of pbs1's datastore.
+    const vm111 = p.guests.find((g) => g.assetId === 'vm/111')!;
+    expect(vm111.paths.map((x) => [x.kind, x.layerId])).toEqual([['chain', 'restic-cloud']]);
+    expect(vm111.path!.steps.find((x) => x.kind === 'restore-datastore')!.expectedSeconds).toBeGreaterThan(3600);
+    // The chain runs before tier0 and its time is estimated from the copy's size; vm/111's own restore has no size or measure: unknown from tier2 on.
     expect(p.tiers.map((t) => [t.name, t.rtoSeconds, t.meetsRto])).toEqual([
       ['tier0', 4 * 3600, true],
       ['tier1', 8 * 3600, true],
-      ['tier2', 86_400, true],
-      ['tier3', 3 * 86_400, true],
+      ['tier2', 86_400, null],
+      ['tier3', 3 * 86_400, null],
     ]);
     expect(p.tiers[1]!.expectedUpAfterSeconds).toBeGreaterThan(p.tiers[0]!.expectedUpAfterSeconds!);
     const pre = Object.fromEntries(p.prerequisites.map((x) => [x.id, x.state]));
@@ -62,7 +67,7 @@ describe('strata dr plan on the disaster lab', () => {
   it('prints the plan as text: copies, prerequisites, tiers within their RTO, steps, and that nothing changed', async () => {
     const r = await plan(lab.configPath);
     expect(r.stdout).toContain('DR plan: rebuild pve1 (pve1, 127.0.0.1), which does not answer');
-    expect(r.stdout).toMatch(/pbs-remote +pbs +pbs2 +answers, off-site, 11 guests/);
+    expect(r.stdout).toMatch(/pbs-remote +pbs +pbs2 +answers, off-site, 10 guests/);
     expect(r.stdout).toMatch(/tier0 \(RTO 4 h\): restores .+, up after .+, within the RTO/);
     expect(r.stdout).toContain('  4. Host configuration: the config.db route');
     expect(r.stdout).toContain('Nothing was changed.');

@@ -1,7 +1,8 @@
 /**
  * `strata dr run` on a terminal without --yes asks: the new node's
  * fingerprint must be typed (a wrong one trusts nothing), then y/N before
- * each step that writes and is not found done by its check; a "no" stops
+ * each step that writes and is not found done by its check (the chains step
+ * too: vm/111 comes back through restic-cloud's copy of pbs1's datastore); a "no" stops
  * before the step with nothing of it run, and `--resume` asks again from
  * there. Off a terminal it only shows.
  */
@@ -67,11 +68,11 @@ describe('strata dr run on a terminal', () => {
     expect(fresh.pve!.storages['pbs1']).toBeDefined();
     expect(fresh.pve!.storages['pbs-remote']).toBeUndefined();
 
-    const again = terminal(['y', 'y', 'y', 'y', 'y', 'y', 'y']);
+    const again = terminal(['y', 'y', 'y', 'y', 'y', 'y', 'y', 'y']);
     expect(await run(again, ['--resume']), again.stdout + again.stderr).toBe(0);
-    // Step 6 (chains) was found done by its check and not asked for.
-    expect(again.questions).toEqual([5, 7, 8, 9, 10, 11].map((n) => `   Run step ${n} on the new node? [y/N] `));
-    expect(again.stdout).toContain('-> already done: no guest needs a chain');
+    // Step 6 (chains) writes on pbs2 and the node for vm/111 (its only copy is inside restic-cloud's copy of pbs1's datastore): asked like the others.
+    expect(again.questions).toEqual([5, 6, 7, 8, 9, 10, 11].map((n) => `   Run step ${n} on the new node? [y/N] `));
+    expect(again.stdout).toMatch(/-> done: usb-restored on pbs2 from restic-cloud \(snapshot [0-9a-f]{8}\) for vm\/111/);
     expect(again.stdout).toContain('The rebuild of pve1 is finished');
     expect(fresh.pve!.guests[100]).toMatchObject({ status: 'running' });
   });

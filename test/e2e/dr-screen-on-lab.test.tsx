@@ -70,7 +70,7 @@ describe('the DR screen on the disaster lab', () => {
     expect(first).toContain('Rebuild pve1 (node pve1, 127.0.0.1): it does not answer');
     expect(first).toContain('✔ Nothing blocks the rebuild');
     expect(first).toMatch(/✖ GONE +pbs-local +pbs +pbs1/);
-    expect(first).toMatch(/✔ answers +pbs-remote +pbs +pbs2 +off-site · 11 guests/);
+    expect(first).toMatch(/✔ answers +pbs-remote +pbs +pbs2 +off-site · 10 guests/);
     expect(first).toMatch(/lines 1-\d+ of \d+ · j\/k scroll/);
     expect(v.widest()).toBeLessThanOrEqual(80);
     expect(first).toMatch(/Enter rebuild/);

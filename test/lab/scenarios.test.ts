@@ -24,7 +24,7 @@ const keep = (text: string) => {
   return k.value;
 };
 
-async function statusJson(lab: Lab): Promise<{ overall: string; hosts: { name: string; reachable: boolean; clockSkewSeconds: number | null }[]; layers: { id: string; health: string; reasons: string[] }[]; assets: { id: string; health: string }[] }> {
+async function statusJson(lab: Lab): Promise<{ overall: string; hosts: { name: string; reachable: boolean; clockSkewSeconds: number | null }[]; layers: { id: string; health: string; reasons: string[] }[]; assets: { id: string; health: string; offsite: number; layers: { layerId: string }[] }[] }> {
   const io = memoryIo('', {});
   await main(['status', '--config', lab.configPath, '--json'], io);
   return JSON.parse(io.stdout) as never;
@@ -84,6 +84,11 @@ describe('healthy', () => {
     expect(report.hosts.every((h) => h.reachable)).toBe(true);
     expect(report.layers.filter((l) => l.health !== 'ok')).toEqual([]);
     expect(report.overall).toBe('ok');
+    // pbs2's sync leaves vm/111 out: its one off-site copy is restic-cloud's copy of the datastore (tier2 asks for none).
+    const asset = (id: string) => report.assets.find((a) => a.id === id)!;
+    expect([asset('vm/110').offsite, asset('vm/111').offsite]).toEqual([2, 1]);
+    expect(asset('vm/111').layers.map((l) => l.layerId)).not.toContain('pbs-remote');
+    expect(asset('vm/111').health).toBe('ok');
   });
 });
 
@@ -193,10 +198,14 @@ describe('disaster', () => {
     expect(lab.hosts.filter((h) => !h.up).map((h) => h.name).sort()).toEqual(['pbs1', 'pve1']);
   });
 
-  it('pbs2 and the cloud copies still hold every guest and the data; syncs since the fire failed', () => {
+  it('pbs2 and the cloud copies still hold every guest and the data (vm/111, kept off the WAN sync, only in the copy of the datastore); syncs since the fire failed', () => {
     const offsite = lab.state.hosts.pbs2!.pbs!.datastores.offsite!;
     const ids = new Set(offsite.snapshots.map((s) => `${s.type}/${s.id}`));
-    for (const id of ['vm/100', 'vm/101', 'ct/102', 'ct/103', 'vm/104', 'ct/105', 'vm/110', 'vm/111', 'vm/120', 'host/pve1']) expect(ids).toContain(id);
+    for (const id of ['vm/100', 'vm/101', 'ct/102', 'ct/103', 'vm/104', 'ct/105', 'vm/110', 'vm/120', 'host/pve1']) expect(ids).toContain(id);
+    expect(ids).not.toContain('vm/111');
+    const copy = lab.state.cloud.resticRepos['s3:https://s3.example.com/strata-restic']!.snapshots.filter((s) => s.paths.includes('/mnt/usb/pbs')).sort((a, b) => (a.time < b.time ? -1 : 1)).at(-1)!;
+    expect(Object.keys(copy.files!).some((p) => /^\/mnt\/usb\/pbs\/vm\/111\/[^/]+\/index\.json\.blob$/.test(p))).toBe(true);
+    expect(lab.state.hosts.pbs2!.pbs!.syncJobs[0]!['group-filter']).toEqual(['exclude:group:vm/111']);
     expect(lab.state.cloud.resticRepos['s3:https://s3.example.com/strata-restic']!.snapshots.length).toBeGreaterThan(10);
     expect(Object.keys(lab.state.cloud.buckets['strata-nas']!).length).toBeGreaterThan(20);
     const since = now() - 3 * 3600;

@@ -6,6 +6,8 @@
  */
 import { parseAssetId } from '../asset-id.js';
 import type { Inventory } from '../inventory.js';
+import { formatBytes } from '../format.js';
+import { DEFAULT_THROUGHPUT_BYTES_PER_SEC } from '../restore/estimate.js';
 import type { RestoreSource } from '../restore/types.js';
 import type { DrPlan, GuestPath, PathStep, PlannedGuest, Prerequisite, RebuildStepSummary, SurvivingCopy, TierPlan } from './types.js';
 
@@ -47,7 +49,7 @@ function pathOf(s: RestoreSource, copies: ReadonlyMap<string, SurvivingCopy>): G
   }
   const steps: PathStep[] = [
     ...s.steps.filter((x) => x.kind === 'thaw').map((x) => ({ kind: 'thaw' as const, label: x.label, expectedSeconds: null })),
-    { kind: 'restore-datastore', label: `restore the datastore directory of ${s.via[0]} from ${s.layerId} onto a PBS host`, expectedSeconds: null },
+    { kind: 'restore-datastore', label: `restore the datastore directory of ${s.via[0]} from ${s.layerId} onto a PBS host${s.point.sizeBytes ? ` (${formatBytes(s.point.sizeBytes)}, at ${formatBytes(DEFAULT_THROUGHPUT_BYTES_PER_SEC)}/s)` : ''}`, expectedSeconds: datastoreSeconds(s.point.sizeBytes) },
     { kind: 'add-datastore', label: `add it as a datastore (proxmox-backup-manager datastore create)`, expectedSeconds: ADD_DATASTORE_SECONDS },
     { kind: 'add-storage', label: `pvesm add pbs for that datastore`, expectedSeconds: 0 },
     restore,
@@ -66,6 +68,8 @@ export function longestFirst<T>(items: readonly T[], seconds: (x: T) => number |
   const key = (x: T) => seconds(x) ?? Number.POSITIVE_INFINITY;
   return items.map((x, i) => ({ x, i })).sort((a, b) => key(b.x) - key(a.x) || a.i - b.i).map((e) => e.x);
 }
+/** The whole directory comes back, whatever the guests need of it: its size over the default throughput, when the copy says its size. */
+const datastoreSeconds = (bytes: number | undefined): number | null => (bytes && bytes > 0 ? Math.max(1, Math.round(bytes / DEFAULT_THROUGHPUT_BYTES_PER_SEC)) : null);
 
 const sum = (steps: readonly PathStep[]): number | null => (steps.some((s) => s.expectedSeconds === null) ? null : steps.reduce((a, s) => a + s.expectedSeconds!, 0));
 

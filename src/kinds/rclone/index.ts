@@ -1,4 +1,5 @@
 /** An rclone copy of a local path: run syncs it (then marks it whole); check compares both sides. */
+import { rcloneChain } from './chain.js';
 import type { KindSpec } from '../spec.js';
 import { planRclone } from './planner.js';
 import { rcloneProbes } from './probes.js';
@@ -17,4 +18,5 @@ export const rclone: KindSpec<'rclone'> = {
   },
   plan: planRclone,
   files: { ...rcloneFiles, cold: rcloneCold },
+  chain: rcloneChain,
 };

@@ -1,4 +1,5 @@
 /** A restic repository: run backs up the layer's paths; check only locks and caches, so it changes nothing stored. */
+import { resticChain } from './chain.js';
 import type { KindSpec } from '../spec.js';
 import { planRestic } from './planner.js';
 import { resticProbes } from './probes.js';
@@ -14,4 +15,5 @@ export const restic: KindSpec<'restic'> = {
   },
   plan: planRestic,
   files: resticFiles,
+  chain: resticChain,
 };

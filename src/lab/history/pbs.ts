@@ -7,7 +7,7 @@
 import { SCHEDULES } from '../homelab/topology.js';
 import { DAY } from '../state/clock.js';
 import { pbsUpid } from '../state/ids.js';
-import { garbageCollect, groupKey, PROXY_PID, PROXY_PSTART } from '../state/pbs.js';
+import { garbageCollect, groupFilterAllows, groupKey, PROXY_PID, PROXY_PSTART } from '../state/pbs.js';
 import { keepOptions } from '../state/retention.js';
 import type { HostState, PbsSnapshot, PbsState, PbsTask } from '../state/types.js';
 import type { HistoryContext, PbsEvent } from './context.js';
@@ -77,7 +77,9 @@ export function generatePbsHistory(h: HistoryContext, pbs1: HostState, pbs2: Hos
   }
 
   const byGroup = new Map<string, PbsEvent[]>();
+  const filter = p2.syncJobs.find((j) => j.id === JOB_IDS.sync)?.['group-filter'];
   for (const e of h.pbsEvents) {
+    if (!groupFilterAllows(filter, e)) continue;
     const k = groupKey(e);
     if (!byGroup.has(k)) byGroup.set(k, []);
     byGroup.get(k)!.push(e);

@@ -43,6 +43,13 @@ export const PVE1_GUESTS: readonly GuestSpec[] = [
   { vmid: 9000, type: 'qemu', name: 'debian-12-template', cores: 2, memory: 2 * GiB, disk: 20 * GiB, used: 2.2 * GiB, running: false, template: true },
 ];
 
+/**
+ * The group pbs2's sync job leaves out (`group-filter exclude:group:vm/111`):
+ * the 500 GiB media VM is kept off the WAN, so its only off-site copy is the
+ * restic copy of pbs1's datastore directory.
+ */
+export const WAN_EXCLUDED_GROUP = 'vm/111';
+
 export const TIER_RETENTION = {
   tier0: 'keep-daily=7,keep-weekly=4,keep-monthly=3',
   tier1: 'keep-daily=7,keep-weekly=4,keep-monthly=2',

@@ -6,6 +6,7 @@
  */
 import type { LabServices } from '../shell/types.js';
 import { isoUtc } from './clock.js';
+import { canSeeDatastore } from './pbs-acl.js';
 import { pbsUpid } from './ids.js';
 import { pbsSnapshotPath, pbsSnapshotSize } from './pve.js';
 import { planPrune, type KeepOptions } from './retention.js';
@@ -60,7 +61,8 @@ export function datastoreStatus(ds: PbsDatastore): { total: number; used: number
 /** What PVE reports for one of its storages (a PBS storage reads its datastore over the network). */
 export function pveStorageStatus(lab: LabServices, s: PveStorage): { active: boolean; total: number; used: number; avail: number } {
   if (s.type === 'pbs' && s.pbs) {
-    const ds = lab.isReachable(s.pbs.host) ? lab.state.hosts[s.pbs.host]?.pbs?.datastores[s.pbs.datastore] : undefined;
+    const pbs = lab.isReachable(s.pbs.host) ? lab.state.hosts[s.pbs.host]?.pbs : undefined;
+    const ds = pbs && canSeeDatastore(pbs, s.pbs.username, s.pbs.datastore) ? pbs.datastores[s.pbs.datastore] : undefined;
     if (!ds) return { active: false, total: 0, used: 0, avail: 0 };
     return { active: true, ...datastoreStatus(ds) };
   }
@@ -220,13 +222,37 @@ export function verifySnapshots(ds: PbsDatastore, snaps: readonly PbsSnapshot[],
   return { log, failed };
 }
 
-/** Pulls new snapshots of every group from a remote datastore (newer than the newest local one). */
-export function pullSync(src: PbsDatastore, dst: PbsDatastore, owner: string, jobWorkerId: string): { log: string[]; copied: number } {
+/**
+ * Whether a sync job's group filters let a group through (pbs-api-types
+ * GroupFilter, PBS 3.3): with include filters the group must match one, and
+ * it must match no `exclude:` filter.
+ */
+export function groupFilterAllows(filters: readonly string[] | undefined, g: Pick<PbsSnapshot, 'type' | 'id'>): boolean {
+  if (!filters || filters.length === 0) return true;
+  const matches = (f: string): boolean => {
+    const m = /^(type|group|regex):(.*)$/.exec(f);
+    if (!m) return false;
+    if (m[1] === 'type') return g.type === m[2];
+    if (m[1] === 'group') return groupKey(g) === m[2];
+    try {
+      return new RegExp(m[2]!).test(groupKey(g));
+    } catch {
+      return false;
+    }
+  };
+  const includes = filters.filter((f) => !f.startsWith('exclude:')).map((f) => f.replace(/^include:/, ''));
+  const excludes = filters.filter((f) => f.startsWith('exclude:')).map((f) => f.slice('exclude:'.length));
+  return (includes.length === 0 || includes.some(matches)) && !excludes.some(matches);
+}
+
+/** Pulls new snapshots of every group the filters let through from a remote datastore (newer than the newest local one). */
+export function pullSync(src: PbsDatastore, dst: PbsDatastore, owner: string, jobWorkerId: string, groupFilter?: readonly string[]): { log: string[]; copied: number } {
   const log = [`Starting datastore sync job '${jobWorkerId}'`, `sync datastore '${dst.name}' from '${jobWorkerId.split(':')[0]}/${src.name}'`, '----'];
   log.push(`Syncing datastore '${src.name}', root namespace into datastore '${dst.name}', root namespace`);
-  const srcGroups = groups(src);
+  const all = groups(src);
+  const srcGroups = new Map([...all].filter(([, [first]]) => groupFilterAllows(groupFilter, first!)));
   const dstGroups = groups(dst);
-  log.push(`found ${srcGroups.size} groups to sync`);
+  log.push(groupFilter && groupFilter.length > 0 ? `found ${srcGroups.size} groups to sync (out of ${all.size} total)` : `found ${srcGroups.size} groups to sync`);
   let copied = 0;
   for (const [g, list] of srcGroups) {
     const newest = Math.max(-Infinity, ...(dstGroups.get(g) ?? []).map((s) => s.time));

@@ -2,13 +2,14 @@
  * Which version of a tool a host runs, and what follows from it. The lab
  * answers like restic 0.17.3 (exit codes 10-12, JSON restore progress),
  * rclone 1.68 (restore-status) and the proxmox-backup-client of PVE 9 (4.0,
- * `restore --pattern`) unless a host says otherwise (`host.tools`), so a
- * test can turn a host into Debian 12's restic 0.14 or rclone 1.60 and see
- * the older forms.
+ * `restore --pattern`) and a PBS 3.3 server (`datastore create
+ * --reuse-datastore`) unless a host says otherwise (`host.tools`), so a
+ * test can turn a host into Debian 12's restic 0.14, rclone 1.60 or a PBS
+ * 3.2 and see the older forms.
  */
 import type { HostState } from './types.js';
 
-export const DEFAULT_TOOLS = { restic: '0.17.3', rclone: '1.68.2', pbsClient: '4.0.14' } as const;
+export const DEFAULT_TOOLS = { restic: '0.17.3', rclone: '1.68.2', pbsClient: '4.0.14', pbsServer: '3.3.2' } as const;
 
 export type ToolName = keyof typeof DEFAULT_TOOLS;
 

@@ -65,6 +65,8 @@ export interface HostTools {
   rclone?: string;
   /** proxmox-backup-client and proxmox-file-restore. */
   pbsClient?: string;
+  /** The PBS server (proxmox-backup-manager). */
+  pbsServer?: string;
 }
 
 // ---------------------------------------------------------------------------
@@ -82,6 +84,8 @@ export interface SimFile {
   members?: string[];
   /** The MD5 of an object this file was copied from (rclone keeps the object's hash). */
   md5?: string;
+  /** `user:group` (`chown`); root:root when absent. */
+  owner?: string;
 }
 
 /** A file tree by absolute path inside the tree (`/etc/hosts`): what a snapshot or an archive holds. */
@@ -92,6 +96,8 @@ export interface SimFs {
   files: Record<string, SimFile>;
   /** Directories that exist even when empty (parents of files exist implicitly). */
   dirs: string[];
+  /** `user:group` of directories `chown` gave away (root:root when absent). */
+  dirOwners?: Record<string, string>;
 }
 
 // ---------------------------------------------------------------------------
@@ -274,12 +280,23 @@ export interface PbsState {
   credentials: Record<string, string>;
   /** SHA-256 fingerprint of the server certificate, `aa:bb:...`. */
   certFingerprint: string;
+  /** acl.cfg: who may do what where (root@pam may do everything); absent, the lab does not check. */
+  acl?: PbsAclEntry[];
   /** Oldest first. */
   tasks: PbsTask[];
   nextTaskId: number;
 }
 
 export type PbsBackupType = 'vm' | 'ct' | 'host';
+
+/** One line of acl.cfg, as `acl list` prints it. */
+export interface PbsAclEntry {
+  path: string;
+  /** A user (`strata@pbs`) or an API token (`strata@pbs!ro`). */
+  ugid: string;
+  propagate: boolean;
+  roleid: string;
+}
 
 export interface PbsDatastore {
   name: string;
@@ -343,6 +360,8 @@ export interface PbsSyncJob {
   'remove-vanished': boolean;
   owner?: string;
   comment?: string;
+  /** PBS 3.3 group filters as sync.cfg holds them (`exclude:group:vm/111`, `type:ct`, `regex:...`). */
+  'group-filter'?: string[];
 }
 
 export interface PbsPruneJob {

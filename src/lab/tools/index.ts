@@ -3,7 +3,7 @@ import type { Tool, ToolEntry } from '../shell/types.js';
 import type { HostState } from '../state/types.js';
 import * as core from './coreutils.js';
 import { cp, du } from './file-copy.js';
-import { chmod, stat } from './file-tools.js';
+import { chmod, chown, stat } from './file-tools.js';
 import { ip } from './ip.js';
 import { proxmoxBackupClient } from './pbs-client.js';
 import { proxmoxFileRestore } from './pbs-file-restore.js';
@@ -39,6 +39,7 @@ const PROGRAMS: Readonly<Record<string, ToolEntry>> = {
   cp: { run: cp },
   du: { run: du },
   chmod: { run: chmod },
+  chown: { run: chown },
   stat: { run: stat },
   ip: { run: ip },
   systemctl: { run: systemctl },

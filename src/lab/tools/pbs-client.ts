@@ -9,6 +9,7 @@
 import { configFileText, guestOfTemplate } from '../state/guest-config.js';
 import { posix } from 'node:path';
 import { keyShow } from './pbs-keys.js';
+import { canSeeDatastore } from '../state/pbs-acl.js';
 import type { ToolContext } from '../shell/types.js';
 import { isoUtc } from '../state/clock.js';
 import { filesUnder, getFile, isDir, mkdirs, resolvePath, writeFile } from '../state/fs.js';
@@ -105,6 +106,7 @@ export async function connect(ctx: ToolContext, repoText: string | undefined): P
   }
   const ds = server.pbs.datastores[repo.datastore];
   if (!ds) return `datastore '${repo.datastore}' does not exist`;
+  if (!canSeeDatastore(server.pbs, authId, ds.name)) return 'permission check failed';
   return { server, ds };
 }
 

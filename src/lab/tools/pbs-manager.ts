@@ -1,6 +1,7 @@
 /**
  * `proxmox-backup-manager` on a simulated PBS server: `task list|log`,
- * `datastore list`, `verify`, `verify-job|sync-job|prune-job list|run`,
+ * `datastore list|create` and `acl list|update` (pbs-datastore.ts),
+ * `verify`, `verify-job|sync-job|prune-job list|run`,
  * `garbage-collection start|status`, `remote list`, `version`. The task list
  * is the one snake_case output of PBS. A task started in json mode only
  * prints its UPID and runs on; in text mode its log is followed.
@@ -19,8 +20,10 @@ import {
 } from '../state/pbs.js';
 import { pbsSnapshotPath } from '../state/pve.js';
 import { keepOptions } from '../state/retention.js';
+import { toolVersion } from '../state/tool-versions.js';
 import type { PbsState } from '../state/types.js';
 import { has, isArgError, last, parseArgs } from './args.js';
+import { aclList, aclUpdate, datastoreCreate } from './pbs-datastore.js';
 import { boxTable, fail, outputFormat, PbsTaskError, printData, runPbsTask, type OutputFormat } from './pbs-common.js';
 
 const PER_SNAPSHOT_MS = 120;
@@ -47,6 +50,12 @@ export async function proxmoxBackupManager(ctx: ToolContext): Promise<number> {
       since: 'value',
       typefilter: 'value',
       errors: 'bool',
+      'reuse-datastore': 'bool',
+      comment: 'value',
+      'gc-schedule': 'value',
+      'auth-id': 'value',
+      propagate: 'bool',
+      delete: 'bool',
     },
   });
   if (isArgError(args)) return fail(ctx, `parameter verification failed\n\n${args.option.replace(/^-+/, '')}: schema does not allow additional properties.`);
@@ -101,6 +110,12 @@ export async function proxmoxBackupManager(ctx: ToolContext): Promise<number> {
       printData(ctx, format, rows, () => boxTable([{ key: 'name', title: 'name' }, { key: 'path', title: 'path' }, { key: 'comment', title: 'comment' }], rows.map((r) => ({ name: r.name, path: r.path, comment: r.comment ?? '' }))));
       return 0;
     }
+    case 'datastore create':
+      return datastoreCreate(ctx, pbs, args, format);
+    case 'acl list':
+      return aclList(ctx, pbs, format);
+    case 'acl update':
+      return aclUpdate(ctx, pbs, args);
     case 'remote list': {
       const rows = Object.entries(pbs.remotes).map(([name, r]) => ({ 'auth-id': r.authId, host: r.host, name }));
       printData(ctx, format, rows, () => boxTable([{ key: 'name', title: 'name' }, { key: 'host', title: 'host' }, { key: 'auth-id', title: 'auth-id' }], rows));
@@ -112,7 +127,7 @@ export async function proxmoxBackupManager(ctx: ToolContext): Promise<number> {
       return 0;
     }
     case 'sync-job list': {
-      const rows = pbs.syncJobs.map((j) => ({ comment: j.comment, id: j.id, owner: j.owner, remote: j.remote, 'remote-store': j['remote-store'], 'remove-vanished': j['remove-vanished'], schedule: j.schedule, store: j.store }));
+      const rows = pbs.syncJobs.map((j) => ({ comment: j.comment, 'group-filter': j['group-filter'], id: j.id, owner: j.owner, remote: j.remote, 'remote-store': j['remote-store'], 'remove-vanished': j['remove-vanished'], schedule: j.schedule, store: j.store }));
       printData(ctx, format, rows, () => boxTable([{ key: 'id', title: 'id' }, { key: 'store', title: 'store' }, { key: 'remote', title: 'remote' }, { key: 'remote-store', title: 'remote-store' }, { key: 'schedule', title: 'schedule' }], rows.map((r) => ({ id: r.id, store: r.store, remote: r.remote, 'remote-store': r['remote-store'], schedule: r.schedule }))));
       return 0;
     }
@@ -139,7 +154,7 @@ export async function proxmoxBackupManager(ctx: ToolContext): Promise<number> {
         const src = ctx.lab.state.hosts[remote.host]?.pbs?.datastores[job['remote-store']];
         if (!src) throw new PbsTaskError(`datastore '${job['remote-store']}' does not exist`);
         const failing = ctx.fault('failing-job');
-        const r = pullSync(src, dst, job.owner ?? 'root@pam', workerId);
+        const r = pullSync(src, dst, job.owner ?? 'root@pam', workerId, job['group-filter']);
         for (const line of r.log) {
           t.log(line);
           await t.pace(15);
@@ -188,7 +203,8 @@ export async function proxmoxBackupManager(ctx: ToolContext): Promise<number> {
     return verify(ctx, pbs, ds.name, { ignoreVerified: args.values['ignore-verified'] === undefined ? true : has(args, 'ignore-verified'), ...(outdated !== undefined ? { outdatedAfterDays: Number(outdated) } : {}) }, { workerType: 'verify', workerId: ds.name }, follow, format);
   }
   if (words[0] === 'version' || words[0] === 'versions') {
-    ctx.out('proxmox-backup-server 3.2.4-1 running version: 3.2.4\n');
+    const v = toolVersion(ctx.host, 'pbsServer');
+    ctx.out(`proxmox-backup-server ${v}-1 running version: ${v}\n`);
     return 0;
   }
   return fail(ctx, words[0] === undefined ? 'no command specified' : `no such command '${words.slice(0, 2).join(' ')}'`);

@@ -9,6 +9,7 @@
  */
 import type { ToolContext } from '../shell/types.js';
 import { getFile, mkdirs, resolvePath, writeFile } from '../state/fs.js';
+import { canSeeDatastore } from '../state/pbs-acl.js';
 import type { HostState, PbsState } from '../state/types.js';
 import { keyFileJson } from './pbs-keys.js';
 
@@ -42,7 +43,7 @@ function pbsHostFor(ctx: ToolContext, server: string): HostState | undefined {
 }
 
 /** What a PVE node gets when it asks the server for its datastores: the server's state, or the error PVE prints. */
-function contact(ctx: ToolContext, o: Options): { pbs: PbsState } | { error: string } {
+function contact(ctx: ToolContext, o: Options): { pbs: PbsState; user: string } | { error: string } {
   const server = o.values.server ?? o.positionals[0] ?? '';
   const port = o.values.port ?? '8007';
   const host = pbsHostFor(ctx, server);
@@ -53,7 +54,7 @@ function contact(ctx: ToolContext, o: Options): { pbs: PbsState } | { error: str
   const user = o.values.username ?? o.positionals[1] ?? '';
   const secret = pbs.credentials[user];
   if (secret === undefined || secret !== o.values.password) return { error: 'error fetching datastores - 401 Unauthorized' };
-  return { pbs };
+  return { pbs, user };
 }
 
 /** `pvesm scan pbs SERVER USERNAME --password P [--fingerprint FP] [--port N] [--output-format json]`. */
@@ -73,7 +74,8 @@ export async function scanPbs(ctx: ToolContext, args: readonly string[]): Promis
     ctx.err(`${r.error}\n`);
     return 255;
   }
-  const stores = Object.values(r.pbs.datastores).map((d) => ({ store: d.name, ...(d.comment ? { comment: d.comment } : {}) }));
+  // The server lists only the datastores the user may see.
+  const stores = Object.values(r.pbs.datastores).filter((d) => canSeeDatastore(r.pbs, r.user, d.name)).map((d) => ({ store: d.name, ...(d.comment ? { comment: d.comment } : {}) }));
   if (o.values['output-format']?.startsWith('json')) ctx.out(`${JSON.stringify(stores)}\n`);
   else for (const s of stores) ctx.out(`${s.store} ${s.comment ?? ''}\n`);
   return 0;
@@ -114,7 +116,7 @@ export async function addPbs(ctx: ToolContext, args: readonly string[]): Promise
     return 255;
   }
   const datastore = o.values.datastore!;
-  if (!r.pbs.datastores[datastore]) {
+  if (!r.pbs.datastores[datastore] || !canSeeDatastore(r.pbs, r.user, datastore)) {
     ctx.err(`create storage failed: ${id}: Cannot find datastore '${datastore}', check permissions and existence!\n`);
     return 255;
   }

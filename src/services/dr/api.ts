@@ -69,6 +69,62 @@ export interface GuestRun {
   readonly restoreSeconds?: number;
   /** How many times a restore of it was started (a resume after a kill restores an interrupted guest again). */
   readonly attempts: number;
+  /**
+   * The chain (ChainRun.id) its point comes back through: its source is chosen
+   * when its tier runs, the newest point of it in the datastore the chain restored.
+   */
+  readonly chainId?: string;
+}
+
+/** A chain's phases (chain-commands.md 1-7), in order. */
+/** `tool`: restic or rclone on H; `source`: the restic snapshot chosen, or an rclone copy's cold objects thawed. */
+export const CHAIN_PHASES = ['tool', 'source', 'restore', 'owner', 'datastore', 'acl', 'storage'] as const;
+export type ChainPhase = (typeof CHAIN_PHASES)[number];
+
+/**
+ * A lost PBS datastore brought back from a copy (issue 14 §2.6): its directory
+ * restored from the copy onto the PBS host `host`, added there as datastore
+ * `name`, readable by the surviving PBS layer's token, and added to the new node
+ * as storage `name`. Its guests are then restored from `restoredLayerId`.
+ */
+export interface ChainRun {
+  /** `<copy>:<origin>`, e.g. `restic-cloud:pbs-local`. */
+  readonly id: string;
+  /** The copy (a restic or rclone layer) and the host its secrets are read on. */
+  readonly copyLayerId: string;
+  readonly copyKind: string;
+  /** What its phases do, in the copy kind's words (the tool H needs, the source phase, the restore). */
+  readonly words: { readonly tool: string; readonly source: string; readonly restore: string };
+  readonly copyHost: string;
+  /** An rclone copy in a cold storage class: its objects are thawed first. */
+  readonly cold: boolean;
+  /** The thaw asked for (an rclone cold copy): when, and how many objects. */
+  readonly thaw: { readonly requestedAtSec: number; readonly objects: number } | null;
+  /** The lost PBS layer whose datastore the copy carries. */
+  readonly originLayerId: string;
+  /** The datastore directory as the copy carries it (`/mnt/usb/pbs`). */
+  readonly carriedPath: string;
+  /** H: the PBS host the datastore is restored onto, and the surviving PBS layer there (auth id, secret, fingerprint). */
+  readonly host: string;
+  readonly pbsLayerId: string;
+  /** The datastore's and the node storage's name (`usb-restored`). */
+  readonly name: string;
+  /** Where restic restores to (`/mnt/datastore/strata-pbs-local`), and the datastore directory under it. */
+  readonly dir: string;
+  readonly store: string;
+  /** The PBS layer the rebuild adds to its inventory once the chain is done (`pbs-local-restored`). */
+  readonly restoredLayerId: string;
+  /** The copy's snapshot restored (chosen once: a resume restores the same one). */
+  readonly snapshot: { readonly id: string; readonly timeSec: number } | null;
+  /** The last phase done (or found done); null before the first. */
+  readonly reached: ChainPhase | null;
+  /** Times this rebuild started the restore: once started, a resume restores again rather than trust a half-written directory. */
+  readonly restoreRuns: number;
+  readonly state: 'pending' | 'running' | 'done' | 'failed' | 'blocked';
+  /** What the last phase found or did, in words; for `blocked`/`failed`, what to do. */
+  readonly detail: string;
+  /** Guests (asset ids) restored through it. */
+  readonly guests: readonly string[];
 }
 
 export interface RebuildStep {
@@ -119,6 +175,8 @@ export interface RebuildState {
   readonly parallelPerStorage: number;
   /** The surviving PBS layers the storage step adds, with the certificate fingerprint the plan read (or the inventory pins). */
   readonly pbs: readonly { readonly layerId: string; readonly host: string; readonly fingerprint: string | null }[];
+  /** The chains the `chains` step runs (absent in a rebuild saved before chains ran: none). */
+  readonly chains?: readonly ChainRun[];
   readonly steps: readonly RebuildStep[];
 }
 
@@ -142,6 +200,7 @@ export interface StartOptions {
 export type RebuildEvent =
   | { readonly type: 'step'; readonly step: RebuildStep }
   | { readonly type: 'guest'; readonly stepId: RebuildStepId; readonly guest: GuestRun }
+  | { readonly type: 'chain'; readonly stepId: RebuildStepId; readonly chain: ChainRun }
   | { readonly type: 'output'; readonly stepId: RebuildStepId; readonly assetId?: string; readonly line: OutputLine }
   | { readonly type: 'progress'; readonly stepId: RebuildStepId; readonly assetId: string; readonly percent: number | null; readonly etaSeconds: number | null };
 

@@ -6,46 +6,19 @@
 import { randomUUID } from 'node:crypto';
 import type { DrPlan } from '../../domain/dr/types.js';
 import type { Inventory } from '../../domain/inventory.js';
-import { asConfigBackup, asPbs, fetchFileCommand, pbsAuthId, pbsDatastore, type PbsLayer } from '../../domain/layer-kinds/dr.js';
+import { asConfigBackup, asPbs, fetchFileCommand } from '../../domain/layer-kinds/dr.js';
 import { storageConfigCommand } from '../../adapters/pve/storage-config.js';
-import { repositoryServer } from '../../kinds/pbs/storage-entry.js';
 import type { Command } from '../../transport/command.js';
 import { describeCommand } from '../../transport/shell-script.js';
 import type { GuestRun, HostConfigRoute, RebuildCommand, RebuildState, RebuildStep } from './api.js';
+import { chainShownCommands, chainsFromPlan } from './rebuild-chain.js';
+import { addPbsCommand, authIdOf, datastoreOf, pbsServerFor } from './rebuild-pbs.js';
 
 export const CONFIG_DB = '/var/lib/pve-cluster/config.db';
 export const DEFAULT_CONFIG_DB_PATH = '/root/strata-restore/config.db';
 export const DEFAULT_STORAGE = 'local-lvm';
 
-export type { PbsLayer };
-export const authIdOf = pbsAuthId;
-
-/** What a PVE node connects to: the repository's server, else the PBS host's inventory name (a loopback address means nothing from another machine). */
-export function pbsServerFor(layer: PbsLayer): string {
-  return repositoryServer(layer.repository) ?? layer.host;
-}
-
-export const datastoreOf = pbsDatastore;
-
-/**
- * `pvesm add pbs` takes the password only as an argument (it cannot read
- * stdin; without a value it asks on a terminal): the value travels in the
- * SSH channel as PBS_PASSWORD and the node's own shell puts it on pvesm's
- * argument list, so no argument list Strata sends carries it.
- */
-export function addPbsCommand(o: { id: string; server: string; datastore: string; username: string; fingerprint: string; namespace?: string; keyFile?: string; password: string }): Command {
-  const args = ['sh', o.id, o.server, o.datastore, o.username, o.fingerprint];
-  let script = 'pvesm add pbs "$1" --server "$2" --datastore "$3" --username "$4" --fingerprint "$5" --password "$PBS_PASSWORD"';
-  if (o.namespace !== undefined) {
-    args.push(o.namespace);
-    script += ` --namespace "$${args.length - 1}"`;
-  }
-  if (o.keyFile !== undefined) {
-    args.push(o.keyFile);
-    script += ` --encryption-key "$${args.length - 1}"`;
-  }
-  return { argv: ['sh', '-c', script, ...args], secrets: { PBS_PASSWORD: o.password } };
-}
+export { addPbsCommand, authIdOf, datastoreOf, pbsServerFor, type PbsLayer } from './rebuild-pbs.js';
 
 export const configDbCommands = (path: string): Command[] => [
   { argv: ['systemctl', 'stop', 'pve-cluster'] },
@@ -137,7 +110,8 @@ export interface InitialStateInput {
   readonly address: string;
   readonly port: number;
   readonly configDbPath: string;
-  readonly hostConfigRoute: HostConfigRoute;
+  /** Default `config-db`. */
+  readonly hostConfigRoute?: HostConfigRoute;
   readonly storage: string;
   readonly parallelPerStorage: number;
   readonly knownHostsPath: string;
@@ -146,7 +120,7 @@ export interface InitialStateInput {
 
 export function initialState(i: InitialStateInput): RebuildState {
   const node = i.plan.lost.host;
-  const route = i.hostConfigRoute;
+  const route = i.hostConfigRoute ?? 'config-db';
   const archiveDir = archiveDirOf(i.configDbPath);
   const pbs = i.plan.copies
     .filter((c) => c.state === 'answers' && asPbs(i.inventory.layers.find((l) => l.id === c.layerId)) !== null)
@@ -156,6 +130,7 @@ export function initialState(i: InitialStateInput): RebuildState {
       return { layerId: c.layerId, host: c.host, fingerprint };
     });
   const pbsLayers = pbs.map((p) => asPbs(i.inventory.layers.find((l) => l.id === p.layerId))!);
+  const chains = chainsFromPlan(i.plan, i.inventory, pbs);
 
   const steps: RebuildStep[] = [
     step('node', 'The new node: reachable, its host key compared and trusted', true, [
@@ -183,13 +158,18 @@ export function initialState(i: InitialStateInput): RebuildState {
       shown(node, 'zpool import <pool>', 'each pool listed'),
       shown(node, { argv: ['pvesm', 'status'] }, 'the storages now'),
     ]),
-    step('chains', 'Chains: datastores restored from copies first', true, chainCommands(i.plan)),
+    step('chains', 'Chains: datastores restored from copies first', true, [...chains.flatMap((c) => chainShownCommands(i.inventory, c, node)), ...chainCommands(i.plan, new Set(chains.map((c) => c.id)))]),
   ];
   for (const t of i.plan.tiers) {
     const guests: GuestRun[] = t.guests.map((id) => {
       const g = i.plan.guests.find((x) => x.assetId === id)!;
       const direct = g.path?.kind === 'direct' ? g.path : null;
       const expected = g.path?.steps.find((x) => x.kind === 'guest-restore')?.expectedSeconds;
+      const chain = chains.find((c) => c.guests.includes(g.assetId));
+      if (chain) {
+        const base = { assetId: g.assetId, vmid: g.vmid, type: g.type, ...(g.name ? { name: g.name } : {}), storage: i.storage, attempts: 0 };
+        return { ...base, sourceId: null, pointTimeSec: g.path?.point.timeSec ?? null, state: 'pending', detail: `through the chain ${chain.id}: from ${chain.name} on ${chain.host} once the chains step is done`, chainId: chain.id, ...(expected !== null && expected !== undefined ? { expectedSeconds: expected } : {}) };
+      }
       return {
         assetId: g.assetId,
         vmid: g.vmid,
@@ -209,7 +189,10 @@ export function initialState(i: InitialStateInput): RebuildState {
         `tier:${t.name}`,
         `Guests of ${t.name}`,
         true,
-        guests.map((g) => shown(node, g.type === 'lxc' ? `pct restore ${g.vmid} <${g.sourceId ?? 'no source'}> --storage ${g.storage}; pct start ${g.vmid}` : `qmrestore <${g.sourceId ?? 'no source'}> ${g.vmid} --storage ${g.storage}; qm start ${g.vmid}`, `restore, start and check ${g.assetId}`)),
+        guests.map((g) => {
+          const from = g.sourceId ?? (g.chainId ? `newest point in ${chains.find((c) => c.id === g.chainId)!.name}` : 'no source');
+          return shown(node, g.type === 'lxc' ? `pct restore ${g.vmid} <${from}> --storage ${g.storage}; pct start ${g.vmid}` : `qmrestore <${from}> ${g.vmid} --storage ${g.storage}; qm start ${g.vmid}`, `restore, start and check ${g.assetId}`);
+        }),
         { tier: { name: t.name, rtoSeconds: t.rtoSeconds }, guests },
       ),
     );
@@ -229,16 +212,18 @@ export function initialState(i: InitialStateInput): RebuildState {
     storage: i.storage,
     parallelPerStorage: i.parallelPerStorage,
     pbs,
+    chains,
     steps,
   };
 }
 
-function chainCommands(plan: DrPlan): RebuildCommand[] {
+/** The chains Strata does not run (an rclone copy, no surviving PBS to restore onto): their steps in words, to do by hand. */
+function chainCommands(plan: DrPlan, run: ReadonlySet<string>): RebuildCommand[] {
   const out: RebuildCommand[] = [];
   const seen = new Set<string>();
   for (const g of plan.guests) {
     const p = g.path;
-    if (p?.kind !== 'chain' || seen.has(p.layerId)) continue;
+    if (p?.kind !== 'chain' || seen.has(p.layerId) || run.has(`${p.layerId}:${p.via[0]}`)) continue;
     seen.add(p.layerId);
     for (const s of p.steps) if (s.kind !== 'guest-restore') out.push(shown(p.host, s.label, `chain for the guests ${p.via[0]} held`, true));
   }

@@ -22,8 +22,10 @@ import { knownHostsLine, scanHostKey, type OfferedHostKey } from '../../transpor
 import type { Runner } from '../../transport/runner.js';
 import { describeCommand } from '../../transport/shell-script.js';
 import type { RestoreEngine } from '../restore/api.js';
-import { DrError, type GuestRun, type HostConfigRoute, type HostKeyOffer, type Rebuild, type RebuildEvent, type RebuildState, type RebuildStep, type RebuildStepId, type SideBySide, type StepRunOptions } from './api.js';
+import { DrError, type ChainRun, type GuestRun, type HostConfigRoute, type HostKeyOffer, type Rebuild, type RebuildEvent, type RebuildState, type RebuildStep, type RebuildStepId, type SideBySide, type StepRunOptions } from './api.js';
+import { chainInPlace, restoredLayers, runChain, type ChainContext } from './rebuild-chain.js';
 import { addKnownHost, saveRebuild } from './rebuild-file.js';
+import { readSecretValue } from './rebuild-secrets.js';
 import {
   addPbsCommand,
   archiveDirOf,
@@ -65,14 +67,18 @@ export interface RebuildDeps {
 const PROBE_MS = 30_000;
 const KEYSCAN_MS = 10_000;
 
-/** The inventory as the rebuild sees it: the lost host is the new node, trusted through the rebuild's known_hosts. */
+/**
+ * The inventory as the rebuild sees it: the lost host is the new node, trusted
+ * through the rebuild's known_hosts; each finished chain's datastore is a PBS
+ * layer (`<origin>-restored`) its guests are restored from.
+ */
 export function rebuiltInventory(inventory: Inventory, state: RebuildState, knownHostsPath: string): Inventory {
   const hosts = inventory.hosts.map((h): HostFile => {
     if (h.name !== state.lost.host) return h;
     const { hostKeyFingerprint: _old, ...rest } = h;
     return { ...rest, address: state.target.address, port: state.target.port, knownHostsFile: knownHostsPath };
   });
-  return { ...inventory, hosts };
+  return { ...inventory, hosts, layers: [...inventory.layers, ...restoredLayers(inventory, state)] };
 }
 
 const normalFp = (fp: string) => fp.trim().replace(/^SHA256:/i, '').replace(/=+$/, '');
@@ -80,6 +86,8 @@ const normalFp = (fp: string) => fp.trim().replace(/^SHA256:/i, '').replace(/=+$
 export class RebuildRun implements Rebuild {
   private current: RebuildState;
   private services: RebuiltServices | undefined;
+  /** The restored layers the services were made with: a chain finishing makes them again. */
+  private servicesLayers = '';
   private saving: Promise<void> = Promise.resolve();
 
   constructor(
@@ -164,6 +172,13 @@ export class RebuildRun implements Rebuild {
   }
 
   private rebuilt(): RebuiltServices {
+    const layers = restoredLayers(this.deps.inventory, this.current).map((l) => l.id).join(',');
+    if (this.services && layers !== this.servicesLayers) {
+      // Nothing runs through the old ones between steps: closing them in the background loses nothing.
+      this.services.close().catch(() => undefined);
+      this.services = undefined;
+    }
+    this.servicesLayers = layers;
     this.services ??= this.deps.rebuiltServices(rebuiltInventory(this.deps.inventory, this.current, this.deps.knownHostsPath));
     return this.services;
   }
@@ -173,12 +188,12 @@ export class RebuildRun implements Rebuild {
   }
 
   /** Runs the commands through the journaling executor as one action. */
-  private async execute(id: RebuildStepId, title: string, commands: readonly { command: Command; description: string }[], opts: StepRunOptions): Promise<ActionOutcome> {
+  private async execute(id: RebuildStepId, title: string, commands: readonly { command: Command; description: string; host?: string }[], opts: StepRunOptions): Promise<ActionOutcome> {
     const plan: ActionPlan = {
       id: `dr-${this.current.id.slice(0, 8)}-${id.replace(/[^a-z0-9]+/gi, '-')}-${Date.now().toString(36)}`,
       request: { kind: 'dr', layerId: '', },
       title: `DR rebuild of ${this.current.lost.node}: ${title}`,
-      steps: commands.map((c) => ({ host: this.current.lost.host, command: c.command, description: c.description })),
+      steps: commands.map((c) => ({ host: c.host ?? this.current.lost.host, command: c.command, description: c.description })),
       changesHost: true,
       affectedLayers: [],
     };
@@ -237,7 +252,7 @@ export class RebuildRun implements Rebuild {
     if (id === 'network') return this.showNetwork();
     if (id === 'host-config') return this.restoreHostConfig(opts);
     if (id === 'storage') return this.addStorage(opts);
-    if (id === 'chains') return { state: 'blocked', detail: 'a guest needs its datastore restored from a copy first: do the chain commands shown by hand (Strata does not run chains yet), then resume' };
+    if (id === 'chains') return this.runChains(opts);
     if (id.startsWith('tier:')) return this.restoreTier(id, opts);
     if (id === 'report') {
       await this.deps.journalReport(this.current);
@@ -395,16 +410,7 @@ export class RebuildRun implements Rebuild {
   private async secretOf(layer: PbsLayer): Promise<string> {
     const ref = layer.secret;
     if (!ref) throw new Error(`${layer.id} names no secret: pvesm add pbs needs the password or token secret of ${authIdOf(layer.repository) ?? 'its user'}`);
-    if ('env' in ref) {
-      const v = this.deps.lookupEnv(ref.env);
-      if (!v) throw new Error(`${ref.env} is not set in Strata's environment`);
-      return v;
-    }
-    const cmd: Command = 'file' in ref ? { argv: ['cat', ref.file] } : { argv: ['sh', '-c', ref.command] };
-    const r = await this.deps.runnerFor(layer.host).run({ ...cmd, timeoutMs: PROBE_MS });
-    const value = r.stdout.split('\n')[0] ?? '';
-    if (r.exitCode !== 0 || value === '') throw new Error(`the secret of ${layer.id} could not be read on ${layer.host} (${'file' in ref ? `file ${ref.file}` : 'its command'}): exit ${r.exitCode}`);
-    return value;
+    return readSecretValue(this.deps, ref, layer.host, `the secret of ${layer.id}`);
   }
 
   /** The key file the restored configuration keeps for the storage that reached the PBS this one copies. */
@@ -452,9 +458,62 @@ export class RebuildRun implements Rebuild {
 
   // chains --------------------------------------------------------------------
 
+  /** Guests whose chain Strata does not run (an rclone copy, no PBS survives): shown, done by hand. */
+  private byHand(): string[] {
+    return this.current.steps.flatMap((s) => (s.guests ?? []).filter((g) => g.state === 'no-source' && /chain/.test(g.detail)).map((g) => g.assetId));
+  }
+
+  private chainContext(opts: StepRunOptions): ChainContext {
+    return {
+      inventory: this.deps.inventory,
+      node: this.current.lost.host,
+      pbs: this.current.pbs,
+      runner: (host) => this.rebuilt().runner(host),
+      execute: (host, title, commands) => this.execute('chains', title, commands.map((c) => ({ ...c, host })), opts),
+      readSecret: (ref, host, what) => readSecretValue(this.deps, ref, host, what),
+      lookupEnv: (name) => this.deps.lookupEnv(name),
+      nowSec: () => this.deps.nowSec(),
+      keyFileFor: (origin) => this.keyFileFor(origin),
+      save: (chain) => this.updateChain(chain, opts.onEvent),
+    };
+  }
+
+  private async updateChain(chain: ChainRun, onEvent?: StepRunOptions['onEvent']): Promise<void> {
+    this.current = { ...this.current, chains: (this.current.chains ?? []).map((c) => (c.id === chain.id ? chain : c)), updatedAtSec: this.deps.nowSec() };
+    await this.persist();
+    onEvent?.({ type: 'chain', stepId: 'chains', chain });
+    const step = this.stepOf('chains');
+    if (step.state === 'running' && chain.detail !== '') await this.update('chains', { detail: `${chain.id}: ${chain.detail}` }, onEvent);
+  }
+
   private async chainsNeeded(): Promise<{ done: boolean; detail: string }> {
-    const needing = this.current.steps.flatMap((s) => (s.guests ?? []).filter((g) => g.state === 'no-source' && /chain/.test(g.detail)).map((g) => g.assetId));
-    return needing.length === 0 ? { done: true, detail: 'no guest needs a chain: each comes back directly from a surviving PBS' } : { done: false, detail: `${needing.join(', ')} need a chain` };
+    const hand = this.byHand();
+    if (hand.length > 0) return { done: false, detail: `${hand.join(', ')} need a chain Strata does not run` };
+    const chains = this.current.chains ?? [];
+    if (chains.length === 0) return { done: true, detail: 'no guest needs a chain: each comes back directly from a surviving PBS' };
+    const ctx = this.chainContext({});
+    for (const c of chains) {
+      if (c.state === 'done') continue;
+      if (!(await chainInPlace(ctx, c))) return { done: false, detail: `${chains.filter((x) => x.state !== 'done').map((x) => `${x.name} on ${x.host}`).join(', ')} to restore from ${[...new Set(chains.map((x) => x.copyLayerId))].join(', ')}` };
+      await this.updateChain({ ...c, state: 'done', reached: 'storage', detail: `${c.name} is on ${c.host} and active on the node already: nothing run` });
+    }
+    return { done: true, detail: this.chainsDetail() };
+  }
+
+  private chainsDetail(): string {
+    return (this.current.chains ?? []).map((c) => `${c.name} on ${c.host} from ${c.copyLayerId}${c.snapshot ? ` (snapshot ${c.snapshot.id.slice(0, 8)})` : ''} for ${c.guests.join(', ')}`).join('; ');
+  }
+
+  private async runChains(opts: StepRunOptions): Promise<{ state: RebuildStep['state']; detail: string }> {
+    const ctx = this.chainContext(opts);
+    for (const c of this.current.chains ?? []) {
+      if (c.state === 'done') continue;
+      const r = await runChain(ctx, c);
+      if (r.state !== 'done') return { state: r.state, detail: `${c.id}: ${r.detail}` };
+    }
+    const hand = this.byHand();
+    if (hand.length > 0) return { state: 'blocked', detail: `${hand.join(', ')} need a chain Strata does not run (an rclone copy, or no PBS survives to restore onto): do the chain commands shown by hand, then resume` };
+    return { state: 'done', detail: this.chainsDetail() };
   }
 
   // guests by tier --------------------------------------------------------------
@@ -507,8 +566,30 @@ export class RebuildRun implements Rebuild {
     return { state: bad.every((g) => g.state === 'no-source') ? 'blocked' : 'failed', detail: bad.map((g) => `${g.assetId}: ${g.state}${g.detail ? ` (${g.detail})` : ''}`).join('; ') };
   }
 
-  private async restoreGuest(stepId: RebuildStepId, g: GuestRun, exists: boolean, opts: StepRunOptions): Promise<void> {
+  /** A chain's guest: the newest point of it in the datastore the chain restored (kept once chosen). */
+  private async chainSource(stepId: RebuildStepId, g: GuestRun, opts: StepRunOptions): Promise<GuestRun> {
+    if (!g.chainId || g.sourceId) return g;
+    const chain = (this.current.chains ?? []).find((c) => c.id === g.chainId);
+    if (chain?.state !== 'done') throw new Error(`the chain ${g.chainId} is not done: run the chains step first`);
+    const list = await this.rebuilt().restore.sources({ assetId: g.assetId, layerId: chain.restoredLayerId });
+    const s = list.sources[0];
+    if (!s) {
+      const why = list.unreadable.find((u) => u.layerId === chain.restoredLayerId)?.reason;
+      throw new Error(`${chain.name} on ${chain.host} holds no point of ${g.assetId}${why ? ` (${why})` : ''}`);
+    }
+    await this.updateGuest(stepId, g.assetId, { sourceId: s.id, pointTimeSec: s.point.timeSec, detail: `newest point in ${chain.name}: ${s.point.ref}` }, opts.onEvent);
+    return { ...g, sourceId: s.id, pointTimeSec: s.point.timeSec };
+  }
+
+  private async restoreGuest(stepId: RebuildStepId, guest: GuestRun, exists: boolean, opts: StepRunOptions): Promise<void> {
     const restore = this.rebuilt().restore;
+    let g = guest;
+    try {
+      g = await this.chainSource(stepId, guest, opts);
+    } catch (e) {
+      await this.updateGuest(stepId, g.assetId, { state: 'failed', detail: errorText(e), endedAtSec: this.deps.nowSec() }, opts.onEvent);
+      return;
+    }
     const at = g.sourceId!.indexOf('@');
     const layerId = g.sourceId!.slice(0, at);
     await this.updateGuest(stepId, g.assetId, { state: 'restoring', detail: exists ? 'restoring again over what an interrupted restore left' : 'restoring', startedAtSec: this.deps.nowSec(), attempts: g.attempts + 1 }, opts.onEvent);

@@ -5,7 +5,7 @@
  * (the data lost). Pure, from the saved state.
  */
 import { formatDuration } from '../../domain/duration.js';
-import type { DrReport, RebuildState, TierOutcome } from './api.js';
+import type { DrReport, GuestRun, RebuildState, TierOutcome } from './api.js';
 
 const iso = (sec: number) => new Date(sec * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -38,14 +38,20 @@ export function buildReport(state: RebuildState): DrReport {
   };
 }
 
+/** The layer a guest came back from; through a chain, the copy it was restored from first. */
+const fromText = (g: GuestRun) => {
+  const layer = g.sourceId === null ? '-' : g.sourceId.slice(0, g.sourceId.indexOf('@'));
+  return g.chainId ? `${layer} (chain ${g.chainId})` : layer;
+};
+
 const dur = (s: number | null) => (s === null ? '-' : formatDuration(Math.round(s)));
 
 export function reportMarkdown(r: DrReport): string {
   const out: string[] = [`# DR rebuild of ${r.lost.node}`, '', `Started ${r.startedAt}, ${r.finishedAt ? `finished ${r.finishedAt}` : 'not finished'}; new node ${r.target.address}:${r.target.port}, host key ${r.target.hostKeyFingerprint ?? 'not trusted yet'}.`, ''];
   out.push('## RTO per tier', '', '| tier | RTO target | achieved | met |', '|---|---|---|---|');
   for (const t of r.tiers) out.push(`| ${t.name} | ${dur(t.rtoSeconds)} | ${dur(t.achievedSeconds)} | ${t.met === null ? '-' : t.met ? 'yes' : 'NO'} |`);
-  out.push('', '## Guests', '', '| guest | tier | state | point restored | data lost | restore time |', '|---|---|---|---|---|---|');
-  for (const g of r.guests) out.push(`| ${g.assetId}${g.name ? ` ${g.name}` : ''} | ${g.tier} | ${g.state} | ${g.pointAt ?? '-'} | ${dur(g.dataLostSeconds)} | ${g.restoreSeconds !== undefined ? dur(g.restoreSeconds) : '-'} |`);
+  out.push('', '## Guests', '', '| guest | tier | state | point restored | data lost | restore time | from |', '|---|---|---|---|---|---|---|');
+  for (const g of r.guests) out.push(`| ${g.assetId}${g.name ? ` ${g.name}` : ''} | ${g.tier} | ${g.state} | ${g.pointAt ?? '-'} | ${dur(g.dataLostSeconds)} | ${g.restoreSeconds !== undefined ? dur(g.restoreSeconds) : '-'} | ${fromText(g)} |`);
   out.push('', '## Steps', '');
   for (const s of r.steps) out.push(`- **${s.title}**: ${s.state}${s.detail ? `. ${s.detail}` : ''}`);
   return `${out.join('\n')}\n`;

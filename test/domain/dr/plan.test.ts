@@ -93,4 +93,16 @@ describe('buildDrPlan', () => {
     expect(p.guests.find((g) => g.assetId === 'ct/100')).toMatchObject({ path: null });
     expect(p.blockers).toEqual(['ct/100: no copy that answers holds it (not read: pbs1: host pbs1 is unreachable)']);
   });
+
+  it('a chain takes its datastore restore from the copy\'s size at the default throughput; without a size it is unknown', () => {
+    const carried = (sizeBytes?: number): RestoreSource => ({ ...source('vm/101', 'cloud', 60, ['pbs1']), point: { ref: 'copy', timeSec: 4_000, ...(sizeBytes !== undefined ? { sizeBytes } : {}) } });
+    const sized = plan([{ assetId: 'vm/101', tier: 'gold', sources: [carried(100 * 2 ** 30)], unreadable: [] }]);
+    const step = sized.guests[0]!.path!.steps.find((s) => s.kind === 'restore-datastore')!;
+    expect(step.expectedSeconds).toBe(1024);
+    expect(step.label).toContain('(100.0 GiB, at 100.0 MiB/s)');
+    expect(sized.steps.find((s) => s.id === 'chains')!.expectedSeconds).toBe(1024 + 10);
+    const unsized = plan([{ assetId: 'vm/101', tier: 'gold', sources: [carried()], unreadable: [] }]);
+    expect(unsized.guests[0]!.path!.steps.find((s) => s.kind === 'restore-datastore')!.expectedSeconds).toBeNull();
+    expect(unsized.tiers[0]!.meetsRto).toBeNull();
+  });
 });

@@ -85,7 +85,11 @@ describe('the rebuild onto the fresh node', () => {
     const storage = await rebuild.run('storage', { confirm: true });
     expect(storage.detail).toContain('pbs-remote added (e1:55:0b:9c...) with the encryption key /etc/pve/priv/storage/pbs1.enc');
     expect(fresh().fs.files['/etc/pve/priv/storage/pbs-remote.pw']!.content).toBe(`${SECRETS.pbs2Token}\n`);
-    expect((await rebuild.run('chains', { confirm: true })).state).toBe('already-done');
+    // vm/111's only copy off the lost site is inside restic-cloud's copy of pbs1's datastore: the chain brings it back.
+    const chains = await rebuild.run('chains', { confirm: true });
+    expect([chains.state, chains.detail]).toEqual(['done', expect.stringMatching(/^usb-restored on pbs2 from restic-cloud \(snapshot [0-9a-f]{8}\) for vm\/111$/)]);
+    expect(lab.state.hosts.pbs2!.pbs!.datastores['usb-restored']).toBeDefined();
+    expect(fresh().pve!.storages['usb-restored']).toMatchObject({ type: 'pbs', pbs: { host: 'pbs2', datastore: 'usb-restored', username: 'strata@pbs!ro' } });
     const order: string[] = [];
     for (let s = rebuild.next(); s && s.id.startsWith('tier:'); s = rebuild.next()) {
       const ran = await rebuild.run(s.id, { confirm: true, onEvent: (e) => e.type === 'guest' && e.guest.state === 'restoring' && order.push(e.guest.assetId) });
@@ -95,6 +99,11 @@ describe('the rebuild onto the fresh node', () => {
     expect(order.slice(3, 6).sort()).toEqual(['ct/103', 'ct/105', 'vm/104']);
     const guests = fresh().pve!.guests;
     for (const vmid of [100, 101, 102, 103, 104, 105, 110, 111, 120, 121, 122]) expect(guests[vmid], String(vmid)).toMatchObject({ status: 'running' });
+    // From its newest point in the restored datastore.
+    const vm111 = rebuild.state().steps.flatMap((s) => s.guests ?? []).find((g) => g.assetId === 'vm/111')!;
+    const newest = lab.state.hosts.pbs2!.pbs!.datastores['usb-restored']!.snapshots.filter((x) => x.type === 'vm' && x.id === '111').reduce((a, x) => Math.max(a, x.time), 0);
+    expect(vm111).toMatchObject({ state: 'checked', chainId: 'restic-cloud:pbs-local', pointTimeSec: newest });
+    expect(vm111.sourceId).toMatch(/^pbs-local-restored@/);
     const report = await rebuild.run('report', { confirm: true });
     expect(report.state).toBe('done');
     expect(rebuild.next()).toBeNull();

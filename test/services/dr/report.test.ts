@@ -58,4 +58,11 @@ describe('buildReport', () => {
     expect(md).toContain('| silver | 16 min | 20 min | NO |');
     expect(md).toContain('| vm/101 | gold | checked | 1970-01-01T01:06:40Z | 1 h 40 min | - |');
   });
+
+  it('a guest restored through a chain: the point it came back from in the restored datastore, its age, and the chain', () => {
+    const chained: GuestRun = { ...guest(130, 'checked', 10_400, 2_000), sourceId: 'pbs-local-restored@vm/130/2026-01-30T02:00:00Z', chainId: 'restic-cloud:pbs-local' };
+    const r = buildReport({ ...state, steps: [tier('gold', 600, [chained])] });
+    expect(r.guests[0]).toMatchObject({ pointAt: '1970-01-01T00:33:20Z', dataLostSeconds: 8_000 });
+    expect(reportMarkdown(r)).toContain('| vm/130 | gold | checked | 1970-01-01T00:33:20Z | 2 h 13 min | - | pbs-local-restored (chain restic-cloud:pbs-local) |');
+  });
 });

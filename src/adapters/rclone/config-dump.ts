@@ -1,0 +1,65 @@
+/**
+ * A remote's configuration carried to another host as environment: `rclone
+ * config dump` prints every remote of a config file as JSON
+ * (`{"name": {"type": "s3", "access_key_id": ...}}`), and rclone reads a
+ * remote from `RCLONE_CONFIG_<NAME>_<KEY>` variables as well as from a file
+ * (fs.ConfigToEnv: upper case, `-` as `_`). A remote that wraps another
+ * (crypt, alias, union: a `remote`/`upstreams` value naming `other:path`)
+ * brings that one along. The values are secrets: they go to the other host
+ * as Command.secrets only.
+ */
+import { err, ok, type Result } from '../../domain/types.js';
+import type { Command } from '../../transport/command.js';
+import { ENV_NAME } from '../../transport/command.js';
+import { mergeEnv, secretMapEnv, type ResolvedSecret } from '../secrets.js';
+import { parseJsonText } from '../shared/json.js';
+import { SMALL_OUTPUT_BYTES } from '../shared/output-limits.js';
+import { rcloneFailure } from './parse.js';
+
+export type RcloneConfigDump = Readonly<Record<string, Readonly<Record<string, string>>>>;
+
+export function configDumpCommand(a: { readonly configFile?: string; readonly secretEnv?: Readonly<Record<string, ResolvedSecret>> }): Command {
+  return { argv: ['rclone', 'config', 'dump'], ...mergeEnv(secretMapEnv(a.secretEnv), a.configFile ? { env: { RCLONE_CONFIG: a.configFile } } : {}), maxOutputBytes: SMALL_OUTPUT_BYTES };
+}
+
+export function parseConfigDump(stdout: string, stderr: string, exitCode: number): Result<RcloneConfigDump> {
+  if (exitCode !== 0) return rcloneFailure(stderr, exitCode);
+  const json = parseJsonText(stdout, 'rclone config dump');
+  if (!json.ok) return json;
+  const v = json.value;
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return err('parse', 'rclone config dump: not a JSON object of remotes');
+  const out: Record<string, Record<string, string>> = {};
+  for (const [name, section] of Object.entries(v as Record<string, unknown>)) {
+    if (!section || typeof section !== 'object' || Array.isArray(section)) return err('parse', `rclone config dump: remote ${name} is not an object`);
+    out[name] = Object.fromEntries(Object.entries(section as Record<string, unknown>).flatMap(([k, x]) => (typeof x === 'string' ? [[k, x]] : typeof x === 'number' || typeof x === 'boolean' ? [[k, String(x)]] : [])));
+  }
+  return ok(out);
+}
+
+/** `RCLONE_CONFIG_<NAME>_<KEY>` as rclone looks it up. */
+export const configEnvName = (remote: string, key: string) => `RCLONE_CONFIG_${remote}_${key}`.toUpperCase().replace(/-/g, '_');
+
+/** The remote of `name:path`. */
+export const remoteName = (remote: string): string => remote.slice(0, Math.max(0, remote.indexOf(':')));
+
+/** The variables that define `name` and every remote it wraps; an error names a remote the dump lacks or a name no variable can carry. */
+export function remoteConfigEnv(dump: RcloneConfigDump, name: string): Result<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const todo = [name];
+  const seen = new Set<string>();
+  while (todo.length > 0) {
+    const n = todo.shift()!;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    const section = dump[n];
+    if (!section) return err('parse', `the rclone configuration has no remote ${n}`);
+    for (const [k, v] of Object.entries(section)) {
+      const envName = configEnvName(n, k);
+      if (!ENV_NAME.test(envName)) return err('parse', `remote ${n}, key ${k}: no environment variable can carry it (${envName})`);
+      if (/[\n\0]/.test(v)) return err('parse', `remote ${n}, key ${k}: its value holds a line break`);
+      out[envName] = v;
+      if (k === 'remote' || k === 'upstreams') for (const ref of v.split(/\s+/)) if (ref.includes(':') && !ref.startsWith('/')) todo.push(remoteName(ref));
+    }
+  }
+  return ok(out);
+}
