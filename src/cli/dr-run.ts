@@ -181,7 +181,10 @@ async function runAll(rebuild: Rebuild, io: CliIo, trusted: string | undefined, 
         io.out(`   -> ${MARK[checked.state]}: ${checked.detail}`);
         continue;
       }
-      const answer = (await ask(`   Run step ${n} on the new node? [y/N] `)).trim().toLowerCase();
+      // A chain also writes on the PBS host it restores the datastore onto: the question names it.
+      const lostHost = rebuild.state().lost.host;
+      const others = [...new Set(s.commands.filter((c) => !c.shownOnly && c.host !== lostHost).map((c) => c.host))];
+      const answer = (await ask(`   Run step ${n} on the new node${others.length > 0 ? ` and ${others.join(', ')}` : ''}? [y/N] `)).trim().toLowerCase();
       if (answer !== 'y' && answer !== 'yes') {
         io.out(`\nStopped before step ${n}: nothing of it ran. Continue later with strata dr run --resume.`);
         return EXIT.warn;

@@ -70,8 +70,8 @@ describe('strata dr run on a terminal', () => {
 
     const again = terminal(['y', 'y', 'y', 'y', 'y', 'y', 'y', 'y']);
     expect(await run(again, ['--resume']), again.stdout + again.stderr).toBe(0);
-    // Step 6 (chains) writes on pbs2 and the node for vm/111 (its only copy is inside restic-cloud's copy of pbs1's datastore): asked like the others.
-    expect(again.questions).toEqual([5, 6, 7, 8, 9, 10, 11].map((n) => `   Run step ${n} on the new node? [y/N] `));
+    // The chains step (8, just before tier2 whose vm/111 needs it) also writes on pbs2, and says so.
+    expect(again.questions).toEqual([5, 6, 7, 8, 9, 10, 11].map((n) => `   Run step ${n} on the new node${n === 8 ? ' and pbs2' : ''}? [y/N] `));
     expect(again.stdout).toMatch(/-> done: usb-restored on pbs2 from restic-cloud \(snapshot [0-9a-f]{8}\) for vm\/111/);
     expect(again.stdout).toContain('The rebuild of pve1 is finished');
     expect(fresh.pve!.guests[100]).toMatchObject({ status: 'running' });

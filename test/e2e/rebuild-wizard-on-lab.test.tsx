@@ -168,27 +168,6 @@ describe('the rebuild wizard on the disaster lab', () => {
     expect(stepState(again.store, 'host-config')).toBe('done');
   }, 180_000);
 
-  it('the chains step lists the chain\'s seven phases before it runs, asks y/N, shows restic\'s output while it runs and every phase ticked at the end', async () => {
-    const stateDir = mkdtempSync(join(tmpdir(), 'strata-rebuild-'));
-    const { store, v } = await panel(stateDir);
-    await openWizard(v);
-    await walkTo(store, v, 'chains');
-    const review = await v.waitFor(/\[Chains\][\s\S]*Run this step\? \[y\/N\]/, 30_000);
-    expect(review).toContain('▲ WRITES to the new node · not run yet');
-    // Scrolled down to the chain: its phases, none done yet.
-    const phases = await scrollUntil(v, /· 7\. added to the new node/);
-    expect(phases).toMatch(/restic-cloud → usb-restored on pbs2 \(pbs-local's datastore, for vm\/111\): PENDING/);
-    expect(phases).toMatch(/· 1\. restic installed on the PBS host/);
-    await v.press('y');
-    const done = await v.waitFor(/✔ DONE[\s\S]*Enter: the next step/, 60_000);
-    expect(done).toMatch(/newest output/);
-    expect(store.getState().rebuild!.log.slice(0, store.getState().rebuild!.log.length).map((l) => l.text)).toEqual(expect.arrayContaining([expect.stringMatching(/^restoring <Snapshot [0-9a-f]{8} of \[\/mnt\/usb\/pbs\]/)]));
-    const ticked = await scrollUntil(v, /✔ 7\. added to the new node/);
-    expect(ticked).toMatch(/✔ 3\. restic restore of the directory/);
-    expect(v.widest()).toBeLessThanOrEqual(80);
-    expect(stepState(store, 'chains')).toBe('done');
-  }, 180_000);
-
   it('restores each tier in parallel with every guest shown; Esc during the run asks, n lets it go on; a quit mid-tier resumes in a new panel without restoring a guest twice; the report at the end', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'strata-rebuild-'));
     const { store, v } = await panel(stateDir);
@@ -349,4 +328,31 @@ describe('the network files side by side, and the other host configuration route
     await v.press('m');
     await v.waitFor('only on the host configuration step, before it runs');
   }, 120_000);
+});
+
+// The chains step stands after tier1 (vm/111 of tier2 needs it): walking to it restores tier0
+// and tier1, which the tier test above needs unrestored.
+describe('the chains step on a fresh disaster lab', () => {
+  useLab({ scenario: 'disaster', timeScale: 0.02 }, (l, _runners, inv) => ((lab = l), (inventory = inv)));
+
+  it('the chains step lists the chain\'s seven phases before it runs, asks y/N, shows restic\'s output while it runs and every phase ticked at the end', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'strata-rebuild-'));
+    const { store, v } = await panel(stateDir);
+    await openWizard(v);
+    await walkTo(store, v, 'chains');
+    const review = await v.waitFor(/\[Chains\][\s\S]*Run this step\? \[y\/N\]/, 30_000);
+    expect(review).toContain('▲ WRITES to the new node · not run yet');
+    // Scrolled down to the chain: its phases, none done yet.
+    const phases = await scrollUntil(v, /· 7\. added to the new node/);
+    expect(phases).toMatch(/restic-cloud → usb-restored on pbs2 \(pbs-local's datastore, for vm\/111\): PENDING/);
+    expect(phases).toMatch(/· 1\. restic installed on the PBS host/);
+    await v.press('y');
+    const done = await v.waitFor(/✔ DONE[\s\S]*Enter: the next step/, 60_000);
+    expect(done).toMatch(/newest output/);
+    expect(store.getState().rebuild!.log.slice(0, store.getState().rebuild!.log.length).map((l) => l.text)).toEqual(expect.arrayContaining([expect.stringMatching(/^restoring <Snapshot [0-9a-f]{8} of \[\/mnt\/usb\/pbs\]/)]));
+    const ticked = await scrollUntil(v, /✔ 7\. added to the new node/);
+    expect(ticked).toMatch(/✔ 3\. restic restore of the directory/);
+    expect(v.widest()).toBeLessThanOrEqual(80);
+    expect(stepState(store, 'chains')).toBe('done');
+  }, 180_000);
 });

@@ -124,12 +124,15 @@ export function buildDrPlan(input: DrPlanInput): DrPlan {
 
   const chainSeconds = chainsSeconds(guests);
   const before = STEP_SECONDS.node + STEP_SECONDS.identity + STEP_SECONDS.network + STEP_SECONDS['host-config'] + STEP_SECONDS.storage;
-  let elapsed: number | null = chainSeconds === null ? null : before + chainSeconds;
+  let elapsed: number | null = before;
   const tiers: TierPlan[] = [];
   const tierNames = [...tierOrder, ...(guests.some((g) => g.tier === null) ? [null] : [])];
+  // The chains run just before the first tier that needs one (as the rebuild orders its steps).
+  const chainsBefore = tierNames.find((name) => guests.some((g) => g.tier === name && g.path?.kind === 'chain'));
   for (const name of tierNames) {
     const members = guests.filter((g) => g.tier === name);
     if (members.length === 0) continue;
+    if (chainsBefore !== undefined && name === chainsBefore) elapsed = elapsed === null || chainSeconds === null ? null : elapsed + chainSeconds;
     const rto = name === null ? null : (input.inventory.tiers.find((t) => t.name === name)?.rtoSeconds ?? null);
     const restoreTimes = members.map((g) => (g.path ? guestRestoreSeconds(g.path) : 0));
     const expected = restoreTimes.some((t) => t === null) ? null : parallelSeconds(restoreTimes as number[], input.parallelPerStorage);
@@ -144,14 +147,15 @@ export function buildDrPlan(input: DrPlanInput): DrPlan {
     });
   }
 
+  const chainsSummary: RebuildStepSummary = { id: 'chains', title: 'Chains: datastores restored from copies', expectedSeconds: chainSeconds };
   const steps: RebuildStepSummary[] = [
     { id: 'node', title: 'The new node: reachable, its host key compared and trusted', expectedSeconds: STEP_SECONDS.node },
     { id: 'identity', title: `Identity: hostname and address of ${input.lost.node}`, expectedSeconds: STEP_SECONDS.identity },
     { id: 'network', title: 'Network: the archived interfaces file beside the new NIC names (shown, not applied)', expectedSeconds: STEP_SECONDS.network },
     { id: 'host-config', title: 'Host configuration: the config.db route', expectedSeconds: STEP_SECONDS['host-config'] },
     { id: 'storage', title: 'Storage: encryption key, surviving PBS, pools', expectedSeconds: STEP_SECONDS.storage },
-    { id: 'chains', title: 'Chains: datastores restored from copies', expectedSeconds: chainSeconds },
-    ...tiers.map((t) => ({ id: `tier:${t.name}`, title: `Guests of ${t.name}`, expectedSeconds: t.expectedSeconds })),
+    ...(chainsBefore === undefined ? [chainsSummary] : []),
+    ...tiers.flatMap((t) => [...(chainsBefore !== undefined && t.name === (chainsBefore ?? '(default tier)') ? [chainsSummary] : []), { id: `tier:${t.name}`, title: `Guests of ${t.name}`, expectedSeconds: t.expectedSeconds }]),
     { id: 'report', title: 'The report', expectedSeconds: STEP_SECONDS.report },
   ];
 

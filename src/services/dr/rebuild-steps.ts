@@ -158,8 +158,11 @@ export function initialState(i: InitialStateInput): RebuildState {
       shown(node, 'zpool import <pool>', 'each pool listed'),
       shown(node, { argv: ['pvesm', 'status'] }, 'the storages now'),
     ]),
-    step('chains', 'Chains: datastores restored from copies first', true, [...chains.flatMap((c) => chainShownCommands(i.inventory, c, node)), ...chainCommands(i.plan, new Set(chains.map((c) => c.id)))]),
   ];
+  // Just before the first tier that needs it: the tiers before come back directly while the
+  // datastore (hours for a large one) is not yet restored; with no chain it is done at once.
+  const chainsStep = step('chains', 'Chains: datastores restored from copies first', true, [...chains.flatMap((c) => chainShownCommands(i.inventory, c, node)), ...chainCommands(i.plan, new Set(chains.map((c) => c.id)))]);
+  let chainsPlaced = false;
   for (const t of i.plan.tiers) {
     const guests: GuestRun[] = t.guests.map((id) => {
       const g = i.plan.guests.find((x) => x.assetId === id)!;
@@ -184,6 +187,10 @@ export function initialState(i: InitialStateInput): RebuildState {
         ...(expected !== null && expected !== undefined ? { expectedSeconds: expected } : {}),
       };
     });
+    if (!chainsPlaced && guests.some((g) => g.chainId !== undefined)) {
+      steps.push(chainsStep);
+      chainsPlaced = true;
+    }
     steps.push(
       step(
         `tier:${t.name}`,
@@ -197,6 +204,7 @@ export function initialState(i: InitialStateInput): RebuildState {
       ),
     );
   }
+  if (!chainsPlaced) steps.splice(steps.findIndex((x) => x.id === 'storage') + 1, 0, chainsStep);
   steps.push(step('report', 'The report: RTO achieved per tier, the data lost per guest; into the journal', true, [shown(node, 'strata dr report --markdown', 'the report, any time after')]));
   return {
     version: 1,

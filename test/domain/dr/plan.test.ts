@@ -105,4 +105,19 @@ describe('buildDrPlan', () => {
     expect(unsized.guests[0]!.path!.steps.find((s) => s.kind === 'restore-datastore')!.expectedSeconds).toBeNull();
     expect(unsized.tiers[0]!.meetsRto).toBeNull();
   });
+
+  it('the chains run just before the first tier that needs one: the tiers before are up without waiting for the datastore', () => {
+    const carried: RestoreSource = { ...source('vm/200', 'cloud', 60, ['pbs1']), point: { ref: 'copy', timeSec: 4_000, sizeBytes: 100 * 2 ** 30 } };
+    const p = plan([
+      { assetId: 'ct/100', tier: 'gold', sources: [source('ct/100', 'pbs2', 20)], unreadable: [] },
+      { assetId: 'vm/200', tier: 'bronze', sources: [carried], unreadable: [] },
+    ]);
+    expect(p.steps.map((s) => s.id)).toEqual(['node', 'identity', 'network', 'host-config', 'storage', 'tier:gold', 'chains', 'tier:bronze', 'report']);
+    const chains = p.steps.find((s) => s.id === 'chains')!.expectedSeconds!;
+    const gold = p.tiers.find((t) => t.name === 'gold')!;
+    const bronze = p.tiers.find((t) => t.name === 'bronze')!;
+    // gold's time does not hold the 1,024 s datastore restore; bronze's does.
+    expect(gold.expectedUpAfterSeconds!).toBeLessThan(chains);
+    expect(bronze.expectedUpAfterSeconds!).toBe(gold.expectedUpAfterSeconds! + chains + bronze.expectedSeconds!);
+  });
 });

@@ -24,7 +24,8 @@ beforeAll(async () => {
   services = composeServices({ inventory: loaded.inventory, configPath: lab.configPath, env: { STRATA_STATE_DIR: join(lab.dir, 'state') }, agentWaitMs: 15_000 });
   rebuild = await services.dr.start({ port: lab.freshNode!.port });
   await rebuild.run('node', { typedFingerprint: lab.freshNode!.fingerprint });
-  for (const id of ['identity', 'network', 'host-config', 'storage']) expect((await rebuild.run(id, { confirm: true })).state).toBe('done');
+  // The chains step stands just before tier2 (vm/111 needs it): tier0 and tier1 come back first.
+  for (const id of ['identity', 'network', 'host-config', 'storage', 'tier:tier0', 'tier:tier1']) expect((await rebuild.run(id, { confirm: true })).state).toBe('done');
 });
 afterAll(async () => {
   await rebuild?.close();

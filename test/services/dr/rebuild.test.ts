@@ -85,16 +85,21 @@ describe('the rebuild onto the fresh node', () => {
     const storage = await rebuild.run('storage', { confirm: true });
     expect(storage.detail).toContain('pbs-remote added (e1:55:0b:9c...) with the encryption key /etc/pve/priv/storage/pbs1.enc');
     expect(fresh().fs.files['/etc/pve/priv/storage/pbs-remote.pw']!.content).toBe(`${SECRETS.pbs2Token}\n`);
-    // vm/111's only copy off the lost site is inside restic-cloud's copy of pbs1's datastore: the chain brings it back.
-    const chains = await rebuild.run('chains', { confirm: true });
-    expect([chains.state, chains.detail]).toEqual(['done', expect.stringMatching(/^usb-restored on pbs2 from restic-cloud \(snapshot [0-9a-f]{8}\) for vm\/111$/)]);
-    expect(lab.state.hosts.pbs2!.pbs!.datastores['usb-restored']).toBeDefined();
-    expect(fresh().pve!.storages['usb-restored']).toMatchObject({ type: 'pbs', pbs: { host: 'pbs2', datastore: 'usb-restored', username: 'strata@pbs!ro' } });
     const order: string[] = [];
-    for (let s = rebuild.next(); s && s.id.startsWith('tier:'); s = rebuild.next()) {
+    for (let s = rebuild.next(); s && s.id !== 'report'; s = rebuild.next()) {
+      if (s.id === 'chains') {
+        // Just before tier2: vm/111's only copy off the lost site is inside restic-cloud's copy of pbs1's datastore.
+        expect(order).toHaveLength(6);
+        const chains = await rebuild.run('chains', { confirm: true });
+        expect([chains.state, chains.detail]).toEqual(['done', expect.stringMatching(/^usb-restored on pbs2 from restic-cloud \(snapshot [0-9a-f]{8}\) for vm\/111$/)]);
+        expect(lab.state.hosts.pbs2!.pbs!.datastores['usb-restored']).toBeDefined();
+        expect(fresh().pve!.storages['usb-restored']).toMatchObject({ type: 'pbs', pbs: { host: 'pbs2', datastore: 'usb-restored', username: 'strata@pbs!ro' } });
+        continue;
+      }
       const ran = await rebuild.run(s.id, { confirm: true, onEvent: (e) => e.type === 'guest' && e.guest.state === 'restoring' && order.push(e.guest.assetId) });
       expect([s.id, ran.state]).toEqual([s.id, 'done']);
     }
+    expect(rebuild.state().steps.map((s) => s.id).slice(5)).toEqual(['tier:tier0', 'tier:tier1', 'chains', 'tier:tier2', 'tier:tier3', 'report']);
     expect(order.slice(0, 3).sort()).toEqual(['ct/102', 'vm/100', 'vm/101']);
     expect(order.slice(3, 6).sort()).toEqual(['ct/103', 'ct/105', 'vm/104']);
     const guests = fresh().pve!.guests;
