@@ -324,6 +324,19 @@ describe('rclone cold: the thaw request and how far it is', () => {
     expect(st).toMatchObject({ readBy: 'copy-attempt', ready: true, counts: { thawed: 4, thawing: 0, notRequested: 0, failed: 0 } });
   });
 
+  it('a thaw resumed by a process that has not listed its source (rclone 1.60): the copy attempt asks about the copy, not the host paths', async () => {
+    const copyOf = (include: string[]) => ['rclone', 'copy', REMOTE, DIR, ...include, '--use-json-log', '--stats-one-line', '-v'];
+    host = new FakeRunner('nas1')
+      .on(['rclone', 'version'], reply('rclone', 'version-1.60'), { times: 2 })
+      .expect({ argv: copyOf(INCLUDE_DOCS), ...ACCESS, reply: reply('rclone', 'copy-s3-frozen') })
+      // A copy of a replica's mountpoint, asked by the source's path: the saved objects themselves.
+      .expect({ argv: copyOf(OBJECTS.flatMap((o) => ['--include', `/${o}`])), ...ACCESS, reply: reply('rclone', 'copy-s3-frozen') });
+    const st = await rcloneCold.state(layer, saved, undefined, ctx());
+    expect(st).toMatchObject({ readBy: 'copy-attempt', ready: false, counts: { thawed: 3, thawing: 1 } });
+    const mirrored = await rcloneCold.state(replicaCopy, { ...saved, sourceId: `replica-glacier@${REMOTE}` }, undefined, ctx());
+    expect(mirrored).toMatchObject({ readBy: 'copy-attempt', ready: false, counts: { thawed: 3, thawing: 1 } });
+  });
+
   it('once thawed, the copy and its check are the plan without the thaw; a resumed thaw lists its sources again by its first path', async () => {
     host = new FakeRunner('nas1');
     const s = await sourceOf(at('/tank/data/documents'), cold);
