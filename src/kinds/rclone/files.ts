@@ -15,6 +15,7 @@ import type { FileSource, ThawTier } from '../files-types.js';
 import type { LayerOf } from '../planner-context.js';
 import { fail, must } from '../shared/files/must.js';
 import { rebase, under } from '../shared/files/paths.js';
+import { checkPaths } from '../shared/files/plan-parts.js';
 import { ownPoints } from '../shared/files/points.js';
 import { planRclone } from './files-plan.js';
 
@@ -128,6 +129,8 @@ export const rcloneFiles: FileRule<'rclone'> = {
   },
 
   async plan(layer, s, { request, paths }, ctx) {
+    // Before the cold objects are read: a path outside the copy maps to some other remote path.
+    checkPaths(s, paths);
     const access = accessOf(layer, (n) => ctx.lookupEnv(n));
     const nowSec = ctx.nowSec();
     // The layer's points name only some objects: what the chosen paths hold is read, so no archived object is missed.

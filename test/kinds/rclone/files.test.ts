@@ -260,6 +260,15 @@ describe('rclone plan: copy back and check --download', () => {
     expect(e.code).toBe('unsupported');
     expect(e.message).toBe('Expedited is not offered for DEEP_ARCHIVE');
   });
+
+  it('a path outside the copy is refused with that reason before anything is read', async () => {
+    // Nothing is expected on the host: a listing of some other remote path would fail the test.
+    host = new FakeRunner('nas1');
+    const s = await sourceOf(at('/tank/data'));
+    const e = await refusal(rcloneFiles.plan(layer, s, { request: { sourceId: s.source.id }, method: 'files', paths: ['/tank/database/x'] }, ctx()));
+    expect(e.code).toBe('invalid');
+    expect(e.message).toBe("/tank/database/x is not in nas-glacier's copy (it holds /tank/data)");
+  });
 });
 
 describe('rclone cold: the thaw request and how far it is', () => {
