@@ -10,6 +10,7 @@ import type { LayerObservation, RecoveryPoint } from '../../../src/domain/types.
 import type { FileSourcesInput } from '../../../src/kinds/files-rule.js';
 import type { FileTarget } from '../../../src/kinds/files-types.js';
 import { pbsFiles } from '../../../src/kinds/pbs/files.js';
+import { judgeFilesMatch } from '../../../src/kinds/shared/files/checks.js';
 import type { LayerOf } from '../../../src/kinds/planner-context.js';
 import { RestoreError } from '../../../src/kinds/restore-types.js';
 import { FakeRunner, type FakeReply } from '../../helpers/fake-runner.js';
@@ -242,19 +243,42 @@ describe('PBS plan: the exact restore or extract, and its check', () => {
     host = containerHost('version-4.0-text');
     const c = ctx();
     const s = await containerSource(c);
-    const p = await pbsFiles.plan(layer, s, { request: { sourceId: s.source.id, target: { kind: 'alternate', dir: DIR } }, method: 'files', paths: ['/etc/nginx', '/etc/hosts'] }, c);
+    const p = await pbsFiles.plan(layer, s, { request: { sourceId: s.source.id, target: { kind: 'alternate', dir: DIR } }, method: 'files', paths: ['/etc/hosts', '/etc/hostname'] }, c);
     expect(p.target).toEqual({ host: 'pve1', path: DIR, overwrites: false });
     expect(p.steps.map((x) => x.command.argv)).toEqual([
       ['mkdir', '-p', '--', DIR],
-      ['proxmox-backup-client', 'restore', CT, 'root.pxar', DIR, '--pattern', '/etc/nginx', '--pattern', '/etc/hosts', '--allow-existing-dirs', ...REPO_ARGS],
+      ['proxmox-backup-client', 'restore', CT, 'root.pxar', DIR, '--pattern', '/etc/hosts', '--pattern', '/etc/hostname', '--allow-existing-dirs', ...REPO_ARGS],
     ]);
     expect(p.steps[1]!.command.env).toEqual({ PBS_FINGERPRINT: FP });
     expect(p.steps[1]!.command.secrets).toEqual({ PBS_PASSWORD: PASSWORD, PBS_ENCRYPTION_PASSWORD: KEY_PASSPHRASE });
     expect(argvOf(p).join(' ')).not.toMatch(new RegExp(`${PASSWORD}|${KEY_PASSPHRASE}`));
     expect(p.destroys).toEqual([]);
     expect(p.confirmWord).toBeNull();
-    expect(p.checks.map((x) => x.output)).toEqual([{ kind: 'files-match', root: DIR, files: 2, bytes: 1490 + 186, expect: { 'etc/nginx/nginx.conf': 1490, 'etc/hosts': 186 } }]);
+    expect(p.checks.map((x) => x.output)).toEqual([{ kind: 'files-match', root: DIR, files: 2, bytes: 186 + 6, expect: { 'etc/hosts': 186, 'etc/hostname': 6 } }]);
     expect(p.pollDir).toBe(DIR);
+  });
+
+  it('a directory holding a hard link (the catalog gives it no size): a faithful restore passes its check, which compares the sizes it knows', async () => {
+    host = containerHost('version-4.0-text').on(VERSION, reply('pbs', 'version-4.0-text'), { times: 2 });
+    const c = ctx();
+    const s = await containerSource(c);
+    const p = await pbsFiles.plan(layer, s, { request: { sourceId: s.source.id, target: { kind: 'alternate', dir: DIR } }, method: 'files', paths: ['/etc/nginx'] }, c);
+    const check = p.checks[0]!.output;
+    if (check.kind !== 'files-match') throw new Error('not a files-match check');
+    // What GNU find reads back after pxar restored /etc/nginx: the hard link is a regular file of its target's size.
+    const rec = (type: string, size: number, path: string) => `${type}\t${size}\t1706670000.0000000000\t${path}\0`;
+    const restored = [rec('d', 4096, ''), rec('d', 4096, 'etc'), rec('d', 4096, 'etc/nginx'), rec('f', 1490, 'etc/nginx/nginx.conf'), rec('f', 1490, 'etc/nginx/hardlinked.conf'), rec('d', 4096, 'etc/nginx/sites-enabled'), rec('l', 11, 'etc/nginx/sites-enabled/default')].join('');
+    expect(judgeFilesMatch(check, restored, '', 0)).toMatchObject({ state: 'passed' });
+    // The file it can compare is still compared.
+    expect(judgeFilesMatch(check, restored.replace('f\t1490\t1706670000.0000000000\tetc/nginx/nginx.conf', 'f\t1489\t1706670000.0000000000\tetc/nginx/nginx.conf'), '', 0)).toMatchObject({ state: 'failed' });
+    expect(check.unknownWhy).toContain('1 hard link');
+    // The hard link chosen on its own.
+    const one = await pbsFiles.plan(layer, s, { request: { sourceId: s.source.id, target: { kind: 'alternate', dir: DIR } }, method: 'files', paths: ['/etc/nginx/hardlinked.conf'] }, c);
+    expect(one.checks[0]!.output).toEqual({ kind: 'files-match', root: DIR, expect: {}, unknownWhy: expect.stringContaining('1 hard link') });
+    // And a directory above it.
+    const etc = await pbsFiles.plan(layer, s, { request: { sourceId: s.source.id, target: { kind: 'alternate', dir: DIR } }, method: 'files', paths: ['/etc'] }, c);
+    expect(etc.checks[0]!.output).toMatchObject({ expect: { 'etc/hosts': 186, 'etc/nginx/nginx.conf': 1490 }, unknownWhy: expect.stringContaining('1 hard link') });
+    expect(etc.checks[0]!.output).not.toHaveProperty('bytes');
   });
 
   it('client 3.2 has no --pattern: one proxmox-file-restore extract per path into its parent directory', async () => {
@@ -270,7 +294,7 @@ describe('PBS plan: the exact restore or extract, and its check', () => {
     expect(p.steps[2]!.command.secrets).toEqual({ PBS_PASSWORD: PASSWORD, PBS_ENCRYPTION_PASSWORD: KEY_PASSPHRASE });
     expect(p.steps[2]!.measuresRestore).toBe(true);
     expect(p.notes.join('\n')).toContain('no restore --pattern');
-    expect(p.checks[0]!.output).toMatchObject({ files: 1, bytes: 1490, expect: { 'etc/nginx/nginx.conf': 1490 } });
+    expect(p.checks[0]!.output).toEqual({ kind: 'files-match', root: DIR, expect: { 'etc/nginx/nginx.conf': 1490 }, unknownWhy: expect.stringContaining('hard link') });
   });
 
   it('the whole archive needs no pattern; the default target is a new directory under /var/tmp/strata-restore', async () => {
