@@ -23,8 +23,11 @@ export type SourceOrigin =
   | { readonly kind: 'pbs-image'; readonly snapshot: string }
   /** `mountpoint` of the dataset whose snapshot this is (for a replica: the replica's). */
   | { readonly kind: 'zfs-snapshot' | 'zfs-replica'; readonly dataset: string; readonly snapshot: string; readonly mountpoint: string; readonly original?: { readonly dataset: string; readonly mountpoint: string; readonly host: string } }
-  /** `dir`: below the remote's root, the directory `covers` maps to. */
-  | { readonly kind: 'rclone'; readonly dir: string };
+  /**
+   * `dir`: below the remote's root, the directory `covers` maps to;
+   * `pathsOf`: the host whose paths `covers` names, when not the copy's own (a copy of another host's replica).
+   */
+  | { readonly kind: 'rclone'; readonly dir: string; readonly pathsOf?: string };
 
 export interface InternalSource {
   readonly source: FileSource;

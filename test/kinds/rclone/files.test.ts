@@ -225,6 +225,25 @@ describe('rclone plan: copy back and check --download', () => {
     expect(p.confirmWord).toBe('nas1');
   });
 
+  it("over the original from the copy of a replica: onto the source's mountpoint when it is on the copy's host, refused when it is another host's", async () => {
+    const local: Mirror = { ...MIRROR, sourceHost: 'nas1' };
+    host = documentsHost(lsjson([{ path: 'ledger.ods', size: 7 }]));
+    const here = at('/tank/data/documents');
+    const [d] = await rcloneFiles.sources(replicaCopy, input(here, { mirrors: [local] }), ctx());
+    const s = internalSources(replicaCopy, here, [d!], { nowSec: NOW })[0]!;
+    const p = await rcloneFiles.plan(replicaCopy, s, { request: { sourceId: s.source.id, target: { kind: 'original' } }, method: 'files', paths: ['/tank/data/documents'] }, ctx());
+    expect(p.target).toEqual({ host: 'nas1', path: '/tank/data', overwrites: true });
+    // pve1's /tank/data, copied from its replica on nas1: rclone runs on nas1, where /tank/data is not pve1's.
+    const there = at('/tank/data/documents', 'pve1');
+    for (const target of [there, { kind: 'dataset', dataset: 'tank/data' } as FileTarget]) {
+      const [f] = await rcloneFiles.sources(replicaCopy, input(target, { mirrors: [MIRROR] }), ctx());
+      const foreign = internalSources(replicaCopy, target, [f!], { nowSec: NOW })[0]!;
+      const e = await refusal(rcloneFiles.plan(replicaCopy, foreign, { request: { sourceId: foreign.source.id, target: { kind: 'original' } }, method: 'files', paths: ['/tank/data/documents'] }, ctx()));
+      expect(e.code).toBe('unsupported');
+      expect(e.message).toBe("the copy is read on nas1 and /tank/data is pve1's: restore to a directory on nas1 and copy the files over");
+    }
+  });
+
   it('archived objects under the chosen paths: a thaw first (backend restore -o priority= -o lifetime=), the copy waits for it', async () => {
     host = documentsHost(lsjson([
       { path: 'ledger-2024.ods', size: 4096, tier: 'GLACIER' },
