@@ -131,6 +131,12 @@ describe("zfs-replication sources: the replica's snapshots of the source's files
     expect(fromReading.map((x) => x.point.ref)).toEqual(['backup/data@s3']);
   });
 
+  it("a snapshot the reading marks partial is passed over when the replica's own listing cannot be read", async () => {
+    host = new FakeRunner('nas1').on(REPLICA_LIST, { exitCode: 1, stderr: "cannot open 'backup/data': dataset does not exist\n" });
+    const observation = layerObs('nas-repl', [point('s1', T1), point('s2', T1 + 86_400), point('s3', T1 + 2 * 86_400, { partial: true })]);
+    expect((await zfsReplicaFiles.sources(layer, input(SOURCE_DS, { observation }), ctx())).map((x) => x.point.ref)).toEqual(['backup/data@s2']);
+  });
+
   it('where the replica holds the same files: a mirror of the source mountpoint at its own', () => {
     host = new FakeRunner('nas1');
     expect(zfsReplicaFiles.mirror!(layer, MOUNTS)).toEqual({ sourceHost: 'nas1', sourceDataset: 'tank/data', from: '/tank/data', host: 'nas1', dataset: 'backup/data', to: '/backup/data' });
