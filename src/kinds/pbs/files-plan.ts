@@ -64,7 +64,7 @@ export function planPbsFiles(i: PbsPlanInput): PlanParts {
     paths,
     target: { host, path: dir, overwrites: false },
     steps,
-    checks: [links > 0 ? knownSizesMatch(host, dir, expected, `${links} hard link${links === 1 ? '' : 's'} in the catalog without a size: only the files it gives a size are compared`) : filesMatch(host, dir, expected, `${dir} read back: files and sizes as in the catalog`)],
+    checks: [links > 0 ? knownSizesMatch(host, dir, expected, `${links} hard link${links === 1 ? '' : 's'} in the catalog without a size: only the files it gives a size for are compared`) : filesMatch(host, dir, expected, `${dir} read back: files and sizes as in the catalog`)],
     cleanup: [],
     preflight: [],
     destroys: [],
@@ -88,7 +88,7 @@ function hardlinksUnder(tree: FileTree, path: string): number {
 
 /** The check of the files whose sizes are known: the totals are not (they would count the hard links too). */
 function knownSizesMatch(host: string, dir: string, x: Expected, why: string): PlanCheck {
-  const c = filesMatch(host, dir, x, `${dir} read back: the files the catalog gives a size of, with those sizes`);
+  const c = filesMatch(host, dir, x, `${dir} read back: the files the catalog gives a size for, with those sizes`);
   return { ...c, output: { kind: 'files-match', root: dir, expect: x.sizes, unknownWhy: why } };
 }
 
