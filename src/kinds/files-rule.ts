@@ -118,7 +118,10 @@ export interface FileRule<K extends LayerKind> {
   datasets?(layer: LayerOf<K>): readonly (readonly [string, string])[];
   /** Where it holds the same files as another place (a replica). */
   mirror?(layer: LayerOf<K>, mountpoints: Mountpoints): Mirror | undefined;
-  /** The layer's sources of the target, with what it reads beyond the layer's reading (manifests, a replica's own snapshots). */
+  /**
+   * The layer's sources of the target, with what it reads beyond the layer's reading (manifests, a replica's own snapshots).
+   * Where that cannot be read: RestoreError('unreadable'), which the engine lists as the layer's reason, not as a layer without the target.
+   */
   sources(layer: LayerOf<K>, input: FileSourcesInput, ctx: FileContext): Promise<FileDraft[]>;
   /** One directory (a host path under `covers`) of one of its sources; bounded by the tool or `limit`. */
   browse(layer: LayerOf<K>, s: InternalSource, dir: string, ctx: FileContext, opts: BrowseOptions): Promise<{ readonly entries: readonly FileEntry[]; readonly truncated: boolean }>;

@@ -102,6 +102,13 @@ describe('PBS sources: which snapshot and archive hold a path', () => {
     expect(vz.map((x) => [x.covers, x.start, x.sourcePath('/var/lib/vz')])).toEqual([['/', '/var/lib/vz', '/var/lib/vz']]);
   });
 
+  it("a layer read well but whose snapshot list (the manifests) cannot be read now is unreadable, with PBS's words, not a layer that lacks the path", async () => {
+    host = new FakeRunner('pve1').expect({ argv: SNAPSHOT_LIST, ...LIST_ENV, reply: reply('pbs', 'snapshot-list-unreachable') });
+    const e = await refusal(pbsFiles.sources(layer, input(onHost('/etc/nginx')), ctx()));
+    expect(e.code).toBe('unreadable');
+    expect(e.message).toBe(`the archives of ${HOST}: proxmox-backup-client exited with 255: Error: error trying to connect: tcp connect error: Connection refused (os error 111)`);
+  });
+
   it('a host path no archive holds gives no source', async () => {
     host = new FakeRunner('pve1').expect({ argv: SNAPSHOT_LIST, ...LIST_ENV, reply: reply('pbs', 'snapshot-list-normal') });
     expect(await pbsFiles.sources(layer, input(onHost('/var/lib/vz')), ctx())).toEqual([]);
