@@ -23,8 +23,11 @@ export type SourceOrigin =
   | { readonly kind: 'pbs-image'; readonly snapshot: string }
   /** `mountpoint` of the dataset whose snapshot this is (for a replica: the replica's). */
   | { readonly kind: 'zfs-snapshot' | 'zfs-replica'; readonly dataset: string; readonly snapshot: string; readonly mountpoint: string; readonly original?: { readonly dataset: string; readonly mountpoint: string; readonly host: string } }
-  /** `dir`: below the remote's root, the directory `covers` maps to. */
-  | { readonly kind: 'rclone'; readonly dir: string };
+  /**
+   * `dir`: below the remote's root, the directory `covers` maps to;
+   * `pathsOf`: the host whose paths `covers` names, when not the copy's own (a copy of another host's replica).
+   */
+  | { readonly kind: 'rclone'; readonly dir: string; readonly pathsOf?: string };
 
 export interface InternalSource {
   readonly source: FileSource;
@@ -115,7 +118,10 @@ export interface FileRule<K extends LayerKind> {
   datasets?(layer: LayerOf<K>): readonly (readonly [string, string])[];
   /** Where it holds the same files as another place (a replica). */
   mirror?(layer: LayerOf<K>, mountpoints: Mountpoints): Mirror | undefined;
-  /** The layer's sources of the target, with what it reads beyond the layer's reading (manifests, a replica's own snapshots). */
+  /**
+   * The layer's sources of the target, with what it reads beyond the layer's reading (manifests, a replica's own snapshots).
+   * Where that cannot be read: RestoreError('unreadable'), which the engine lists as the layer's reason, not as a layer without the target.
+   */
   sources(layer: LayerOf<K>, input: FileSourcesInput, ctx: FileContext): Promise<FileDraft[]>;
   /** One directory (a host path under `covers`) of one of its sources; bounded by the tool or `limit`. */
   browse(layer: LayerOf<K>, s: InternalSource, dir: string, ctx: FileContext, opts: BrowseOptions): Promise<{ readonly entries: readonly FileEntry[]; readonly truncated: boolean }>;

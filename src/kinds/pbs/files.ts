@@ -48,11 +48,15 @@ function groupOf(t: FileTarget): { type: string; id: string } | undefined {
   return undefined;
 }
 
-/** The pxar archives of the group's snapshots, from the snapshot list's manifests: ref -> `etc.pxar.didx`... */
-async function archivesOf(layer: LayerOf<'pbs'>, group: { type: string; id: string }, ctx: FileContext): Promise<Map<string, readonly string[]>> {
+/**
+ * The pxar archives of the group's snapshots, from the snapshot list's
+ * manifests: ref -> `etc.pxar.didx`... Unread, the layer is unreadable: it
+ * may hold the path or not.
+ */
+async function archivesOf(layer: LayerOf<'pbs'>, group: { type: string; id: string }, ref: string, ctx: FileContext): Promise<Map<string, readonly string[]>> {
   const out = new Map<string, readonly string[]>();
-  const r = await listPbsSnapshots(ctx.runner(layer.host), accessOf(layer, ctx), { timeoutMs: 30_000 }).catch(() => undefined);
-  if (!r?.ok) return out;
+  const r = await listPbsSnapshots(ctx.runner(layer.host), accessOf(layer, ctx), { timeoutMs: 30_000 });
+  if (!r.ok) fail('unreadable', `the archives of ${ref}: ${r.error.message}`);
   for (const s of r.value) {
     if (s.type !== group.type || s.id !== group.id) continue;
     out.set(`${s.type}/${s.id}/${isoTime(s.timeSec).replace(/\.\d+Z$/, 'Z')}`, [...s.files]);
@@ -85,7 +89,7 @@ export const pbsFiles: FileRule<'pbs'> = {
       const how = 'proxmox-file-restore extract of the chosen paths from the VM image';
       return [{ kind: 'pbs-image', assetId, point, covers: '/', start: t.path.startsWith('/drive-') ? t.path : '/', methods: ['files'], filesLabel: how, origin: { kind: 'pbs-image', snapshot: point.ref }, sourcePath: (p) => p }];
     }
-    const archives = (await archivesOf(layer, group, ctx)).get(point.ref) ?? [];
+    const archives = (await archivesOf(layer, group, point.ref, ctx)).get(point.ref) ?? [];
     const archive = archives
       .filter((a) => a.endsWith('.pxar.didx'))
       .map((a) => ({ a, root: archiveRoot(a) }))

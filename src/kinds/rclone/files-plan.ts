@@ -22,9 +22,18 @@ export interface RclonePlanInput {
   readonly nowSec: number;
 }
 
+/** Over the original only where the copy's host holds the original paths. */
+export function checkOriginal(s: InternalSource, request: FileRestoreRequest): void {
+  const owner = s.origin.kind === 'rclone' ? s.origin.pathsOf : undefined;
+  if (request.target?.kind === 'original' && owner !== undefined) {
+    throw new RestoreError('unsupported', `the copy is read on ${s.source.host} and ${s.source.covers} is ${owner}'s: restore to a directory on ${s.source.host} and copy the files over`);
+  }
+}
+
 export function planRclone(i: RclonePlanInput): PlanParts {
   const { s, request, paths } = i;
   checkPaths(s, paths);
+  checkOriginal(s, request);
   const host = s.source.host;
   const original = request.target?.kind === 'original';
   const dir = original ? s.source.covers : (request.target?.kind === 'alternate' && request.target.dir) || alternateDir(i.nowSec);

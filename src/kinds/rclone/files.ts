@@ -15,8 +15,9 @@ import type { FileSource, ThawTier } from '../files-types.js';
 import type { LayerOf } from '../planner-context.js';
 import { fail, must } from '../shared/files/must.js';
 import { rebase, under } from '../shared/files/paths.js';
+import { checkPaths } from '../shared/files/plan-parts.js';
 import { ownPoints } from '../shared/files/points.js';
-import { planRclone } from './files-plan.js';
+import { checkOriginal, planRclone } from './files-plan.js';
 
 const COLD = /^(GLACIER|DEEP_ARCHIVE)$/i;
 
@@ -78,13 +79,17 @@ export const rcloneFiles: FileRule<'rclone'> = {
     if (!layer.source) return [];
     const src = layer.source;
     let covers: string | undefined;
+    // The host whose paths `covers` names: the asked one, or the replica's source.
+    let owner = layer.host;
     if (t.kind === 'guest') return [];
     if (t.kind === 'dataset') {
       // A copy of a replica's mountpoint holds the dataset's files.
       const repl = mirrors.find((m) => (m.sourceDataset === t.dataset || m.dataset === t.dataset) && m.to === src);
       if (!repl) return [];
       covers = t.dataset === repl.sourceDataset && repl.from ? repl.from : src;
+      if (t.dataset === repl.sourceDataset && repl.from) owner = repl.sourceHost;
     } else {
+      owner = t.host;
       // Shown in the asked path's terms: the copy of /backup/data holds /tank/data's files.
       const hit = mirrorPaths(mirrors, t.host, t.path).find((p) => p.host === layer.host && (under(p.path, src) || under(src, p.path)));
       if (!hit) return [];
@@ -114,7 +119,7 @@ export const rcloneFiles: FileRule<'rclone'> = {
         start,
         methods: ['files'],
         filesLabel: 'rclone copy of the chosen paths, then rclone check --download',
-        origin: { kind: 'rclone', dir: '' },
+        origin: { kind: 'rclone', dir: '', ...(owner !== layer.host ? { pathsOf: owner } : {}) },
         sourcePath: (p) => rel(p),
         ...(cold.length > 0 && storageClass ? { cold: { info: { storageClass: storageClass.toUpperCase(), tiers: thawTiers(storageClass) }, objects: cold } } : {}),
       },
@@ -128,6 +133,9 @@ export const rcloneFiles: FileRule<'rclone'> = {
   },
 
   async plan(layer, s, { request, paths }, ctx) {
+    // Before the cold objects are read: a path outside the copy maps to some other remote path.
+    checkPaths(s, paths);
+    checkOriginal(s, request);
     const access = accessOf(layer, (n) => ctx.lookupEnv(n));
     const nowSec = ctx.nowSec();
     // The layer's points name only some objects: what the chosen paths hold is read, so no archived object is missed.

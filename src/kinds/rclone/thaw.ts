@@ -8,12 +8,26 @@
 import { copyBack, requestThaw, thawStatus as readThawStatus, version as rcloneVersion } from '../../adapters/rclone/index.js';
 import { hasRestoreStatus, includeRule } from '../../adapters/rclone/restore.js';
 import { ok } from '../../domain/types.js';
-import type { ColdRule } from '../files-rule.js';
+import type { ColdRule, SavedThawRef } from '../files-rule.js';
+import type { LayerOf } from '../planner-context.js';
+import { rebase, under } from '../shared/files/paths.js';
 import { must } from '../shared/files/must.js';
 import { planRclone } from './files-plan.js';
 import { accessOf, thawTiers } from './files.js';
 
 const includeOf = (rels: readonly string[]) => rels.flatMap((r) => (r === '' ? ['/**'] : [includeRule(r, false), includeRule(r, true)]));
+
+/**
+ * A saved thaw read by a process that has not listed its source (a resume):
+ * its host paths are paths of the copy only under the copied directory; a
+ * copy of a replica's mountpoint was asked by the source's paths, so there
+ * the saved objects (relative to the copy's root) are asked about.
+ */
+function savedInclude(layer: LayerOf<'rclone'>, t: SavedThawRef): string[] {
+  const src = layer.source;
+  if (src !== undefined && t.paths.every((p) => under(p, src))) return includeOf(t.paths.map((p) => rebase(p, src, '/').replace(/^\/+/, '')));
+  return t.objects.map((o) => includeRule(o, false));
+}
 
 export const rcloneCold: ColdRule<'rclone'> = {
   tiers: thawTiers,
@@ -49,7 +63,7 @@ export const rcloneCold: ColdRule<'rclone'> = {
       }
     }
     // rclone before 1.64: a copy attempt names the objects still frozen; what came across stays in the target.
-    const include = includeOf(t.paths.map((p) => (s ? s.sourcePath(p) : p.replace(/^\/+/, ''))));
+    const include = s ? includeOf(t.paths.map((p) => s.sourcePath(p))) : savedInclude(layer, t);
     const staging = t.target.path === '/' ? '/var/tmp/strata-restore' : t.target.path;
     const c = must(await copyBack(h, access, { dir: '', local: staging, include }, { timeoutMs: 600_000 }), 'rclone copy (to see which objects are still frozen)');
     const frozen = new Set(c.frozen.map((f) => f.replace(/^\/+/, '')));

@@ -131,8 +131,18 @@ export function createFileRestoreEngine(deps: FileEngineDeps): FileRestoreEngine
     const observations: Record<string, LayerObservation> = Object.fromEntries(collection.layers.map((l) => [l.layerId, l]));
     const wanted = q.point ?? { kind: 'latest' as const };
     const mirrors = inventory.layers.map((l) => filesOf(l)?.mirror?.(l, mounts)).filter((m): m is Mirror => m !== undefined);
+    // A kind that cannot read what it needs beyond the layer's reading (PBS manifests) says so: the layer is unreadable, not without the path.
+    const notRead: { layerId: string; reason: string }[] = [];
     const perLayer = await Promise.all(
-      layers.map(async (layer) => (await ruleOf(layer).sources(layer, { target, wanted, observation: observations[layer.id], mountpoints: mounts, mirrors }, ctx)).map((d): Draft => ({ ...d, layer }))),
+      layers.map(async (layer) => {
+        try {
+          return (await ruleOf(layer).sources(layer, { target, wanted, observation: observations[layer.id], mountpoints: mounts, mirrors }, ctx)).map((d): Draft => ({ ...d, layer }));
+        } catch (e) {
+          if (!(e instanceof RestoreError) || e.code !== 'unreadable') throw e;
+          notRead.push({ layerId: layer.id, reason: e.message });
+          return [];
+        }
+      }),
     );
     const ev = deps.evidence();
     const assetKey = target.kind === 'dataset' ? `dataset/${target.dataset}` : target.kind === 'guest' ? target.assetId : undefined;
@@ -150,10 +160,11 @@ export function createFileRestoreEngine(deps: FileEngineDeps): FileRestoreEngine
     for (const s of list) known.set(s.source.id, s);
     // A layer that gave a source was read well enough (a replica's own snapshots, read by its kind, count).
     const gave = new Set(list.map((s) => s.source.layerId));
-    const unreadable = layers
+    const fromReading = layers
       .map((l) => observations[l.id])
       .filter((o): o is LayerObservation => o !== undefined && o.errors.length > 0 && o.points.length === 0 && !gave.has(o.layerId))
       .map((o) => ({ layerId: o.layerId, reason: o.errors.map((e) => e.message).join('; ') }));
+    const unreadable = [...fromReading, ...notRead.filter((n) => !fromReading.some((u) => u.layerId === n.layerId))];
     if (list.length === 0 && unreadable.length === 0) {
       fail('not-found', `no layer holds ${target.kind === 'dataset' ? `dataset ${target.dataset}` : `${target.kind === 'guest' ? target.assetId : target.host}:${target.path}`}${q.point?.kind === 'at' ? ` at ${isoTime(q.point.timeSec)}` : ''}`);
     }
