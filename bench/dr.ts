@@ -19,6 +19,8 @@ interface Timing {
   readonly tier0Ms: number;
   readonly allMs: number;
   readonly guests: number;
+  /** Of them, restored through a chain (their datastore restored from a copy first). */
+  readonly chained: number;
 }
 
 async function rebuildOnce(parallel: number, timeScale: number): Promise<Timing> {
@@ -32,15 +34,17 @@ async function rebuildOnce(parallel: number, timeScale: number): Promise<Timing>
     const t0 = performance.now();
     let tier0Ms = 0;
     let guests = 0;
+    let chained = 0;
     for (let s = rebuild.next(); s && s.id !== 'report'; s = rebuild.next()) {
       const ran = await rebuild.run(s.id, { confirm: true, typedFingerprint: lab.freshNode!.fingerprint });
       if (ran.state !== 'done' && ran.state !== 'already-done') throw new Error(`step ${s.id} ended ${ran.state}: ${ran.detail}`);
       if (s.id === 'tier:tier0') tier0Ms = performance.now() - t0;
       guests += ran.guests?.length ?? 0;
+      chained += ran.guests?.filter((g) => g.chainId !== undefined).length ?? 0;
     }
     const allMs = performance.now() - t0;
     await rebuild.close();
-    return { tier0Ms, allMs, guests };
+    return { tier0Ms, allMs, guests, chained };
   } finally {
     await services.close();
     await lab.stop();
@@ -53,7 +57,7 @@ export async function run(args: string[]): Promise<void> {
   const timeScale = Number(args[1] ?? 1);
   const serial = await rebuildOnce(1, timeScale);
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`.padStart(7);
-  console.log(`disaster lab rebuilt onto pve1-new (${serial.guests} guests from pbs2, lab time scale ${timeScale}), from the first step:`);
+  console.log(`disaster lab rebuilt onto pve1-new (${serial.guests} guests: ${serial.guests - serial.chained} from pbs2, ${serial.chained} through a chain; lab time scale ${timeScale}), from the first step:`);
   console.log(`  one after another (the runbook way, bound 1): tier 0 up after ${s(serial.tier0Ms)}, all guests up after ${s(serial.allMs)}`);
   for (const bound of bounds) {
     const ordered = await rebuildOnce(bound, timeScale);
