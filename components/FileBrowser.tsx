@@ -11,8 +11,10 @@ export type EntryMark = 'selected' | 'covered' | 'none';
 
 export interface BrowserRow {
   readonly key: string;
-  /** The whole line, already fitted to the width. */
-  readonly text: string;
+  /** The start of the line (marks and name), fitted to its column; the cursor's row is the whole line here. */
+  readonly lead: string;
+  /** The end of the line (size, time), drawn against the right edge; empty on the cursor's row. */
+  readonly columns: string;
   readonly isCursor: boolean;
   readonly mark: EntryMark;
 }
@@ -55,11 +57,25 @@ function Body({ body, width, isColor }: { readonly body: BrowserBody; readonly w
     case 'rows':
       return (
         <Box flexDirection="column" width={width}>
-          {body.rows.map((r) => (
-            <Text key={r.key} inverse={r.isCursor && isColor} bold={r.isCursor} color={isColor && r.mark !== 'none' ? 'green' : undefined} dimColor={r.mark === 'covered'} wrap="truncate-end">
-              {r.text}
-            </Text>
-          ))}
+          {body.rows.map((r) => {
+            const style = { inverse: r.isCursor && isColor, bold: r.isCursor, color: isColor && r.mark !== 'none' ? 'green' : undefined, dimColor: r.mark === 'covered' };
+            if (r.columns === '') {
+              return (
+                <Text key={r.key} {...style} wrap="truncate-end">
+                  {r.lead}
+                </Text>
+              );
+            }
+            // Two texts and no padding: Ink makes a cell of every character it is given, every frame.
+            return (
+              <Box key={r.key} justifyContent="space-between">
+                <Text {...style} wrap="truncate-end">
+                  {r.lead}
+                </Text>
+                <Text {...style}>{r.columns}</Text>
+              </Box>
+            );
+          })}
           {body.position ? <Text dimColor wrap="truncate-end">{body.position}</Text> : null}
         </Box>
       );

@@ -28,19 +28,31 @@ function entrySize(e: BrowseEntry): string {
   return formatBytes(e.sizeBytes);
 }
 
-/** Padded or cut to `width` columns, with … when cut. */
-function fit(text: string, width: number): string {
+/** Cut to `width` columns, with … when cut (not padded: the row's columns are placed by layout). */
+function cut(text: string, width: number): string {
   const chars = [...text];
-  return chars.length <= width ? text + ' '.repeat(width - chars.length) : `${chars.slice(0, Math.max(0, width - 1)).join('')}…`;
+  return chars.length <= width ? text : `${chars.slice(0, Math.max(0, width - 1)).join('')}…`;
 }
 
-/** One row: cursor mark, choice, name, size, time; below 60 columns the time goes first. */
-export function entryLine(e: BrowseEntry, mark: keyof typeof MARK, isCursor: boolean, width: number): string {
+/**
+ * One row in two parts: the lead (cursor mark, choice, name cut to its
+ * column) and the columns (size, time; below 60 columns no time), which end
+ * at the row's right edge. The spaces between them are not text: Ink turns
+ * every character it is given into a cell each frame, and a row's padding
+ * was most of them.
+ */
+export function entryParts(e: BrowseEntry, mark: keyof typeof MARK, isCursor: boolean, width: number): { readonly lead: string; readonly columns: string } {
   const showTime = width >= 60;
   const fixed = 2 + 4 + (SIZE_W + 1) + (showTime ? TIME_W + 1 : 0);
-  const name = fit(`${e.name}${SUFFIX[e.kind] ?? ''}`, Math.max(4, width - fixed));
-  const size = entrySize(e).padStart(SIZE_W);
-  return `${isCursor ? '› ' : '  '}${MARK[mark]} ${name} ${size}${showTime ? ` ${entryTime(e.mtimeMs)}` : ''}`;
+  const lead = `${isCursor ? '› ' : '  '}${MARK[mark]} ${cut(`${e.name}${SUFFIX[e.kind] ?? ''}`, Math.max(4, width - fixed))}`;
+  const columns = ` ${entrySize(e).padStart(SIZE_W)}${showTime ? ` ${entryTime(e.mtimeMs)}` : ''}`;
+  return { lead, columns };
+}
+
+/** One row as a whole line, `width` columns: the lead, padding, the columns. */
+export function entryLine(e: BrowseEntry, mark: keyof typeof MARK, isCursor: boolean, width: number): string {
+  const { lead, columns } = entryParts(e, mark, isCursor, width);
+  return lead + ' '.repeat(Math.max(0, width - [...lead].length - columns.length)) + columns;
 }
 
 function headerText(b: Browser, shown: number): string {
@@ -85,7 +97,9 @@ export function browserView(b: Browser, width: number, height: number): FileBrow
   const rows: BrowserRow[] = entries.slice(start, start + visible).map((e, i) => {
     const mark = selectionMark(b, e.path);
     const isCursor = start + i === cursor;
-    return { key: e.path, text: entryLine(e, mark, isCursor, width), isCursor, mark };
+    // The cursor's row is one line: its inverse video spans the padding too.
+    const { lead, columns } = isCursor ? { lead: entryLine(e, mark, true, width), columns: '' } : entryParts(e, mark, false, width);
+    return { key: e.path, lead, columns, isCursor, mark };
   });
   const position = entries.length > visible ? `  ${n(start + 1)}-${n(start + rows.length)} of ${n(entries.length)}` : null;
   return { ...base, body: { kind: 'rows', rows, position } };
