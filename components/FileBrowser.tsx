@@ -72,7 +72,9 @@ function Body({ body, width, isColor }: { readonly body: BrowserBody; readonly w
                 <Text {...style} wrap="truncate-end">
                   {r.lead}
                 </Text>
-                <Text {...style}>{r.columns}</Text>
+                <Text {...style} wrap="truncate-end">
+                  {r.columns}
+                </Text>
               </Box>
             );
           })}
