@@ -6,15 +6,18 @@
  * inside a chosen directory) besides any colour, so it reads with NO_COLOR.
  */
 import { Box, Text } from 'ink';
+import { memo } from 'react';
 
 export type EntryMark = 'selected' | 'covered' | 'none';
 
 export interface BrowserRow {
   readonly key: string;
-  /** The start of the line (marks and name), fitted to its column; the cursor's row is the whole line here. */
+  /** The start of the line: marks and name, fitted to its column. */
   readonly lead: string;
-  /** The end of the line (size, time), drawn against the right edge; empty on the cursor's row. */
+  /** The end of the line (size, time), drawn against the right edge. */
   readonly columns: string;
+  /** Spaces between the two on a whole line. */
+  readonly padding: number;
   readonly isCursor: boolean;
   readonly mark: EntryMark;
 }
@@ -41,6 +44,29 @@ export interface FileBrowserProps {
   readonly isColor: boolean;
 }
 
+type RowProps = Omit<BrowserRow, 'key'> & { readonly isColor: boolean };
+
+/**
+ * One entry: its lead and its columns against the right edge, the spaces
+ * between them left to layout (Ink makes a cell of every character it is
+ * given, every frame) except on the cursor's row in inverse video, which
+ * spans them. A row whose text did not change is not drawn again by React.
+ */
+const Row = memo(function Row({ lead, columns, padding, isCursor, mark, isColor }: RowProps) {
+  const isInverse = isCursor && isColor;
+  const style = { inverse: isInverse, bold: isCursor, color: isColor && mark !== 'none' ? 'green' : undefined, dimColor: mark === 'covered' };
+  return (
+    <Box justifyContent="space-between">
+      <Text {...style} wrap="truncate-end">
+        {isInverse ? lead + ' '.repeat(padding) : lead}
+      </Text>
+      <Text {...style} wrap="truncate-end">
+        {columns}
+      </Text>
+    </Box>
+  );
+});
+
 function Body({ body, width, isColor }: { readonly body: BrowserBody; readonly width: number; readonly isColor: boolean }) {
   switch (body.kind) {
     case 'loading':
@@ -57,27 +83,9 @@ function Body({ body, width, isColor }: { readonly body: BrowserBody; readonly w
     case 'rows':
       return (
         <Box flexDirection="column" width={width}>
-          {body.rows.map((r) => {
-            const style = { inverse: r.isCursor && isColor, bold: r.isCursor, color: isColor && r.mark !== 'none' ? 'green' : undefined, dimColor: r.mark === 'covered' };
-            if (r.columns === '') {
-              return (
-                <Text key={r.key} {...style} wrap="truncate-end">
-                  {r.lead}
-                </Text>
-              );
-            }
-            // Two texts and no padding: Ink makes a cell of every character it is given, every frame.
-            return (
-              <Box key={r.key} justifyContent="space-between">
-                <Text {...style} wrap="truncate-end">
-                  {r.lead}
-                </Text>
-                <Text {...style} wrap="truncate-end">
-                  {r.columns}
-                </Text>
-              </Box>
-            );
-          })}
+          {body.rows.map((r) => (
+            <Row key={r.key} lead={r.lead} columns={r.columns} padding={r.padding} isCursor={r.isCursor} mark={r.mark} isColor={isColor} />
+          ))}
           {body.position ? <Text dimColor wrap="truncate-end">{body.position}</Text> : null}
         </Box>
       );

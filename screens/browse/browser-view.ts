@@ -34,25 +34,34 @@ function cut(text: string, width: number): string {
   return chars.length <= width ? text : `${chars.slice(0, Math.max(0, width - 1)).join('')}…`;
 }
 
+/** A row in two parts, and the spaces between them on a whole line. */
+export interface EntryParts {
+  /** Cursor mark, choice, and the name cut to its column. */
+  readonly lead: string;
+  /** Size and (from 60 columns) time, ending at the row's right edge; the size is right-aligned by where it ends. */
+  readonly columns: string;
+  readonly padding: number;
+}
+
 /**
- * One row in two parts: the lead (cursor mark, choice, name cut to its
- * column) and the columns (size, time; below 60 columns no time), which end
- * at the row's right edge. The spaces between them are not text: Ink turns
- * every character it is given into a cell each frame, and a row's padding
- * was most of them.
+ * One row in two parts: the lead and the columns. The spaces between them
+ * are not text the row draws (the cursor's, in inverse video, does): Ink
+ * makes a cell of every character it is given on every frame, and a row's
+ * padding was most of them.
  */
-export function entryParts(e: BrowseEntry, mark: keyof typeof MARK, isCursor: boolean, width: number): { readonly lead: string; readonly columns: string } {
+export function entryParts(e: BrowseEntry, mark: keyof typeof MARK, isCursor: boolean, width: number): EntryParts {
   const showTime = width >= 60;
-  const fixed = 2 + 4 + (SIZE_W + 1) + (showTime ? TIME_W + 1 : 0);
-  const lead = `${isCursor ? '› ' : '  '}${MARK[mark]} ${cut(`${e.name}${SUFFIX[e.kind] ?? ''}`, Math.max(4, width - fixed))}`;
-  const columns = ` ${entrySize(e).padStart(SIZE_W)}${showTime ? ` ${entryTime(e.mtimeMs)}` : ''}`;
-  return { lead, columns };
+  const columns = ` ${entrySize(e)}${showTime ? ` ${entryTime(e.mtimeMs)}` : ''}`;
+  // The name's column ends where the widest size would start; a size wider than that (1023.9 KiB) takes from the name.
+  const room = Math.max(columns.length, SIZE_W + 1 + (showTime ? TIME_W + 1 : 0));
+  const lead = `${isCursor ? '› ' : '  '}${MARK[mark]} ${cut(`${e.name}${SUFFIX[e.kind] ?? ''}`, Math.max(4, width - 6 - room))}`;
+  return { lead, columns, padding: Math.max(0, width - [...lead].length - columns.length) };
 }
 
 /** One row as a whole line, `width` columns: the lead, padding, the columns. */
 export function entryLine(e: BrowseEntry, mark: keyof typeof MARK, isCursor: boolean, width: number): string {
-  const { lead, columns } = entryParts(e, mark, isCursor, width);
-  return lead + ' '.repeat(Math.max(0, width - [...lead].length - columns.length)) + columns;
+  const { lead, columns, padding } = entryParts(e, mark, isCursor, width);
+  return lead + ' '.repeat(padding) + columns;
 }
 
 function headerText(b: Browser, shown: number): string {
@@ -97,9 +106,7 @@ export function browserView(b: Browser, width: number, height: number): FileBrow
   const rows: BrowserRow[] = entries.slice(start, start + visible).map((e, i) => {
     const mark = selectionMark(b, e.path);
     const isCursor = start + i === cursor;
-    // The cursor's row is one line: its inverse video spans the padding too.
-    const { lead, columns } = isCursor ? { lead: entryLine(e, mark, true, width), columns: '' } : entryParts(e, mark, false, width);
-    return { key: e.path, lead, columns, isCursor, mark };
+    return { key: e.path, ...entryParts(e, mark, isCursor, width), isCursor, mark };
   });
   const position = entries.length > visible ? `  ${n(start + 1)}-${n(start + rows.length)} of ${n(entries.length)}` : null;
   return { ...base, body: { kind: 'rows', rows, position } };

@@ -11,21 +11,29 @@ describe('a row of the file browser', () => {
   it('the lead, padding and the columns are the whole line, exactly as wide as the browser, columns against the right edge', () => {
     for (const width of [120, 80, 60, 59, 40, 20]) {
       for (const e of [file, long]) {
-        const { lead, columns } = entryParts(e, 'none', false, width);
+        const { lead, columns, padding } = entryParts(e, 'none', false, width);
         const line = entryLine(e, 'none', false, width);
         expect([...line]).toHaveLength(width);
-        expect(line.startsWith(lead)).toBe(true);
-        expect(line.endsWith(columns)).toBe(true);
-        expect(line.slice(lead.length, line.length - columns.length).trim()).toBe('');
+        expect(line).toBe(lead + ' '.repeat(padding) + columns);
+        expect(padding).toBeGreaterThan(0);
       }
     }
   });
 
   it('the lead carries the marks and the name (cut with … when long), the columns the size and, from 60 columns, the time', () => {
-    expect(entryParts(file, 'selected', true, 80)).toEqual({ lead: '› [x] hosts', columns: '     220 B 2026-11-30 14:02Z' });
-    expect(entryParts(file, 'covered', false, 59)).toEqual({ lead: '  [+] hosts', columns: '     220 B' });
+    expect(entryParts(file, 'selected', true, 80)).toEqual({ lead: '› [x] hosts', columns: ' 220 B 2026-11-30 14:02Z', padding: 80 - 11 - 24 });
+    expect(entryParts(file, 'covered', false, 59)).toEqual({ lead: '  [+] hosts', columns: ' 220 B', padding: 59 - 11 - 6 });
     const cut = entryParts(long, 'none', false, 60).lead;
     expect([...cut]).toHaveLength(6 + 60 - 34);
     expect(cut.endsWith('…')).toBe(true);
+  });
+
+  it('sizes line up on their right edge, and a size wider than its column takes from the name, never from the width', () => {
+    const wide: BrowseEntry = { ...long, kind: 'file', sizeBytes: 1023.9 * 1024 };
+    const small = entryLine(file, 'none', false, 80);
+    const big = entryLine(wide, 'none', false, 80);
+    expect(big).toContain(' 1023.9 KiB 2026-11-30 14:02Z');
+    expect([...big]).toHaveLength(80);
+    expect(small.indexOf(' 2026-11-30')).toBe(big.indexOf(' 2026-11-30'));
   });
 });

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { seededStore } from '../helpers/tui/estate.js';
 import { KEY, renderApp, sleep, type Rendered } from '../helpers/tui/render-app.js';
-import { treeLoader, wideDir, type Tree } from '../helpers/tui/browse-tree.js';
+import { MTIME_MS, treeLoader, wideDir, type Tree } from '../helpers/tui/browse-tree.js';
 import { entryLine } from '../../screens/browse/browser-view.js';
 import { entryAtCursor, selectedPaths, selectionMark, visibleEntries, type AppStore } from '../../src/store/index.js';
 
@@ -272,6 +272,23 @@ describe('rows on screen', () => {
       }
       v.unmount();
       view = undefined;
+    }
+  });
+
+  it("in colour the cursor's row is inverse video across the whole width, padding included", async () => {
+    const chalk = (await import('chalk')).default;
+    const level = chalk.level;
+    chalk.level = 1;
+    try {
+      const { view: v } = await open(TREE, { columns: 80, rows: 24 }, { color: true });
+      await v.press('j');
+      await v.waitFor(/› \[ \] root\//);
+      const esc = String.fromCharCode(27);
+      const line = v.raw().split('\n').find((l) => l.includes('› [ ] root/'))!;
+      const inverse = new RegExp(`${esc}\\[7m(.*?)${esc}\\[27m`).exec(line)?.[1] ?? '';
+      expect(inverse.replace(new RegExp(`${esc}\\[[0-9;]*m`, 'g'), '')).toBe(entryLine({ path: '/root', name: 'root', kind: 'dir', mtimeMs: MTIME_MS }, 'none', true, 80));
+    } finally {
+      chalk.level = level;
     }
   });
 });
