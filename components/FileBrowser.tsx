@@ -11,6 +11,7 @@ import { memo } from 'react';
 export type EntryMark = 'selected' | 'covered' | 'none';
 
 export interface BrowserRow {
+  /** The line on screen it is drawn on (its place in the window), not the entry: Ink's nodes for a line are kept as the window moves. */
   readonly key: string;
   /** The start of the line: marks and name, fitted to its column. */
   readonly lead: string;

@@ -106,7 +106,8 @@ export function browserView(b: Browser, width: number, height: number): FileBrow
   const rows: BrowserRow[] = entries.slice(start, start + visible).map((e, i) => {
     const mark = selectionMark(b, e.path);
     const isCursor = start + i === cursor;
-    return { key: e.path, ...entryParts(e, mark, isCursor, width), isCursor, mark };
+    // Keyed by line, not by entry: a move or a filter changes the text of the lines on screen, it does not take them down and build new ones.
+    return { key: String(i), ...entryParts(e, mark, isCursor, width), isCursor, mark };
   });
   const position = entries.length > visible ? `  ${n(start + 1)}-${n(start + rows.length)} of ${n(entries.length)}` : null;
   return { ...base, body: { kind: 'rows', rows, position } };
