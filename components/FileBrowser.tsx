@@ -6,13 +6,19 @@
  * inside a chosen directory) besides any colour, so it reads with NO_COLOR.
  */
 import { Box, Text } from 'ink';
+import { memo } from 'react';
 
 export type EntryMark = 'selected' | 'covered' | 'none';
 
 export interface BrowserRow {
+  /** The line on screen it is drawn on (its place in the window), not the entry: Ink's nodes for a line are kept as the window moves. */
   readonly key: string;
-  /** The whole line, already fitted to the width. */
-  readonly text: string;
+  /** The start of the line: marks and name, fitted to its column. */
+  readonly lead: string;
+  /** The end of the line (size, time), drawn against the right edge. */
+  readonly columns: string;
+  /** Spaces between the two on a whole line. */
+  readonly padding: number;
   readonly isCursor: boolean;
   readonly mark: EntryMark;
 }
@@ -39,6 +45,29 @@ export interface FileBrowserProps {
   readonly isColor: boolean;
 }
 
+type RowProps = Omit<BrowserRow, 'key'> & { readonly isColor: boolean };
+
+/**
+ * One entry: its lead and its columns against the right edge, the spaces
+ * between them left to layout (Ink makes a cell of every character it is
+ * given, every frame) except on the cursor's row in inverse video, which
+ * spans them. A row whose text did not change is not drawn again by React.
+ */
+const Row = memo(function Row({ lead, columns, padding, isCursor, mark, isColor }: RowProps) {
+  const isInverse = isCursor && isColor;
+  const style = { inverse: isInverse, bold: isCursor, color: isColor && mark !== 'none' ? 'green' : undefined, dimColor: mark === 'covered' };
+  return (
+    <Box justifyContent="space-between">
+      <Text {...style} wrap="truncate-end">
+        {isInverse ? lead + ' '.repeat(padding) : lead}
+      </Text>
+      <Text {...style} wrap="truncate-end">
+        {columns}
+      </Text>
+    </Box>
+  );
+});
+
 function Body({ body, width, isColor }: { readonly body: BrowserBody; readonly width: number; readonly isColor: boolean }) {
   switch (body.kind) {
     case 'loading':
@@ -56,9 +85,7 @@ function Body({ body, width, isColor }: { readonly body: BrowserBody; readonly w
       return (
         <Box flexDirection="column" width={width}>
           {body.rows.map((r) => (
-            <Text key={r.key} inverse={r.isCursor && isColor} bold={r.isCursor} color={isColor && r.mark !== 'none' ? 'green' : undefined} dimColor={r.mark === 'covered'} wrap="truncate-end">
-              {r.text}
-            </Text>
+            <Row key={r.key} lead={r.lead} columns={r.columns} padding={r.padding} isCursor={r.isCursor} mark={r.mark} isColor={isColor} />
           ))}
           {body.position ? <Text dimColor wrap="truncate-end">{body.position}</Text> : null}
         </Box>

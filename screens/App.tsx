@@ -79,6 +79,8 @@ function Shell() {
 
   const spec = specFor(ui.route);
   let body;
+  // A screen that keeps within its width is clipped to its height only: Ink cuts every line of a box clipped sideways, every frame.
+  let clipsWidth = true;
   if (ui.pending) body = <ConfirmOverlay pending={ui.pending} width={width} height={bodyHeight} isColor={ui.color} />;
   else if (ui.overlay?.kind === 'help') {
     const { ctx } = keyContext(store, nowMs(), bodyHeight, exit);
@@ -88,7 +90,10 @@ function Shell() {
     const items = matchPalette(paletteItems(ctx, spec.bindings), ui.overlay.query);
     body = <PaletteOverlay query={ui.overlay.query} items={items} selected={Math.min(ui.overlay.selected, Math.max(0, items.length - 1))} width={width} height={bodyHeight} />;
   } else if (ui.overlay?.kind === 'notice') body = <NoticeOverlay title={ui.overlay.title} lines={ui.overlay.lines} height={bodyHeight} />;
-  else body = <Router route={ui.route} width={width} height={bodyHeight} />;
+  else {
+    body = <Router route={ui.route} width={width} height={bodyHeight} />;
+    clipsWidth = spec.fitsWidth !== true;
+  }
 
   const { ctx: hintCtx } = keyContext(store, nowMs(), bodyHeight, exit);
   const hints = footerHints(spec, GLOBAL_BINDINGS, hintCtx, ui.readOnly);
@@ -97,7 +102,7 @@ function Shell() {
     <ClockProvider>
       <Box flexDirection="column" width={width} height={height}>
         <TitleBar width={width} />
-        <Box height={bodyHeight} flexDirection="column" overflow="hidden">
+        <Box height={bodyHeight} flexDirection="column" overflowY="hidden" overflowX={clipsWidth ? 'hidden' : 'visible'}>
           {body}
         </Box>
         {filterShown ? (

@@ -36,5 +36,6 @@ export const browseScreen: ScreenSpec<'browse'> = {
     },
   },
   textField: browserTextField,
+  fitsWidth: true,
   Component: BrowseScreen,
 };

@@ -45,6 +45,12 @@ export interface ScreenSpec<K extends RouteKind> {
    * Without it (or undefined), the title bar tells the report's as a whole.
    */
   freshness?(state: StatusView, route: RouteOf<K>, nowMs: number): Freshness | undefined;
+  /**
+   * Nothing it draws goes past the width it is given (each text is cut to its
+   * box): the shell then clips it to its height only, sparing Ink the cut of
+   * every line sideways on each frame (the file browser's rows).
+   */
+  readonly fitsWidth?: boolean;
   readonly Component: (props: ScreenProps<K>) => ReactNode;
 }
 

@@ -28,19 +28,40 @@ function entrySize(e: BrowseEntry): string {
   return formatBytes(e.sizeBytes);
 }
 
-/** Padded or cut to `width` columns, with … when cut. */
-function fit(text: string, width: number): string {
+/** Cut to `width` columns, with … when cut (not padded: the row's columns are placed by layout). */
+function cut(text: string, width: number): string {
   const chars = [...text];
-  return chars.length <= width ? text + ' '.repeat(width - chars.length) : `${chars.slice(0, Math.max(0, width - 1)).join('')}…`;
+  return chars.length <= width ? text : `${chars.slice(0, Math.max(0, width - 1)).join('')}…`;
 }
 
-/** One row: cursor mark, choice, name, size, time; below 60 columns the time goes first. */
-export function entryLine(e: BrowseEntry, mark: keyof typeof MARK, isCursor: boolean, width: number): string {
+/** A row in two parts, and the spaces between them on a whole line. */
+export interface EntryParts {
+  /** Cursor mark, choice, and the name cut to its column. */
+  readonly lead: string;
+  /** Size and (from 60 columns) time, ending at the row's right edge; the size is right-aligned by where it ends. */
+  readonly columns: string;
+  readonly padding: number;
+}
+
+/**
+ * One row in two parts: the lead and the columns. The spaces between them
+ * are not text the row draws (the cursor's, in inverse video, does): Ink
+ * makes a cell of every character it is given on every frame, and a row's
+ * padding was most of them.
+ */
+export function entryParts(e: BrowseEntry, mark: keyof typeof MARK, isCursor: boolean, width: number): EntryParts {
   const showTime = width >= 60;
-  const fixed = 2 + 4 + (SIZE_W + 1) + (showTime ? TIME_W + 1 : 0);
-  const name = fit(`${e.name}${SUFFIX[e.kind] ?? ''}`, Math.max(4, width - fixed));
-  const size = entrySize(e).padStart(SIZE_W);
-  return `${isCursor ? '› ' : '  '}${MARK[mark]} ${name} ${size}${showTime ? ` ${entryTime(e.mtimeMs)}` : ''}`;
+  const columns = ` ${entrySize(e)}${showTime ? ` ${entryTime(e.mtimeMs)}` : ''}`;
+  // The name's column ends where the widest size would start; a size wider than that (1023.9 KiB) takes from the name.
+  const room = Math.max(columns.length, SIZE_W + 1 + (showTime ? TIME_W + 1 : 0));
+  const lead = `${isCursor ? '› ' : '  '}${MARK[mark]} ${cut(`${e.name}${SUFFIX[e.kind] ?? ''}`, Math.max(4, width - 6 - room))}`;
+  return { lead, columns, padding: Math.max(0, width - [...lead].length - columns.length) };
+}
+
+/** One row as a whole line, `width` columns: the lead, padding, the columns. */
+export function entryLine(e: BrowseEntry, mark: keyof typeof MARK, isCursor: boolean, width: number): string {
+  const { lead, columns, padding } = entryParts(e, mark, isCursor, width);
+  return lead + ' '.repeat(padding) + columns;
 }
 
 function headerText(b: Browser, shown: number): string {
@@ -85,7 +106,8 @@ export function browserView(b: Browser, width: number, height: number): FileBrow
   const rows: BrowserRow[] = entries.slice(start, start + visible).map((e, i) => {
     const mark = selectionMark(b, e.path);
     const isCursor = start + i === cursor;
-    return { key: e.path, text: entryLine(e, mark, isCursor, width), isCursor, mark };
+    // Keyed by line, not by entry: a move or a filter changes the text of the lines on screen, it does not take them down and build new ones.
+    return { key: String(i), ...entryParts(e, mark, isCursor, width), isCursor, mark };
   });
   const position = entries.length > visible ? `  ${n(start + 1)}-${n(start + rows.length)} of ${n(entries.length)}` : null;
   return { ...base, body: { kind: 'rows', rows, position } };

@@ -6,8 +6,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { seededStore } from '../helpers/tui/estate.js';
 import { KEY, renderApp, sleep, type Rendered } from '../helpers/tui/render-app.js';
-import { treeLoader, wideDir, type Tree } from '../helpers/tui/browse-tree.js';
-import { selectedPaths, type AppStore } from '../../src/store/index.js';
+import { MTIME_MS, treeLoader, wideDir, type Tree } from '../helpers/tui/browse-tree.js';
+import { entryLine } from '../../screens/browse/browser-view.js';
+import { entryAtCursor, selectedPaths, selectionMark, visibleEntries, type AppStore } from '../../src/store/index.js';
 
 let view: Rendered | undefined;
 afterEach(() => {
@@ -254,6 +255,41 @@ describe('a directory of 100,000 entries', () => {
     await v.waitFor('1 of 100,000 match "99999"'); // file-099999
     // Generous: a loaded CI machine; the bench measures the real figure (npm run bench -- tui browser).
     expect(performance.now() - t0).toBeLessThan(5_000);
+  });
+});
+
+describe('rows on screen', () => {
+  it('each row reads as its whole line: marks and name, padding, size and time against the right edge', async () => {
+    for (const columns of [120, 80, 50]) {
+      const { store, view: v } = await open(TREE, { columns, rows: 24 });
+      await v.press(' ', 'j', 'j');
+      await v.waitFor(/› \[ \] var\//);
+      const b = store.getState().browser!;
+      const frame = v.frame().split('\n');
+      for (const e of visibleEntries(b)) {
+        const line = entryLine(e, selectionMark(b, e.path), e === entryAtCursor(b), columns).trimEnd();
+        expect(frame).toContain(line);
+      }
+      v.unmount();
+      view = undefined;
+    }
+  });
+
+  it("in colour the cursor's row is inverse video across the whole width, padding included", async () => {
+    const chalk = (await import('chalk')).default;
+    const level = chalk.level;
+    chalk.level = 1;
+    try {
+      const { view: v } = await open(TREE, { columns: 80, rows: 24 }, { color: true });
+      await v.press('j');
+      await v.waitFor(/› \[ \] root\//);
+      const esc = String.fromCharCode(27);
+      const line = v.raw().split('\n').find((l) => l.includes('› [ ] root/'))!;
+      const inverse = new RegExp(`${esc}\\[7m(.*?)${esc}\\[27m`).exec(line)?.[1] ?? '';
+      expect(inverse.replace(new RegExp(`${esc}\\[[0-9;]*m`, 'g'), '')).toBe(entryLine({ path: '/root', name: 'root', kind: 'dir', mtimeMs: MTIME_MS }, 'none', true, 80));
+    } finally {
+      chalk.level = level;
+    }
   });
 });
 

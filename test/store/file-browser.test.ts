@@ -19,6 +19,33 @@ describe('the filter', () => {
     expect(names('A')).toEqual(names('a'));
   });
 
+  it('typed and erased in any order, the narrowed and cached results are what a fresh scan of the whole listing gives', () => {
+    // A fixed pseudo-random sequence (mulberry32): names over a small alphabet (many partial matches), filters typed, erased and started again.
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) % n;
+    };
+    const letters = 'abAB.-7';
+    const word = (max: number) => Array.from({ length: 1 + rand(max) }, () => letters[rand(letters.length)]).join('');
+    const big = sortedListing({ dir: '/', entries: Array.from({ length: 2_000 }, (_, i) => file('/', `${word(6)}${i % 3 === 0 ? '' : String(i % 50)}`)) });
+    const fresh = (f: string) => big.entries.filter((e) => e.name.toLowerCase().includes(f.toLowerCase()));
+    let typed = '';
+    let kinds = 0;
+    for (let k = 0; k < 600; k++) {
+      const move = typed.length >= 4 ? 0 : rand(6);
+      // Erase a letter, start again (often shorter than a cached text, or sharing no prefix with it), or type one.
+      typed = move <= 1 ? typed.slice(0, -1) : move === 2 ? word(3) : typed + letters[rand(letters.length)]!;
+      const want = fresh(typed);
+      if (want.length > 0 && want.length < big.entries.length) kinds++;
+      expect(filteredEntries(big, typed)).toEqual(want);
+    }
+    // The sequence is not trivial: most filters kept some entries and dropped others.
+    expect(kinds).toBeGreaterThan(300);
+  });
+
   it('answers the same filter with the same array (a frame does not filter again)', () => {
     expect(filteredEntries(listing, 'et')).toBe(filteredEntries(listing, 'et'));
   });
