@@ -12,6 +12,8 @@ import type { FileContext, FileDraft, InternalSource } from '../../src/kinds/fil
 import type { FileTarget } from '../../src/kinds/files-types.js';
 import { fileCandidates } from '../../src/services/restore/files-sources.js';
 import type { FakeRunner } from './fake-runner.js';
+import { expect } from 'vitest';
+import { RestoreError } from '../../src/kinds/restore-types.js';
 
 export interface TestContext extends FileContext {
   /** How many times a whole tree was read (the cache holds the rest). */
@@ -61,4 +63,14 @@ export function internalSources(layer: Layer, target: FileTarget, drafts: readon
 /** Every argv element of a plan's commands, for "no secret in argv". */
 export function argvOf(parts: { readonly steps: readonly { readonly command: { readonly argv: readonly string[] } }[]; readonly checks: readonly { readonly command: { readonly argv: readonly string[] } }[] }): string[] {
   return [...parts.steps, ...parts.checks].flatMap((s) => s.command.argv);
+}
+
+/** What a promise rejected with, which must be a RestoreError (the rules' refusals). */
+export async function refusal(p: Promise<unknown>): Promise<RestoreError> {
+  const e = await p.then(
+    () => undefined,
+    (x: unknown) => x,
+  );
+  expect(e).toBeInstanceOf(RestoreError);
+  return e as RestoreError;
 }

@@ -12,9 +12,8 @@ import type { FileTarget } from '../../../src/kinds/files-types.js';
 import { pbsFiles } from '../../../src/kinds/pbs/files.js';
 import { judgeFilesMatch } from '../../../src/kinds/shared/files/checks.js';
 import type { LayerOf } from '../../../src/kinds/planner-context.js';
-import { RestoreError } from '../../../src/kinds/restore-types.js';
 import { FakeRunner, type FakeReply } from '../../helpers/fake-runner.js';
-import { argvOf, fileContext, internalSources } from '../../helpers/file-rules.js';
+import { argvOf, fileContext, internalSources, refusal } from '../../helpers/file-rules.js';
 import { fixture, reply } from '../../helpers/fixtures.js';
 import { inventoryOf, layerObs } from '../../helpers/observations.js';
 
@@ -58,14 +57,6 @@ const input = (target: FileTarget, wanted: FileSourcesInput['wanted'] = { kind: 
 const guest = (assetId: string, path: string): FileTarget => ({ kind: 'guest', assetId, path });
 const onHost = (path: string): FileTarget => ({ kind: 'path', host: 'pve1', path });
 
-async function refusal(p: Promise<unknown>): Promise<RestoreError> {
-  const e = await p.then(
-    () => undefined,
-    (x: unknown) => x,
-  );
-  expect(e).toBeInstanceOf(RestoreError);
-  return e as RestoreError;
-}
 
 /** The host's catalog: catalog-dump-ct's /etc as the etc.pxar archive of a host backup. */
 const hostCatalog = (): FakeReply => {

@@ -13,9 +13,8 @@ import type { FileTarget } from '../../../src/kinds/files-types.js';
 import type { LayerOf } from '../../../src/kinds/planner-context.js';
 import { rcloneFiles } from '../../../src/kinds/rclone/files.js';
 import { rcloneCold } from '../../../src/kinds/rclone/thaw.js';
-import { RestoreError } from '../../../src/kinds/restore-types.js';
 import { FakeRunner, type FakeReply } from '../../helpers/fake-runner.js';
-import { argvOf, fileContext, internalSources } from '../../helpers/file-rules.js';
+import { argvOf, fileContext, internalSources, refusal } from '../../helpers/file-rules.js';
 import { fixture, reply } from '../../helpers/fixtures.js';
 import { inventoryOf, layerObs } from '../../helpers/observations.js';
 
@@ -63,14 +62,6 @@ async function sourceOf(target: FileTarget, observation: LayerObservation = warm
   return internalSources(layer, target, drafts, { nowSec: NOW })[0]!;
 }
 
-async function refusal(p: Promise<unknown>): Promise<RestoreError> {
-  const e = await p.then(
-    () => undefined,
-    (x: unknown) => x,
-  );
-  expect(e).toBeInstanceOf(RestoreError);
-  return e as RestoreError;
-}
 
 /** An lsjson answer in rclone's format (as lsjson-1.60-dir and lsjson-s3-glacier print it). */
 function lsjson(entries: { path: string; size?: number; dir?: boolean; tier?: string }[]): FakeReply {

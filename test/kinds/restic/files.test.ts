@@ -8,11 +8,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LayerOf } from '../../../src/kinds/planner-context.js';
 import type { FileTarget } from '../../../src/kinds/files-types.js';
 import type { FileSourcesInput } from '../../../src/kinds/files-rule.js';
-import { RestoreError } from '../../../src/kinds/restore-types.js';
 import { resticFiles } from '../../../src/kinds/restic/files.js';
 import type { LayerObservation, RecoveryPoint } from '../../../src/domain/types.js';
 import { FakeRunner } from '../../helpers/fake-runner.js';
-import { argvOf, fileContext, internalSources } from '../../helpers/file-rules.js';
+import { argvOf, fileContext, internalSources, refusal } from '../../helpers/file-rules.js';
 import { reply } from '../../helpers/fixtures.js';
 import { inventoryOf, layerObs } from '../../helpers/observations.js';
 
@@ -50,14 +49,6 @@ async function sourceOf(path: string) {
   return internalSources(layer, t, drafts, { nowSec: NOW })[0]!;
 }
 
-async function refusal(p: Promise<unknown>): Promise<RestoreError> {
-  const e = await p.then(
-    () => undefined,
-    (x: unknown) => x,
-  );
-  expect(e).toBeInstanceOf(RestoreError);
-  return e as RestoreError;
-}
 
 describe('restic sources: which snapshots hold a path', () => {
   it('a path inside the backed-up directory: the newest snapshot of that directory, browsing from the path', async () => {

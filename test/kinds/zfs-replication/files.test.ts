@@ -13,10 +13,9 @@ import type { LayerObservation, RecoveryPoint } from '../../../src/domain/types.
 import { mountKey, type FileSourcesInput, type InternalSource } from '../../../src/kinds/files-rule.js';
 import type { FileTarget } from '../../../src/kinds/files-types.js';
 import type { LayerOf } from '../../../src/kinds/planner-context.js';
-import { RestoreError } from '../../../src/kinds/restore-types.js';
 import { zfsReplicaFiles } from '../../../src/kinds/zfs-replication/files.js';
 import { FakeRunner } from '../../helpers/fake-runner.js';
-import { fileContext, internalSources } from '../../helpers/file-rules.js';
+import { fileContext, internalSources, refusal } from '../../helpers/file-rules.js';
 import { reply } from '../../helpers/fixtures.js';
 import { inventoryOf, layerObs } from '../../helpers/observations.js';
 
@@ -66,14 +65,6 @@ const input = (target: FileTarget, o: { wanted?: FileSourcesInput['wanted']; obs
 const at = (path: string, h = 'nas1'): FileTarget => ({ kind: 'path', host: h, path });
 const SOURCE_DS: FileTarget = { kind: 'dataset', dataset: 'tank/data' };
 
-async function refusal(p: Promise<unknown>): Promise<RestoreError> {
-  const e = await p.then(
-    () => undefined,
-    (x: unknown) => x,
-  );
-  expect(e).toBeInstanceOf(RestoreError);
-  return e as RestoreError;
-}
 
 async function sourceOf(target: FileTarget, wanted: FileSourcesInput['wanted'] = { kind: 'latest' }): Promise<InternalSource> {
   const drafts = await zfsReplicaFiles.sources(layer, input(target, { wanted }), ctx());

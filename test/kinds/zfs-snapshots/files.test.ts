@@ -12,10 +12,9 @@ import type { LayerObservation, RecoveryPoint } from '../../../src/domain/types.
 import { mountKey, type FileSourcesInput, type InternalSource } from '../../../src/kinds/files-rule.js';
 import type { FileTarget } from '../../../src/kinds/files-types.js';
 import type { LayerOf } from '../../../src/kinds/planner-context.js';
-import { RestoreError } from '../../../src/kinds/restore-types.js';
 import { zfsSnapshotFiles } from '../../../src/kinds/zfs-snapshots/files.js';
 import { FakeRunner, type FakeReply } from '../../helpers/fake-runner.js';
-import { fileContext, internalSources } from '../../helpers/file-rules.js';
+import { fileContext, internalSources, refusal } from '../../helpers/file-rules.js';
 import { reply } from '../../helpers/fixtures.js';
 import { inventoryOf, layerObs } from '../../helpers/observations.js';
 
@@ -47,14 +46,6 @@ async function sourceOf(target: FileTarget, wanted: FileSourcesInput['wanted'] =
   return internalSources(layer, target, drafts, { wanted, nowSec: NOW })[0]!;
 }
 
-async function refusal(p: Promise<unknown>): Promise<RestoreError> {
-  const e = await p.then(
-    () => undefined,
-    (x: unknown) => x,
-  );
-  expect(e).toBeInstanceOf(RestoreError);
-  return e as RestoreError;
-}
 
 const listDir = (dir: string, limit: number) => ['sh', '-c', DIRECTORY_SCRIPT, 'sh', dir, String(limit + 2), FIND_FORMAT];
 const listTree = (dir: string) => ['sh', '-c', TREE_SCRIPT, 'sh', dir, '1000002', FIND_FORMAT];
