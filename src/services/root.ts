@@ -23,7 +23,8 @@ import type { FileRestoreEngine } from './restore/files-api.js';
 import { THAW_DIR } from './restore/thaw-file.js';
 import type { RestoreEngine } from './restore/api.js';
 import { ROTATION_FILE } from './restore/rotation-file.js';
-import { readDrPlan } from './dr/plan-reader.js';
+import { carriedGuestFiles } from './dr/carried-files.js';
+import { readDrPlan, type PlanReaderDeps } from './dr/plan-reader.js';
 import { createDrEngine } from './dr/engine.js';
 import { KNOWN_HOSTS_FILE, REBUILD_FILE } from './dr/rebuild-file.js';
 import { buildReport, reportSummary } from './dr/report.js';
@@ -134,9 +135,22 @@ export function composeServices(opts: ServicesOptions): Services {
     return { collection: runs.length > 0 ? { ...collected, layers: withStrataRuns(collected.layers, runs) } : collected };
   };
 
-  const drPlanDeps = {
+  const fileRestoreReading = (read: typeof readStatus) =>
+    createFileRestoreEngine({
+      inventory,
+      readStatus: read,
+      evidence: () => ({ verifications: evidence.verifications(), restores: evidence.restoreRuns() }),
+      catchUpEvidence: () => evidence.catchUp(),
+      planContext,
+      execute,
+      thawDir: statePath(THAW_DIR, env),
+      ...(opts.filePollMs !== undefined ? { pollMs: opts.filePollMs } : {}),
+    });
+  const drPlanDeps: PlanReaderDeps = {
     inventory,
     readStatus,
+    // From the reading the plan already made: the copy's snapshots are known, only its listing is read.
+    carriedGuestFiles: ({ layerId, carrier, guestDir, timeoutMs, collection }) => carriedGuestFiles(fileRestoreReading(async () => ({ collection })), { layerId, carrier, guestDir, timeoutMs }),
     evidence: () => ({ verifications: evidence.verifications(), restores: evidence.restoreRuns() }),
     readCardFacts: (timeoutMs: number) => readCardFacts({ inventory, runnerFor: probeRunner, timeoutMs }),
     runnerFor: probeRunner,
@@ -186,16 +200,7 @@ export function composeServices(opts: ServicesOptions): Services {
       execute: (plan, o) => execute(plan, o),
       describeStep: (step) => describeCommand(step.command),
     },
-    fileRestore: createFileRestoreEngine({
-      inventory,
-      readStatus,
-      evidence: () => ({ verifications: evidence.verifications(), restores: evidence.restoreRuns() }),
-      catchUpEvidence: () => evidence.catchUp(),
-      planContext,
-      execute,
-      thawDir: statePath(THAW_DIR, env),
-      ...(opts.filePollMs !== undefined ? { pollMs: opts.filePollMs } : {}),
-    }),
+    fileRestore: fileRestoreReading(readStatus),
     readDrCardFacts: (timeoutMs) => readCardFacts({ inventory, runnerFor: probeRunner, timeoutMs }),
     dr,
     restore: createRestoreEngine({

@@ -44,13 +44,20 @@ describe('strata dr plan on the disaster lab', () => {
     const vm111 = p.guests.find((g) => g.assetId === 'vm/111')!;
     expect(vm111.paths.map((x) => [x.kind, x.layerId])).toEqual([['chain', 'restic-cloud']]);
     expect(vm111.path!.steps.find((x) => x.kind === 'restore-datastore')!.expectedSeconds).toBeGreaterThan(3600);
-    // The chain runs before tier0 and its time is estimated from the copy's size; vm/111's own restore has no size or measure: unknown from tier2 on.
+    // vm/111's own restore is sized from the index files of its newest backup inside the copy
+    // (jellyfin's 500 GiB disk); the chain runs just before tier2 and its time is the copy's size.
+    const restore = vm111.path!.steps.find((x) => x.kind === 'guest-restore')!;
+    expect(vm111.path!.estimate).toBe('about 1 h 25 min (estimate from 500.0 GiB at 100.0 MiB/s)');
+    expect(restore.expectedSeconds).toBeGreaterThan(5_000);
+    expect(p.steps.map((x) => x.id).slice(5, 9)).toEqual(['tier:tier0', 'tier:tier1', 'chains', 'tier:tier2']);
     expect(p.tiers.map((t) => [t.name, t.rtoSeconds, t.meetsRto])).toEqual([
       ['tier0', 4 * 3600, true],
       ['tier1', 8 * 3600, true],
-      ['tier2', 86_400, null],
-      ['tier3', 3 * 86_400, null],
+      ['tier2', 86_400, true],
+      ['tier3', 3 * 86_400, true],
     ]);
+    const chains = p.steps.find((x) => x.id === 'chains')!.expectedSeconds!;
+    expect(p.tiers[2]!.expectedUpAfterSeconds).toBe(p.tiers[1]!.expectedUpAfterSeconds! + chains + p.tiers[2]!.expectedSeconds!);
     expect(p.tiers[1]!.expectedUpAfterSeconds).toBeGreaterThan(p.tiers[0]!.expectedUpAfterSeconds!);
     const pre = Object.fromEntries(p.prerequisites.map((x) => [x.id, x.state]));
     expect(pre).toMatchObject({

@@ -14,6 +14,8 @@ import { errorText } from '../../domain/error-text.js';
 import { asConfigBackup, asPbs, keptAt, layerSecrets } from '../../domain/layer-kinds/dr.js';
 import type { SecretRef } from '../../domain/inventory-file.js';
 import type { Inventory, Layer } from '../../domain/inventory.js';
+import { imageBytesOfIndexes } from '../../domain/dr/index-size.js';
+import { estimateRestore, type MeasuredRestore } from '../../domain/restore/estimate.js';
 import { rankSources } from '../../domain/restore/rank.js';
 import type { RestoreSource } from '../../domain/restore/types.js';
 import type { LayerObservation } from '../../domain/types.js';
@@ -21,7 +23,7 @@ import type { Runner } from '../../transport/runner.js';
 import type { Collection, CollectOptions } from '../collector.js';
 import type { RestoreRunRecord } from '../journal/restore-runs.js';
 import type { VerificationRecord } from '../journal/verifications.js';
-import { candidates, layersForGuests } from '../restore/sources.js';
+import { candidates, layersForGuests, measuredOf } from '../restore/sources.js';
 import { evaluateStatus } from '../status-service.js';
 
 export interface PlanReaderDeps {
@@ -31,6 +33,12 @@ export interface PlanReaderDeps {
   readCardFacts(timeoutMs: number): Promise<DrFacts>;
   readonly runnerFor: (host: string) => Runner;
   lookupEnv(name: string): string | undefined;
+  /**
+   * The files of a guest's newest backup inside a copy of a datastore
+   * (`carrier` the copy's asset, `files/HOST:/PATH`; the guest's directory
+   * `vm/111` under it), read from the copy's layer; null when they cannot be read.
+   */
+  carriedGuestFiles?(o: { readonly layerId: string; readonly carrier: string; readonly guestDir: string; readonly timeoutMs: number; readonly collection: Collection }): Promise<readonly { readonly name: string; readonly sizeBytes?: number }[] | null>;
 }
 
 export interface PlanOptions {
@@ -96,7 +104,7 @@ export async function readDrPlan(deps: PlanReaderDeps, opts: PlanOptions = {}): 
   for (const a of report.assets) if (isGuestId(a.id) && (a.host === null || a.host === lostHost)) ids.add(a.id);
   const ev = deps.evidence();
   const layers = layersForGuests(inventory);
-  const guests: GuestInput[] = [...ids].map((assetId) => {
+  const guests: GuestInput[] = await Promise.all([...ids].map(async (assetId): Promise<GuestInput> => {
     const asset = report.assets.find((a) => a.id === assetId);
     const tier = inventory.tiers.find((t) => t.assets.includes(assetId))?.name ?? asset?.tier ?? null;
     const c = candidates({
@@ -112,9 +120,10 @@ export async function readDrPlan(deps: PlanReaderDeps, opts: PlanOptions = {}): 
       nowSec: collection.finishedAtSec,
     });
     const direct = rankSources(c.candidates);
-    const carried = carriedChains(inventory, assetId, observations, hostUp, collection.finishedAtSec).filter((x) => !direct.some((d) => d.layerId === x.layerId && d.via.length > 0));
+    const chained = carriedChains(inventory, assetId, observations, hostUp, collection.finishedAtSec).filter((x) => !direct.some((d) => d.layerId === x.layerId && d.via.length > 0));
+    const carried = await Promise.all(chained.map((x) => withGuestEstimate(deps, x, measuredOf(assetId, ev.restores), timeoutMs, collection)));
     return { assetId, ...(asset?.name && asset.name !== assetId ? { name: asset.name } : {}), tier, sources: [...direct, ...carried], unreadable: c.unreadable };
-  });
+  }));
 
   const prerequisites = await readPrerequisites(deps, { lostHost, answering, facts, timeoutMs });
   return buildDrPlan({
@@ -172,6 +181,28 @@ function carriedChains(inventory: Inventory, assetId: string, observations: Read
     }
   }
   return out;
+}
+
+/** A PBS datastore's directory of a guest: `vm/111`, under `ns/<name>/` per level of the layer's namespace. */
+const guestDirIn = (namespace: string | undefined, assetId: string) => `${(namespace ?? '').split('/').filter(Boolean).map((n) => `ns/${n}/`).join('')}${assetId}`;
+
+/**
+ * A chained guest's own restore, estimated as a direct one is (measured, else
+ * its size): the size from the index files of its newest backup inside the
+ * copy, read from the copy (one listing of it, bounded); unknown when they
+ * cannot be read.
+ */
+async function withGuestEstimate(deps: PlanReaderDeps, source: RestoreSource, measured: readonly MeasuredRestore[], timeoutMs: number, collection: Collection): Promise<RestoreSource> {
+  const layer = deps.inventory.layers.find((l) => l.id === source.layerId);
+  const origin = asPbs(deps.inventory.layers.find((l) => l.id === source.via[0]));
+  let sizeBytes: number | undefined;
+  for (const carrier of layer?.carriers ?? []) {
+    if (sizeBytes !== undefined || !deps.carriedGuestFiles) break;
+    const files = await deps.carriedGuestFiles({ layerId: source.layerId, carrier, guestDir: guestDirIn(origin?.namespace, source.assetId), timeoutMs, collection }).catch(() => null);
+    sizeBytes = (files && imageBytesOfIndexes(files)) ?? undefined;
+  }
+  const estimate = estimateRestore({ method: 'restore', layerId: source.via[0] ?? source.layerId, measured, ...(sizeBytes !== undefined ? { sizeBytes } : {}) });
+  return estimate.seconds === null ? source : { ...source, estimate };
 }
 
 interface PrereqContext {
