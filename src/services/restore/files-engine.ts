@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { joinTreePath } from '../../adapters/shared/file-tree.js';
 import { mountpoint as zfsMountpoint } from '../../adapters/zfs/index.js';
+import { errorText } from '../../domain/error-text.js';
 import { isoTime } from '../../domain/format.js';
 import type { Layer } from '../../domain/inventory.js';
 import type { LayerKind } from '../../domain/inventory-file.js';
@@ -106,17 +107,23 @@ export function createFileRestoreEngine(deps: FileEngineDeps): FileRestoreEngine
     return { kind: 'path', ...p };
   }
 
-  /** The mountpoints of every dataset the layers' file rules name (one probe each, in parallel). */
-  async function mountpoints(): Promise<Map<string, string>> {
+  /**
+   * The mountpoints of every dataset the layers' file rules name (one probe
+   * each, in parallel), and why the ones that could not be read were not: a
+   * dataset whose mountpoint is unknown gives no source, and says why.
+   */
+  async function mountpoints(): Promise<{ readonly mounts: Map<string, string>; readonly failed: Map<string, string> }> {
     const want = inventory.layers.flatMap((l) => filesOf(l)?.datasets?.(l) ?? []);
-    const out = new Map<string, string>();
+    const mounts = new Map<string, string>();
+    const failed = new Map<string, string>();
     await Promise.all(
       want.map(async ([host, ds]) => {
-        const r = await zfsMountpoint(runner(host), ds, { timeoutMs: 20_000 }).catch(() => undefined);
-        if (r?.ok && 'path' in r.value) out.set(mountKey(host, ds), r.value.path);
+        const r = await zfsMountpoint(runner(host), ds, { timeoutMs: 20_000 }).catch((e: unknown) => ({ ok: false as const, error: { message: errorText(e) } }));
+        if (!r.ok) failed.set(mountKey(host, ds), r.error.message);
+        else if ('path' in r.value) mounts.set(mountKey(host, ds), r.value.path);
       }),
     );
-    return out;
+    return { mounts, failed };
   }
 
   async function sources(q: FileSourceQuery): Promise<FileSourceList> {
@@ -127,7 +134,7 @@ export function createFileRestoreEngine(deps: FileEngineDeps): FileRestoreEngine
     };
     const layers = inventory.layers.filter((l) => holds(l) && (q.layerId === undefined || l.id === q.layerId));
     if (q.layerId !== undefined && layers.length === 0) fail('no-source', `layer ${q.layerId} ${inventory.layers.some((l) => l.id === q.layerId) ? 'holds no files Strata restores' : 'is not in the inventory'}`);
-    const [{ collection }, mounts] = await Promise.all([deps.readStatus({ layers: layers.map((l) => l.id) }), mountpoints()]);
+    const [{ collection }, { mounts, failed: mountsUnread }] = await Promise.all([deps.readStatus({ layers: layers.map((l) => l.id) }), mountpoints()]);
     const observations: Record<string, LayerObservation> = Object.fromEntries(collection.layers.map((l) => [l.layerId, l]));
     const wanted = q.point ?? { kind: 'latest' as const };
     const mirrors = inventory.layers.map((l) => filesOf(l)?.mirror?.(l, mounts)).filter((m): m is Mirror => m !== undefined);
@@ -164,7 +171,15 @@ export function createFileRestoreEngine(deps: FileEngineDeps): FileRestoreEngine
       .map((l) => observations[l.id])
       .filter((o): o is LayerObservation => o !== undefined && o.errors.length > 0 && o.points.length === 0 && !gave.has(o.layerId))
       .map((o) => ({ layerId: o.layerId, reason: o.errors.map((e) => e.message).join('; ') }));
-    const unreadable = [...fromReading, ...notRead.filter((n) => !fromReading.some((u) => u.layerId === n.layerId))];
+    // A dataset on the asked host (or the asked dataset) whose mountpoint could not be read: its layer may hold the path.
+    const mountNotRead = layers
+      .filter((l) => !gave.has(l.id))
+      .flatMap((l) =>
+        (filesOf(l)?.datasets?.(l) ?? [])
+          .filter(([h, ds]) => mountsUnread.has(mountKey(h, ds)) && (target.kind === 'dataset' ? target.dataset === ds : target.kind === 'path' && target.host === h))
+          .map(([h, ds]) => ({ layerId: l.id, reason: `the mountpoint of ${ds} on ${h} could not be read: ${mountsUnread.get(mountKey(h, ds))}` })),
+      );
+    const unreadable = [...fromReading, ...notRead, ...mountNotRead].filter((u, i, all) => all.findIndex((x) => x.layerId === u.layerId) === i);
     if (list.length === 0 && unreadable.length === 0) {
       fail('not-found', `no layer holds ${target.kind === 'dataset' ? `dataset ${target.dataset}` : `${target.kind === 'guest' ? target.assetId : target.host}:${target.path}`}${q.point?.kind === 'at' ? ` at ${isoTime(q.point.timeSec)}` : ''}`);
     }
