@@ -146,11 +146,18 @@ export function composeServices(opts: ServicesOptions): Services {
       thawDir: statePath(THAW_DIR, env),
       ...(opts.filePollMs !== undefined ? { pollMs: opts.filePollMs } : {}),
     });
+  // One engine per plan's reading: a copy's listing is read once for all its guests.
+  const engines = new WeakMap<Collection, ReturnType<typeof fileRestoreReading>>();
+  const readingOf = (collection: Collection) => {
+    let e = engines.get(collection);
+    if (!e) engines.set(collection, (e = fileRestoreReading(async () => ({ collection }))));
+    return e;
+  };
   const drPlanDeps: PlanReaderDeps = {
     inventory,
     readStatus,
     // From the reading the plan already made: the copy's snapshots are known, only its listing is read.
-    carriedGuestFiles: ({ layerId, carrier, guestDir, timeoutMs, collection }) => carriedGuestFiles(fileRestoreReading(async () => ({ collection })), { layerId, carrier, guestDir, timeoutMs }),
+    carriedGuestFiles: ({ layerId, carrier, guestDir, timeoutMs, collection }) => carriedGuestFiles(readingOf(collection), { layerId, carrier, guestDir, timeoutMs }),
     evidence: () => ({ verifications: evidence.verifications(), restores: evidence.restoreRuns() }),
     readCardFacts: (timeoutMs: number) => readCardFacts({ inventory, runnerFor: probeRunner, timeoutMs }),
     runnerFor: probeRunner,

@@ -121,7 +121,9 @@ export async function readDrPlan(deps: PlanReaderDeps, opts: PlanOptions = {}): 
     });
     const direct = rankSources(c.candidates);
     const chained = carriedChains(inventory, assetId, observations, hostUp, collection.finishedAtSec).filter((x) => !direct.some((d) => d.layerId === x.layerId && d.via.length > 0));
-    const carried = await Promise.all(chained.map((x) => withGuestEstimate(deps, x, measuredOf(assetId, ev.restores), timeoutMs, collection)));
+    // Sizing a chained guest reads the copy's listing: only for a guest the chain is the way back of.
+    const directly = direct.some((d) => d.via.length === 0 && hostUp.get(d.host) !== false);
+    const carried = directly ? chained : await Promise.all(chained.map((x) => withGuestEstimate(deps, x, measuredOf(assetId, ev.restores), timeoutMs, collection)));
     return { assetId, ...(asset?.name && asset.name !== assetId ? { name: asset.name } : {}), tier, sources: [...direct, ...carried], unreadable: c.unreadable };
   }));
 
