@@ -7,7 +7,6 @@
  * restore was cut off is restored again over the stub it left (only a guest
  * this rebuild started restoring; any other guest found there is left be).
  */
-import { isIP } from 'node:net';
 import { clusterResourcesCommand, parseGuests, type PveGuest } from '../../adapters/pve/index.js';
 import { parseStorageConfig, storageConfigCommand } from '../../adapters/pve/storage-config.js';
 import { longestFirst } from '../../domain/dr/plan.js';
@@ -20,25 +19,19 @@ import { findPbsStorage } from '../../kinds/pbs/storage-entry.js';
 import type { Command } from '../../transport/command.js';
 import { knownHostsLine, scanHostKey, type OfferedHostKey } from '../../transport/index.js';
 import type { Runner } from '../../transport/runner.js';
-import { describeCommand } from '../../transport/shell-script.js';
 import type { RestoreEngine } from '../restore/api.js';
 import { DrError, type ChainRun, type GuestRun, type HostConfigRoute, type HostKeyOffer, type Rebuild, type RebuildEvent, type RebuildState, type RebuildStep, type RebuildStepId, type SideBySide, type StepRunOptions } from './api.js';
 import { chainInPlace, restoredLayers, runChain, type ChainContext } from './rebuild-chain.js';
 import { addKnownHost, saveRebuild } from './rebuild-file.js';
+import { checkIdentity, hostConfigBack, restoreHostConfig, showNetwork, type HostStepContext } from './rebuild-host.js';
 import { readSecretValue } from './rebuild-secrets.js';
 import {
   addPbsCommand,
-  archiveDirOf,
   authIdOf,
-  CONFIG_DB,
-  configDbCommands,
   datastoreOf,
   hostConfigCommands,
   hostConfigTitle,
   pbsServerFor,
-  selectedConfigFiles,
-  selectedFilesCommands,
-  stagedFilesCommand,
   type PbsLayer,
 } from './rebuild-steps.js';
 
@@ -240,7 +233,7 @@ export class RebuildRun implements Rebuild {
   private async isDone(id: RebuildStepId): Promise<{ done: boolean; detail: string }> {
     if (id === 'node') return this.nodeTrusted();
     if (id === 'identity' || id === 'network') return { done: false, detail: '' };
-    if (id === 'host-config') return this.hostConfigBack();
+    if (id === 'host-config') return hostConfigBack(this.host());
     if (id === 'storage') return this.storagesThere();
     if (id === 'chains') return this.chainsNeeded();
     if (id.startsWith('tier:')) return this.tierUp(id);
@@ -248,9 +241,9 @@ export class RebuildRun implements Rebuild {
   }
 
   private async perform(id: RebuildStepId, opts: StepRunOptions): Promise<{ state: RebuildStep['state']; detail: string; compare?: SideBySide }> {
-    if (id === 'identity') return this.checkIdentity();
-    if (id === 'network') return this.showNetwork();
-    if (id === 'host-config') return this.restoreHostConfig(opts);
+    if (id === 'identity') return checkIdentity(this.host());
+    if (id === 'network') return showNetwork(this.host());
+    if (id === 'host-config') return restoreHostConfig(this.host(), this.route(), opts);
     if (id === 'storage') return this.addStorage(opts);
     if (id === 'chains') return this.runChains(opts);
     if (id.startsWith('tier:')) return this.restoreTier(id, opts);
@@ -301,92 +294,10 @@ export class RebuildRun implements Rebuild {
     return this.update('node', { state: 'done', detail: `trusted ${offered.fingerprint} (${offered.keyType}), written to ${this.deps.knownHostsPath}; pin it in the inventory (hostKeyFingerprint of host ${this.current.lost.host}) once the rebuild is done`, runs, startedAtSec: this.deps.nowSec(), endedAtSec: this.deps.nowSec() }, opts.onEvent);
   }
 
-  // identity and network (read-only) -----------------------------------------
+  // identity, network, host-config: src/services/dr/rebuild-host.ts -----------
 
-  private async checkIdentity(): Promise<{ state: RebuildStep['state']; detail: string }> {
-    const want = this.current.lost.node;
-    const host = (await this.onNode({ argv: ['hostname'] })).stdout.trim();
-    const addr = (await this.onNode({ argv: ['ip', '-br', 'addr'] })).stdout;
-    const address = this.current.lost.address;
-    const loopback = /^(127\.|::1$|localhost$)/.test(address);
-    const literal = isIP(address) !== 0;
-    const listed = addr.split(/\s+/).some((w) => w.split('/')[0] === address);
-    const addrNote = loopback
-      ? `the inventory reaches it at ${address} (a loopback address, not compared)`
-      : !literal
-        ? `the inventory names it ${address} (a name, not an address: check that it resolves to this node)`
-        : listed
-          ? `address ${address} is on it`
-          : null;
-    if (host !== want) return { state: 'failed', detail: `hostname is ${host || '(empty)'}, not ${want}: guests belong to the node of their name. Strata does not change it: reinstall, or set /etc/hostname and /etc/hosts, then run this step again` };
-    if (addrNote === null) return { state: 'failed', detail: `hostname ${host}, but ${address} is not among its addresses (ip -br addr): set it as on the lost node, then run this step again` };
-    return { state: 'done', detail: `hostname ${host}; ${addrNote}` };
-  }
-
-  private async showNetwork(): Promise<{ state: RebuildStep['state']; detail: string; compare?: SideBySide }> {
-    const links = (await this.onNode({ argv: ['ip', '-j', 'link'] })).stdout;
-    let names: string[] = [];
-    try {
-      names = (JSON.parse(links) as { ifname: string; link_type?: string }[]).filter((l) => l.link_type !== 'loopback').map((l) => l.ifname);
-    } catch {
-      names = [];
-    }
-    const archivedPath = `${archiveDirOf(this.current.configDbPath)}/etc/network/interfaces`;
-    const archived = await this.onNode({ argv: ['cat', archivedPath] });
-    const current = await this.onNode({ argv: ['cat', '/etc/network/interfaces'] });
-    const now = `NICs now: ${names.join(', ') || 'none read'}`;
-    if (archived.exitCode !== 0) return { state: 'done', detail: `${now}; the archived interfaces file is not at ${archivedPath} (take it out of the archive to compare). Nothing applied.` };
-    const used = [...new Set([...archived.stdout.matchAll(/(?:bridge-ports|bond-slaves)\s+([^\n]+)/g)].flatMap((m) => m[1]!.trim().split(/\s+/)).filter((n) => n !== 'none'))];
-    const missing = used.filter((n) => !names.includes(n));
-    const compare: SideBySide = {
-      left: { title: `archived ${archivedPath}`, lines: archived.stdout.replace(/\n$/, '').split('\n') },
-      right: { title: current.exitCode === 0 ? '/etc/network/interfaces now' : `/etc/network/interfaces not read (exit ${current.exitCode})`, lines: current.exitCode === 0 ? current.stdout.replace(/\n$/, '').split('\n') : [] },
-      missing,
-    };
-    return { state: 'done', compare, detail: `${now}; the archived file uses ${used.join(', ') || 'no bridge port'}${missing.length > 0 ? `; ${missing.join(', ')} does not exist here: rename it in the old file or pin the names before ifreload -a` : ''}. Nothing applied.` };
-  }
-
-  // host-config ---------------------------------------------------------------
-
-  private async hostConfigBack(): Promise<{ done: boolean; detail: string }> {
-    const r = await this.onNode(storageConfigCommand());
-    const parsed = parseStorageConfig(r.stdout, r.stderr, r.exitCode);
-    if (!parsed.ok) return { done: false, detail: `storage configuration not read: ${parsed.error.message}` };
-    const others = parsed.value.filter((e) => e.id !== 'local').map((e) => e.id);
-    return others.length > 0 ? { done: true, detail: `the node's configuration already holds the lost node's storages (${others.join(', ')})` } : { done: false, detail: 'only the installer\'s local storage: the configuration is not back yet' };
-  }
-
-  private restoreHostConfig(opts: StepRunOptions): Promise<{ state: RebuildStep['state']; detail: string }> {
-    return this.route() === 'files' ? this.copySelectedFiles(opts) : this.swapConfigDb(opts);
-  }
-
-  /** The `files` route: pve-cluster stays up; only the chosen files of the archived /etc/pve go onto it, each by itself. */
-  private async copySelectedFiles(opts: StepRunOptions): Promise<{ state: RebuildStep['state']; detail: string }> {
-    const dir = archiveDirOf(this.current.configDbPath);
-    const listed = await this.onNode(stagedFilesCommand(dir));
-    const files = listed.exitCode === 0 ? selectedConfigFiles(listed.stdout.split('\n').filter(Boolean), this.current.lost.node) : [];
-    if (!files.includes('storage.cfg')) {
-      return { state: 'blocked', detail: `no storage.cfg under ${dir}/etc/pve on the new node: take the /etc/pve files out of the newest off-site config archive there (the commands shown), then run this step again` };
-    }
-    const commands = selectedFilesCommands(dir, files).map((command) => ({ command, description: describeCommand(command) }));
-    const out = await this.execute('host-config', 'selected files of the archived /etc/pve', commands, opts);
-    if (out.state !== 'ok') return { state: 'failed', detail: `${out.summary}: the files before the failing one are in place; fix it and run this step again (copying a file twice changes nothing)` };
-    const back = await this.hostConfigBack();
-    return back.done ? { state: 'done', detail: `copied ${files.join(', ')} from ${dir}/etc/pve; pve-cluster kept running: ${back.detail.replace(/^the node's configuration already holds/, 'it holds')}` } : { state: 'failed', detail: back.detail };
-  }
-
-  private async swapConfigDb(opts: StepRunOptions): Promise<{ state: RebuildStep['state']; detail: string }> {
-    const path = this.current.configDbPath;
-    const there = await this.onNode({ argv: ['stat', '-c', '%s', path] });
-    if (there.exitCode !== 0 || Number(there.stdout.trim()) === 0) {
-      return { state: 'blocked', detail: `no config.db at ${path} on the new node: take it from the newest off-site config archive (the commands shown), then run this step again` };
-    }
-    const out = await this.execute('host-config', 'the config.db route', configDbCommands(path).map((command) => ({ command, description: describeCommand(command) })), opts);
-    if (out.state !== 'ok') return { state: 'failed', detail: `${out.summary}${/start/.test(out.summary) ? '' : ''}. pve-cluster may be stopped: systemctl start pve-cluster after fixing` };
-    const mode = (await this.onNode({ argv: ['stat', '-c', '%a', CONFIG_DB] })).stdout.trim();
-    const back = await this.hostConfigBack();
-    if (mode !== '600') return { state: 'failed', detail: `config.db has mode ${mode}, not 600` };
-    return back.done ? { state: 'done', detail: `config.db from ${path} in place (0600), pve-cluster running: ${back.detail.replace(/^the node's configuration already holds/, 'it holds')}` } : { state: 'failed', detail: back.detail };
+  private host(): HostStepContext {
+    return { state: () => this.current, onNode: (cmd) => this.onNode(cmd), execute: (title, commands, opts) => this.execute('host-config', title, commands, opts) };
   }
 
   // storage -------------------------------------------------------------------
