@@ -18,7 +18,7 @@ import type { FileRestoreEngine, FileRestoreEvent, FileRestorePlan, FileRestoreR
 import type { Browser, BrowseLoader } from './file-browser.js';
 import { selectedPaths } from './file-browser.js';
 import type { BrowserOpening } from './browser-slice.js';
-import { newRestoreRun, restoreRunFeed } from './restore-run.js';
+import { newRestoreRun, restoreRunFeed, RunControl } from './restore-run.js';
 import {
   DEFAULT_FILES_TARGET,
   fileQueryOf,
@@ -92,8 +92,6 @@ export const createFilesSlice =
   (deps: Partial<FilesDeps>, opts: FilesOptions): StateCreator<FilesSlice & Needs, [], [], FilesSlice> =>
   (set, get) => {
     let asked = 0;
-    let controller: AbortController | null = null;
-    let running: Promise<void> | null = null;
     /** The source whose files the browser shows (coming back to the step keeps its choices). */
     let browsing: string | null = null;
 
@@ -105,6 +103,10 @@ export const createFilesSlice =
       });
     const setStep = (step: FilesStep, extra: Partial<FilesWizard> = {}) => update(() => ({ step, ...extra }));
     const patchRun = (change: Partial<FilesRun>) => update((w) => (w.run ? { run: { ...w.run, ...change } } : null));
+    const control = new RunControl(() => get().files?.run, () => {
+      const w = get().files;
+      return w !== null && w !== undefined && isFilesRunning(w);
+    }, patchRun);
     const patchFed = (change: Partial<FilesRun>, grew: boolean) => update((w) => (w.run ? { run: { ...w.run, ...change, revision: w.run.revision + (grew ? 1 : 0) } } : null));
     const loadSources = (w: FilesWizard) => {
       if (!w.query || !deps.sources) return;
@@ -157,9 +159,7 @@ export const createFilesSlice =
 
     /** Runs the plan (or resumes a saved thaw) with the engine's events feeding the wizard. */
     const start = (title: string, call: (o: FileRunOptions) => Promise<FileRestoreResult>, onRefused: () => void) => {
-      if (running) return;
-      const ac = new AbortController();
-      controller = ac;
+      if (control.busy) return;
       const run = newRestoreRun<FileRestoreResult>(opts.nowMs(), opts.lineCapacity);
       setStep({ kind: 'progress' }, { run });
       const feed = restoreRunFeed(run, patchFed, () => {
@@ -170,9 +170,9 @@ export const createFilesSlice =
         if (e.type === 'thaw') update(() => ({ thaw: { id: e.status.id, status: { state: 'ready', value: e.status } } }));
         else feed.onEvent(e);
       };
-      running = (async () => {
+      control.start(async (signal) => {
         try {
-          const result = await call({ signal: ac.signal, onEvent });
+          const result = await call({ signal, onEvent });
           feed.flushNow();
           patchRun({ result, cancelling: false, askingCancel: false });
           if (result.state === 'thawing' && result.thaw) {
@@ -190,12 +190,9 @@ export const createFilesSlice =
           onRefused();
           get().say(why, 'warn');
           return;
-        } finally {
-          controller = null;
         }
         await get().loadJournal().catch(() => undefined);
-      })();
-      void running.finally(() => (running = null));
+      });
     };
 
     const runPlan = (plan: FileRestorePlan, confirm: string | undefined) => {
@@ -433,10 +430,7 @@ export const createFilesSlice =
       filesBack: () => {
         const w = get().files;
         if (!w) return 'left';
-        if (w.run?.askingCancel) {
-          patchRun({ askingCancel: false });
-          return 'asked';
-        }
+        if (control.closeQuestion()) return 'asked';
         const prev = previousFilesStep(w);
         if (prev === 'ask') {
           patchRun({ askingCancel: true });
@@ -453,18 +447,9 @@ export const createFilesSlice =
         return 'stepped';
       },
 
-      filesAskCancel: () => {
-        const w = get().files;
-        if (w && isFilesRunning(w)) patchRun({ askingCancel: true });
-      },
+      filesAskCancel: () => control.askCancel(),
 
-      filesAnswerCancel: (yes) => {
-        const w = get().files;
-        if (!w?.run?.askingCancel) return;
-        if (!yes || !isFilesRunning(w)) return patchRun({ askingCancel: false });
-        patchRun({ askingCancel: false, cancelling: true });
-        controller?.abort();
-      },
+      filesAnswerCancel: (yes) => control.answerCancel(yes),
 
       filesReadThaw: () => {
         const t = get().files?.thaw;
@@ -474,8 +459,7 @@ export const createFilesSlice =
       },
 
       cancelFiles: async () => {
-        controller?.abort();
-        await running;
+        await control.cancel();
       },
     };
   };

@@ -110,3 +110,62 @@ export function restoreRunFeed<Result>(run: RestoreRun<Result>, patch: (change: 
     },
   };
 }
+
+/**
+ * One restore at a time for a wizard: the signal that cancels it, the
+ * promise it runs as (quitting waits for it), and the question "cancel
+ * it?" that Esc or q opens while it runs.
+ */
+export class RunControl<Result> {
+  private controller: AbortController | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly run: () => RestoreRun<Result> | null | undefined,
+    private readonly isRunning: () => boolean,
+    private readonly patchRun: (change: RunChange<Result>) => void,
+  ) {}
+
+  get busy(): boolean {
+    return this.running !== null;
+  }
+
+  /** Runs `body` with a fresh signal, unless a run is going on. */
+  start(body: (signal: AbortSignal) => Promise<void>): void {
+    if (this.running) return;
+    const ac = new AbortController();
+    this.controller = ac;
+    const running = body(ac.signal).finally(() => {
+      if (this.controller === ac) this.controller = null;
+    });
+    this.running = running;
+    void running.finally(() => {
+      if (this.running === running) this.running = null;
+    });
+  }
+
+  askCancel(): void {
+    if (this.isRunning()) this.patchRun({ askingCancel: true });
+  }
+
+  /** y cancels through the engine (its cleanup runs); n, or a run that has ended, closes the question. */
+  answerCancel(yes: boolean): void {
+    if (!this.run()?.askingCancel) return;
+    if (!yes || !this.isRunning()) return this.patchRun({ askingCancel: false });
+    this.patchRun({ askingCancel: false, cancelling: true });
+    this.controller?.abort();
+  }
+
+  /** Esc while the question is open closes it (true); otherwise nothing happens (false). */
+  closeQuestion(): boolean {
+    if (!this.run()?.askingCancel) return false;
+    this.patchRun({ askingCancel: false });
+    return true;
+  }
+
+  /** Quitting: cancels what runs and waits until it ended. */
+  async cancel(): Promise<void> {
+    this.controller?.abort();
+    await this.running;
+  }
+}

@@ -12,7 +12,7 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { StatusReport } from '../domain/status-report.js';
 import { RestoreError, type RestoreEngine, type RestorePlan, type RestoreResult } from '../services/restore/api.js';
-import { newRestoreRun, restoreRunFeed } from './restore-run.js';
+import { newRestoreRun, restoreRunFeed, RunControl } from './restore-run.js';
 import {
   DEFAULT_TARGET,
   isRunning,
@@ -97,8 +97,6 @@ export const createRestoreSlice =
   (set, get) => {
     // Answers that arrive after the operator moved on are dropped: each ask has a number.
     let asked = 0;
-    let controller: AbortController | null = null;
-    let running: Promise<void> | null = null;
 
     const update = (change: (w: Wizard) => Partial<Wizard> | null) =>
       set((s) => {
@@ -108,6 +106,10 @@ export const createRestoreSlice =
       });
     const setStep = (step: WizardStep, extra: Partial<Wizard> = {}) => update(() => ({ step, ...extra }));
     const patchRun = (change: Partial<WizardRun>) => update((w) => (w.run ? { run: { ...w.run, ...change } } : null));
+    const control = new RunControl(() => get().wizard?.run, () => {
+      const w = get().wizard;
+      return w !== null && w !== undefined && isRunning(w);
+    }, patchRun);
     const patchFed = (change: Partial<WizardRun>, grew: boolean) => update((w) => (w.run ? { run: { ...w.run, ...change, revision: w.run.revision + (grew ? 1 : 0) } } : null));
 
     const loadSources = (w: Wizard) => {
@@ -149,17 +151,15 @@ export const createRestoreSlice =
     };
 
     const startRun = (plan: RestorePlan, confirm: string | undefined) => {
-      if (!deps.run || running) return;
-      const ac = new AbortController();
-      controller = ac;
+      if (!deps.run || control.busy) return;
       const run = newRestoreRun<RestoreResult>(opts.nowMs(), opts.lineCapacity);
       setStep({ kind: 'progress' }, { run, showLog: false, logTop: -1 });
       const feed = restoreRunFeed(run, patchFed, () => {
         if (get().wizard?.step.kind === 'progress') setStep({ kind: 'checks' });
       });
-      running = (async () => {
+      control.start(async (signal) => {
         try {
-          const result = await deps.run!(plan, { ...(confirm === undefined ? {} : { confirm }), signal: ac.signal, onEvent: feed.onEvent });
+          const result = await deps.run!(plan, { ...(confirm === undefined ? {} : { confirm }), signal, onEvent: feed.onEvent });
           feed.flushNow();
           patchRun({ result, cancelling: false, askingCancel: false });
           setStep({ kind: 'done' });
@@ -172,14 +172,11 @@ export const createRestoreSlice =
           setStep({ kind: 'confirm', typed: '', rejected: false });
           get().say(why, 'warn');
           return;
-        } finally {
-          controller = null;
         }
         // The journal has the evidence, the node a new guest: read both again.
         await get().loadJournal().catch(() => undefined);
         await get().refresh({ hosts: [plan.target.host, plan.source.host] }).catch(() => undefined);
-      })();
-      void running.finally(() => (running = null));
+      });
     };
 
     const targetContext = (w: Wizard) => {
@@ -387,10 +384,7 @@ export const createRestoreSlice =
       wizardBack: () => {
         const w = get().wizard;
         if (!w) return 'left';
-        if (w.run?.askingCancel) {
-          patchRun({ askingCancel: false });
-          return 'asked';
-        }
+        if (control.closeQuestion()) return 'asked';
         const prev = previousStep(w);
         if (prev === 'ask') {
           patchRun({ askingCancel: true });
@@ -409,29 +403,16 @@ export const createRestoreSlice =
         return 'stepped';
       },
 
-      askCancel: () => {
-        const w = get().wizard;
-        if (w && isRunning(w)) patchRun({ askingCancel: true });
-      },
+      askCancel: () => control.askCancel(),
 
-      answerCancel: (yes) => {
-        const w = get().wizard;
-        if (!w?.run?.askingCancel) return;
-        if (!yes || !isRunning(w)) {
-          patchRun({ askingCancel: false });
-          return;
-        }
-        patchRun({ askingCancel: false, cancelling: true });
-        controller?.abort();
-      },
+      answerCancel: (yes) => control.answerCancel(yes),
 
       toggleRestoreLog: () => update((w) => ({ showLog: !w.showLog, logTop: -1 })),
 
       setRestoreLogTop: (top) => update(() => ({ logTop: top < 0 ? -1 : top })),
 
       cancelRestore: async () => {
-        controller?.abort();
-        await running;
+        await control.cancel();
       },
     };
   };
