@@ -7,7 +7,7 @@ import { FileBrowser } from '../../components/FileBrowser.js';
 import { LogView } from '../../components/LogView.js';
 import { PlanView, wrapText } from '../../components/PlanView.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
-import { TypedConfirm } from '../../components/TypedConfirm.js';
+import { ConfirmRun } from '../../components/ConfirmRun.js';
 import { assertNever, filesTargetProblem, selectedFileSource, selectedPaths, type Browser, type FileRestorePlan, type FilesWizard } from '../../src/store/index.js';
 import { browserView } from '../browse/browser-view.js';
 import { clock } from '../restore/rows.js';
@@ -187,30 +187,12 @@ function PlanStep({ wizard, width, height, isColor }: FilesStepProps) {
 }
 
 function ConfirmStep({ wizard, width, height, isColor }: FilesStepProps) {
-  const refused = wizard.run?.refused ?? null;
   return (
     <Planning wizard={wizard}>
       {(plan) => {
         const step = wizard.step.kind === 'confirm' ? wizard.step : { typed: '', rejected: false };
-        const body = height - (refused ? 1 : 0);
-        return (
-          <Box flexDirection="column" width={width} height={height}>
-            {refused ? <Text wrap="truncate-end">{`▲ Not started: ${refused}`}</Text> : null}
-            {plan.confirmWord !== null ? (
-              <TypedConfirm title={plan.title} destroys={plan.destroys} word={plan.confirmWord} typed={step.typed} isRejected={step.rejected} width={width} height={body} isColor={isColor} />
-            ) : (
-              <Box flexDirection="column" height={body}>
-                <Text bold wrap="truncate-end">{plan.title}</Text>
-                {planHead(plan).map((l, i) => (
-                  <Text key={i} wrap="truncate-end">{l}</Text>
-                ))}
-                <Text wrap="truncate-end">{plan.thaw ? 'Nothing that exists is replaced; y requests the thaw and saves the restore.' : 'Nothing that exists is replaced or destroyed.'}</Text>
-                <Text> </Text>
-                <Text bold>Run this? [y/N]</Text>
-              </Box>
-            )}
-          </Box>
-        );
+        const spares = plan.thaw ? 'Nothing that exists is replaced; y requests the thaw and saves the restore.' : 'Nothing that exists is replaced or destroyed.';
+        return <ConfirmRun title={plan.title} destroys={plan.destroys} confirmWord={plan.confirmWord} typed={step.typed} isRejected={step.rejected} summary={planHead(plan)} spares={spares} refused={wizard.run?.refused ?? null} width={width} height={height} isColor={isColor} />;
       }}
     </Planning>
   );

@@ -3,7 +3,7 @@ import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
 import { CheckList } from '../../components/CheckList.js';
 import { PlanView } from '../../components/PlanView.js';
-import { TypedConfirm } from '../../components/TypedConfirm.js';
+import { ConfirmRun } from '../../components/ConfirmRun.js';
 import type { RestorePlan } from '../../src/store/index.js';
 import type { StepViewProps } from './ListSteps.js';
 import { preflightItems, targetSummary } from './rows.js';
@@ -81,31 +81,13 @@ export function PlanStep({ wizard, width, height, isColor }: StepViewProps) {
 }
 
 export function ConfirmStep({ wizard, width, height, isColor }: StepViewProps) {
-  const refused = wizard.run?.refused ?? null;
   return (
     <Planning wizard={wizard}>
       {(plan) => {
         const step = wizard.step.kind === 'confirm' ? wizard.step : { typed: '', rejected: false };
-        const bodyHeight = height - (refused ? 1 : 0);
-        return (
-          <Box flexDirection="column" width={width} height={height}>
-            {refused ? <Text wrap="truncate-end">{`▲ Not started: ${refused}`}</Text> : null}
-            {plan.confirmWord !== null ? (
-              <TypedConfirm title={plan.title} destroys={plan.destroys} word={plan.confirmWord} typed={step.typed} isRejected={step.rejected} width={width} height={bodyHeight} isColor={isColor} />
-            ) : (
-              <Box flexDirection="column" height={bodyHeight}>
-                <Text bold wrap="truncate-end">{plan.title}</Text>
-                <Text> </Text>
-                {targetSummary(plan).map((l, i) => (
-                  <Text key={i} wrap="truncate-end">{l}</Text>
-                ))}
-                <Text wrap="truncate-end">{`Nothing that exists now is destroyed: ${plan.commands.length} command${plan.commands.length === 1 ? '' : 's'} on ${[...new Set(plan.commands.map((c) => c.host))].join(', ')}, as the plan showed.`}</Text>
-                <Text> </Text>
-                <Text bold>Run this? [y/N]</Text>
-              </Box>
-            )}
-          </Box>
-        );
+        const hosts = [...new Set(plan.commands.map((c) => c.host))].join(', ');
+        const spares = `Nothing that exists now is destroyed: ${plan.commands.length} command${plan.commands.length === 1 ? '' : 's'} on ${hosts}, as the plan showed.`;
+        return <ConfirmRun title={plan.title} destroys={plan.destroys} confirmWord={plan.confirmWord} typed={step.typed} isRejected={step.rejected} summary={[' ', ...targetSummary(plan)]} spares={spares} refused={wizard.run?.refused ?? null} width={width} height={height} isColor={isColor} />;
       }}
     </Planning>
   );
