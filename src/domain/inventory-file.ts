@@ -282,6 +282,12 @@ export interface InventoryFile {
   readonly thresholds?: ThresholdsFile;
   /** Seconds between refreshes in the TUI (default 60). */
   readonly refreshSeconds?: number;
+  /**
+   * Seconds one probe may take, from the moment it asks for a session, before its
+   * layer is UNKNOWN "timed out" (default 20). Raise it for repositories that
+   * answer slowly: restic over a WAN link with a cold cache, a busy off-site PBS.
+   */
+  readonly probeTimeoutSeconds?: number;
   /** Where `strata notify` (and the panel) send messages on health changes. */
   readonly notifications?: NotificationsFile;
 }

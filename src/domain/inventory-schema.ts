@@ -300,6 +300,7 @@ export const inventorySchema = z.strictObject({
   defaultTier: defaultTierSchema.optional(),
   thresholds: thresholdsSchema.optional(),
   refreshSeconds: count(1).optional(),
+  probeTimeoutSeconds: count(1).max(3600, { error: (i) => `at most 3600 (an hour), got ${show(i.input)}` }).optional(),
   notifications: notificationsSchema.optional(),
 });
 

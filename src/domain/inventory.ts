@@ -68,6 +68,7 @@ export interface Inventory {
   readonly thresholds: Thresholds;
   readonly defaultTier: DefaultTier;
   readonly refreshSeconds: number;
+  readonly probeTimeoutSeconds: number;
   /** Where messages go; no targets when the file has no `notifications`. */
   readonly notifications: Notifications;
 }
@@ -103,6 +104,7 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
 
 export const DEFAULT_TIER: DefaultTier = { copies: 2, media: 1, offsite: 0, rpoSeconds: 86_400 };
 export const DEFAULT_REFRESH_SECONDS = 60;
+export const DEFAULT_PROBE_TIMEOUT_SECONDS = 20;
 
 /** Validates a parsed JSON value; nothing is written, nothing is run. */
 export function validateInventory(json: unknown): InventoryValidation {
@@ -231,6 +233,7 @@ function normalize(file: z.infer<typeof inventorySchema>): Inventory {
       rpoSeconds: seconds(d.rpo) ?? DEFAULT_TIER.rpoSeconds,
     },
     refreshSeconds: file.refreshSeconds ?? DEFAULT_REFRESH_SECONDS,
+    probeTimeoutSeconds: file.probeTimeoutSeconds ?? DEFAULT_PROBE_TIMEOUT_SECONDS,
     notifications: {
       remindEverySeconds: seconds(file.notifications?.remindEvery) ?? DEFAULT_REMIND_EVERY_SECONDS,
       targets: (file.notifications?.targets ?? []) as NotifyTargetFile[],

@@ -6,7 +6,7 @@
  * same round; the layers of an unreachable host become observations with an
  * error, which the health rules turn into UNKNOWN.
  */
-import type { Inventory } from '../domain/inventory.js';
+import { DEFAULT_PROBE_TIMEOUT_SECONDS, type Inventory } from '../domain/inventory.js';
 import { hostsOfLayer, infoOf } from '../domain/layer-kinds/index.js';
 import type { LayerFile } from '../domain/inventory-file.js';
 import type { HostObservation, LayerObservation } from '../domain/types.js';
@@ -28,7 +28,7 @@ export interface CollectOptions {
   readonly hosts?: readonly string[];
   /** Only these layers (and their hosts). */
   readonly layers?: readonly string[];
-  /** Per-probe timeout. */
+  /** Per-probe timeout; default the inventory's probeTimeoutSeconds. */
   readonly probeTimeoutMs?: number;
   readonly signal?: AbortSignal;
   /** Called as each layer's observation arrives, for live screens. */
@@ -43,7 +43,7 @@ export interface Collection {
   readonly finishedAtSec: number;
 }
 
-export const DEFAULT_PROBE_TIMEOUT_MS = 20_000;
+export const DEFAULT_PROBE_TIMEOUT_MS = DEFAULT_PROBE_TIMEOUT_SECONDS * 1000;
 
 /** The layers a refresh reads, in inventory order. */
 export function selectLayers(inventory: Inventory, opts: Pick<CollectOptions, 'hosts' | 'layers'>): LayerFile[] {
@@ -53,7 +53,7 @@ export function selectLayers(inventory: Inventory, opts: Pick<CollectOptions, 'h
 }
 
 export async function collect(inventory: Inventory, deps: CollectorDeps, opts: CollectOptions = {}): Promise<Collection> {
-  const timeoutMs = opts.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
+  const timeoutMs = opts.probeTimeoutMs ?? inventory.probeTimeoutSeconds * 1000;
   const layers = selectLayers(inventory, opts);
   const hostNames = new Set<string>(opts.hosts ?? []);
   for (const l of layers) for (const h of hostsOfLayer(l)) hostNames.add(h);

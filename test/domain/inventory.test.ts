@@ -69,7 +69,16 @@ describe('validateInventory', () => {
     });
     expect(r.ok && r.inventory.defaultTier).toEqual({ copies: 2, media: 1, offsite: 0, rpoSeconds: 86_400 });
     expect(r.ok && r.inventory.refreshSeconds).toBe(60);
+    expect(r.ok && r.inventory.probeTimeoutSeconds).toBe(20);
     expect(r.ok && r.inventory.tiers).toEqual([]);
+  });
+
+  it('takes a probe timeout of 1 s to an hour, and names what is wrong with any other', () => {
+    const slow = validateInventory({ ...minimal(), probeTimeoutSeconds: 90 });
+    expect(slow.ok && slow.inventory.probeTimeoutSeconds).toBe(90);
+    expect(problems({ ...minimal(), probeTimeoutSeconds: 0 })).toEqual(['probeTimeoutSeconds: must be at least 1']);
+    expect(problems({ ...minimal(), probeTimeoutSeconds: 7200 })).toEqual(['probeTimeoutSeconds: at most 3600 (an hour), got 7200']);
+    expect(problems({ ...minimal(), probeTimeoutSeconds: '30s' })).toEqual(['probeTimeoutSeconds: expected a whole number, got "30s"']);
   });
 
   it('lists every problem at once, each with its JSON path and what was expected', () => {

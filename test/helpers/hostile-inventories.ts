@@ -234,6 +234,7 @@ export function hostileInventories(count: number, seed: number): HostileCase[] {
         [['tiers', 0, 'copies'], '0'],
         [['version'], '1.0000001'],
         [['refreshSeconds'], '-0'],
+        [['probeTimeoutSeconds'], '1e9'],
         [['thresholds'], '{"rpoCritFactor":0.5}'],
         [['thresholds'], '{"capacityWarnPercent":95,"capacityCritPercent":90}'],
       ]);

@@ -175,6 +175,19 @@ describe('collector', () => {
     expect(report.hosts[0]!.health).toBe('ok');
   });
 
+  it("gives every probe the inventory's probeTimeoutSeconds when the caller sets none (20 s when the file says nothing)", async () => {
+    const { h1, h2 } = hosts('h1', 'h2');
+    for (const h of [h1, h2]) {
+      h.on(CLOCK, clockReply());
+      h.on(resticArgv, { stdout: resticSnapshots(h.host, '/srv/app', [Math.floor(LOCAL) - HOUR]) }, { env: resticEnv(`/srv/r-${h.host}`) });
+    }
+    const layers = (host: string) => [resticLayer(`r-${host}`, host)];
+    await readStatus(inventoryOf({ hosts: [{ name: 'h1' }], layers: layers('h1'), probeTimeoutSeconds: 75 }), deps({ h1 }));
+    await readStatus(inventoryOf({ hosts: [{ name: 'h2' }], layers: layers('h2') }), deps({ h2 }));
+    expect(h1.calls.map((c) => c.timeoutMs)).toEqual([75_000, 75_000]);
+    expect(h2.calls.map((c) => c.timeoutMs)).toEqual([20_000, 20_000]);
+  });
+
   it('makes every layer of an unreachable host UNKNOWN with the reason, and runs nothing else there', async () => {
     const { down, up } = hosts('down', 'up');
     down.on(CLOCK, new TransportError('unreachable', { host: 'down', detail: 'root@192.0.2.9:22: connect ECONNREFUSED 192.0.2.9:22' }));

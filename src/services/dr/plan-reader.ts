@@ -44,7 +44,7 @@ export interface PlanReaderDeps {
 export interface PlanOptions {
   /** The inventory host of the lost PVE node; default the first PVE node that does not answer (else the first). */
   readonly lostHost?: string;
-  /** Bound on each host's reading, milliseconds (default 10 s). */
+  /** Bound on each probe, milliseconds (default the inventory's probeTimeoutSeconds). */
   readonly timeoutMs?: number;
   /** Guest restores at once per target storage (default 2). */
   readonly parallelPerStorage?: number;
@@ -85,7 +85,7 @@ async function fileState(runner: Runner, path: string, timeoutMs: number): Promi
 
 export async function readDrPlan(deps: PlanReaderDeps, opts: PlanOptions = {}): Promise<DrPlan> {
   const { inventory } = deps;
-  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const timeoutMs = opts.timeoutMs ?? inventory.probeTimeoutSeconds * 1000;
   const [{ collection }, facts] = await Promise.all([deps.readStatus({ probeTimeoutMs: timeoutMs }), deps.readCardFacts(timeoutMs)]);
   const hostUp = new Map(collection.hosts.map((h) => [h.name, h.reachable]));
   const observations = Object.fromEntries(collection.layers.map((l) => [l.layerId, l]));
