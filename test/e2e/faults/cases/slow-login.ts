@@ -55,7 +55,9 @@ export function slowLogin(m: Matrix): void {
     const hosts = await Promise.all(ESTATE_HOSTS.map((h) => estate.addHost(h)));
     const lock = join(estate.dir, 'login.lock');
     for (const h of hosts) writeFileSync(join(h.home, '.bashrc'), `flock ${lock} sleep 0.7\n`);
-    const c = await m.prepare('slow-login', estate.inventory(Object.fromEntries(hosts.map((h) => [h.name, h.entry()]))));
+    // The default probe timeout (20 s), not the estate's longer one: waiting for slow logins must not eat into it.
+    const { probeTimeoutSeconds: _longer, ...inventory } = estate.inventory(Object.fromEntries(hosts.map((h) => [h.name, h.entry()])));
+    const c = await m.prepare('slow-login', inventory);
 
     const { runs, code, stderr } = await readings(c.config, c.stateDir);
     expect(stderr).not.toMatch(/^ {4}at /m);

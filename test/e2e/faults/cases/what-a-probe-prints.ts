@@ -4,33 +4,24 @@
  * pbs1 of its own.
  */
 import { expect, it } from 'vitest';
-import type { InventoryFile } from '../../../../src/domain/inventory-file.js';
-import type { EstateHost } from '../helpers/estate.js';
+import { ESTATE_PROBE_TIMEOUT_SECONDS, type EstateHost } from '../helpers/estate.js';
 import { expectFault } from '../helpers/expect-fault.js';
 import type { Matrix } from '../helpers/matrix.js';
 
-/**
- * The hang case's probe timeout (the inventory's probeTimeoutSeconds). Longer
- * than the 20 s default: the other hosts' probes (real restic among them) must
- * end within it while every case of the matrix and other test files load the
- * machine; at 20 s a CI run once saw restic-usb time out too. The case runs
- * beside the 80 s slow-login case, so the wait costs no wall time.
- */
-const PROBE_TIMEOUT_MS = 45_000;
+/** The estate's probe timeout: the hang case runs beside the 80 s slow-login case, so waiting it out costs no wall time. */
+const PROBE_TIMEOUT_MS = ESTATE_PROBE_TIMEOUT_SECONDS * 1000;
 
 export function whatAProbePrints(m: Matrix): void {
   /** A pbs1 of the case's own, an inventory pointing at it, and the healthy reading as the last one. */
-  async function caseWith(name: string, setup: (pbs1: EstateHost) => void, settings: Partial<InventoryFile> = {}) {
+  async function caseWith(name: string, setup: (pbs1: EstateHost) => void) {
     const pbs1 = await m.estate().addHost('pbs1');
     setup(pbs1);
-    return { pbs1, ...(await m.prepare(name, { ...m.estate().inventory({ pbs1: pbs1.entry() }), ...settings })) };
+    return { pbs1, ...(await m.prepare(name, m.estate().inventory({ pbs1: pbs1.entry() }))) };
   }
 
   it('a probe that hangs: bounded by the probe timeout, the layer UNKNOWN "timed out", the other hosts read', async () => {
-    const c = await caseWith(
-      'hang',
-      (pbs1) => pbs1.scenario(m.estate().scenario('pbs1-hangs', 'pbs1-healthy', { 'proxmox-backup-client/snapshot-list.delay': '3600\n', 'proxmox-backup-client/snapshot-list.stdout': '[]\n' })),
-      { probeTimeoutSeconds: PROBE_TIMEOUT_MS / 1000 },
+    const c = await caseWith('hang', (pbs1) =>
+      pbs1.scenario(m.estate().scenario('pbs1-hangs', 'pbs1-healthy', { 'proxmox-backup-client/snapshot-list.delay': '3600\n', 'proxmox-backup-client/snapshot-list.stdout': '[]\n' })),
     );
     const run = await m.estate().status(c.config, { stateDir: c.stateDir });
     expectFault(run, m.baseline(), { broken: 'pbs1', reason: /snapshots of store1: command on pbs1 timed out/ });

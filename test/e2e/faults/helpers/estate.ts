@@ -25,6 +25,15 @@ export const ROOT = resolve(import.meta.dirname, '../../../..');
 export const ESTATE_HOSTS = ['pve1', 'pbs1', 'pbs2', 'docker1'] as const;
 export type EstateHostName = (typeof ESTATE_HOSTS)[number];
 
+/**
+ * The estate's probe timeout (the inventory's probeTimeoutSeconds), longer
+ * than the 20 s default. Every case requires the hosts it does not break to be
+ * read within one round. Real restic on docker1 must finish within it while the
+ * ten cases and other test files load two cores: at 20 s, a CI run once saw
+ * restic-usb time out. Cases that end sooner wait no longer for it.
+ */
+export const ESTATE_PROBE_TIMEOUT_SECONDS = 45;
+
 /** Which host each layer of the estate is read on. */
 export const LAYER_HOSTS: Readonly<Record<string, EstateHostName>> = {
   'pve1-snap': 'pve1',
@@ -175,6 +184,7 @@ export async function startEstate(): Promise<Estate> {
 
   const inventory = (replace: Partial<Record<EstateHostName, HostFile>> = {}): InventoryFile => ({
     version: 1,
+    probeTimeoutSeconds: ESTATE_PROBE_TIMEOUT_SECONDS,
     hosts: ESTATE_HOSTS.map((h) => replace[h] ?? hosts[h].entry()),
     layers: [
       { id: 'pve1-snap', kind: 'pve-snapshots', host: 'pve1', media: 'nvme' },
