@@ -55,7 +55,7 @@ export function slowLogin(m: Matrix): void {
     const hosts = await Promise.all(ESTATE_HOSTS.map((h) => estate.addHost(h)));
     const lock = join(estate.dir, 'login.lock');
     for (const h of hosts) writeFileSync(join(h.home, '.bashrc'), `flock ${lock} sleep 0.7\n`);
-    // The default probe timeout (20 s), not the estate's longer one: waiting for slow logins must not eat into it.
+    // The default probe timeout (20 s), not the estate's longer one: the wait for slow logins counts in it, and every probe must still end within it.
     const { probeTimeoutSeconds: _longer, ...inventory } = estate.inventory(Object.fromEntries(hosts.map((h) => [h.name, h.entry()])));
     const c = await m.prepare('slow-login', inventory);
 
