@@ -81,6 +81,8 @@ export interface Lab {
   /** Removes every fault of a host (a destroyed host stays gone). */
   clear(host: string): void;
   /** Processes now running on a host (simulated PIDs), e.g. to see that a kill ended one. */
+  /** The argv of every program started on a host since the lab started (the newest 20000), as `ps` shows a command line: a secret passed there would be seen. */
+  started(host: string): readonly (readonly string[])[];
   running(host: string): { pid: number; argv: readonly string[] }[];
   /** Signals a process of a host as `kill -SIG PID` there would (a test's stand-in for a second kill racing the first). */
   signal(host: string, pid: number, sig: SignalName): boolean;
@@ -182,6 +184,7 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
       if (keyChanged) server?.dropConnections();
     },
     running: (host) => runtime.running(host),
+    started: (host) => runtime.started(host),
     signal: (host, pid, sig) => runtime.signal(host, pid, sig),
     async stop() {
       if (stopped) return;

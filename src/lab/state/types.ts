@@ -527,6 +527,8 @@ export interface CloudObject {
   modTime: number;
   tier: string;
   md5: string;
+  /** What the file held, when the lab keeps it (a PBS manifest): a download writes it back. */
+  content?: string;
   /** Glacier objects: readable until this time after a restore request completed. */
   restoredUntil?: number;
   /** Glacier objects: a restore request is in progress until this time. */
