@@ -9,7 +9,7 @@
  * file's password, which opens a file H does not read).
  */
 import type { RcloneAccess } from '../../adapters/rclone/commands.js';
-import { configDumpCommand, configEnvName, parseConfigDump, remoteConfigEnv, remoteName } from '../../adapters/rclone/config-dump.js';
+import { configDumpCommand, configEnvName, parseConfigDump, remoteConfigEnv, remoteEnvCarries, remoteName } from '../../adapters/rclone/config-dump.js';
 import { parseRcloneVersion, parseThawRequest, parseThawStatus, rcloneThawCommand, rcloneThawStatusCommand, rcloneVersionCommand, remoteAt } from '../../adapters/rclone/restore.js';
 import { resolveSecretMap } from '../../adapters/secrets.js';
 import type { SecretRef } from '../../domain/inventory-file.js';
@@ -101,7 +101,8 @@ export const rcloneChain: ChainRule<'rclone'> = {
   shown(copy, t) {
     const a = access(copy, () => '-');
     const name = remoteName(copy.remote);
-    const names = Object.fromEntries([[configEnvName(name, 'type'), '-'], ...secretRefs(copy).map((s) => [s.name, '-'])]);
+    // A name no variable can carry shows the copy without it (the restore says why it cannot run).
+    const names = Object.fromEntries([...(remoteEnvCarries(name) ? [[configEnvName(name, 'type'), '-']] : []), ...secretRefs(copy).map((s) => [s.name, '-'])]);
     return [
       { host: t.host, command: rcloneVersionCommand(), description: `rclone must be installed on ${t.host}` },
       ...(t.cold
