@@ -70,6 +70,7 @@ export const rcloneChain: ChainRule<'rclone'> = {
     const a = access(copy, (n) => ctx.lookupEnv(n));
     const h = ctx.runner(copy.host);
     let thaw = t.thaw;
+    const askedNow = thaw === null;
     if (thaw === null) {
       const r = await h.run({ ...rcloneThawCommand(a, { dir: '', priority: 'Standard', lifetimeDays: THAW_DAYS }), timeoutMs: 300_000 });
       const asked = parseThawRequest(r.stdout, r.stderr, r.exitCode);
@@ -82,7 +83,9 @@ export const rcloneChain: ChainRule<'rclone'> = {
     const r = await h.run({ ...rcloneThawStatusCommand(a, { dir: '', all: true }), timeoutMs: 120_000 });
     const st = parseThawStatus(ctx.nowSec())(r.stdout, r.stderr, r.exitCode);
     if (!st.ok) return { state: 'failed', detail: `how far the thaw of ${copy.remote} is could not be read on ${copy.host}: ${st.error.message}` };
-    // rclone before 1.64 cannot say: the copy tries, and a frozen object fails it (then resume later).
+    // rclone before 1.64 cannot say: a thaw just asked is not done (hours), so the copy waits for a resume;
+    // later the copy tries, and a frozen object fails it (then resume later).
+    if (!st.value.supported && askedNow) return { state: 'blocked', detail: `thaw asked for ${thaw.objects} objects of ${copy.remote}; rclone on ${copy.host} cannot say how far it is (restore-status is 1.64+): resume in some hours (Standard), the copy then tries` };
     if (!st.value.supported) return { state: 'done', detail: `rclone on ${copy.host} cannot say how far the thaw is (restore-status is 1.64+): the copy tries now` };
     const n = st.value.counts;
     // Asked too long ago: forgotten, so the resume asks again.
