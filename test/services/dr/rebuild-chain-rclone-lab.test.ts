@@ -42,14 +42,18 @@ const argvs = (host: string, ...head: string[]) => lab.started(host).filter((a) 
 const objects = () => Object.values(lab.state.cloud.buckets['strata-pbs']!);
 
 describe('the DR chain through a cold rclone copy, on the lab', () => {
-  it('plans vm/111 through pbs-deep: thaw, the datastore restored onto a PBS host, then the guest', async () => {
+  it('plans vm/111 through pbs-deep: thaw (its bound counted), the datastore restored onto a PBS host, then the guest', async () => {
     const plan = await services.dr.plan();
     expect(plan.copies.find((c) => c.layerId === 'pbs-deep')).toMatchObject({ kind: 'rclone', state: 'answers' });
     const vm111 = plan.guests.find((g) => g.assetId === 'vm/111')!;
     expect(vm111.paths.map((p) => [p.kind, p.layerId])).toEqual([['chain', 'pbs-deep']]);
     expect(vm111.path).toMatchObject({ kind: 'chain', layerId: 'pbs-deep', via: ['pbs-local'] });
     expect(vm111.path!.steps.map((s) => s.kind)).toEqual(['thaw', 'restore-datastore', 'add-datastore', 'add-storage', 'guest-restore']);
-    expect(plan.steps.map((x) => x.id)).toContain('chains');
+    // The thaw's bound (a Standard thaw of DEEP_ARCHIVE: within 12 hours) counts: tier2's time is known and judged.
+    expect(vm111.path!.steps[0]).toEqual({ kind: 'thaw', label: 'thaw the objects of pbs-deep (DEEP_ARCHIVE, Standard: within 12 hours)', expectedSeconds: 12 * 3600 });
+    expect(vm111.path!.expectedSeconds).toBeGreaterThan(12 * 3600);
+    expect(plan.steps.find((x) => x.id === 'chains')!.expectedSeconds).toBeGreaterThan(12 * 3600);
+    expect(plan.tiers.find((t) => t.name === 'tier2')).toMatchObject({ rtoSeconds: 86_400, meetsRto: true });
   });
 
   it('asks the thaw once and waits while objects thaw, then copies, creates, grants and adds the datastore', async () => {
