@@ -4,7 +4,8 @@
  * (which mounts the datastore) copies /mnt/usb/pbs daily to
  * `pbsdeep:strata-pbs/usb`, its remote in root's rclone.conf with the keys in
  * the file. The bucket holds the directory as of the last copy (the same
- * layout restic's copy holds, pbs-layout.ts), each object frozen until a thaw.
+ * layout restic's copy holds, pbs-layout.ts), each object frozen until a thaw;
+ * the bucket answers only to those keys.
  */
 import { SECRETS } from '../homelab/topology.js';
 import { md5Object } from '../state/cloud.js';
@@ -29,6 +30,7 @@ export function generateDatastoreRcloneCopy(h: HistoryContext, host: HostState, 
     }
   }
   h.state.cloud.buckets[r.bucket] = objects;
+  h.state.cloud.bucketKeys = { ...(h.state.cloud.bucketKeys ?? {}), [r.bucket]: { accessKeyId: SECRETS.s3KeyId, secretAccessKey: SECRETS.s3Secret } };
   host.rcloneRemotes = { ...(host.rcloneRemotes ?? {}), [r.name]: { type: 's3', provider: 'AWS', storageClass: r.storageClass } };
   const conf = `[${r.name}]\ntype = s3\nprovider = AWS\naccess_key_id = ${SECRETS.s3KeyId}\nsecret_access_key = ${SECRETS.s3Secret}\nregion = eu-central-1\nstorage_class = ${r.storageClass}\n`;
   writeFile(host.fs, '/root/.config/rclone/rclone.conf', { size: conf.length, mtime: h.start - 200 * 86_400, content: conf, mode: 0o600 });

@@ -540,6 +540,8 @@ export interface CloudObject {
 export interface CloudState {
   /** Bucket name -> object key -> object. */
   buckets: Record<string, Record<string, CloudObject>>;
+  /** The keys a bucket answers to (S3 refuses others); a bucket without takes any request. */
+  bucketKeys?: Record<string, { accessKeyId: string; secretAccessKey: string }>;
   /** restic repositories on object storage, by repository string (`s3:https://.../bucket`). */
   resticRepos: Record<string, ResticRepo>;
 }

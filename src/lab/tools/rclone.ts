@@ -110,7 +110,28 @@ function configDump(ctx: ToolContext, configFlag: string | undefined): number {
   return 0;
 }
 
-function place(ctx: ToolContext, spec: string, configFlag?: string): Place {
+/** The keys an s3 remote signs with: its own, else with env_auth the AWS_* variables (as the SDK's chain finds them). */
+function s3Keys(ctx: ToolContext, name: string, configFlag: string | undefined): { id: string; secret: string } | undefined {
+  const sections = configSections(ctx, configPath(ctx, configFlag));
+  const id = configValue(ctx, sections, name, 'access_key_id');
+  const secret = configValue(ctx, sections, name, 'secret_access_key');
+  if (id !== undefined && secret !== undefined) return { id, secret };
+  if (configValue(ctx, sections, name, 'env_auth') === 'true' && ctx.env.AWS_ACCESS_KEY_ID && ctx.env.AWS_SECRET_ACCESS_KEY) return { id: ctx.env.AWS_ACCESS_KEY_ID, secret: ctx.env.AWS_SECRET_ACCESS_KEY };
+  return undefined;
+}
+
+/** S3's answer to a request signed with other keys than the bucket's (buckets without keys in the lab's state take any). */
+function refusedKeys(ctx: ToolContext, bucket: string, keys: { id: string; secret: string } | undefined): string | undefined {
+  const want = ctx.lab.state.cloud.bucketKeys?.[bucket];
+  if (!want) return undefined;
+  const tail = `\n\tstatus code: 403, request id: ${ctx.lab.rng.hex(8).toUpperCase()}, host id: `;
+  if (!keys) return `AccessDenied: Access Denied${tail}`;
+  if (keys.id !== want.accessKeyId) return `InvalidAccessKeyId: The AWS Access Key Id you provided does not exist in our records.${tail}`;
+  if (keys.secret !== want.secretAccessKey) return `SignatureDoesNotMatch: The request signature we calculated does not match the signature you provided. Check your key and signing method.${tail}`;
+  return undefined;
+}
+
+function place(ctx: ToolContext, spec: string, configFlag?: string, cmd = 'run'): Place {
   const m = /^([A-Za-z0-9_][A-Za-z0-9_. -]*):(.*)$/.exec(spec);
   if (!m) return { kind: 'local', root: resolvePath(ctx.cwd, spec), prefix: '', label: `Local file system at ${resolvePath(ctx.cwd, spec)}` };
   const cfg = remoteConfig(ctx, m[1]!, spec, configFlag);
@@ -121,7 +142,13 @@ function place(ctx: ToolContext, spec: string, configFlag?: string): Place {
     return { kind: 'local', remote: m[1]!, root, prefix: '', config: cfg, label: `Local file system at ${root}` };
   }
   const [bucket = '', ...rest] = path.split('/');
-  return { kind: 's3', remote: m[1]!, root: bucket, prefix: rest.join('/'), config: cfg, label: `S3 bucket ${bucket}${rest.length > 0 ? ` path ${rest.join('/')}` : ''}` };
+  const label = `S3 bucket ${bucket}${rest.length > 0 ? ` path ${rest.join('/')}` : ''}`;
+  const refused = refusedKeys(ctx, bucket, s3Keys(ctx, m[1]!, configFlag));
+  if (refused) {
+    ctx.err(`${strftime('%Y/%m/%d %H:%M:%S', ctx.now(), ctx.host.timeZone)} ERROR : ${label}: error reading source root directory: ${refused}\n`);
+    throw new RcloneFail(`Failed to ${cmd}: ${refused}`, 1);
+  }
+  return { kind: 's3', remote: m[1]!, root: bucket, prefix: rest.join('/'), config: cfg, label };
 }
 
 interface Entry {
@@ -455,7 +482,7 @@ export async function rclone(ctx: ToolContext): Promise<number> {
   }
   const stringValues = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v.at(-1) ?? '']));
   const [cmd, ...rest] = pos;
-  const at = (spec: string) => place(ctx, spec, stringValues.config);
+  const at = (spec: string) => place(ctx, spec, stringValues.config, cmd);
   try {
     await ctx.pace(40);
     switch (cmd) {
