@@ -412,10 +412,12 @@ function backendRestore(ctx: ToolContext, values: Record<string, string[]>, p: P
   return 0;
 }
 
-function restoreStatus(ctx: ToolContext, p: Place): number {
+/** backend/s3 restoreStatus: the objects with a restore status, every object with `-o all` (its RestoreStatus null when none was asked). */
+function restoreStatus(ctx: ToolContext, values: Record<string, string[]>, p: Place): number {
   const now = ctx.now();
+  const all = (values.o ?? []).some((o) => o === 'all' || o === 'all=true');
   const out = entries(ctx, p)
-    .filter((e) => e.object && ['GLACIER', 'DEEP_ARCHIVE'].includes(e.object.tier))
+    .filter((e) => e.object && (all || e.object.restoreReadyAt !== undefined))
     .map((e) => ({
       Remote: e.path,
       VersionID: null,
@@ -521,7 +523,7 @@ export async function rclone(ctx: ToolContext): Promise<number> {
       case 'backend':
         if (rest[0] === 'restore') return backendRestore(ctx, values, at(rest[1] ?? ''));
         // restore-status came with rclone 1.64.
-        if (rest[0] === 'restore-status' && atLeast(ctx.host, 'rclone', '1.64')) return restoreStatus(ctx, at(rest[1] ?? ''));
+        if (rest[0] === 'restore-status' && atLeast(ctx.host, 'rclone', '1.64')) return restoreStatus(ctx, values, at(rest[1] ?? ''));
         throw new RcloneFail(`Failed to backend: command "${rest[0] ?? ''}" failed: command not found`, 1);
       case undefined:
         ctx.out('Usage:\n  rclone [flags]\n  rclone [command]\n');
