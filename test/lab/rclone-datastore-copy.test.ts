@@ -66,4 +66,24 @@ describe('the rclone-cold lab', () => {
     expect(items.length).toBeGreaterThan(0);
     expect(items.every((i) => i.Tier === 'DEEP_ARCHIVE' && (i.Path === 'owner' || /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\/[^/]+$/.test(i.Path)))).toBe(true);
   });
+
+  it('restore-status: in progress without an expiry, then thawed until one; an expired restore leaves no status (S3 drops it)', async () => {
+    const docker1 = runners.get('docker1');
+    const dir = 'pbsdeep:strata-pbs/usb/vm/111';
+    const asked = await docker1.run({ argv: ['rclone', 'backend', 'restore', dir, '-o', 'priority=Standard', '-o', 'lifetime=1'] });
+    expect(asked.exitCode, asked.stderr).toBe(0);
+    const status = async (all: boolean) => JSON.parse((await docker1.run({ argv: ['rclone', 'backend', 'restore-status', dir, ...(all ? ['-o', 'all'] : [])] })).stdout) as { RestoreStatus: { IsRestoreInProgress: boolean; RestoreExpiryDate: string | null } | null }[];
+    const thawing = await status(false);
+    expect(thawing.length).toBeGreaterThan(0);
+    expect(thawing.every((e) => e.RestoreStatus?.IsRestoreInProgress === true && e.RestoreStatus.RestoreExpiryDate === null)).toBe(true);
+    const objects = Object.entries(lab.state.cloud.buckets['strata-pbs']!).filter(([k]) => k.startsWith('usb/vm/111/')).map(([, o]) => o);
+    const now = Date.now() / 1000;
+    for (const o of objects) Object.assign(o, { restoreReadyAt: now - 60, restoredUntil: now + 3600 });
+    expect((await status(false)).every((e) => e.RestoreStatus?.IsRestoreInProgress === false && typeof e.RestoreStatus.RestoreExpiryDate === 'string')).toBe(true);
+    for (const o of objects) Object.assign(o, { restoreReadyAt: now - 2 * 86_400, restoredUntil: now - 86_400 });
+    expect(await status(false)).toEqual([]);
+    const all = await status(true);
+    expect(all.length).toBe(thawing.length);
+    expect(all.every((e) => e.RestoreStatus === null)).toBe(true);
+  });
 });

@@ -21,6 +21,8 @@ type RcloneLayer = LayerOf<'rclone'>;
 type Secrets = Readonly<Record<string, string>>;
 
 const PROBE_MS = 30_000;
+/** Storage classes whose objects are read only after a thaw (GLACIER_IR is read at once). */
+const ARCHIVED = /^(GLACIER|DEEP_ARCHIVE)$/i;
 /** Thawed objects stay readable this long: the copy and a retry fit in it. */
 const THAW_DAYS = 7;
 
@@ -90,6 +92,9 @@ export const rcloneChain: ChainRule<'rclone'> = {
     const n = st.value.counts;
     // Asked too long ago: forgotten, so the resume asks again.
     if (n.expired > 0) return { state: 'failed', change: { thaw: null }, detail: `${n.expired} of ${thaw.objects} objects of ${copy.remote} were thawed and have expired before the copy: resume asks the thaw again` };
+    // S3 drops a restore once it has expired: the object is frozen again with no restore status at all.
+    const frozen = st.value.entries.filter((e) => e.state === 'not-requested' && e.storageClass !== undefined && ARCHIVED.test(e.storageClass)).length;
+    if (frozen > 0) return { state: 'failed', change: { thaw: null }, detail: `${frozen} of ${thaw.objects} objects of ${copy.remote} are frozen with no thaw under way (a thaw expired, or was never asked for them): resume asks the thaw again` };
     const since = Math.round((ctx.nowSec() - thaw.requestedAtSec) / 60);
     if (n.thawing > 0) return { state: 'blocked', detail: `thawing ${n.thawing} of ${thaw.objects} objects of ${copy.remote} (${n.thawed} thawed; asked ${since} min ago, Standard takes hours): resume later` };
     return { state: 'done', detail: `${n.thawed} of ${thaw.objects} objects thawed` };

@@ -412,18 +412,21 @@ function backendRestore(ctx: ToolContext, values: Record<string, string[]>, p: P
   return 0;
 }
 
-/** backend/s3 restoreStatus: the objects with a restore status, every object with `-o all` (its RestoreStatus null when none was asked). */
+/**
+ * backend/s3 restoreStatus: the objects with a restore status, every object
+ * with `-o all` (RestoreStatus null when none is asked). In progress it has
+ * no expiry yet; once the restored copy expires S3 drops the status.
+ */
 function restoreStatus(ctx: ToolContext, values: Record<string, string[]>, p: Place): number {
   const now = ctx.now();
   const all = (values.o ?? []).some((o) => o === 'all' || o === 'all=true');
+  const status = (o: CloudObject) => {
+    if (o.restoreReadyAt === undefined || (o.restoredUntil !== undefined && o.restoredUntil <= now)) return null;
+    return o.restoreReadyAt > now ? { IsRestoreInProgress: true, RestoreExpiryDate: null } : { IsRestoreInProgress: false, RestoreExpiryDate: rfc3339Fixed(o.restoredUntil ?? now, 0) };
+  };
   const out = entries(ctx, p)
-    .filter((e) => e.object && (all || e.object.restoreReadyAt !== undefined))
-    .map((e) => ({
-      Remote: e.path,
-      VersionID: null,
-      RestoreStatus: e.object!.restoreReadyAt === undefined ? null : { IsRestoreInProgress: e.object!.restoreReadyAt > now, RestoreExpiryDate: rfc3339Fixed(e.object!.restoredUntil ?? now, 0) },
-      StorageClass: e.object!.tier,
-    }));
+    .filter((e) => e.object && (all || status(e.object) !== null))
+    .map((e) => ({ Remote: e.path, VersionID: null, RestoreStatus: status(e.object!), StorageClass: e.object!.tier }));
   ctx.out(`${JSON.stringify(out, null, '\t')}\n`);
   return 0;
 }

@@ -192,4 +192,21 @@ describe('a chain through a cold rclone copy', () => {
     expect(run.state().chains![0]!.thaw).toBeNull();
     hosts.assertAll();
   });
+
+  it('archived objects with no restore status (S3 drops an expired restore): failed, the thaw forgotten; objects in a class read at once do not count', async () => {
+    const s = stateAtChains();
+    const asked: RebuildState = { ...s, chains: s.chains!.map((c) => ({ ...c, reached: 'tool' as const, thaw: { requestedAtSec: NOW - 30 * 86_400, objects: 2 } })) };
+    hosts.host('pbs2').on(CHUNKS, { stderr: 'No such file or directory\n', exitCode: 1 }, { times: 1 });
+    const entries = [
+      { Remote: '.chunks/0000.pack', VersionID: null, RestoreStatus: null, StorageClass: 'GLACIER' },
+      { Remote: '.chunks/4000.pack', VersionID: null, RestoreStatus: { IsRestoreInProgress: false, RestoreExpiryDate: '2026-03-01T00:00:00Z' }, StorageClass: 'GLACIER' },
+      { Remote: '.lock', VersionID: null, RestoreStatus: null, StorageClass: 'STANDARD' },
+    ];
+    hosts.host('nas1').expect({ argv: STATUS, ...ON_NAS, reply: { stdout: JSON.stringify(entries) } });
+    const run = new RebuildRun(deps(), asked);
+    const step = await run.run('chains', { confirm: true });
+    expect([step.state, step.detail]).toEqual(['failed', expect.stringContaining('1 of 2 objects of glacier_s3:strata-pbs/usb are frozen with no thaw under way (a thaw expired, or was never asked for them): resume asks the thaw again')]);
+    expect(run.state().chains![0]!.thaw).toBeNull();
+    hosts.assertAll();
+  });
 });
