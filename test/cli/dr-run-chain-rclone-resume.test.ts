@@ -71,8 +71,9 @@ describe('strata dr run, stopped while the chain waits for the thaw of a cold rc
     const thaw = atStop.chains![0]!.thaw!;
     expect(thaw.objects).toBe(objects().length);
     expect(thawAsks()).toBe(1);
-    // Still thawing when it stopped.
-    expect(objects().every((o) => o.restoreReadyAt! > Date.now() / 1000)).toBe(true);
+    // Stopped before the thaw was seen done: nothing copied yet.
+    expect(atStop.chains![0]!.reached).toBe('tool');
+    expect(lab.started('pbs2').some((a) => a[0] === 'rclone' && a[1] === 'copy')).toBe(false);
 
     // Resumed once every object has thawed.
     while (objects().some((o) => o.restoreReadyAt! > Date.now() / 1000)) await sleep(200);
