@@ -65,6 +65,10 @@ describe('the rclone-cold lab', () => {
     const items = JSON.parse(listed.stdout) as { Path: string; Tier: string }[];
     expect(items.length).toBeGreaterThan(0);
     expect(items.every((i) => i.Tier === 'DEEP_ARCHIVE' && (i.Path === 'owner' || /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\/[^/]+$/.test(i.Path)))).toBe(true);
+    // Frozen: rclone names GLACIER for a Deep Archive object too (backend/s3 turns InvalidObjectState into it).
+    const frozen = await pbs2.run({ argv: ['rclone', 'copy', 'pbsdeep:strata-pbs/usb/vm/111', '/tmp/vm111'], secrets: env.value });
+    expect(frozen.exitCode).toBe(1);
+    expect(frozen.stderr).toMatch(/Failed to copy: failed to open source object: Object in GLACIER, restore first: bucket="strata-pbs", key="usb\/vm\/111\//);
   });
 
   it('restore-status: in progress without an expiry, then thawed until one; an expired restore leaves no status (S3 drops it)', async () => {

@@ -158,8 +158,8 @@ async function transfer(ctx: ToolContext, flags: Set<string>, values: Readonly<R
     await ctx.pace(120);
     if (src.kind === 's3' && e.object && ['GLACIER', 'DEEP_ARCHIVE'].includes(e.object.tier) && !(e.object.restoredUntil !== undefined && (e.object.restoreReadyAt ?? 0) <= ctx.now() && e.object.restoredUntil > ctx.now())) {
       errors++;
-      // rclone's s3 Open turns S3's InvalidObjectState into this (restore-formats §7).
-      ctx.err(logLine(ctx, json, 'ERROR', e.path, `Failed to copy: failed to open source object: Object in ${e.object.tier}, restore first: bucket="${src.root}", key="${src.prefix ? `${src.prefix}/${e.path}` : e.path}"`));
+      // rclone's s3 Open turns S3's InvalidObjectState into this, GLACIER whatever the class (backend/s3 s3.go; restore-formats §7).
+      ctx.err(logLine(ctx, json, 'ERROR', e.path, `Failed to copy: failed to open source object: Object in GLACIER, restore first: bucket="${src.root}", key="${src.prefix ? `${src.prefix}/${e.path}` : e.path}"`));
       continue;
     }
     if (failing && transfers === 0) {
