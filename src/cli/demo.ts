@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { validateInventory } from '../domain/inventory.js';
 import { exitCodeFor } from '../domain/status-report.js';
-import { SCENARIOS, startLab, type Lab, type ScenarioName } from '../lab/index.js';
+import { SCENARIOS, startLab, type DatastoreCopy, type Lab, type ScenarioName } from '../lab/index.js';
 import { parseFlags, UsageError } from './args.js';
 import { formatStatus } from './format-status.js';
 import { EXIT, type CliIo } from './io.js';
@@ -16,7 +16,7 @@ import { stateDir } from '../services/state-dir.js';
 import { statusReport } from './status.js';
 
 export const USAGE = `Usage: strata demo [--scenario healthy|degraded|disaster] [--hosts N] [--latency MS]
-                   [--status [--json]] [--read-only] [--serve]
+                   [--datastore-copy restic|rclone-cold] [--status [--json]] [--read-only] [--serve]
 
 Starts a simulated homelab (Proxmox node, local and remote PBS, Docker host
 with restic, ZFS NAS with replication and a Glacier copy) on 127.0.0.1 and
@@ -25,6 +25,9 @@ opens Strata on it. Nothing outside this process is touched.
                  disaster (the Proxmox node and the local PBS are gone)
   --hosts N      add N more Proxmox nodes with a dozen guests each (scale)
   --latency MS   every simulated host waits this long before each answer
+  --datastore-copy C  what carries the local PBS datastore off-site: restic
+                 (default: restic-cloud) or rclone-cold (an rclone copy in S3
+                 Deep Archive, thawed before the DR chain copies it back)
   --status       print the status instead of opening the screen; exit code as
                  \`strata status\` (--json for the JSON contract)
   --serve        keep the lab running and print its inventory path, so any
@@ -35,6 +38,8 @@ export interface DemoOptions {
   readonly scenario: ScenarioName;
   readonly extraPveNodes: number;
   readonly latencyMs: number;
+  /** What carries pbs1's datastore off-site (restic-cloud by default). */
+  readonly datastoreCopy?: DatastoreCopy;
 }
 
 export function parseDemoArgs(args: string[]) {
@@ -42,6 +47,7 @@ export function parseDemoArgs(args: string[]) {
     scenario: { type: 'string' },
     hosts: { type: 'string' },
     latency: { type: 'string' },
+    'datastore-copy': { type: 'string' },
     status: { type: 'boolean' },
     json: { type: 'boolean' },
     'read-only': { type: 'boolean' },
@@ -52,6 +58,8 @@ export function parseDemoArgs(args: string[]) {
   if (!(SCENARIOS as readonly string[]).includes(scenario)) {
     throw new UsageError(`--scenario: "${scenario}" is not one of ${SCENARIOS.join(', ')}`);
   }
+  const copy = values['datastore-copy'];
+  if (copy !== undefined && copy !== 'restic' && copy !== 'rclone-cold') throw new UsageError(`--datastore-copy: "${copy}" is not one of restic, rclone-cold`);
   const count = (flag: string, v: string | undefined, max: number) => {
     if (v === undefined) return 0;
     if (!/^\d+$/.test(v) || Number(v) > max) throw new UsageError(`--${flag}: "${v}" is not a whole number from 0 to ${max}`);
@@ -62,6 +70,7 @@ export function parseDemoArgs(args: string[]) {
       scenario: scenario as ScenarioName,
       extraPveNodes: count('hosts', values.hosts, 200),
       latencyMs: count('latency', values.latency, 60_000),
+      ...(copy === 'rclone-cold' ? { datastoreCopy: copy } : {}),
     } satisfies DemoOptions,
     status: values.status ?? false,
     json: values.json ?? false,
@@ -73,7 +82,7 @@ export function parseDemoArgs(args: string[]) {
 
 /** Starts the lab and a session on it; the caller stops both. */
 export async function startDemo(opts: DemoOptions, env: CliIo['env'], mode: { readOnly?: boolean } = {}): Promise<{ lab: Lab; session: Session }> {
-  const lab = await startLab({ scenario: opts.scenario, extraPveNodes: opts.extraPveNodes, latencyMs: opts.latencyMs });
+  const lab = await startLab({ scenario: opts.scenario, extraPveNodes: opts.extraPveNodes, latencyMs: opts.latencyMs, ...(opts.datastoreCopy ? { datastoreCopy: opts.datastoreCopy } : {}) });
   const valid = validateInventory(lab.config);
   if (!valid.ok) {
     await lab.stop();
@@ -150,7 +159,7 @@ function untilSignalled(): Promise<string> {
  * with a real one) are printed as the lines to paste into another shell.
  */
 export async function serve(opts: DemoOptions, io: CliIo, until: Promise<unknown>): Promise<number> {
-  const lab = await startLab({ scenario: opts.scenario, extraPveNodes: opts.extraPveNodes, latencyMs: opts.latencyMs });
+  const lab = await startLab({ scenario: opts.scenario, extraPveNodes: opts.extraPveNodes, latencyMs: opts.latencyMs, ...(opts.datastoreCopy ? { datastoreCopy: opts.datastoreCopy } : {}) });
   try {
     const state = join(lab.dir, 'state');
     io.out(

@@ -8,6 +8,7 @@ import type { InventoryFile, LayerFile } from '../domain/inventory-file.js';
 import { generateConfigArchives, generateConfigCopies, generateHostBackups, writeEtc, writeStorageSecrets } from './history/config.js';
 import type { HistoryContext } from './history/context.js';
 import { HISTORY_DAYS } from './history/context.js';
+import { PBS_COPY_REMOTE, type DatastoreCopy } from './history/datastore-rclone.js';
 import { generateDockerHistory } from './history/docker.js';
 import { generateNasHistory } from './history/nas.js';
 import { generatePbsHistory, JOB_IDS } from './history/pbs.js';
@@ -30,6 +31,8 @@ export interface BuildOptions {
   readonly seed: number;
   /** Every host's time zone. */
   readonly timeZone: string;
+  /** Which copy carries pbs1's datastore directory off-site: restic-cloud (default) or an rclone copy in DEEP_ARCHIVE. */
+  readonly datastoreCopy?: DatastoreCopy;
 }
 
 const GiB = 2 ** 30;
@@ -103,8 +106,8 @@ export function buildHomelabState(o: BuildOptions): LabState {
   const pve1 = host('pve1', ['pve', 'pbs-client', 'rclone'], tz, 2_000_000);
   pve1.links = [...LOST_NODE_LINKS];
   const pbs1 = host('pbs1', ['pbs', 'pbs-client'], tz, 41_000);
-  // restic too: the DR chain restores the copy of pbs1's datastore directory onto pbs2 (chain-commands.md).
-  const pbs2 = host('pbs2', ['pbs', 'pbs-client', 'restic'], tz, 52_000);
+  // restic (rclone) too: the DR chain restores the copy of pbs1's datastore directory onto pbs2 (chain-commands.md).
+  const pbs2 = host('pbs2', ['pbs', 'pbs-client', 'restic', ...(o.datastoreCopy === 'rclone-cold' ? ['rclone' as const] : [])], tz, 52_000);
   const docker1 = host('docker1', ['restic', 'rclone', 'pass'], tz, 310_000);
   const nas1 = host('nas1', ['zfs', 'sanoid', 'rclone'], tz, 18_000);
   for (const x of [pve1, pbs1, pbs2, docker1, nas1]) state.hosts[x.name] = x;
@@ -154,7 +157,7 @@ export function buildHomelabState(o: BuildOptions): LabState {
   generateHostBackups(h, pve1, pbs1, 'usb');
 
   generatePbsHistory(h, pbs1, pbs2);
-  generateDockerHistory(h, docker1, h.goneAt('pbs1'));
+  generateDockerHistory(h, docker1, h.goneAt('pbs1'), o.datastoreCopy);
   generateNasHistory(h, nas1);
 
   for (let k = 2; k < 2 + o.extraPveNodes; k++) {
@@ -324,8 +327,33 @@ const HOMELAB_LAYERS: readonly LayerFile[] = [
   },
 ];
 
+/** restic-cloud without pbs1's datastore, and the rclone copy that carries it instead (the `rclone-cold` variant). */
+function withRcloneDatastoreCopy(layers: readonly LayerFile[]): LayerFile[] {
+  const r = PBS_COPY_REMOTE;
+  return layers.flatMap((l): LayerFile[] => {
+    if (l.id !== 'restic-cloud') return [l];
+    const { copyOf: _copyOf, carriers: _carriers, ...resticCloud } = l;
+    return [
+      { ...resticCloud, description: 'Docker volumes to S3' },
+      {
+        id: 'pbs-deep',
+        kind: 'rclone',
+        host: 'docker1',
+        source: '/mnt/usb/pbs',
+        remote: `${r.name}:${r.bucket}/${r.prefix}`,
+        media: 'cloud',
+        offsite: true,
+        rpo: '7d',
+        copyOf: ['pbs-local'],
+        carriers: ['files/docker1:/mnt/usb/pbs'],
+        description: `The PBS datastore copied daily to S3 ${r.storageClass} (a thaw of hours before a restore)`,
+      },
+    ];
+  });
+}
+
 /** The inventory file for the lab: the layers of examples/homelab.json, hosts on 127.0.0.1 with pinned keys. */
-export function homelabInventory(state: LabState, endpoints: Readonly<Record<string, HostEndpoint>>, identityFile: string): InventoryFile {
+export function homelabInventory(state: LabState, endpoints: Readonly<Record<string, HostEndpoint>>, identityFile: string, datastoreCopy: DatastoreCopy = 'restic'): InventoryFile {
   const extra = Object.keys(state.hosts).filter((n) => /^pve\d+$/.test(n) && n !== 'pve1');
   return {
     version: 1,
@@ -340,7 +368,7 @@ export function homelabInventory(state: LabState, endpoints: Readonly<Record<str
       ...(x.pve ? { node: x.pve.node } : {}),
     })),
     layers: [
-      ...HOMELAB_LAYERS,
+      ...(datastoreCopy === 'rclone-cold' ? withRcloneDatastoreCopy(HOMELAB_LAYERS) : HOMELAB_LAYERS),
       ...extra.flatMap((node): LayerFile[] => [
         { id: `${node}-snap`, kind: 'pve-snapshots', host: node, media: 'nvme', description: `Guest snapshots on ${node}` },
         { id: `${node}-dump`, kind: 'vzdump', host: node, storage: 'local-backup', media: 'hdd', rpo: '26h', description: `Nightly vzdump archives of ${node}` },

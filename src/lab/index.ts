@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InventoryFile } from '../domain/inventory-file.js';
 import type { Fault } from './faults.js';
+import type { DatastoreCopy } from './history/datastore-rclone.js';
 import { buildHomelabState, homelabInventory, type HostEndpoint } from './homelab.js';
 import { generateKeyPair } from './keys.js';
 import { LabRuntime } from './runtime.js';
@@ -26,6 +27,7 @@ import type { LabState } from './state/types.js';
 import type { SignalName } from './shell/types.js';
 
 export type { Fault, FaultKind } from './faults.js';
+export type { DatastoreCopy } from './history/datastore-rclone.js';
 export type { ScenarioName, ScenarioPlan } from './scenarios/index.js';
 export { SCENARIOS } from './scenarios/index.js';
 export type * from './state/types.js';
@@ -46,6 +48,8 @@ export interface LabOptions {
   readonly seed?: number;
   /** Time zone of every host (default UTC). */
   readonly timeZone?: string;
+  /** Which copy carries pbs1's datastore directory off-site: restic-cloud's snapshots (default), or `rclone-cold`, an rclone copy in S3 DEEP_ARCHIVE (layer pbs-deep on docker1; pbs2 gets rclone). */
+  readonly datastoreCopy?: DatastoreCopy;
 }
 
 export interface LabHost {
@@ -81,6 +85,8 @@ export interface Lab {
   /** Removes every fault of a host (a destroyed host stays gone). */
   clear(host: string): void;
   /** Processes now running on a host (simulated PIDs), e.g. to see that a kill ended one. */
+  /** The argv of every program started on a host since the lab started (the newest 20000), as `ps` shows a command line: a secret passed there would be seen. */
+  started(host: string): readonly (readonly string[])[];
   running(host: string): { pid: number; argv: readonly string[] }[];
   /** Signals a process of a host as `kill -SIG PID` there would (a test's stand-in for a second kill racing the first). */
   signal(host: string, pid: number, sig: SignalName): boolean;
@@ -111,6 +117,7 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
     now: Math.floor(Date.now() / 1000),
     seed: opts.seed ?? 0x5eed,
     timeZone: opts.timeZone ?? 'UTC',
+    ...(opts.datastoreCopy ? { datastoreCopy: opts.datastoreCopy } : {}),
   });
   const runtime = new LabRuntime(state, { seed: opts.seed ?? 0x5eed, timeScale: opts.timeScale ?? 1, latencyMs: opts.latencyMs ?? 0 });
   for (const [name, faults] of Object.entries(opts.faults ?? {})) {
@@ -149,7 +156,7 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
     ? { name: freshState.name, ...endpoints[freshState.name]!, up: true, replaces: freshState.replaces!, hostname: freshState.hostname }
     : undefined;
 
-  const config = homelabInventory(state, endpoints, identityFile);
+  const config = homelabInventory(state, endpoints, identityFile, opts.datastoreCopy);
   const configPath = join(dir, 'strata.json');
   writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
 
@@ -182,6 +189,7 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
       if (keyChanged) server?.dropConnections();
     },
     running: (host) => runtime.running(host),
+    started: (host) => runtime.started(host),
     signal: (host, pid, sig) => runtime.signal(host, pid, sig),
     async stop() {
       if (stopped) return;

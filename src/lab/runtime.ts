@@ -84,6 +84,7 @@ export class LabRuntime implements LabServices {
   private readonly faultsByHost = new Map<string, Fault[]>();
   private readonly gone = new Set<string>();
   private readonly procs = new Map<string, Map<number, Proc>>();
+  private readonly startedArgvs = new Map<string, (readonly string[])[]>();
   private readonly work = new Set<Promise<void>>();
   private readonly stopping = new AbortController();
 
@@ -140,6 +141,11 @@ export class LabRuntime implements LabServices {
     return true;
   }
 
+  /** The argv of every program started on a host, oldest first (the newest 20000): what `ps` could have shown of it. */
+  started(host: string): readonly (readonly string[])[] {
+    return this.startedArgvs.get(host) ?? [];
+  }
+
   running(host: string): { pid: number; argv: readonly string[] }[] {
     return [...(this.procs.get(host)?.values() ?? [])].map((p) => ({ pid: p.pid, argv: p.argv }));
   }
@@ -156,6 +162,10 @@ export class LabRuntime implements LabServices {
     const pid = opts.pid ?? this.allocatePid(host);
     const ac = new AbortController();
     const proc: Proc = { pid, argv: spec.argv, ac };
+    let argvs = this.startedArgvs.get(hostName);
+    if (!argvs) this.startedArgvs.set(hostName, (argvs = []));
+    argvs.push(spec.argv);
+    if (argvs.length > 20_000) argvs.splice(0, argvs.length - 20_000);
     let table = this.procs.get(hostName);
     if (!table) this.procs.set(hostName, (table = new Map()));
     table.set(pid, proc);

@@ -3,7 +3,8 @@
  * config dump` prints every remote of a config file as JSON
  * (`{"name": {"type": "s3", "access_key_id": ...}}`), and rclone reads a
  * remote from `RCLONE_CONFIG_<NAME>_<KEY>` variables as well as from a file
- * (fs.ConfigToEnv: upper case, `-` as `_`). A remote that wraps another
+ * (fs.ConfigToEnv: upper case, the key's `-` as `_` but the name's kept, so a
+ * remote whose name has a `-` cannot be given so). A remote that wraps another
  * (crypt, alias, union: a `remote`/`upstreams` value naming `other:path`)
  * brings that one along. The values are secrets: they go to the other host
  * as Command.secrets only.
@@ -36,8 +37,11 @@ export function parseConfigDump(stdout: string, stderr: string, exitCode: number
   return ok(out);
 }
 
-/** `RCLONE_CONFIG_<NAME>_<KEY>` as rclone looks it up. */
-export const configEnvName = (remote: string, key: string) => `RCLONE_CONFIG_${remote}_${key}`.toUpperCase().replace(/-/g, '_');
+/** `RCLONE_CONFIG_<NAME>_<KEY>` as rclone looks it up (fs.ConfigToEnv): `my-remote`, `ignore-size` -> `RCLONE_CONFIG_MY-REMOTE_IGNORE_SIZE`. */
+export const configEnvName = (remote: string, key: string) => `RCLONE_CONFIG_${remote}_${key.replace(/-/g, '_')}`.toUpperCase();
+
+/** Whether the variables of this remote can be set at all: rclone keeps the name as it is, and a variable name has letters, digits and `_` only. */
+export const remoteEnvCarries = (remote: string): boolean => ENV_NAME.test(configEnvName(remote, 'type'));
 
 /** The remote of `name:path`. */
 export const remoteName = (remote: string): string => remote.slice(0, Math.max(0, remote.indexOf(':')));
@@ -53,6 +57,7 @@ export function remoteConfigEnv(dump: RcloneConfigDump, name: string): Result<Re
     seen.add(n);
     const section = dump[n];
     if (!section) return err('parse', `the rclone configuration has no remote ${n}`);
+    if (!remoteEnvCarries(n)) return err('parse', `remote ${n}: rclone reads it from ${configEnvName(n, '*')} variables, and no environment can carry that name: rename the remote (letters, digits, _)`);
     for (const [k, v] of Object.entries(section)) {
       const envName = configEnvName(n, k);
       if (!ENV_NAME.test(envName)) return err('parse', `remote ${n}, key ${k}: no environment variable can carry it (${envName})`);

@@ -48,7 +48,7 @@ function pathOf(s: RestoreSource, copies: ReadonlyMap<string, SurvivingCopy>): G
     return { kind: 'direct', ...base, steps, expectedSeconds: sum(steps) };
   }
   const steps: PathStep[] = [
-    ...s.steps.filter((x) => x.kind === 'thaw').map((x) => ({ kind: 'thaw' as const, label: x.label, expectedSeconds: null })),
+    ...s.steps.filter((x) => x.kind === 'thaw').map((x) => ({ kind: 'thaw' as const, label: x.label, expectedSeconds: x.expectedSeconds ?? null })),
     { kind: 'restore-datastore', label: `restore the datastore directory of ${s.via[0]} from ${s.layerId} onto a PBS host${s.point.sizeBytes ? ` (${formatBytes(s.point.sizeBytes)}, at ${formatBytes(DEFAULT_THROUGHPUT_BYTES_PER_SEC)}/s)` : ''}`, expectedSeconds: datastoreSeconds(s.point.sizeBytes) },
     { kind: 'add-datastore', label: `add it as a datastore (proxmox-backup-manager datastore create)`, expectedSeconds: ADD_DATASTORE_SECONDS },
     { kind: 'add-storage', label: `pvesm add pbs for that datastore`, expectedSeconds: 0 },

@@ -29,6 +29,8 @@ export interface SourceStep {
   /** "restore the PBS datastore directory from restic-cloud onto a PBS host". */
   readonly label: string;
   readonly planned: boolean;
+  /** A wait known before it starts, at most this long (a thaw: its storage class's bound). */
+  readonly expectedSeconds?: number;
 }
 
 export type EstimateBasis =

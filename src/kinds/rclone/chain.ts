@@ -9,7 +9,7 @@
  * file's password, which opens a file H does not read).
  */
 import type { RcloneAccess } from '../../adapters/rclone/commands.js';
-import { configDumpCommand, configEnvName, parseConfigDump, remoteConfigEnv, remoteName } from '../../adapters/rclone/config-dump.js';
+import { configDumpCommand, configEnvName, parseConfigDump, remoteConfigEnv, remoteEnvCarries, remoteName } from '../../adapters/rclone/config-dump.js';
 import { parseRcloneVersion, parseThawRequest, parseThawStatus, rcloneThawCommand, rcloneThawStatusCommand, rcloneVersionCommand, remoteAt } from '../../adapters/rclone/restore.js';
 import { resolveSecretMap } from '../../adapters/secrets.js';
 import type { SecretRef } from '../../domain/inventory-file.js';
@@ -21,6 +21,8 @@ type RcloneLayer = LayerOf<'rclone'>;
 type Secrets = Readonly<Record<string, string>>;
 
 const PROBE_MS = 30_000;
+/** Storage classes whose objects are read only after a thaw (GLACIER_IR is read at once). */
+const ARCHIVED = /^(GLACIER|DEEP_ARCHIVE)$/i;
 /** Thawed objects stay readable this long: the copy and a retry fit in it. */
 const THAW_DAYS = 7;
 
@@ -70,6 +72,7 @@ export const rcloneChain: ChainRule<'rclone'> = {
     const a = access(copy, (n) => ctx.lookupEnv(n));
     const h = ctx.runner(copy.host);
     let thaw = t.thaw;
+    const askedNow = thaw === null;
     if (thaw === null) {
       const r = await h.run({ ...rcloneThawCommand(a, { dir: '', priority: 'Standard', lifetimeDays: THAW_DAYS }), timeoutMs: 300_000 });
       const asked = parseThawRequest(r.stdout, r.stderr, r.exitCode);
@@ -82,11 +85,16 @@ export const rcloneChain: ChainRule<'rclone'> = {
     const r = await h.run({ ...rcloneThawStatusCommand(a, { dir: '', all: true }), timeoutMs: 120_000 });
     const st = parseThawStatus(ctx.nowSec())(r.stdout, r.stderr, r.exitCode);
     if (!st.ok) return { state: 'failed', detail: `how far the thaw of ${copy.remote} is could not be read on ${copy.host}: ${st.error.message}` };
-    // rclone before 1.64 cannot say: the copy tries, and a frozen object fails it (then resume later).
+    // rclone before 1.64 cannot say: a thaw just asked is not done (hours), so the copy waits for a resume;
+    // later the copy tries, and a frozen object fails it (then resume later).
+    if (!st.value.supported && askedNow) return { state: 'blocked', detail: `thaw asked for ${thaw.objects} objects of ${copy.remote}; rclone on ${copy.host} cannot say how far it is (restore-status is 1.64+): resume in some hours (Standard), the copy then tries` };
     if (!st.value.supported) return { state: 'done', detail: `rclone on ${copy.host} cannot say how far the thaw is (restore-status is 1.64+): the copy tries now` };
     const n = st.value.counts;
     // Asked too long ago: forgotten, so the resume asks again.
     if (n.expired > 0) return { state: 'failed', change: { thaw: null }, detail: `${n.expired} of ${thaw.objects} objects of ${copy.remote} were thawed and have expired before the copy: resume asks the thaw again` };
+    // S3 drops a restore once it has expired: the object is frozen again with no restore status at all.
+    const frozen = st.value.entries.filter((e) => e.state === 'not-requested' && e.storageClass !== undefined && ARCHIVED.test(e.storageClass)).length;
+    if (frozen > 0) return { state: 'failed', change: { thaw: null }, detail: `${frozen} of ${thaw.objects} objects of ${copy.remote} are frozen with no thaw under way (a thaw expired, or was never asked for them): resume asks the thaw again` };
     const since = Math.round((ctx.nowSec() - thaw.requestedAtSec) / 60);
     if (n.thawing > 0) return { state: 'blocked', detail: `thawing ${n.thawing} of ${thaw.objects} objects of ${copy.remote} (${n.thawed} thawed; asked ${since} min ago, Standard takes hours): resume later` };
     return { state: 'done', detail: `${n.thawed} of ${thaw.objects} objects thawed` };
@@ -101,7 +109,8 @@ export const rcloneChain: ChainRule<'rclone'> = {
   shown(copy, t) {
     const a = access(copy, () => '-');
     const name = remoteName(copy.remote);
-    const names = Object.fromEntries([[configEnvName(name, 'type'), '-'], ...secretRefs(copy).map((s) => [s.name, '-'])]);
+    // A name no variable can carry shows the copy without it (the restore says why it cannot run).
+    const names = Object.fromEntries([...(remoteEnvCarries(name) ? [[configEnvName(name, 'type'), '-']] : []), ...secretRefs(copy).map((s) => [s.name, '-'])]);
     return [
       { host: t.host, command: rcloneVersionCommand(), description: `rclone must be installed on ${t.host}` },
       ...(t.cold

@@ -15,6 +15,7 @@ import { newRepo } from '../state/restic.js';
 import { keepOptions, planPrune } from '../state/retention.js';
 import type { FileSet, HostState, PbsSnapshot, ResticRepo, ResticSnapshot } from '../state/types.js';
 import type { HistoryContext, PbsEvent } from './context.js';
+import { generateDatastoreRcloneCopy, type DatastoreCopy } from './datastore-rclone.js';
 import { everyHours, survivors, timesOfDay } from './schedule.js';
 
 export const RESTIC_USB = '/mnt/usb/restic';
@@ -201,7 +202,8 @@ function replay(h: HistoryContext, host: HostState, s: Series): void {
   s.repo.storedBytes += prevStored;
 }
 
-export function generateDockerHistory(h: HistoryContext, host: HostState, pbsGoneAt: number): void {
+/** docker1's history; `datastoreCopy` says which copy carries pbs1's datastore directory off-site (restic-cloud's snapshots by default). */
+export function generateDockerHistory(h: HistoryContext, host: HostState, pbsGoneAt: number, datastoreCopy: DatastoreCopy = 'restic'): void {
   dockerFiles(h, host);
   const tz = host.timeZone;
   const usb = newRepo(h.rng, SECRETS.resticUsb);
@@ -227,12 +229,8 @@ export function generateDockerHistory(h: HistoryContext, host: HostState, pbsGon
   const usbAt = usbLayoutAt(h);
   // docker1 mounts pbs1's USB datastore: what it sees now (or last saw, with pbs1 gone).
   for (const [path, f] of Object.entries(usbAt(Math.min(h.now, pbsGoneAt)))) writeFile(host.fs, path, { ...f });
-  replay(h, host, {
-    repo: cloud,
-    paths: ['/mnt/usb/pbs'],
-    times: timesOfDay(tz, h.start, Math.min(until, cloudUntil, pbsGoneAt), SCHEDULES.resticCloudPbsAt),
-    keep: SCHEDULES.resticCloudKeep,
-    filesAt: usbAt,
-  });
+  const pbsCopies = timesOfDay(tz, h.start, Math.min(until, cloudUntil, pbsGoneAt), SCHEDULES.resticCloudPbsAt);
+  if (datastoreCopy === 'rclone-cold') generateDatastoreRcloneCopy(h, host, '/mnt/usb/pbs', pbsCopies, usbAt);
+  else replay(h, host, { repo: cloud, paths: ['/mnt/usb/pbs'], times: pbsCopies, keep: SCHEDULES.resticCloudKeep, filesAt: usbAt });
   for (const r of [usb, cloud]) r.snapshots.sort((a, b) => (a.time < b.time ? -1 : 1));
 }

@@ -527,6 +527,8 @@ export interface CloudObject {
   modTime: number;
   tier: string;
   md5: string;
+  /** What the file held, when the lab keeps it (a PBS manifest): a download writes it back. */
+  content?: string;
   /** Glacier objects: readable until this time after a restore request completed. */
   restoredUntil?: number;
   /** Glacier objects: a restore request is in progress until this time. */
@@ -538,6 +540,8 @@ export interface CloudObject {
 export interface CloudState {
   /** Bucket name -> object key -> object. */
   buckets: Record<string, Record<string, CloudObject>>;
+  /** The keys a bucket answers to (S3 refuses others); a bucket without takes any request. */
+  bucketKeys?: Record<string, { accessKeyId: string; secretAccessKey: string }>;
   /** restic repositories on object storage, by repository string (`s3:https://.../bucket`). */
   resticRepos: Record<string, ResticRepo>;
 }

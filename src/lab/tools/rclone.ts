@@ -3,8 +3,9 @@
  * (RFC 3339 ModTime with nanoseconds, `Tier` of S3 objects), `about`
  * (S3 has none), `sync`/`copy` (log on stderr, JSON lines with
  * --use-json-log), `check` (with --combined), `backend restore` for
- * GLACIER objects, which stay unreadable until their restore completes.
- * Remotes come from the host's rclone.conf or RCLONE_CONFIG_<NAME>_TYPE.
+ * GLACIER objects, which stay unreadable until their restore completes,
+ * `config dump` (the config file's remotes as JSON). Remotes and their keys
+ * as rclone reads them: rclone-config.ts.
  */
 import { posix } from 'node:path';
 import { atLeast, toolVersion } from '../state/tool-versions.js';
@@ -15,10 +16,18 @@ import { filesUnder, getFile, globToRegExp, isDir, mkdirs, resolvePath, writeFil
 import type { CloudObject, RcloneRemote, SimFile } from '../state/types.js';
 import { goJson } from '../state/restic.js';
 import { goBytes } from './format.js';
+import { configDump, RcloneFail, refusedKeys, remoteConfig, s3Keys } from './rclone-config.js';
 
-/** How long a Glacier restore request takes at time scale 1 (hours in reality). */
-/** Thaw times by priority, scaled by the lab's time scale (S3: minutes, hours, half a day). */
-const THAW_MS: Readonly<Record<string, number>> = { Expedited: 1_000, Standard: 4_000, Bulk: 100_000 };
+/**
+ * Thaw times by storage class and priority at time scale 1, an hour of S3's
+ * as a second (GLACIER Standard 3-5 hours, DEEP_ARCHIVE Standard 12 and Bulk
+ * 48; GLACIER Bulk kept long so a test sees it pending).
+ */
+const THAW_MS: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+  GLACIER: { Expedited: 1_000, Standard: 4_000, Bulk: 100_000 },
+  DEEP_ARCHIVE: { Standard: 12_000, Bulk: 48_000 },
+};
+const thawMs = (tier: string, priority: string): number => THAW_MS[tier]?.[priority] ?? THAW_MS[tier]?.Standard ?? THAW_MS.GLACIER!.Standard!;
 
 interface Place {
   kind: 'local' | 's3';
@@ -32,25 +41,10 @@ interface Place {
   label: string;
 }
 
-class RcloneFail extends Error {
-  constructor(
-    message: string,
-    readonly code: number,
-  ) {
-    super(message);
-  }
-}
-
-function remoteConfig(ctx: ToolContext, name: string): RcloneRemote | undefined {
-  const envType = ctx.env[`RCLONE_CONFIG_${name.toUpperCase().replace(/-/g, '_')}_TYPE`];
-  if (envType === 'local' || envType === 's3') return { type: envType, ...(ctx.env[`RCLONE_CONFIG_${name.toUpperCase()}_STORAGE_CLASS`] ? { storageClass: ctx.env[`RCLONE_CONFIG_${name.toUpperCase()}_STORAGE_CLASS`]! } : {}) };
-  return ctx.host.rcloneRemotes && Object.hasOwn(ctx.host.rcloneRemotes, name) ? ctx.host.rcloneRemotes[name] : undefined;
-}
-
-function place(ctx: ToolContext, spec: string): Place {
+function place(ctx: ToolContext, spec: string, configFlag?: string, cmd = 'run'): Place {
   const m = /^([A-Za-z0-9_][A-Za-z0-9_. -]*):(.*)$/.exec(spec);
   if (!m) return { kind: 'local', root: resolvePath(ctx.cwd, spec), prefix: '', label: `Local file system at ${resolvePath(ctx.cwd, spec)}` };
-  const cfg = remoteConfig(ctx, m[1]!);
+  const cfg = remoteConfig(ctx, m[1]!, spec, configFlag);
   if (!cfg) throw new RcloneFail(`Failed to create file system for "${spec}": didn't find section in config file`, 1);
   const path = m[2]!.replace(/^\/+|\/+$/g, '');
   if (cfg.type === 'local') {
@@ -58,7 +52,13 @@ function place(ctx: ToolContext, spec: string): Place {
     return { kind: 'local', remote: m[1]!, root, prefix: '', config: cfg, label: `Local file system at ${root}` };
   }
   const [bucket = '', ...rest] = path.split('/');
-  return { kind: 's3', remote: m[1]!, root: bucket, prefix: rest.join('/'), config: cfg, label: `S3 bucket ${bucket}${rest.length > 0 ? ` path ${rest.join('/')}` : ''}` };
+  const label = `S3 bucket ${bucket}${rest.length > 0 ? ` path ${rest.join('/')}` : ''}`;
+  const refused = refusedKeys(ctx, bucket, s3Keys(ctx, m[1]!, configFlag));
+  if (refused) {
+    ctx.err(`${strftime('%Y/%m/%d %H:%M:%S', ctx.now(), ctx.host.timeZone)} ERROR : ${label}: error reading source root directory: ${refused}\n`);
+    throw new RcloneFail(`Failed to ${cmd}: ${refused}`, 1);
+  }
+  return { kind: 's3', remote: m[1]!, root: bucket, prefix: rest.join('/'), config: cfg, label };
 }
 
 interface Entry {
@@ -132,7 +132,7 @@ function includeFilter(rules: readonly string[]): (path: string) => boolean {
   return (path) => tests.some((t) => t(path));
 }
 
-async function transfer(ctx: ToolContext, flags: Set<string>, src: Place, dst: Place, deleteExtra: boolean, excludes: readonly string[] = [], includes: readonly string[] = []): Promise<number> {
+async function transfer(ctx: ToolContext, flags: Set<string>, values: Readonly<Record<string, string>>, src: Place, dst: Place, deleteExtra: boolean, excludes: readonly string[] = [], includes: readonly string[] = []): Promise<number> {
   const json = flags.has('use-json-log');
   const verbose = flags.has('v') || flags.has('verbose') || flags.has('vv') || json;
   const dryRun = flags.has('dry-run');
@@ -158,8 +158,8 @@ async function transfer(ctx: ToolContext, flags: Set<string>, src: Place, dst: P
     await ctx.pace(120);
     if (src.kind === 's3' && e.object && ['GLACIER', 'DEEP_ARCHIVE'].includes(e.object.tier) && !(e.object.restoredUntil !== undefined && (e.object.restoreReadyAt ?? 0) <= ctx.now() && e.object.restoredUntil > ctx.now())) {
       errors++;
-      // rclone's s3 Open turns S3's InvalidObjectState into this (restore-formats §7).
-      ctx.err(logLine(ctx, json, 'ERROR', e.path, `Failed to copy: failed to open source object: Object in ${e.object.tier}, restore first: bucket="${src.root}", key="${src.prefix ? `${src.prefix}/${e.path}` : e.path}"`));
+      // rclone's s3 Open turns S3's InvalidObjectState into this, GLACIER whatever the class (backend/s3 s3.go; restore-formats §7).
+      ctx.err(logLine(ctx, json, 'ERROR', e.path, `Failed to copy: failed to open source object: Object in GLACIER, restore first: bucket="${src.root}", key="${src.prefix ? `${src.prefix}/${e.path}` : e.path}"`));
       continue;
     }
     if (failing && transfers === 0) {
@@ -170,11 +170,12 @@ async function transfer(ctx: ToolContext, flags: Set<string>, src: Place, dst: P
     if (!dryRun) {
       if (dst.kind === 's3') {
         const bucket = (ctx.lab.state.cloud.buckets[dst.root] ??= {});
-        bucket[dst.prefix ? `${dst.prefix}/${e.path}` : e.path] = { size: e.size, modTime: e.modTime, tier: dst.config?.storageClass ?? 'STANDARD', md5: e.md5 };
+        bucket[dst.prefix ? `${dst.prefix}/${e.path}` : e.path] = { size: e.size, modTime: e.modTime, tier: dst.config?.storageClass ?? 'STANDARD', md5: e.md5, ...(e.file?.content !== undefined ? { content: e.file.content } : {}) };
       } else {
         const target = posix.join(dst.root, e.path);
         mkdirs(ctx.host.fs, posix.dirname(target));
-        writeFile(ctx.host.fs, target, { size: e.size, mtime: e.modTime, ...(e.file?.content !== undefined ? { content: e.file.content } : {}) });
+        const content = e.file?.content ?? e.object?.content;
+        writeFile(ctx.host.fs, target, { size: e.size, mtime: e.modTime, ...(content !== undefined ? { content } : {}) });
       }
     }
     bytes += e.size;
@@ -196,6 +197,10 @@ async function transfer(ctx: ToolContext, flags: Set<string>, src: Place, dst: P
   if (verbose || flags.has('stats-one-line')) {
     if (json) {
       ctx.err(`${goJson({ level: 'info', msg: `${goBytes(bytes)} / ${goBytes(bytes)}, 100%, ${goBytes(bytes / secs)}/s, ETA 0s`, source: 'accounting/stats.go:498', stats: { bytes, checks: to.length, deletedDirs: 0, deletes, elapsedTime: Number(secs.toFixed(3)), errors, eta: 0, fatalError: false, renames: 0, retryError: errors > 0, speed: bytes / secs, totalBytes: bytes, totalChecks: to.length, totalTransfers: transfers, transferTime: Number(secs.toFixed(3)), transfers }, time: rfc3339Fixed(ctx.now(), 6, ctx.host.timeZone) })}\n`);
+    } else if (flags.has('stats-one-line')) {
+      // accounting/stats.go with --stats-one-line, logged at --stats-log-level (INFO unless said).
+      const level = (values['stats-log-level'] ?? 'INFO').toUpperCase();
+      ctx.err(`${strftime('%Y/%m/%d %H:%M:%S', ctx.now(), ctx.host.timeZone)} ${level.padEnd(6)}: ${goBytes(bytes).padStart(13)} / ${goBytes(bytes)}, ${bytes > 0 ? '100%' : '-'}, ${goBytes(bytes / secs)}/s, ETA ${bytes > 0 ? '0s' : '-'}\n`);
     } else {
       ctx.err(`${strftime('%Y/%m/%d %H:%M:%S', ctx.now(), ctx.host.timeZone)} INFO  : \nTransferred:   \t${goBytes(bytes).padStart(12)} / ${goBytes(bytes)}, 100%, ${goBytes(bytes / secs)}/s, ETA 0s\nChecks:         ${String(to.length).padStart(8)} / ${to.length}, 100%\nDeleted:        ${String(deletes).padStart(8)} (files), 0 (dirs)\nTransferred:    ${String(transfers).padStart(8)} / ${transfers}, 100%\nElapsed time:   ${secs.toFixed(1).padStart(8)}s\n\n`);
     }
@@ -309,7 +314,7 @@ function backendRestore(ctx: ToolContext, values: Record<string, string[]>, p: P
       out.push({ Status: 'RestoreAlreadyInProgress: Object restore is already in progress\n\tstatus code: 409', Remote: e.path });
       continue;
     }
-    o.restoreReadyAt = now + ((THAW_MS[opts.priority ?? 'Standard'] ?? THAW_MS.Standard!) * ctx.lab.timeScale) / 1000;
+    o.restoreReadyAt = now + (thawMs(o.tier, opts.priority ?? 'Standard') * ctx.lab.timeScale) / 1000;
     o.restoredUntil = o.restoreReadyAt + lifetime * 86_400;
     out.push({ Status: 'OK', Remote: e.path });
   }
@@ -317,21 +322,26 @@ function backendRestore(ctx: ToolContext, values: Record<string, string[]>, p: P
   return 0;
 }
 
-function restoreStatus(ctx: ToolContext, p: Place): number {
+/**
+ * backend/s3 restoreStatus: the objects with a restore status, every object
+ * with `-o all` (RestoreStatus null when none is asked). In progress it has
+ * no expiry yet; once the restored copy expires S3 drops the status.
+ */
+function restoreStatus(ctx: ToolContext, values: Record<string, string[]>, p: Place): number {
   const now = ctx.now();
+  const all = (values.o ?? []).some((o) => o === 'all' || o === 'all=true');
+  const status = (o: CloudObject) => {
+    if (o.restoreReadyAt === undefined || (o.restoredUntil !== undefined && o.restoredUntil <= now)) return null;
+    return o.restoreReadyAt > now ? { IsRestoreInProgress: true, RestoreExpiryDate: null } : { IsRestoreInProgress: false, RestoreExpiryDate: rfc3339Fixed(o.restoredUntil ?? now, 0) };
+  };
   const out = entries(ctx, p)
-    .filter((e) => e.object && ['GLACIER', 'DEEP_ARCHIVE'].includes(e.object.tier))
-    .map((e) => ({
-      Remote: e.path,
-      VersionID: null,
-      RestoreStatus: e.object!.restoreReadyAt === undefined ? null : { IsRestoreInProgress: e.object!.restoreReadyAt > now, RestoreExpiryDate: rfc3339Fixed(e.object!.restoredUntil ?? now, 0) },
-      StorageClass: e.object!.tier,
-    }));
+    .filter((e) => e.object && (all || status(e.object) !== null))
+    .map((e) => ({ Remote: e.path, VersionID: null, RestoreStatus: status(e.object!), StorageClass: e.object!.tier }));
   ctx.out(`${JSON.stringify(out, null, '\t')}\n`);
   return 0;
 }
 
-const VALUE_FLAGS = new Set(['combined', 'include', 'exclude', 'o', 'option', 'max-depth', 'transfers', 'checkers', 'config', 'log-level', 'stats', 'bwlimit', 'log-file', 'timestamp', 't', 's3-storage-class']);
+const VALUE_FLAGS = new Set(['combined', 'include', 'exclude', 'o', 'option', 'max-depth', 'transfers', 'checkers', 'config', 'log-level', 'stats', 'bwlimit', 'log-file', 'timestamp', 't', 's3-storage-class', 'stats-log-level']);
 
 /** `rclone touch [--timestamp T] [--no-create] REMOTE:PATH`: T in UTC, `2006-01-02T15:04:05` (fraction optional). */
 function touch(ctx: ToolContext, flags: Set<string>, timestamp: string | undefined, storageClass: string | undefined, target: Place): number {
@@ -387,6 +397,7 @@ export async function rclone(ctx: ToolContext): Promise<number> {
   }
   const stringValues = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v.at(-1) ?? '']));
   const [cmd, ...rest] = pos;
+  const at = (spec: string) => place(ctx, spec, stringValues.config, cmd);
   try {
     await ctx.pace(40);
     switch (cmd) {
@@ -395,9 +406,9 @@ export async function rclone(ctx: ToolContext): Promise<number> {
         return 0;
       case 'lsjson':
         if (rest.length !== 1) throw new RcloneFail(`Command lsjson needs 1 arguments maximum: you provided ${rest.length} non flag arguments: ${JSON.stringify(rest)}`, 1);
-        return lsjson(ctx, flags, place(ctx, rest[0]!));
+        return lsjson(ctx, flags, at(rest[0]!));
       case 'about': {
-        const p = place(ctx, rest[0] ?? '');
+        const p = at(rest[0] ?? '');
         if (p.kind === 's3') throw new RcloneFail(`Failed to about: ${p.label} doesn't support about`, 1);
         const total = 4_000_787_030_016;
         const used = filesUnder(ctx.host.fs, p.root).reduce((n, [, f]) => n + f.size, 0);
@@ -408,21 +419,24 @@ export async function rclone(ctx: ToolContext): Promise<number> {
       case 'copy':
         if (rest.length !== 2) throw new RcloneFail(`Command ${cmd} needs 2 arguments minimum: you provided ${rest.length} non flag arguments: ${JSON.stringify(rest)}`, 1);
         try {
-          return await transfer(ctx, flags, place(ctx, rest[0]!), place(ctx, rest[1]!), cmd === 'sync', values.exclude ?? [], values.include ?? []);
+          return await transfer(ctx, flags, stringValues, at(rest[0]!), at(rest[1]!), cmd === 'sync', values.exclude ?? [], values.include ?? []);
         } catch (e) {
           if (e instanceof RcloneFail && e.message === 'directory not found') throw new RcloneFail(`Failed to ${cmd}: directory not found`, 3);
           throw e;
         }
       case 'touch':
         if (rest.length !== 1) throw new RcloneFail(`Command touch needs 1 arguments maximum: you provided ${rest.length} non flag arguments: ${JSON.stringify(rest)}`, 1);
-        return touch(ctx, flags, stringValues.timestamp ?? stringValues.t, stringValues['s3-storage-class'], place(ctx, rest[0]!));
+        return touch(ctx, flags, stringValues.timestamp ?? stringValues.t, stringValues['s3-storage-class'], at(rest[0]!));
       case 'check':
         if (rest.length !== 2) throw new RcloneFail(`Command check needs 2 arguments minimum: you provided ${rest.length} non flag arguments: ${JSON.stringify(rest)}`, 1);
-        return check(ctx, flags, stringValues, place(ctx, rest[0]!), place(ctx, rest[1]!));
+        return check(ctx, flags, stringValues, at(rest[0]!), at(rest[1]!));
+      case 'config':
+        if (rest[0] === 'dump' && rest.length === 1) return configDump(ctx, stringValues.config);
+        throw new RcloneFail(`Failed to config: unknown command "${rest.join(' ')}"`, 1);
       case 'backend':
-        if (rest[0] === 'restore') return backendRestore(ctx, values, place(ctx, rest[1] ?? ''));
+        if (rest[0] === 'restore') return backendRestore(ctx, values, at(rest[1] ?? ''));
         // restore-status came with rclone 1.64.
-        if (rest[0] === 'restore-status' && atLeast(ctx.host, 'rclone', '1.64')) return restoreStatus(ctx, place(ctx, rest[1] ?? ''));
+        if (rest[0] === 'restore-status' && atLeast(ctx.host, 'rclone', '1.64')) return restoreStatus(ctx, values, at(rest[1] ?? ''));
         throw new RcloneFail(`Failed to backend: command "${rest[0] ?? ''}" failed: command not found`, 1);
       case undefined:
         ctx.out('Usage:\n  rclone [flags]\n  rclone [command]\n');

@@ -17,7 +17,7 @@ import type { Inventory, Layer } from '../../domain/inventory.js';
 import { imageBytesOfIndexes } from '../../domain/dr/index-size.js';
 import { estimateRestore, type MeasuredRestore } from '../../domain/restore/estimate.js';
 import { rankSources } from '../../domain/restore/rank.js';
-import type { RestoreSource } from '../../domain/restore/types.js';
+import type { RestoreSource, SourceStep } from '../../domain/restore/types.js';
 import type { LayerObservation } from '../../domain/types.js';
 import type { Runner } from '../../transport/runner.js';
 import type { Collection, CollectOptions } from '../collector.js';
@@ -157,7 +157,7 @@ function carriedChains(inventory: Inventory, assetId: string, observations: Read
       const points = observations[l.id]!.points.filter((p) => carriers.includes(p.assetId) && !p.partial);
       const newest = points.reduce<(typeof points)[number] | undefined>((a, p) => (a === undefined || p.timeSec > a.timeSec ? p : a), undefined);
       if (!newest) continue;
-      const cold = points.some((p) => p.storageTier !== undefined && /GLACIER|DEEP_ARCHIVE/i.test(p.storageTier));
+      const coldTier = points.find((p) => p.storageTier !== undefined && /GLACIER|DEEP_ARCHIVE/i.test(p.storageTier))?.storageTier;
       out.push({
         id: `${l.id}@via:${origin}`,
         layerId: l.id,
@@ -169,7 +169,7 @@ function carriedChains(inventory: Inventory, assetId: string, observations: Read
         location: l.offsite ? 'off-site' : 'lan',
         via: [origin],
         steps: [
-          ...(cold ? [{ kind: 'thaw' as const, label: `thaw the objects of ${l.id}`, planned: false }] : []),
+          ...(coldTier !== undefined ? [thawStep(l.id, coldTier)] : []),
           { kind: 'restore-datastore', label: `restore ${newest.assetId} from ${l.id} onto a PBS host`, planned: false },
           { kind: 'guest-restore', label: `restore the guest from ${origin} as restored`, planned: false },
         ],
@@ -183,6 +183,16 @@ function carriedChains(inventory: Inventory, assetId: string, observations: Read
     }
   }
   return out;
+}
+
+/**
+ * The chain asks a Standard thaw (kinds/rclone/chain.ts): S3 says it is done
+ * within 3-5 hours for GLACIER, 12 for DEEP_ARCHIVE; the plan counts the bound.
+ */
+function thawStep(layerId: string, storageClass: string): SourceStep {
+  const deep = /DEEP/i.test(storageClass);
+  const hours = deep ? 12 : 5;
+  return { kind: 'thaw', label: `thaw the objects of ${layerId} (${storageClass.toUpperCase()}, Standard: ${deep ? 'within 12 hours' : '3-5 hours'})`, planned: false, expectedSeconds: hours * 3600 };
 }
 
 /** A PBS datastore's directory of a guest: `vm/111`, under `ns/<name>/` per level of the layer's namespace. */

@@ -34,7 +34,7 @@ const inventory = inventoryOf({
       id: 'pbs-glacier',
       kind: 'rclone',
       host: 'nas1',
-      remote: 'glacier-s3:strata-pbs/usb',
+      remote: 'glacier_s3:strata-pbs/usb',
       source: '/mnt/usb/pbs',
       configFile: CONF,
       secretEnv: { RCLONE_CONFIG_PASS: { file: '/root/.rclone-pass' } },
@@ -114,8 +114,8 @@ const deps = (): RebuildDeps => ({
 
 const CHUNKS = ['stat', '-c', '%F', `${STORE}/.chunks`];
 const ON_NAS = { env: { RCLONE_CONFIG: CONF }, secretsFrom: { RCLONE_CONFIG_PASS: { file: '/root/.rclone-pass' } } };
-const THAW = ['rclone', 'backend', 'restore', 'glacier-s3:strata-pbs/usb', '-o', 'priority=Standard', '-o', 'lifetime=7'];
-const STATUS = ['rclone', 'backend', 'restore-status', 'glacier-s3:strata-pbs/usb', '-o', 'all'];
+const THAW = ['rclone', 'backend', 'restore', 'glacier_s3:strata-pbs/usb', '-o', 'priority=Standard', '-o', 'lifetime=7'];
+const STATUS = ['rclone', 'backend', 'restore-status', 'glacier_s3:strata-pbs/usb', '-o', 'all'];
 const status = (thawing: number, thawed: number) =>
   JSON.stringify([
     ...Array.from({ length: thawing }, (_, i) => ({ Remote: `.chunks/000${i}.pack`, StorageClass: 'GLACIER', RestoreStatus: { IsRestoreInProgress: true, RestoreExpiryDate: 'null' } })),
@@ -127,8 +127,8 @@ describe('a chain through a cold rclone copy', () => {
     const s = stateAtChains();
     expect(s.chains![0]).toMatchObject({ copyKind: 'rclone', cold: true, thaw: null, copyHost: 'nas1', host: 'pbs2', store: STORE });
     const shown = s.steps.find((x) => x.id === 'chains')!.commands.map((c) => `${c.host}: ${c.command}`);
-    expect(shown).toContain(`nas1: RCLONE_CONFIG=${CONF} RCLONE_CONFIG_PASS=<secret from file /root/.rclone-pass> rclone backend restore glacier-s3:strata-pbs/usb -o 'priority=Standard' -o 'lifetime=7'`);
-    expect(shown).toContain(`pbs2: RCLONE_CONFIG_GLACIER_S3_TYPE=<secret> rclone copy glacier-s3:strata-pbs/usb ${STORE} --stats 10s --stats-one-line --stats-log-level NOTICE`);
+    expect(shown).toContain(`nas1: RCLONE_CONFIG=${CONF} RCLONE_CONFIG_PASS=<secret from file /root/.rclone-pass> rclone backend restore glacier_s3:strata-pbs/usb -o 'priority=Standard' -o 'lifetime=7'`);
+    expect(shown).toContain(`pbs2: RCLONE_CONFIG_GLACIER_S3_TYPE=<secret> rclone copy glacier_s3:strata-pbs/usb ${STORE} --stats 10s --stats-one-line --stats-log-level NOTICE`);
 
     const pbs2 = hosts.host('pbs2');
     const nas1 = hosts.host('nas1');
@@ -140,7 +140,7 @@ describe('a chain through a cold rclone copy', () => {
     const first = new RebuildRun(deps(), s);
     const waiting = await first.run('chains', { confirm: true });
     expect(waiting.state).toBe('blocked');
-    expect(waiting.detail).toMatch(/thawing 2 of 3 objects of glacier-s3:strata-pbs\/usb \(1 thawed; asked 0 min ago, Standard takes hours\): resume later/);
+    expect(waiting.detail).toMatch(/thawing 2 of 3 objects of glacier_s3:strata-pbs\/usb \(1 thawed; asked 0 min ago, Standard takes hours\): resume later/);
     hosts.assertAll();
 
     // Resumed three hours later: the thaw is not asked again.
@@ -152,10 +152,10 @@ describe('a chain through a cold rclone copy', () => {
     nas1.expect({
       argv: ['rclone', 'config', 'dump'],
       ...ON_NAS,
-      reply: { stdout: JSON.stringify({ 'glacier-s3': { type: 's3', provider: 'AWS', access_key_id: SECRET.keyId, secret_access_key: SECRET.key, storage_class: 'GLACIER' }, other: { type: 'local' } }) },
+      reply: { stdout: JSON.stringify({ 'glacier_s3': { type: 's3', provider: 'AWS', access_key_id: SECRET.keyId, secret_access_key: SECRET.key, storage_class: 'GLACIER' }, other: { type: 'local' } }) },
     });
     pbs2.expect({
-      argv: ['rclone', 'copy', 'glacier-s3:strata-pbs/usb', STORE, '--stats', '10s', '--stats-one-line', '--stats-log-level', 'NOTICE'],
+      argv: ['rclone', 'copy', 'glacier_s3:strata-pbs/usb', STORE, '--stats', '10s', '--stats-one-line', '--stats-log-level', 'NOTICE'],
       secrets: { RCLONE_CONFIG_GLACIER_S3_TYPE: 's3', RCLONE_CONFIG_GLACIER_S3_PROVIDER: 'AWS', RCLONE_CONFIG_GLACIER_S3_ACCESS_KEY_ID: SECRET.keyId, RCLONE_CONFIG_GLACIER_S3_SECRET_ACCESS_KEY: SECRET.key, RCLONE_CONFIG_GLACIER_S3_STORAGE_CLASS: 'GLACIER' },
       reply: { stderr: 'Transferred: 1.055 TiB / 1.055 TiB, 100%, 110 MiB/s, ETA 0s\n' },
     });
@@ -169,7 +169,7 @@ describe('a chain through a cold rclone copy', () => {
     expect([done.state, done.detail]).toEqual(['done', 'usb-restored on pbs2 from pbs-glacier for vm/130']);
     hosts.assertAll();
     expect(journal.commands).toContain(
-      `RCLONE_CONFIG_GLACIER_S3_TYPE=<secret> RCLONE_CONFIG_GLACIER_S3_PROVIDER=<secret> RCLONE_CONFIG_GLACIER_S3_ACCESS_KEY_ID=<secret> RCLONE_CONFIG_GLACIER_S3_SECRET_ACCESS_KEY=<secret> RCLONE_CONFIG_GLACIER_S3_STORAGE_CLASS=<secret> rclone copy glacier-s3:strata-pbs/usb ${STORE} --stats 10s --stats-one-line --stats-log-level NOTICE`,
+      `RCLONE_CONFIG_GLACIER_S3_TYPE=<secret> RCLONE_CONFIG_GLACIER_S3_PROVIDER=<secret> RCLONE_CONFIG_GLACIER_S3_ACCESS_KEY_ID=<secret> RCLONE_CONFIG_GLACIER_S3_SECRET_ACCESS_KEY=<secret> RCLONE_CONFIG_GLACIER_S3_STORAGE_CLASS=<secret> rclone copy glacier_s3:strata-pbs/usb ${STORE} --stats 10s --stats-one-line --stats-log-level NOTICE`,
     );
     const text = JSON.stringify(journal.entries) + JSON.stringify(resumed.state());
     const argvs = [...hosts.host('pbs2').calls, ...hosts.host('nas1').calls].map((c) => c.argv.join(' ')).join('\n');
@@ -188,7 +188,24 @@ describe('a chain through a cold rclone copy', () => {
     hosts.host('nas1').expect({ argv: STATUS, ...ON_NAS, reply: { stdout: JSON.stringify([{ Remote: '.chunks/0000.pack', RestoreStatus: { IsRestoreInProgress: false, RestoreExpiryDate: '2026-01-01T00:00:00Z' } }]) } });
     const run = new RebuildRun(deps(), asked);
     const step = await run.run('chains', { confirm: true });
-    expect([step.state, step.detail]).toEqual(['failed', expect.stringContaining('1 of 1 objects of glacier-s3:strata-pbs/usb were thawed and have expired before the copy: resume asks the thaw again')]);
+    expect([step.state, step.detail]).toEqual(['failed', expect.stringContaining('1 of 1 objects of glacier_s3:strata-pbs/usb were thawed and have expired before the copy: resume asks the thaw again')]);
+    expect(run.state().chains![0]!.thaw).toBeNull();
+    hosts.assertAll();
+  });
+
+  it('archived objects with no restore status (S3 drops an expired restore): failed, the thaw forgotten; objects in a class read at once do not count', async () => {
+    const s = stateAtChains();
+    const asked: RebuildState = { ...s, chains: s.chains!.map((c) => ({ ...c, reached: 'tool' as const, thaw: { requestedAtSec: NOW - 30 * 86_400, objects: 2 } })) };
+    hosts.host('pbs2').on(CHUNKS, { stderr: 'No such file or directory\n', exitCode: 1 }, { times: 1 });
+    const entries = [
+      { Remote: '.chunks/0000.pack', VersionID: null, RestoreStatus: null, StorageClass: 'GLACIER' },
+      { Remote: '.chunks/4000.pack', VersionID: null, RestoreStatus: { IsRestoreInProgress: false, RestoreExpiryDate: '2026-03-01T00:00:00Z' }, StorageClass: 'GLACIER' },
+      { Remote: '.lock', VersionID: null, RestoreStatus: null, StorageClass: 'STANDARD' },
+    ];
+    hosts.host('nas1').expect({ argv: STATUS, ...ON_NAS, reply: { stdout: JSON.stringify(entries) } });
+    const run = new RebuildRun(deps(), asked);
+    const step = await run.run('chains', { confirm: true });
+    expect([step.state, step.detail]).toEqual(['failed', expect.stringContaining('1 of 2 objects of glacier_s3:strata-pbs/usb are frozen with no thaw under way (a thaw expired, or was never asked for them): resume asks the thaw again')]);
     expect(run.state().chains![0]!.thaw).toBeNull();
     hosts.assertAll();
   });
