@@ -58,7 +58,8 @@ describeWithTools(['prometheus'], 'Prometheus scraping strata metrics --listen o
     // The degraded lab's own failures, as numbers.
     expect(layers['restic-usb']).toBe(HEALTH_VALUE.unknown);
     expect(assets['vm/111']).toBe(HEALTH_VALUE.crit);
-    expect((await byLabel('strata_host_clock_skew_seconds', 'host')).docker1).toBe(300);
+    // 300 s, as measured: within a second either way (date +%s has whole seconds, the round trip is slow on a loaded machine).
+    expect(Math.abs((await byLabel('strata_host_clock_skew_seconds', 'host')).docker1! - 300)).toBeLessThanOrEqual(1);
     const used = await byLabel('strata_layer_capacity_used_ratio', 'layer');
     expect(used['pbs-local']).toBeCloseTo(0.93, 2);
   });
