@@ -143,3 +143,50 @@ describe('its arguments', () => {
     expect(io.stderr).toContain('unknown subcommand "nope"');
   });
 });
+
+/** The keys in an rclone config file's text: every value of a key that names a secret. */
+function rcloneConfigSecrets(text: string): string[] {
+  return [...text.matchAll(/^\s*(access_key_id|secret_access_key|session_token|pass|password|token|key)\s*=\s*(.+?)\s*$/gm)].map((m) => m[2]!);
+}
+
+describe('with pbs1\'s datastore copied by rclone to Deep Archive', () => {
+  let lab: Lab;
+  beforeAll(async () => {
+    lab = await startLab({ datastoreCopy: 'rclone-cold' });
+  });
+  afterAll(async () => lab?.stop());
+
+  it('names pbs-deep\'s remote, its storage class and thaw, and where its keys live, in both formats', async () => {
+    const markdown = await card(lab.configPath, ['--markdown']);
+    const text = await card(lab.configPath, ['--text']);
+    expect(markdown.code).toBe(0);
+    expect(markdown.stdout).toContain('- **pbs-deep on docker1 (off-site)**: remote pbsdeep, bucket and path strata-pbs/usb');
+    expect(markdown.stdout).toContain('  - read now from docker1: s3, AWS, eu-central-1; storage class DEEP_ARCHIVE: cold, a restore needs a Standard thaw (within 12 hours) first');
+    expect(markdown.stdout).toContain(
+      "| pbs-deep | docker1 | keys and settings of rclone remote pbsdeep | rclone config ~/.config/rclone/rclone.conf (rclone's default) on docker1 (remote pbsdeep) |",
+    );
+    const words = text.stdout.replace(/\s+/g, ' ');
+    expect(words).toContain('pbs-deep on docker1 (off-site): remote pbsdeep, bucket and path strata-pbs/usb');
+    expect(words).toContain('storage class DEEP_ARCHIVE: cold, a restore needs a Standard thaw (within 12 hours) first');
+    expect(words).toContain("rclone config ~/.config/rclone/rclone.conf (rclone's default) on docker1 (remote pbsdeep)");
+    expect(words).toContain("remote pbsdeep's settings and keys must still be reachable: if docker1 is lost, its config is lost with it, so keep a copy of it (encrypted) with this card");
+    // The other rclone copies of the lab: nas1's Glacier copy (hours of thaw), pve1's config copy on the node a disaster loses.
+    expect(words).toContain('nas-glacier on nas1 (off-site): remote glacier, bucket and path strata-nas/data');
+    expect(words).toContain('storage class GLACIER: cold, a restore needs a Standard thaw (3-5 hours) first');
+    expect(words).toContain('read now from pve1: s3, AWS, eu-central-1; no storage class set');
+    expect(words).toContain("the config is on the PVE node pve1, which the disaster loses: keep a copy of remote offsite's settings and keys (encrypted) with this card");
+    expect(markdown.stdout).not.toContain('Not read when printed');
+  });
+
+  it('prints none of the keys in docker1\'s rclone.conf, and the text form holds 80 columns', async () => {
+    const conf = lab.state.hosts.docker1!.fs.files['/root/.config/rclone/rclone.conf']!.content!;
+    const keys = rcloneConfigSecrets(conf);
+    // The file holds pbsdeep's access key id and secret key: the card reads the remote where they are.
+    expect(keys.length).toBe(2);
+    const markdown = await card(lab.configPath, ['--markdown']);
+    const text = await card(lab.configPath, ['--text']);
+    expect(markdown.stdout).toContain('storage class DEEP_ARCHIVE');
+    for (const printed of [markdown.stdout, text.stdout]) for (const k of keys) expect(printed).not.toContain(k);
+    expect(text.stdout.split('\n').filter((l) => l.length > 80)).toEqual([]);
+  });
+});

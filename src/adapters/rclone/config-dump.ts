@@ -68,3 +68,26 @@ export function remoteConfigEnv(dump: RcloneConfigDump, name: string): Result<Re
   }
   return ok(out);
 }
+
+/** What the DR card may print of a remote: its backend and where and how it stores, never a key. */
+export interface RcloneRemoteSettings {
+  readonly type: string;
+  readonly provider?: string;
+  readonly region?: string;
+  readonly storageClass?: string;
+}
+
+/**
+ * A remote's printable settings from `rclone config dump`. Only these named
+ * keys are kept; every other value (keys, passwords, tokens) is dropped here,
+ * so nothing past the adapter ever holds one.
+ */
+export function parseRemoteSettings(stdout: string, stderr: string, exitCode: number, name: string): Result<RcloneRemoteSettings> {
+  const dump = parseConfigDump(stdout, stderr, exitCode);
+  if (!dump.ok) return dump;
+  const s = dump.value[name];
+  if (!s) return err('parse', `the rclone configuration has no remote ${name}`);
+  const type = s.type;
+  if (!type) return err('parse', `remote ${name} has no type`);
+  return ok({ type, ...(s.provider ? { provider: s.provider } : {}), ...(s.region ? { region: s.region } : {}), ...(s.storage_class ? { storageClass: s.storage_class } : {}) });
+}
