@@ -91,6 +91,43 @@ describe('on a healthy estate', () => {
     }
   });
 
+  it('says where every kind keeps its secrets: an rclone config password by reference, a PBS key file and passphrase, syncoid\'s SSH key, the config archives', async () => {
+    const passValue = 'rclone-config-pass-4d1e9a';
+    const keyPass = 'pbs-key-passphrase-77c2e0';
+    const path = variant(lab, 'kinds', (l) => {
+      if (l.id === 'nas-glacier') return { ...l, configFile: '/root/.config/rclone/glacier.conf', secretEnv: { RCLONE_CONFIG_PASS: { env: 'STRATA_RCLONE_PASS' } } };
+      if (l.id === 'pbs-local') return { ...l, keyfile: '/root/pbs1.enc', keySecret: { env: 'STRATA_PBS_KEY_PASS' } };
+      if (l.id === 'nas-media-repl' && l.kind === 'zfs-replication') return { ...l, source: { host: 'docker1', dataset: 'tank/media' } };
+      return l;
+    });
+    const env = { STRATA_RCLONE_PASS: passValue, STRATA_PBS_KEY_PASS: keyPass };
+    for (const flag of ['--markdown', '--text']) {
+      const r = await card(path, [flag], env);
+      expect(r.code).toBe(0);
+      expect(r.stdout).not.toContain(passValue);
+      expect(r.stdout).not.toContain(keyPass);
+      // The Markdown table's cells read as the text form's "purpose: where".
+      const words = r.stdout.replace(/\s+/g, ' ').replace(/ \| /g, ': ');
+      expect(words).toContain('keys and settings of rclone remote glacier: rclone config /root/.config/rclone/glacier.conf on nas1 (remote glacier)');
+      expect(words).toContain('RCLONE_CONFIG_PASS, the password the rclone config is encrypted with: environment variable STRATA_RCLONE_PASS of the Strata process');
+      expect(words).toContain('PBS encryption key (--keyfile): file /root/pbs1.enc on pbs1');
+      expect(words).toContain('passphrase of the PBS encryption key: environment variable STRATA_PBS_KEY_PASS of the Strata process');
+      expect(words).toContain('SSH key syncoid on nas1 logs in to docker1 with: ~/.ssh of the user running syncoid on nas1');
+      expect(words).toContain('the archives hold /etc/pve/priv (the node\'s keys and tokens): the archives in /var/backups/strata on pve1 and every copy of them');
+      expect(words).toContain('No secret of their own: pve1-snap (pve-snapshots), pve1-dump (vzdump), nas-snap (zfs-snapshots), nas-repl (zfs-replication).');
+      if (flag === '--text') expect(r.stdout.split('\n').filter((l) => l.length > 80)).toEqual([]);
+    }
+  });
+
+  it('says why an rclone remote\'s settings were not read, and prints the rest', async () => {
+    const path = variant(lab, 'no-pass', (l) => (l.id === 'nas-glacier' ? { ...l, secretEnv: { RCLONE_CONFIG_PASS: { env: 'STRATA_UNSET_PASS' } } } : l));
+    const r = await card(path, ['--markdown']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('- nas1: rclone remote glacier of nas-glacier (rclone config dump): RCLONE_CONFIG_PASS: secret variable STRATA_UNSET_PASS is not set');
+    expect(r.stdout).toContain('  - settings not read: RCLONE_CONFIG_PASS: secret variable STRATA_UNSET_PASS is not set');
+    expect(r.stdout).toContain('- **pve1-config-offsite on pve1 (off-site)**: remote offsite, bucket and path strata-config/pve1');
+  });
+
   it('prints Markdown when not on a terminal, and text of at most 80 columns with --text', async () => {
     const md = await card(lab.configPath);
     expect(md.stdout.startsWith('# Strata DR card\n')).toBe(true);
@@ -131,6 +168,17 @@ describe('in a disaster', () => {
     expect(unread).not.toContain('pbs2');
     expect(r.stdout).toContain(`fingerprint read now from pbs2: ${lab.state.hosts.pbs2!.pbs!.certFingerprint}`);
     expect(r.stdout).toContain('| pbs2 |');
+  });
+
+  it('says that the rclone config of a host that did not answer is lost with it, and still where the copy is', async () => {
+    const r = await card(lab.configPath, ['--text']);
+    const words = r.stdout.replace(/\s+/g, ' ');
+    expect(words).toContain('pve1-config-offsite on pve1 (off-site): remote offsite, bucket and path strata-config/pve1');
+    expect(words).toMatch(/- settings not read: host pve1 is unreachable/);
+    expect(words).toContain("pve1 did not answer when this card was printed: if it is lost, its rclone config is lost with it, and remote offsite's settings and keys must come from a copy kept elsewhere");
+    // nas1 answers: its copy's class is read as ever.
+    expect(words).toContain('storage class GLACIER: cold, a restore needs a Standard thaw (3-5 hours) first');
+    expect(r.stdout.split('\n').filter((l) => l.length > 80)).toEqual([]);
   });
 });
 
@@ -186,7 +234,8 @@ describe('with pbs1\'s datastore copied by rclone to Deep Archive', () => {
     const markdown = await card(lab.configPath, ['--markdown']);
     const text = await card(lab.configPath, ['--text']);
     expect(markdown.stdout).toContain('storage class DEEP_ARCHIVE');
-    for (const printed of [markdown.stdout, text.stdout]) for (const k of keys) expect(printed).not.toContain(k);
+    const planted = [...keys, PVE1_KEY.data, ...Object.values(SECRETS)];
+    for (const printed of [markdown.stdout, text.stdout]) for (const secret of planted) expect(printed).not.toContain(secret);
     expect(text.stdout.split('\n').filter((l) => l.length > 80)).toEqual([]);
   });
 });
