@@ -19,8 +19,13 @@ import { rcloneFailure } from './parse.js';
 
 export type RcloneConfigDump = Readonly<Record<string, Readonly<Record<string, string>>>>;
 
-export function configDumpCommand(a: { readonly configFile?: string; readonly secretEnv?: Readonly<Record<string, ResolvedSecret>> }): Command {
-  return { argv: ['rclone', 'config', 'dump'], ...mergeEnv(secretMapEnv(a.secretEnv), a.configFile ? { env: { RCLONE_CONFIG: a.configFile } } : {}), maxOutputBytes: SMALL_OUTPUT_BYTES };
+/**
+ * `neverAsk`: fail rather than prompt for the password of an encrypted config
+ * that RCLONE_CONFIG_PASS does not open (rclone would otherwise read it from
+ * stdin, which carries other secrets).
+ */
+export function configDumpCommand(a: { readonly configFile?: string; readonly secretEnv?: Readonly<Record<string, ResolvedSecret>>; readonly neverAsk?: boolean }): Command {
+  return { argv: ['rclone', 'config', 'dump', ...(a.neverAsk ? ['--ask-password=false'] : [])], ...mergeEnv(secretMapEnv(a.secretEnv), a.configFile ? { env: { RCLONE_CONFIG: a.configFile } } : {}), maxOutputBytes: SMALL_OUTPUT_BYTES };
 }
 
 export function parseConfigDump(stdout: string, stderr: string, exitCode: number): Result<RcloneConfigDump> {
