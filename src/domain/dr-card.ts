@@ -176,7 +176,7 @@ export function buildDrCard(input: CardInput): DrCard {
     repositories: inv.layers.flatMap((l) => cardRepository(l)),
     rclone,
     keys,
-    secrets: inv.layers.flatMap((l) => cardSecrets(l)),
+    secrets: [...inv.layers.flatMap((l) => cardSecrets(l)), ...loginKeys(inv)],
     noSecrets: inv.layers.filter((l) => secretPlaces(l).length === 0).map((l) => `${l.id} (${l.kind})`),
     steps: rebuildSteps(input),
     singleFile: singleFileLines(input.configPath),
@@ -261,6 +261,17 @@ const secretLives = (x: LayerSecret, host: string) => ('ref' in x ? lives(x.ref,
 
 function cardSecrets(l: Layer): CardSecret[] {
   return secretPlaces(l).map((x) => ({ layerId: l.id, host: l.host, purpose: x.purpose, lives: secretLives(x, l.host) }));
+}
+
+/** The SSH keys Strata itself logs in to the hosts with: without them the single file reaches nothing. */
+function loginKeys(inv: Inventory): CardSecret[] {
+  const byKey = new Map<string, string[]>();
+  for (const h of inv.hosts) {
+    if (h.transport === 'local') continue;
+    const key = h.identityFile ? `file ${h.identityFile} on the machine Strata runs on` : "the SSH agent or ~/.ssh keys of the user running Strata (no identityFile)";
+    byKey.set(key, [...(byKey.get(key) ?? []), h.name]);
+  }
+  return [...byKey].map(([lives, hosts]) => ({ layerId: '(hosts)', host: 'Strata', purpose: `SSH key Strata logs in to ${hosts.join(', ')} with`, lives }));
 }
 
 const ARCHIVE_CLASS = /^(GLACIER|DEEP_ARCHIVE)$/i;

@@ -5,7 +5,7 @@
  * secret value in either output though every secret is planted where the
  * card looks; the text form fits 80 columns.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryIo } from '../../src/cli/io.js';
@@ -77,7 +77,10 @@ describe('on a healthy estate', () => {
     const env = { STRATA_PBS2_TOKEN: envSecret };
     const markdown = await card(path, ['--markdown'], env);
     const text = await card(path, ['--text'], env);
-    const planted = [envSecret, PVE1_KEY.data, ...Object.values(SECRETS)];
+    // The private key Strata logs in with is a secret too.
+    const loginKey = readFileSync(lab.config.hosts[0]!.identityFile!, 'utf8').split('\n').filter((l) => l.length > 20 && !l.startsWith('-----'));
+    expect(loginKey.length).toBeGreaterThan(0);
+    const planted = [envSecret, PVE1_KEY.data, ...Object.values(SECRETS), ...loginKey];
     // They are where the card looks: the key file the node keeps, the password files the layers name.
     expect(lab.state.hosts.pve1!.fs.files['/etc/pve/priv/storage/pbs1.enc']!.content).toContain(PVE1_KEY.data);
     expect(lab.state.hosts.pbs1!.fs.files['/root/.strata-pbs-token']!.content).toContain(SECRETS.pbs1Token);
@@ -88,6 +91,7 @@ describe('on a healthy estate', () => {
       expect(out).toContain('environment variable STRATA_PBS2_TOKEN of the Strata process');
       expect(out).toContain('file /root/.strata-pbs-token on pbs1');
       expect(out).toContain('printed by the command `pass show s3/strata` on docker1');
+      expect(out.replace(/ \| /g, ': ')).toContain(`SSH key Strata logs in to pve1, pbs1, pbs2, docker1, nas1 with: file ${lab.config.hosts[0]!.identityFile} on the machine Strata runs on`);
     }
   });
 
