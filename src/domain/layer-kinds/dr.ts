@@ -88,7 +88,7 @@ const SECRET_ENV_PURPOSE: Readonly<Record<string, string>> = {
   RCLONE_CONFIG_PASS: 'RCLONE_CONFIG_PASS, the password the rclone config is encrypted with',
 };
 
-/** A secret a layer needs: by reference (as the inventory names it), or in a file the inventory names but Strata does not read as a secret. */
+/** A secret a layer needs: by reference (as the inventory names it), or only as the place it is kept (a tool's config, a key file). */
 export type LayerSecret =
   | { readonly purpose: string; readonly ref: SecretRef }
   | { readonly purpose: string; readonly where: string };
@@ -100,6 +100,13 @@ export function layerSecrets(l: Layer): { readonly purpose: string; readonly ref
   if (l.kind === 'restic') out.push({ purpose: 'restic repository password', ref: l.secret });
   if (l.kind === 'restic' || l.kind === 'rclone') for (const [name, ref] of Object.entries(l.secretEnv ?? {})) out.push({ purpose: name, ref });
   return out;
+}
+
+/** Whether an archived path holds /etc/pve/priv: it, a directory above it, or pmxcfs's database, which holds all of /etc/pve. */
+function holdsPvePriv(path: string): boolean {
+  const p = path.replace(/\/+$/, '') || '/';
+  const priv = '/etc/pve/priv';
+  return p === '/' || p === priv || p.startsWith(`${priv}/`) || priv.startsWith(`${p}/`) || p === '/var/lib/pve-cluster' || p === '/var/lib/pve-cluster/config.db';
 }
 
 /**
@@ -133,7 +140,7 @@ export function secretPlaces(l: Layer): LayerSecret[] {
       if (l.source.host && l.source.host !== l.host) out.push({ purpose: `SSH key syncoid on ${l.host} logs in to ${l.source.host} with`, where: `~/.ssh of the user running syncoid on ${l.host}` });
       break;
     case 'config-backup':
-      if (l.paths.some((p) => p === '/etc/pve' || p === '/etc/pve/priv' || p === '/' || p === '/etc')) {
+      if (l.paths.some(holdsPvePriv)) {
         out.push({ purpose: 'the archives hold /etc/pve/priv (the node\'s keys and tokens)', where: `the archives in ${l.directory} on ${l.host} and every copy of them: keep them as secret as what they hold` });
       }
       break;
