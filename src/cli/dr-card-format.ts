@@ -28,7 +28,9 @@ function rcloneLines(r: CardRclone): string[] {
   const out: string[] = [];
   if (r.settings) {
     const s = r.settings;
-    const cls = s.ok ? (s.value.storageClass ? `storage class ${s.value.storageClass}${r.thaw ? `: cold, a restore needs ${r.thaw} first` : ' (read at once)'}` : 'no storage class set (the backend\'s default)') : '';
+    // The config says how objects are written; a bucket's lifecycle rule may archive them later, which no config shows.
+    const later = 'unless a bucket lifecycle rule archives objects later';
+    const cls = s.ok ? (s.value.storageClass ? `storage class ${s.value.storageClass}${r.thaw ? `: cold, a restore needs ${r.thaw} first` : ` (read at once, ${later})`}` : `no storage class set (the backend's default, ${later})`) : '';
     out.push(s.ok ? `read now from ${r.host}: ${[s.value.type, s.value.provider, s.value.region].filter(Boolean).join(', ')}; ${cls}` : `settings not read: ${s.reason}`);
   }
   for (const x of r.secrets) out.push(`${x.purpose}: ${x.lives}`);
