@@ -3,7 +3,7 @@
  * plain text of at most 80 columns (for paper and a console): the same
  * sections, in the order an operator needs them in a disaster.
  */
-import type { CardPbs, DrCard, Reading } from '../domain/dr-card.js';
+import type { CardPbs, CardRclone, DrCard, Reading } from '../domain/dr-card.js';
 
 export const CARD_COLUMNS = 80;
 
@@ -18,6 +18,25 @@ function fingerprintLines(p: CardPbs): string[] {
 }
 
 const md = (s: string) => s.replace(/\|/g, '\\|');
+
+/** Where the copy is: its remote and the bucket and path in it (never a key). */
+const rcloneWhere = (r: CardRclone) => (r.remoteName === '' ? `local path ${r.path}` : `remote ${r.remoteName}, bucket and path ${r.path || "(the remote's root)"}`);
+const rcloneAt = (r: CardRclone) => `${r.layerId} on ${r.host}${r.offsite ? ' (off-site)' : ''}`;
+
+/** The remote's settings read now, its storage class and thaw, where its secrets live, and whether its config outlives the disaster. */
+function rcloneLines(r: CardRclone): string[] {
+  const out: string[] = [];
+  if (r.settings) {
+    const s = r.settings;
+    // The config says how objects are written; a bucket's lifecycle rule may archive them later, which no config shows.
+    const later = 'unless a bucket lifecycle rule archives objects later';
+    const cls = s.ok ? (s.value.storageClass ? `storage class ${s.value.storageClass}${r.thaw ? `: cold, a restore needs ${r.thaw} first` : ` (read at once, ${later})`}` : `no storage class set (the backend's default, ${later})`) : '';
+    out.push(s.ok ? `read now from ${r.host}: ${[s.value.type, s.value.provider, s.value.region].filter(Boolean).join(', ')}; ${cls}` : `settings not read: ${s.reason}`);
+  }
+  for (const x of r.secrets) out.push(`${x.purpose}: ${x.lives}`);
+  out.push(`after the disaster: ${r.afterDisaster}`);
+  return out;
+}
 
 export function cardMarkdown(card: DrCard): string {
   const out: string[] = [];
@@ -43,6 +62,12 @@ export function cardMarkdown(card: DrCard): string {
   }
   out.push('', '## Repositories and buckets', '', '| layer | kind | host | where | what |', '|---|---|---|---|---|');
   for (const r of card.repositories) out.push(`| ${r.layerId} | ${r.kind}${r.offsite ? ', off-site' : ''} | ${r.host} | \`${md(r.location)}\` | ${md(r.detail)} |`);
+  out.push('', '## rclone copies', '');
+  if (card.rclone.length === 0) out.push('None in the inventory.');
+  for (const r of card.rclone) {
+    out.push(`- **${rcloneAt(r)}**: ${rcloneWhere(r)}`);
+    for (const l of rcloneLines(r)) out.push(`  - ${l}`);
+  }
   out.push('', '## Encryption keys', '');
   if (card.keys.length === 0) out.push('No PVE node in the inventory.');
   for (const k of card.keys) {
@@ -53,6 +78,7 @@ export function cardMarkdown(card: DrCard): string {
   out.push('', 'A key lost with its node is gone unless a copy is kept elsewhere (`proxmox-backup-client key paperkey`).');
   out.push('', '## Where each secret lives', '', '| layer | host | secret | where it lives |', '|---|---|---|---|');
   for (const s of card.secrets) out.push(`| ${s.layerId} | ${s.host} | ${md(s.purpose)} | ${md(s.lives)} |`);
+  if (card.noSecrets.length > 0) out.push('', `No secret of their own: ${card.noSecrets.join(', ')}.`);
   out.push('', '## Rebuild, in this order', '');
   card.steps.forEach((s, i) => {
     out.push(`${i + 1}. **${s.title}.** ${s.why}`, '', '   ```sh', ...s.commands.map((c) => `   ${c}`), '   ```', '');
@@ -111,6 +137,12 @@ export function cardText(card: DrCard, width = CARD_COLUMNS): string {
   }
   heading('Repositories and buckets');
   for (const r of card.repositories) para(`${r.layerId} (${r.kind}${r.offsite ? ', off-site' : ''}, on ${r.host}): ${r.location}; ${r.detail}`);
+  heading('rclone copies');
+  if (card.rclone.length === 0) para('None in the inventory.');
+  for (const r of card.rclone) {
+    para(`${rcloneAt(r)}: ${rcloneWhere(r)}`);
+    for (const l of rcloneLines(r)) para(`- ${l}`, '    ', '      ');
+  }
   heading('Encryption keys');
   if (card.keys.length === 0) para('No PVE node in the inventory.');
   for (const k of card.keys) {
@@ -121,6 +153,7 @@ export function cardText(card: DrCard, width = CARD_COLUMNS): string {
   para('A key lost with its node is gone unless a copy is kept elsewhere (proxmox-backup-client key paperkey).');
   heading('Where each secret lives');
   for (const s of card.secrets) para(`${s.layerId} (${s.host}): ${s.purpose}: ${s.lives}`);
+  if (card.noSecrets.length > 0) para(`No secret of their own: ${card.noSecrets.join(', ')}.`);
   heading('Rebuild, in this order');
   card.steps.forEach((s, i) => {
     para(`${i + 1}. ${s.title}. ${s.why}`);

@@ -97,7 +97,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const session = await openSessionOrExplain(configFlag(flags, io.env), io);
   if (!session) return EXIT.config;
   try {
-    const [facts, saved] = await Promise.all([session.readDrCardFacts(timeoutSeconds * 1000), session.loadSavedStatus().catch(() => null)]);
+    const [facts, saved] = await Promise.all([session.readDrCardFacts(timeoutSeconds * 1000, { rcloneRemotes: true }), session.loadSavedStatus().catch(() => null)]);
     const card = buildDrCard({
       inventory: session.inventory,
       configPath: session.configPath,

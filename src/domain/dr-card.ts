@@ -11,7 +11,7 @@ import { parseAssetId } from './asset-id.js';
 import { formatDuration } from './duration.js';
 import type { HostFile, SecretRef } from './inventory-file.js';
 import type { Inventory, Layer } from './inventory.js';
-import { asConfigBackup, asPbs, hostRole, keptAt, layerSecrets, pbsAuthId, pbsDatastore, type PbsLayer } from './layer-kinds/dr.js';
+import { asConfigBackup, asPbs, asRclone, hostRole, keptAt, pbsAuthId, pbsDatastore, rcloneRemoteParts, secretPlaces, type LayerSecret, type PbsLayer, type RcloneLayer } from './layer-kinds/dr.js';
 import { hostsOfLayer } from './layer-kinds/index.js';
 
 /** A value read from a host, or why it could not be. */
@@ -24,6 +24,18 @@ export interface DrFacts {
   readonly datastores: Readonly<Record<string, Reading<readonly { readonly name: string; readonly path: string }[]>>>;
   /** Per PVE host: the encryption keys of its PBS storages. */
   readonly keys: Readonly<Record<string, Reading<readonly { readonly path: string; readonly kdf: string; readonly fingerprint: string }[]>>>;
+  /** Per rclone layer with a named remote: the remote's settings that are no secret, from `rclone config dump` on its host. */
+  readonly rclone?: Readonly<Record<string, Reading<RcloneSettings>>>;
+  /** Hosts that did not answer at all (unreachable, or silent within the bound). */
+  readonly silentHosts?: readonly string[];
+}
+
+/** What may be printed of an rclone remote: never a key. */
+export interface RcloneSettings {
+  readonly type: string;
+  readonly provider?: string;
+  readonly region?: string;
+  readonly storageClass?: string;
 }
 
 export interface CardHost {
@@ -61,6 +73,23 @@ export interface CardRepository {
   readonly offsite: boolean;
 }
 
+export interface CardRclone {
+  readonly layerId: string;
+  readonly host: string;
+  readonly offsite: boolean;
+  /** The configured remote's name; '' for a local path, which needs no config. */
+  readonly remoteName: string;
+  /** Bucket and path within the remote. */
+  readonly path: string;
+  readonly settings: Reading<RcloneSettings> | null;
+  /** The storage class's thaw when it is an archive class; null when read at once or not known. */
+  readonly thaw: string | null;
+  /** Where the remote's settings and keys live, and each further secret. */
+  readonly secrets: readonly CardSecret[];
+  /** Whether the config survives a disaster, in words. */
+  readonly afterDisaster: string;
+}
+
 export interface CardKey {
   readonly host: string;
   readonly reading: Reading<readonly { readonly path: string; readonly kdf: string; readonly fingerprint: string }[]>;
@@ -85,8 +114,11 @@ export interface DrCard {
   readonly hosts: readonly CardHost[];
   readonly pbs: readonly CardPbs[];
   readonly repositories: readonly CardRepository[];
+  readonly rclone: readonly CardRclone[];
   readonly keys: readonly CardKey[];
   readonly secrets: readonly CardSecret[];
+  /** Layers that need no secret of their own ("nas-snap (zfs-snapshots)"). */
+  readonly noSecrets: readonly string[];
   readonly steps: readonly CardStep[];
   readonly singleFile: readonly string[];
   /** Every reading that failed, one line each: "pbs1: cert info: connection refused". */
@@ -125,6 +157,13 @@ export function buildDrCard(input: CardInput): DrCard {
   const certs = new Map(pbsHosts(inv).map((h) => [h, note(h, 'certificate (proxmox-backup-manager cert info)', facts.certs[h])]));
   const stores = new Map(pbsHosts(inv).map((h) => [h, note(h, 'datastores (proxmox-backup-manager datastore list)', facts.datastores[h])]));
   const keys = pveHosts(inv).map((h) => ({ host: h, reading: note(h, 'encryption keys (proxmox-backup-client key show)', facts.keys[h]) }));
+  const rclone = inv.layers.flatMap((l) => {
+    const r = asRclone(l);
+    if (!r) return [];
+    const { name } = rcloneRemoteParts(r.remote);
+    const settings = name === '' ? null : note(r.host, `rclone remote ${name} of ${r.id} (rclone config dump)`, facts.rclone?.[r.id]);
+    return [cardRclone(inv, r, settings, facts.silentHosts ?? [])];
+  });
 
   return {
     generatedAt: new Date(input.generatedAtSec * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
@@ -135,8 +174,10 @@ export function buildDrCard(input: CardInput): DrCard {
       return p ? [cardPbs(inv, p, certs.get(l.host)!, stores.get(l.host)!)] : [];
     }),
     repositories: inv.layers.flatMap((l) => cardRepository(l)),
+    rclone,
     keys,
-    secrets: inv.layers.flatMap((l) => cardSecrets(l)),
+    secrets: [...inv.layers.flatMap((l) => cardSecrets(l)), ...loginKeys(inv)],
+    noSecrets: inv.layers.filter((l) => secretPlaces(l).length === 0).map((l) => `${l.id} (${l.kind})`),
     steps: rebuildSteps(input),
     singleFile: singleFileLines(input.configPath),
     unread,
@@ -216,8 +257,54 @@ function lives(ref: SecretRef, host: string): string {
   return `environment variable ${ref.env} of the Strata process`;
 }
 
+const secretLives = (x: LayerSecret, host: string) => ('ref' in x ? lives(x.ref, host) : x.where);
+
 function cardSecrets(l: Layer): CardSecret[] {
-  return layerSecrets(l).map((x) => ({ layerId: l.id, host: l.host, purpose: x.purpose, lives: lives(x.ref, l.host) }));
+  return secretPlaces(l).map((x) => ({ layerId: l.id, host: l.host, purpose: x.purpose, lives: secretLives(x, l.host) }));
+}
+
+/** The SSH keys Strata itself logs in to the hosts with: without them the single file reaches nothing. */
+function loginKeys(inv: Inventory): CardSecret[] {
+  const byKey = new Map<string, string[]>();
+  for (const h of inv.hosts) {
+    if (h.transport === 'local') continue;
+    const key = h.identityFile ? `file ${h.identityFile} on the machine Strata runs on` : "the SSH agent or ~/.ssh keys of the user running Strata (no identityFile)";
+    byKey.set(key, [...(byKey.get(key) ?? []), h.name]);
+  }
+  return [...byKey].map(([lives, hosts]) => ({ layerId: '(hosts)', host: 'Strata', purpose: `SSH key Strata logs in to ${hosts.join(', ')} with`, lives }));
+}
+
+const ARCHIVE_CLASS = /^(GLACIER|DEEP_ARCHIVE)$/i;
+
+/** The thaw an archive storage class asks before a restore, as S3 states it for a Standard request; null for a class read at once. */
+export function thawOf(storageClass: string): string | null {
+  if (!ARCHIVE_CLASS.test(storageClass)) return null;
+  return /DEEP/i.test(storageClass) ? 'a Standard thaw (within 12 hours)' : 'a Standard thaw (3-5 hours)';
+}
+
+function cardRclone(inv: Inventory, l: RcloneLayer, settings: Reading<RcloneSettings> | null, silentHosts: readonly string[]): CardRclone {
+  const { name, path } = rcloneRemoteParts(l.remote);
+  const storageClass = settings?.ok ? settings.value.storageClass : undefined;
+  let afterDisaster: string;
+  if (name === '') afterDisaster = `a local path on ${l.host}: no rclone config is needed, only ${l.host} itself`;
+  else if (silentHosts.includes(l.host)) {
+    afterDisaster = `${l.host} did not answer when this card was printed: if it is lost, its rclone config is lost with it, and remote ${name}'s settings and keys must come from a copy kept elsewhere`;
+  } else if (pveHosts(inv).includes(l.host)) {
+    afterDisaster = `the config is on the PVE node ${l.host}, which the disaster loses: keep a copy of remote ${name}'s settings and keys (encrypted) with this card`;
+  } else {
+    afterDisaster = `remote ${name}'s settings and keys must still be reachable: if ${l.host} is lost, its config is lost with it, so keep a copy of it (encrypted) with this card`;
+  }
+  return {
+    layerId: l.id,
+    host: l.host,
+    offsite: l.offsite ?? false,
+    remoteName: name,
+    path,
+    settings,
+    thaw: storageClass ? thawOf(storageClass) : null,
+    secrets: cardSecrets(l),
+    afterDisaster,
+  };
 }
 
 function guestsByTier(input: CardInput): { tier: string; rto: string; ids: string[] }[] {

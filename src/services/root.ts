@@ -79,7 +79,8 @@ export interface Services {
     describeStep(step: PlanStep): string;
   };
   /** What the DR card reads from the hosts that answer (certificates, datastores, key fingerprints), each host within timeoutMs. */
-  readDrCardFacts(timeoutMs: number): Promise<DrFacts>;
+  /** `rcloneRemotes`: read each rclone copy's remote settings too (the card). */
+  readDrCardFacts(timeoutMs: number, opts?: { readonly rcloneRemotes?: boolean }): Promise<DrFacts>;
   /** Disaster recovery: the plan and the resumable rebuild (src/services/dr/api.ts). */
   readonly dr: DrEngine;
   /** The whole journal, for the Journal screen. */
@@ -208,7 +209,7 @@ export function composeServices(opts: ServicesOptions): Services {
       describeStep: (step) => describeCommand(step.command),
     },
     fileRestore: fileRestoreReading(readStatus),
-    readDrCardFacts: (timeoutMs) => readCardFacts({ inventory, runnerFor: probeRunner, timeoutMs }),
+    readDrCardFacts: (timeoutMs, o) => readCardFacts({ inventory, runnerFor: probeRunner, timeoutMs, rcloneRemotes: o?.rcloneRemotes ?? false, lookupEnv: (name) => env[name] }),
     dr,
     restore: createRestoreEngine({
       inventory,

@@ -5,7 +5,7 @@
  * secret value in either output though every secret is planted where the
  * card looks; the text form fits 80 columns.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryIo } from '../../src/cli/io.js';
@@ -77,7 +77,10 @@ describe('on a healthy estate', () => {
     const env = { STRATA_PBS2_TOKEN: envSecret };
     const markdown = await card(path, ['--markdown'], env);
     const text = await card(path, ['--text'], env);
-    const planted = [envSecret, PVE1_KEY.data, ...Object.values(SECRETS)];
+    // The private key Strata logs in with is a secret too.
+    const loginKey = readFileSync(lab.config.hosts[0]!.identityFile!, 'utf8').split('\n').filter((l) => l.length > 20 && !l.startsWith('-----'));
+    expect(loginKey.length).toBeGreaterThan(0);
+    const planted = [envSecret, PVE1_KEY.data, ...Object.values(SECRETS), ...loginKey];
     // They are where the card looks: the key file the node keeps, the password files the layers name.
     expect(lab.state.hosts.pve1!.fs.files['/etc/pve/priv/storage/pbs1.enc']!.content).toContain(PVE1_KEY.data);
     expect(lab.state.hosts.pbs1!.fs.files['/root/.strata-pbs-token']!.content).toContain(SECRETS.pbs1Token);
@@ -88,7 +91,45 @@ describe('on a healthy estate', () => {
       expect(out).toContain('environment variable STRATA_PBS2_TOKEN of the Strata process');
       expect(out).toContain('file /root/.strata-pbs-token on pbs1');
       expect(out).toContain('printed by the command `pass show s3/strata` on docker1');
+      expect(out.replace(/ \| /g, ': ')).toContain(`SSH key Strata logs in to pve1, pbs1, pbs2, docker1, nas1 with: file ${lab.config.hosts[0]!.identityFile} on the machine Strata runs on`);
     }
+  });
+
+  it('says where every kind keeps its secrets: an rclone config password by reference, a PBS key file and passphrase, syncoid\'s SSH key, the config archives', async () => {
+    const passValue = 'rclone-config-pass-4d1e9a';
+    const keyPass = 'pbs-key-passphrase-77c2e0';
+    const path = variant(lab, 'kinds', (l) => {
+      if (l.id === 'nas-glacier') return { ...l, configFile: '/root/.config/rclone/glacier.conf', secretEnv: { RCLONE_CONFIG_PASS: { env: 'STRATA_RCLONE_PASS' } } };
+      if (l.id === 'pbs-local') return { ...l, keyfile: '/root/pbs1.enc', keySecret: { env: 'STRATA_PBS_KEY_PASS' } };
+      if (l.id === 'nas-media-repl' && l.kind === 'zfs-replication') return { ...l, source: { host: 'docker1', dataset: 'tank/media' } };
+      return l;
+    });
+    const env = { STRATA_RCLONE_PASS: passValue, STRATA_PBS_KEY_PASS: keyPass };
+    for (const flag of ['--markdown', '--text']) {
+      const r = await card(path, [flag], env);
+      expect(r.code).toBe(0);
+      expect(r.stdout).not.toContain(passValue);
+      expect(r.stdout).not.toContain(keyPass);
+      // The Markdown table's cells read as the text form's "purpose: where".
+      const words = r.stdout.replace(/\s+/g, ' ').replace(/ \| /g, ': ');
+      expect(words).toContain('keys and settings of rclone remote glacier: rclone config /root/.config/rclone/glacier.conf on nas1 (remote glacier)');
+      expect(words).toContain('RCLONE_CONFIG_PASS, the password the rclone config is encrypted with: environment variable STRATA_RCLONE_PASS of the Strata process');
+      expect(words).toContain('PBS encryption key (--keyfile): file /root/pbs1.enc on pbs1');
+      expect(words).toContain('passphrase of the PBS encryption key: environment variable STRATA_PBS_KEY_PASS of the Strata process');
+      expect(words).toContain('SSH key syncoid on nas1 logs in to docker1 with: ~/.ssh of the user running syncoid on nas1');
+      expect(words).toContain('the archives hold /etc/pve/priv (the node\'s keys and tokens): the archives in /var/backups/strata on pve1 and every copy of them');
+      expect(words).toContain('No secret of their own: pve1-snap (pve-snapshots), pve1-dump (vzdump), nas-snap (zfs-snapshots), nas-repl (zfs-replication).');
+      if (flag === '--text') expect(r.stdout.split('\n').filter((l) => l.length > 80)).toEqual([]);
+    }
+  });
+
+  it('says why an rclone remote\'s settings were not read, and prints the rest', async () => {
+    const path = variant(lab, 'no-pass', (l) => (l.id === 'nas-glacier' ? { ...l, secretEnv: { RCLONE_CONFIG_PASS: { env: 'STRATA_UNSET_PASS' } } } : l));
+    const r = await card(path, ['--markdown']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('- nas1: rclone remote glacier of nas-glacier (rclone config dump): RCLONE_CONFIG_PASS: secret variable STRATA_UNSET_PASS is not set');
+    expect(r.stdout).toContain('  - settings not read: RCLONE_CONFIG_PASS: secret variable STRATA_UNSET_PASS is not set');
+    expect(r.stdout).toContain('- **pve1-config-offsite on pve1 (off-site)**: remote offsite, bucket and path strata-config/pve1');
   });
 
   it('prints Markdown when not on a terminal, and text of at most 80 columns with --text', async () => {
@@ -132,6 +173,17 @@ describe('in a disaster', () => {
     expect(r.stdout).toContain(`fingerprint read now from pbs2: ${lab.state.hosts.pbs2!.pbs!.certFingerprint}`);
     expect(r.stdout).toContain('| pbs2 |');
   });
+
+  it('says that the rclone config of a host that did not answer is lost with it, and still where the copy is', async () => {
+    const r = await card(lab.configPath, ['--text']);
+    const words = r.stdout.replace(/\s+/g, ' ');
+    expect(words).toContain('pve1-config-offsite on pve1 (off-site): remote offsite, bucket and path strata-config/pve1');
+    expect(words).toMatch(/- settings not read: host pve1 is unreachable/);
+    expect(words).toContain("pve1 did not answer when this card was printed: if it is lost, its rclone config is lost with it, and remote offsite's settings and keys must come from a copy kept elsewhere");
+    // nas1 answers: its copy's class is read as ever.
+    expect(words).toContain('storage class GLACIER: cold, a restore needs a Standard thaw (3-5 hours) first');
+    expect(r.stdout.split('\n').filter((l) => l.length > 80)).toEqual([]);
+  });
 });
 
 describe('its arguments', () => {
@@ -141,5 +193,53 @@ describe('its arguments', () => {
     const io = memoryIo();
     expect(await main(['dr', 'nope'], io)).toBe(64);
     expect(io.stderr).toContain('unknown subcommand "nope"');
+  });
+});
+
+/** The keys in an rclone config file's text: every value of a key that names a secret. */
+function rcloneConfigSecrets(text: string): string[] {
+  return [...text.matchAll(/^\s*(access_key_id|secret_access_key|session_token|pass|password|token|key)\s*=\s*(.+?)\s*$/gm)].map((m) => m[2]!);
+}
+
+describe('with pbs1\'s datastore copied by rclone to Deep Archive', () => {
+  let lab: Lab;
+  beforeAll(async () => {
+    lab = await startLab({ datastoreCopy: 'rclone-cold' });
+  });
+  afterAll(async () => lab?.stop());
+
+  it('names pbs-deep\'s remote, its storage class and thaw, and where its keys live, in both formats', async () => {
+    const markdown = await card(lab.configPath, ['--markdown']);
+    const text = await card(lab.configPath, ['--text']);
+    expect(markdown.code).toBe(0);
+    expect(markdown.stdout).toContain('- **pbs-deep on docker1 (off-site)**: remote pbsdeep, bucket and path strata-pbs/usb');
+    expect(markdown.stdout).toContain('  - read now from docker1: s3, AWS, eu-central-1; storage class DEEP_ARCHIVE: cold, a restore needs a Standard thaw (within 12 hours) first');
+    expect(markdown.stdout).toContain(
+      "| pbs-deep | docker1 | keys and settings of rclone remote pbsdeep | rclone config ~/.config/rclone/rclone.conf (rclone's default) on docker1 (remote pbsdeep) |",
+    );
+    const words = text.stdout.replace(/\s+/g, ' ');
+    expect(words).toContain('pbs-deep on docker1 (off-site): remote pbsdeep, bucket and path strata-pbs/usb');
+    expect(words).toContain('storage class DEEP_ARCHIVE: cold, a restore needs a Standard thaw (within 12 hours) first');
+    expect(words).toContain("rclone config ~/.config/rclone/rclone.conf (rclone's default) on docker1 (remote pbsdeep)");
+    expect(words).toContain("remote pbsdeep's settings and keys must still be reachable: if docker1 is lost, its config is lost with it, so keep a copy of it (encrypted) with this card");
+    // The other rclone copies of the lab: nas1's Glacier copy (hours of thaw), pve1's config copy on the node a disaster loses.
+    expect(words).toContain('nas-glacier on nas1 (off-site): remote glacier, bucket and path strata-nas/data');
+    expect(words).toContain('storage class GLACIER: cold, a restore needs a Standard thaw (3-5 hours) first');
+    expect(words).toContain('read now from pve1: s3, AWS, eu-central-1; no storage class set');
+    expect(words).toContain("the config is on the PVE node pve1, which the disaster loses: keep a copy of remote offsite's settings and keys (encrypted) with this card");
+    expect(markdown.stdout).not.toContain('Not read when printed');
+  });
+
+  it('prints none of the keys in docker1\'s rclone.conf, and the text form holds 80 columns', async () => {
+    const conf = lab.state.hosts.docker1!.fs.files['/root/.config/rclone/rclone.conf']!.content!;
+    const keys = rcloneConfigSecrets(conf);
+    // The file holds pbsdeep's access key id and secret key: the card reads the remote where they are.
+    expect(keys.length).toBe(2);
+    const markdown = await card(lab.configPath, ['--markdown']);
+    const text = await card(lab.configPath, ['--text']);
+    expect(markdown.stdout).toContain('storage class DEEP_ARCHIVE');
+    const planted = [...keys, PVE1_KEY.data, ...Object.values(SECRETS)];
+    for (const printed of [markdown.stdout, text.stdout]) for (const secret of planted) expect(printed).not.toContain(secret);
+    expect(text.stdout.split('\n').filter((l) => l.length > 80)).toEqual([]);
   });
 });

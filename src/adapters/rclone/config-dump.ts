@@ -19,8 +19,13 @@ import { rcloneFailure } from './parse.js';
 
 export type RcloneConfigDump = Readonly<Record<string, Readonly<Record<string, string>>>>;
 
-export function configDumpCommand(a: { readonly configFile?: string; readonly secretEnv?: Readonly<Record<string, ResolvedSecret>> }): Command {
-  return { argv: ['rclone', 'config', 'dump'], ...mergeEnv(secretMapEnv(a.secretEnv), a.configFile ? { env: { RCLONE_CONFIG: a.configFile } } : {}), maxOutputBytes: SMALL_OUTPUT_BYTES };
+/**
+ * `neverAsk`: fail rather than prompt for the password of an encrypted config
+ * that RCLONE_CONFIG_PASS does not open (rclone would otherwise read it from
+ * stdin, which carries other secrets).
+ */
+export function configDumpCommand(a: { readonly configFile?: string; readonly secretEnv?: Readonly<Record<string, ResolvedSecret>>; readonly neverAsk?: boolean }): Command {
+  return { argv: ['rclone', 'config', 'dump', ...(a.neverAsk ? ['--ask-password=false'] : [])], ...mergeEnv(secretMapEnv(a.secretEnv), a.configFile ? { env: { RCLONE_CONFIG: a.configFile } } : {}), maxOutputBytes: SMALL_OUTPUT_BYTES };
 }
 
 export function parseConfigDump(stdout: string, stderr: string, exitCode: number): Result<RcloneConfigDump> {
@@ -67,4 +72,27 @@ export function remoteConfigEnv(dump: RcloneConfigDump, name: string): Result<Re
     }
   }
   return ok(out);
+}
+
+/** What the DR card may print of a remote: its backend and where and how it stores, never a key. */
+export interface RcloneRemoteSettings {
+  readonly type: string;
+  readonly provider?: string;
+  readonly region?: string;
+  readonly storageClass?: string;
+}
+
+/**
+ * A remote's printable settings from `rclone config dump`. Only these named
+ * keys are kept; every other value (keys, passwords, tokens) is dropped here,
+ * so nothing past the adapter ever holds one.
+ */
+export function parseRemoteSettings(stdout: string, stderr: string, exitCode: number, name: string): Result<RcloneRemoteSettings> {
+  const dump = parseConfigDump(stdout, stderr, exitCode);
+  if (!dump.ok) return dump;
+  const s = dump.value[name];
+  if (!s) return err('parse', `the rclone configuration has no remote ${name}`);
+  const type = s.type;
+  if (!type) return err('parse', `remote ${name} has no type`);
+  return ok({ type, ...(s.provider ? { provider: s.provider } : {}), ...(s.region ? { region: s.region } : {}), ...(s.storage_class ? { storageClass: s.storage_class } : {}) });
 }

@@ -11,8 +11,10 @@ import type { LayerOfKind } from './types.js';
 
 export type PbsLayer = LayerOfKind<'pbs'>;
 export type ConfigBackupLayer = LayerOfKind<'config-backup'>;
+export type RcloneLayer = LayerOfKind<'rclone'>;
 
 export const asPbs = (l: Layer | undefined): PbsLayer | null => (l?.kind === 'pbs' ? l : null);
+export const asRclone = (l: Layer | undefined): RcloneLayer | null => (l?.kind === 'rclone' ? l : null);
 export const asConfigBackup = (l: Layer | undefined): ConfigBackupLayer | null => (l?.kind === 'config-backup' ? l : null);
 
 /** What a layer makes its host, for the card's "hosts and roles"; null when nothing beyond the node. */
@@ -71,12 +73,82 @@ export function pbsDatastore(l: PbsLayer): string {
   return i < 0 ? l.repository : l.repository.slice(i + 1);
 }
 
-/** The secrets a layer is read with: what each is for, and where it lives. */
+/** rclone's own config file when a layer names none: the one of the user it runs as, on the layer's host. */
+export const RCLONE_DEFAULT_CONFIG = '~/.config/rclone/rclone.conf';
+
+/** `name:bucket/path` as its remote's name and the path within it; a plain local path has no remote (name ''). */
+export function rcloneRemoteParts(remote: string): { readonly name: string; readonly path: string } {
+  const colon = remote.indexOf(':');
+  // `/mnt/x` and `./a:b` are local paths to rclone, not remotes.
+  if (colon <= 0 || remote.slice(0, colon).includes('/')) return { name: '', path: remote };
+  return { name: remote.slice(0, colon), path: remote.slice(colon + 1) };
+}
+
+const SECRET_ENV_PURPOSE: Readonly<Record<string, string>> = {
+  RCLONE_CONFIG_PASS: 'RCLONE_CONFIG_PASS, the password the rclone config is encrypted with',
+};
+
+/** A secret a layer needs: by reference (as the inventory names it), or only as the place it is kept (a tool's config, a key file). */
+export type LayerSecret =
+  | { readonly purpose: string; readonly ref: SecretRef }
+  | { readonly purpose: string; readonly where: string };
+
+/** The secrets a layer is read with, by reference: what each is for, and where it lives (the plan checks each). */
 export function layerSecrets(l: Layer): { readonly purpose: string; readonly ref: SecretRef }[] {
   const out: { purpose: string; ref: SecretRef }[] = [];
   if (l.kind === 'pbs' && l.secret) out.push({ purpose: `PBS password or token secret of ${pbsAuthId(l.repository) ?? 'the repository user'}`, ref: l.secret });
   if (l.kind === 'restic') out.push({ purpose: 'restic repository password', ref: l.secret });
   if (l.kind === 'restic' || l.kind === 'rclone') for (const [name, ref] of Object.entries(l.secretEnv ?? {})) out.push({ purpose: name, ref });
+  return out;
+}
+
+/** Whether an archived path holds /etc/pve/priv: it, a directory above it, or pmxcfs's database, which holds all of /etc/pve. */
+function holdsPvePriv(path: string): boolean {
+  const p = path.replace(/\/+$/, '') || '/';
+  const priv = '/etc/pve/priv';
+  return p === '/' || p === priv || p.startsWith(`${priv}/`) || priv.startsWith(`${p}/`) || p === '/var/lib/pve-cluster' || p === '/var/lib/pve-cluster/config.db';
+}
+
+/**
+ * Every secret a layer's copies need after a disaster, for the DR card: its
+ * references, and the secrets the inventory names only as a place (a tool's
+ * own config file, a key file, an SSH key, archives that hold keys).
+ */
+export function secretPlaces(l: Layer): LayerSecret[] {
+  const out: LayerSecret[] = [];
+  const env = (secretEnv: Readonly<Record<string, SecretRef>> | undefined) => {
+    for (const [name, ref] of Object.entries(secretEnv ?? {})) out.push({ purpose: SECRET_ENV_PURPOSE[name] ?? name, ref });
+  };
+  switch (l.kind) {
+    case 'pbs':
+      if (l.secret) out.push({ purpose: `PBS password or token secret of ${pbsAuthId(l.repository) ?? 'the repository user'}`, ref: l.secret });
+      if (l.keyfile) out.push({ purpose: 'PBS encryption key (--keyfile)', where: `file ${l.keyfile} on ${l.host}` });
+      if (l.keySecret) out.push({ purpose: 'passphrase of the PBS encryption key', ref: l.keySecret });
+      break;
+    case 'restic':
+      out.push({ purpose: 'restic repository password', ref: l.secret });
+      env(l.secretEnv);
+      break;
+    case 'rclone': {
+      const { name } = rcloneRemoteParts(l.remote);
+      if (name !== '') out.push({ purpose: `keys and settings of rclone remote ${name}`, where: `rclone config ${l.configFile ?? `${RCLONE_DEFAULT_CONFIG} (rclone's default)`} on ${l.host} (remote ${name})` });
+      env(l.secretEnv);
+      break;
+    }
+    case 'zfs-replication':
+      // Across hosts syncoid on the target logs in to the source with its user's SSH key.
+      if (l.source.host && l.source.host !== l.host) out.push({ purpose: `SSH key syncoid on ${l.host} logs in to ${l.source.host} with`, where: `~/.ssh of the user running syncoid on ${l.host}` });
+      break;
+    case 'config-backup':
+      if (l.paths.some(holdsPvePriv)) {
+        out.push({ purpose: 'the archives hold /etc/pve/priv (the node\'s keys and tokens)', where: `the archives in ${l.directory} on ${l.host} and every copy of them: keep them as secret as what they hold` });
+      }
+      break;
+    case 'vzdump':
+    case 'pve-snapshots':
+    case 'zfs-snapshots':
+      break;
+  }
   return out;
 }
 
