@@ -20,12 +20,12 @@ import { rcloneFailure } from './parse.js';
 export type RcloneConfigDump = Readonly<Record<string, Readonly<Record<string, string>>>>;
 
 /**
- * `neverAsk`: fail rather than prompt for the password of an encrypted config
- * that RCLONE_CONFIG_PASS does not open (rclone would otherwise read it from
- * stdin, which carries other secrets).
+ * `--ask-password=false`: fail rather than prompt for the password of an
+ * encrypted config that RCLONE_CONFIG_PASS does not open (rclone would
+ * otherwise read it from stdin, which may carry other secrets, or wait).
  */
-export function configDumpCommand(a: { readonly configFile?: string; readonly secretEnv?: Readonly<Record<string, ResolvedSecret>>; readonly neverAsk?: boolean }): Command {
-  return { argv: ['rclone', 'config', 'dump', ...(a.neverAsk ? ['--ask-password=false'] : [])], ...mergeEnv(secretMapEnv(a.secretEnv), a.configFile ? { env: { RCLONE_CONFIG: a.configFile } } : {}), maxOutputBytes: SMALL_OUTPUT_BYTES };
+export function configDumpCommand(a: { readonly configFile?: string; readonly secretEnv?: Readonly<Record<string, ResolvedSecret>> }): Command {
+  return { argv: ['rclone', 'config', 'dump', '--ask-password=false'], ...mergeEnv(secretMapEnv(a.secretEnv), a.configFile ? { env: { RCLONE_CONFIG: a.configFile } } : {}), maxOutputBytes: SMALL_OUTPUT_BYTES };
 }
 
 export function parseConfigDump(stdout: string, stderr: string, exitCode: number): Result<RcloneConfigDump> {

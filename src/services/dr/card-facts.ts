@@ -83,7 +83,7 @@ export async function readCardFacts(deps: CardFactsDeps): Promise<DrFacts> {
       const secrets = resolveSecretMap(r.secretEnv, deps.lookupEnv ?? (() => undefined));
       if (!secrets.ok) return [Promise.resolve([r.id, { ok: false, reason: secrets.error.message }] as const)];
       // The dump holds the remote's keys: they stay in this read, parseRemoteSettings keeps only what may be printed.
-      const cmd = { ...configDumpCommand({ ...(r.configFile ? { configFile: r.configFile } : {}), secretEnv: secrets.value, neverAsk: true }), timeoutMs: perCommand };
+      const cmd = { ...configDumpCommand({ ...(r.configFile ? { configFile: r.configFile } : {}), secretEnv: secrets.value }), timeoutMs: perCommand };
       const work = read<RcloneSettings>(runnerFor(r.host), cmd, (o, e, c) => parseRemoteSettings(o, e, c, name));
       return [bounded(r.host, work, (reason) => ({ ok: false as const, reason })).then((s) => [r.id, s] as const)];
     }),

@@ -26,7 +26,7 @@ describeWithTools(['rclone'], 'rclone remote settings from a real config dump', 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const settings = async (name: string, file = configFile) => {
-    const r = await runner.run({ ...configDumpCommand({ configFile: file, neverAsk: true }), timeoutMs: 20_000 });
+    const r = await runner.run({ ...configDumpCommand({ configFile: file }), timeoutMs: 20_000 });
     // The dump itself holds the keys: that is why only the parsed settings leave the adapter.
     if (name === 'deep' && file === configFile) expect(r.stdout).toContain(SECRET);
     return parseRemoteSettings(r.stdout, r.stderr, r.exitCode, name);

@@ -150,7 +150,7 @@ describe('a chain through a cold rclone copy', () => {
     pbs2.on(CHUNKS, { stderr: 'No such file or directory\n', exitCode: 1 }, { times: 2 });
     nas1.expect({ argv: STATUS, ...ON_NAS, reply: { stdout: status(0, 3) } });
     nas1.expect({
-      argv: ['rclone', 'config', 'dump'],
+      argv: ['rclone', 'config', 'dump', '--ask-password=false'],
       ...ON_NAS,
       reply: { stdout: JSON.stringify({ 'glacier_s3': { type: 's3', provider: 'AWS', access_key_id: SECRET.keyId, secret_access_key: SECRET.key, storage_class: 'GLACIER' }, other: { type: 'local' } }) },
     });
