@@ -126,7 +126,23 @@ export async function pbsStorageActive(node: Pick<NodeAccess, 'run'>, id: string
   return 'state' in s && s.state === 'active';
 }
 
-async function readState(node: NodeAccess, id: string): Promise<{ state: PbsStorageState; why: string } | { error: string }> {
+/** The storage as the node shows it, in words for a step's detail (a half-added one says what is left). */
+export async function pbsStorageFound(node: Pick<NodeAccess, 'run'>, id: string): Promise<{ state: PbsStorageState | 'unreadable'; text: string }> {
+  const s = await readState(node, id);
+  if ('error' in s) return { state: 'unreadable', text: `${id}: pvesm status cannot be read (${s.error})` };
+  switch (s.state) {
+    case 'active':
+      return { state: s.state, text: `${id} active` };
+    case 'absent':
+      return { state: s.state, text: `${id} not added yet` };
+    case 'disabled':
+      return { state: s.state, text: `${id} added but disabled (a run stopped before its .pw and enabling it)` };
+    case 'inactive':
+      return { state: s.state, text: `${id} enabled but inactive${s.why ? ` (${s.why})` : ''}` };
+  }
+}
+
+async function readState(node: Pick<NodeAccess, 'run'>, id: string): Promise<{ state: PbsStorageState; why: string } | { error: string }> {
   const r = await node.run(pbsStorageStatusCommand(id));
   return parsePbsStorageStatus(id, r.stdout, r.stderr, r.exitCode);
 }

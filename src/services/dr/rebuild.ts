@@ -25,7 +25,7 @@ import { chainInPlace, restoredLayers, runChain, type ChainContext } from './reb
 import { addKnownHost, saveRebuild } from './rebuild-file.js';
 import { checkIdentity, hostConfigBack, restoreHostConfig, showNetwork, type HostStepContext } from './rebuild-host.js';
 import { readSecretValue } from './rebuild-secrets.js';
-import { ensurePbsStorage, pbsStorageActive, type NodeAccess } from './rebuild-pbs.js';
+import { ensurePbsStorage, pbsStorageActive, pbsStorageFound, type NodeAccess } from './rebuild-pbs.js';
 import { authIdOf, datastoreOf, hostConfigCommands, hostConfigTitle, pbsServerFor, type PbsLayer } from './rebuild-steps.js';
 
 /** What the rebuild reaches the new node through: the inventory with the lost host's address, port and known_hosts replaced. */
@@ -310,8 +310,10 @@ export class RebuildRun implements Rebuild {
   private async storagesThere(): Promise<{ done: boolean; detail: string }> {
     const layers = this.pbsLayers();
     if (layers.length === 0) return { done: false, detail: 'no surviving PBS to add' };
-    const active = await Promise.all(layers.map((l) => this.storageActive(l.id)));
-    return active.every(Boolean) ? { done: true, detail: `${layers.map((l) => l.id).join(', ')} already active on the node` } : { done: false, detail: '' };
+    const found = await Promise.all(layers.map((l) => pbsStorageFound({ run: (cmd) => this.onNode(cmd) }, l.id)));
+    if (found.every((f) => f.state === 'active')) return { done: true, detail: `${layers.map((l) => l.id).join(', ')} already active on the node` };
+    // Say what a stopped run left; a storage not added yet needs no word.
+    return { done: false, detail: found.filter((f) => f.state !== 'active' && f.state !== 'absent').map((f) => f.text).join('; ') };
   }
 
   private async secretOf(layer: PbsLayer): Promise<string> {
