@@ -158,7 +158,7 @@ describe('the rebuild onto the fresh node', () => {
   it("the shell's builtin printf writes the .pw from the environment (0600 under umask 077) and starts no process holding it; then the storage is active", async () => {
     const from = lab.started('pve1-new').length;
     const write = await fresh({
-      argv: ['sh', '-c', 'umask 077 && mkdir -p "$1" && printf \'%s\\n\' "$PBS_PASSWORD" > "$2"', 'sh', '/etc/pve/priv/storage', '/etc/pve/priv/storage/pbs-new.pw'],
+      argv: ['sh', '-c', 'umask 077 && mkdir -p "$1" && printf "%s\\n" "$PBS_PASSWORD" > "$2"', 'sh', '/etc/pve/priv/storage', '/etc/pve/priv/storage/pbs-new.pw'],
       secrets: { PBS_PASSWORD: SECRETS.pbs1Root },
     });
     expect([write.exitCode, write.stdout, write.stderr]).toEqual([0, '', '']);

@@ -69,7 +69,7 @@ export function addPbsDisabledCommand(s: PbsStorageSpec): Command {
  */
 export function writePbsPasswordCommand(id: string, password: string): Command {
   return {
-    argv: ['sh', '-c', 'umask 077 && mkdir -p "$1" && printf \'%s\\n\' "$PBS_PASSWORD" > "$2"', 'sh', PRIV_STORAGE, pbsPasswordPath(id)],
+    argv: ['sh', '-c', 'umask 077 && mkdir -p "$1" && printf "%s\\n" "$PBS_PASSWORD" > "$2"', 'sh', PRIV_STORAGE, pbsPasswordPath(id)],
     secrets: { PBS_PASSWORD: password },
   };
 }
