@@ -3,7 +3,9 @@
  * restore-formats §4-§5 in their real formats over the lab's SSH: hostname,
  * NIC names against the archived interfaces file, pvesm status with only
  * `local`, pvesm scan|add pbs against the surviving PBS (its certificate read
- * with proxmox-backup-manager cert info), zpool import, the config.db swap
+ * with proxmox-backup-manager cert info; added disabled without a password,
+ * its .pw written by the shell's builtin printf, then enabled with pvesm set,
+ * as pve-storage does it), zpool import, the config.db swap
  * with pve-cluster stopped, and the guest restores onto it. The off-site
  * copies the rebuild needs are there: pbs2's snapshots and the config
  * archives (with config.db) in S3.

@@ -1,7 +1,8 @@
 /**
- * `pvesm path|status|list` of a PVE node (`add`/`scan`/`set` in pvesm-pbs.ts), and the decompressors' integrity
- * tests (`zstd -t`, `gzip -t`) that read a vzdump archive back: an archive
- * marked corrupt fails the way zstd reports a bad frame.
+ * `pvesm path|status|list` of a PVE node (`add`, `scan` and `set` are in
+ * pvesm-pbs.ts), and the decompressors' integrity tests (`zstd -t`, `gzip
+ * -t`) that read a vzdump archive back: an archive marked corrupt fails the
+ * way zstd reports a bad frame.
  */
 import type { ToolContext } from '../shell/types.js';
 import { pveStorageStatus } from '../state/pbs.js';
