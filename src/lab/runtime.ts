@@ -315,7 +315,7 @@ export class LabRuntime implements LabServices {
           : this.collect(host.name, spec, signal),
       out: (t) => (captured += t),
       err: io.err,
-      writeFile: (p, content) => writeText(host, resolvePath('/root', p), content),
+      writeFile: (p, content, mode) => writeText(host, resolvePath('/root', p), content, mode),
     });
     return code === 0 ? captured.replace(/\n+$/, '') : null;
   }

@@ -17,6 +17,7 @@ import { memoryIo } from '../../src/cli/io.js';
 import { validateInventory } from '../../src/domain/inventory.js';
 import type { StatusReport } from '../../src/domain/status-report.js';
 import { startLab, type Lab } from '../../src/lab/index.js';
+import { SECRETS } from '../../src/lab/homelab/topology.js';
 import { composeServices, type Services } from '../../src/services/root.js';
 import { RestoreError, type RestoreEvent, type RestorePlan } from '../../src/services/restore/api.js';
 
@@ -147,6 +148,9 @@ describe('restore to a new VMID', () => {
 
   it('from the remote PBS, once the node has a storage entry for its datastore (matched by server and datastore)', async () => {
     pve().storages['pbs2-offsite'] = { id: 'pbs2-offsite', type: 'pbs', content: ['backup'], total: 0, used: 0, shared: 1, pbs: { host: 'pbs2', datastore: 'offsite', username: 'root@pam' } };
+    // Its password where PVE keeps it: activation reads it there.
+    const pw = `${SECRETS.pbs1Root}\n`;
+    lab.state.hosts.pve1!.fs.files['/etc/pve/priv/storage/pbs2-offsite.pw'] = { size: pw.length, mtime: 0, content: pw, mode: 0o600 };
     try {
       const src = await sourceOf('vm/101', 'pbs-remote');
       expect(src).toMatchObject({ plannable: true, location: 'off-site', steps: [{ kind: 'guest-restore' }] });
@@ -156,6 +160,7 @@ describe('restore to a new VMID', () => {
       expect(r).toMatchObject({ state: 'restored', checks: [{ id: 'disks', state: 'passed', detail: 'config with scsi0, scsi1' }] });
     } finally {
       delete pve().storages['pbs2-offsite'];
+      delete lab.state.hosts.pve1!.fs.files['/etc/pve/priv/storage/pbs2-offsite.pw'];
     }
   });
 

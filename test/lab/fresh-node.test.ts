@@ -3,7 +3,9 @@
  * restore-formats §4-§5 in their real formats over the lab's SSH: hostname,
  * NIC names against the archived interfaces file, pvesm status with only
  * `local`, pvesm scan|add pbs against the surviving PBS (its certificate read
- * with proxmox-backup-manager cert info), zpool import, the config.db swap
+ * with proxmox-backup-manager cert info; added disabled without a password,
+ * its .pw written by the shell's builtin printf, then enabled with pvesm set,
+ * as pve-storage does it), zpool import, the config.db swap
  * with pve-cluster stopped, and the guest restores onto it. The off-site
  * copies the rebuild needs are there: pbs2's snapshots and the config
  * archives (with config.db) in S3.
@@ -121,6 +123,64 @@ describe('the rebuild onto the fresh node', () => {
     expect((await add('pbs-x', ['--datastore', 'usb'])).stderr).toBe("create storage failed: pbs-x: Cannot find datastore 'usb', check permissions and existence!\n");
     const dead = await fresh(['pvesm', 'add', 'pbs', 'pbs-y', '--server', 'pbs1', '--datastore', 'usb', '--username', 'root@pam', '--password', SECRETS.pbs1Root, '--fingerprint', PBS2_FP()]);
     expect([dead.exitCode, dead.stderr]).toEqual([255, 'create storage failed: pbs-y: error fetching datastores - client error (Connect) (500)\n']);
+  });
+
+  it('as pve-storage: --disable 1 adds without contacting the PBS and without a password deletes a .pw; pvesm status lists it disabled', async () => {
+    const host = lab.state.hosts['pve1-new']!;
+    // A .pw an earlier attempt left: on_add_hook deletes it when the add gives no password.
+    host.fs.files['/etc/pve/priv/storage/pbs-late.pw'] = { size: 6, mtime: 1, content: 'stale\n', mode: 0o600 };
+    const add = await fresh(['pvesm', 'add', 'pbs', 'pbs-late', '--server', 'pbs2', '--datastore', 'offsite', '--username', 'root@pam', '--fingerprint', PBS2_FP(), '--disable', '1']);
+    expect([add.exitCode, add.stdout, add.stderr]).toEqual([0, '', '']);
+    expect(host.fs.files['/etc/pve/priv/storage/pbs-late.pw']).toBeUndefined();
+    const status = await fresh(['pvesm', 'status', '--storage', 'pbs-late']);
+    expect([status.exitCode, status.stderr]).toEqual([0, '']);
+    expect(status.stdout).toMatch(/^pbs-late\s+pbs\s+disabled\s+0\s+0\s+0\s+N\/A$/m);
+    expect((await fresh(['cat', '/etc/pve/storage.cfg'])).stdout).toMatch(/pbs: pbs-late\n(\t.*\n)*\tdisable\n/);
+    const cfg = JSON.parse((await fresh(['pvesh', 'get', '/storage', '--output-format', 'json'])).stdout) as { storage: string; disable?: number }[];
+    expect(cfg.find((x) => x.storage === 'pbs-late')).toMatchObject({ disable: 1 });
+    // A disabled add checks nothing on the server, not even that it answers.
+    const dead = await fresh(['pvesm', 'add', 'pbs', 'pbs-dead', '--server', 'pbs1', '--datastore', 'usb', '--username', 'root@pam', '--fingerprint', PBS2_FP(), '--disable', '1']);
+    expect([dead.exitCode, dead.stderr]).toEqual([0, '']);
+  });
+
+  it('pvesm set --disable 0 enables it without activating; activation fails with 401 without the .pw or with a wrong one, as PBS answers', async () => {
+    const set = await fresh(['pvesm', 'set', 'pbs-late', '--disable', '0']);
+    expect([set.exitCode, set.stdout, set.stderr]).toEqual([0, '', '']);
+    expect((await fresh(['cat', '/etc/pve/storage.cfg'])).stdout).not.toMatch(/pbs: pbs-late\n(\t.*\n)*\tdisable\n/);
+    const none = await fresh(['pvesm', 'status', '--storage', 'pbs-late']);
+    expect(none.stdout).toMatch(/^pbs-late\s+pbs\s+inactive\s/m);
+    expect(none.stderr).toBe('pbs-late: error fetching datastores - 401 Unauthorized\n');
+    const host = lab.state.hosts['pve1-new']!;
+    host.fs.files['/etc/pve/priv/storage/pbs-late.pw'] = { size: 6, mtime: 1, content: 'wrong\n', mode: 0o600 };
+    expect((await fresh(['pvesm', 'status', '--storage', 'pbs-late'])).stderr).toBe('pbs-late: error fetching datastores - 401 Unauthorized\n');
+    const missing = await fresh(['pvesm', 'set', 'pbs-nope', '--disable', '0']);
+    expect([missing.exitCode, missing.stderr]).toEqual([255, "update storage failed: storage 'pbs-nope' does not exist\n"]);
+  });
+
+  it("the shell's builtin printf writes the .pw from the environment (0600 under umask 077) and starts no process holding it; then the storage is active", async () => {
+    const from = lab.started('pve1-new').length;
+    const write = await fresh({
+      argv: ['sh', '-c', 'umask 077 && mkdir -p "$1" && printf "%s\\n" "$PBS_PASSWORD" > "$2"', 'sh', '/etc/pve/priv/storage', '/etc/pve/priv/storage/pbs-new.pw'],
+      secrets: { PBS_PASSWORD: SECRETS.pbs1Root },
+    });
+    expect([write.exitCode, write.stdout, write.stderr]).toEqual([0, '', '']);
+    expect((await fresh(['stat', '-c', '%a', '/etc/pve/priv/storage/pbs-new.pw'])).stdout).toBe('600\n');
+    expect(lab.state.hosts['pve1-new']!.fs.files['/etc/pve/priv/storage/pbs-new.pw']!.content).toBe(`${SECRETS.pbs1Root}\n`);
+    const started = lab.started('pve1-new').slice(from);
+    expect(started.map((a) => a[0])).toContain('mkdir');
+    expect(started.map((a) => a[0])).not.toContain('printf');
+    expect(started.filter((a) => a.some((x) => x.includes(SECRETS.pbs1Root)))).toEqual([]);
+    // The old way: the node's shell puts the secret on pvesm's argument list, where ps shows it.
+    const at = lab.started('pve1-new').length;
+    await fresh({ argv: ['sh', '-c', 'pvesm scan pbs pbs2 root@pam --password "$PBS_PASSWORD" --fingerprint "$1"', 'sh', PBS2_FP()], secrets: { PBS_PASSWORD: SECRETS.pbs1Root } });
+    expect(lab.started('pve1-new').slice(at).some((a) => a.includes(SECRETS.pbs1Root))).toBe(true);
+    // The right secret in pbs-late's .pw: activation now succeeds.
+    const w = await fresh({ argv: ['sh', '-c', 'umask 077 && printf \'%s\\n\' "$PBS_PASSWORD" > "$1"', 'sh', '/etc/pve/priv/storage/pbs-late.pw'], secrets: { PBS_PASSWORD: SECRETS.pbs1Root } });
+    expect(w.exitCode).toBe(0);
+    // An existing file keeps its mode under a shell's `>`.
+    expect((await fresh(['stat', '-c', '%a', '/etc/pve/priv/storage/pbs-late.pw'])).stdout).toBe('600\n');
+    const ok = await fresh(['pvesm', 'status', '--storage', 'pbs-late']);
+    expect([ok.stderr, /^pbs-late\s+pbs\s+active\s/m.test(ok.stdout)]).toEqual(['', true]);
   });
 
   it('restores a VM and a container from the surviving PBS onto it', async () => {

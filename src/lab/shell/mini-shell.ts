@@ -3,9 +3,12 @@
  * forms: `sh -c 'zfs send ... | zfs recv ...'`, secret commands such as
  * `pass show x | head -1`, and plain `ssh host zpool status` lines. Statements
  * (`;`, `&&`, `||`), pipelines, `>`/`2>`/`>&2` redirections, `$NAME`
- * expansion, `exit N`. Pipeline stages run one after another on buffered data.
+ * expansion, `exit N`, and dash's builtins `printf` and `umask` (a builtin
+ * starts no process: what it prints is on no argument list). Pipeline stages
+ * run one after another on buffered data.
  */
 import { tokenize } from '../../transport/shell-script.js';
+import { printfText } from './printf-format.js';
 import type { ProgramSpec, RunOutput } from './types.js';
 
 type Token = Exclude<ReturnType<typeof tokenize>, { error: string }>[number];
@@ -17,8 +20,8 @@ export interface ShellHost {
   run(spec: ProgramSpec, stream: boolean): Promise<RunOutput>;
   out(text: string): void;
   err(text: string): void;
-  /** Writes a file for `> FILE`. */
-  writeFile(path: string, content: string): void;
+  /** Writes a file for `> FILE`; a file it creates gets `mode` (0666 less the umask). */
+  writeFile(path: string, content: string, mode: number): void;
   /** `$0`, `$1`, ...: from `sh -c TEXT NAME ARG...`. */
   readonly positional?: readonly string[];
 }
@@ -27,8 +30,9 @@ type WordToken = Extract<Token, { t: 'word' }>;
 
 interface Stage {
   toks: WordToken[];
-  stdoutTo?: string;
-  stderrTo?: string;
+  /** Redirection targets, expanded when the stage runs (`> "$1"`). */
+  stdoutTo?: WordToken;
+  stderrTo?: WordToken;
   stdoutToStderr?: boolean;
 }
 
@@ -90,8 +94,8 @@ function parse(toks: Token[]): Statement[] | { error: string } {
         const prev = stage.toks[stage.toks.length - 1];
         if (prev && prev.raw === '2') {
           stage.toks.pop();
-          stage.stderrTo = target.v;
-        } else stage.stdoutTo = target.v;
+          stage.stderrTo = target;
+        } else stage.stdoutTo = target;
         i++;
         break;
       }
@@ -129,6 +133,21 @@ export async function runShellText(text: string, host: ShellHost, stdin: () => P
     return 2;
   }
   let status = 0;
+  let umask = 0o022;
+  /** dash's builtins this shell knows; null: not a builtin, run the program. */
+  const builtin = (words: readonly string[]): { code: number; stdout: string; stderr: string } | null => {
+    if (words[0] === 'printf') {
+      if (words[1] === undefined) return { code: 2, stdout: '', stderr: 'sh: 1: printf: usage: printf format [arg ...]\n' };
+      return { code: 0, stdout: printfText(words[1], words.slice(2)), stderr: '' };
+    }
+    if (words[0] === 'umask') {
+      if (words[1] === undefined) return { code: 0, stdout: `${umask.toString(8).padStart(4, '0')}\n`, stderr: '' };
+      if (!/^[0-7]{1,4}$/.test(words[1])) return { code: 2, stdout: '', stderr: `sh: 1: umask: Illegal number: ${words[1]}\n` };
+      umask = parseInt(words[1], 8) & 0o777;
+      return { code: 0, stdout: '', stderr: '' };
+    }
+    return null;
+  };
   for (const st of parsed) {
     if (st.join === '&&' && status !== 0) continue;
     if (st.join === '||' && status === 0) continue;
@@ -144,20 +163,24 @@ export async function runShellText(text: string, host: ShellHost, stdin: () => P
         continue;
       }
       const input = data;
-      const direct = isLast && !stage.stdoutTo && !stage.stderrTo && !stage.stdoutToStderr;
-      const res = await host.run({ argv: words, env: host.env, cwd: host.cwd, stdin: input === undefined ? takeStdin : async () => input }, direct);
+      const stdoutTo = stage.stdoutTo && expand(stage.stdoutTo, host.env, host.positional ?? ['sh'], status);
+      const stderrTo = stage.stderrTo && expand(stage.stderrTo, host.env, host.positional ?? ['sh'], status);
+      const inShell = builtin(words);
+      const direct = isLast && !stdoutTo && !stderrTo && !stage.stdoutToStderr && inShell === null;
+      const res = inShell ?? (await host.run({ argv: words, env: host.env, cwd: host.cwd, stdin: input === undefined ? takeStdin : async () => input }, direct));
       status = res.code;
       if (direct) continue;
+      const mode = 0o666 & ~umask;
       const sendOut = (s: string) => {
-        if (stage.stdoutTo === '/dev/null') return;
-        if (stage.stdoutTo) host.writeFile(stage.stdoutTo, s);
+        if (stdoutTo === '/dev/null') return;
+        if (stdoutTo) host.writeFile(stdoutTo, s, mode);
         else if (stage.stdoutToStderr) host.err(s);
         else if (isLast) host.out(s);
       };
-      if (stage.stderrTo === undefined) host.err(res.stderr);
-      else if (stage.stderrTo !== '/dev/null') host.writeFile(stage.stderrTo, res.stderr);
-      if (isLast || stage.stdoutTo || stage.stdoutToStderr) sendOut(res.stdout);
-      data = stage.stdoutTo || stage.stdoutToStderr ? '' : res.stdout;
+      if (stderrTo === undefined) host.err(res.stderr);
+      else if (stderrTo !== '/dev/null') host.writeFile(stderrTo, res.stderr, mode);
+      if (isLast || stdoutTo || stage.stdoutToStderr) sendOut(res.stdout);
+      data = stdoutTo || stage.stdoutToStderr ? '' : res.stdout;
     }
   }
   return status;

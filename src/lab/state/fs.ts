@@ -96,8 +96,14 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${re}$`, 's');
 }
 
-/** Writes a text file as the host's programs do: parents created, mtime from the host clock. */
-export function writeText(host: HostState, path: string, content: string): void {
+/**
+ * Writes a text file as the host's programs do: parents created, mtime from
+ * the host clock; with `createMode`, as a shell's `>` does: a new file gets
+ * that mode, an existing one keeps its own.
+ */
+export function writeText(host: HostState, path: string, content: string, createMode?: number): void {
   mkdirs(host.fs, posix.dirname(path));
-  writeFile(host.fs, path, { size: Buffer.byteLength(content), mtime: hostNow(host), content });
+  const existing = getFile(host.fs, path);
+  const mode = createMode === undefined ? undefined : existing ? existing.mode : createMode;
+  writeFile(host.fs, path, { size: Buffer.byteLength(content), mtime: hostNow(host), content, ...(mode !== undefined ? { mode } : {}) });
 }

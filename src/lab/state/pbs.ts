@@ -6,6 +6,7 @@
  */
 import type { LabServices } from '../shell/types.js';
 import { isoUtc } from './clock.js';
+import { getFile } from './fs.js';
 import { canSeeDatastore } from './pbs-acl.js';
 import { pbsUpid } from './ids.js';
 import { pbsSnapshotPath, pbsSnapshotSize } from './pve.js';
@@ -59,11 +60,24 @@ export function datastoreStatus(ds: PbsDatastore): { total: number; used: number
 }
 
 /** What PVE reports for one of its storages (a PBS storage reads its datastore over the network). */
-export function pveStorageStatus(lab: LabServices, s: PveStorage): { active: boolean; total: number; used: number; avail: number } {
+/**
+ * A storage of a PVE node as its activation finds it. A disabled storage is
+ * never activated. A PBS storage activates as PBSPlugin's activate_storage
+ * does: the password is the first line of the node's
+ * /etc/pve/priv/storage/<id>.pw, and the server must list the datastore to
+ * that user; `error` is what PVE prints (after `<id>: `) when it does not.
+ */
+export function pveStorageStatus(lab: LabServices, node: HostState, s: PveStorage): { active: boolean; total: number; used: number; avail: number; error?: string } {
+  const none = { active: false, total: 0, used: 0, avail: 0 };
+  if (s.disabled) return none;
   if (s.type === 'pbs' && s.pbs) {
-    const pbs = lab.isReachable(s.pbs.host) ? lab.state.hosts[s.pbs.host]?.pbs : undefined;
-    const ds = pbs && canSeeDatastore(pbs, s.pbs.username, s.pbs.datastore) ? pbs.datastores[s.pbs.datastore] : undefined;
-    if (!ds) return { active: false, total: 0, used: 0, avail: 0 };
+    const server = lab.state.hosts[s.pbs.host];
+    if (!server?.pbs || !lab.isReachable(s.pbs.host)) return { ...none, error: 'error fetching datastores - client error (Connect)' };
+    const password = getFile(node.fs, `/etc/pve/priv/storage/${s.id}.pw`)?.content?.split('\n')[0];
+    const secret = server.pbs.credentials[s.pbs.username];
+    if (password === undefined || secret === undefined || password !== secret) return { ...none, error: 'error fetching datastores - 401 Unauthorized' };
+    const ds = canSeeDatastore(server.pbs, s.pbs.username, s.pbs.datastore) ? server.pbs.datastores[s.pbs.datastore] : undefined;
+    if (!ds) return { ...none, error: `Cannot find datastore '${s.pbs.datastore}', check permissions and existence!` };
     return { active: true, ...datastoreStatus(ds) };
   }
   return { active: true, total: s.total, used: s.used, avail: Math.max(0, s.total - s.used) };

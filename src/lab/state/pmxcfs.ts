@@ -81,6 +81,8 @@ export function storagesOf(cfg: string, current: Readonly<Record<string, PveStor
       total: mine?.total ?? DEFAULT_SIZE[type],
       used: mine?.used ?? 0,
       shared: type === 'pbs' ? 1 : 0,
+      // A boolean is written as its bare key (`disable`).
+      ...(lines.some((l) => /^\s*disable(\s+1)?\s*$/.test(l)) ? { disabled: true } : {}),
       ...(type === 'dir' ? { path: opts.path ?? `/mnt/pve/${id}`, archives: mine?.archives ?? [] } : {}),
       ...(type === 'zfspool' ? { pool: opts.pool ?? 'rpool/data' } : {}),
       ...(type === 'pbs' ? { pbs: { host: opts.server ?? '', datastore: opts.datastore ?? '', username: opts.username ?? 'root@pam' } } : {}),

@@ -178,6 +178,8 @@ export interface PveStorage {
   total: number;
   used: number;
   shared: 0 | 1;
+  /** `disable` in storage.cfg: listed, never activated. */
+  disabled?: boolean;
   archives?: VzdumpArchive[];
   /** PBS storages: the lab host serving the datastore; `server` as storage.cfg names it (default the host's name). */
   pbs?: { host: string; datastore: string; username: string; server?: string; namespace?: string };

@@ -6,6 +6,7 @@
  */
 import { posix } from 'node:path';
 import { runShellText } from '../shell/mini-shell.js';
+import { printfText } from '../shell/printf-format.js';
 import type { SignalName, Tool, ToolContext } from '../shell/types.js';
 import { dateDefault, strftime, zoneFor } from '../state/clock.js';
 import { getFile, globToRegExp, isDir, mkdirs, resolvePath, walk, writeFile, writeText } from '../state/fs.js';
@@ -137,34 +138,13 @@ export const echo: Tool = async (ctx) => {
   return 0;
 };
 
-function unescape(s: string): string {
-  return s.replace(/\\(0[0-7]{0,3}|[ntr\\abfv])/g, (_m, c: string) => {
-    if (c.startsWith('0')) return String.fromCharCode(parseInt(c, 8) || 0);
-    return ({ n: '\n', t: '\t', r: '\r', '\\': '\\', a: '\x07', b: '\b', f: '\f', v: '\v' } as Record<string, string>)[c] ?? c;
-  });
-}
-
 export const printf: Tool = async (ctx) => {
   const [fmt, ...args] = ctx.argv.slice(1);
   if (fmt === undefined) {
     ctx.err('printf: missing operand\n');
     return 1;
   }
-  let out = '';
-  let k = 0;
-  do {
-    let used = false;
-    out += unescape(fmt).replace(/%([sdb%])/g, (_m, c: string) => {
-      if (c === '%') return '%';
-      used = true;
-      const v = args[k++] ?? '';
-      if (c === 'd') return String(Number.parseInt(v, 10) || 0);
-      if (c === 'b') return unescape(v);
-      return v;
-    });
-    if (!used) break;
-  } while (k < args.length);
-  ctx.out(out);
+  ctx.out(printfText(fmt, args));
   return 0;
 };
 
@@ -506,7 +486,7 @@ function shellHost(ctx: ToolContext, launcher: 'sh' | 'bash') {
     cwd: ctx.cwd,
     out: ctx.out,
     err: ctx.err,
-    writeFile: (p: string, content: string) => writeText(ctx.host, resolvePath(ctx.cwd, p), content),
+    writeFile: (p: string, content: string, mode: number) => writeText(ctx.host, resolvePath(ctx.cwd, p), content, mode),
     run: async (spec: Parameters<ToolContext['run']>[0], stream: boolean) => {
       const res = await ctx.run({ ...spec, launcher });
       if (stream) {

@@ -87,7 +87,7 @@ function guestResource(ctx: ToolContext, pve: PveState, g: PveGuest): Record<str
 
 function storageResource(ctx: ToolContext, pve: PveState, id: string): Record<string, unknown> {
   const s = pve.storages[id]!;
-  const st = pveStorageStatus(ctx.lab, s);
+  const st = pveStorageStatus(ctx.lab, ctx.host, s);
   return {
     content: s.content.join(','),
     disk: st.used,
@@ -170,7 +170,7 @@ function findTask(pve: PveState, upid: string): PveTask {
 
 /** One storage.cfg entry as `pvesh get /storage` prints it. */
 function storageConfig(ctx: ToolContext, s: PveStorage): Record<string, unknown> {
-  const base = { storage: s.id, type: s.type, content: s.content.join(','), digest: 'f1c2d3e4b5a69788796a5b4c3d2e1f0a9b8c7d6e', ...(s.shared ? { shared: 1 } : {}) };
+  const base = { storage: s.id, type: s.type, content: s.content.join(','), digest: 'f1c2d3e4b5a69788796a5b4c3d2e1f0a9b8c7d6e', ...(s.shared ? { shared: 1 } : {}), ...(s.disabled ? { disable: 1 } : {}) };
   if (s.type === 'pbs' && s.pbs) {
     const server = ctx.lab.state.hosts[s.pbs.host];
     return {
@@ -324,8 +324,8 @@ const ROUTES: readonly Route[] = [
       return Object.values(pve.storages)
         .filter((s) => !p.content || s.content.includes(p.content))
         .map((s) => {
-          const st = pveStorageStatus(ctx.lab, s);
-          return { active: st.active ? 1 : 0, avail: st.avail, content: s.content.join(','), enabled: 1, shared: s.shared, storage: s.id, total: st.total, type: s.type, used: st.used, used_fraction: st.total ? st.used / st.total : 0 };
+          const st = pveStorageStatus(ctx.lab, ctx.host, s);
+          return { active: st.active ? 1 : 0, avail: st.avail, content: s.content.join(','), enabled: s.disabled ? 0 : 1, shared: s.shared, storage: s.id, total: st.total, type: s.type, used: st.used, used_fraction: st.total ? st.used / st.total : 0 };
         });
     },
   },
@@ -336,8 +336,8 @@ const ROUTES: readonly Route[] = [
       checkNode(pve, m[1]!);
       const s = pve.storages[m[2]!];
       if (!s) throw new ApiError(`storage '${m[2]}' does not exist`);
-      const st = pveStorageStatus(ctx.lab, s);
-      return { active: st.active ? 1 : 0, avail: st.avail, content: s.content.join(','), enabled: 1, shared: s.shared, total: st.total, type: s.type, used: st.used };
+      const st = pveStorageStatus(ctx.lab, ctx.host, s);
+      return { active: st.active ? 1 : 0, avail: st.avail, content: s.content.join(','), enabled: s.disabled ? 0 : 1, shared: s.shared, total: st.total, type: s.type, used: st.used };
     },
   },
   {

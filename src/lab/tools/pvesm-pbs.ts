@@ -1,11 +1,14 @@
 /**
- * `pvesm scan pbs` and `pvesm add pbs` (restore-formats §4): a PVE node
- * contacting a PBS server. The lab's "network" resolves `--server` to the lab
- * host of that name or hostname; the server answers only when it is up, the
- * fingerprint is its certificate's and the user's password or token secret is
- * right. `add` contacts the server before saving, prints nothing on success,
- * and keeps the password (and the encryption key, if given) under
- * /etc/pve/priv/storage.
+ * `pvesm scan pbs`, `pvesm add pbs` and `pvesm set` (restore-formats §4): a
+ * PVE node contacting a PBS server. The lab's "network" resolves `--server`
+ * to the lab host of that name or hostname; the server answers only when it
+ * is up, the fingerprint is its certificate's and the user's password or
+ * token secret is right. As pve-storage's API: `add` keeps the password (and
+ * the encryption key, if given) under /etc/pve/priv/storage, and deletes a
+ * .pw left there when it is given none; it contacts the server before saving
+ * only when the storage is enabled (`--disable 1` saves without); `set`
+ * changes the configuration and activates nothing. It prints nothing on
+ * success.
  */
 import type { ToolContext } from '../shell/types.js';
 import { getFile, mkdirs, resolvePath, writeFile } from '../state/fs.js';
@@ -18,7 +21,7 @@ interface Options {
   readonly values: Record<string, string | undefined>;
 }
 
-const VALUE_OPTIONS = ['server', 'datastore', 'username', 'password', 'fingerprint', 'namespace', 'port', 'encryption-key', 'content', 'output-format', 'master-pubkey'];
+const VALUE_OPTIONS = ['server', 'datastore', 'username', 'password', 'fingerprint', 'namespace', 'port', 'encryption-key', 'content', 'output-format', 'master-pubkey', 'disable'];
 
 function options(args: readonly string[]): Options | { unknown: string } {
   const positionals: string[] = [];
@@ -81,7 +84,7 @@ export async function scanPbs(ctx: ToolContext, args: readonly string[]): Promis
   return 0;
 }
 
-/** `pvesm add pbs ID --server S --datastore D --username U --password P --fingerprint FP [--namespace NS] [--encryption-key FILE|autogen]`. */
+/** `pvesm add pbs ID --server S --datastore D --username U [--password P] --fingerprint FP [--namespace NS] [--encryption-key FILE|autogen] [--disable 1]`. */
 export async function addPbs(ctx: ToolContext, args: readonly string[]): Promise<number> {
   const pve = ctx.host.pve!;
   const o = options(args);
@@ -109,19 +112,27 @@ export async function addPbs(ctx: ToolContext, args: readonly string[]): Promise
       return 255;
     }
   }
-  await ctx.pace(200);
-  const r = contact(ctx, o);
-  if ('error' in r) {
-    ctx.err(`create storage failed: ${id}: ${r.error} (500)\n`);
+  const disabled = o.values.disable !== undefined && BOOL_TRUE.test(o.values.disable);
+  if (o.values.disable !== undefined && !disabled && !BOOL_FALSE.test(o.values.disable)) {
+    ctx.err(`400 Parameter verification failed.\ndisable: type check ('boolean') failed - got '${o.values.disable}'\n`);
     return 255;
   }
   const datastore = o.values.datastore!;
-  if (!r.pbs.datastores[datastore] || !canSeeDatastore(r.pbs, r.user, datastore)) {
-    ctx.err(`create storage failed: ${id}: Cannot find datastore '${datastore}', check permissions and existence!\n`);
-    return 255;
+  // Only an enabled storage is activated (contacted) before it is saved.
+  if (!disabled) {
+    await ctx.pace(200);
+    const r = contact(ctx, o);
+    if ('error' in r) {
+      ctx.err(`create storage failed: ${id}: ${r.error} (500)\n`);
+      return 255;
+    }
+    if (!r.pbs.datastores[datastore] || !canSeeDatastore(r.pbs, r.user, datastore)) {
+      ctx.err(`create storage failed: ${id}: Cannot find datastore '${datastore}', check permissions and existence!\n`);
+      return 255;
+    }
   }
-  const server = pbsHostFor(ctx, o.values.server!)!;
-  pve.storages[id] = { id, type: 'pbs', content: ['backup'], total: 0, used: 0, shared: 1, pbs: { host: server.name, datastore, username: o.values.username! } };
+  const server = pbsHostFor(ctx, o.values.server!);
+  pve.storages[id] = { id, type: 'pbs', content: ['backup'], total: 0, used: 0, shared: 1, ...(disabled ? { disabled: true } : {}), pbs: { host: server?.name ?? o.values.server!, datastore, username: o.values.username! } };
   const now = Math.floor(ctx.now());
   const cfgPath = '/etc/pve/storage.cfg';
   const cfg = getFile(ctx.host.fs, cfgPath)?.content ?? '';
@@ -133,14 +144,86 @@ export async function addPbs(ctx: ToolContext, args: readonly string[]): Promise
     `\tfingerprint ${o.values.fingerprint}`,
     ...(o.values.namespace ? [`\tnamespace ${o.values.namespace}`] : []),
     `\tusername ${o.values.username}`,
+    ...(disabled ? ['\tdisable'] : []),
   ].join('\n');
   const text = `${cfg.replace(/\n*$/, '')}${cfg.trim() ? '\n\n' : ''}${block}\n`;
   writeFile(ctx.host.fs, cfgPath, { size: Buffer.byteLength(text), mtime: now, content: text });
-  mkdirs(ctx.host.fs, '/etc/pve/priv/storage');
-  const password = `${o.values.password ?? ''}\n`;
-  writeFile(ctx.host.fs, `/etc/pve/priv/storage/${id}.pw`, { size: password.length, mtime: now, content: password, mode: 0o600 });
+  writePassword(ctx, id, o.values.password, now);
   if (keyArg === 'autogen') keyContent = keyFileJson({ createdSec: now, fingerprint: pseudoFingerprint(`${ctx.host.name}:${id}:${now}`), data: pseudoFingerprint(`data:${id}:${now}`).replace(/:/g, '') });
   if (keyContent !== undefined) writeFile(ctx.host.fs, `/etc/pve/priv/storage/${id}.enc`, { size: Buffer.byteLength(keyContent), mtime: now, content: keyContent, mode: 0o600 });
+  return 0;
+}
+
+const BOOL_TRUE = /^(1|true|yes|on)$/i;
+const BOOL_FALSE = /^(0|false|no|off)$/i;
+
+/** pbs_set_password / pbs_delete_password: "$password\n" mode 0600, or no file at all. */
+function writePassword(ctx: ToolContext, id: string, password: string | undefined, now: number): void {
+  const path = `/etc/pve/priv/storage/${id}.pw`;
+  if (password === undefined) {
+    delete ctx.host.fs.files[path];
+    return;
+  }
+  mkdirs(ctx.host.fs, '/etc/pve/priv/storage');
+  const text = `${password}\n`;
+  writeFile(ctx.host.fs, path, { size: Buffer.byteLength(text), mtime: now, content: text, mode: 0o600 });
+}
+
+/** storage.cfg with the section of `id` passed through `edit` (its option lines, tab-indented). */
+function editSection(cfg: string, id: string, edit: (lines: string[]) => string[]): string {
+  return cfg
+    .split(/\n(?=\S)/)
+    .map((block) => {
+      const [head, ...lines] = block.replace(/\n+$/, '').split('\n');
+      if (/^[a-z]+:\s*(\S+)/.exec(head ?? '')?.[1] !== id) return block;
+      return `${[head, ...edit(lines)].join('\n')}${/\n+$/.exec(block)?.[0] ?? ''}`;
+    })
+    .join('\n');
+}
+
+/**
+ * `pvesm set ID [--disable 0|1] [--password P]`: the update API changes
+ * storage.cfg (and the .pw) and activates nothing; other options are not
+ * simulated.
+ */
+export async function setStorage(ctx: ToolContext, args: readonly string[]): Promise<number> {
+  const pve = ctx.host.pve!;
+  const o = options(args);
+  if ('unknown' in o) {
+    ctx.err(`400 Parameter verification failed.\n${o.unknown}: property is not defined in schema and the schema does not allow additional properties\n`);
+    return 255;
+  }
+  const id = o.positionals[0];
+  if (id === undefined) {
+    ctx.err('400 not enough arguments\npvesm set <storage> [OPTIONS]\n');
+    return 255;
+  }
+  const other = Object.keys(o.values).filter((k) => k !== 'disable' && k !== 'password');
+  if (other.length > 0) {
+    ctx.err(`pvesm set --${other[0]} is not simulated in the lab\n`);
+    return 255;
+  }
+  const s = pve.storages[id];
+  if (!s) {
+    ctx.err(`update storage failed: storage '${id}' does not exist\n`);
+    return 255;
+  }
+  const disable = o.values.disable;
+  if (disable !== undefined && !BOOL_TRUE.test(disable) && !BOOL_FALSE.test(disable)) {
+    ctx.err(`400 Parameter verification failed.\ndisable: type check ('boolean') failed - got '${disable}'\n`);
+    return 255;
+  }
+  const now = Math.floor(ctx.now());
+  if (o.values.password !== undefined) writePassword(ctx, id, o.values.password, now);
+  if (disable !== undefined) {
+    const off = BOOL_TRUE.test(disable);
+    if (off) s.disabled = true;
+    else delete s.disabled;
+    const cfgPath = '/etc/pve/storage.cfg';
+    const cfg = getFile(ctx.host.fs, cfgPath)?.content ?? '';
+    const text = editSection(cfg, id, (lines) => [...lines.filter((l) => !/^\s*disable(\s|$)/.test(l)), ...(off ? ['\tdisable'] : [])]);
+    writeFile(ctx.host.fs, cfgPath, { size: Buffer.byteLength(text), mtime: now, content: text });
+  }
   return 0;
 }
 

@@ -1,14 +1,15 @@
 /**
- * `pvesm path|status|list` of a PVE node, and the decompressors' integrity
- * tests (`zstd -t`, `gzip -t`) that read a vzdump archive back: an archive
- * marked corrupt fails the way zstd reports a bad frame.
+ * `pvesm path|status|list` of a PVE node (`add`, `scan` and `set` are in
+ * pvesm-pbs.ts), and the decompressors' integrity tests (`zstd -t`, `gzip
+ * -t`) that read a vzdump archive back: an archive marked corrupt fails the
+ * way zstd reports a bad frame.
  */
 import type { ToolContext } from '../shell/types.js';
 import { pveStorageStatus } from '../state/pbs.js';
 import { backupContent } from '../state/pve.js';
 import { getFile, resolvePath } from '../state/fs.js';
 import type { HostState, VzdumpArchive } from '../state/types.js';
-import { addPbs, scanPbs } from './pvesm-pbs.js';
+import { addPbs, scanPbs, setStorage } from './pvesm-pbs.js';
 
 const VOLID = /^([a-z][a-z0-9_.-]*[a-z0-9]):(.+)$/i;
 
@@ -66,10 +67,13 @@ export async function pvesm(ctx: ToolContext): Promise<number> {
       }
       ctx.out(`${'Name'.padEnd(16)} ${'Type'.padStart(8)} ${'Status'.padStart(8)} ${'Total'.padStart(15)} ${'Used'.padStart(15)} ${'Available'.padStart(15)} ${'%'.padStart(8)}\n`);
       for (const s of rows) {
-        const st = pveStorageStatus(ctx.lab, s);
+        const st = pveStorageStatus(ctx.lab, ctx.host, s);
+        // storage_info warns the activation's error and lists the storage inactive.
+        if (st.error !== undefined) ctx.err(`${s.id}: ${st.error}\n`);
         const kib = (n: number) => String(Math.floor(n / 1024)).padStart(15);
-        const pct = st.total ? `${((100 * st.used) / st.total).toFixed(2)}%` : '0.00%';
-        ctx.out(`${s.id.padEnd(16)} ${s.type.padStart(8)} ${(st.active ? 'active' : 'inactive').padStart(8)} ${kib(st.total)} ${kib(st.used)} ${kib(st.avail)} ${pct.padStart(8)}\n`);
+        const pct = s.disabled ? 'N/A' : st.total ? `${((100 * st.used) / st.total).toFixed(2)}%` : '0.00%';
+        const status = s.disabled ? 'disabled' : st.active ? 'active' : 'inactive';
+        ctx.out(`${s.id.padEnd(16)} ${s.type.padStart(8)} ${status.padStart(8)} ${kib(st.total)} ${kib(st.used)} ${kib(st.avail)} ${pct.padStart(8)}\n`);
       }
       return 0;
     }
@@ -91,6 +95,8 @@ export async function pvesm(ctx: ToolContext): Promise<number> {
       for (const r of rows) ctx.out(`${r.volid.padEnd(w)} ${r.format.padEnd(7)} backup ${String(r.size).padStart(15)} ${r.vmid}\n`);
       return 0;
     }
+    case 'set':
+      return setStorage(ctx, args);
     case 'scan':
     case 'add':
       if (args[0] === 'pbs') return sub === 'scan' ? scanPbs(ctx, args.slice(1)) : addPbs(ctx, args.slice(1));

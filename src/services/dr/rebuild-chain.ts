@@ -24,7 +24,7 @@ import type { Command } from '../../transport/command.js';
 import type { Runner } from '../../transport/runner.js';
 import { describeCommand } from '../../transport/shell-script.js';
 import { CHAIN_PHASES, type ChainPhase, type ChainRun, type RebuildCommand, type RebuildState } from './api.js';
-import { addPbsCommand, authIdOf, pbsServerFor } from './rebuild-pbs.js';
+import { addPbsCommands, authIdOf, ensurePbsStorage, pbsServerFor, pbsStorageActive } from './rebuild-pbs.js';
 
 const PROBE_MS = 30_000;
 /** The role the surviving token gets on the restored datastore: it reads, as the node and Strata need. */
@@ -173,7 +173,6 @@ function layersOf(inventory: Inventory, c: ChainRun): ChainLayers | string {
 const chunksCommand = (c: ChainTarget): Command => ({ argv: ['stat', '-c', '%F', `${c.store}/.chunks`], timeoutMs: PROBE_MS });
 const ownerCommand = (c: ChainTarget): Command => ({ argv: ['stat', '-c', '%U:%G', c.store, `${c.store}/.chunks`], timeoutMs: PROBE_MS });
 const chownCommand = (c: ChainTarget): Command => ({ argv: ['chown', '-R', 'backup:backup', c.store] });
-const storageStatusCommand = (name: string): Command => ({ argv: ['pvesm', 'status', '--storage', name], timeoutMs: PROBE_MS });
 
 /** The commands of a chain as the operator reads them (secrets by name), in order, with the host each runs on. */
 export function chainShownCommands(inventory: Inventory, c: ChainRun, node: string): RebuildCommand[] {
@@ -188,7 +187,9 @@ export function chainShownCommands(inventory: Inventory, c: ChainRun, node: stri
     show(c.host, chownCommand(c), "PBS refuses a datastore its backup user cannot write"),
     show(c.host, datastoreCreateCommand(c.name, c.store), 'take the restored directory with its chunks as a datastore (PBS 3.3+)'),
     show(c.host, aclUpdateCommand(datastorePath(c.name), CHAIN_ROLE, l.authId), `${l.authId} (of ${l.via.id}) reads it`),
-    show(node, addPbsCommand({ id: c.name, server: pbsServerFor(l.via), datastore: c.name, username: l.authId, fingerprint: fp, ...(l.origin.namespace ? { namespace: l.origin.namespace } : {}), password: '-' }), `add it to the new node (with the key file of ${c.originLayerId}'s storage when the restored configuration has one)`),
+    ...addPbsCommands({ id: c.name, server: pbsServerFor(l.via), datastore: c.name, username: l.authId, fingerprint: fp, ...(l.origin.namespace ? { namespace: l.origin.namespace } : {}) }, '-').map((x, k) =>
+      show(node, x.command, k === 0 ? `add it to the new node, disabled (with the key file of ${c.originLayerId}'s storage when the restored configuration has one)` : x.description),
+    ),
   ];
 }
 
@@ -225,9 +226,8 @@ async function aclThere(ctx: ChainContext, c: ChainRun, authId: string): Promise
   return aclGrants(list.value, datastorePath(c.name), CHAIN_ROLE, authId);
 }
 
-async function storageActive(ctx: ChainContext, name: string): Promise<boolean> {
-  const r = await ctx.runner(ctx.node).run(storageStatusCommand(name));
-  return r.exitCode === 0 && new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s+pbs\\s+active`, 'm').test(r.stdout);
+function storageActive(ctx: ChainContext, name: string): Promise<boolean> {
+  return pbsStorageActive(ctx.runner(ctx.node), name);
 }
 
 /** Read-only: the whole chain is in place already (its datastore on H, readable, active on the node), whoever put it there. */
@@ -341,14 +341,14 @@ export async function runChain(ctx: ChainContext, start: ChainRun): Promise<Chai
         const fingerprint = ctx.pbs.find((p) => p.layerId === l.via.id)?.fingerprint ?? l.via.fingerprint;
         if (!fingerprint) return end('blocked', `no certificate fingerprint for ${l.via.host}: read it there with proxmox-backup-manager cert info and pin it in the inventory (${l.via.id}.fingerprint), then resume`);
         if (!l.via.secret) return end('blocked', `${l.via.id} names no secret: pvesm add pbs needs the password or token secret of ${l.authId}`);
-        const password = await ctx.readSecret(l.via.secret, l.via.host, `the secret of ${l.via.id}`);
+        const secret = l.via.secret;
         const keyFile = await ctx.keyFileFor(l.origin);
-        const command = addPbsCommand({ id: c.name, server: pbsServerFor(l.via), datastore: c.name, username: l.authId, fingerprint, ...(l.origin.namespace ? { namespace: l.origin.namespace } : {}), ...(keyFile ? { keyFile } : {}), password });
-        const out = await ctx.execute(ctx.node, `add ${c.name}`, [{ command, description: `pvesm add pbs ${c.name} (${c.host})${keyFile ? ` with the key ${keyFile}` : ''}` }]);
-        if (out.state !== 'ok') return end('failed', `pvesm add pbs ${c.name}: ${out.summary}`);
-        if (!(await storageActive(ctx, c.name))) return end('failed', `${c.name} was added but pvesm status does not show it active`);
-      }
-      await save({ reached: 'storage' });
+        const spec = { id: c.name, server: pbsServerFor(l.via), datastore: c.name, username: l.authId, fingerprint, ...(l.origin.namespace ? { namespace: l.origin.namespace } : {}), ...(keyFile ? { keyFile } : {}) };
+        const node = { run: (cmd: Command) => ctx.runner(ctx.node).run(cmd), execute: (title: string, commands: readonly { command: Command; description: string }[]) => ctx.execute(ctx.node, title, commands) };
+        const r = await ensurePbsStorage(node, spec, () => ctx.readSecret(secret, l.via.host, `the secret of ${l.via.id}`));
+        if (!r.ok) return end('failed', `pvesm add pbs ${c.name}: ${r.detail}`);
+        await save({ reached: 'storage', detail: r.detail });
+      } else await save({ reached: 'storage' });
     }
   } catch (e) {
     return end('failed', `${errorText(e)}; resume runs it again from ${c.reached ? `after ${c.reached}` : 'the start'}`);

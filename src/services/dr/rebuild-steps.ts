@@ -12,13 +12,13 @@ import type { Command } from '../../transport/command.js';
 import { describeCommand } from '../../transport/shell-script.js';
 import type { GuestRun, HostConfigRoute, RebuildCommand, RebuildState, RebuildStep } from './api.js';
 import { chainShownCommands, chainsFromPlan } from './rebuild-chain.js';
-import { addPbsCommand, authIdOf, datastoreOf, pbsServerFor } from './rebuild-pbs.js';
+import { addPbsCommands, authIdOf, datastoreOf, pbsServerFor } from './rebuild-pbs.js';
 
 export const CONFIG_DB = '/var/lib/pve-cluster/config.db';
 export const DEFAULT_CONFIG_DB_PATH = '/root/strata-restore/config.db';
 export const DEFAULT_STORAGE = 'local-lvm';
 
-export { addPbsCommand, authIdOf, datastoreOf, pbsServerFor, type PbsLayer } from './rebuild-pbs.js';
+export { authIdOf, datastoreOf, pbsServerFor, type PbsLayer } from './rebuild-pbs.js';
 
 export const configDbCommands = (path: string): Command[] => [
   { argv: ['systemctl', 'stop', 'pve-cluster'] },
@@ -147,11 +147,9 @@ export function initialState(i: InitialStateInput): RebuildState {
     ]),
     step('host-config', hostConfigTitle(route), true, hostConfigCommands(i.inventory, node, i.configDbPath, route)),
     step('storage', 'Storage: the encryption key, the surviving PBS with its fingerprint, pools', true, [
-      ...pbsLayers.map((l, n) =>
-        shown(
-          node,
-          addPbsCommand({ id: l.id, server: pbsServerFor(l), datastore: datastoreOf(l), username: authIdOf(l.repository) ?? 'root@pam', fingerprint: pbs[n]!.fingerprint ?? '<fingerprint>', ...(l.namespace ? { namespace: l.namespace } : {}), keyFile: '/etc/pve/priv/storage/<lost storage>.enc', password: '-' }),
-          `add ${l.id} (${l.host}); the key file the restored configuration holds for the storage it copies, if any`,
+      ...pbsLayers.flatMap((l, n) =>
+        addPbsCommands({ id: l.id, server: pbsServerFor(l), datastore: datastoreOf(l), username: authIdOf(l.repository) ?? 'root@pam', fingerprint: pbs[n]!.fingerprint ?? '<fingerprint>', ...(l.namespace ? { namespace: l.namespace } : {}), keyFile: '/etc/pve/priv/storage/<lost storage>.enc' }, '-').map((c, k) =>
+          shown(node, c.command, k === 0 ? `add ${l.id} (${l.host}) disabled; the key file the restored configuration holds for the storage it copies, if any` : c.description),
         ),
       ),
       shown(node, { argv: ['zpool', 'import'] }, 'pools that survived on disks of this node'),

@@ -25,15 +25,8 @@ import { chainInPlace, restoredLayers, runChain, type ChainContext } from './reb
 import { addKnownHost, saveRebuild } from './rebuild-file.js';
 import { checkIdentity, hostConfigBack, restoreHostConfig, showNetwork, type HostStepContext } from './rebuild-host.js';
 import { readSecretValue } from './rebuild-secrets.js';
-import {
-  addPbsCommand,
-  authIdOf,
-  datastoreOf,
-  hostConfigCommands,
-  hostConfigTitle,
-  pbsServerFor,
-  type PbsLayer,
-} from './rebuild-steps.js';
+import { ensurePbsStorage, pbsStorageActive, pbsStorageFound, type NodeAccess } from './rebuild-pbs.js';
+import { authIdOf, datastoreOf, hostConfigCommands, hostConfigTitle, pbsServerFor, type PbsLayer } from './rebuild-steps.js';
 
 /** What the rebuild reaches the new node through: the inventory with the lost host's address, port and known_hosts replaced. */
 export interface RebuiltServices {
@@ -306,16 +299,21 @@ export class RebuildRun implements Rebuild {
     return this.current.pbs.flatMap((p) => asPbs(this.deps.inventory.layers.find((l) => l.id === p.layerId)) ?? []);
   }
 
-  private async storageActive(id: string): Promise<boolean> {
-    const r = await this.onNode({ argv: ['pvesm', 'status', '--storage', id] });
-    return r.exitCode === 0 && new RegExp(`^${id}\\s+pbs\\s+active`, 'm').test(r.stdout);
+  private storageActive(id: string): Promise<boolean> {
+    return pbsStorageActive({ run: (cmd) => this.onNode(cmd) }, id);
+  }
+
+  private nodeAccess(opts: StepRunOptions): NodeAccess {
+    return { run: (cmd) => this.onNode(cmd), execute: (title, commands) => this.execute('storage', title, commands, opts) };
   }
 
   private async storagesThere(): Promise<{ done: boolean; detail: string }> {
     const layers = this.pbsLayers();
     if (layers.length === 0) return { done: false, detail: 'no surviving PBS to add' };
-    const active = await Promise.all(layers.map((l) => this.storageActive(l.id)));
-    return active.every(Boolean) ? { done: true, detail: `${layers.map((l) => l.id).join(', ')} already active on the node` } : { done: false, detail: '' };
+    const found = await Promise.all(layers.map((l) => pbsStorageFound({ run: (cmd) => this.onNode(cmd) }, l.id)));
+    if (found.every((f) => f.state === 'active')) return { done: true, detail: `${layers.map((l) => l.id).join(', ')} already active on the node` };
+    // Say what a stopped run left; a storage not added yet needs no word.
+    return { done: false, detail: found.filter((f) => f.state !== 'active' && f.state !== 'absent').map((f) => f.text).join('; ') };
   }
 
   private async secretOf(layer: PbsLayer): Promise<string> {
@@ -350,12 +348,10 @@ export class RebuildRun implements Rebuild {
       const fp = this.current.pbs.find((p) => p.layerId === layer.id)?.fingerprint ?? layer.fingerprint;
       if (!fp) return { state: 'blocked', detail: `no certificate fingerprint for ${layer.host}: read it there with proxmox-backup-manager cert info and pin it in the inventory (${layer.id}.fingerprint), then run this step again` };
       const keyFile = await this.keyFileFor(layer);
-      const password = await this.secretOf(layer);
-      const command = addPbsCommand({ id: layer.id, server: pbsServerFor(layer), datastore: datastoreOf(layer), username: authIdOf(layer.repository) ?? 'root@pam', fingerprint: fp, ...(layer.namespace ? { namespace: layer.namespace } : {}), ...(keyFile ? { keyFile } : {}), password });
-      const out = await this.execute('storage', `add ${layer.id}`, [{ command, description: `pvesm add pbs ${layer.id} (${layer.host}) with its fingerprint${keyFile ? ` and the key ${keyFile}` : ''}` }], opts);
-      if (out.state !== 'ok') return { state: 'failed', detail: `pvesm add pbs ${layer.id}: ${out.summary}` };
-      if (!(await this.storageActive(layer.id))) return { state: 'failed', detail: `${layer.id} was added but pvesm status does not show it active` };
-      notes.push(`${layer.id} added (${fp.slice(0, 11)}...)${keyFile ? ` with the encryption key ${keyFile}` : ' without an encryption key file (the restored configuration has none for it)'}`);
+      const spec = { id: layer.id, server: pbsServerFor(layer), datastore: datastoreOf(layer), username: authIdOf(layer.repository) ?? 'root@pam', fingerprint: fp, ...(layer.namespace ? { namespace: layer.namespace } : {}), ...(keyFile ? { keyFile } : {}) };
+      const r = await ensurePbsStorage(this.nodeAccess(opts), spec, () => this.secretOf(layer));
+      if (!r.ok) return { state: 'failed', detail: `pvesm add pbs ${layer.id}: ${r.detail}` };
+      notes.push(`${r.detail} (${fp.slice(0, 11)}...)${keyFile ? ` with the encryption key ${keyFile}` : ' without an encryption key file (the restored configuration has none for it)'}`);
     }
     const pools = await this.onNode({ argv: ['zpool', 'import'] });
     const names = [...pools.stdout.matchAll(/^\s*pool:\s*(\S+)/gm)].map((m) => m[1]!);

@@ -169,10 +169,14 @@ function afterRestore() {
   pbs2.on(ACL_LIST, ACL_THERE);
   pbs2.on(['cat', '/root/.strata-pbs-token'], `${SECRET.pbs}\n`);
   const pve1 = hosts.host('pve1');
-  pve1.on(PVESM_STATUS, { stderr: "storage 'usb-restored' does not exist\n", exitCode: 2 });
+  // Not there: the chain's check, then the add's own look at what a stopped run left.
+  pve1.on(PVESM_STATUS, { stderr: "storage 'usb-restored' does not exist\n", exitCode: 2 }, { times: 2 });
   pve1.on(['pvesh', 'get', '/storage', '--output-format', 'json'], JSON.stringify([{ storage: 'pbs1', type: 'pbs', server: 'pbs1', datastore: 'usb', content: 'backup' }]));
   pve1.on(['stat', '-c', '%s', '/etc/pve/priv/storage/pbs1.enc'], '557\n');
-  pve1.expect({ argv: ['sh', '-c', 'pvesm add pbs "$1" --server "$2" --datastore "$3" --username "$4" --fingerprint "$5" --password "$PBS_PASSWORD" --encryption-key "$6"', 'sh', 'usb-restored', 'pbs2', 'usb-restored', 'strata@pbs!ro', FP, '/etc/pve/priv/storage/pbs1.enc'], secrets: { PBS_PASSWORD: SECRET.pbs } });
+  // Added disabled without a password, the secret written by the shell's printf from the channel, then enabled: the secret is on no argv.
+  pve1.expect({ argv: ['pvesm', 'add', 'pbs', 'usb-restored', '--server', 'pbs2', '--datastore', 'usb-restored', '--username', 'strata@pbs!ro', '--fingerprint', FP, '--encryption-key', '/etc/pve/priv/storage/pbs1.enc', '--disable', '1'] });
+  pve1.expect({ argv: ['sh', '-c', 'umask 077 && mkdir -p "$1" && printf "%s\\n" "$PBS_PASSWORD" > "$2"', 'sh', '/etc/pve/priv/storage', '/etc/pve/priv/storage/usb-restored.pw'], secrets: { PBS_PASSWORD: SECRET.pbs } });
+  pve1.expect({ argv: ['pvesm', 'set', 'usb-restored', '--disable', '0'] });
   pve1.on(PVESM_STATUS, ACTIVE);
 }
 
@@ -190,6 +194,13 @@ describe('the chain made from the plan', () => {
     expect(shown).toContain(`pbs2: AWS_DEFAULT_REGION=eu-central-1 RESTIC_PASSWORD=<secret> AWS_ACCESS_KEY_ID=<secret> AWS_SECRET_ACCESS_KEY=<secret> restic -r ${REPO} snapshots --json --path /mnt/usb/pbs latest`);
     expect(shown).toContain(`pbs2: proxmox-backup-manager datastore create usb-restored ${STORE} --reuse-datastore true`);
     expect(shown.some((c) => c.startsWith('pve1: PBS_PASSWORD=<secret> sh -c'))).toBe(true);
+    // Step 7 as it runs: added disabled without a password, the .pw by the shell's printf, then enabled.
+    const node = shown.filter((c) => c.startsWith('pve1: '));
+    expect(node).toEqual([
+      "pve1: pvesm add pbs usb-restored --server pbs2 --datastore usb-restored --username 'strata@pbs!ro' --fingerprint '<fingerprint of pbs2>' --disable 1",
+      `pve1: PBS_PASSWORD=<secret> sh -c 'umask 077 && mkdir -p "$1" && printf "%s\\n" "$PBS_PASSWORD" > "$2"' sh /etc/pve/priv/storage /etc/pve/priv/storage/usb-restored.pw`,
+      'pve1: pvesm set usb-restored --disable 0',
+    ]);
   });
 
   it('a rebuild saved before chains ran (no chains field) still loads, and its chains step has nothing to run', async () => {

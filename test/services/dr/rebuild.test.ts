@@ -2,18 +2,21 @@
  * The rebuild through the real engine on the disaster lab, onto pve1-new:
  * nothing is trusted or written before the operator's typed fingerprint and
  * yes; a step waits for the config.db the operator must bring; then every
- * step to the end, guests running on the new node from pbs2, the state saved
- * and no secret in it or in the journal; run again, every step is found done
- * and no guest is restored twice.
+ * step to the end (the storage step resuming an add a stopped run left
+ * disabled without its .pw), guests running on the new node from pbs2, the
+ * state saved and no secret in it, in the journal or on any argument list a
+ * host saw; run again, every step is found done and no guest is restored twice.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../../src/lab/index.js';
-import { SECRETS } from '../../../src/lab/homelab/topology.js';
+import { PBS_CERT_FINGERPRINT, PVE1_KEY, SECRETS } from '../../../src/lab/homelab/topology.js';
+import { addPbsDisabledCommand } from '../../../src/services/dr/rebuild-pbs.js';
 import { DrError, type Rebuild } from '../../../src/services/dr/api.js';
 import { loadInventory } from '../../../src/services/inventory-loader.js';
 import { composeServices, type Services } from '../../../src/services/root.js';
+import { LabRunners } from '../../helpers/lab/lab-runner.js';
 
 let lab: Lab;
 let services: Services;
@@ -81,10 +84,27 @@ describe('the rebuild onto the fresh node', () => {
     expect(Object.keys(fresh().pve!.storages).sort()).toEqual(['local', 'local-backup', 'local-lvm', 'local-zfs', 'pbs1']);
   });
 
-  it('adds the surviving PBS with its fingerprint and the restored key, then restores every guest by tier', async () => {
+  it('a storage step stopped after pvesm add (disabled, no .pw) is not done, and its resume finishes it', async () => {
+    // The run stopped right after its first command: the storage is there, disabled, without its password.
+    const runners = new LabRunners(lab);
+    try {
+      const spec = { id: 'pbs-remote', server: 'pbs2', datastore: 'offsite', username: 'strata@pbs!ro', fingerprint: PBS_CERT_FINGERPRINT.pbs2, keyFile: '/etc/pve/priv/storage/pbs1.enc' };
+      const added = await runners.get('pve1-new').run(addPbsDisabledCommand(spec));
+      expect([added.exitCode, added.stderr]).toEqual([0, '']);
+    } finally {
+      await runners.close();
+    }
+    expect(fresh().fs.files['/etc/pve/priv/storage/pbs-remote.pw']).toBeUndefined();
+    const checked = await rebuild.check('storage');
+    expect([checked.state, checked.detail]).toEqual(['pending', 'pbs-remote added but disabled (a run stopped before its .pw and enabling it)']);
     const storage = await rebuild.run('storage', { confirm: true });
-    expect(storage.detail).toContain('pbs-remote added (e1:55:0b:9c...) with the encryption key /etc/pve/priv/storage/pbs1.enc');
-    expect(fresh().fs.files['/etc/pve/priv/storage/pbs-remote.pw']!.content).toBe(`${SECRETS.pbs2Token}\n`);
+    expect(storage.state).toBe('done');
+    expect(storage.detail).toContain('found pbs-remote added but disabled, without its .pw; pbs-remote added (e1:55:0b:9c...) with the encryption key /etc/pve/priv/storage/pbs1.enc');
+    expect(fresh().fs.files['/etc/pve/priv/storage/pbs-remote.pw']).toMatchObject({ content: `${SECRETS.pbs2Token}\n`, mode: 0o600 });
+    expect(fresh().pve!.storages['pbs-remote']!.disabled).toBeUndefined();
+  });
+
+  it('restores every guest by tier, the chain adding its datastore the same way', async () => {
     const order: string[] = [];
     for (let s = rebuild.next(); s && s.id !== 'report'; s = rebuild.next()) {
       if (s.id === 'chains') {
@@ -94,6 +114,8 @@ describe('the rebuild onto the fresh node', () => {
         expect([chains.state, chains.detail]).toEqual(['done', expect.stringMatching(/^usb-restored on pbs2 from restic-cloud \(snapshot [0-9a-f]{8}\) for vm\/111$/)]);
         expect(lab.state.hosts.pbs2!.pbs!.datastores['usb-restored']).toBeDefined();
         expect(fresh().pve!.storages['usb-restored']).toMatchObject({ type: 'pbs', pbs: { host: 'pbs2', datastore: 'usb-restored', username: 'strata@pbs!ro' } });
+        expect(fresh().pve!.storages['usb-restored']!.disabled).toBeUndefined();
+        expect(fresh().fs.files['/etc/pve/priv/storage/usb-restored.pw']).toMatchObject({ content: `${SECRETS.pbs2Token}\n`, mode: 0o600 });
         continue;
       }
       const ran = await rebuild.run(s.id, { confirm: true, onEvent: (e) => e.type === 'guest' && e.guest.state === 'restoring' && order.push(e.guest.assetId) });
@@ -116,7 +138,7 @@ describe('the rebuild onto the fresh node', () => {
     await rebuild.close();
   });
 
-  it('keeps no secret in the saved state or the journal, and the report is in the journal', async () => {
+  it('keeps no secret in the saved state or the journal', () => {
     const saved = readFileSync(join(state, 'dr-rebuild.json'), 'utf8');
     const journal = journalText();
     for (const secret of Object.values(SECRETS)) {
@@ -124,6 +146,21 @@ describe('the rebuild onto the fresh node', () => {
       expect(journal).not.toContain(secret);
     }
     expect(journal).toContain('PBS_PASSWORD=<secret> sh -c');
+  });
+
+  it('started no process on any host with a secret of the inventory on its argument list during the whole rebuild', () => {
+    const secrets = [...Object.values(SECRETS), PVE1_KEY.data];
+    const hosts = Object.keys(lab.state.hosts);
+    expect(hosts).toContain('pve1-new');
+    expect(lab.started('pve1-new').some((a) => a[0] === 'pvesm' && a[1] === 'set')).toBe(true);
+    for (const host of hosts) {
+      const leaked = lab.started(host).filter((argv) => argv.some((arg) => secrets.some((s) => arg.includes(s))));
+      expect(leaked, host).toEqual([]);
+    }
+  });
+
+  it('the report is in the journal', async () => {
+    const journal = journalText();
     expect(journal).toMatch(/"summary":"DR rebuild of pve1: 11\/11 guests up; RTO tier0 \d+ s of 4 h/);
     const r = (await services.dr.report())!;
     expect(r.tiers.map((t) => [t.name, t.met])).toEqual([
