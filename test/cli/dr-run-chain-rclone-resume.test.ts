@@ -7,9 +7,7 @@
  * copies the directory onto pbs2 and brings vm/111 back from it, running;
  * the report says where it came from. No secret in what Strata kept or printed.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,9 +15,8 @@ import { memoryIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import { startLab, type Lab } from '../../src/lab/index.js';
 import { SECRETS } from '../../src/lab/homelab/topology.js';
-import type { RebuildState } from '../../src/services/dr/api.js';
+import { savedRebuild, startDrRun, stepOf } from '../helpers/lab/dr-run-child.js';
 
-const ROOT = join(import.meta.dirname, '../..');
 let lab: Lab;
 let state: string;
 
@@ -30,40 +27,17 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => lab?.stop());
 
-const saved = (): RebuildState | null => {
-  const path = join(state, 'dr-rebuild.json');
-  if (!existsSync(path)) return null;
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as RebuildState;
-  } catch {
-    return null; // replaced while read
-  }
-};
-const stepOf = (s: RebuildState, id: string) => s.steps.find((x) => x.id === id)!;
+const saved = () => savedRebuild(state);
 const thawAsks = () => lab.started('docker1').filter((a) => a[0] === 'rclone' && a[1] === 'backend' && a[2] === 'restore').length;
 const objects = () => Object.values(lab.state.cloud.buckets['strata-pbs']!);
 
 describe('strata dr run, stopped while the chain waits for the thaw of a cold rclone copy', () => {
   it('resumes without asking the thaw again, copies the datastore and vm/111 runs from it', async () => {
-    const args = ['dr', 'run', '--config', lab.configPath, '--yes', '--port', String(lab.freshNode!.port), '--trust-host-key', lab.freshNode!.fingerprint];
-    const child = spawn(process.execPath, [join(ROOT, 'bin/strata.js'), ...args], {
-      env: { ...process.env, STRATA_STATE_DIR: state, STRATA_FROM_SOURCE: '1', NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const exited = once(child, 'exit');
-    const deadline = Date.now() + 120_000;
-    while (Date.now() < deadline && child.exitCode === null) {
-      // Killed as soon as the chain has saved the thaw it asked for.
-      if (saved()?.chains?.[0]?.thaw) {
-        child.kill('SIGKILL');
-        break;
-      }
-      await sleep(5);
-    }
-    await exited;
+    const run = startDrRun(lab, state);
+    // Killed as soon as the chain has saved the thaw it asked for (or stopped by itself, waiting for it).
+    await run.killWhen((s) => Boolean(s?.chains?.[0]?.thaw), { deadlineMs: 120_000, pollMs: 5 });
+    const { child } = run;
+    const out = run.output();
     expect(child.signalCode === 'SIGKILL' || child.exitCode === 1, out).toBe(true);
     const atStop = saved()!;
     expect(atStop.finishedAtSec).toBeNull();

@@ -7,19 +7,15 @@
  * newest point in the restored datastore, running on the new node; the
  * report says where it came from and how old it is.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import { startLab, type Lab } from '../../src/lab/index.js';
 import { SECRETS } from '../../src/lab/homelab/topology.js';
-import type { RebuildState } from '../../src/services/dr/api.js';
+import { savedRebuild, startDrRun, stepOf } from '../helpers/lab/dr-run-child.js';
 
-const ROOT = join(import.meta.dirname, '../..');
 let lab: Lab;
 let state: string;
 
@@ -29,16 +25,7 @@ beforeAll(async () => {
 });
 afterAll(async () => lab?.stop());
 
-const saved = (): RebuildState | null => {
-  const path = join(state, 'dr-rebuild.json');
-  if (!existsSync(path)) return null;
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as RebuildState;
-  } catch {
-    return null; // replaced while read
-  }
-};
-const stepOf = (s: RebuildState, id: string) => s.steps.find((x) => x.id === id)!;
+const saved = () => savedRebuild(state);
 const journal = () => readFileSync(join(state, 'journal.jsonl'), 'utf8').split('\n');
 const STORE = '/mnt/datastore/strata-pbs-local/mnt/usb/pbs';
 const restoredFiles = () => Object.keys(lab.state.hosts.pbs2!.fs.files).filter((p) => p.startsWith(`${STORE}/`)).length;
@@ -46,35 +33,23 @@ const started = (title: string) => journal().filter((l) => l.includes('"type":"a
 
 describe('strata dr run, killed while the chain restores the datastore', () => {
   it('resumes: restores again into the same directory, creates the datastore once, and vm/111 runs from its newest point there', async () => {
-    const args = ['dr', 'run', '--config', lab.configPath, '--yes', '--port', String(lab.freshNode!.port), '--trust-host-key', lab.freshNode!.fingerprint];
-    const child = spawn(process.execPath, [join(ROOT, 'bin/strata.js'), ...args], {
-      env: { ...process.env, STRATA_STATE_DIR: state, STRATA_FROM_SOURCE: '1', NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const exited = once(child, 'exit');
-    const deadline = Date.now() + 90_000;
+    const run = startDrRun(lab, state);
     let slowed = false;
-    let killedAt: RebuildState | null = null;
-    while (Date.now() < deadline && child.exitCode === null) {
-      const s = saved();
-      // Once the storage step is done, pbs2 answers slowly: the restore lasts long enough to be killed in.
-      if (s && !slowed && stepOf(s, 'storage').state === 'done') {
-        lab.inject('pbs2', { kind: 'latency', ms: 1_500 });
-        slowed = true;
-      }
-      // Killed once restic has written part of the datastore directory on pbs2, before the chain saw it end.
-      const chain = s?.chains?.[0];
-      if (chain && chain.restoreRuns === 1 && chain.reached === 'source' && restoredFiles() > 0) {
-        child.kill('SIGKILL');
-        killedAt = s;
-        break;
-      }
-      await sleep(5);
-    }
-    await exited;
+    const killedAt = await run.killWhen(
+      (s) => {
+        // Once the storage step is done, pbs2 answers slowly: the restore lasts long enough to be killed in.
+        if (s && !slowed && stepOf(s, 'storage').state === 'done') {
+          lab.inject('pbs2', { kind: 'latency', ms: 1_500 });
+          slowed = true;
+        }
+        // Killed once restic has written part of the datastore directory on pbs2, before the chain saw it end.
+        const chain = s?.chains?.[0];
+        return chain !== undefined && chain.restoreRuns === 1 && chain.reached === 'source' && restoredFiles() > 0;
+      },
+      { pollMs: 5 },
+    );
+    const { child } = run;
+    const out = run.output();
     lab.clear('pbs2');
     expect(killedAt, out).not.toBeNull();
     expect(child.signalCode).toBe('SIGKILL');

@@ -6,18 +6,14 @@
  * restores the guest the kill cut short again, and every guest runs on the
  * new node.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import { startLab, type Lab } from '../../src/lab/index.js';
-import type { RebuildState } from '../../src/services/dr/api.js';
+import { savedRebuild, startDrRun, stepOf } from '../helpers/lab/dr-run-child.js';
 
-const ROOT = join(import.meta.dirname, '../..');
 let lab: Lab;
 let state: string;
 
@@ -27,11 +23,7 @@ beforeAll(async () => {
 });
 afterAll(async () => lab?.stop());
 
-const saved = (): RebuildState | null => {
-  const path = join(state, 'dr-rebuild.json');
-  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as RebuildState) : null;
-};
-const stepOf = (s: RebuildState, id: string) => s.steps.find((x) => x.id === id)!;
+const saved = () => savedRebuild(state);
 const restoresOf = (assetId: string) =>
   readFileSync(join(state, 'journal.jsonl'), 'utf8')
     .split('\n')
@@ -39,27 +31,10 @@ const restoresOf = (assetId: string) =>
 
 describe('strata dr run, killed mid-rebuild', () => {
   it('resumes with --resume where it stopped, redoing nothing that was done', async () => {
-    const args = ['dr', 'run', '--config', lab.configPath, '--yes', '--port', String(lab.freshNode!.port), '--trust-host-key', lab.freshNode!.fingerprint];
-    const child = spawn(process.execPath, [join(ROOT, 'bin/strata.js'), ...args], {
-      env: { ...process.env, STRATA_STATE_DIR: state, STRATA_FROM_SOURCE: '1', NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const exited = once(child, 'exit');
-    const deadline = Date.now() + 90_000;
-    let killedAt: RebuildState | null = null;
-    while (Date.now() < deadline && child.exitCode === null) {
-      const s = saved();
-      if (s && stepOf(s, 'tier:tier1').guests!.some((g) => g.state === 'restoring')) {
-        child.kill('SIGKILL');
-        killedAt = s;
-        break;
-      }
-      await sleep(25);
-    }
-    await exited;
+    const run = startDrRun(lab, state);
+    const killedAt = await run.killWhen((s) => s !== null && stepOf(s, 'tier:tier1').guests!.some((g) => g.state === 'restoring'));
+    const { child } = run;
+    const out = run.output();
     expect(killedAt, out).not.toBeNull();
     expect(child.signalCode).toBe('SIGKILL');
     // Killed before the end: the rebuild is saved unfinished.
