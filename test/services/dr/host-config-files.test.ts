@@ -10,26 +10,21 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLab, type Lab } from '../../../src/lab/index.js';
+import type { Lab } from '../../../src/lab/index.js';
 import { DrError, type Rebuild } from '../../../src/services/dr/api.js';
-import { loadInventory } from '../../../src/services/inventory-loader.js';
-import { composeServices, type Services } from '../../../src/services/root.js';
+import type { Services } from '../../../src/services/root.js';
+import { startDrLab, type DrLab } from '../../helpers/lab/dr-lab.js';
 
+let dr: DrLab;
 let lab: Lab;
 let services: Services;
 let state: string;
 
 beforeAll(async () => {
-  lab = await startLab({ scenario: 'disaster', timeScale: 0.05 });
-  state = join(lab.dir, 'state');
-  const loaded = await loadInventory(lab.configPath);
-  if (!loaded.ok) throw new Error('lab inventory');
-  services = composeServices({ inventory: loaded.inventory, configPath: lab.configPath, env: { STRATA_STATE_DIR: state }, agentWaitMs: 15_000 });
+  dr = await startDrLab();
+  ({ lab, services, stateDir: state } = dr);
 });
-afterAll(async () => {
-  await services?.close();
-  await lab?.stop();
-});
+afterAll(async () => dr?.stop());
 
 const fresh = () => lab.state.hosts['pve1-new']!;
 const journalText = () => (existsSync(join(state, 'journal.jsonl')) ? readFileSync(join(state, 'journal.jsonl'), 'utf8') : '');

@@ -5,32 +5,25 @@
  * step with what to do (never the secret); once fixed, the same step run
  * again goes on from where it stopped and finishes the chain.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLab, type Lab } from '../../../src/lab/index.js';
+import type { Lab } from '../../../src/lab/index.js';
 import { SECRETS } from '../../../src/lab/homelab/topology.js';
 import type { Rebuild } from '../../../src/services/dr/api.js';
-import { loadInventory } from '../../../src/services/inventory-loader.js';
-import { composeServices, type Services } from '../../../src/services/root.js';
+import { rebuildThrough, startDrLab, type DrLab } from '../../helpers/lab/dr-lab.js';
 
+let dr: DrLab;
 let lab: Lab;
-let services: Services;
 let rebuild: Rebuild;
 
 beforeAll(async () => {
-  lab = await startLab({ scenario: 'disaster', timeScale: 0.05 });
-  const loaded = await loadInventory(lab.configPath);
-  if (!loaded.ok) throw new Error('lab inventory');
-  services = composeServices({ inventory: loaded.inventory, configPath: lab.configPath, env: { STRATA_STATE_DIR: join(lab.dir, 'state') }, agentWaitMs: 15_000 });
-  rebuild = await services.dr.start({ port: lab.freshNode!.port });
-  await rebuild.run('node', { typedFingerprint: lab.freshNode!.fingerprint });
+  dr = await startDrLab();
+  ({ lab } = dr);
   // The chains step stands just before tier2 (vm/111 needs it): tier0 and tier1 come back first.
-  for (const id of ['identity', 'network', 'host-config', 'storage', 'tier:tier0', 'tier:tier1']) expect((await rebuild.run(id, { confirm: true })).state).toBe('done');
+  rebuild = await rebuildThrough(dr, ['identity', 'network', 'host-config', 'storage', 'tier:tier0', 'tier:tier1']);
 });
 afterAll(async () => {
   await rebuild?.close();
-  await services?.close();
-  await lab?.stop();
+  await dr?.stop();
 });
 
 const pbs2 = () => lab.state.hosts.pbs2!;

@@ -6,34 +6,27 @@
  * frozen saying to wait; a resume once they have thawed copies again and
  * finishes the chain, the thaw never asked a second time.
  */
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLab, type Lab } from '../../../src/lab/index.js';
+import type { Lab } from '../../../src/lab/index.js';
 import type { Rebuild } from '../../../src/services/dr/api.js';
-import { loadInventory } from '../../../src/services/inventory-loader.js';
-import { composeServices, type Services } from '../../../src/services/root.js';
+import { rebuildThrough, startDrLab, type DrLab } from '../../helpers/lab/dr-lab.js';
 
+let dr: DrLab;
 let lab: Lab;
-let services: Services;
 let rebuild: Rebuild;
 const REMOTE = 'pbsdeep:strata-pbs/usb';
 const STORE = '/mnt/datastore/strata-pbs-local/mnt/usb/pbs';
 
 beforeAll(async () => {
-  lab = await startLab({ scenario: 'disaster', timeScale: 0.25, datastoreCopy: 'rclone-cold' });
+  dr = await startDrLab({ timeScale: 0.25, datastoreCopy: 'rclone-cold' });
+  ({ lab } = dr);
   lab.state.hosts.docker1!.tools = { rclone: '1.60.1' };
-  const loaded = await loadInventory(lab.configPath);
-  if (!loaded.ok) throw new Error('lab inventory');
-  services = composeServices({ inventory: loaded.inventory, configPath: lab.configPath, env: { STRATA_STATE_DIR: join(lab.dir, 'state') }, agentWaitMs: 15_000 });
-  rebuild = await services.dr.start({ port: lab.freshNode!.port });
-  await rebuild.run('node', { typedFingerprint: lab.freshNode!.fingerprint });
-  for (const id of ['identity', 'network', 'host-config', 'storage', 'tier:tier0', 'tier:tier1']) expect((await rebuild.run(id, { confirm: true })).state).toBe('done');
+  rebuild = await rebuildThrough(dr, ['identity', 'network', 'host-config', 'storage', 'tier:tier0', 'tier:tier1']);
 }, 120_000);
 afterAll(async () => {
   await rebuild?.close();
-  await services?.close();
-  await lab?.stop();
+  await dr?.stop();
 });
 
 const argvs = (host: string, ...head: string[]) => lab.started(host).filter((a) => head.every((w, i) => a[i] === w));

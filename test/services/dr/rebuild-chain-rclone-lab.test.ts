@@ -9,15 +9,15 @@
  * and tier2 brings vm/111 back from it, running. No secret of the copy on any
  * command line.
  */
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLab, type Lab } from '../../../src/lab/index.js';
+import type { Lab } from '../../../src/lab/index.js';
 import { SECRETS } from '../../../src/lab/homelab/topology.js';
 import type { Rebuild } from '../../../src/services/dr/api.js';
-import { loadInventory } from '../../../src/services/inventory-loader.js';
-import { composeServices, type Services } from '../../../src/services/root.js';
+import type { Services } from '../../../src/services/root.js';
+import { startDrLab, type DrLab } from '../../helpers/lab/dr-lab.js';
 
+let dr: DrLab;
 let lab: Lab;
 let services: Services;
 let rebuild: Rebuild;
@@ -27,15 +27,12 @@ const REMOTE = 'pbsdeep:strata-pbs/usb';
 
 beforeAll(async () => {
   // A DEEP_ARCHIVE thaw takes 12 s at time scale 1: 3 s here, long enough to be seen pending.
-  lab = await startLab({ scenario: 'disaster', timeScale: 0.25, datastoreCopy: 'rclone-cold' });
-  const loaded = await loadInventory(lab.configPath);
-  if (!loaded.ok) throw new Error('lab inventory');
-  services = composeServices({ inventory: loaded.inventory, configPath: lab.configPath, env: { STRATA_STATE_DIR: join(lab.dir, 'state') }, agentWaitMs: 15_000 });
+  dr = await startDrLab({ timeScale: 0.25, datastoreCopy: 'rclone-cold' });
+  ({ lab, services } = dr);
 }, 60_000);
 afterAll(async () => {
   await rebuild?.close();
-  await services?.close();
-  await lab?.stop();
+  await dr?.stop();
 });
 
 const argvs = (host: string, ...head: string[]) => lab.started(host).filter((a) => head.every((w, i) => a[i] === w));
