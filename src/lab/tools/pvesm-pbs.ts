@@ -41,6 +41,14 @@ function options(args: readonly string[]): Options | { unknown: string } {
   return { positionals, values };
 }
 
+/** The options, or null once PVE's refusal of an unknown one is printed. */
+function optionsOrRefusal(ctx: ToolContext, args: readonly string[]): Options | null {
+  const o = options(args);
+  if (!('unknown' in o)) return o;
+  ctx.err(`400 Parameter verification failed.\n${o.unknown}: property is not defined in schema and the schema does not allow additional properties\n`);
+  return null;
+}
+
 function pbsHostFor(ctx: ToolContext, server: string): HostState | undefined {
   return Object.values(ctx.lab.state.hosts).find((h) => (h.name === server || h.hostname === server) && h.pbs && h.replaces === undefined);
 }
@@ -62,11 +70,8 @@ function contact(ctx: ToolContext, o: Options): { pbs: PbsState; user: string } 
 
 /** `pvesm scan pbs SERVER USERNAME --password P [--fingerprint FP] [--port N] [--output-format json]`. */
 export async function scanPbs(ctx: ToolContext, args: readonly string[]): Promise<number> {
-  const o = options(args);
-  if ('unknown' in o) {
-    ctx.err(`400 Parameter verification failed.\n${o.unknown}: property is not defined in schema and the schema does not allow additional properties\n`);
-    return 255;
-  }
+  const o = optionsOrRefusal(ctx, args);
+  if (o === null) return 255;
   if (o.positionals.length < 2) {
     ctx.err('400 not enough arguments\npvesm scan pbs <server> <username> --password <string> [OPTIONS] [FORMAT_OPTIONS]\n');
     return 255;
@@ -87,11 +92,8 @@ export async function scanPbs(ctx: ToolContext, args: readonly string[]): Promis
 /** `pvesm add pbs ID --server S --datastore D --username U [--password P] --fingerprint FP [--namespace NS] [--encryption-key FILE|autogen] [--disable 1]`. */
 export async function addPbs(ctx: ToolContext, args: readonly string[]): Promise<number> {
   const pve = ctx.host.pve!;
-  const o = options(args);
-  if ('unknown' in o) {
-    ctx.err(`400 Parameter verification failed.\n${o.unknown}: property is not defined in schema and the schema does not allow additional properties\n`);
-    return 255;
-  }
+  const o = optionsOrRefusal(ctx, args);
+  if (o === null) return 255;
   const id = o.positionals[0];
   const missing = ['server', 'datastore', 'username'].filter((k) => o.values[k] === undefined);
   if (id === undefined || missing.length > 0) {
@@ -188,11 +190,8 @@ function editSection(cfg: string, id: string, edit: (lines: string[]) => string[
  */
 export async function setStorage(ctx: ToolContext, args: readonly string[]): Promise<number> {
   const pve = ctx.host.pve!;
-  const o = options(args);
-  if ('unknown' in o) {
-    ctx.err(`400 Parameter verification failed.\n${o.unknown}: property is not defined in schema and the schema does not allow additional properties\n`);
-    return 255;
-  }
+  const o = optionsOrRefusal(ctx, args);
+  if (o === null) return 255;
   const id = o.positionals[0];
   if (id === undefined) {
     ctx.err('400 not enough arguments\npvesm set <storage> [OPTIONS]\n');
