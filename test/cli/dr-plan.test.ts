@@ -67,6 +67,10 @@ describe('strata dr plan on the disaster lab', () => {
       'secret:pbs-remote:PBS password or token secret of strata@pbs!ro': 'present',
       'secret:restic-cloud:AWS_SECRET_ACCESS_KEY': 'present',
     });
+    // Its off-site copy is an rclone copy made from pve1: the keys to reach it were in pve1's rclone config.
+    expect(p.prerequisites.find((x) => x.id === 'config:pve1-config')!.detail).toMatch(
+      /pve1-config-offsite is reached from pve1, whose settings for it \(keys, config, password file\) are lost with it: read the copy from another machine with those settings kept beside the DR card$/,
+    );
     expect(pre['fingerprint:pbs-local']).toBeUndefined();
     expect(p.blockers).toEqual([]);
   });

@@ -242,7 +242,12 @@ async function readPrerequisites(deps: PlanReaderDeps, ctx: PrereqContext): Prom
     else if (answered) out.push({ id: `config:${l.id}`, kind: 'config-archive', label, state: 'present', detail: `${answered.c.id} answered now with its archives`, where });
     else {
       const why = elsewhere.map((e) => `${e.c.id}: ${e.s?.reason ?? 'not read'}`).join('; ');
-      out.push({ id: `config:${l.id}`, kind: 'config-archive', label, state: 'unknown', detail: `not readable now (${why}); check the copy from another machine`, where });
+      // A copy made from the lost node itself is reached with settings (its remote's keys, a password file) kept there.
+      const lostWith = copiesOf.filter((c) => c.host === ctx.lostHost).map((c) => c.id);
+      const reach = lostWith.length > 0
+        ? `; ${lostWith.join(' and ')} ${lostWith.length === 1 ? 'is' : 'are'} reached from ${ctx.lostHost}, whose settings for ${lostWith.length === 1 ? 'it' : 'them'} (keys, config, password file) are lost with it: read the copy from another machine with those settings kept beside the DR card`
+        : '; check the copy from another machine';
+      out.push({ id: `config:${l.id}`, kind: 'config-archive', label, state: 'unknown', detail: `not readable now (${why})${reach}`, where });
     }
     // The PBS encryption keys of the lost node live in /etc/pve/priv/storage: they come back with the archive.
     if (covers.includes('/etc/pve')) {
