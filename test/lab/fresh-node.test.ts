@@ -183,6 +183,17 @@ describe('the rebuild onto the fresh node', () => {
     expect([ok.stderr, /^pbs-late\s+pbs\s+active\s/m.test(ok.stdout)]).toEqual(['', true]);
   });
 
+  it('a storage.cfg fingerprint that is not the PBS certificate fails activation as PVE does; pvesm set --fingerprint puts the right one in storage.cfg', async () => {
+    const stale = lab.state.hosts.pbs1!.pbs!.certFingerprint;
+    expect((await fresh(['pvesm', 'set', 'pbs-late', '--fingerprint', stale])).exitCode).toBe(0);
+    expect((await fresh(['cat', '/etc/pve/storage.cfg'])).stdout).toMatch(new RegExp(`pbs: pbs-late\\n(\\t.*\\n)*\\tfingerprint ${stale}\\n`));
+    const refused = await fresh(['pvesm', 'status', '--storage', 'pbs-late']);
+    expect([/^pbs-late\s+pbs\s+inactive\s/m.test(refused.stdout), refused.stderr]).toEqual([true, `pbs-late: error fetching datastores - fingerprint '${PBS2_FP().toUpperCase()}' not verified, abort!\n`]);
+    expect((await fresh(['pvesm', 'set', 'pbs-late', '--fingerprint', PBS2_FP()])).exitCode).toBe(0);
+    const ok = await fresh(['pvesm', 'status', '--storage', 'pbs-late']);
+    expect([ok.stderr, /^pbs-late\s+pbs\s+active\s/m.test(ok.stdout)]).toEqual(['', true]);
+  });
+
   it('restores a VM and a container from the surviving PBS onto it', async () => {
     const newest = async (vmid: number) => {
       const list = (await fresh(['pvesm', 'list', 'pbs-remote', '--vmid', String(vmid)])).stdout.trim().split('\n').slice(1);

@@ -63,7 +63,8 @@ export function datastoreStatus(ds: PbsDatastore): { total: number; used: number
 /**
  * A storage of a PVE node as its activation finds it. A disabled storage is
  * never activated. A PBS storage activates as PBSPlugin's activate_storage
- * does: the password is the first line of the node's
+ * does: the fingerprint in storage.cfg (if any) is the server's certificate's,
+ * the password is the first line of the node's
  * /etc/pve/priv/storage/<id>.pw, and the server must list the datastore to
  * that user; `error` is what PVE prints (after `<id>: `) when it does not.
  */
@@ -73,6 +74,8 @@ export function pveStorageStatus(lab: LabServices, node: HostState, s: PveStorag
   if (s.type === 'pbs' && s.pbs) {
     const server = lab.state.hosts[s.pbs.host];
     if (!server?.pbs || !lab.isReachable(s.pbs.host)) return { ...none, error: 'error fetching datastores - client error (Connect)' };
+    // A pinned fingerprint must be the server's certificate (PVE's API client refuses any other).
+    if (s.pbs.fingerprint !== undefined && s.pbs.fingerprint.toLowerCase() !== server.pbs.certFingerprint.toLowerCase()) return { ...none, error: `error fetching datastores - fingerprint '${server.pbs.certFingerprint.toUpperCase()}' not verified, abort!` };
     const password = getFile(node.fs, `/etc/pve/priv/storage/${s.id}.pw`)?.content?.split('\n')[0];
     const secret = server.pbs.credentials[s.pbs.username];
     if (password === undefined || secret === undefined || password !== secret) return { ...none, error: 'error fetching datastores - 401 Unauthorized' };

@@ -85,7 +85,7 @@ export function storagesOf(cfg: string, current: Readonly<Record<string, PveStor
       ...(lines.some((l) => /^\s*disable(\s+1)?\s*$/.test(l)) ? { disabled: true } : {}),
       ...(type === 'dir' ? { path: opts.path ?? `/mnt/pve/${id}`, archives: mine?.archives ?? [] } : {}),
       ...(type === 'zfspool' ? { pool: opts.pool ?? 'rpool/data' } : {}),
-      ...(type === 'pbs' ? { pbs: { host: opts.server ?? '', datastore: opts.datastore ?? '', username: opts.username ?? 'root@pam' } } : {}),
+      ...(type === 'pbs' ? { pbs: { host: opts.server ?? '', datastore: opts.datastore ?? '', username: opts.username ?? 'root@pam', ...(opts.fingerprint ? { fingerprint: opts.fingerprint } : {}) } } : {}),
     };
     out[id] = storage;
   }

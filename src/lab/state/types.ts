@@ -182,7 +182,7 @@ export interface PveStorage {
   disabled?: boolean;
   archives?: VzdumpArchive[];
   /** PBS storages: the lab host serving the datastore; `server` as storage.cfg names it (default the host's name). */
-  pbs?: { host: string; datastore: string; username: string; server?: string; namespace?: string };
+  pbs?: { host: string; datastore: string; username: string; server?: string; namespace?: string; fingerprint?: string };
   /** zfspool storages: the dataset holding the volumes. */
   pool?: string;
 }

@@ -179,7 +179,8 @@ function storageConfig(ctx: ToolContext, s: PveStorage): Record<string, unknown>
       datastore: s.pbs.datastore,
       username: s.pbs.username,
       ...(s.pbs.namespace ? { namespace: s.pbs.namespace } : {}),
-      ...(server?.pbs ? { fingerprint: server.pbs.certFingerprint } : {}),
+      // What storage.cfg says; a storage without one there shows the server's (as the lab's own storages were added).
+      ...(s.pbs.fingerprint !== undefined ? { fingerprint: s.pbs.fingerprint } : server?.pbs ? { fingerprint: server.pbs.certFingerprint } : {}),
       'prune-backups': 'keep-all=1',
     };
   }

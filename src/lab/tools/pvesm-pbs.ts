@@ -134,7 +134,7 @@ export async function addPbs(ctx: ToolContext, args: readonly string[]): Promise
     }
   }
   const server = pbsHostFor(ctx, o.values.server!);
-  pve.storages[id] = { id, type: 'pbs', content: ['backup'], total: 0, used: 0, shared: 1, ...(disabled ? { disabled: true } : {}), pbs: { host: server?.name ?? o.values.server!, datastore, username: o.values.username! } };
+  pve.storages[id] = { id, type: 'pbs', content: ['backup'], total: 0, used: 0, shared: 1, ...(disabled ? { disabled: true } : {}), pbs: { host: server?.name ?? o.values.server!, datastore, username: o.values.username!, ...(o.values.fingerprint ? { fingerprint: o.values.fingerprint } : {}) } };
   const now = Math.floor(ctx.now());
   const cfgPath = '/etc/pve/storage.cfg';
   const cfg = getFile(ctx.host.fs, cfgPath)?.content ?? '';
@@ -184,9 +184,9 @@ function editSection(cfg: string, id: string, edit: (lines: string[]) => string[
 }
 
 /**
- * `pvesm set ID [--disable 0|1] [--password P]`: the update API changes
- * storage.cfg (and the .pw) and activates nothing; other options are not
- * simulated.
+ * `pvesm set ID [--disable 0|1] [--password P] [--fingerprint FP]`: the
+ * update API changes storage.cfg (and the .pw) and activates nothing; other
+ * options are not simulated.
  */
 export async function setStorage(ctx: ToolContext, args: readonly string[]): Promise<number> {
   const pve = ctx.host.pve!;
@@ -197,7 +197,7 @@ export async function setStorage(ctx: ToolContext, args: readonly string[]): Pro
     ctx.err('400 not enough arguments\npvesm set <storage> [OPTIONS]\n');
     return 255;
   }
-  const other = Object.keys(o.values).filter((k) => k !== 'disable' && k !== 'password');
+  const other = Object.keys(o.values).filter((k) => k !== 'disable' && k !== 'password' && k !== 'fingerprint');
   if (other.length > 0) {
     ctx.err(`pvesm set --${other[0]} is not simulated in the lab\n`);
     return 255;
@@ -214,6 +214,14 @@ export async function setStorage(ctx: ToolContext, args: readonly string[]): Pro
   }
   const now = Math.floor(ctx.now());
   if (o.values.password !== undefined) writePassword(ctx, id, o.values.password, now);
+  const fingerprint = o.values.fingerprint;
+  if (fingerprint !== undefined && s.pbs) {
+    s.pbs.fingerprint = fingerprint;
+    const cfgPath = '/etc/pve/storage.cfg';
+    const cfg = getFile(ctx.host.fs, cfgPath)?.content ?? '';
+    const text = editSection(cfg, id, (lines) => [...lines.filter((l) => !/^\s*fingerprint(\s|$)/.test(l)), `\tfingerprint ${fingerprint}`]);
+    writeFile(ctx.host.fs, cfgPath, { size: Buffer.byteLength(text), mtime: now, content: text });
+  }
   if (disable !== undefined) {
     const off = BOOL_TRUE.test(disable);
     if (off) s.disabled = true;

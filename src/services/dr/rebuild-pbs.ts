@@ -74,6 +74,9 @@ export function writePbsPasswordCommand(id: string, password: string): Command {
   };
 }
 
+/** `pvesm set ID --fingerprint FP`: the certificate the PBS has now, for a storage.cfg restored with an older one. */
+export const setPbsFingerprintCommand = (id: string, fingerprint: string): Command => ({ argv: ['pvesm', 'set', id, '--fingerprint', fingerprint] });
+
 /** `pvesm set ID --disable 0`: enabled; activated by the next use. */
 export const enablePbsCommand = (id: string): Command => ({ argv: ['pvesm', 'set', id, '--disable', '0'] });
 
@@ -147,20 +150,25 @@ async function readState(node: Pick<NodeAccess, 'run'>, id: string): Promise<{ s
   return parsePbsStorageStatus(id, r.stdout, r.stderr, r.exitCode);
 }
 
-/** A storage of that id already there must be this one: its password is about to be written. */
-async function sameStorage(node: NodeAccess, s: PbsStorageSpec): Promise<string | null> {
+/**
+ * A storage of that id already there must be this one (its password is about
+ * to be written); its fingerprint may be older than the PBS's certificate
+ * (storage.cfg restored from an archive taken before a renewal).
+ */
+async function sameStorage(node: NodeAccess, s: PbsStorageSpec): Promise<{ other: string } | { staleFingerprint: string | null }> {
   const r = await node.run(storageConfigCommand());
   const entries = parseStorageConfig(r.stdout, r.stderr, r.exitCode);
-  if (!entries.ok) return `cannot read storage.cfg to compare ${s.id} with the one to add: ${entries.error.message}`;
+  if (!entries.ok) return { other: `cannot read storage.cfg to compare ${s.id} with the one to add: ${entries.error.message}` };
   const e = entries.value.find((x) => x.id === s.id);
-  if (!e) return null;
+  if (!e) return { staleFingerprint: null };
   const differs = [
     e.type !== 'pbs' ? `type ${e.type}` : '',
     e.datastore !== undefined && e.datastore !== s.datastore ? `datastore ${e.datastore}` : '',
     e.username !== undefined && e.username !== s.username ? `username ${e.username}` : '',
     (e.namespace ?? '') !== (s.namespace ?? '') ? `namespace ${e.namespace ?? '(root)'}` : '',
   ].filter(Boolean);
-  return differs.length > 0 ? `storage ${s.id} is already defined on the node with ${differs.join(', ')} (not ${s.datastore} as ${s.username}): remove it (pvesm remove ${s.id}) or rename it, then run this again` : null;
+  if (differs.length > 0) return { other: `storage ${s.id} is already defined on the node with ${differs.join(', ')} (not ${s.datastore} as ${s.username}): remove it (pvesm remove ${s.id}) or rename it, then run this again` };
+  return { staleFingerprint: e.fingerprint !== undefined && e.fingerprint.toLowerCase() !== s.fingerprint.toLowerCase() ? e.fingerprint : null };
 }
 
 export type EnsureResult = { ok: true; already: boolean; detail: string } | { ok: false; detail: string };
@@ -176,15 +184,18 @@ export async function ensurePbsStorage(node: NodeAccess, s: PbsStorageSpec, pass
   if ('error' in found) return { ok: false, detail: `pvesm status --storage ${s.id}: ${found.error}` };
   if (found.state === 'active') return { ok: true, already: true, detail: `${s.id} was already active` };
   let seen = '';
+  let stale: string | null = null;
   if (found.state !== 'absent') {
-    const other = await sameStorage(node, s);
-    if (other) return { ok: false, detail: other };
+    const same = await sameStorage(node, s);
+    if ('other' in same) return { ok: false, detail: same.other };
+    stale = same.staleFingerprint;
     const pw = (await node.run({ argv: ['stat', '-c', '%s', pbsPasswordPath(s.id)], timeoutMs: PROBE_MS })).exitCode === 0;
     const how = found.state === 'disabled' ? 'added but disabled' : `enabled but inactive${found.why ? ` (${found.why})` : ''}`;
-    seen = `found ${s.id} ${how}, ${pw ? `with a .pw (written again)` : 'without its .pw'}; `;
+    seen = `found ${s.id} ${how}, ${pw ? `with a .pw (written again)` : 'without its .pw'}${stale ? `, with fingerprint ${stale} (the PBS has ${s.fingerprint} now: set again)` : ''}; `;
   }
   const [add, write, enable] = addPbsCommands(s, await password());
-  const commands = [...(found.state === 'absent' ? [add!] : []), write!, ...(found.state === 'inactive' ? [] : [enable!])];
+  const refingerprint = stale ? [{ command: setPbsFingerprintCommand(s.id, s.fingerprint), description: `set ${s.id}'s fingerprint to the PBS's certificate now` }] : [];
+  const commands = [...(found.state === 'absent' ? [add!] : refingerprint), write!, ...(found.state === 'inactive' ? [] : [enable!])];
   const out = await node.execute(`add ${s.id}`, commands);
   if (out.state !== 'ok') return { ok: false, detail: `${seen}adding ${s.id}: ${out.summary}` };
   const after = await readState(node, s.id);

@@ -112,6 +112,22 @@ describe('a resume finishes what a stopped run left', () => {
     fake.assertDone();
   });
 
+  it('restored with an older fingerprint (the PBS renewed its certificate since): sets the fingerprint it has now, then the .pw', async () => {
+    const OLD = '00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff';
+    const fake = new FakeRunner('pve1');
+    fake.on(STATUS, { stdout: row('inactive'), stderr: `usb-restored: error fetching datastores - fingerprint '${FP.toUpperCase()}' not verified, abort!\n` });
+    fake.on(CFG, JSON.stringify([{ storage: 'usb-restored', type: 'pbs', server: 'pbs2', datastore: 'usb-restored', username: 'strata@pbs!ro', content: 'backup', fingerprint: OLD }]));
+    fake.on(['stat', '-c', '%s', PW], '37\n');
+    fake.on(['pvesm', 'set', 'usb-restored', '--fingerprint', FP]);
+    fake.expect({ argv: WRITE!.argv, secrets: { PBS_PASSWORD: SECRET } });
+    fake.on(STATUS, row('active'));
+    const { node, executed } = nodeOf(fake);
+    const r = await ensurePbsStorage(node, SPEC, async () => SECRET);
+    expect(r).toMatchObject({ ok: true, detail: expect.stringContaining(`with fingerprint ${OLD} (the PBS has ${FP} now: set again); usb-restored added`) });
+    expect(executed.map((c) => c.argv.slice(0, 4).join(' '))).toEqual(['pvesm set usb-restored --fingerprint', `sh -c ${WRITE!.argv[2]} sh`]);
+    fake.assertDone();
+  });
+
   it('still inactive after the three: failed with what PBS answered', async () => {
     const fake = new FakeRunner('pve1');
     fake.on(STATUS, { stderr: "storage 'usb-restored' does not exist\n", exitCode: 255 });

@@ -79,11 +79,12 @@ describe('the rebuild onto the fresh node', () => {
     expect(Object.keys(fresh().pve!.storages).sort()).toEqual(['local', 'local-backup', 'local-lvm', 'local-zfs', 'pbs1']);
   });
 
-  it('a storage step stopped after pvesm add (disabled, no .pw) is not done, and its resume finishes it', async () => {
-    // The run stopped right after its first command: the storage is there, disabled, without its password.
+  it('a storage step stopped after pvesm add (disabled, no .pw) is not done, and its resume finishes it; a fingerprint that is not the PBS certificate now is set again', async () => {
+    // The run stopped right after its first command: the storage is there, disabled, without its password,
+    // and with the fingerprint of an older certificate (as a storage.cfg archived before a renewal would have it).
     const runners = new LabRunners(lab);
     try {
-      const spec = { id: 'pbs-remote', server: 'pbs2', datastore: 'offsite', username: 'strata@pbs!ro', fingerprint: PBS_CERT_FINGERPRINT.pbs2, keyFile: '/etc/pve/priv/storage/pbs1.enc' };
+      const spec = { id: 'pbs-remote', server: 'pbs2', datastore: 'offsite', username: 'strata@pbs!ro', fingerprint: PBS_CERT_FINGERPRINT.pbs1, keyFile: '/etc/pve/priv/storage/pbs1.enc' };
       const added = await runners.get('pve1-new').run(addPbsDisabledCommand(spec));
       expect([added.exitCode, added.stderr]).toEqual([0, '']);
     } finally {
@@ -93,8 +94,9 @@ describe('the rebuild onto the fresh node', () => {
     const checked = await rebuild.check('storage');
     expect([checked.state, checked.detail]).toEqual(['pending', 'pbs-remote added but disabled (a run stopped before its .pw and enabling it)']);
     const storage = await rebuild.run('storage', { confirm: true });
-    expect(storage.state).toBe('done');
-    expect(storage.detail).toContain('found pbs-remote added but disabled, without its .pw; pbs-remote added (e1:55:0b:9c...) with the encryption key /etc/pve/priv/storage/pbs1.enc');
+    expect(storage.state, storage.detail).toBe('done');
+    expect(storage.detail).toContain(`found pbs-remote added but disabled, without its .pw, with fingerprint ${PBS_CERT_FINGERPRINT.pbs1} (the PBS has ${PBS_CERT_FINGERPRINT.pbs2} now: set again); pbs-remote added (e1:55:0b:9c...) with the encryption key /etc/pve/priv/storage/pbs1.enc`);
+    expect(fresh().pve!.storages['pbs-remote']!.pbs!.fingerprint).toBe(PBS_CERT_FINGERPRINT.pbs2);
     expect(fresh().fs.files['/etc/pve/priv/storage/pbs-remote.pw']).toMatchObject({ content: `${SECRETS.pbs2Token}\n`, mode: 0o600 });
     expect(fresh().pve!.storages['pbs-remote']!.disabled).toBeUndefined();
   });
