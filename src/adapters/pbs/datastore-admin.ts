@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { ok, type Result } from '../../domain/types.js';
 import type { Command } from '../../transport/command.js';
 import { exitFailure } from '../shared/failure.js';
-import { checkShape, parseJsonText } from '../shared/json.js';
+import { parseJsonAs } from '../shared/json.js';
 import { SMALL_OUTPUT_BYTES } from '../shared/output-limits.js';
 
 export function datastoreCreateCommand(name: string, path: string): Command {
@@ -39,9 +39,7 @@ const aclList = z.array(z.object({ path: z.string(), ugid: z.string(), roleid: z
 export function parseAclList(stdout: string, stderr: string, exitCode: number): Result<AclEntry[]> {
   const what = 'proxmox-backup-manager acl list';
   if (exitCode !== 0) return exitFailure(what, exitCode, stderr);
-  const json = parseJsonText(stdout, what);
-  if (!json.ok) return json;
-  const list = checkShape(aclList, json.value, what);
+  const list = parseJsonAs(aclList, stdout, what);
   if (!list.ok) return list;
   return ok(list.value.map((a) => ({ path: a.path, ugid: a.ugid, roleid: a.roleid, propagate: a.propagate === undefined ? true : Boolean(a.propagate) })));
 }

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { err, ok, type Result } from '../../domain/types.js';
 import type { Command } from '../../transport/command.js';
 import { exitFailure } from '../shared/failure.js';
-import { checkShape, excerpt, parseJsonText } from '../shared/json.js';
+import { excerpt, parseJsonAs } from '../shared/json.js';
 import { SMALL_OUTPUT_BYTES } from '../shared/output-limits.js';
 
 /** Where a PVE node keeps the encryption key of PBS storage ID: `ID.enc` (pve-storage PBSPlugin). */
@@ -84,9 +84,7 @@ const datastoreList = z.array(z.object({ name: z.string().min(1), path: z.string
 export function parseDatastoreList(stdout: string, stderr: string, exitCode: number): Result<DatastoreConfig[]> {
   const what = 'proxmox-backup-manager datastore list';
   if (exitCode !== 0) return exitFailure(what, exitCode, stderr);
-  const json = parseJsonText(stdout, what);
-  if (!json.ok) return json;
-  const list = checkShape(datastoreList, json.value, what);
+  const list = parseJsonAs(datastoreList, stdout, what);
   if (!list.ok) return list;
   return ok(list.value.map((d) => ({ name: d.name, path: d.path, ...(d.comment ? { comment: d.comment } : {}) })));
 }
@@ -114,9 +112,7 @@ const keyInfo = z
 export function parseKeyShow(stdout: string, stderr: string, exitCode: number, path: string): Result<KeyInfo> {
   const what = 'proxmox-backup-client key show';
   if (exitCode !== 0) return exitFailure(what, exitCode, stderr);
-  const json = parseJsonText(stdout, what);
-  if (!json.ok) return json;
-  const info = checkShape(keyInfo, json.value, what);
+  const info = parseJsonAs(keyInfo, stdout, what);
   if (!info.ok) return info;
   const shown = info.value.path?.replace(/^"(.*)"$/, '$1');
   return ok({
