@@ -10,14 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DrPlan } from '../../../src/domain/dr/types.js';
-import { executePlan } from '../../../src/services/actions/index.js';
 import type { RebuildState } from '../../../src/services/dr/api.js';
 import { loadRebuild, saveRebuild } from '../../../src/services/dr/rebuild-file.js';
-import { initialState } from '../../../src/services/dr/rebuild-steps.js';
 import { RebuildRun, type RebuildDeps } from '../../../src/services/dr/rebuild.js';
-import type { RestoreEngine } from '../../../src/services/restore/api.js';
 import { FakeHosts } from '../../helpers/actions/fakes.js';
 import { MemoryJournal } from '../../helpers/actions/memory-journal.js';
+import { chainRebuildDeps, stateAtChains as atChains } from '../../helpers/dr-chain-rebuild.js';
 import { inventoryOf, NOW } from '../../helpers/observations.js';
 
 const FP = 'e1:55:0b:9c:00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:66:77:88:99:aa:bb';
@@ -80,12 +78,7 @@ const plan: DrPlan = {
   blockers: [],
 };
 
-function stateAtChains(): RebuildState {
-  const s = initialState({ plan, inventory, configPath: '/x/inventory.json', address: '10.0.0.1', port: 22, configDbPath: '/root/strata-restore/config.db', storage: 'local-lvm', parallelPerStorage: 2, knownHostsPath: '/x/kh', nowSec: NOW });
-  return { ...s, target: { ...s.target, hostKeyFingerprint: 'SHA256:x' }, steps: s.steps.map((st) => (['node', 'identity', 'network', 'host-config', 'storage'].includes(st.id) ? { ...st, state: 'done' } : st)) };
-}
-
-const notUsed = new Proxy({}, { get: (_t, name) => () => Promise.reject(new Error(`the restore engine is not used by the chains step (${String(name)})`)) }) as RestoreEngine;
+const stateAtChains = () => atChains(plan, inventory, NOW);
 
 let hosts: FakeHosts;
 let journal: MemoryJournal;
@@ -100,17 +93,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const deps = (): RebuildDeps => ({
-  inventory,
-  statePath: join(dir, 'dr-rebuild.json'),
-  knownHostsPath: join(dir, 'kh'),
-  rebuiltServices: () => ({ restore: notUsed, runner: (h) => hosts.runnerFor(h), execute: (p, io) => executePlan(p, { runnerFor: hosts.runnerFor, journal, operator: 'test', ...io }), close: async () => {} }),
-  runnerFor: hosts.runnerFor,
-  lookupEnv: () => undefined,
-  journalReport: async () => {},
-  nowSec: () => now,
-  readOnly: false,
-});
+const deps = (): RebuildDeps => chainRebuildDeps({ inventory, hosts, journal, dir, nowSec: () => now });
 
 const CHUNKS = ['stat', '-c', '%F', `${STORE}/.chunks`];
 const ON_NAS = { env: { RCLONE_CONFIG: CONF }, secretsFrom: { RCLONE_CONFIG_PASS: { file: '/root/.rclone-pass' } } };

@@ -12,14 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DrPlan, PlannedGuest } from '../../../src/domain/dr/types.js';
-import { executePlan } from '../../../src/services/actions/index.js';
 import type { ChainRun, RebuildEvent, RebuildState } from '../../../src/services/dr/api.js';
 import { loadRebuild, saveRebuild } from '../../../src/services/dr/rebuild-file.js';
-import { initialState } from '../../../src/services/dr/rebuild-steps.js';
 import { rebuiltInventory, RebuildRun, type RebuildDeps } from '../../../src/services/dr/rebuild.js';
-import type { RestoreEngine } from '../../../src/services/restore/api.js';
 import { FakeHosts } from '../../helpers/actions/fakes.js';
 import { MemoryJournal } from '../../helpers/actions/memory-journal.js';
+import { chainRebuildDeps, stateAtChains as atChains } from '../../helpers/dr-chain-rebuild.js';
 import { inventoryOf, NOW } from '../../helpers/observations.js';
 
 const SECRET = { restic: 'cloud repository passphrase 2024', keyId: 'AKIAEXAMPLEKEYID', key: 's3-secret-key-value', pbs: 'pbs2-token-secret-uuid' };
@@ -90,13 +88,7 @@ const plan: DrPlan = {
   blockers: [],
 };
 
-/** The rebuild at its chains step: the steps before it done. */
-function stateAtChains(): RebuildState {
-  const s = initialState({ plan, inventory, configPath: '/x/inventory.json', address: '10.0.0.1', port: 22, configDbPath: '/root/strata-restore/config.db', storage: 'local-lvm', parallelPerStorage: 2, knownHostsPath: '/x/kh', nowSec: NOW });
-  return { ...s, target: { ...s.target, hostKeyFingerprint: 'SHA256:x' }, steps: s.steps.map((st) => (['node', 'identity', 'network', 'host-config', 'storage'].includes(st.id) ? { ...st, state: 'done' } : st)) };
-}
-
-const notUsed = new Proxy({}, { get: (_t, name) => () => Promise.reject(new Error(`the restore engine is not used by the chains step (${String(name)})`)) }) as RestoreEngine;
+const stateAtChains = () => atChains(plan, inventory, NOW);
 
 let hosts: FakeHosts;
 let journal: MemoryJournal;
@@ -113,24 +105,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function deps(): RebuildDeps {
-  return {
-    inventory,
-    statePath: join(dir, 'dr-rebuild.json'),
-    knownHostsPath: join(dir, 'kh'),
-    rebuiltServices: () => ({
-      restore: notUsed,
-      runner: (h) => hosts.runnerFor(h),
-      execute: (p, io) => executePlan(p, { runnerFor: hosts.runnerFor, journal, operator: 'test', ...io }),
-      close: async () => {},
-    }),
-    runnerFor: hosts.runnerFor,
-    lookupEnv: () => undefined,
-    journalReport: async () => {},
-    nowSec: () => NOW,
-    readOnly: false,
-  };
-}
+const deps = (): RebuildDeps => chainRebuildDeps({ inventory, hosts, journal, dir, nowSec: () => NOW });
 
 const RESTIC_SECRETS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'RESTIC_PASSWORD'];
 const RESTIC_ENV = { AWS_DEFAULT_REGION: 'eu-central-1' };
