@@ -10,8 +10,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryIo, type CliIo } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
 import { startLab, type Lab } from '../../src/lab/index.js';
+import { answeringTerminal, runDr } from '../helpers/lab/dr-run-child.js';
 
 let lab: Lab;
 let state: string;
@@ -21,23 +21,9 @@ beforeAll(async () => {
 });
 afterAll(async () => lab?.stop());
 
-/** A terminal whose operator gives these answers, in order. */
-function terminal(answers: string[]): CliIo & { stdout: string; stderr: string; questions: string[] } {
-  const base = memoryIo('', { STRATA_STATE_DIR: state });
-  const questions: string[] = [];
-  return Object.assign(base, {
-    isTTY: true,
-    questions,
-    ask: async (q: string) => {
-      questions.push(q);
-      const a = answers.shift();
-      if (a === undefined) throw new Error(`unexpected question: ${q}`);
-      return a;
-    },
-  });
-}
+const terminal = (answers: string[]) => answeringTerminal(state, answers);
 
-const run = (io: CliIo, extra: string[] = []) => main(['dr', 'run', '--config', lab.configPath, '--port', String(lab.freshNode!.port), ...extra], io);
+const run = (io: CliIo, extra: string[] = []) => runDr(lab, io, extra);
 
 describe('strata dr run on a terminal', () => {
   it('off a terminal only shows the steps and saves nothing', async () => {

@@ -7,8 +7,8 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryIo, type CliIo } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
 import { startLab, type Lab } from '../../src/lab/index.js';
+import { answeringTerminal, runDr } from '../helpers/lab/dr-run-child.js';
 
 let lab: Lab;
 let state: string;
@@ -18,18 +18,9 @@ beforeAll(async () => {
 });
 afterAll(async () => lab?.stop());
 
-function terminal(answers: string[]): CliIo & { stdout: string; stderr: string } {
-  return Object.assign(memoryIo('', { STRATA_STATE_DIR: state }), {
-    isTTY: true,
-    ask: async (q: string) => {
-      const a = answers.shift();
-      if (a === undefined) throw new Error(`unexpected question: ${q}`);
-      return a;
-    },
-  });
-}
+const terminal = (answers: string[]) => answeringTerminal(state, answers);
 
-const run = (io: CliIo, extra: string[] = []) => main(['dr', 'run', '--config', lab.configPath, '--port', String(lab.freshNode!.port), ...extra], io);
+const run = (io: CliIo, extra: string[] = []) => runDr(lab, io, extra);
 
 describe('strata dr run --host-config', () => {
   it('refuses a route it does not know, naming it', async () => {

@@ -1,14 +1,17 @@
 /**
- * `strata dr run --yes` as its own process against a disaster lab, for the
- * tests that stop it with SIGKILL at a chosen moment and resume it: the
- * rebuild's saved state as the child writes it, and a watch that kills the
- * child when a condition on that state (or on the lab) first holds.
+ * `strata dr run` against a disaster lab: as its own process, for the tests
+ * that stop it with SIGKILL at a chosen moment and resume it (the rebuild's
+ * saved state as the child writes it, and a watch that kills the child when a
+ * condition on that state or on the lab first holds); and in this process on
+ * a terminal whose operator answers as the test says.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { memoryIo, type CliIo } from '../../../src/cli/io.js';
+import { main } from '../../../src/cli/main.js';
 import type { Lab } from '../../../src/lab/index.js';
 import type { RebuildState, RebuildStep } from '../../../src/services/dr/api.js';
 
@@ -71,3 +74,21 @@ export function startDrRun(lab: Lab, stateDir: string): DrRunChild {
     },
   };
 }
+
+/** An in-process terminal whose operator gives these answers, in order; it records the questions asked. */
+export function answeringTerminal(stateDir: string, answers: string[]): CliIo & { stdout: string; stderr: string; questions: string[] } {
+  const questions: string[] = [];
+  return Object.assign(memoryIo('', { STRATA_STATE_DIR: stateDir }), {
+    isTTY: true,
+    questions,
+    ask: async (q: string) => {
+      questions.push(q);
+      const a = answers.shift();
+      if (a === undefined) throw new Error(`unexpected question: ${q}`);
+      return a;
+    },
+  });
+}
+
+/** `strata dr run` in this process onto the lab's fresh node. */
+export const runDr = (lab: Lab, io: CliIo, extra: string[] = []): Promise<number> => main(['dr', 'run', '--config', lab.configPath, '--port', String(lab.freshNode!.port), ...extra], io);
