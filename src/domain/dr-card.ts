@@ -36,6 +36,8 @@ export interface RcloneSettings {
   readonly provider?: string;
   readonly region?: string;
   readonly storageClass?: string;
+  /** The thaw a copy in that class needs before a restore (its kind says), e.g. Standard, "within 12 hours". */
+  readonly thaw?: { readonly priority: string; readonly wait: string };
 }
 
 export interface CardHost {
@@ -274,17 +276,9 @@ function loginKeys(inv: Inventory): CardSecret[] {
   return [...byKey].map(([lives, hosts]) => ({ layerId: '(hosts)', host: 'Strata', purpose: `SSH key Strata logs in to ${hosts.join(', ')} with`, lives }));
 }
 
-const ARCHIVE_CLASS = /^(GLACIER|DEEP_ARCHIVE)$/i;
-
-/** The thaw an archive storage class asks before a restore, as S3 states it for a Standard request; null for a class read at once. */
-export function thawOf(storageClass: string): string | null {
-  if (!ARCHIVE_CLASS.test(storageClass)) return null;
-  return /DEEP/i.test(storageClass) ? 'a Standard thaw (within 12 hours)' : 'a Standard thaw (3-5 hours)';
-}
-
 function cardRclone(inv: Inventory, l: RcloneLayer, settings: Reading<RcloneSettings> | null, silentHosts: readonly string[]): CardRclone {
   const { name, path } = rcloneRemoteParts(l.remote);
-  const storageClass = settings?.ok ? settings.value.storageClass : undefined;
+  const thaw = settings?.ok ? settings.value.thaw : undefined;
   let afterDisaster: string;
   if (name === '') afterDisaster = `a local path on ${l.host}: no rclone config is needed, only ${l.host} itself`;
   else if (silentHosts.includes(l.host)) {
@@ -301,7 +295,7 @@ function cardRclone(inv: Inventory, l: RcloneLayer, settings: Reading<RcloneSett
     remoteName: name,
     path,
     settings,
-    thaw: storageClass ? thawOf(storageClass) : null,
+    thaw: thaw ? `a ${thaw.priority} thaw (${thaw.wait})` : null,
     secrets: cardSecrets(l),
     afterDisaster,
   };

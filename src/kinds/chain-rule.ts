@@ -56,6 +56,8 @@ export interface ChainRule<K extends LayerKind> {
   source(layer: LayerOf<K>, target: ChainTarget, ctx: ChainContext, remember: (change: Partial<Pick<ChainTarget, 'thaw'>>) => Promise<void>): Promise<ChainSource>;
   /** Phase 3: the command that writes the datastore directory on H, with the copy's secrets. */
   restore(layer: LayerOf<K>, target: ChainTarget, ctx: ChainContext): Promise<ChainStep>;
+  /** The thaw the source phase asks for a copy in this storage class, with its bound; null (or absent) when it is read at once. */
+  thawWait?(storageClass: string): { readonly priority: string; readonly wait: string; readonly withinSeconds: number } | null;
   /** Where a failed restore leaves things, in words (a frozen object: wait for the thaw). */
   restoreFailure?(summary: string): string | undefined;
   /** Phases 1-3 as the operator reads them before saying yes (secrets by name). */

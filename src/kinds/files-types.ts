@@ -73,6 +73,8 @@ export interface ThawTier {
   readonly cost: string;
   /** Not offered for this class (Deep Archive has no Expedited). */
   readonly available: boolean;
+  /** The wait's upper bound, seconds; null where the priority is not offered. */
+  readonly withinSeconds: number | null;
 }
 
 export interface FileSource {

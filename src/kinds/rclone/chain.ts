@@ -16,13 +16,14 @@ import type { SecretRef } from '../../domain/inventory-file.js';
 import type { Command } from '../../transport/command.js';
 import type { ChainContext, ChainRule, ChainTarget } from '../chain-rule.js';
 import type { LayerOf } from '../planner-context.js';
+import { isArchivedClass, thawTiers } from './files.js';
 
 type RcloneLayer = LayerOf<'rclone'>;
 type Secrets = Readonly<Record<string, string>>;
 
 const PROBE_MS = 30_000;
-/** Storage classes whose objects are read only after a thaw (GLACIER_IR is read at once). */
-const ARCHIVED = /^(GLACIER|DEEP_ARCHIVE)$/i;
+/** The thaw the chain asks: hours, at the standard cost. */
+const THAW_PRIORITY = 'Standard';
 /** Thawed objects stay readable this long: the copy and a retry fit in it. */
 const THAW_DAYS = 7;
 
@@ -74,7 +75,7 @@ export const rcloneChain: ChainRule<'rclone'> = {
     let thaw = t.thaw;
     const askedNow = thaw === null;
     if (thaw === null) {
-      const r = await h.run({ ...rcloneThawCommand(a, { dir: '', priority: 'Standard', lifetimeDays: THAW_DAYS }), timeoutMs: 300_000 });
+      const r = await h.run({ ...rcloneThawCommand(a, { dir: '', priority: THAW_PRIORITY, lifetimeDays: THAW_DAYS }), timeoutMs: 300_000 });
       const asked = parseThawRequest(r.stdout, r.stderr, r.exitCode);
       if (!asked.ok) return { state: 'failed', detail: `the thaw of ${copy.remote} could not be asked on ${copy.host}: ${asked.error.message}` };
       const failed = asked.value.entries.filter((e) => e.outcome === 'failed');
@@ -93,7 +94,7 @@ export const rcloneChain: ChainRule<'rclone'> = {
     // Asked too long ago: forgotten, so the resume asks again.
     if (n.expired > 0) return { state: 'failed', change: { thaw: null }, detail: `${n.expired} of ${thaw.objects} objects of ${copy.remote} were thawed and have expired before the copy: resume asks the thaw again` };
     // S3 drops a restore once it has expired: the object is frozen again with no restore status at all.
-    const frozen = st.value.entries.filter((e) => e.state === 'not-requested' && e.storageClass !== undefined && ARCHIVED.test(e.storageClass)).length;
+    const frozen = st.value.entries.filter((e) => e.state === 'not-requested' && e.storageClass !== undefined && isArchivedClass(e.storageClass)).length;
     if (frozen > 0) return { state: 'failed', change: { thaw: null }, detail: `${frozen} of ${thaw.objects} objects of ${copy.remote} are frozen with no thaw under way (a thaw expired, or was never asked for them): resume asks the thaw again` };
     const since = Math.round((ctx.nowSec() - thaw.requestedAtSec) / 60);
     if (n.thawing > 0) return { state: 'blocked', detail: `thawing ${n.thawing} of ${thaw.objects} objects of ${copy.remote} (${n.thawed} thawed; asked ${since} min ago, Standard takes hours): resume later` };
@@ -102,6 +103,12 @@ export const rcloneChain: ChainRule<'rclone'> = {
 
   async restore(copy, t, ctx) {
     return { host: t.host, command: copyCommand(copy, t, await remoteSecrets(copy, ctx)), description: `rclone copy of ${remoteOf(copy, t.carriedPath)} into ${t.store}` };
+  },
+
+  thawWait(storageClass) {
+    if (!isArchivedClass(storageClass)) return null;
+    const t = thawTiers(storageClass).find((x) => x.priority === THAW_PRIORITY);
+    return t && t.withinSeconds !== null ? { priority: t.priority, wait: t.wait, withinSeconds: t.withinSeconds } : null;
   },
 
   restoreFailure: (summary) => (/GLACIER|restore first|InvalidObjectState/i.test(summary) ? 'objects are still frozen: wait for the thaw, then resume' : undefined),

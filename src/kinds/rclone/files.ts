@@ -21,19 +21,24 @@ import { checkOriginal, planRclone } from './files-plan.js';
 
 const COLD = /^(GLACIER|DEEP_ARCHIVE)$/i;
 
+/** S3 storage classes whose objects are read only after a thaw (GLACIER_IR is read at once). */
+export const isArchivedClass = (storageClass: string): boolean => COLD.test(storageClass);
+
 /** How long a thaw of a storage class takes at each priority, and what it costs, in words. */
+const HOUR = 3600;
+
 export function thawTiers(storageClass: string): ThawTier[] {
   const deep = /DEEP/i.test(storageClass);
   return deep
     ? [
-        { priority: 'Expedited', wait: 'not offered for Deep Archive', cost: 'n/a', available: false },
-        { priority: 'Standard', wait: 'within 12 hours', cost: 'standard', available: true },
-        { priority: 'Bulk', wait: 'within 48 hours', cost: 'lowest', available: true },
+        { priority: 'Expedited', wait: 'not offered for Deep Archive', cost: 'n/a', available: false, withinSeconds: null },
+        { priority: 'Standard', wait: 'within 12 hours', cost: 'standard', available: true, withinSeconds: 12 * HOUR },
+        { priority: 'Bulk', wait: 'within 48 hours', cost: 'lowest', available: true, withinSeconds: 48 * HOUR },
       ]
     : [
-        { priority: 'Expedited', wait: '1-5 minutes', cost: 'highest (per GB and per request)', available: true },
-        { priority: 'Standard', wait: '3-5 hours', cost: 'standard', available: true },
-        { priority: 'Bulk', wait: '5-12 hours', cost: 'lowest', available: true },
+        { priority: 'Expedited', wait: '1-5 minutes', cost: 'highest (per GB and per request)', available: true, withinSeconds: 5 * 60 },
+        { priority: 'Standard', wait: '3-5 hours', cost: 'standard', available: true, withinSeconds: 5 * HOUR },
+        { priority: 'Bulk', wait: '5-12 hours', cost: 'lowest', available: true, withinSeconds: 12 * HOUR },
       ];
 }
 
@@ -61,7 +66,7 @@ async function coldObjectsOf(s: InternalSource, access: RcloneAccess, paths: rea
     const isDir = rel === '' || must(await listRemoteDirectory(h, access, { dir: parent }, { timeoutMs: 120_000 }), `listing ${parent || '/'} of ${access.remote}`).entries.find((e) => e.name === rel.slice(slash + 1))?.kind === 'dir';
     const r = must(await runParsed(h, () => ({ ...lsjsonDirCommand(access, rel), argv: [...lsjsonDirCommand(access, rel).argv.slice(0, 2), '-R', '--files-only', ...lsjsonDirCommand(access, rel).argv.slice(2)] }), parseLsjsonDir('/'), { timeoutMs: 300_000 }), `listing ${rel} of ${access.remote}`);
     for (const e of r.entries) {
-      if (e.tier === undefined || !/GLACIER|DEEP_ARCHIVE/i.test(e.tier)) continue;
+      if (e.tier === undefined || !isArchivedClass(e.tier)) continue;
       out.add(isDir ? `${rel === '' ? '' : `${rel}/`}${e.path.slice(1)}` : rel);
       if (storageClass === undefined || /DEEP/i.test(e.tier)) storageClass = e.tier.toUpperCase();
     }

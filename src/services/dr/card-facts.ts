@@ -22,7 +22,8 @@ import { pbsHosts, pveHosts, type DrFacts, type RcloneSettings, type Reading } f
 import { errorText } from '../../domain/error-text.js';
 import { asRclone, rcloneRemoteParts } from '../../domain/layer-kinds/dr.js';
 import type { Inventory } from '../../domain/inventory.js';
-import type { Result } from '../../domain/types.js';
+import { ok, type Result } from '../../domain/types.js';
+import { specOf } from '../../kinds/registry.js';
 import type { Command } from '../../transport/command.js';
 import { isTransportError, type TransportErrorKind } from '../../transport/errors.js';
 import type { Runner } from '../../transport/runner.js';
@@ -44,6 +45,13 @@ const reading = <T>(r: Result<T>): Reading<T> => (r.ok ? { ok: true, value: r.va
 
 /** Failures that say the host itself did not answer, not that one command failed on it. */
 const SILENT: ReadonlySet<TransportErrorKind> = new Set(['unreachable', 'connection-lost', 'session-timeout']);
+
+/** The thaw the rclone chain would ask for the remote's storage class. */
+function withThaw(r: Result<RcloneSettings>): Result<RcloneSettings> {
+  if (!r.ok || r.value.storageClass === undefined) return r;
+  const w = specOf('rclone')?.chain?.thawWait?.(r.value.storageClass);
+  return w ? ok({ ...r.value, thaw: { priority: w.priority, wait: w.wait } }) : r;
+}
 
 export async function readCardFacts(deps: CardFactsDeps): Promise<DrFacts> {
   const { inventory, runnerFor, timeoutMs } = deps;
@@ -84,7 +92,7 @@ export async function readCardFacts(deps: CardFactsDeps): Promise<DrFacts> {
       if (!secrets.ok) return [Promise.resolve([r.id, { ok: false, reason: secrets.error.message }] as const)];
       // The dump holds the remote's keys: they stay in this read, parseRemoteSettings keeps only what may be printed.
       const cmd = { ...configDumpCommand({ ...(r.configFile ? { configFile: r.configFile } : {}), secretEnv: secrets.value }), timeoutMs: perCommand };
-      const work = read<RcloneSettings>(runnerFor(r.host), cmd, (o, e, c) => parseRemoteSettings(o, e, c, name));
+      const work = read<RcloneSettings>(runnerFor(r.host), cmd, (o, e, c) => withThaw(parseRemoteSettings(o, e, c, name)));
       return [bounded(r.host, work, (reason) => ({ ok: false as const, reason })).then((s) => [r.id, s] as const)];
     }),
   );

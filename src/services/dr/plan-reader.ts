@@ -19,6 +19,7 @@ import { estimateRestore, type MeasuredRestore } from '../../domain/restore/esti
 import { rankSources } from '../../domain/restore/rank.js';
 import type { RestoreSource, SourceStep } from '../../domain/restore/types.js';
 import type { LayerObservation } from '../../domain/types.js';
+import { specOf } from '../../kinds/registry.js';
 import type { Runner } from '../../transport/runner.js';
 import type { Collection, CollectOptions } from '../collector.js';
 import type { RestoreRunRecord } from '../journal/restore-runs.js';
@@ -157,7 +158,7 @@ function carriedChains(inventory: Inventory, assetId: string, observations: Read
       const points = observations[l.id]!.points.filter((p) => carriers.includes(p.assetId) && !p.partial);
       const newest = points.reduce<(typeof points)[number] | undefined>((a, p) => (a === undefined || p.timeSec > a.timeSec ? p : a), undefined);
       if (!newest) continue;
-      const coldTier = points.find((p) => p.storageTier !== undefined && /GLACIER|DEEP_ARCHIVE/i.test(p.storageTier))?.storageTier;
+      const thaw = thawOf(l, points);
       out.push({
         id: `${l.id}@via:${origin}`,
         layerId: l.id,
@@ -169,7 +170,7 @@ function carriedChains(inventory: Inventory, assetId: string, observations: Read
         location: l.offsite ? 'off-site' : 'lan',
         via: [origin],
         steps: [
-          ...(coldTier !== undefined ? [thawStep(l.id, coldTier)] : []),
+          ...(thaw ? [thaw] : []),
           { kind: 'restore-datastore', label: `restore ${newest.assetId} from ${l.id} onto a PBS host`, planned: false },
           { kind: 'guest-restore', label: `restore the guest from ${origin} as restored`, planned: false },
         ],
@@ -185,14 +186,14 @@ function carriedChains(inventory: Inventory, assetId: string, observations: Read
   return out;
 }
 
-/**
- * The chain asks a Standard thaw (kinds/rclone/chain.ts): S3 says it is done
- * within 3-5 hours for GLACIER, 12 for DEEP_ARCHIVE; the plan counts the bound.
- */
-function thawStep(layerId: string, storageClass: string): SourceStep {
-  const deep = /DEEP/i.test(storageClass);
-  const hours = deep ? 12 : 5;
-  return { kind: 'thaw', label: `thaw the objects of ${layerId} (${storageClass.toUpperCase()}, Standard: ${deep ? 'within 12 hours' : '3-5 hours'})`, planned: false, expectedSeconds: hours * 3600 };
+/** The thaw the copy's kind asks before its chain reads it (the first archived point's class), counted at its bound. */
+function thawOf(copy: Layer, points: readonly { readonly storageTier?: string }[]): SourceStep | null {
+  const rule = specOf(copy.kind)?.chain;
+  for (const p of points) {
+    const w = p.storageTier !== undefined ? rule?.thawWait?.(p.storageTier) : null;
+    if (w) return { kind: 'thaw', label: `thaw the objects of ${copy.id} (${p.storageTier!.toUpperCase()}, ${w.priority}: ${w.wait})`, planned: false, expectedSeconds: w.withinSeconds };
+  }
+  return null;
 }
 
 /** A PBS datastore's directory of a guest: `vm/111`, under `ns/<name>/` per level of the layer's namespace. */
