@@ -4,7 +4,7 @@
  * environment for `{env}` secrets. Planning never writes to a host.
  */
 import { runCommand, runParsed, type Parser } from '../adapters/shared/run.js';
-import type { Inventory, Layer } from '../domain/inventory.js';
+import { DEFAULT_PROBE_TIMEOUT_SECONDS, type Inventory, type Layer } from '../domain/inventory.js';
 import type { LayerFile } from '../domain/inventory-file.js';
 import { err, ok, type Result } from '../domain/types.js';
 import type { Command } from '../transport/command.js';
@@ -22,7 +22,7 @@ export interface PlanContext {
   /** The TUI's `--read-only`: no plan that changes a host. */
   readonly readOnly?: boolean;
   readonly signal?: AbortSignal;
-  /** Per planning probe (default 20 s). */
+  /** Per planning probe (the composition root gives the inventory's probeTimeoutSeconds; default 20 s). */
   readonly probeTimeoutMs?: number;
   /** Plan ids (tests pin them). */
   newId?(): string;
@@ -45,7 +45,7 @@ export interface PlannerContext extends PlanContext {
 /** A layer of one kind as the inventory normalised it (durations in seconds). */
 export type LayerOf<K extends LayerFile['kind']> = Extract<Layer, { readonly kind: K }>;
 
-export const DEFAULT_PROBE_TIMEOUT_MS = 20_000;
+export const DEFAULT_PROBE_TIMEOUT_MS = DEFAULT_PROBE_TIMEOUT_SECONDS * 1000;
 
 export function plannerContext(ctx: PlanContext, request: ActionRequest): PlannerContext {
   const opts = { timeoutMs: ctx.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS, ...(ctx.signal ? { signal: ctx.signal } : {}) };

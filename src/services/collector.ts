@@ -6,7 +6,7 @@
  * same round; the layers of an unreachable host become observations with an
  * error, which the health rules turn into UNKNOWN.
  */
-import { DEFAULT_PROBE_TIMEOUT_SECONDS, type Inventory } from '../domain/inventory.js';
+import type { Inventory } from '../domain/inventory.js';
 import { hostsOfLayer, infoOf } from '../domain/layer-kinds/index.js';
 import type { LayerFile } from '../domain/inventory-file.js';
 import type { HostObservation, LayerObservation } from '../domain/types.js';
@@ -42,8 +42,6 @@ export interface Collection {
   /** Local epoch seconds when the round finished. */
   readonly finishedAtSec: number;
 }
-
-export const DEFAULT_PROBE_TIMEOUT_MS = DEFAULT_PROBE_TIMEOUT_SECONDS * 1000;
 
 /** The layers a refresh reads, in inventory order. */
 export function selectLayers(inventory: Inventory, opts: Pick<CollectOptions, 'hosts' | 'layers'>): LayerFile[] {

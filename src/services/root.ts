@@ -121,7 +121,7 @@ export function composeServices(opts: ServicesOptions): Services {
   const journal = new Journal(statePath(JOURNAL_FILE, env));
   const evidence = new JournalEvidence(journal.path);
   const now = () => Math.floor(Date.now() / 1000);
-  const planContext: PlanContext = { inventory, runnerFor: probeRunner, lookupEnv: collector.lookupEnv, nowSec: now, readOnly: opts.readOnly ?? false };
+  const planContext: PlanContext = { inventory, runnerFor: probeRunner, lookupEnv: collector.lookupEnv, nowSec: now, readOnly: opts.readOnly ?? false, probeTimeoutMs: inventory.probeTimeoutSeconds * 1000 };
   const execute = async (plan: ActionPlan, io: ExecuteIo): Promise<ActionOutcome> => {
     // The state directory is created on the first action: its journal is the evidence.
     const writable = await Journal.open(env).catch((e: unknown) => e);

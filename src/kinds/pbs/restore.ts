@@ -6,7 +6,7 @@
 import { getStorageStatus } from '../../adapters/pve/index.js';
 import { parseStorageConfig, storageConfigCommand } from '../../adapters/pve/storage-config.js';
 import { err, type Result } from '../../domain/types.js';
-import { because, type LayerOf } from '../planner-context.js';
+import { because, DEFAULT_PROBE_TIMEOUT_MS, type LayerOf } from '../planner-context.js';
 import type { PreflightCheck, RestoreContext, RestoreDraft } from '../restore-types.js';
 import { planArchiveRestore } from '../shared/guest/restore-plan.js';
 import { addPbsStorageHint, findPbsStorage } from './storage-entry.js';
@@ -22,7 +22,7 @@ export async function planPbsRestore(layer: LayerOf<'pbs'>, ctx: RestoreContext)
   const found = findPbsStorage(cfg.value, layer, ctx.inventory.hosts, ask.node);
   if (!found.entry) return err('not-found', `${found.why}: add one first (${addPbsStorageHint(layer)})`);
   const id = found.entry.id;
-  const status = await getStorageStatus(ctx.runnerFor(ask.targetHost), { node: ask.node, storage: id }, { timeoutMs: ctx.probeTimeoutMs ?? 20_000 });
+  const status = await getStorageStatus(ctx.runnerFor(ask.targetHost), { node: ask.node, storage: id }, { timeoutMs: ctx.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS });
   const label = `PBS storage ${id} is reachable from ${ask.node}`;
   const reach: PreflightCheck = status.ok
     ? status.value.active

@@ -12,7 +12,7 @@ import type { PveNodeStorage } from '../../adapters/pve/storage-config.js';
 import { isoTime } from '../../domain/format.js';
 import { ok, type Result } from '../../domain/types.js';
 import type { PlanStep } from '../action-types.js';
-import { because, build, type LayerOf } from '../planner-context.js';
+import { because, build, DEFAULT_PROBE_TIMEOUT_MS, type LayerOf } from '../planner-context.js';
 import type { PreflightCheck, RestoreContext, RestoreDraft } from '../restore-types.js';
 import { DEFAULT_AGENT_WAIT_MS, liveDiskKeys, nodeStorages, originalPreflight, resolveTarget, restoreChecks } from '../shared/guest/target.js';
 import { cli, noun } from '../shared/guest/words.js';
@@ -32,7 +32,7 @@ export async function planSnapshotRestore(layer: LayerOf<'pve-snapshots'>, ctx: 
   if (!ask.live.exists) return because(`snapshot ${ask.point.ref}`, { ok: false, error: { kind: 'not-found', message: `${ask.assetId} no longer exists on ${ask.node}, and its snapshots went with it` } });
   const storages = await nodeStorages(ctx);
   if (!storages.ok) return storages;
-  const list = await listGuestSnapshots(ctx.runnerFor(ask.targetHost), { node: ask.node, type: ask.type, vmid: ask.vmid }, { timeoutMs: ctx.probeTimeoutMs ?? 20_000 });
+  const list = await listGuestSnapshots(ctx.runnerFor(ask.targetHost), { node: ask.node, type: ask.type, vmid: ask.vmid }, { timeoutMs: ctx.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS });
   if (!list.ok) return because(`snapshots of ${ask.assetId}`, list);
   const snap = list.value.find((s) => s.name === ask.point.ref);
   const n = `${noun(ask.type)} ${ask.vmid}`;

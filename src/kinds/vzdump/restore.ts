@@ -5,7 +5,7 @@
  */
 import { getStorageStatus } from '../../adapters/pve/index.js';
 import { err, type Result } from '../../domain/types.js';
-import type { LayerOf } from '../planner-context.js';
+import { DEFAULT_PROBE_TIMEOUT_MS, type LayerOf } from '../planner-context.js';
 import type { PreflightCheck, RestoreContext, RestoreDraft } from '../restore-types.js';
 import { planArchiveRestore } from '../shared/guest/restore-plan.js';
 import type { RestoreRule } from '../spec.js';
@@ -16,7 +16,7 @@ export async function planVzdumpRestore(layer: LayerOf<'vzdump'>, ctx: RestoreCo
   if (ask.targetHost !== layer.host) return err('command-failed', `the archives of ${layer.id} are on storage ${layer.storage} of ${layer.host}: restore onto ${layer.host}`);
   const flavour = /vzdump-(qemu|lxc)-\d+-/.exec(ask.point.ref)?.[1];
   if (flavour !== undefined && flavour !== ask.type) return err('command-failed', `${ask.point.ref} is a ${flavour === 'lxc' ? 'container' : 'VM'} archive, not one of ${ask.assetId}`);
-  const status = await getStorageStatus(ctx.runnerFor(ask.targetHost), { node: ask.node, storage: layer.storage }, { timeoutMs: ctx.probeTimeoutMs ?? 20_000 });
+  const status = await getStorageStatus(ctx.runnerFor(ask.targetHost), { node: ask.node, storage: layer.storage }, { timeoutMs: ctx.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS });
   const label = `storage ${layer.storage} is active on ${ask.node}`;
   const active: PreflightCheck = status.ok
     ? status.value.active
