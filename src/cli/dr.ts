@@ -31,14 +31,15 @@ key fingerprints, where each secret lives (never a secret), the rebuild steps
 with their first commands, and how to start Strata from its single file.
   --markdown      Markdown (the default when the output is not a terminal)
   --text          plain text of at most 80 columns (the default on a terminal)
-  --timeout S     how long each host may take to answer (default 10)
+  --timeout S     how long each host may take to answer (default the inventory's
+                  probeTimeoutSeconds, 20 unless it says)
 Hosts that do not answer are listed; the rest of the card comes from the inventory.`;
 
-const DEFAULT_TIMEOUT_SECONDS = 10;
-
-function timeoutOf(flag: string | undefined, name: string, io: CliIo): number | null {
-  const seconds = flag === undefined ? DEFAULT_TIMEOUT_SECONDS : Number(flag);
-  if (!/^\d+$/.test(flag ?? '10') || seconds < 1 || seconds > 600) {
+/** --timeout's seconds; undefined without it (the inventory's probe timeout), null when it is not one. */
+function timeoutOf(flag: string | undefined, name: string, io: CliIo): number | undefined | null {
+  if (flag === undefined) return undefined;
+  const seconds = Number(flag);
+  if (!/^\d+$/.test(flag) || seconds < 1 || seconds > 600) {
     io.err(`${name}: --timeout: "${flag}" is not a whole number of seconds from 1 to 600\n\n${USAGE}`);
     return null;
   }
@@ -63,7 +64,7 @@ async function planCommand(args: string[], io: CliIo): Promise<number> {
       io.err(`strata dr plan: --lost: no host "${f.lost}" in the inventory`);
       return EXIT.usage;
     }
-    const plan = await session.dr.plan({ timeoutMs: timeout * 1000, ...(f.lost !== undefined ? { lostHost: f.lost } : {}), ...(parallel !== undefined ? { parallelPerStorage: parallel } : {}) });
+    const plan = await session.dr.plan({ timeoutMs: (timeout ?? session.inventory.probeTimeoutSeconds) * 1000, ...(f.lost !== undefined ? { lostHost: f.lost } : {}), ...(parallel !== undefined ? { parallelPerStorage: parallel } : {}) });
     io.out(f.json ? `${JSON.stringify(plan, null, 2)}\n` : planText(plan));
     // Exit 1 when a guest has no way back or a prerequisite is missing: a script sees the plan is not whole.
     return plan.blockers.length > 0 ? EXIT.warn : EXIT.ok;
@@ -97,7 +98,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const session = await openSessionOrExplain(configFlag(flags, io.env), io);
   if (!session) return EXIT.config;
   try {
-    const [facts, saved] = await Promise.all([session.readDrCardFacts(timeoutSeconds * 1000, { rcloneRemotes: true }), session.loadSavedStatus().catch(() => null)]);
+    const [facts, saved] = await Promise.all([session.readDrCardFacts((timeoutSeconds ?? session.inventory.probeTimeoutSeconds) * 1000, { rcloneRemotes: true }), session.loadSavedStatus().catch(() => null)]);
     const card = buildDrCard({
       inventory: session.inventory,
       configPath: session.configPath,

@@ -84,6 +84,20 @@ describe('strata dr plan on the disaster lab', () => {
     expect(r.stdout).toContain('Nothing was changed.');
   });
 
+  it("bounds each host by the inventory's probeTimeoutSeconds without --timeout, and by --timeout when given", async () => {
+    const file: InventoryFile = { ...lab.config, probeTimeoutSeconds: 1 };
+    const path = join(lab.dir, 'quick-timeout.json');
+    writeFileSync(path, JSON.stringify(file));
+    lab.inject('pbs2', { kind: 'latency', ms: 2_500 });
+    try {
+      const copyState = async (args: string[]) => (JSON.parse((await plan(path, ['--json', ...args])).stdout) as DrPlan).copies.find((c) => c.layerId === 'pbs-remote')!.state;
+      expect(await copyState([])).not.toBe('answers');
+      expect(await copyState(['--timeout', '30'])).toBe('answers');
+    } finally {
+      lab.clear('pbs2');
+    }
+  }, 120_000);
+
   it('marks a password file that is not there MISSING and exits 1; a bad --parallel is a usage error', async () => {
     const file: InventoryFile = { ...lab.config, layers: lab.config.layers.map((l) => (l.id === 'pbs-remote' ? { ...l, secret: { file: '/root/.no-such-token' } } : l)) };
     const path = join(lab.dir, 'missing-secret.json');
